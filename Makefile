@@ -1,0 +1,46 @@
+# tranchenet — the two commands of the README, and their parts.
+SHELL := /bin/bash
+GO ?= go
+NETWORK := test-network/network.sh
+
+.PHONY: demo test unit integration network deploy down clean status lint
+
+## demo: bring the consortium up, deploy the chaincode and show its status.
+## (The main job, a whole deal's life through the gateway apps, grows here
+## as the chaincode and gateway app land.)
+demo: network deploy status
+
+## test: every test — unit, property and fuzz seeds, then integration on a real network.
+test: lint unit integration
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -count=1 ./...
+
+# Integration tests start their own network in a temporary run folder on the
+# fixed loopback ports, so packages run one at a time and no network from
+# `make demo` may be running (make down first).
+integration:
+	@if $(NETWORK) status 2>/dev/null | grep -q ' OK '; then \
+	  echo "a test network is running (make down first): integration tests need its ports"; exit 1; fi
+	$(NETWORK) binaries
+	TRANCHENET_INTEGRATION=1 $(GO) test -count=1 -p 1 -timeout 80m -v -run '^TestIntegration' ./... 2>&1 | tee integration.out | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic)|_test.go' ; exit $${PIPESTATUS[0]}
+
+network:
+	$(NETWORK) up
+
+deploy:
+	$(NETWORK) deploy
+
+status:
+	$(NETWORK) status
+
+down:
+	$(NETWORK) down
+
+clean:
+	$(NETWORK) clean

@@ -1,0 +1,20 @@
+// Package contracts registers every contract of the tranchenet chaincode.
+// Contracts are thin: they check the caller, read state, call the pure core
+// (chaincode/core/...) and write state.
+package contracts
+
+import (
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/tranchenet/tranchenet/chaincode/contracts/probe"
+)
+
+// Version is the chaincode's version, reported by the server at start.
+const Version = "0.1.0"
+
+// All returns the contracts the chaincode serves, in a fixed order.
+func All() []contractapi.ContractInterface {
+	return []contractapi.ContractInterface{
+		probe.New(),
+	}
+}

@@ -1,0 +1,81 @@
+package consortium
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func loadTestNetwork(t *testing.T) *Consortium {
+	t.Helper()
+	c, err := Load(filepath.Join("..", "consortium.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestTestNetworkConsortium(t *testing.T) {
+	c := loadTestNetwork(t)
+	if got := c.Trustee().MSPID; got != "Org1MSP" {
+		t.Errorf("trustee = %s", got)
+	}
+	if n := len(c.OrdererOrg.Nodes); n != 3 {
+		t.Errorf("%d orderers, want a 3-node Raft", n)
+	}
+	if got := len(c.Custodians()); got != 3 {
+		t.Errorf("%d custodians", got)
+	}
+}
+
+// The rendered files in network/ are what the README shows; they must match
+// what the test network renders at run time.
+func TestCheckedInRenderingsAreCurrent(t *testing.T) {
+	c := loadTestNetwork(t)
+	for name, render := range map[string]func() ([]byte, error){
+		"crypto-config.yaml": c.CryptoConfig,
+		"configtx.yaml":      c.ConfigTx,
+	} {
+		want, err := render()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join("..", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("network/%s is stale: run go run ./test-network/cmd/tnctl render network", name)
+		}
+	}
+}
+
+func TestValidateNamesTheProblem(t *testing.T) {
+	base, err := os.ReadFile(filepath.Join("..", "consortium.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, from, to, wantErr string
+	}{
+		{"duplicate port", "port: 8051,", "port: 7051,", "port 7051 already used"},
+		{"duplicate msp", "mspID: Org2MSP", "mspID: Org1MSP", "mspID Org1MSP used twice"},
+		{"two trustees", "roles: [originator, servicer]", "roles: [trustee, servicer]", `exactly one org must have role "trustee"`},
+		{"unknown role", "roles: [investor]", "roles: [hedgefund]", `unknown org role "hedgefund"`},
+		{"bad channel", "channel: tranchenet", "channel: Tranche_Net", "channel"},
+		{"unknown key", "custodian: true\n    users: 5\n    peers:\n      - {name: peer0, port: 9051", "custodian: true\n    users: 5\n    colour: red\n    peers:\n      - {name: peer0, port: 9051", "colour"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.Replace(string(base), tc.from, tc.to, 1)
+			if src == string(base) {
+				t.Fatalf("test case did not change the file (from %q)", tc.from)
+			}
+			_, err := Parse([]byte(src))
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("got %v, want error containing %q", err, tc.wantErr)
+			}
+		})
+	}
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/tranchenet/tranchenet/network/consortium"
+)
+
+func renderCmd(c *consortium.Consortium, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for name, render := range map[string]func() ([]byte, error){
+		"crypto-config.yaml": c.CryptoConfig,
+		"configtx.yaml":      c.ConfigTx,
+	} {
+		b, err := render()
+		if err != nil {
+			return fmt.Errorf("render %s: %w", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nodesCmd prints one whitespace-separated line per node, in start order:
+//
+//	orderer NAME MSPID DOMAIN PORT ADMINPORT OPSPORT
+//	peer    NAME MSPID DOMAIN PORT CHAINCODEPORT OPSPORT ORGNAME
+func nodesCmd(c *consortium.Consortium, w io.Writer) error {
+	o := c.OrdererOrg
+	for _, n := range o.Nodes {
+		fmt.Fprintf(w, "orderer %s %s %s %d %d %d\n", n.Name, o.MSPID, o.Domain, n.Port, n.AdminPort, n.OperationsPort)
+	}
+	for _, org := range c.Orgs {
+		for _, p := range org.Peers {
+			fmt.Fprintf(w, "peer %s %s %s %d %d %d %s\n", p.Name, org.MSPID, org.Domain, p.Port, p.ChaincodePort, p.OperationsPort, org.Name)
+		}
+	}
+	return nil
+}
+
+func getCmd(c *consortium.Consortium, key string, w io.Writer) error {
+	switch key {
+	case "channel":
+		fmt.Fprintln(w, c.Channel)
+	case "chaincode":
+		fmt.Fprintln(w, c.Chaincode)
+	case "ccport":
+		fmt.Fprintln(w, c.ChaincodeService.Port)
+	case "profile":
+		fmt.Fprintln(w, consortium.ChannelProfile)
+	case "orgs":
+		fmt.Fprintln(w, strings.Join(c.MSPIDs(), " "))
+	case "trustee":
+		fmt.Fprintln(w, c.Trustee().MSPID)
+	default:
+		return fmt.Errorf("unknown key %q", key)
+	}
+	return nil
+}
+
+// Profile is a minimal connection profile: what a client of one org needs to
+// reach its own peers, every org's peers (for endorsement) and the orderers.
+type Profile struct {
+	Name      string            `json:"name"`
+	Channel   string            `json:"channel"`
+	Chaincode string            `json:"chaincode"`
+	MSPID     string            `json:"mspID"`
+	Peers     []ProfileEndpoint `json:"peers"`
+	Orderers  []ProfileEndpoint `json:"orderers"`
+	// Users maps user names to their MSP folders (signcerts, keystore).
+	Users map[string]string `json:"users"`
+}
+
+// ProfileEndpoint is a TLS gRPC endpoint.
+type ProfileEndpoint struct {
+	MSPID      string `json:"mspID"`
+	Address    string `json:"address"`
+	HostName   string `json:"hostName"`
+	TLSCACert  string `json:"tlsCACert"`
+	Operations string `json:"operations,omitempty"`
+}
+
+func profilesCmd(c *consortium.Consortium, runDir string) error {
+	runDir, err := filepath.Abs(runDir)
+	if err != nil {
+		return err
+	}
+	crypto := filepath.Join(runDir, "crypto")
+	var peers, orderers []ProfileEndpoint
+	for _, org := range c.Orgs {
+		for _, p := range org.Peers {
+			host := org.PeerHost(p)
+			peers = append(peers, ProfileEndpoint{
+				MSPID: org.MSPID, Address: fmt.Sprintf("127.0.0.1:%d", p.Port), HostName: host,
+				TLSCACert:  filepath.Join(crypto, "peerOrganizations", org.Domain, "peers", host, "tls", "ca.crt"),
+				Operations: fmt.Sprintf("127.0.0.1:%d", p.OperationsPort),
+			})
+		}
+	}
+	o := c.OrdererOrg
+	for _, n := range o.Nodes {
+		host := o.OrdererHost(n)
+		orderers = append(orderers, ProfileEndpoint{
+			MSPID: o.MSPID, Address: fmt.Sprintf("127.0.0.1:%d", n.Port), HostName: host,
+			TLSCACert:  filepath.Join(crypto, "ordererOrganizations", o.Domain, "orderers", host, "tls", "ca.crt"),
+			Operations: fmt.Sprintf("127.0.0.1:%d", n.OperationsPort),
+		})
+	}
+	dir := filepath.Join(runDir, "profiles")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, org := range c.Orgs {
+		users := map[string]string{}
+		usersDir := filepath.Join(crypto, "peerOrganizations", org.Domain, "users")
+		entries, err := os.ReadDir(usersDir)
+		if err != nil {
+			return fmt.Errorf("profiles: %w (run cryptogen first)", err)
+		}
+		for _, e := range entries {
+			name := strings.SplitN(e.Name(), "@", 2)[0]
+			users[name] = filepath.Join(usersDir, e.Name(), "msp")
+		}
+		p := Profile{Name: org.Name, Channel: c.Channel, Chaincode: c.Chaincode, MSPID: org.MSPID,
+			Peers: peers, Orderers: orderers, Users: users}
+		b, err := json.MarshalIndent(p, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, org.Name+".json"), append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}

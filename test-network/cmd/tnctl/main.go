@@ -1,0 +1,53 @@
+// Command tnctl turns network/consortium.yaml into what test-network/network.sh
+// needs: rendered cryptogen/configtxgen inputs, a plain-text list of nodes the
+// script can loop over, and connection profiles for clients.
+//
+//	tnctl [-consortium FILE] render DIR     write crypto-config.yaml and configtx.yaml into DIR
+//	tnctl [-consortium FILE] nodes          one line per node (see nodesCmd)
+//	tnctl [-consortium FILE] get KEY        channel | chaincode | ccport | profile | orgs | trustee
+//	tnctl [-consortium FILE] profiles RUN   write RUN/profiles/<org>.json from the crypto in RUN/crypto
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/tranchenet/tranchenet/network/consortium"
+)
+
+func main() {
+	file := flag.String("consortium", "network/consortium.yaml", "consortium description")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: tnctl [-consortium FILE] render DIR | nodes | get KEY | profiles RUNDIR")
+	}
+	flag.Parse()
+	if err := run(*file, flag.Args()); err != nil {
+		fmt.Fprintln(os.Stderr, "tnctl:", err)
+		os.Exit(1)
+	}
+}
+
+func run(file string, args []string) error {
+	if len(args) == 0 {
+		flag.Usage()
+		return fmt.Errorf("missing command")
+	}
+	c, err := consortium.Load(file)
+	if err != nil {
+		return err
+	}
+	switch cmd, rest := args[0], args[1:]; {
+	case cmd == "render" && len(rest) == 1:
+		return renderCmd(c, rest[0])
+	case cmd == "nodes" && len(rest) == 0:
+		return nodesCmd(c, os.Stdout)
+	case cmd == "get" && len(rest) == 1:
+		return getCmd(c, rest[0], os.Stdout)
+	case cmd == "profiles" && len(rest) == 1:
+		return profilesCmd(c, rest[0])
+	default:
+		flag.Usage()
+		return fmt.Errorf("unknown command or wrong arguments: %v", args)
+	}
+}

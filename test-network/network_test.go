@@ -1,0 +1,210 @@
+package testnetwork
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tranchenet/tranchenet/collections"
+	"github.com/tranchenet/tranchenet/test-network/tnet"
+)
+
+// TestIntegrationNetworkLifecycle brings a fresh network up in a temporary run folder,
+// deploys the chaincode, proves public and private reads and writes and the
+// collection and endorsement policies through the peer CLI from several
+// orgs, and brings it down leaving no process or port behind.
+func TestIntegrationNetworkLifecycle(t *testing.T) {
+	tnet.RequireIntegration(t)
+	ctx := context.Background()
+	run := filepath.Join(t.TempDir(), "run")
+
+	start := time.Now()
+	n, err := tnet.Up(ctx, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("up + deploy took %s", time.Since(start).Round(time.Millisecond))
+	defer func() {
+		if err := n.Down(ctx); err != nil {
+			t.Errorf("down: %v", err)
+		}
+	}()
+
+	trustee := n.Consortium.Trustee().MSPID
+	servicer := n.Consortium.OrgsWithRole("servicer")[0].MSPID
+	investorBank := n.Consortium.OrgsWithRole("investor")[0].MSPID
+
+	t.Run("up and deploy again are harmless", func(t *testing.T) {
+		out, err := tnet.Script(ctx, run, "up")
+		if err != nil || !strings.Contains(out, "network up") {
+			t.Fatalf("second up: %v\n%s", err, out)
+		}
+		out, err = tnet.Script(ctx, run, "deploy")
+		if err != nil || !strings.Contains(out, "nothing to do") {
+			t.Fatalf("second deploy should be a no-op: %v\n%s", err, out)
+		}
+	})
+
+	t.Run("public write by a majority, read by every org", func(t *testing.T) {
+		_, err := n.Invoke(ctx, tnet.Call{Org: servicer, Args: []string{"Probe:PutPublic", "greeting", "hello"}, Endorsers: []string{trustee, servicer}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, org := range n.Consortium.MSPIDs() {
+			res, err := n.Query(ctx, tnet.Call{Org: org, Args: []string{"Probe:GetPublic", "greeting"}})
+			if err != nil || res.Payload != "hello" {
+				t.Errorf("%s reads %q, %v; want hello", org, res.Payload, err)
+			}
+		}
+	})
+
+	t.Run("public write endorsed by one org alone is invalid", func(t *testing.T) {
+		_, err := n.Invoke(ctx, tnet.Call{Org: investorBank, Args: []string{"Probe:PutPublic", "greeting", "forged"}, Endorsers: []string{investorBank}})
+		if err == nil || !strings.Contains(err.Error(), "ENDORSEMENT_POLICY_FAILURE") {
+			t.Fatalf("want ENDORSEMENT_POLICY_FAILURE, got %v", err)
+		}
+		res, _ := n.Query(ctx, tnet.Call{Org: trustee, Args: []string{"Probe:GetPublic", "greeting"}})
+		if res.Payload != "hello" {
+			t.Fatalf("value changed to %q by an invalid transaction", res.Payload)
+		}
+	})
+
+	t.Run("registry is private to the trustee and the custodian", func(t *testing.T) {
+		registry := collections.Registry(servicer)
+		secret := "positions of " + servicer + " clients"
+		_, err := n.Invoke(ctx, tnet.Call{Org: servicer, Args: []string{"Probe:PutPrivate", registry, "book"},
+			Transient: map[string][]byte{"value": []byte(secret)}, Endorsers: []string{trustee}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, org := range []string{trustee, servicer} {
+			res, err := eventually(func() (tnet.Result, error) {
+				return n.Query(ctx, tnet.Call{Org: org, Args: []string{"Probe:GetPrivate", registry, "book"}})
+			})
+			if err != nil || res.Payload != secret {
+				t.Errorf("%s reads %q, %v; want the value", org, res.Payload, err)
+			}
+		}
+		res, err := n.Query(ctx, tnet.Call{Org: investorBank, Args: []string{"Probe:GetPrivate", registry, "book"}})
+		if err == nil {
+			t.Fatalf("%s read another bank's registry: %q", investorBank, res.Payload)
+		}
+		if strings.Contains(res.Output, secret) {
+			t.Fatalf("the refusal leaked the value: %s", res.Output)
+		}
+		if !strings.Contains(err.Error(), "private data matching public hash version is not available") {
+			t.Fatalf("unexpected refusal: %v", err)
+		}
+		hash, err := n.Query(ctx, tnet.Call{Org: investorBank, Args: []string{"Probe:GetPrivateHash", registry, "book"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("%x", sha256.Sum256([]byte(secret))); hash.Payload != want {
+			t.Fatalf("hash = %s, want %s", hash.Payload, want)
+		}
+	})
+
+	t.Run("registry write without the trustee is invalid", func(t *testing.T) {
+		_, err := n.Invoke(ctx, tnet.Call{Org: servicer, Args: []string{"Probe:PutPrivate", collections.Registry(servicer), "minted"},
+			Transient: map[string][]byte{"value": []byte("1000000 units")}, Endorsers: []string{servicer}})
+		if err == nil || !strings.Contains(err.Error(), "ENDORSEMENT_POLICY_FAILURE") {
+			t.Fatalf("want ENDORSEMENT_POLICY_FAILURE, got %v", err)
+		}
+	})
+
+	t.Run("loan tape is shared by trustee and servicer only", func(t *testing.T) {
+		_, err := n.Invoke(ctx, tnet.Call{Org: servicer, Args: []string{"Probe:PutPrivate", collections.LoanTape, "loan-1"},
+			Transient: map[string][]byte{"value": []byte("balance 12000.00")}, Endorsers: []string{trustee, servicer}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err := n.Query(ctx, tnet.Call{Org: trustee, Args: []string{"Probe:GetPrivate", collections.LoanTape, "loan-1"}}); err != nil || res.Payload != "balance 12000.00" {
+			t.Fatalf("trustee reads %q, %v", res.Payload, err)
+		}
+		if res, err := n.Query(ctx, tnet.Call{Org: investorBank, Args: []string{"Probe:GetPrivate", collections.LoanTape, "loan-1"}}); err == nil {
+			t.Fatalf("%s read the loan tape: %q", investorBank, res.Payload)
+		}
+	})
+
+	t.Run("compliance claims are shared by every bank", func(t *testing.T) {
+		_, err := n.Invoke(ctx, tnet.Call{Org: investorBank, Args: []string{"Probe:PutPrivate", collections.Compliance, "claims"},
+			Transient: map[string][]byte{"value": []byte("kyc ok")}, Endorsers: []string{investorBank, trustee}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, org := range n.Consortium.MSPIDs() {
+			res, err := eventually(func() (tnet.Result, error) {
+				return n.Query(ctx, tnet.Call{Org: org, Args: []string{"Probe:GetPrivate", collections.Compliance, "claims"}})
+			})
+			if err != nil || res.Payload != "kyc ok" {
+				t.Errorf("%s reads %q, %v", org, res.Payload, err)
+			}
+		}
+	})
+
+	t.Run("implicit collection belongs to one org", func(t *testing.T) {
+		implicit := "_implicit_org_" + investorBank
+		_, err := n.Invoke(ctx, tnet.Call{Org: investorBank, Args: []string{"Probe:PutPrivate", implicit, "terms"},
+			Transient: map[string][]byte{"value": []byte("price 99.5")}, Endorsers: []string{investorBank}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err := n.Query(ctx, tnet.Call{Org: investorBank, Args: []string{"Probe:GetPrivate", implicit, "terms"}}); err != nil || res.Payload != "price 99.5" {
+			t.Fatalf("owner reads %q, %v", res.Payload, err)
+		}
+		if res, err := n.Query(ctx, tnet.Call{Org: trustee, Args: []string{"Probe:GetPrivate", implicit, "terms"}}); err == nil {
+			t.Fatalf("%s read %s's implicit collection: %q", trustee, investorBank, res.Payload)
+		}
+	})
+
+	t.Run("probe refuses non-admins", func(t *testing.T) {
+		_, err := n.Query(ctx, tnet.Call{Org: servicer, User: "User1", Args: []string{"Probe:GetPublic", "greeting"}})
+		if err == nil || !strings.Contains(err.Error(), "[FORBIDDEN]") {
+			t.Fatalf("want FORBIDDEN, got %v", err)
+		}
+	})
+
+	t.Run("down stops every process and frees every port", func(t *testing.T) {
+		pids, _ := filepath.Glob(filepath.Join(run, "pids", "*.pid"))
+		var procs []string
+		for _, f := range pids {
+			b, _ := os.ReadFile(f)
+			procs = append(procs, strings.TrimSpace(string(b)))
+		}
+		if len(procs) < len(n.Consortium.OrdererOrg.Nodes)+len(n.Consortium.Orgs)+1 {
+			t.Fatalf("expected a pid file per node and the chaincode service, found %v", pids)
+		}
+		if err := n.Down(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, pid := range procs {
+			if _, err := os.Stat("/proc/" + pid); err == nil {
+				t.Errorf("process %s still running after down", pid)
+			}
+		}
+		for _, port := range tnet.Ports(n.Consortium) {
+			if tnet.PortBusy(port) {
+				t.Errorf("port %d still bound after down", port)
+			}
+		}
+	})
+}
+
+// eventually retries a read for a few seconds: private data reaches the
+// other member peers by gossip shortly after commit.
+func eventually(read func() (tnet.Result, error)) (tnet.Result, error) {
+	var res tnet.Result
+	var err error
+	for i := 0; i < 20; i++ {
+		if res, err = read(); err == nil {
+			return res, nil
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	return res, err
+}
