@@ -1,0 +1,96 @@
+package model
+
+import (
+	"encoding/json"
+
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/rules"
+)
+
+// PoolStatus is the life cycle of an SPV pool's loan tape.
+type PoolStatus string
+
+const (
+	PoolOpen   PoolStatus = "open"   // loans are being added
+	PoolSealed PoolStatus = "sealed" // tape fixed: Merkle root and aggregates published
+)
+
+// Pool is the public record of an SPV pool. Loan-level data is in the
+// loanTape collection; here are only the aggregates and the Merkle root
+// against which any disclosed loan can be proved.
+type Pool struct {
+	ID         string       `json:"id"`
+	Name       string       `json:"name"`
+	Originator string       `json:"originator"` // MSP of the originator
+	Servicer   string       `json:"servicer"`   // MSP of the servicer (who may add loans and report)
+	CutoffDate string       `json:"cutoffDate"` // YYYY-MM-DD
+	Status     PoolStatus   `json:"status"`
+	LoanCount  int          `json:"loanCount"`
+	Balance    money.Amount `json:"balance"` // sum of cut-off balances
+	// MerkleRoot is the hex root over the loans' canonical records in the
+	// order they were added; set when sealed.
+	MerkleRoot string `json:"merkleRoot,omitempty"`
+	// Aggregates are the tape's public statistics (loantape.TapeAggregates
+	// as canonical JSON), set when sealed.
+	Aggregates json.RawMessage `json:"aggregates,omitempty"`
+	CreatedTx  string          `json:"createdTx"`
+	SealedTx   string          `json:"sealedTx,omitempty"`
+}
+
+// Position is one holder's units of one tranche, in the holder's custodian
+// registry.
+type Position struct {
+	Units       int64 `json:"units"`
+	FrozenUnits int64 `json:"frozenUnits"`
+	// IndexPaid is the tranche's cumulative distribution index (decimal
+	// string, cash per unit) up to which this position has been paid; set
+	// by the servicing contract.
+	IndexPaid string `json:"indexPaid,omitempty"`
+}
+
+// CashAccount is one holder's balance of the settlement asset, in the
+// holder's custodian registry. Held is reserved by pending settlements.
+type CashAccount struct {
+	Balance money.Amount `json:"balance"`
+	Held    money.Amount `json:"held"`
+}
+
+// TrancheBook is the part of a tranche's register the trustee keeps alone:
+// units minted but not yet placed with investors (the SPV's issuance
+// account), units redeemed, and the number of holders. Conservation:
+// sum of positions + IssuerUnits = Tranche.Issued - Redeemed.
+type TrancheBook struct {
+	IssuerUnits int64 `json:"issuerUnits"`
+	Redeemed    int64 `json:"redeemed"`
+	Holders     int   `json:"holders"`
+}
+
+// CashSupply is the public supply record of the settlement asset, changed
+// only with a majority's endorsement. Minted - Burned never exceeds the
+// reserves the settlement agent last attested.
+type CashSupply struct {
+	Minted   money.Amount `json:"minted"`
+	Burned   money.Amount `json:"burned"`
+	Reserves money.Amount `json:"reserves"` // last attested reserves backing the tokens
+	// ReservesAttestedAt is the RFC 3339 time of the last attestation.
+	ReservesAttestedAt string `json:"reservesAttestedAt,omitempty"`
+	ReservesEvidence   string `json:"reservesEvidence,omitempty"` // hash or reference of the evidence
+}
+
+// CashBook is the settlement agent's float kept by the trustee: cash minted
+// but not yet paid to a holder, or returned for burning. Conservation:
+// sum of cash accounts + Float (+ deal cash accounts) = Minted - Burned.
+type CashBook struct {
+	Float money.Amount `json:"float"`
+}
+
+// DossierRef is the public trace of an investor's dossier: its hash (the
+// dossier itself stays in the investor bank's implicit collection).
+type DossierRef struct {
+	SHA256     string `json:"sha256"`
+	AttestedBy string `json:"attestedBy"`
+	AttestedAt string `json:"attestedAt"`
+}
+
+// ClaimsRecord is what the compliance collection stores per investor.
+type ClaimsRecord = rules.Claims
