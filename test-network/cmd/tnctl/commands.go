@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/network/consortium"
 )
 
@@ -61,6 +62,13 @@ func getCmd(c *consortium.Consortium, key string, w io.Writer) error {
 		fmt.Fprintln(w, strings.Join(c.MSPIDs(), " "))
 	case "trustee":
 		fmt.Fprintln(w, c.Trustee().MSPID)
+	case "chaincode-config":
+		// The argument of Admin:Init, as one line of canonical JSON.
+		b, err := canon.Marshal(c.ChaincodeConfig())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(w, string(b))
 	default:
 		return fmt.Errorf("unknown key %q", key)
 	}
