@@ -42,6 +42,10 @@ type Pool struct {
 type Position struct {
 	Units       int64 `json:"units"`
 	FrozenUnits int64 `json:"frozenUnits"`
+	// HeldUnits are reserved by pending settlement instructions (set by the
+	// settlement contract): they stay the holder's but cannot be sold twice.
+	// Units free to move = Units - max(FrozenUnits, 0) - HeldUnits.
+	HeldUnits int64 `json:"heldUnits,omitempty"`
 	// IndexPaid is the tranche's cumulative distribution index (decimal
 	// string, cash per unit) up to which this position has been paid; set
 	// by the servicing contract.
