@@ -50,6 +50,9 @@ func Parse(s string) (Amount, error) {
 	if err != nil {
 		return 0, fmt.Errorf("amount %q: not a decimal number", s)
 	}
+	if err := checkExponent(s, d); err != nil {
+		return 0, err
+	}
 	if d.Exponent() < -2 && !d.Equal(d.Truncate(2)) {
 		return 0, fmt.Errorf("amount %q: more than two decimal places", s)
 	}
@@ -64,7 +67,23 @@ func ParseLenient(s string) (Amount, error) {
 	if err != nil || t == "" {
 		return 0, fmt.Errorf("amount %q: not a decimal number", s)
 	}
+	if err := checkExponent(s, d); err != nil {
+		return 0, err
+	}
 	return FromDecimalRounded(d)
+}
+
+// maxExponent bounds the decimal exponent of parsed input. Rescaling a
+// decimal like "1e-10000000" takes seconds and "1e99999999" effectively
+// never ends, so hostile input is refused before any arithmetic; no real
+// amount needs more than 30 digits on either side of the point.
+const maxExponent = 30
+
+func checkExponent(s string, d decimal.Decimal) error {
+	if e := d.Exponent(); e > maxExponent || e < -maxExponent {
+		return fmt.Errorf("amount %q: out of range", s)
+	}
+	return nil
 }
 
 // FromDecimalExact converts a decimal holding at most two fraction digits.

@@ -16,7 +16,7 @@ func TestParse(t *testing.T) {
 			t.Errorf("Parse(%q) = %v, %v; want %v", s, got, err, want)
 		}
 	}
-	for _, s := range []string{"", "abc", "1.234", "1e400", "99999999999999999999", "NaN", "0x10"} {
+	for _, s := range []string{"", "abc", "1.234", "1e400", "99999999999999999999", "NaN", "0x10", "1e-10000000", "1e99999999"} {
 		if _, err := Parse(s); err == nil {
 			t.Errorf("Parse(%q) succeeded, want error", s)
 		}
@@ -29,6 +29,14 @@ func TestParseLenientRoundsHalfUp(t *testing.T) {
 		got, err := ParseLenient(s)
 		if err != nil || got != want {
 			t.Errorf("ParseLenient(%q) = %v, %v; want %v", s, got, err, want)
+		}
+	}
+}
+
+func TestHostileExponentsAreRefusedQuickly(t *testing.T) {
+	for _, s := range []string{"1e-10000000", "1e99999999", "-5e-999999999"} {
+		if _, err := ParseLenient(s); err == nil {
+			t.Errorf("ParseLenient(%q) succeeded", s)
 		}
 	}
 }
