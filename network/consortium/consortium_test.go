@@ -64,7 +64,7 @@ func TestValidateNamesTheProblem(t *testing.T) {
 		{"two trustees", "roles: [originator, servicer]", "roles: [trustee, servicer]", `exactly one org must have role "trustee"`},
 		{"unknown role", "roles: [investor]", "roles: [hedgefund]", `unknown org role "hedgefund"`},
 		{"bad channel", "channel: tranchenet", "channel: Tranche_Net", "channel"},
-		{"unknown key", "custodian: true\n    users: 5\n    peers:\n      - {name: peer0, port: 9051", "custodian: true\n    users: 5\n    colour: red\n    peers:\n      - {name: peer0, port: 9051", "colour"},
+		{"unknown key", "custodian: true\n    users: 8\n    peers:\n      - {name: peer0, port: 9051", "custodian: true\n    users: 8\n    colour: red\n    peers:\n      - {name: peer0, port: 9051", "colour"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
