@@ -1,0 +1,147 @@
+// Command gateway-app is a bank's REST gateway to the tranchenet network.
+//
+//	gateway-app serve -config FILE
+//	    Serve the API until SIGINT or SIGTERM, then shut down gracefully.
+//	gateway-app testnet-config -run DIR -org MSPID -out FILE [-consortium FILE]
+//	    Write a ready configuration for one org of a local test network
+//	    (after network.sh up) and print its API users' tokens as JSON.
+//	gateway-app token
+//	    Print a fresh bearer token and the SHA-256 to put in a configuration.
+//
+// Environment variables TRANCHENET_GATEWAY_* override configuration fields
+// (run `gateway-app help` for the list).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/app"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/config"
+	"github.com/tranchenet/tranchenet/network/consortium"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "gateway-app: %v\n", err)
+		if errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		usage(stderr)
+		return fmt.Errorf("%w: a command is required", errUsage)
+	}
+	switch args[0] {
+	case "serve":
+		return serve(args[1:], stderr)
+	case "testnet-config":
+		return testnetConfig(args[1:], stdout, stderr)
+	case "token":
+		token := config.NewToken()
+		return writeJSON(stdout, map[string]string{"token": token, "tokenSHA256": config.HashToken(token)})
+	case "version":
+		fmt.Fprintln(stdout, "gateway-app", api.Version)
+		return nil
+	case "help", "-h", "-help", "--help":
+		usage(stdout)
+		return nil
+	}
+	usage(stderr)
+	return fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage:
+  gateway-app serve -config FILE
+  gateway-app testnet-config -run DIR -org MSPID -out FILE [-consortium FILE]
+  gateway-app token
+  gateway-app version
+
+environment overrides:
+`)
+	for _, e := range config.EnvNames() {
+		fmt.Fprintf(w, "  %-40s %s\n", e[0], e[1])
+	}
+}
+
+func serve(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "", "configuration file (YAML)")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if *path == "" {
+		return fmt.Errorf("%w: serve needs -config FILE", errUsage)
+	}
+	cfg, err := config.Load(*path)
+	if err != nil {
+		return err
+	}
+	log := app.NewLogger(stderr, cfg.LogLevel)
+	a, err := app.New(cfg, log)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	return a.Run(ctx)
+}
+
+func testnetConfig(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("testnet-config", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	runDir := fs.String("run", "", "test network run folder (TRANCHENET_RUN)")
+	org := fs.String("org", "", "MSP ID of the org, e.g. Org1MSP")
+	out := fs.String("out", "", "configuration file to write")
+	consortiumFile := fs.String("consortium", defaultConsortium(), "consortium description")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if *runDir == "" || *org == "" || *out == "" {
+		return fmt.Errorf("%w: testnet-config needs -run DIR -org MSPID -out FILE", errUsage)
+	}
+	c, err := consortium.Load(*consortiumFile)
+	if err != nil {
+		return err
+	}
+	cfg, tokens, err := config.ForTestNetwork(c, *runDir, *org)
+	if err != nil {
+		return err
+	}
+	if err := config.WriteFile(*out, cfg); err != nil {
+		return err
+	}
+	return writeJSON(stdout, map[string]any{"config": *out, "listen": cfg.Listen, "tokens": tokens})
+}
+
+// defaultConsortium is $TRANCHENET_CONSORTIUM, else network/consortium.yaml
+// under the working directory (the repository root in scripts).
+func defaultConsortium() string {
+	if p := os.Getenv("TRANCHENET_CONSORTIUM"); p != "" {
+		return p
+	}
+	return filepath.Join("network", "consortium.yaml")
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

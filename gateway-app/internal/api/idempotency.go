@@ -1,0 +1,306 @@
+package api
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"go.etcd.io/bbolt"
+
+	"github.com/tranchenet/tranchenet/gateway-app/internal/metrics"
+)
+
+// HeaderIdempotencyKey is the request header that makes a write safe to retry.
+const HeaderIdempotencyKey = "Idempotency-Key"
+
+// HeaderIdempotentReplay marks an answer replayed from the store.
+const HeaderIdempotentReplay = "Idempotent-Replayed"
+
+// idempotency makes writes safe to retry. The first answer to a write with
+// an Idempotency-Key is stored per (user, key) with a hash of the request;
+// a retry gets that answer back and runs nothing; the same key with another
+// request is refused (422); a duplicate arriving while the first is still
+// running waits for it.
+//
+// What is stored: every answer except those after which nothing was
+// committed and a retry may succeed (ledger unavailable, MVCC conflict);
+// for those the key is released so the retry runs. An answer whose outcome
+// is unknown (504: submitted, commit status lost) is stored, so a retry can
+// never submit twice.
+//
+// Crashes: a "pending" record is written before the request runs. A retry
+// that finds a pending record no running request owns (the gateway died or
+// the handler panicked mid-request, possibly after submitting) gets 409
+// IDEMPOTENCY_OUTCOME_UNKNOWN rather than a second submission.
+type idempotency struct {
+	db        *bbolt.DB
+	retention time.Duration
+	boot      string // this process's ID, owner of its pending records
+
+	mu       sync.Mutex
+	inflight map[string]chan struct{}
+
+	replays, waits *metrics.CounterVec
+}
+
+var bucketIdempotency = []byte("idempotency")
+
+// idemRecord is one stored key.
+type idemRecord struct {
+	State       string      `json:"state"` // "pending" or "done"
+	Fingerprint string      `json:"fingerprint"`
+	Owner       string      `json:"owner"`
+	Created     time.Time   `json:"created"`
+	Status      int         `json:"status,omitempty"`
+	Header      http.Header `json:"header,omitempty"`
+	Body        []byte      `json:"body,omitempty"`
+}
+
+// replayedHeaders are the response headers kept with a stored answer.
+var replayedHeaders = []string{"Content-Type", "Location", "Retry-After", HeaderTransactionID, HeaderBlockNumber}
+
+func newIdempotency(db *bbolt.DB, retention time.Duration, reg *metrics.Registry) (*idempotency, error) {
+	if err := db.Update(func(tx *bbolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketIdempotency)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	var b [8]byte
+	rand.Read(b[:])
+	return &idempotency{
+		db: db, retention: retention, boot: hex.EncodeToString(b[:]), inflight: map[string]chan struct{}{},
+		replays: reg.NewCounterVec("tranchenet_gateway_idempotent_replays_total", "Writes answered from the idempotency store instead of running again."),
+		waits:   reg.NewCounterVec("tranchenet_gateway_idempotent_waits_total", "Duplicate writes that waited for the first request with the same key to finish."),
+	}, nil
+}
+
+// validKey accepts 1 to 255 visible ASCII characters (UUIDs, ULIDs, ...).
+func validKey(k string) bool {
+	if k == "" || len(k) > 255 {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < 0x21 || k[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// serve runs a write through the idempotency layer.
+func (id *idempotency) serve(s *Server, w http.ResponseWriter, r *http.Request, user *User, run func(http.ResponseWriter, *http.Request)) {
+	key := r.Header.Get(HeaderIdempotencyKey)
+	if key == "" {
+		run(w, r)
+		return
+	}
+	if !validKey(key) {
+		s.writeProblem(w, r, BadInput(HeaderIdempotencyKey, "want 1 to 255 visible ASCII characters"))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		s.writeProblem(w, r, NewProblem(CodePayloadTooLarge, "request body larger than %d bytes", s.cfg.MaxBodyBytes))
+		return
+	} else if err != nil {
+		s.writeProblem(w, r, BadInput("", "reading the request body: %v", err))
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	scope := user.Name + "\x00" + key
+	fp := fingerprint(r, body)
+
+	release := id.claim(r, scope)
+	if release == nil {
+		return // the client gave up waiting
+	}
+	defer release()
+	rec, found, err := id.load(scope)
+	switch {
+	case err != nil:
+		s.writeProblem(w, r, problemFrom(err))
+	case !found:
+		pending := idemRecord{State: "pending", Fingerprint: fp, Owner: id.boot, Created: time.Now().UTC()}
+		if err := id.store(scope, &pending); err != nil {
+			s.writeProblem(w, r, problemFrom(err))
+			return
+		}
+		id.runAndStore(s, w, r, scope, pending, run)
+	case rec.Fingerprint != fp:
+		s.writeProblem(w, r, NewProblem(CodeIdempotencyKeyReused, "Idempotency-Key %q was used at %s for a different request; use a new key for a new request", key, rec.Created.Format(time.RFC3339)))
+	case rec.State == "done":
+		id.replay(w, r, rec)
+	default:
+		s.writeProblem(w, r, NewProblem(CodeIdempotencyUnknown, "the request with Idempotency-Key %q started at %s was interrupted (gateway restart or internal error) and may have reached the ledger; check the resource, then retry with a new key", key, rec.Created.Format(time.RFC3339)))
+	}
+}
+
+// claim makes the request the only one working on scope in this process,
+// waiting while another request holds it (a concurrent duplicate waits for
+// the first to finish, then finds its answer). It returns the release
+// function, or nil if the client went away while waiting.
+func (id *idempotency) claim(r *http.Request, scope string) (release func()) {
+	for {
+		id.mu.Lock()
+		busy, held := id.inflight[scope]
+		if !held {
+			done := make(chan struct{})
+			id.inflight[scope] = done
+			id.mu.Unlock()
+			return func() {
+				id.mu.Lock()
+				delete(id.inflight, scope)
+				id.mu.Unlock()
+				close(done)
+			}
+		}
+		id.mu.Unlock()
+		id.waits.With().Inc()
+		select {
+		case <-busy:
+		case <-r.Context().Done():
+			return nil
+		}
+	}
+}
+
+// runAndStore runs the request, then keeps its answer or releases the key.
+func (id *idempotency) runAndStore(s *Server, w http.ResponseWriter, r *http.Request, scope string, rec idemRecord, run func(http.ResponseWriter, *http.Request)) {
+	// If run panics, the outer layer answers 500 and the record stays
+	// pending: a retry then gets IDEMPOTENCY_OUTCOME_UNKNOWN instead of
+	// running a request that may have reached the ledger a second time.
+	tee := &teeRecorder{ResponseWriter: w, status: http.StatusOK}
+	run(tee, r)
+	info := infoFrom(r.Context())
+	var err error
+	if info != nil && info.transient {
+		err = id.delete(scope)
+	} else {
+		rec.State, rec.Status, rec.Body, rec.Header = "done", tee.status, tee.body.Bytes(), http.Header{}
+		for _, h := range replayedHeaders {
+			if v := w.Header().Values(h); len(v) > 0 {
+				rec.Header[h] = v
+			}
+		}
+		err = id.store(scope, &rec)
+	}
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "idempotency record not saved", "error", err.Error())
+	}
+}
+
+func (id *idempotency) replay(w http.ResponseWriter, r *http.Request, rec idemRecord) {
+	for h, v := range rec.Header {
+		w.Header()[h] = v
+	}
+	if info := infoFrom(r.Context()); info != nil {
+		info.txID = w.Header().Get(HeaderTransactionID)
+		info.replayed = true
+	}
+	w.Header().Set(HeaderIdempotentReplay, "true")
+	w.WriteHeader(rec.Status)
+	w.Write(rec.Body)
+	id.replays.With().Inc()
+}
+
+// fingerprint hashes what makes two requests "the same": method, path and
+// query, and the exact body bytes.
+func fingerprint(r *http.Request, body []byte) string {
+	h := sha256.New()
+	h.Write([]byte(r.Method + " " + r.URL.RequestURI() + "\n"))
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (id *idempotency) load(scope string) (rec idemRecord, found bool, err error) {
+	err = id.db.View(func(tx *bbolt.Tx) error {
+		raw := tx.Bucket(bucketIdempotency).Get([]byte(scope))
+		if raw == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(raw, &rec)
+	})
+	return rec, found, err
+}
+
+func (id *idempotency) store(scope string, rec *idemRecord) error {
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	return id.db.Update(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketIdempotency).Put([]byte(scope), raw)
+	})
+}
+
+func (id *idempotency) delete(scope string) error {
+	return id.db.Update(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketIdempotency).Delete([]byte(scope))
+	})
+}
+
+// sweep deletes records created before now - retention, except pending
+// records of this process (their request is still running).
+func (id *idempotency) sweep(now time.Time) (int, error) {
+	cutoff := now.Add(-id.retention)
+	n := 0
+	err := id.db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketIdempotency)
+		var old [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			var rec idemRecord
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return err
+			}
+			if rec.Created.Before(cutoff) && !(rec.State == "pending" && rec.Owner == id.boot) {
+				old = append(old, bytes.Clone(k))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range old {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(old)
+		return nil
+	})
+	return n, err
+}
+
+// teeRecorder passes the answer through and keeps a copy.
+type teeRecorder struct {
+	http.ResponseWriter
+	status      int
+	wroteHeader bool
+	body        bytes.Buffer
+}
+
+func (t *teeRecorder) WriteHeader(code int) {
+	if !t.wroteHeader {
+		t.status, t.wroteHeader = code, true
+	}
+	t.ResponseWriter.WriteHeader(code)
+}
+
+func (t *teeRecorder) Write(b []byte) (int, error) {
+	t.wroteHeader = true
+	t.body.Write(b)
+	return t.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (t *teeRecorder) Unwrap() http.ResponseWriter { return t.ResponseWriter }

@@ -1,0 +1,342 @@
+// Package config is the gateway app's configuration: one YAML file per bank,
+// overridable by environment variables, validated strictly so that a typo
+// stops the app at start with the name of the field instead of surfacing as
+// a refused transaction later.
+//
+// A bank's gateway talks to its own peer with its own Fabric identities. API
+// users (people and systems calling the REST API) authenticate with a bearer
+// token or a client certificate and are each mapped to exactly one of those
+// identities: nothing in a request can choose another identity or another
+// bank's.
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the whole configuration of one gateway app.
+type Config struct {
+	// Listen is the HTTP listen address. Default 127.0.0.1:8080 (loopback).
+	Listen string `yaml:"listen"`
+	// InsecureListen allows plain HTTP on a non-loopback address, for
+	// deployments where TLS is terminated in front of the app (a mesh
+	// sidecar). Without it a non-loopback Listen requires TLS.
+	InsecureListen bool `yaml:"insecureListen,omitempty"`
+	// TLS serves HTTPS; with ClientCA it also accepts client certificates.
+	TLS *ServerTLS `yaml:"tls,omitempty"`
+	// DataDir holds the app's database (read model, checkpoint, idempotency records).
+	DataDir string `yaml:"dataDir"`
+
+	MSPID     string `yaml:"mspID"`
+	Channel   string `yaml:"channel"`
+	Chaincode string `yaml:"chaincode"`
+	Peer      Peer   `yaml:"peer"`
+
+	// Identities are the bank's Fabric identities, by name.
+	Identities []Identity `yaml:"identities"`
+	// Users are the API users, each acting as one identity.
+	Users []User `yaml:"users"`
+	// Endorsement names the orgs whose peers must endorse writes.
+	Endorsement Endorsement `yaml:"endorsement,omitempty"`
+
+	Events      Events      `yaml:"events"`
+	Timeouts    Timeouts    `yaml:"timeouts,omitempty"`
+	Idempotency Idempotency `yaml:"idempotency,omitempty"`
+
+	// LogLevel is debug, info, warn or error. Default info.
+	LogLevel string `yaml:"logLevel,omitempty"`
+	// MaxBodyBytes caps request bodies. Default 1 MiB.
+	MaxBodyBytes int64 `yaml:"maxBodyBytes,omitempty"`
+}
+
+// ServerTLS configures HTTPS.
+type ServerTLS struct {
+	Cert string `yaml:"cert"` // PEM certificate chain
+	Key  string `yaml:"key"`  // PEM private key
+	// ClientCA, when set, is the PEM bundle client certificates must chain
+	// to; a verified client certificate authenticates its API user (see
+	// User.CertSubject). Bearer tokens keep working alongside.
+	ClientCA string `yaml:"clientCA,omitempty"`
+}
+
+// Peer is the gateway peer the app connects to (the bank's own peer).
+type Peer struct {
+	Endpoint string `yaml:"endpoint"` // host:port
+	// TLSCACert is the PEM CA bundle that signs the peer's TLS certificate.
+	TLSCACert string `yaml:"tlsCACert"`
+	// HostOverride is the name in the peer's TLS certificate, when Endpoint
+	// uses another name or an IP address.
+	HostOverride string `yaml:"hostOverride,omitempty"`
+	// ClientCert and ClientKey authenticate the app to the peer at the TLS
+	// level, when the peer requires client TLS (peer.tls.clientAuthRequired).
+	ClientCert string `yaml:"clientCert,omitempty"`
+	ClientKey  string `yaml:"clientKey,omitempty"`
+}
+
+// Identity is one Fabric identity of the bank: an X.509 certificate issued
+// by the bank's MSP and its private key, given as a key file or as a
+// keystore directory holding exactly one key (as cryptogen and the Fabric
+// CA client write it).
+type Identity struct {
+	Name     string `yaml:"name"`
+	Cert     string `yaml:"cert"`
+	Key      string `yaml:"key,omitempty"`
+	Keystore string `yaml:"keystore,omitempty"`
+}
+
+// User is an API user. It authenticates with a bearer token (stored here
+// only as its SHA-256, hex) or a TLS client certificate with the given
+// subject, or both, and acts as Identity.
+type User struct {
+	Name     string `yaml:"name"`
+	Identity string `yaml:"identity"`
+	// Roles are the tranchenet roles (trustee, investor, ...) this user's
+	// identity holds on chain. The app checks them before calling the
+	// ledger to answer fast; the chaincode checks them again and is the
+	// authority.
+	Roles []string `yaml:"roles"`
+	// TokenSHA256 is the lower-case hex SHA-256 of the user's bearer token.
+	TokenSHA256 string `yaml:"tokenSHA256,omitempty"`
+	// CertSubject is the RFC 4514 subject of the user's client certificate,
+	// as Go renders it ("CN=alice,OU=client,O=Bank A").
+	CertSubject string `yaml:"certSubject,omitempty"`
+}
+
+// Endorsement names endorsing orgs (MSP IDs). With private data the Fabric
+// Gateway otherwise picks endorsers from the collection's members itself,
+// and naming them is safer (FABRIC_NOTES: gateway client facts).
+type Endorsement struct {
+	// Public endorsers for writes to public state only; empty lets the
+	// gateway satisfy the chaincode endorsement policy itself.
+	Public []string `yaml:"public,omitempty"`
+	// Collections maps a collection name to the orgs that must endorse a
+	// write to it. An org's implicit collection defaults to that org.
+	Collections map[string][]string `yaml:"collections,omitempty"`
+}
+
+// Events configures the chaincode event listener.
+type Events struct {
+	// Identity is the identity that reads the event stream.
+	Identity string `yaml:"identity"`
+	// Disabled turns the listener off (the read model then stays empty).
+	Disabled bool `yaml:"disabled,omitempty"`
+	// StartBlock is where a listener without a checkpoint starts. Default 0:
+	// the whole chain, so the read model holds every event.
+	StartBlock uint64 `yaml:"startBlock,omitempty"`
+	// MaxBackoff caps the reconnect delay. Default 30s.
+	MaxBackoff Duration `yaml:"maxBackoff,omitempty"`
+}
+
+// Timeouts of ledger calls and of shutdown.
+type Timeouts struct {
+	Evaluate     Duration `yaml:"evaluate,omitempty"`     // default 30s
+	Endorse      Duration `yaml:"endorse,omitempty"`      // default 60s
+	Submit       Duration `yaml:"submit,omitempty"`       // default 30s
+	CommitStatus Duration `yaml:"commitStatus,omitempty"` // default 2m
+	Shutdown     Duration `yaml:"shutdown,omitempty"`     // default 20s: HTTP drain
+}
+
+// Idempotency configures the idempotency-key store.
+type Idempotency struct {
+	// Retention is how long a stored response answers retries. Default 24h.
+	Retention Duration `yaml:"retention,omitempty"`
+}
+
+// Duration is a time.Duration written as "30s", "2m" in YAML.
+type Duration time.Duration
+
+// D returns the value as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// UnmarshalYAML reads a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	var s string
+	if err := n.Decode(&s); err != nil {
+		return fmt.Errorf("line %d: want a duration such as \"30s\"", n.Line)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("line %d: %v", n.Line, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes a Go duration string.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// Defaults.
+const (
+	DefaultListen       = "127.0.0.1:8080"
+	DefaultMaxBodyBytes = 1 << 20
+)
+
+// Load reads a configuration file, applies environment overrides (see Env)
+// and defaults, makes relative paths relative to the file's directory and
+// validates the result.
+func Load(path string) (Config, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, err
+	}
+	c, err := Parse(raw)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := c.ApplyEnv(os.LookupEnv); err != nil {
+		return Config{}, err
+	}
+	c.SetDefaults()
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return Config{}, err
+	}
+	c.ResolvePaths(dir)
+	if err := c.Validate(); err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Parse decodes YAML strictly: unknown keys and trailing documents are errors.
+func Parse(raw []byte) (Config, error) {
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return Config{}, err
+	}
+	var extra any
+	if err := dec.Decode(&extra); err == nil {
+		return Config{}, fmt.Errorf("more than one YAML document")
+	}
+	return c, nil
+}
+
+// SetDefaults fills unset optional fields.
+func (c *Config) SetDefaults() {
+	setIfEmpty(&c.Listen, DefaultListen)
+	setIfEmpty(&c.LogLevel, "info")
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	t := &c.Timeouts
+	setDurationIfZero(&t.Evaluate, 30*time.Second)
+	setDurationIfZero(&t.Endorse, 60*time.Second)
+	setDurationIfZero(&t.Submit, 30*time.Second)
+	setDurationIfZero(&t.CommitStatus, 2*time.Minute)
+	setDurationIfZero(&t.Shutdown, 20*time.Second)
+	setDurationIfZero(&c.Idempotency.Retention, 24*time.Hour)
+	setDurationIfZero(&c.Events.MaxBackoff, 30*time.Second)
+}
+
+// ResolvePaths makes every relative file path relative to dir.
+func (c *Config) ResolvePaths(dir string) {
+	abs := func(p *string) {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(dir, *p)
+		}
+	}
+	abs(&c.DataDir)
+	abs(&c.Peer.TLSCACert)
+	abs(&c.Peer.ClientCert)
+	abs(&c.Peer.ClientKey)
+	if c.TLS != nil {
+		abs(&c.TLS.Cert)
+		abs(&c.TLS.Key)
+		abs(&c.TLS.ClientCA)
+	}
+	for i := range c.Identities {
+		abs(&c.Identities[i].Cert)
+		abs(&c.Identities[i].Key)
+		abs(&c.Identities[i].Keystore)
+	}
+}
+
+// Endorsers returns the orgs that must endorse a write to the given
+// collections (their union, in configuration order, without duplicates).
+// An org's implicit collection needs that org. ok is false if a collection
+// has no configured endorsers: the caller then lets the gateway choose.
+func (c *Config) Endorsers(collections ...string) (orgs []string, ok bool) {
+	ok = true
+	for _, coll := range collections {
+		list, found := c.Endorsement.Collections[coll]
+		if !found {
+			if msp, implicit := implicitOrg(coll); implicit {
+				list, found = []string{msp}, true
+			}
+		}
+		if !found {
+			ok = false
+			continue
+		}
+		for _, msp := range list {
+			if !slices.Contains(orgs, msp) {
+				orgs = append(orgs, msp)
+			}
+		}
+	}
+	return orgs, ok && len(orgs) > 0
+}
+
+// ImplicitCollectionPrefix starts the name of an org's implicit collection.
+const ImplicitCollectionPrefix = "_implicit_org_"
+
+func implicitOrg(collection string) (string, bool) {
+	msp, ok := strings.CutPrefix(collection, ImplicitCollectionPrefix)
+	return msp, ok && msp != ""
+}
+
+// IsLoopback reports whether a listen address binds only the loopback interface.
+func IsLoopback(listen string) bool {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// User returns the API user with the given name.
+func (c *Config) User(name string) (User, bool) {
+	for _, u := range c.Users {
+		if u.Name == name {
+			return u, true
+		}
+	}
+	return User{}, false
+}
+
+// Identity returns the identity with the given name.
+func (c *Config) Identity(name string) (Identity, bool) {
+	for _, id := range c.Identities {
+		if id.Name == name {
+			return id, true
+		}
+	}
+	return Identity{}, false
+}
+
+func setIfEmpty(p *string, v string) {
+	if *p == "" {
+		*p = v
+	}
+}
+
+func setDurationIfZero(p *Duration, v time.Duration) {
+	if *p == 0 {
+		*p = Duration(v)
+	}
+}

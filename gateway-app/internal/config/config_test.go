@@ -1,0 +1,231 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// validConfig returns a configuration whose files exist under dir.
+func validConfig(t *testing.T, dir string) Config {
+	t.Helper()
+	file := func(name string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("pem"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	keystore := filepath.Join(dir, "keystore")
+	os.MkdirAll(keystore, 0o700)
+	c := Config{
+		DataDir: filepath.Join(dir, "data"), MSPID: "Org1MSP", Channel: "tranchenet", Chaincode: "tranchenet",
+		Peer:       Peer{Endpoint: "127.0.0.1:7051", TLSCACert: file("ca.crt"), HostOverride: "peer0.org1.example.com"},
+		Identities: []Identity{{Name: "Admin", Cert: file("admin.pem"), Key: file("admin.key")}, {Name: "User1", Cert: file("user1.pem"), Keystore: keystore}},
+		Users: []User{
+			{Name: "admin", Identity: "Admin", Roles: []string{"admin"}, TokenSHA256: HashToken("a")},
+			{Name: "trustee", Identity: "User1", Roles: []string{"trustee", "auditor"}, TokenSHA256: HashToken("b")},
+		},
+		Events: Events{Identity: "User1"},
+	}
+	c.SetDefaults()
+	return c
+}
+
+func fieldsOf(err error) []string {
+	var out []string
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var fe *FieldError
+		if errors.As(e, &fe) {
+			out = append(out, fe.Field)
+		}
+	}
+	return out
+}
+
+func TestValidConfigPasses(t *testing.T) {
+	c := validConfig(t, t.TempDir())
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestValidationNamesTheField(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(c *Config)
+		fields []string
+		msg    string
+	}{
+		{"public listen without TLS", func(c *Config) { c.Listen = "0.0.0.0:8080" }, []string{"listen"}, "is not a loopback address"},
+		{"bad listen", func(c *Config) { c.Listen = "8080" }, []string{"listen"}, `"8080" is not host:port`},
+		{"MSP ID", func(c *Config) { c.MSPID = "Org 1" }, []string{"mspID"}, `character ' ' not allowed`},
+		{"channel", func(c *Config) { c.Channel = "Tranche" }, []string{"channel"}, "lower-case"},
+		{"peer endpoint", func(c *Config) { c.Peer.Endpoint = "" }, []string{"peer.endpoint"}, "required"},
+		{"missing CA file", func(c *Config) { c.Peer.TLSCACert = "/nonexistent/ca.crt" }, []string{"peer.tlsCACert"}, "cannot read /nonexistent/ca.crt"},
+		{"half a client pair", func(c *Config) { c.Peer.ClientCert = c.Peer.TLSCACert }, []string{"peer.clientCert"}, "go together"},
+		{"duplicate identity", func(c *Config) { c.Identities[1].Name = "Admin" }, []string{"identities[1].name", "users[1].identity", "events.identity"}, `identity "Admin" defined twice`},
+		{"key and keystore", func(c *Config) { c.Identities[0].Keystore = c.Identities[1].Keystore }, []string{"identities[0].key"}, "not both"},
+		{"no key", func(c *Config) { c.Identities[0].Key = "" }, []string{"identities[0].key"}, "set key"},
+		{"unknown identity", func(c *Config) { c.Users[1].Identity = "User9" }, []string{"users[1].identity"}, `unknown identity "User9" (identities: Admin, User1)`},
+		{"unknown role", func(c *Config) { c.Users[1].Roles = []string{"trustee", "king"} }, []string{"users[1].roles[1]"}, `unknown role "king"`},
+		{"duplicate role", func(c *Config) { c.Users[1].Roles = []string{"trustee", "trustee"} }, []string{"users[1].roles[1]"}, "listed twice"},
+		{"no roles", func(c *Config) { c.Users[0].Roles = nil }, []string{"users[0].roles"}, "at least one role"},
+		{"plain token", func(c *Config) { c.Users[0].TokenSHA256 = "tng_secret" }, []string{"users[0].tokenSHA256"}, "never the token"},
+		{"shared token", func(c *Config) { c.Users[1].TokenSHA256 = c.Users[0].TokenSHA256 }, []string{"users[1].tokenSHA256"}, `same token as user "admin"`},
+		{"no credentials", func(c *Config) { c.Users[0].TokenSHA256 = "" }, []string{"users[0]"}, "no way to authenticate"},
+		{"cert user without client CA", func(c *Config) { c.Users[0].CertSubject = "CN=a" }, []string{"users[0].certSubject"}, "tls.clientCA"},
+		{"duplicate user", func(c *Config) { c.Users[1].Name = "admin" }, []string{"users[1].name"}, "defined twice"},
+		{"endorser MSP", func(c *Config) { c.Endorsement.Collections = map[string][]string{"loanTape": {"Org1MSP", "bad msp"}} }, []string{"endorsement.collections.loanTape[1]"}, "not allowed"},
+		{"empty endorsers", func(c *Config) { c.Endorsement.Collections = map[string][]string{"compliance": {}} }, []string{"endorsement.collections.compliance"}, "at least one"},
+		{"events identity", func(c *Config) { c.Events.Identity = "" }, []string{"events.identity"}, "required unless events.disabled"},
+		{"log level", func(c *Config) { c.LogLevel = "loud" }, []string{"logLevel"}, "want one of debug, info, warn, error"},
+		{"negative timeout", func(c *Config) { c.Timeouts.Endorse = -1 }, []string{"timeouts.endorse"}, "must be positive"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := validConfig(t, t.TempDir())
+			tt.mutate(&c)
+			err := c.Validate()
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if got := fieldsOf(err); !slices.Equal(got, tt.fields) {
+				t.Errorf("fields %v, want %v (%v)", got, tt.fields, err)
+			}
+			if !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("error %q does not say %q", err, tt.msg)
+			}
+		})
+	}
+}
+
+func TestNonLoopbackListenIsAllowedWithTLSOrExplicitly(t *testing.T) {
+	dir := t.TempDir()
+	c := validConfig(t, dir)
+	c.Listen = "0.0.0.0:8443"
+	c.InsecureListen = true
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	c.InsecureListen = false
+	c.TLS = &ServerTLS{Cert: c.Peer.TLSCACert, Key: c.Identities[0].Key}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []string{"127.0.0.1:1", "localhost:2", "[::1]:3"} {
+		if !IsLoopback(l) {
+			t.Errorf("IsLoopback(%q) = false", l)
+		}
+	}
+	if IsLoopback(":8080") || IsLoopback("10.0.0.1:80") {
+		t.Error("an all-interfaces or private address is not loopback")
+	}
+}
+
+func TestParseIsStrict(t *testing.T) {
+	if _, err := Parse([]byte("listen: 127.0.0.1:1\nlisen: x\n")); err == nil || !strings.Contains(err.Error(), "field lisen not found") {
+		t.Fatalf("unknown key: %v", err)
+	}
+	if _, err := Parse([]byte("listen: a\n---\nlisten: b\n")); err == nil {
+		t.Fatal("two documents accepted")
+	}
+	if _, err := Parse([]byte("timeouts:\n  endorse: soon\n")); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Fatalf("bad duration: %v", err)
+	}
+}
+
+func TestEnvironmentOverrides(t *testing.T) {
+	c := Config{Listen: "127.0.0.1:1", Peer: Peer{Endpoint: "a:1"}}
+	env := map[string]string{
+		"TRANCHENET_GATEWAY_LISTEN":           "127.0.0.1:9999",
+		"TRANCHENET_GATEWAY_PEER_ENDPOINT":    "peer.bank.example:7051",
+		"TRANCHENET_GATEWAY_PEER_TLS_CA_CERT": "relative/ca.crt",
+		"TRANCHENET_GATEWAY_EVENTS_DISABLED":  "true",
+		"TRANCHENET_GATEWAY_CHANNEL":          "",
+	}
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	if err := c.ApplyEnv(lookup); err != nil {
+		t.Fatal(err)
+	}
+	wd, _ := os.Getwd()
+	if c.Listen != "127.0.0.1:9999" || c.Peer.Endpoint != "peer.bank.example:7051" || !c.Events.Disabled ||
+		c.Peer.TLSCACert != filepath.Join(wd, "relative/ca.crt") || c.Channel != "" {
+		t.Fatalf("%+v", c)
+	}
+	env["TRANCHENET_GATEWAY_EVENTS_DISABLED"] = "maybe"
+	if err := c.ApplyEnv(lookup); err == nil || !strings.Contains(err.Error(), "TRANCHENET_GATEWAY_EVENTS_DISABLED (events.disabled)") {
+		t.Fatalf("bad bool: %v", err)
+	}
+}
+
+func TestEndorsers(t *testing.T) {
+	c := Config{Endorsement: Endorsement{Collections: map[string][]string{
+		"loanTape":        {"Org1MSP", "Org2MSP"},
+		"registryOrg3MSP": {"Org1MSP", "Org3MSP"},
+	}}}
+	tests := []struct {
+		colls []string
+		want  []string
+		ok    bool
+	}{
+		{[]string{"loanTape"}, []string{"Org1MSP", "Org2MSP"}, true},
+		{[]string{"loanTape", "registryOrg3MSP"}, []string{"Org1MSP", "Org2MSP", "Org3MSP"}, true},
+		{[]string{"_implicit_org_Org2MSP"}, []string{"Org2MSP"}, true},
+		{[]string{"loanTape", "unknown"}, []string{"Org1MSP", "Org2MSP"}, false},
+		{[]string{"_implicit_org_"}, nil, false},
+	}
+	for _, tt := range tests {
+		got, ok := c.Endorsers(tt.colls...)
+		if !slices.Equal(got, tt.want) || ok != tt.ok {
+			t.Errorf("Endorsers(%v) = %v, %v; want %v, %v", tt.colls, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestLoadResolvesPathsAgainstTheFile(t *testing.T) {
+	dir := t.TempDir()
+	c := validConfig(t, dir)
+	// Make every path relative to the file's directory.
+	rel := func(p string) string { r, _ := filepath.Rel(dir, p); return r }
+	c.DataDir, c.Peer.TLSCACert = "data", rel(c.Peer.TLSCACert)
+	for i := range c.Identities {
+		c.Identities[i].Cert, c.Identities[i].Key, c.Identities[i].Keystore = rel(c.Identities[i].Cert), relOrEmpty(dir, c.Identities[i].Key), relOrEmpty(dir, c.Identities[i].Keystore)
+	}
+	path := filepath.Join(dir, "gw.yaml")
+	if err := WriteFile(path, c); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir()) // elsewhere: relative paths must not depend on the working directory
+	got, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.DataDir != filepath.Join(dir, "data") || got.Identities[1].Keystore != filepath.Join(dir, "keystore") {
+		t.Fatalf("paths not resolved: %s %s", got.DataDir, got.Identities[1].Keystore)
+	}
+	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
+		t.Errorf("config file mode %v, want 0600", st.Mode().Perm())
+	}
+}
+
+func relOrEmpty(dir, p string) string {
+	if p == "" {
+		return ""
+	}
+	r, _ := filepath.Rel(dir, p)
+	return r
+}
+
+func TestTokens(t *testing.T) {
+	a, b := NewToken(), NewToken()
+	if a == b || !strings.HasPrefix(a, TokenPrefix) || len(a) != len(TokenPrefix)+43 {
+		t.Fatalf("tokens %q %q", a, b)
+	}
+	if HashToken("abc") != "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" {
+		t.Fatal("HashToken is not hex SHA-256")
+	}
+}

@@ -1,0 +1,224 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/network/consortium"
+)
+
+// IssuedToken is an API user's bearer token in plain text, returned once by
+// ForTestNetwork: the configuration keeps only its hash.
+type IssuedToken struct {
+	User     string   `json:"user"`
+	Roles    []string `json:"roles"`
+	Identity string   `json:"identity"`
+	Token    string   `json:"token"`
+}
+
+// AdminIdentity is the name cryptogen gives an org's admin user.
+const AdminIdentity = "Admin"
+
+// ForTestNetwork builds a ready configuration for the gateway app of the
+// org mspID in a test network whose run folder is runDir (after
+// `network.sh up`: it reads the crypto material there).
+//
+//   - Peer: the org's first peer on 127.0.0.1, with its TLS CA and host name.
+//   - Identities: the org's Admin and User1..UserN (N = users in consortium.yaml).
+//   - API users: "admin" (role admin, identity Admin), then one user per role
+//     the consortium lets this org's identities hold, in the order of
+//     roles.All, named after the role; the investor role gets users
+//     investor1..investorK filling the remaining User identities (at least
+//     one). Each user gets its own identity while identities last; after
+//     that identities are shared, in order (see IssuedToken.Identity).
+//   - Tokens: fresh random ones, returned in plain text once and stored hashed.
+//   - Endorsement: loanTape by the trustee and servicer orgs, compliance by a
+//     majority of banks starting with this one, each registry<MSP> by the
+//     trustee (the registrar) and that custodian; implicit collections
+//     default to their own org.
+//   - Listen: 127.0.0.1 and the org's gatewayApp.port; data under
+//     runDir/gateway-app/<Org>.
+func ForTestNetwork(c *consortium.Consortium, runDir string, mspID string) (Config, []IssuedToken, error) {
+	var org consortium.Org
+	found := false
+	for _, o := range c.Orgs {
+		if o.MSPID == mspID {
+			org, found = o, true
+		}
+	}
+	if !found {
+		return Config{}, nil, fmt.Errorf("org %q is not in the consortium (orgs: %s)", mspID, strings.Join(c.MSPIDs(), ", "))
+	}
+	runDir, err := filepath.Abs(runDir)
+	if err != nil {
+		return Config{}, nil, err
+	}
+	crypto := filepath.Join(runDir, "crypto", "peerOrganizations", org.Domain)
+	peer := org.Peers[0]
+	host := org.PeerHost(peer)
+	port := org.GatewayApp.Port
+	if port == 0 {
+		port = 8080
+	}
+	cfg := Config{
+		Listen:    fmt.Sprintf("127.0.0.1:%d", port),
+		DataDir:   filepath.Join(runDir, "gateway-app", org.Name),
+		MSPID:     org.MSPID,
+		Channel:   c.Channel,
+		Chaincode: c.Chaincode,
+		Peer: Peer{
+			Endpoint:     fmt.Sprintf("127.0.0.1:%d", peer.Port),
+			TLSCACert:    filepath.Join(crypto, "peers", host, "tls", "ca.crt"),
+			HostOverride: host,
+		},
+		Endorsement: Endorsement{Collections: testNetworkEndorsers(c, org)},
+	}
+
+	idNames := []string{AdminIdentity}
+	for i := 1; i <= org.Users; i++ {
+		idNames = append(idNames, fmt.Sprintf("User%d", i))
+	}
+	for _, name := range idNames {
+		id, err := cryptogenIdentity(crypto, org.Domain, name)
+		if err != nil {
+			return Config{}, nil, err
+		}
+		cfg.Identities = append(cfg.Identities, id)
+	}
+
+	var tokens []IssuedToken
+	addUser := func(name, identity string, rs ...roles.Role) {
+		token := NewToken()
+		names := make([]string, len(rs))
+		for i, r := range rs {
+			names[i] = string(r)
+		}
+		cfg.Users = append(cfg.Users, User{Name: name, Identity: identity, Roles: names, TokenSHA256: HashToken(token)})
+		tokens = append(tokens, IssuedToken{User: name, Roles: names, Identity: identity, Token: token})
+	}
+	addUser("admin", AdminIdentity, roles.Admin)
+	users := idNames[1:]
+	for i, u := range roleUsers(c, org, len(users)) {
+		addUser(u.name, users[i%len(users)], u.role)
+	}
+	// The event stream is read by the most restricted identity that can read
+	// the channel: the auditor's if the org has one.
+	cfg.Events.Identity = AdminIdentity
+	for _, u := range cfg.Users {
+		if len(u.Roles) == 1 && u.Roles[0] == string(roles.Auditor) {
+			cfg.Events.Identity = u.Identity
+		}
+	}
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return Config{}, nil, fmt.Errorf("test network config for %s: %w", mspID, err)
+	}
+	return cfg, tokens, nil
+}
+
+type roleUser struct {
+	name string
+	role roles.Role
+}
+
+// roleUsers lists one API user per role the org's identities may hold, with
+// the investor role expanded to fill the identities left over.
+func roleUsers(c *consortium.Consortium, org consortium.Org, identities int) []roleUser {
+	var held roles.Set
+	for _, o := range c.ChaincodeConfig().Orgs {
+		if o.MSP == org.MSPID {
+			held = o.Roles
+		}
+	}
+	others := 0
+	for _, r := range held.Roles() {
+		if r != roles.Investor && r != roles.Admin {
+			others++
+		}
+	}
+	investors := max(1, identities-others)
+	var out []roleUser
+	for _, r := range held.Roles() {
+		switch r {
+		case roles.Admin:
+		case roles.Investor:
+			for i := 1; i <= investors; i++ {
+				out = append(out, roleUser{fmt.Sprintf("investor%d", i), r})
+			}
+		default:
+			out = append(out, roleUser{string(r), r})
+		}
+	}
+	return out
+}
+
+// testNetworkEndorsers derives who endorses writes to each collection of
+// the test network from the consortium's org roles (see the collections
+// README for the policies these satisfy).
+func testNetworkEndorsers(c *consortium.Consortium, self consortium.Org) map[string][]string {
+	trustee := c.Trustee().MSPID
+	out := map[string][]string{}
+	loanTape := []string{trustee}
+	for _, o := range c.OrgsWithRole(consortium.OrgRoleServicer) {
+		loanTape = appendNew(loanTape, o.MSPID)
+	}
+	out[roles.LoanTapeCollection] = loanTape
+
+	majority := len(c.Orgs)/2 + 1
+	compliance := []string{self.MSPID}
+	for _, o := range c.Orgs {
+		if len(compliance) == majority {
+			break
+		}
+		compliance = appendNew(compliance, o.MSPID)
+	}
+	out[roles.ComplianceCollection] = compliance
+
+	for _, o := range c.Custodians() {
+		out[roles.RegistryCollection(o.MSPID)] = appendNew([]string{trustee}, o.MSPID)
+	}
+	return out
+}
+
+func appendNew(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// cryptogenIdentity locates the certificate and keystore cryptogen wrote
+// for user@domain.
+func cryptogenIdentity(orgCrypto, domain, user string) (Identity, error) {
+	msp := filepath.Join(orgCrypto, "users", user+"@"+domain, "msp")
+	certs, _ := filepath.Glob(filepath.Join(msp, "signcerts", "*.pem"))
+	if len(certs) != 1 {
+		return Identity{}, fmt.Errorf("identity %s: want one certificate in %s/signcerts, found %d (is the network up in this run folder?)", user, msp, len(certs))
+	}
+	return Identity{Name: user, Cert: certs[0], Keystore: filepath.Join(msp, "keystore")}, nil
+}
+
+// WriteFile writes the configuration as YAML, readable by its owner only:
+// it holds token hashes and the paths of private keys.
+func WriteFile(path string, c Config) error {
+	body, err := yaml.Marshal(c)
+	if err != nil {
+		return err
+	}
+	header := "# tranchenet gateway-app configuration (see gateway-app/README.md).\n" +
+		"# Tokens are stored as SHA-256 only; environment variables TRANCHENET_GATEWAY_* override fields.\n"
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append([]byte(header), body...), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}

@@ -1,0 +1,142 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/tranchenet/tranchenet/network/consortium"
+)
+
+// fakeRun writes the part of a test network run folder ForTestNetwork
+// reads: each org's peer TLS CA and its users' certificates and keystores.
+func fakeRun(t *testing.T, c *consortium.Consortium) string {
+	t.Helper()
+	run := t.TempDir()
+	for _, org := range c.Orgs {
+		base := filepath.Join(run, "crypto", "peerOrganizations", org.Domain)
+		for _, p := range org.Peers {
+			dir := filepath.Join(base, "peers", org.PeerHost(p), "tls")
+			os.MkdirAll(dir, 0o755)
+			os.WriteFile(filepath.Join(dir, "ca.crt"), []byte("ca"), 0o644)
+		}
+		users := []string{"Admin"}
+		for i := 1; i <= org.Users; i++ {
+			users = append(users, fmt.Sprintf("User%d", i))
+		}
+		for _, u := range users {
+			msp := filepath.Join(base, "users", u+"@"+org.Domain, "msp")
+			os.MkdirAll(filepath.Join(msp, "signcerts"), 0o755)
+			os.MkdirAll(filepath.Join(msp, "keystore"), 0o700)
+			os.WriteFile(filepath.Join(msp, "signcerts", u+"@"+org.Domain+"-cert.pem"), []byte("cert"), 0o644)
+			os.WriteFile(filepath.Join(msp, "keystore", "priv_sk"), []byte("key"), 0o600)
+		}
+	}
+	return run
+}
+
+func loadConsortium(t *testing.T) *consortium.Consortium {
+	t.Helper()
+	c, err := consortium.Load(filepath.Join("..", "..", "..", "network", "consortium.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestForTestNetwork(t *testing.T) {
+	c := loadConsortium(t)
+	run := fakeRun(t, c)
+	tests := []struct {
+		msp      string
+		listen   string
+		users    string // name:identity:role
+		events   string
+		loanTape []string
+		registry map[string][]string
+	}{
+		{"Org1MSP", "127.0.0.1:8081",
+			"admin:Admin:admin arranger:User1:arranger trustee:User2:trustee compliance:User3:compliance investor1:User4:investor investor2:User5:investor investor3:User6:investor settlement:User7:settlement auditor:User8:auditor",
+			"User8", []string{"Org1MSP", "Org2MSP"}, map[string][]string{"registryOrg1MSP": {"Org1MSP"}, "registryOrg3MSP": {"Org1MSP", "Org3MSP"}}},
+		{"Org2MSP", "127.0.0.1:8082",
+			"admin:Admin:admin servicer:User1:servicer compliance:User2:compliance investor1:User3:investor investor2:User4:investor investor3:User5:investor investor4:User6:investor investor5:User7:investor auditor:User8:auditor",
+			"User8", []string{"Org1MSP", "Org2MSP"}, nil},
+		{"Org3MSP", "127.0.0.1:8083",
+			"admin:Admin:admin compliance:User1:compliance investor1:User2:investor investor2:User3:investor investor3:User4:investor investor4:User5:investor investor5:User6:investor investor6:User7:investor auditor:User8:auditor",
+			"User8", []string{"Org1MSP", "Org2MSP"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.msp, func(t *testing.T) {
+			cfg, tokens, err := ForTestNetwork(c, run, tt.msp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var users []string
+			for i, u := range cfg.Users {
+				users = append(users, u.Name+":"+u.Identity+":"+strings.Join(u.Roles, ","))
+				tok := tokens[i]
+				if tok.User != u.Name || tok.Identity != u.Identity || HashToken(tok.Token) != u.TokenSHA256 || !strings.HasPrefix(tok.Token, TokenPrefix) {
+					t.Errorf("token %d %+v does not match user %+v", i, tok, u)
+				}
+			}
+			if got := strings.Join(users, " "); got != tt.users {
+				t.Errorf("users\n%s\nwant\n%s", got, tt.users)
+			}
+			if cfg.Listen != tt.listen || cfg.MSPID != tt.msp || cfg.Events.Identity != tt.events || cfg.Channel != "tranchenet" {
+				t.Errorf("listen %s msp %s events %s", cfg.Listen, cfg.MSPID, cfg.Events.Identity)
+			}
+			if !reflect.DeepEqual(cfg.Endorsement.Collections["loanTape"], tt.loanTape) {
+				t.Errorf("loanTape endorsers %v", cfg.Endorsement.Collections["loanTape"])
+			}
+			if comp := cfg.Endorsement.Collections["compliance"]; len(comp) != 2 || comp[0] != tt.msp {
+				t.Errorf("compliance endorsers %v: a majority starting with the own org", comp)
+			}
+			for coll, want := range tt.registry {
+				if got := cfg.Endorsement.Collections[coll]; !reflect.DeepEqual(got, want) {
+					t.Errorf("%s endorsers %v, want %v", coll, got, want)
+				}
+			}
+			if !strings.HasPrefix(cfg.Peer.TLSCACert, run) || cfg.Peer.HostOverride == "" || !strings.HasPrefix(cfg.DataDir, run) {
+				t.Errorf("peer %+v data %s", cfg.Peer, cfg.DataDir)
+			}
+
+			// Written and loaded back, it is the same configuration.
+			path := filepath.Join(t.TempDir(), "gw.yaml")
+			if err := WriteFile(path, cfg); err != nil {
+				t.Fatal(err)
+			}
+			back, err := Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(back, cfg) {
+				t.Errorf("round trip changed the configuration:\n%+v\n%+v", back, cfg)
+			}
+			raw, _ := os.ReadFile(path)
+			for _, tok := range tokens {
+				if strings.Contains(string(raw), tok.Token) {
+					t.Fatal("a plain token was written to the configuration")
+				}
+			}
+		})
+	}
+	// Fresh tokens every time.
+	_, t1, _ := ForTestNetwork(c, run, "Org1MSP")
+	_, t2, _ := ForTestNetwork(c, run, "Org1MSP")
+	if t1[0].Token == t2[0].Token {
+		t.Error("tokens repeat across calls")
+	}
+}
+
+func TestForTestNetworkErrors(t *testing.T) {
+	c := loadConsortium(t)
+	if _, _, err := ForTestNetwork(c, t.TempDir(), "Org9MSP"); err == nil || !strings.Contains(err.Error(), "Org1MSP, Org2MSP, Org3MSP") {
+		t.Fatalf("unknown org: %v", err)
+	}
+	if _, _, err := ForTestNetwork(c, t.TempDir(), "Org1MSP"); err == nil || !strings.Contains(err.Error(), "is the network up in this run folder?") {
+		t.Fatalf("empty run folder: %v", err)
+	}
+}

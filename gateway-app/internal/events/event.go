@@ -1,0 +1,119 @@
+// Package events is the gateway app's chaincode event listener. It reads the
+// chaincode's event stream from the Fabric Gateway starting at its
+// checkpoint, hands each event to the registered projections and advances
+// the checkpoint in the same bbolt transaction, so a gateway killed at any
+// moment resumes where it stopped: no event is lost and none is applied
+// twice. When the stream ends (the Fabric client closes it silently on any
+// error) the listener reconnects from the checkpoint with exponential
+// backoff.
+package events
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// RawEvent is a chaincode event as the Fabric Gateway delivers it. Fabric
+// lets a transaction set at most one chaincode event, so (Block, TxID)
+// identifies it.
+type RawEvent struct {
+	Block     uint64
+	TxID      string
+	Chaincode string
+	Name      string // the chaincode event name
+	Payload   []byte
+}
+
+// Event is one state change handed to projections. A tranchenet chaincode
+// event carries an envelope of several typed events (see EnvelopeSchema);
+// the listener unpacks it into one Event per entry, in order. Any other
+// chaincode event becomes a single Event named after the chaincode event.
+type Event struct {
+	Block uint64
+	// TxSeq is the transaction's position among this chaincode's events in
+	// the block (0-based), and Index the event's position in its
+	// transaction's envelope: together with Block they order every event.
+	TxSeq uint32
+	Index uint32
+	TxID  string
+	// Chaincode and ChaincodeEvent name the Fabric chaincode event.
+	Chaincode      string
+	ChaincodeEvent string
+	// Name is the event type, e.g. "TokenTransferred".
+	Name string
+	// Schema is the envelope schema, "" for a plain chaincode event.
+	Schema string
+	// Time is the transaction timestamp carried by the envelope; zero when
+	// the event does not carry one.
+	Time time.Time
+	// Data is the event's JSON data (envelope entries) or the raw payload.
+	Data []byte
+}
+
+// EnvelopeSchema is the one envelope schema this gateway understands. The
+// chaincode versions its events; an envelope of another tranchenet schema
+// stops the listener (without advancing the checkpoint) rather than being
+// misread, so an upgraded chaincode is noticed and the gateway upgraded.
+const EnvelopeSchema = "tranchenet.events/v1"
+
+// envelopeSchemaPrefix marks a payload as a tranchenet envelope.
+const envelopeSchemaPrefix = "tranchenet.events/"
+
+// envelope mirrors the chaincode's event envelope. The gateway does not
+// import the contracts, so the shape is restated here; EnvelopeSchema
+// versions it.
+type envelope struct {
+	Schema string          `json:"schema"`
+	TxID   string          `json:"txId"`
+	Time   string          `json:"time"`
+	Events []envelopeEntry `json:"events"`
+}
+
+type envelopeEntry struct {
+	Type string          `json:"type"`
+	Data json.RawMessage `json:"data"`
+}
+
+// Unpack turns a raw chaincode event into the events projections see.
+// txSeq is the transaction's position in its block.
+func Unpack(raw RawEvent, txSeq uint32) ([]Event, error) {
+	base := Event{Block: raw.Block, TxSeq: txSeq, TxID: raw.TxID, Chaincode: raw.Chaincode, ChaincodeEvent: raw.Name}
+	var env envelope
+	if !looksLikeEnvelope(raw.Payload) || json.Unmarshal(raw.Payload, &env) != nil || !strings.HasPrefix(env.Schema, envelopeSchemaPrefix) {
+		ev := base
+		ev.Name, ev.Data = raw.Name, raw.Payload
+		return []Event{ev}, nil
+	}
+	if env.Schema != EnvelopeSchema {
+		return nil, fmt.Errorf("block %d tx %s: event schema %q is not supported by this gateway (it reads %s): upgrade the gateway app", raw.Block, raw.TxID, env.Schema, EnvelopeSchema)
+	}
+	if env.TxID != "" && env.TxID != raw.TxID {
+		return nil, fmt.Errorf("block %d tx %s: envelope names transaction %s", raw.Block, raw.TxID, env.TxID)
+	}
+	var at time.Time
+	if env.Time != "" {
+		t, err := time.Parse(time.RFC3339Nano, env.Time)
+		if err != nil {
+			return nil, fmt.Errorf("block %d tx %s: envelope time: %v", raw.Block, raw.TxID, err)
+		}
+		at = t.UTC()
+	}
+	out := make([]Event, 0, len(env.Events))
+	for i, e := range env.Events {
+		if e.Type == "" {
+			return nil, fmt.Errorf("block %d tx %s: envelope event %d has no type", raw.Block, raw.TxID, i)
+		}
+		ev := base
+		ev.Index, ev.Name, ev.Schema, ev.Time, ev.Data = uint32(i), e.Type, env.Schema, at, e.Data
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+func looksLikeEnvelope(p []byte) bool {
+	p = bytes.TrimLeft(p, " \t\r\n")
+	return len(p) > 0 && p[0] == '{' && bytes.Contains(p, []byte(envelopeSchemaPrefix))
+}

@@ -1,0 +1,299 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"go.etcd.io/bbolt"
+
+	"github.com/tranchenet/tranchenet/gateway-app/internal/metrics"
+)
+
+// Source opens a stream of chaincode events.
+type Source interface {
+	// Events streams the chaincode's events from cp: those of block cp.Block
+	// after transaction cp.TxID (all of cp.Block if cp.TxID is ""), then
+	// every later block, in order. The channel closes when the stream ends
+	// for any reason, or when ctx is done.
+	Events(ctx context.Context, cp Checkpoint) (<-chan RawEvent, error)
+}
+
+// Projection applies one event to the read model inside the listener's
+// transaction. An error rolls back the whole transaction (projections and
+// checkpoint) and the listener retries the event after a backoff, so a
+// projection must be deterministic: never half-apply, never depend on
+// anything but the event and the database.
+type Projection func(tx *bbolt.Tx, ev Event) error
+
+// Options configure a Listener.
+type Options struct {
+	// StartBlock is where to start when there is no checkpoint yet.
+	StartBlock uint64
+	// MinBackoff and MaxBackoff bound the reconnect delay, which doubles
+	// after each failed attempt and resets once events flow. Defaults 250ms, 30s.
+	MinBackoff, MaxBackoff time.Duration
+	Logger                 *slog.Logger
+	// Metrics registers the listener's metrics when not nil.
+	Metrics *metrics.Registry
+	// Now is the clock used for lag; default time.Now.
+	Now func() time.Time
+}
+
+// Listener feeds chaincode events to projections, exactly once.
+type Listener struct {
+	db    *bbolt.DB
+	src   Source
+	opts  Options
+	log   *slog.Logger
+	byEvt map[string][]Projection
+	all   []Projection
+	m     *listenerMetrics
+
+	mu     sync.Mutex
+	status Status
+}
+
+// Status is what the listener is doing, for readiness answers.
+type Status struct {
+	Connected bool      `json:"connected"`
+	LastError string    `json:"lastError,omitempty"`
+	LastEvent time.Time `json:"lastEvent,omitzero"`
+}
+
+// New returns a listener that keeps its checkpoint in db and reads src.
+func New(db *bbolt.DB, src Source, opts Options) *Listener {
+	if opts.MinBackoff <= 0 {
+		opts.MinBackoff = 250 * time.Millisecond
+	}
+	if opts.MaxBackoff < opts.MinBackoff {
+		opts.MaxBackoff = max(30*time.Second, opts.MinBackoff)
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	l := &Listener{db: db, src: src, opts: opts, log: opts.Logger, byEvt: map[string][]Projection{}}
+	if opts.Metrics != nil {
+		l.m = newListenerMetrics(opts.Metrics)
+	}
+	return l
+}
+
+// Register adds a projection for events of one type (Event.Name). Register
+// every projection before Run.
+func (l *Listener) Register(eventName string, p Projection) {
+	l.byEvt[eventName] = append(l.byEvt[eventName], p)
+}
+
+// RegisterAll adds a projection that sees every event (such as the event log).
+func (l *Listener) RegisterAll(p Projection) { l.all = append(l.all, p) }
+
+// Checkpoint returns the stored checkpoint, or the start position.
+func (l *Listener) Checkpoint() (Checkpoint, error) {
+	var cp Checkpoint
+	err := l.db.View(func(tx *bbolt.Tx) error {
+		c, found, err := LoadCheckpoint(tx)
+		if err != nil {
+			return err
+		}
+		if !found {
+			c = Checkpoint{Block: l.opts.StartBlock}
+		}
+		cp = c
+		return nil
+	})
+	return cp, err
+}
+
+// Status returns the listener's current state.
+func (l *Listener) Status() Status {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.status
+}
+
+// errStreamClosed reports a stream that ended without an error of its own:
+// the Fabric client closes the channel silently on any stream error.
+var errStreamClosed = errors.New("event stream closed")
+
+// Run reads events until ctx is done, reconnecting from the checkpoint with
+// exponential backoff whenever the stream fails, closes or an event cannot
+// be applied. It returns nil when ctx is done.
+func (l *Listener) Run(ctx context.Context) error {
+	defer l.setStatus(false, nil)
+	backoff := l.opts.MinBackoff
+	for {
+		progressed, err := l.stream(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if progressed {
+			backoff = l.opts.MinBackoff
+		}
+		l.setStatus(false, err)
+		wait := jitter(backoff)
+		l.log.Warn("chaincode event stream interrupted; reconnecting from checkpoint",
+			"error", err.Error(), "retry_in_ms", wait.Milliseconds())
+		if l.m != nil {
+			l.m.reconnects.With().Inc()
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		backoff = min(2*backoff, l.opts.MaxBackoff)
+	}
+}
+
+// stream runs one connection: open from the checkpoint, apply events until
+// the stream ends or an event fails. progressed reports that at least one
+// event was applied.
+func (l *Listener) stream(ctx context.Context) (progressed bool, err error) {
+	cp, err := l.Checkpoint()
+	if err != nil {
+		return false, err
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	ch, err := l.src.Events(sctx, cp)
+	if err != nil {
+		cancel()
+		return false, fmt.Errorf("open event stream at block %d: %w", cp.Block, err)
+	}
+	defer func() {
+		cancel()
+		// Drain so the producer, which may be blocked sending, can see the
+		// cancellation and exit.
+		go func() {
+			for range ch {
+			}
+		}()
+	}()
+	l.log.Info("chaincode event stream open", "from_block", cp.Block, "after_tx", cp.TxID)
+	l.setStatus(true, nil)
+	for {
+		select {
+		case <-ctx.Done():
+			return progressed, ctx.Err()
+		case raw, ok := <-ch:
+			if !ok {
+				return progressed, errStreamClosed
+			}
+			if err := l.apply(raw); err != nil {
+				if l.m != nil {
+					l.m.applyErrors.With().Inc()
+				}
+				return progressed, err
+			}
+			progressed = true
+		}
+	}
+}
+
+// apply runs the projections for one chaincode event and advances the
+// checkpoint, in one transaction. An event at or before the checkpoint is
+// skipped.
+func (l *Listener) apply(raw RawEvent) error {
+	var applied []Event
+	err := l.db.Update(func(tx *bbolt.Tx) error {
+		cp, found, err := LoadCheckpoint(tx)
+		if err != nil {
+			return err
+		}
+		if !found {
+			cp = Checkpoint{Block: l.opts.StartBlock}
+		}
+		if cp.seen(raw.Block, raw.TxID) {
+			applied = nil
+			return nil
+		}
+		next, txSeq := cp.advance(raw.Block, raw.TxID)
+		evs, err := Unpack(raw, txSeq)
+		if err != nil {
+			return err
+		}
+		for _, ev := range evs {
+			for _, p := range l.all {
+				if err := p(tx, ev); err != nil {
+					return fmt.Errorf("block %d tx %s event %s: %w", ev.Block, ev.TxID, ev.Name, err)
+				}
+			}
+			for _, p := range l.byEvt[ev.Name] {
+				if err := p(tx, ev); err != nil {
+					return fmt.Errorf("block %d tx %s event %s: %w", ev.Block, ev.TxID, ev.Name, err)
+				}
+			}
+		}
+		applied = evs
+		return saveCheckpoint(tx, next)
+	})
+	if err != nil {
+		return err
+	}
+	if applied != nil {
+		l.observe(raw, applied)
+	}
+	return nil
+}
+
+func (l *Listener) observe(raw RawEvent, evs []Event) {
+	now := l.opts.Now()
+	l.mu.Lock()
+	l.status.LastEvent = now
+	l.mu.Unlock()
+	l.log.Debug("chaincode event applied", "block", raw.Block, "tx_id", raw.TxID, "events", len(evs))
+	if l.m == nil {
+		return
+	}
+	l.m.block.With().Set(float64(raw.Block))
+	for _, ev := range evs {
+		l.m.applied.With(ev.Name).Inc()
+		if !ev.Time.IsZero() {
+			l.m.lag.With().Set(now.Sub(ev.Time).Seconds())
+		}
+	}
+}
+
+func (l *Listener) setStatus(connected bool, err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.status.Connected = connected
+	if err != nil {
+		l.status.LastError = err.Error()
+	}
+	if l.m != nil {
+		up := 0.0
+		if connected {
+			up = 1
+		}
+		l.m.up.With().Set(up)
+	}
+}
+
+// jitter spreads reconnects of many gateways over ±20 % of the delay.
+func jitter(d time.Duration) time.Duration {
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+type listenerMetrics struct {
+	applied, reconnects, applyErrors *metrics.CounterVec
+	block, lag, up                   *metrics.GaugeVec
+}
+
+func newListenerMetrics(r *metrics.Registry) *listenerMetrics {
+	return &listenerMetrics{
+		applied:     r.NewCounterVec("tranchenet_gateway_events_applied_total", "Chaincode events applied to the read model, by event type.", "event"),
+		reconnects:  r.NewCounterVec("tranchenet_gateway_events_reconnects_total", "Times the chaincode event stream was reopened from the checkpoint."),
+		applyErrors: r.NewCounterVec("tranchenet_gateway_events_apply_errors_total", "Events whose projection failed (the listener retries them)."),
+		block:       r.NewGaugeVec("tranchenet_gateway_events_checkpoint_block", "Block number of the last applied chaincode event."),
+		lag:         r.NewGaugeVec("tranchenet_gateway_events_lag_seconds", "Time between the last applied event's transaction timestamp and its application."),
+		up:          r.NewGaugeVec("tranchenet_gateway_events_stream_up", "1 while the chaincode event stream is connected."),
+	}
+}

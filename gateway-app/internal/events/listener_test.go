@@ -1,0 +1,386 @@
+package events
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.etcd.io/bbolt"
+)
+
+// fakeSource replays a fixed chain of chaincode events the way the Fabric
+// Gateway does from a checkpoint, with the faults a real stream has.
+type fakeSource struct {
+	chain []RawEvent // in ledger order
+
+	mu sync.Mutex
+	// closeAfter closes each stream after that many events (0: never).
+	closeAfter int
+	// resendBlock starts streams at the beginning of the checkpoint's
+	// block, ignoring its transaction: an at-least-once source.
+	resendBlock bool
+	// failOpens makes the first opens fail.
+	failOpens int
+	opens     []Checkpoint
+}
+
+func (f *fakeSource) Events(ctx context.Context, cp Checkpoint) (<-chan RawEvent, error) {
+	f.mu.Lock()
+	f.opens = append(f.opens, cp)
+	if f.failOpens > 0 {
+		f.failOpens--
+		f.mu.Unlock()
+		return nil, errors.New("peer unavailable")
+	}
+	closeAfter, resend := f.closeAfter, f.resendBlock
+	f.mu.Unlock()
+
+	// resume is where Fabric resumes: after cp.TxID in cp.Block.
+	resume := len(f.chain)
+	for i, ev := range f.chain {
+		if ev.Block > cp.Block || ev.Block == cp.Block && cp.TxID == "" {
+			resume = i
+			break
+		}
+		if ev.Block == cp.Block && ev.TxID == cp.TxID {
+			resume = i + 1
+			break
+		}
+	}
+	start := resume
+	if resend {
+		for start > 0 && f.chain[start-1].Block == cp.Block {
+			start--
+		}
+	}
+	out := make(chan RawEvent)
+	go func() {
+		defer close(out)
+		sent := 0 // new events sent; repeats do not count
+		for i := start; i < len(f.chain); i++ {
+			if closeAfter > 0 && sent == closeAfter {
+				return
+			}
+			select {
+			case out <- f.chain[i]:
+				if i >= resume {
+					sent++
+				}
+			case <-ctx.Done():
+				return
+			}
+		}
+		<-ctx.Done() // a live stream stays open, waiting for new blocks
+	}()
+	return out, nil
+}
+
+// countingProjection counts how often each event was applied and records
+// the order, in the listener's transaction.
+func countingProjection(tx *bbolt.Tx, ev Event) error {
+	counts, err := tx.CreateBucketIfNotExists([]byte("test.counts"))
+	if err != nil {
+		return err
+	}
+	key := []byte(fmt.Sprintf("%s/%d", ev.TxID, ev.Index))
+	n := uint64(0)
+	if v := counts.Get(key); v != nil {
+		n = binary.BigEndian.Uint64(v)
+	}
+	if err := counts.Put(key, binary.BigEndian.AppendUint64(nil, n+1)); err != nil {
+		return err
+	}
+	order, err := tx.CreateBucketIfNotExists([]byte("test.order"))
+	if err != nil {
+		return err
+	}
+	seq, _ := order.NextSequence()
+	return order.Put(binary.BigEndian.AppendUint64(nil, seq), key)
+}
+
+// expectedKeys lists the projection keys of a chain, in order.
+func expectedKeys(t *testing.T, chain []RawEvent) []string {
+	var out []string
+	for _, raw := range chain {
+		evs, err := Unpack(raw, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range evs {
+			out = append(out, fmt.Sprintf("%s/%d", ev.TxID, ev.Index))
+		}
+	}
+	return out
+}
+
+// checkExactlyOnce asserts every event of chain was applied once, in order,
+// and the checkpoint names the last one.
+func checkExactlyOnce(t *testing.T, db *bbolt.DB, chain []RawEvent) {
+	t.Helper()
+	want := expectedKeys(t, chain)
+	err := db.View(func(tx *bbolt.Tx) error {
+		var got []string
+		if b := tx.Bucket([]byte("test.order")); b != nil {
+			b.ForEach(func(_, v []byte) error { got = append(got, string(v)); return nil })
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			return fmt.Errorf("applied in order\n%v\nwant\n%v", got, want)
+		}
+		counts := tx.Bucket([]byte("test.counts"))
+		for _, k := range want {
+			if n := binary.BigEndian.Uint64(counts.Get([]byte(k))); n != 1 {
+				return fmt.Errorf("event %s applied %d times", k, n)
+			}
+		}
+		cp, found, err := LoadCheckpoint(tx)
+		if err != nil {
+			return err
+		}
+		last := chain[len(chain)-1]
+		if !found || cp.Block != last.Block || cp.TxID != last.TxID || cp.Events != uint64(len(chain)) {
+			return fmt.Errorf("checkpoint %+v, want block %d tx %s after %d events", cp, last.Block, last.TxID, len(chain))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func openDB(t *testing.T, path string) *bbolt.DB {
+	t.Helper()
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func testOptions() Options {
+	return Options{MinBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond}
+}
+
+// runUntil runs a listener until cond holds, then stops it.
+func runUntil(t *testing.T, l *Listener, cond func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { l.Run(ctx); close(done) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			cancel()
+			<-done
+			t.Fatal("listener did not get there within 10 s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	<-done
+}
+
+func appliedEvents(l *Listener) uint64 {
+	cp, _ := l.Checkpoint()
+	return cp.Events
+}
+
+// envelopeEvent builds a tranchenet envelope event with n entries.
+func envelopeEvent(block uint64, txID string, n int) RawEvent {
+	entries := make([]map[string]any, n)
+	for i := range entries {
+		entries[i] = map[string]any{"type": fmt.Sprintf("Type%d", i%3), "data": map[string]any{"i": i}}
+	}
+	payload, _ := json.Marshal(map[string]any{"schema": EnvelopeSchema, "txId": txID, "time": "2025-03-01T10:00:00Z", "events": entries})
+	return RawEvent{Block: block, TxID: txID, Chaincode: "tranchenet", Name: "tranchenet", Payload: payload}
+}
+
+func testChain() []RawEvent {
+	return []RawEvent{
+		envelopeEvent(3, "a1", 2), envelopeEvent(3, "a2", 1),
+		{Block: 4, TxID: "b1", Chaincode: "tranchenet", Name: "legacy", Payload: []byte("not json")},
+		envelopeEvent(6, "c1", 3), envelopeEvent(6, "c2", 0), envelopeEvent(6, "c3", 1),
+		envelopeEvent(9, "d1", 1),
+	}
+}
+
+func TestStreamClosingReconnectsFromTheCheckpoint(t *testing.T) {
+	db := openDB(t, filepath.Join(t.TempDir(), "db"))
+	defer db.Close()
+	chain := testChain()
+	src := &fakeSource{chain: chain, closeAfter: 2, failOpens: 2}
+	l := New(db, src, testOptions())
+	l.RegisterAll(countingProjection)
+	runUntil(t, l, func() bool { return appliedEvents(l) == uint64(len(chain)) })
+	checkExactlyOnce(t, db, chain)
+
+	// Two failed opens, then streams of two events each: every reopen starts
+	// at the checkpoint of the last applied event.
+	want := []string{"0/", "0/", "0/", "3/a2", "6/c1", "6/c3"}
+	var got []string
+	for _, cp := range src.opens[:len(want)] {
+		got = append(got, fmt.Sprintf("%d/%s", cp.Block, cp.TxID))
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("streams opened at %v, want %v", got, want)
+	}
+}
+
+func TestRepeatedEventsAreSkipped(t *testing.T) {
+	db := openDB(t, filepath.Join(t.TempDir(), "db"))
+	defer db.Close()
+	chain := testChain()
+	src := &fakeSource{chain: chain, closeAfter: 1, resendBlock: true}
+	l := New(db, src, testOptions())
+	l.RegisterAll(countingProjection)
+	runUntil(t, l, func() bool { return appliedEvents(l) == uint64(len(chain)) })
+	checkExactlyOnce(t, db, chain)
+}
+
+var errCrash = errors.New("simulated crash")
+
+// TestKillAtAnyPointResumesExactlyOnce kills the listener in the middle of
+// applying each event in turn (its transaction is rolled back, as when the
+// process dies before the commit), restarts it on the reopened database and
+// checks that every event ends up applied exactly once.
+func TestKillAtAnyPointResumesExactlyOnce(t *testing.T) {
+	chain := testChain()
+	total := len(expectedKeys(t, chain))
+	for crashAt := 0; crashAt < total; crashAt++ {
+		t.Run(fmt.Sprint(crashAt), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "db")
+			db := openDB(t, path)
+			ctx, kill := context.WithCancel(context.Background())
+			seen := 0
+			l := New(db, &fakeSource{chain: chain}, testOptions())
+			l.RegisterAll(countingProjection)
+			l.RegisterAll(func(tx *bbolt.Tx, ev Event) error {
+				if seen == crashAt {
+					kill()
+					return errCrash
+				}
+				seen++
+				return nil
+			})
+			l.Run(ctx)
+			db.Close()
+
+			db = openDB(t, path)
+			defer db.Close()
+			l = New(db, &fakeSource{chain: chain}, testOptions())
+			l.RegisterAll(countingProjection)
+			runUntil(t, l, func() bool { return appliedEvents(l) == uint64(len(chain)) })
+			checkExactlyOnce(t, db, chain)
+		})
+	}
+}
+
+// TestRandomFaultsNeverLoseOrRepeatEvents is a seeded property test: random
+// chains, crashes at random points, streams that close early or repeat the
+// checkpoint block, opens that fail, over several process lifetimes.
+func TestRandomFaultsNeverLoseOrRepeatEvents(t *testing.T) {
+	rng := rand.New(rand.NewPCG(20250301, 7))
+	for iter := 0; iter < 25; iter++ {
+		var chain []RawEvent
+		block := uint64(rng.IntN(3))
+		for len(chain) < 5+rng.IntN(25) {
+			block += uint64(1 + rng.IntN(3))
+			for tx := 0; tx < 1+rng.IntN(4); tx++ {
+				id := fmt.Sprintf("t%d-%d", block, tx)
+				if rng.IntN(5) == 0 {
+					chain = append(chain, RawEvent{Block: block, TxID: id, Name: "plain", Payload: []byte(id)})
+				} else {
+					chain = append(chain, envelopeEvent(block, id, rng.IntN(4)))
+				}
+			}
+		}
+		path := filepath.Join(t.TempDir(), fmt.Sprint(iter))
+		lifetimes := 0
+		for {
+			db := openDB(t, path)
+			src := &fakeSource{chain: chain, closeAfter: rng.IntN(4), resendBlock: rng.IntN(2) == 0, failOpens: rng.IntN(2)}
+			l := New(db, src, testOptions())
+			l.RegisterAll(countingProjection)
+			ctx, kill := context.WithCancel(context.Background())
+			crashAfter := rng.IntN(8) // applications before this lifetime's crash
+			applied := 0
+			l.RegisterAll(func(tx *bbolt.Tx, ev Event) error {
+				if applied == crashAfter {
+					kill()
+					return errCrash
+				}
+				applied++
+				return nil
+			})
+			done := make(chan struct{})
+			go func() { l.Run(ctx); close(done) }()
+			deadline := time.Now().Add(10 * time.Second)
+			for ctx.Err() == nil && appliedEvents(l) < uint64(len(chain)) {
+				if time.Now().After(deadline) {
+					t.Fatalf("iteration %d: stuck", iter)
+				}
+				time.Sleep(time.Millisecond)
+			}
+			kill()
+			<-done
+			finished := appliedEvents(l) == uint64(len(chain))
+			if finished {
+				checkExactlyOnce(t, db, chain)
+			}
+			db.Close()
+			lifetimes++
+			if finished {
+				break
+			}
+			if lifetimes > 200 {
+				t.Fatalf("iteration %d: no progress after %d lifetimes", iter, lifetimes)
+			}
+		}
+	}
+}
+
+func TestUnknownSchemaStopsWithoutAdvancing(t *testing.T) {
+	db := openDB(t, filepath.Join(t.TempDir(), "db"))
+	defer db.Close()
+	future := RawEvent{Block: 7, TxID: "f1", Name: "tranchenet",
+		Payload: []byte(`{"schema":"tranchenet.events/v2","txId":"f1","events":[{"type":"X","data":{}}]}`)}
+	chain := []RawEvent{envelopeEvent(5, "ok1", 1), future, envelopeEvent(8, "after", 1)}
+	l := New(db, &fakeSource{chain: chain}, testOptions())
+	l.RegisterAll(countingProjection)
+	runUntil(t, l, func() bool { return strings.Contains(l.Status().LastError, `"tranchenet.events/v2" is not supported`) })
+	cp, _ := l.Checkpoint()
+	if cp.Block != 5 || cp.TxID != "ok1" || cp.Events != 1 {
+		t.Fatalf("checkpoint %+v: it must stay before the event it cannot read", cp)
+	}
+}
+
+func TestProjectionsByEventName(t *testing.T) {
+	db := openDB(t, filepath.Join(t.TempDir(), "db"))
+	defer db.Close()
+	chain := testChain()
+	var mu sync.Mutex
+	seen := map[string][]string{}
+	l := New(db, &fakeSource{chain: chain}, testOptions())
+	for _, name := range []string{"Type1", "legacy"} {
+		l.Register(name, func(tx *bbolt.Tx, ev Event) error {
+			mu.Lock()
+			defer mu.Unlock()
+			seen[name] = append(seen[name], fmt.Sprintf("%d/%d/%s/%d", ev.Block, ev.TxSeq, ev.TxID, ev.Index))
+			return nil
+		})
+	}
+	runUntil(t, l, func() bool { return appliedEvents(l) == uint64(len(chain)) })
+	if got := strings.Join(seen["Type1"], " "); got != "3/0/a1/1 6/0/c1/1" {
+		t.Errorf("Type1 saw %s", got)
+	}
+	if got := strings.Join(seen["legacy"], " "); got != "4/0/b1/0" {
+		t.Errorf("legacy saw %s", got)
+	}
+}

@@ -1,0 +1,207 @@
+package ledger
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/tranchenet/tranchenet/gateway-app/internal/config"
+)
+
+// Gateway is the Ledger backed by a Fabric peer's Gateway service. It holds
+// one gRPC connection for the whole app and one client.Gateway per
+// identity: the connection is shared (Gateway.Close leaves it open), each
+// client.Gateway signs with its own key.
+type Gateway struct {
+	conn    *grpc.ClientConn
+	channel string
+	ids     map[string]*session
+	names   []string // identity names in configuration order
+}
+
+type session struct {
+	identity *loadedIdentity
+	gw       *client.Gateway
+	network  *client.Network
+	contract *client.Contract
+}
+
+// Dial loads every configured identity and connects to the peer. gRPC
+// connects lazily, so Dial succeeds while the peer is down; Ready tells
+// whether it answers.
+func Dial(cfg config.Config) (*Gateway, error) {
+	conn, err := dialPeer(cfg.Peer)
+	if err != nil {
+		return nil, err
+	}
+	g := &Gateway{conn: conn, channel: cfg.Channel, ids: map[string]*session{}}
+	for _, c := range cfg.Identities {
+		li, err := loadIdentity(cfg.MSPID, c)
+		if err != nil {
+			g.Close()
+			return nil, err
+		}
+		gw, err := client.Connect(li.id, client.WithSign(li.sign), client.WithClientConnection(conn),
+			client.WithEvaluateTimeout(cfg.Timeouts.Evaluate.D()),
+			client.WithEndorseTimeout(cfg.Timeouts.Endorse.D()),
+			client.WithSubmitTimeout(cfg.Timeouts.Submit.D()),
+			client.WithCommitStatusTimeout(cfg.Timeouts.CommitStatus.D()))
+		if err != nil {
+			g.Close()
+			return nil, fmt.Errorf("identity %s: %w", c.Name, err)
+		}
+		network := gw.GetNetwork(cfg.Channel)
+		g.ids[c.Name] = &session{identity: li, gw: gw, network: network, contract: network.GetContract(cfg.Chaincode)}
+		g.names = append(g.names, c.Name)
+	}
+	return g, nil
+}
+
+func dialPeer(p config.Peer) (*grpc.ClientConn, error) {
+	caPEM, err := os.ReadFile(p.TLSCACert)
+	if err != nil {
+		return nil, fmt.Errorf("peer.tlsCACert: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(caPEM) {
+		return nil, fmt.Errorf("peer.tlsCACert: no PEM certificate in %s", p.TLSCACert)
+	}
+	tc := &tls.Config{RootCAs: pool, ServerName: p.HostOverride, MinVersion: tls.VersionTLS12}
+	if p.ClientCert != "" {
+		pair, err := tls.LoadX509KeyPair(p.ClientCert, p.ClientKey)
+		if err != nil {
+			return nil, fmt.Errorf("peer.clientCert: %w", err)
+		}
+		tc.Certificates = []tls.Certificate{pair}
+	}
+	conn, err := grpc.NewClient(p.Endpoint, grpc.WithTransportCredentials(credentials.NewTLS(tc)))
+	if err != nil {
+		return nil, fmt.Errorf("peer.endpoint: %w", err)
+	}
+	return conn, nil
+}
+
+// Close closes every identity's gateway and the connection.
+func (g *Gateway) Close() error {
+	for _, s := range g.ids {
+		s.gw.Close()
+	}
+	return g.conn.Close()
+}
+
+// Identities describes the bank's identities, in configuration order.
+func (g *Gateway) Identities() []IdentityInfo {
+	out := make([]IdentityInfo, 0, len(g.names))
+	for _, n := range g.names {
+		out = append(out, g.ids[n].identity.info)
+	}
+	return out
+}
+
+// Network returns the channel as seen by an identity, for event streams.
+func (g *Gateway) Network(identity string) (*client.Network, error) {
+	s, err := g.session(identity)
+	if err != nil {
+		return nil, err
+	}
+	return s.network, nil
+}
+
+func (g *Gateway) session(identity string) (*session, error) {
+	s, ok := g.ids[identity]
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrNoIdentity, identity)
+	}
+	return s, nil
+}
+
+func proposalOptions(tx Tx) []client.ProposalOption {
+	opts := []client.ProposalOption{client.WithArguments(tx.Args...)}
+	if len(tx.Transient) > 0 {
+		opts = append(opts, client.WithTransient(tx.Transient))
+	}
+	if len(tx.Endorsers) > 0 {
+		opts = append(opts, client.WithEndorsingOrganizations(slices.Clone(tx.Endorsers)...))
+	}
+	return opts
+}
+
+// Evaluate runs a query. Errors are *Error.
+func (g *Gateway) Evaluate(ctx context.Context, identity string, tx Tx) (Result, error) {
+	s, err := g.session(identity)
+	if err != nil {
+		return Result{}, err
+	}
+	proposal, err := s.contract.NewProposal(tx.Fn, proposalOptions(tx)...)
+	if err != nil {
+		return Result{}, Classify(err, "")
+	}
+	payload, err := proposal.EvaluateWithContext(ctx)
+	if err != nil {
+		// An evaluation is never ordered: its transaction ID names nothing
+		// on the ledger, so errors do not carry it.
+		return Result{}, Classify(err, "")
+	}
+	return Result{Payload: payload, TxID: proposal.TransactionID()}, nil
+}
+
+// Submit endorses the transaction, sends it to ordering without waiting
+// (SubmitAsync) and then waits for its commit status, so the block number
+// is known and an invalid transaction is reported with its validation code.
+// Errors are *Error.
+func (g *Gateway) Submit(ctx context.Context, identity string, tx Tx) (Result, error) {
+	s, err := g.session(identity)
+	if err != nil {
+		return Result{}, err
+	}
+	payload, commit, err := s.contract.SubmitAsyncWithContext(ctx, tx.Fn, proposalOptions(tx)...)
+	if err != nil {
+		return Result{}, Classify(err, "")
+	}
+	txID := commit.TransactionID()
+	st, err := commit.StatusWithContext(ctx)
+	if err != nil {
+		return Result{TxID: txID}, Classify(err, txID)
+	}
+	if !st.Successful {
+		e := &Error{TxID: txID}
+		classifyValidation(e, st.Code)
+		return Result{TxID: txID, Block: st.BlockNumber}, e
+	}
+	return Result{Payload: payload, TxID: txID, Block: st.BlockNumber}, nil
+}
+
+// Height asks the peer for the channel's block height through the query
+// system chaincode (qscc GetChainInfo): a cheap evaluate that proves the
+// peer is reachable, serves the channel and accepts the identity.
+func (g *Gateway) Height(ctx context.Context, identity string) (uint64, error) {
+	s, err := g.session(identity)
+	if err != nil {
+		return 0, err
+	}
+	raw, err := s.network.GetContract("qscc").EvaluateWithContext(ctx, "GetChainInfo", client.WithArguments(g.channel))
+	if err != nil {
+		return 0, Classify(err, "")
+	}
+	var info common.BlockchainInfo
+	if err := proto.Unmarshal(raw, &info); err != nil {
+		return 0, fmt.Errorf("qscc GetChainInfo: %w", err)
+	}
+	return info.GetHeight(), nil
+}
+
+// ErrNoIdentity is returned for an identity name that Dial did not load: a
+// configuration error, never the API client's (users map to loaded identities).
+var ErrNoIdentity = errors.New("ledger: no loaded identity")
+
+var _ Ledger = (*Gateway)(nil)
