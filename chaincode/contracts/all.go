@@ -6,7 +6,15 @@ package contracts
 import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/admin"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/probe"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
 )
 
 // Version is the chaincode's version, reported by the server at start.
@@ -16,5 +24,13 @@ const Version = "0.1.0"
 func All() []contractapi.ContractInterface {
 	return []contractapi.ContractInterface{
 		probe.New(),
+		admin.New(),
+		identity.New(),
+		pool.New(),
+		deal.New(),
+		token.New(),
+		cash.New(),
+		servicing.New(),
+		settlement.New(),
 	}
 }

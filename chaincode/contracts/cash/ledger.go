@@ -1,0 +1,326 @@
+package cash
+
+import (
+	"time"
+
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+)
+
+// Ledger is the settlement asset as one transaction sees it: the public
+// supply record, the float the trustee keeps, and the accounts read so
+// far. The Cash contract and the later Servicing (distributions) and
+// Settlement (DvP) contracts move cash only through it, so that
+//
+//	Σ accounts + Book.Float = Supply.Minted − Supply.Burned
+//
+// holds after every transaction and no balance goes negative.
+//
+// Supply and book are read on first use only, so a holder-to-holder
+// transfer reads neither and does not conflict with concurrent mints.
+// Like token.Register, a Ledger remembers what it wrote, so several
+// movements in one transaction see each other.
+type Ledger struct {
+	ctx *txn.Context
+	cfg roles.OrgConfig
+
+	supply             *model.CashSupply
+	book               *model.CashBook
+	bookExists         bool
+	supplyKey, bookKey string
+	accounts           map[string]*model.CashAccount // by holder key
+}
+
+// Open starts a ledger view for this transaction.
+func Open(ctx *txn.Context) (*Ledger, error) {
+	cfg, err := ctx.Config()
+	if err != nil {
+		return nil, err
+	}
+	l := &Ledger{ctx: ctx, cfg: cfg, accounts: map[string]*model.CashAccount{}}
+	if l.supplyKey, err = ctx.Key(model.TypeCashSupply); err != nil {
+		return nil, err
+	}
+	if l.bookKey, err = ctx.Key(model.TypeCashBook); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Supply returns the public supply record (zero before the first
+// attestation).
+func (l *Ledger) Supply() (model.CashSupply, error) {
+	if l.supply == nil {
+		var s model.CashSupply
+		if _, err := l.ctx.Get(l.supplyKey, &s); err != nil {
+			return model.CashSupply{}, err
+		}
+		l.supply = &s
+	}
+	return *l.supply, nil
+}
+
+// Book returns the float (zero before the first mint).
+func (l *Ledger) Book() (model.CashBook, error) {
+	if l.book == nil {
+		var b model.CashBook
+		found, err := l.ctx.Get(l.bookKey, &b)
+		if err != nil {
+			return model.CashBook{}, err
+		}
+		l.book, l.bookExists = &b, found
+	}
+	return *l.book, nil
+}
+
+// Account returns a holder's account (zero if it has none, or if its
+// organisation keeps no registry).
+func (l *Ledger) Account(holder roles.Identity) (model.CashAccount, error) {
+	a, err := l.account(holder)
+	if err != nil {
+		return model.CashAccount{}, err
+	}
+	return *a, nil
+}
+
+func (l *Ledger) account(holder roles.Identity) (*model.CashAccount, error) {
+	if a, ok := l.accounts[holder.Key()]; ok {
+		return a, nil
+	}
+	a := &model.CashAccount{}
+	if registry, err := l.cfg.RegistryFor(holder.MSP); err == nil {
+		key, err := l.ctx.Key(model.TypeCash, holder.Key())
+		if err != nil {
+			return nil, err
+		}
+		if _, err := l.ctx.GetPrivate(registry, key, a); err != nil {
+			return nil, err
+		}
+	}
+	l.accounts[holder.Key()] = a
+	return a, nil
+}
+
+// AttestReserves records the reserves backing the tokens and the evidence
+// (a hash or reference of the bank statement or auditor's letter). Lower
+// reserves than the tokens outstanding are recorded as they are, not
+// refused: the supply then shows the shortfall and Mint stops.
+func (l *Ledger) AttestReserves(reserves money.Amount, evidence string, at time.Time) error {
+	s, err := l.Supply()
+	if err != nil {
+		return err
+	}
+	s.Reserves, s.ReservesEvidence, s.ReservesAttestedAt = reserves, evidence, at.UTC().Format(time.RFC3339)
+	return l.putSupply(s)
+}
+
+// Mint creates cash in the float, if the tokens outstanding afterwards
+// stay within the attested reserves.
+func (l *Ledger) Mint(amount money.Amount) error {
+	if err := positive(amount); err != nil {
+		return err
+	}
+	s, err := l.Supply()
+	if err != nil {
+		return err
+	}
+	outstanding, err := s.Minted.Sub(s.Burned)
+	if err != nil {
+		return overflow(err)
+	}
+	after, err := outstanding.Add(amount)
+	if err != nil {
+		return overflow(err)
+	}
+	if after > s.Reserves {
+		return errs.New(errs.LimitExceeded, "minting %s would bring the tokens outstanding to %s, above the attested reserves %s (attested %s)",
+			amount, after, s.Reserves, orNever(s.ReservesAttestedAt))
+	}
+	if s.Minted, err = s.Minted.Add(amount); err != nil {
+		return overflow(err)
+	}
+	b, err := l.Book()
+	if err != nil {
+		return err
+	}
+	if b.Float, err = b.Float.Add(amount); err != nil {
+		return overflow(err)
+	}
+	if err := l.putSupply(s); err != nil {
+		return err
+	}
+	return l.putBook(b)
+}
+
+// Burn destroys cash held in the float (returned by holders).
+func (l *Ledger) Burn(amount money.Amount) error {
+	if err := positive(amount); err != nil {
+		return err
+	}
+	b, err := l.Book()
+	if err != nil {
+		return err
+	}
+	if amount > b.Float {
+		return errs.New(errs.InsufficientBalance, "burning %s: the float holds %s", amount, b.Float)
+	}
+	s, err := l.Supply()
+	if err != nil {
+		return err
+	}
+	if s.Burned, err = s.Burned.Add(amount); err != nil {
+		return overflow(err)
+	}
+	b.Float -= amount
+	if err := l.putSupply(s); err != nil {
+		return err
+	}
+	return l.putBook(b)
+}
+
+// Pay moves cash from the float to a holder's account.
+func (l *Ledger) Pay(to roles.Identity, amount money.Amount) error {
+	if err := positive(amount); err != nil {
+		return err
+	}
+	b, err := l.Book()
+	if err != nil {
+		return err
+	}
+	if amount > b.Float {
+		return errs.New(errs.InsufficientBalance, "paying %s: the float holds %s (mint first)", amount, b.Float)
+	}
+	if err := l.credit(to, amount); err != nil {
+		return err
+	}
+	b.Float -= amount
+	return l.putBook(b)
+}
+
+// Return moves cash from a holder's account back to the float, for
+// burning.
+func (l *Ledger) Return(from roles.Identity, amount money.Amount) error {
+	if err := positive(amount); err != nil {
+		return err
+	}
+	if err := l.debit(from, amount); err != nil {
+		return err
+	}
+	b, err := l.Book()
+	if err != nil {
+		return err
+	}
+	if b.Float, err = b.Float.Add(amount); err != nil {
+		return overflow(err)
+	}
+	return l.putBook(b)
+}
+
+// Transfer moves cash between two holders' accounts.
+func (l *Ledger) Transfer(from, to roles.Identity, amount money.Amount) error {
+	if err := positive(amount); err != nil {
+		return err
+	}
+	if from == to {
+		return errs.Field("to", "payer and payee are both %s", from.Short())
+	}
+	if err := l.debit(from, amount); err != nil {
+		return err
+	}
+	return l.credit(to, amount)
+}
+
+// SetHeld sets the cash of a holder's account that pending settlement
+// instructions reserve (the Settlement contract's to call): it stays the
+// holder's but cannot be transferred or returned until released.
+func (l *Ledger) SetHeld(holder roles.Identity, amount money.Amount) error {
+	a, err := l.account(holder)
+	if err != nil {
+		return err
+	}
+	if amount < 0 || amount > a.Balance {
+		return errs.New(errs.InsufficientBalance, "%s has %s; cannot hold %s for settlement", holder.Short(), a.Balance, amount)
+	}
+	next := *a
+	next.Held = amount
+	return l.putAccount(holder, &next)
+}
+
+// debit takes amount from a holder's available balance (balance less
+// what pending settlements hold).
+func (l *Ledger) debit(holder roles.Identity, amount money.Amount) error {
+	a, err := l.account(holder)
+	if err != nil {
+		return err
+	}
+	if available := a.Balance - a.Held; amount > available {
+		return errs.New(errs.InsufficientBalance, "%s has %s available (%s held by pending settlements), %s requested",
+			holder.Short(), max(available, 0), a.Held, amount)
+	}
+	next := *a
+	next.Balance -= amount
+	return l.putAccount(holder, &next)
+}
+
+func (l *Ledger) credit(holder roles.Identity, amount money.Amount) error {
+	a, err := l.account(holder)
+	if err != nil {
+		return err
+	}
+	next := *a
+	if next.Balance, err = next.Balance.Add(amount); err != nil {
+		return overflow(err)
+	}
+	return l.putAccount(holder, &next)
+}
+
+func (l *Ledger) putAccount(holder roles.Identity, a *model.CashAccount) error {
+	registry, err := l.cfg.RegistryFor(holder.MSP)
+	if err != nil {
+		return err
+	}
+	key, err := l.ctx.Key(model.TypeCash, holder.Key())
+	if err != nil {
+		return err
+	}
+	l.accounts[holder.Key()] = a
+	return l.ctx.PutPrivate(registry, key, a)
+}
+
+func (l *Ledger) putSupply(s model.CashSupply) error {
+	l.supply = &s
+	return l.ctx.Put(l.supplyKey, s)
+}
+
+// putBook writes the float; the first write gives the book its key-level
+// policy, so later float movements need only the trustee's endorsement.
+func (l *Ledger) putBook(b model.CashBook) error {
+	l.book = &b
+	if err := l.ctx.Put(l.bookKey, b); err != nil {
+		return err
+	}
+	if !l.bookExists {
+		l.bookExists = true
+		return l.ctx.KeptByTrustee(l.bookKey)
+	}
+	return nil
+}
+
+func positive(a money.Amount) error {
+	if !a.IsPositive() {
+		return errs.Field("amount", "must be positive, got %s", a)
+	}
+	return nil
+}
+
+func overflow(err error) error { return errs.New(errs.Overflow, "cash amount: %v", err) }
+
+func orNever(at string) string {
+	if at == "" {
+		return "never"
+	}
+	return at
+}

@@ -1,0 +1,350 @@
+// Package contracttest is the shared harness of the tranchenet contract
+// tests: an in-memory channel (stubtest) running every contract through the
+// real contract router, with the test network's organisations and
+// collections, the consortium initialised, identities for every role at
+// the right organisation, and helpers that build the usual fixtures (an
+// attested investor, a sealed pool of simulated loans, a deal, issued and
+// placed units) so that each test, and the later Servicing and Settlement
+// contracts' tests, starts from a realistic ledger in a few lines.
+//
+// Every call goes to the peers the endorsement table
+// (contracts.Endorsement) names: a submitted transaction is simulated on
+// each endorser's peer at the same timestamp and the harness fails the
+// test if their results differ, then commits one; a query is evaluated on
+// the peer the table names. So every test also checks that the table's
+// endorsers can execute the transaction, which the real network needs.
+package contracttest
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+
+	"github.com/tranchenet/tranchenet/chaincode/contracts"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
+	"github.com/tranchenet/tranchenet/chaincode/core/canon"
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+)
+
+// Start is the timestamp of a World's first transaction.
+var Start = time.Date(2026, time.January, 15, 9, 0, 0, 0, time.UTC)
+
+// ForeignMSP is an organisation on the channel but not in the consortium
+// configuration.
+const ForeignMSP = "Org9MSP"
+
+// World is a channel with the tranchenet chaincode and named identities.
+type World struct {
+	*stubtest.World
+	TB  testing.TB
+	Net *Network
+
+	now time.Time
+
+	// Admins, Compliance: one per organisation, by MSP.
+	Admins     map[string]*stubtest.Identity
+	Compliance map[string]*stubtest.Identity
+	Trustee    *stubtest.Identity // at the trustee organisation
+	Arranger   *stubtest.Identity // at the trustee organisation (the test network's arranger)
+	Settlement *stubtest.Identity // at the trustee organisation
+	Servicer   *stubtest.Identity // at the servicer organisation
+	Auditor    *stubtest.Identity // at the investor bank
+	NoRole     *stubtest.Identity // a client of the investor bank without any role
+	Foreign    *stubtest.Identity // a client of ForeignMSP
+	investors  map[string]*stubtest.Identity
+}
+
+// New returns a World with the consortium initialised and every role
+// granted: on chain by each organisation's admin for the bank staff, and
+// through the tranchenet.role certificate attribute for investors, so
+// both paths are exercised.
+func New(tb testing.TB) *World {
+	tb.Helper()
+	w := NewUninitialised(tb)
+	w.Must(w.Admins[w.Net.Trustee], "Admin:Init", string(mustCanon(tb, w.Net.Config)))
+	grants := []struct {
+		id   *stubtest.Identity
+		role roles.Role
+	}{
+		{w.Trustee, roles.Trustee}, {w.Arranger, roles.Arranger}, {w.Settlement, roles.Settlement},
+		{w.Servicer, roles.Servicer}, {w.Auditor, roles.Auditor},
+	}
+	for _, msp := range w.Net.Config.Custodians() {
+		grants = append(grants, struct {
+			id   *stubtest.Identity
+			role roles.Role
+		}{w.Compliance[msp], roles.Compliance})
+	}
+	for _, g := range grants {
+		w.Must(w.Admins[g.id.MSPID()], "Admin:GrantRole", w.Key(g.id), string(g.role))
+	}
+	return w
+}
+
+// NewUninitialised returns a World whose consortium is not initialised
+// yet (for the Admin contract's own tests).
+func NewUninitialised(tb testing.TB) *World {
+	tb.Helper()
+	net, err := TestNetwork()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cc, err := contractapi.NewChaincode(contracts.All()...)
+	if err != nil {
+		tb.Fatalf("build chaincode: %v", err)
+	}
+	opts := []stubtest.Option{stubtest.Orgs(append(net.Config.MSPs(), ForeignMSP)...), stubtest.StartTime(Start)}
+	for _, c := range net.Collections {
+		opts = append(opts, c)
+	}
+	w := &World{
+		World: stubtest.NewWorld(cc, opts...), TB: tb, Net: net, now: Start,
+		Admins: map[string]*stubtest.Identity{}, Compliance: map[string]*stubtest.Identity{},
+		investors: map[string]*stubtest.Identity{},
+	}
+	for _, msp := range net.Config.MSPs() {
+		w.Admins[msp] = w.Identity(msp, "admin-"+msp, stubtest.OU("admin"))
+		w.Compliance[msp] = w.Identity(msp, "compliance-"+msp)
+	}
+	w.Trustee = w.Identity(net.Trustee, "trustee")
+	w.Arranger = w.Identity(net.Trustee, "arranger")
+	w.Settlement = w.Identity(net.Trustee, "settlement")
+	w.Servicer = w.Identity(net.Servicer, "servicer")
+	w.Auditor = w.Identity(net.Investors, "auditor")
+	w.NoRole = w.Identity(net.Investors, "norole")
+	w.Foreign = w.Identity(ForeignMSP, "stranger", stubtest.Attr(roles.RoleAttribute, "investor"))
+	return w
+}
+
+// Key returns an identity's key as the chaincode computes it.
+func (w *World) Key(id *stubtest.Identity) string {
+	return roles.IdentityOf(id.MSPID(), id.Certificate()).Key()
+}
+
+// Now is the timestamp the next call will carry.
+func (w *World) Now() time.Time { return w.now }
+
+// Advance moves the clock (each call also advances it by one second).
+func (w *World) Advance(d time.Duration) { w.now = w.now.Add(d) }
+
+// Result is the outcome of one call.
+type Result struct {
+	stubtest.Result
+	Function string
+	Query    bool     // evaluated, not submitted
+	Peers    []string // the organisations whose peers ran it
+}
+
+// OK reports whether the chaincode succeeded and, for a submitted
+// transaction, it committed.
+func (r Result) OK() bool {
+	if r.Query {
+		return r.Status < 400
+	}
+	return r.Result.OK()
+}
+
+// ErrCode is the error's stable code, or "" on success.
+func (r Result) ErrCode() errs.Code {
+	if r.Status < 400 {
+		return ""
+	}
+	code, _, _, _ := errs.Parse(r.Message)
+	return code
+}
+
+// Rule is the transfer-rule number of a refusal, or 0.
+func (r Result) Rule() int {
+	_, rule, _, _ := errs.Parse(r.Message)
+	return rule
+}
+
+// Envelope decodes the transaction's event envelope (zero if none).
+func (r Result) Envelope() txn.Envelope {
+	var env txn.Envelope
+	if r.Event != nil {
+		if err := canon.Unmarshal(r.Event.Payload, &env); err != nil {
+			panic(fmt.Sprintf("contracttest: event envelope of %s: %v", r.Function, err))
+		}
+	}
+	return env
+}
+
+// EventTypes lists the types of the transaction's events, in order.
+func (r Result) EventTypes() []string {
+	var out []string
+	for _, e := range r.Envelope().Events {
+		out = append(out, e.Type)
+	}
+	return out
+}
+
+// Call runs fn with args as id: submitted to its endorsers or evaluated,
+// as contracts.Endorsement says.
+func (w *World) Call(id *stubtest.Identity, fn string, args ...string) Result {
+	w.TB.Helper()
+	return w.CallWith(id, fn, args)
+}
+
+// CallWith is Call with invocation options (transient data; not OnPeer:
+// the table decides the peers).
+func (w *World) CallWith(id *stubtest.Identity, fn string, args []string, opts ...stubtest.InvokeOption) Result {
+	w.TB.Helper()
+	return w.run(id, fn, args, true, opts)
+}
+
+// Try simulates fn on its endorsers' peers, as CallWith does, but never
+// commits: the ledger stays as it is, so many calls can be tried against
+// one state (the authorization matrix does).
+func (w *World) Try(id *stubtest.Identity, fn string, args []string, opts ...stubtest.InvokeOption) Result {
+	w.TB.Helper()
+	r := w.run(id, fn, args, false, opts)
+	r.Query = true // judged by its endorsement alone
+	return r
+}
+
+func (w *World) run(id *stubtest.Identity, fn string, args []string, commit bool, opts []stubtest.InvokeOption) Result {
+	w.TB.Helper()
+	kind, known := contracts.Endorsement[fn]
+	peers := w.Endorsers(id, fn)
+	at := w.now
+	w.now = w.now.Add(time.Second)
+	opts = append(slices.Clone(opts), stubtest.At(at))
+	query := known && (kind == model.Query || kind == model.QueryOnTrustee)
+	var txs []*stubtest.Tx
+	for _, p := range peers {
+		txs = append(txs, w.Endorse(id, fn, args, append(slices.Clone(opts), stubtest.OnPeer(p))...))
+	}
+	first := txs[0].Endorsement()
+	for i, tx := range txs[1:] {
+		if diff := sameEndorsement(first, tx.Endorsement()); diff != "" {
+			w.TB.Errorf("%s by %s: the endorsers disagree: %s's peer %s, %s's peer %s", fn, id, peers[0], diff, peers[i+1], describe(tx.Endorsement()))
+		}
+	}
+	r := Result{Result: first, Function: fn, Query: query, Peers: peers}
+	if !query && commit {
+		r.Result = w.Commit(txs[0])
+		if r.Status < 400 && r.Code != peer.TxValidationCode_VALID {
+			w.TB.Errorf("%s by %s: endorsed but invalidated at commit: %s", fn, id, r.Code)
+		}
+	}
+	return r
+}
+
+// Endorsers are the organisations whose peers run fn called by id: the
+// endorsement table resolved against the configuration; the caller's own
+// peer for a function outside the table or a caller outside the
+// consortium.
+func (w *World) Endorsers(id *stubtest.Identity, fn string) []string {
+	kind, known := contracts.Endorsement[fn]
+	if !known {
+		return []string{id.MSPID()}
+	}
+	party := w.Net.Servicer
+	if o, ok := w.Net.Config.Org(id.MSPID()); ok && o.Roles.Has(roles.Servicer) {
+		party = id.MSPID()
+	}
+	peers, err := kind.Resolve(w.Net.Config, id.MSPID(), party)
+	if err != nil || len(peers) == 0 {
+		return []string{id.MSPID()}
+	}
+	return peers
+}
+
+// sameEndorsement compares what two peers returned; it ignores the
+// transaction ID and time in the event envelope, which differ because
+// each simulation is its own proposal here.
+func sameEndorsement(a, b stubtest.Result) string {
+	if a.Status != b.Status || a.Message != b.Message || !bytes.Equal(a.Payload, b.Payload) {
+		return describe(a)
+	}
+	ea, eb := eventsOf(a), eventsOf(b)
+	if !bytes.Equal(ea, eb) {
+		return fmt.Sprintf("events %s vs %s", ea, eb)
+	}
+	return ""
+}
+
+func eventsOf(r stubtest.Result) []byte {
+	if r.Event == nil {
+		return nil
+	}
+	var env txn.Envelope
+	if err := canon.Unmarshal(r.Event.Payload, &env); err != nil {
+		return r.Event.Payload
+	}
+	b, _ := canon.Marshal(env.Events)
+	return b
+}
+
+func describe(r stubtest.Result) string {
+	return fmt.Sprintf("status %d %q payload %s", r.Status, r.Message, r.Payload)
+}
+
+// Must calls fn and fails the test unless it succeeds; it returns the
+// payload.
+func (w *World) Must(id *stubtest.Identity, fn string, args ...string) string {
+	w.TB.Helper()
+	return w.MustWith(id, fn, args)
+}
+
+// MustWith is Must with invocation options.
+func (w *World) MustWith(id *stubtest.Identity, fn string, args []string, opts ...stubtest.InvokeOption) string {
+	w.TB.Helper()
+	r := w.CallWith(id, fn, args, opts...)
+	if !r.OK() {
+		w.TB.Fatalf("%s%q by %s: status %d %s (validation %s)", fn, args, id, r.Status, r.Message, r.Code)
+	}
+	return string(r.Payload)
+}
+
+// Refused calls fn, requires it to fail with code and to leave the ledger
+// unchanged, and returns the result.
+func (w *World) Refused(code errs.Code, id *stubtest.Identity, fn string, args ...string) Result {
+	w.TB.Helper()
+	return w.RefusedWith(code, id, fn, args)
+}
+
+// RefusedWith is Refused with invocation options.
+func (w *World) RefusedWith(code errs.Code, id *stubtest.Identity, fn string, args []string, opts ...stubtest.InvokeOption) Result {
+	w.TB.Helper()
+	before := w.Snapshot()
+	r := w.CallWith(id, fn, args, opts...)
+	if r.OK() {
+		w.TB.Fatalf("%s%q by %s succeeded, want %s", fn, args, id, code)
+	}
+	if r.ErrCode() != code {
+		w.TB.Fatalf("%s%q by %s: got %q, want code %s", fn, args, id, r.Message, code)
+	}
+	if diff := w.Diff(before); len(diff) > 0 {
+		w.TB.Fatalf("%s%q by %s was refused but changed the ledger: %v", fn, args, id, diff)
+	}
+	return r
+}
+
+// Decode unmarshals a query's canonical JSON payload.
+func Decode[T any](tb testing.TB, payload string) T {
+	tb.Helper()
+	var v T
+	if err := canon.Unmarshal([]byte(payload), &v); err != nil {
+		tb.Fatalf("decode %T: %v\n%s", v, err, payload)
+	}
+	return v
+}
+
+func mustCanon(tb testing.TB, v any) []byte {
+	tb.Helper()
+	b, err := canon.Marshal(v)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}

@@ -1,0 +1,380 @@
+// Package deal is the Deal contract: deals backed by a sealed pool, their
+// tranches and documents, issuance into the SPV's issuance account behind
+// a proof-of-collateral mint gate, and placement with investors.
+//
+// Terms and supply are public and need a majority to change; the
+// issuance account is in the tranche's book, which the trustee keeps, so
+// a placement (book + registry) is endorsed by the trustee alone, while
+// minting (public supply + book) needs a majority that includes the
+// trustee. Amendments with consents are left to a later issue: terms are
+// fixed at Create, except the pause flag (Token:Pause).
+package deal
+
+import (
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
+	"github.com/tranchenet/tranchenet/chaincode/core/canon"
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/core/rules"
+)
+
+// Contract is the Deal contract.
+type Contract struct {
+	txn.Base
+}
+
+// New returns the contract under its public name "Deal".
+func New() *Contract {
+	return &Contract{Base: txn.NewBase("Deal", "deals, tranches, documents, issuance behind the collateral gate, placement")}
+}
+
+// Create records a deal on a sealed pool (arranger). Each tranche gets its
+// public terms and a book kept by the trustee.
+func (c *Contract) Create(ctx *txn.Context, dealJSON string) error {
+	caller, err := ctx.Require(roles.Arranger)
+	if err != nil {
+		return err
+	}
+	var in DealInput
+	if err := canon.Unmarshal([]byte(dealJSON), &in); err != nil {
+		return errs.Wrap(err, "dealJSON")
+	}
+	cfg, err := ctx.Config()
+	if err != nil {
+		return err
+	}
+	if err := in.validate(cfg); err != nil {
+		return err
+	}
+	pool, err := readPool(ctx, in.Pool)
+	if err != nil {
+		return err
+	}
+	if pool.Status != model.PoolSealed {
+		return errs.New(errs.WrongState, "pool %s is not sealed: a deal is built on a sealed loan tape", pool.ID)
+	}
+	if err := in.checkDates(pool); err != nil {
+		return err
+	}
+	backsKey, err := ctx.Key(model.TypePoolDeal, pool.ID)
+	if err != nil {
+		return err
+	}
+	var backed string
+	if found, err := ctx.Get(backsKey, &backed); err != nil {
+		return err
+	} else if found {
+		return errs.New(errs.AlreadyExists, "pool %s already backs deal %s: a pool's collateral backs one deal", pool.ID, backed)
+	}
+	dealKey, err := ctx.Key(model.TypeDeal, in.ID)
+	if err != nil {
+		return err
+	}
+	if exists, err := ctx.Get(dealKey, &model.Deal{}); err != nil || exists {
+		return existsErr(err, "deal %s already exists", in.ID)
+	}
+	d := model.Deal{ID: in.ID, Name: in.Name, Pool: in.Pool, Arranger: caller.Identity.MSP,
+		RequiredCollateralization: in.RequiredCollateralization, Documents: []model.Document{}, CreatedTx: ctx.TxID()}
+	for _, t := range in.Tranches {
+		key, err := ctx.Key(model.TypeTranche, t.ID)
+		if err != nil {
+			return err
+		}
+		if exists, err := ctx.Get(key, &model.Tranche{}); err != nil || exists {
+			return existsErr(err, "tranche %s already exists", t.ID)
+		}
+		t.Rules.AllowedJurisdictions = nonNil(t.Rules.AllowedJurisdictions)
+		t.Rules.BlockedJurisdictions = nonNil(t.Rules.BlockedJurisdictions)
+		tranche := model.Tranche{ID: t.ID, Deal: in.ID, Class: t.Class, Seniority: t.Seniority, Kind: t.Kind,
+			OriginalFace: t.OriginalFace, UnitFace: t.UnitFace, Coupon: t.Coupon, LegalFinalDate: t.LegalFinalDate,
+			Rules: t.Rules, CreatedTx: ctx.TxID()}
+		if err := ctx.Put(key, tranche); err != nil {
+			return err
+		}
+		bookKey, err := ctx.Key(model.TypeTrancheBook, t.ID)
+		if err != nil {
+			return err
+		}
+		if err := ctx.Put(bookKey, model.TrancheBook{}); err != nil {
+			return err
+		}
+		if err := ctx.KeptByTrustee(bookKey); err != nil {
+			return err
+		}
+		d.Tranches = append(d.Tranches, t.ID)
+	}
+	if err := ctx.Put(dealKey, d); err != nil {
+		return err
+	}
+	if err := ctx.Put(backsKey, d.ID); err != nil {
+		return err
+	}
+	return ctx.Emit("DealCreated", dealCreatedEvent{Deal: d.ID, Pool: d.Pool, Tranches: d.Tranches,
+		RequiredCollateralization: d.RequiredCollateralization.String()})
+}
+
+// AddDocument records a document's name, location and SHA-256 on the deal
+// (the deal's arranger organisation). Names are unique within a deal.
+func (c *Contract) AddDocument(ctx *txn.Context, dealID, name, uri, sha256 string) error {
+	caller, err := ctx.Require(roles.Arranger)
+	if err != nil {
+		return err
+	}
+	if _, err := model.ParseID("dealID", dealID); err != nil {
+		return err
+	}
+	doc := model.Document{AddedTx: ctx.TxID()}
+	if doc.Name, err = model.ParseText("name", name, 200); err != nil {
+		return err
+	}
+	if doc.URI, err = model.ParseText("uri", uri, 2048); err != nil {
+		return err
+	}
+	if doc.SHA256, err = model.ParseSHA256("sha256", sha256); err != nil {
+		return err
+	}
+	d, key, err := readDeal(ctx, dealID)
+	if err != nil {
+		return err
+	}
+	if err := requireDealArranger(caller, d); err != nil {
+		return err
+	}
+	for _, existing := range d.Documents {
+		if existing.Name == doc.Name {
+			return errs.New(errs.AlreadyExists, "deal %s already has a document named %q (sha256 %s)", dealID, doc.Name, existing.SHA256)
+		}
+	}
+	d.Documents = append(d.Documents, doc)
+	if err := ctx.Put(key, d); err != nil {
+		return err
+	}
+	return ctx.Emit("DocumentAdded", documentEvent{Deal: dealID, Name: doc.Name, URI: doc.URI, SHA256: doc.SHA256})
+}
+
+// Issue mints units of a tranche into the SPV's issuance account (the
+// deal's arranger organisation). The mint gate: the face of every unit
+// issued across the deal's tranches, these included, must not exceed the
+// sealed pool balance times the deal's required collateralization.
+func (c *Contract) Issue(ctx *txn.Context, trancheID, units string) error {
+	caller, err := ctx.Require(roles.Arranger)
+	if err != nil {
+		return err
+	}
+	if _, err := model.ParseID("trancheID", trancheID); err != nil {
+		return err
+	}
+	n, err := model.ParseUnits("units", units)
+	if err != nil {
+		return err
+	}
+	reg, err := token.Open(ctx, trancheID)
+	if err != nil {
+		return err
+	}
+	d, _, err := readDeal(ctx, reg.Tranche.Deal)
+	if err != nil {
+		return err
+	}
+	if err := requireDealArranger(caller, d); err != nil {
+		return err
+	}
+	if err := checkCollateral(ctx, d, reg.Tranche, n); err != nil {
+		return err
+	}
+	if err := reg.Mint(n); err != nil {
+		return err
+	}
+	return ctx.Emit("UnitsIssued", issuedEvent{Deal: d.ID, Tranche: trancheID, Units: n, Issued: reg.Tranche.Issued})
+}
+
+// Place moves units from the SPV's issuance account to an investor, after
+// the transfer rules for issuance (trustee, or the deal's arranger
+// organisation). Primary issuance against payment (DvP) is the
+// Settlement contract's; both use token.Register.
+func (c *Contract) Place(ctx *txn.Context, trancheID, investorKey, units string) error {
+	caller, err := ctx.Require(roles.Trustee, roles.Arranger)
+	if err != nil {
+		return err
+	}
+	if _, err := model.ParseID("trancheID", trancheID); err != nil {
+		return err
+	}
+	investor, err := model.ParseIdentityKey("investorKey", investorKey)
+	if err != nil {
+		return err
+	}
+	n, err := model.ParseUnits("units", units)
+	if err != nil {
+		return err
+	}
+	reg, err := token.Open(ctx, trancheID)
+	if err != nil {
+		return err
+	}
+	if !caller.Has(roles.Trustee) {
+		d, _, err := readDeal(ctx, reg.Tranche.Deal)
+		if err != nil {
+			return err
+		}
+		if err := requireDealArranger(caller, d); err != nil {
+			return err
+		}
+	}
+	m := token.Movement{Kind: rules.KindIssue, To: investor, Units: n}
+	if err := reg.Move(m); err != nil {
+		return reg.RedactFor(caller.Grants, m, err)
+	}
+	return ctx.Emit("UnitsPlaced", placedEvent{Deal: reg.Tranche.Deal, Tranche: trancheID, Investor: investor.Key()})
+}
+
+// Get returns a deal's public record (any consortium member).
+func (c *Contract) Get(ctx *txn.Context, dealID string) (string, error) {
+	if _, err := ctx.Caller(); err != nil {
+		return "", err
+	}
+	if _, err := model.ParseID("dealID", dealID); err != nil {
+		return "", err
+	}
+	d, _, err := readDeal(ctx, dealID)
+	if err != nil {
+		return "", err
+	}
+	return marshal(d)
+}
+
+// GetTranche returns a tranche's public terms and supply (any consortium
+// member).
+func (c *Contract) GetTranche(ctx *txn.Context, trancheID string) (string, error) {
+	if _, err := ctx.Caller(); err != nil {
+		return "", err
+	}
+	if _, err := model.ParseID("trancheID", trancheID); err != nil {
+		return "", err
+	}
+	reg, err := token.Open(ctx, trancheID)
+	if err != nil {
+		return "", err
+	}
+	return marshal(reg.Tranche)
+}
+
+// checkCollateral is the mint gate of Issue.
+func checkCollateral(ctx *txn.Context, d model.Deal, issuing model.Tranche, units int64) error {
+	pool, err := readPool(ctx, d.Pool)
+	if err != nil {
+		return err
+	}
+	limit, err := pool.Balance.MulRateFloor(d.RequiredCollateralization)
+	if err != nil {
+		return errs.New(errs.Internal, "deal %s: collateral limit: %v", d.ID, err)
+	}
+	var total money.Amount
+	for _, id := range d.Tranches {
+		t := issuing
+		if id != issuing.ID {
+			if t, err = readTranche(ctx, id); err != nil {
+				return err
+			}
+		} else if t.Issued > t.MaxUnits()-units {
+			// Token's Mint names this limit; the face below would overflow.
+			return errs.New(errs.LimitExceeded, "tranche %s: issuing %d units would exceed the %d units its original face %s allows",
+				t.ID, units, t.MaxUnits(), t.OriginalFace)
+		} else {
+			t.Issued += units
+		}
+		face := money.Amount(t.Issued) * t.UnitFace // ≤ OriginalFace ≤ MaxAmount: no overflow
+		if total, err = total.Add(face); err != nil {
+			return errs.New(errs.Overflow, "deal %s: issued face overflows", d.ID)
+		}
+	}
+	if total > limit {
+		return errs.New(errs.LimitExceeded,
+			"deal %s: issuing %d units of tranche %s would bring the issued face to %s, above the sealed pool balance %s × required collateralization %s = %s",
+			d.ID, units, issuing.ID, total, pool.Balance, d.RequiredCollateralization, limit)
+	}
+	return nil
+}
+
+func requireDealArranger(caller *txn.Caller, d model.Deal) error {
+	if caller.Identity.MSP != d.Arranger {
+		return errs.New(errs.Forbidden, "deal %s is arranged by %s; an arranger of %s may not act on it", d.ID, d.Arranger, caller.Identity.MSP)
+	}
+	return nil
+}
+
+func readDeal(ctx *txn.Context, id string) (model.Deal, string, error) {
+	key, err := ctx.Key(model.TypeDeal, id)
+	if err != nil {
+		return model.Deal{}, "", err
+	}
+	var d model.Deal
+	found, err := ctx.Get(key, &d)
+	if err != nil {
+		return model.Deal{}, "", err
+	}
+	if !found {
+		return model.Deal{}, "", errs.New(errs.NotFound, "deal %s not found", id)
+	}
+	return d, key, nil
+}
+
+func readTranche(ctx *txn.Context, id string) (model.Tranche, error) {
+	key, err := ctx.Key(model.TypeTranche, id)
+	if err != nil {
+		return model.Tranche{}, err
+	}
+	var t model.Tranche
+	found, err := ctx.Get(key, &t)
+	if err != nil {
+		return model.Tranche{}, err
+	}
+	if !found {
+		return model.Tranche{}, errs.New(errs.Internal, "tranche %s of a deal is missing", id)
+	}
+	return t, nil
+}
+
+func readPool(ctx *txn.Context, id string) (model.Pool, error) {
+	key, err := ctx.Key(model.TypePool, id)
+	if err != nil {
+		return model.Pool{}, err
+	}
+	var p model.Pool
+	found, err := ctx.Get(key, &p)
+	if err != nil {
+		return model.Pool{}, err
+	}
+	if !found {
+		return model.Pool{}, errs.New(errs.NotFound, "pool %s not found", id)
+	}
+	return p, nil
+}
+
+// existsErr turns the result of an existence check into the error to
+// return: the read's error, or ALREADY_EXISTS.
+func existsErr(readErr error, format string, args ...any) error {
+	if readErr != nil {
+		return readErr
+	}
+	return errs.New(errs.AlreadyExists, format, args...)
+}
+
+// nonNil stores an absent list as [] rather than null.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func marshal(v any) (string, error) {
+	b, err := canon.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}

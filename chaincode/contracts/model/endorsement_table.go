@@ -1,0 +1,203 @@
+package model
+
+import "strings"
+
+// Endorsement says, for every transaction function ("Contract:Function"),
+// whose peers a client must ask: to endorse a submitted transaction so
+// that the chaincode, collection and key-level policies are satisfied and
+// every endorser holds what the transaction reads, or to evaluate a query
+// on a peer holding the data (Query: the caller's own peer;
+// QueryOnTrustee: the trustee's). Endorsers.Resolve turns an
+// entry into MSP IDs. A test runs every submitted function on each of its
+// endorsers' peers and requires the same result from all of them.
+//
+// Policies behind the entries (README "Endorsement", this package's doc):
+// public state needs a majority of banks; keys the trustee keeps (tranche
+// books, the cash float) need the trustee; registries need the trustee's
+// peer; compliance needs a majority of banks; loanTape needs the trustee
+// and the servicer; an implicit collection needs its own org.
+var Endorsement = map[string]Endorsers{
+	// Admin. The configuration and role grants are public state.
+	"Admin:Init":          ByMajority, // writes the configuration
+	"Admin:ProposeConfig": ByMajority, // writes the proposal (or the configuration)
+	"Admin:ApproveConfig": ByMajority, // writes the proposal or the configuration
+	"Admin:GrantRole":     ByMajority, // writes role~<MSP>~<ID>
+	"Admin:RevokeRole":    ByMajority, // writes or deletes role~<MSP>~<ID>
+	"Admin:Roles":         Query,      // public state
+	"Admin:WhoAmI":        Query,      // public state and the certificate
+	"Admin:Config":        Query,      // public state
+	"Admin:Proposal":      Query,      // public state
+
+	// Identity.
+	// Attest writes the bank's implicit collection (its own peer), the
+	// compliance collection (OutOf majority) and the public dossier hash
+	// (majority); it reads only the compliance collection, which every
+	// bank holds, and writes the implicit collection without reading it,
+	// so the trustee's and other banks' peers can execute it too.
+	"Identity:Attest": ByOwnOrgAndTrustee,
+	// Revoke, Freeze and Unfreeze change the compliance collection only:
+	// a majority of banks, every one of which holds it.
+	"Identity:Revoke":   ByMajority,
+	"Identity:Freeze":   ByMajority,
+	"Identity:Unfreeze": ByMajority,
+	// Claims are in the compliance collection, on every bank's peer.
+	"Identity:GetClaims": Query,
+	// The dossier is in the investor bank's implicit collection: only its
+	// own peer holds it, and only its own identities may ask.
+	"Identity:GetDossier": Query,
+
+	// Pool.
+	// Create writes the public pool and tape progress (and sets the
+	// progress key's policy to trustee AND servicer).
+	"Pool:Create": ByMajority,
+	// AddLoans writes loanTape (collection policy trustee AND servicer)
+	// and the progress key (key-level policy trustee AND servicer), and
+	// reads loanTape for duplicates: exactly the two members of loanTape.
+	"Pool:AddLoans": ByTrusteeAndServicer,
+	// Seal reads only the public progress record and writes the public
+	// pool: any majority can endorse it.
+	"Pool:Seal": ByMajority,
+	"Pool:Get":  Query,
+	// GetLoan reads loanTape: only the trustee's and servicers' peers hold
+	// it, and only their identities may ask, so the caller's own peer.
+	"Pool:GetLoan":    Query,
+	"Pool:VerifyLoan": Query, // public root only
+
+	// Deal.
+	"Deal:Create":      ByMajority, // public deal and tranche terms, new books
+	"Deal:AddDocument": ByMajority, // public deal record
+	// Issue raises the public supply (majority) and the issuance account
+	// in the book the trustee keeps (key-level: trustee); majority always
+	// includes the trustee.
+	"Deal:Issue": ByMajority,
+	// Place moves units from the book's issuance account to the
+	// investor's registry: the trustee's peer alone holds both, and both
+	// policies are the trustee's.
+	"Deal:Place":      ByTrustee,
+	"Deal:Get":        Query,
+	"Deal:GetTranche": Query,
+
+	// Token.
+	// Transfers, forced transfers, freezes and redemptions change only
+	// registries and the book, and a cross-bank movement reads two
+	// banks' registries, which only the trustee's peer holds.
+	"Token:Transfer":       ByTrustee,
+	"Token:ForcedTransfer": ByTrustee,
+	"Token:Freeze":         ByTrustee,
+	"Token:Unfreeze":       ByTrustee,
+	"Token:Redeem":         ByTrustee,
+	// Pause and Resume change the public tranche terms.
+	"Token:Pause":  ByMajority,
+	"Token:Resume": ByMajority,
+	// CanTransfer reads both parties' registries; Holders ranges over
+	// every registry: only the trustee's peer can answer.
+	"Token:CanTransfer": QueryOnTrustee,
+	"Token:Holders":     QueryOnTrustee,
+	// A position is in the holder's custodian registry, which both the
+	// custodian's and the trustee's peers hold, and only the holder, its
+	// bank and the trustee may ask: the caller's own peer.
+	"Token:Position": Query,
+	"Token:Supply":   Query, // public supply and book
+
+	// Cash.
+	// Minting and burning change the public supply (majority) and the
+	// float the trustee keeps; attesting reserves changes the supply.
+	"Cash:AttestReserves": ByMajority,
+	"Cash:Mint":           ByMajority,
+	"Cash:Burn":           ByMajority,
+	// Payments, transfers and returns touch only registries and the float.
+	"Cash:Pay":      ByTrustee,
+	"Cash:Transfer": ByTrustee,
+	"Cash:Return":   ByTrustee,
+	// A balance is in the holder's custodian registry: see Token:Position.
+	"Cash:Balance": Query,
+	"Cash:Supply":  Query,
+
+	// Servicing.
+	// Public: a new waterfall version and the deal's servicing record
+	// (chaincode policy). Reads only public deal, tranche and pool records.
+	"Servicing:SetWaterfall": ByMajority,
+	// Public: creates the report record (a new key: chaincode policy) and
+	// sets its key-level policy to trustee AND servicer for the rows that
+	// follow. Reads public records only.
+	"Servicing:SubmitReport": ByMajority,
+	// loanTape (rows, loans' last balances, read and written) and the
+	// report record (key-level policy trustee AND servicer): the loanTape
+	// collection's members are exactly the trustee and servicer orgs, so
+	// both peers hold every loan read.
+	"Servicing:AddReportRows": ByTrusteeAndServicer,
+	// The report record only (trustee AND servicer).
+	"Servicing:WithdrawReport": ByTrusteeAndServicer,
+	// Public fixing record.
+	"Servicing:PostFixing": ByMajority,
+	// Public (certification, deal servicing state, tranche pause on an
+	// event of default) and trustee-kept books (deal accounts, class
+	// books): a majority that includes the trustee. Reads no registry and
+	// no loanTape key.
+	"Servicing:Certify": ByMajority,
+	// Public deal servicing record and the tranches' pause flags.
+	"Servicing:DeclareEventOfDefault": ByMajority,
+	// The servicer's registry (its cash) and the collection account kept
+	// by the trustee: only the trustee's peer holds every registry.
+	"Servicing:RemitCollections": ByTrustee,
+	// The caller's registry cash and a reserve account kept by the trustee.
+	"Servicing:FundReserve": ByTrustee,
+	// The holder's registry (position, cash) and the class book kept by
+	// the trustee.
+	"Servicing:Claim":    ByTrustee,
+	"Servicing:ClaimFor": ByTrustee,
+	// The payee's registry cash and the fee account kept by the trustee.
+	"Servicing:ClaimFee": ByTrustee,
+
+	// Queries of public state: any member's peer answers.
+	"Servicing:GetWaterfall":     Query,
+	"Servicing:GetStatus":        Query,
+	"Servicing:GetReport":        Query,
+	"Servicing:GetFixings":       Query,
+	"Servicing:GetCertification": Query,
+	"Servicing:ProofOfReserve":   Query,
+	"Servicing:Replay":           Query,
+	"Servicing:GetClassBook":     Query,
+	"Servicing:GetAccounts":      Query,
+	// A holder's accrual reads its registry: the trustee's peer holds
+	// every registry (the holder's own bank's peer holds its own).
+	"Servicing:Accrued": QueryOnTrustee,
+
+	// Settlement.
+	// An instruction writes the instructing bank's implicit collection
+	// (only its own peers may endorse that), the public record (a new key:
+	// the chaincode's majority; afterwards the trustee's key-level policy)
+	// and, with a hold, the holder's registry (the trustee). It reads
+	// public state, the other side's private data hash (every peer has
+	// it) and, with a hold, the holder's registry, of which both the
+	// holder's bank and the trustee are members.
+	"Settlement:InstructDeliver": ByOwnOrgAndTrustee,
+	"Settlement:InstructReceive": ByOwnOrgAndTrustee,
+	// Settling, confirming payment, cancelling and expiring write only
+	// registries, the tranche and cash books and the settlement record,
+	// all kept by the trustee; they read registries of two banks and the
+	// compliance collection, all of which the trustee's peer holds, and
+	// the implicit collections only by hash.
+	"Settlement:Settle":         ByTrustee,
+	"Settlement:ConfirmPayment": ByTrustee,
+	"Settlement:Cancel":         ByTrustee,
+	"Settlement:Expire":         ByTrustee,
+	// Public records.
+	"Settlement:Get":        Query,
+	"Settlement:ListByBank": Query,
+	// A side's terms are in its bank's implicit collection: its own peer.
+	"Settlement:Terms": Query,
+	// Reads both parties' registries: the trustee's peer.
+	"Settlement:CheckSettle": QueryOnTrustee,
+}
+
+// EndorsementOf returns the entries of one contract ("Servicing").
+func EndorsementOf(contract string) map[string]Endorsers {
+	out := map[string]Endorsers{}
+	for fn, e := range Endorsement {
+		if strings.HasPrefix(fn, contract+":") {
+			out[fn] = e
+		}
+	}
+	return out
+}

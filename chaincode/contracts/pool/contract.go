@@ -1,0 +1,367 @@
+// Package pool is the Pool contract: SPV pools and their loan tapes.
+//
+// A pool is created by an arranger for an originator and a servicer. The
+// servicer adds the loans in numbered chunks through transient data (the
+// loans never appear in the arguments or in public state): each loan goes
+// into the loanTape collection, its Merkle leaf into the chunk's leaf
+// list, and the running Merkle peaks and aggregates into the public tape
+// progress record, whose key-level policy is the trustee AND the servicer,
+// so adding loans needs exactly the parties the loanTape collection
+// policy needs. Sealing publishes the root, count, balance and aggregates
+// from the progress record without reading a loan, so any majority can
+// endorse it. Afterwards a loanTape member can fetch a loan with its
+// inclusion proof and anyone can verify it against the public root.
+package pool
+
+import (
+	"fmt"
+
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
+	"github.com/tranchenet/tranchenet/chaincode/core/canon"
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
+	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
+)
+
+// Contract is the Pool contract.
+type Contract struct {
+	txn.Base
+}
+
+// New returns the contract under its public name "Pool".
+func New() *Contract {
+	return &Contract{Base: txn.NewBase("Pool", "SPV pools: loan tapes in chunks, sealing with a Merkle root and aggregates, loan inclusion proofs")}
+}
+
+// CreateInput is the argument of Pool:Create:
+//
+//	{"id":"POOL-1","name":"Auto pool 2026-1","originator":"Org2MSP","servicer":"Org2MSP","cutoffDate":"2026-03-31"}
+type CreateInput struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Originator string `json:"originator"` // MSP
+	Servicer   string `json:"servicer"`   // MSP; its servicers add the loans
+	CutoffDate string `json:"cutoffDate"` // YYYY-MM-DD
+}
+
+// TransientLoans is the transient field carrying a chunk's loans, a JSON
+// array of loantape.Loan.
+const TransientLoans = "loans"
+
+// MaxChunkLoans bounds a chunk: twice loantape.DefaultChunkSize, so a
+// chunk's transient data and writes stay well within a transaction.
+const MaxChunkLoans = 2 * loantape.DefaultChunkSize
+
+// Create records an open pool (arranger). The originator must be a
+// consortium member and the servicer an organisation whose identities may
+// hold the servicer role (and so a member of the loanTape collection).
+func (c *Contract) Create(ctx *txn.Context, poolJSON string) error {
+	if _, err := ctx.Require(roles.Arranger); err != nil {
+		return err
+	}
+	var in CreateInput
+	if err := canon.Unmarshal([]byte(poolJSON), &in); err != nil {
+		return errs.Wrap(err, "poolJSON")
+	}
+	cfg, err := ctx.Config()
+	if err != nil {
+		return err
+	}
+	if err := in.validate(cfg); err != nil {
+		return err
+	}
+	key, err := ctx.Key(model.TypePool, in.ID)
+	if err != nil {
+		return err
+	}
+	if exists, err := ctx.Get(key, &model.Pool{}); err != nil {
+		return err
+	} else if exists {
+		return errs.New(errs.AlreadyExists, "pool %s already exists", in.ID)
+	}
+	p := model.Pool{ID: in.ID, Name: in.Name, Originator: in.Originator, Servicer: in.Servicer,
+		CutoffDate: in.CutoffDate, Status: model.PoolOpen, CreatedTx: ctx.TxID()}
+	if err := ctx.Put(key, p); err != nil {
+		return err
+	}
+	progressKey, err := ctx.Key(model.TypePoolTape, in.ID)
+	if err != nil {
+		return err
+	}
+	progress := model.TapeProgress{Pool: in.ID, Builder: (&merkle.Builder{}).State(), Aggregates: loantape.TapeAggregates{}}
+	if err := ctx.Put(progressKey, progress); err != nil {
+		return err
+	}
+	if err := keptBy(ctx, progressKey, append(cfg.MSPsWithRole(roles.Trustee), in.Servicer)...); err != nil {
+		return err
+	}
+	return ctx.Emit("PoolCreated", poolCreatedEvent{Pool: p.ID, Originator: p.Originator, Servicer: p.Servicer, CutoffDate: p.CutoffDate})
+}
+
+func (in CreateInput) validate(cfg roles.OrgConfig) error {
+	if _, err := model.ParseID("id", in.ID); err != nil {
+		return err
+	}
+	if _, err := model.ParseText("name", in.Name, 200); err != nil {
+		return err
+	}
+	if !cfg.IsMember(in.Originator) {
+		return errs.Field("originator", "%q is not a member of the consortium", in.Originator)
+	}
+	if o, ok := cfg.Org(in.Servicer); !ok || !o.Roles.Has(roles.Servicer) {
+		return errs.Field("servicer", "%q is not a member whose identities may hold role servicer (members that may: %v)",
+			in.Servicer, cfg.MSPsWithRole(roles.Servicer))
+	}
+	d, err := daycount.Parse(in.CutoffDate)
+	if err != nil {
+		return errs.Field("cutoffDate", "%v", err)
+	}
+	if d.String() != in.CutoffDate {
+		return errs.Field("cutoffDate", "write the date as %s", d)
+	}
+	return nil
+}
+
+// AddLoans appends a chunk of loans, given as a JSON array of loantape
+// records in the transient field "loans", to an open pool (a servicer of
+// the pool's servicer organisation). Chunks are numbered from 0 and must
+// come in order: a chunk already added is refused with ALREADY_EXISTS, so
+// a retried submission never adds loans twice. Each loan is validated by
+// loantape against the pool's cut-off date; an asset number already in the
+// pool or twice in the chunk is refused.
+func (c *Contract) AddLoans(ctx *txn.Context, poolID, chunkNo string) error {
+	caller, err := ctx.Require(roles.Servicer)
+	if err != nil {
+		return err
+	}
+	if _, err := model.ParseID("poolID", poolID); err != nil {
+		return err
+	}
+	chunk, err := model.ParseCount("chunkNo", chunkNo)
+	if err != nil {
+		return err
+	}
+	raw, err := ctx.Transient(TransientLoans)
+	if err != nil {
+		return err
+	}
+	var loans []loantape.Loan
+	if err := canon.Unmarshal(raw, &loans); err != nil {
+		return errs.Wrap(err, "transient %s", TransientLoans)
+	}
+	if len(loans) == 0 || len(loans) > MaxChunkLoans {
+		return errs.Field(TransientLoans, "a chunk has 1 to %d loans, got %d", MaxChunkLoans, len(loans))
+	}
+	for i := range loans {
+		if err := checkLoanDecimals(fmt.Sprintf("%s[%d]", TransientLoans, i), &loans[i]); err != nil {
+			return err
+		}
+	}
+	p, _, err := readPool(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	if caller.Identity.MSP != p.Servicer {
+		return errs.New(errs.Forbidden, "pool %s is serviced by %s; a servicer of %s may not add its loans", poolID, p.Servicer, caller.Identity.MSP)
+	}
+	if p.Status != model.PoolOpen {
+		return errs.New(errs.WrongState, "pool %s is sealed: its loan tape can no longer change", poolID)
+	}
+	progress, progressKey, err := readProgress(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case int(chunk) < progress.NextChunk:
+		return errs.New(errs.AlreadyExists, "pool %s: chunk %d was already added (next is %d)", poolID, chunk, progress.NextChunk)
+	case int(chunk) > progress.NextChunk:
+		return errs.New(errs.WrongState, "pool %s: chunk %d is out of order, the next chunk is %d", poolID, chunk, progress.NextChunk)
+	}
+	sums, err := checkChunk(p, loans)
+	if err != nil {
+		return err
+	}
+	if progress.Aggregates, err = progress.Aggregates.Add(sums); err != nil {
+		return errs.Field(TransientLoans, "%v", err)
+	}
+	builder, err := merkle.Restore(progress.Builder)
+	if err != nil {
+		return errs.New(errs.Internal, "pool %s: stored Merkle state: %v", poolID, err)
+	}
+	leaves := model.TapeLeaves{FirstIndex: builder.Size(), Leaves: make([]string, len(loans))}
+	for i, l := range loans {
+		key, err := ctx.Key(model.TypeLoan, poolID, l.AssetNumber)
+		if err != nil {
+			return err
+		}
+		var existing model.TapeLoan
+		found, err := ctx.GetPrivate(roles.LoanTapeCollection, key, &existing)
+		if err != nil {
+			return err
+		}
+		if found {
+			return errs.New(errs.AlreadyExists, "pool %s: loan %s (loans[%d]) was already added in chunk %d", poolID, l.AssetNumber, i, existing.Chunk)
+		}
+		leaf := merkle.LeafHash(l.Canonical())
+		index := builder.Size()
+		builder.Add(leaf)
+		leaves.Leaves[i] = merkle.Hex(leaf)
+		if err := ctx.PutPrivate(roles.LoanTapeCollection, key, model.TapeLoan{Index: index, Chunk: int(chunk), Loan: l}); err != nil {
+			return err
+		}
+	}
+	leavesKey, err := leavesKey(ctx, poolID, int(chunk))
+	if err != nil {
+		return err
+	}
+	if err := ctx.PutPrivate(roles.LoanTapeCollection, leavesKey, leaves); err != nil {
+		return err
+	}
+	progress.NextChunk++
+	progress.Builder = builder.State()
+	if err := ctx.Put(progressKey, progress); err != nil {
+		return err
+	}
+	return ctx.Emit("LoansAdded", loansAddedEvent{Pool: poolID, Chunk: int(chunk), Loans: len(loans), LoansInPool: builder.Size()})
+}
+
+// checkChunk validates a chunk's loans and returns their aggregates.
+func checkChunk(p model.Pool, loans []loantape.Loan) (loantape.TapeAggregates, error) {
+	for i, l := range loans {
+		if _, err := model.ParseAssetNumber(fmt.Sprintf("%s[%d].assetNumber", TransientLoans, i), l.AssetNumber); err != nil {
+			return loantape.TapeAggregates{}, err
+		}
+	}
+	cutoff, err := loantape.ParseDate(p.CutoffDate)
+	if err != nil {
+		return loantape.TapeAggregates{}, errs.New(errs.Internal, "pool %s: stored cut-off date: %v", p.ID, err)
+	}
+	v, err := loantape.NewTapeValidator(loantape.TapeRules{Cutoff: cutoff})
+	if err != nil {
+		return loantape.TapeAggregates{}, errs.New(errs.Internal, "tape validator: %v", err)
+	}
+	for i, l := range loans {
+		v.Check(i+1, l)
+	}
+	if err := v.Err(); err != nil {
+		return loantape.TapeAggregates{}, rowErrors(err)
+	}
+	return v.Aggregates(), nil
+}
+
+// rowErrors renders loantape's validation errors as one BAD_INPUT error
+// naming each loan by its position in the chunk, its asset number, the
+// field and the rule.
+func rowErrors(err error) error {
+	ve, ok := err.(*loantape.ValidationError)
+	if !ok || len(ve.Errors) == 0 {
+		return errs.Field(TransientLoans, "%v", err)
+	}
+	first := ve.Errors[0]
+	field := fmt.Sprintf("%s[%d]", TransientLoans, first.Line-1)
+	if first.Field != "" {
+		field += "." + first.Field
+	}
+	msg := ""
+	for i, re := range ve.Errors {
+		if i > 0 {
+			msg += "; "
+		}
+		msg += fmt.Sprintf("%s[%d] (loan %s): %s (rule %s)", TransientLoans, re.Line-1, re.AssetNumber, re.Msg, re.Rule)
+	}
+	if ve.Limited {
+		msg += "; checking stopped at the error limit"
+	}
+	return &errs.Error{Code: errs.BadInput, Field: field, Msg: fmt.Sprintf("%d loan error(s): %s", len(ve.Errors), msg)}
+}
+
+// Seal fixes an open pool's loan tape and publishes its Merkle root, loan
+// count, balance and aggregates (a servicer of the pool's servicer
+// organisation, or an arranger). It reads only public state.
+func (c *Contract) Seal(ctx *txn.Context, poolID string) error {
+	caller, err := ctx.Require(roles.Servicer, roles.Arranger)
+	if err != nil {
+		return err
+	}
+	if _, err := model.ParseID("poolID", poolID); err != nil {
+		return err
+	}
+	p, key, err := readPool(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	if !caller.Has(roles.Arranger) && caller.Identity.MSP != p.Servicer {
+		return errs.New(errs.Forbidden, "pool %s is serviced by %s; a servicer of %s may not seal it", poolID, p.Servicer, caller.Identity.MSP)
+	}
+	if p.Status != model.PoolOpen {
+		return errs.New(errs.WrongState, "pool %s is already sealed (root %s)", poolID, p.MerkleRoot)
+	}
+	progress, _, err := readProgress(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	builder, err := merkle.Restore(progress.Builder)
+	if err != nil {
+		return errs.New(errs.Internal, "pool %s: stored Merkle state: %v", poolID, err)
+	}
+	if builder.Size() == 0 {
+		return errs.New(errs.WrongState, "pool %s has no loans: add loans before sealing", poolID)
+	}
+	aggregates, err := canon.Marshal(progress.Aggregates)
+	if err != nil {
+		return err
+	}
+	p.Status, p.LoanCount, p.Balance = model.PoolSealed, builder.Size(), progress.Aggregates.Balance
+	p.MerkleRoot, p.Aggregates, p.SealedTx = merkle.Hex(builder.Root()), aggregates, ctx.TxID()
+	if err := ctx.Put(key, p); err != nil {
+		return err
+	}
+	return ctx.Emit("PoolSealed", poolSealedEvent{Pool: poolID, LoanCount: p.LoanCount, Balance: p.Balance.String(), MerkleRoot: p.MerkleRoot})
+}
+
+func readPool(ctx *txn.Context, id string) (model.Pool, string, error) {
+	key, err := ctx.Key(model.TypePool, id)
+	if err != nil {
+		return model.Pool{}, "", err
+	}
+	var p model.Pool
+	found, err := ctx.Get(key, &p)
+	if err != nil {
+		return model.Pool{}, "", err
+	}
+	if !found {
+		return model.Pool{}, "", errs.New(errs.NotFound, "pool %s not found", id)
+	}
+	return p, key, nil
+}
+
+func readProgress(ctx *txn.Context, id string) (model.TapeProgress, string, error) {
+	key, err := ctx.Key(model.TypePoolTape, id)
+	if err != nil {
+		return model.TapeProgress{}, "", err
+	}
+	var p model.TapeProgress
+	found, err := ctx.Get(key, &p)
+	if err != nil {
+		return model.TapeProgress{}, "", err
+	}
+	if !found {
+		return model.TapeProgress{}, "", errs.New(errs.Internal, "pool %s has no tape progress record", id)
+	}
+	return p, key, nil
+}
+
+func leavesKey(ctx *txn.Context, poolID string, chunk int) (string, error) {
+	return ctx.Key(model.TypeLoanLeaves, poolID, fmt.Sprintf("%08d", chunk))
+}
+
+func marshal(v any) (string, error) {
+	b, err := canon.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}

@@ -1,0 +1,195 @@
+package pool
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
+	"github.com/tranchenet/tranchenet/chaincode/core/canon"
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
+	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+)
+
+// PoolView is Get's answer: the public pool record and, while the tape is
+// being built, how far it has come.
+type PoolView struct {
+	Pool         model.Pool   `json:"pool"`
+	NextChunk    int          `json:"nextChunk"`
+	LoansAdded   int          `json:"loansAdded"`
+	BalanceSoFar money.Amount `json:"balanceSoFar"`
+}
+
+// Get returns a pool's public record (any consortium member).
+func (c *Contract) Get(ctx *txn.Context, poolID string) (string, error) {
+	if _, err := ctx.Caller(); err != nil {
+		return "", err
+	}
+	if _, err := model.ParseID("poolID", poolID); err != nil {
+		return "", err
+	}
+	p, _, err := readPool(ctx, poolID)
+	if err != nil {
+		return "", err
+	}
+	progress, _, err := readProgress(ctx, poolID)
+	if err != nil {
+		return "", err
+	}
+	return marshal(PoolView{Pool: p, NextChunk: progress.NextChunk, LoansAdded: progress.Builder.Size, BalanceSoFar: progress.Aggregates.Balance})
+}
+
+// LoanProof is GetLoan's answer: a loan of a sealed pool with the proof
+// that its canonical record (loantape.Loan.Canonical) is leaf Proof.Index
+// of the tree whose root the pool published.
+type LoanProof struct {
+	Pool  string        `json:"pool"`
+	Root  string        `json:"root"`
+	Loan  loantape.Loan `json:"loan"`
+	Proof merkle.Proof  `json:"proof"`
+}
+
+// GetLoan returns one loan of a sealed pool with its inclusion proof, to
+// identities of the loanTape collection's organisations only: a trustee,
+// arranger or servicer of the trustee's organisation or of the pool's
+// servicer organisation. It reads every leaf of the pool: one read per
+// chunk and O(n) hashing (a 1,000-loan pool is 2 reads and ~1,000
+// hashes; 100,000 loans are 200 reads of ~32 KB and ~100,000 hashes).
+func (c *Contract) GetLoan(ctx *txn.Context, poolID, assetNumber string) (string, error) {
+	caller, err := ctx.Require(roles.Trustee, roles.Arranger, roles.Servicer)
+	if err != nil {
+		return "", err
+	}
+	if _, err := model.ParseID("poolID", poolID); err != nil {
+		return "", err
+	}
+	if _, err := model.ParseAssetNumber("assetNumber", assetNumber); err != nil {
+		return "", err
+	}
+	p, _, err := readPool(ctx, poolID)
+	if err != nil {
+		return "", err
+	}
+	cfg, err := ctx.Config()
+	if err != nil {
+		return "", err
+	}
+	trusteeOrg := false
+	for _, m := range cfg.MSPsWithRole(roles.Trustee) {
+		trusteeOrg = trusteeOrg || m == caller.Identity.MSP
+	}
+	if !trusteeOrg && caller.Identity.MSP != p.Servicer {
+		return "", errs.New(errs.Forbidden, "loan-level data of pool %s is for the trustee's organisation and the servicer %s, not %s",
+			poolID, p.Servicer, caller.Identity.MSP)
+	}
+	if p.Status != model.PoolSealed {
+		return "", errs.New(errs.WrongState, "pool %s is not sealed: there is no root to prove against yet", poolID)
+	}
+	key, err := ctx.Key(model.TypeLoan, poolID, assetNumber)
+	if err != nil {
+		return "", err
+	}
+	var tl model.TapeLoan
+	found, err := ctx.GetPrivate(roles.LoanTapeCollection, key, &tl)
+	if err != nil {
+		return "", err
+	}
+	if !found {
+		return "", errs.New(errs.NotFound, "pool %s has no loan %s", poolID, assetNumber)
+	}
+	progress, _, err := readProgress(ctx, poolID)
+	if err != nil {
+		return "", err
+	}
+	leaves := make([][merkle.Size]byte, 0, p.LoanCount)
+	for chunk := 0; chunk < progress.NextChunk; chunk++ {
+		lk, err := leavesKey(ctx, poolID, chunk)
+		if err != nil {
+			return "", err
+		}
+		var tls model.TapeLeaves
+		if found, err := ctx.GetPrivate(roles.LoanTapeCollection, lk, &tls); err != nil {
+			return "", err
+		} else if !found || tls.FirstIndex != len(leaves) {
+			return "", errs.New(errs.Internal, "pool %s: leaves of chunk %d missing or out of place", poolID, chunk)
+		}
+		for _, h := range tls.Leaves {
+			leaf, err := merkle.ParseHash(h)
+			if err != nil {
+				return "", errs.New(errs.Internal, "pool %s chunk %d: %v", poolID, chunk, err)
+			}
+			leaves = append(leaves, leaf)
+		}
+	}
+	if len(leaves) != p.LoanCount || merkle.Hex(merkle.Root(leaves)) != p.MerkleRoot {
+		return "", errs.New(errs.Internal, "pool %s: stored leaves do not match the published root", poolID)
+	}
+	proof, err := merkle.Prove(leaves, tl.Index)
+	if err != nil {
+		return "", errs.New(errs.Internal, "pool %s: %v", poolID, err)
+	}
+	return marshal(LoanProof{Pool: poolID, Root: p.MerkleRoot, Loan: tl.Loan, Proof: proof})
+}
+
+// Verification is VerifyLoan's answer.
+type Verification struct {
+	Valid  bool   `json:"valid"`
+	Pool   string `json:"pool"`
+	Root   string `json:"root"`
+	Leaf   string `json:"leaf"` // the loan's leaf hash, hex
+	Reason string `json:"reason,omitempty"`
+}
+
+// VerifyLoan checks a disclosed loan (a loantape.Loan as JSON) and its
+// inclusion proof (merkle.Proof as JSON) against the root the sealed pool
+// published (any consortium member, no role needed). A proof that does not
+// hold is an answer, valid=false with the reason, not an error; malformed
+// input is BAD_INPUT.
+func (c *Contract) VerifyLoan(ctx *txn.Context, poolID, loanJSON, proofJSON string) (string, error) {
+	if _, err := ctx.Caller(); err != nil {
+		return "", err
+	}
+	if _, err := model.ParseID("poolID", poolID); err != nil {
+		return "", err
+	}
+	var loan loantape.Loan
+	if err := canon.Unmarshal([]byte(loanJSON), &loan); err != nil {
+		return "", errs.Wrap(err, "loanJSON")
+	}
+	if err := checkLoanDecimals("loanJSON", &loan); err != nil {
+		return "", err
+	}
+	var proof merkle.Proof
+	if err := canon.Unmarshal([]byte(proofJSON), &proof); err != nil {
+		return "", errs.Wrap(err, "proofJSON")
+	}
+	if len(proof.Path) > 64 {
+		return "", errs.Field("proofJSON.path", "a path has at most 64 hashes, got %d", len(proof.Path))
+	}
+	p, _, err := readPool(ctx, poolID)
+	if err != nil {
+		return "", err
+	}
+	if p.Status != model.PoolSealed {
+		return "", errs.New(errs.WrongState, "pool %s is not sealed: there is no root to verify against", poolID)
+	}
+	root, err := merkle.ParseHash(p.MerkleRoot)
+	if err != nil {
+		return "", errs.New(errs.Internal, "pool %s: stored root: %v", poolID, err)
+	}
+	leaf := merkle.LeafHash(loan.Canonical())
+	v := Verification{Valid: true, Pool: poolID, Root: p.MerkleRoot, Leaf: merkle.Hex(leaf)}
+	switch err := merkle.Verify(root, leaf, proof); {
+	case proof.Size != p.LoanCount:
+		// Root and size are one commitment: the size comes from the ledger.
+		v.Valid, v.Reason = false, fmt.Sprintf("the proof is for a tree of %d loans; the pool has %d", proof.Size, p.LoanCount)
+	case errors.Is(err, merkle.ErrInvalidProof):
+		v.Valid, v.Reason = false, err.Error()
+	case err != nil:
+		return "", errs.New(errs.Internal, "verify: %v", err)
+	}
+	return marshal(v)
+}

@@ -1,0 +1,289 @@
+package servicing
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing/accrual"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
+	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
+)
+
+// Certify certifies the deal's next period: the trustee's act that runs
+// the waterfall on the complete servicer report, the posted fixings and
+// the deal's state, in this transaction. It then
+//
+//   - checks the collection account holds the period's collections and
+//     every reserve account the balance the waterfall state says;
+//   - moves each class's payment from the collection account into its
+//     tranche's distribution account and raises the tranche's cumulative
+//     per-unit index (O(classes), whatever the number of holders);
+//   - moves each fee into its payable account and each reserve deposit,
+//     draw and release between the collection and reserve accounts;
+//   - publishes the result with the hash of its inputs (see Replay), the
+//     proof of reserve, and the deal's next state;
+//   - on an event of default (declared, or a trigger's), stops transfers
+//     of every tranche of the deal.
+//
+// Only the trustee may. It returns a CertifySummary (GetCertification
+// returns the whole record).
+func (c *Contract) Certify(ctx *txn.Context, dealID, period string) (string, error) {
+	caller, err := ctx.Require(roles.Trustee)
+	if err != nil {
+		return "", err
+	}
+	p, err := requirePeriod(period)
+	if err != nil {
+		return "", err
+	}
+	f, err := loadDeal(ctx, dealID, true)
+	if err != nil {
+		return "", err
+	}
+	if p != f.svc.Period+1 {
+		return "", errs.New(errs.WrongState, "deal %s: the next period to certify is %d, not %d", f.deal.ID, f.svc.Period+1, p)
+	}
+	r, found, err := readReport(ctx, f.deal.ID, p)
+	if err != nil {
+		return "", err
+	}
+	if !found {
+		return "", errs.New(errs.WrongState, "deal %s period %d: the servicer has not submitted a report", f.deal.ID, p)
+	}
+	if r.Status != model.ReportComplete {
+		return "", errs.New(errs.WrongState, "deal %s period %d: report attempt %d is %s (%d of %d chunks in), not complete",
+			f.deal.ID, p, r.Attempt, r.Status, r.ChunksReceived, r.Header.Chunks)
+	}
+	in, err := periodInputs(ctx, f, r, f.svc.Declared != nil)
+	if err != nil {
+		return "", err
+	}
+	out, err := distribution.Compute(distribution.Inputs{Definition: f.def, Prior: f.svc.State, Period: in})
+	if err != nil {
+		return "", errs.Wrap(err, "deal %s period %d", f.deal.ID, p)
+	}
+	acc := openAccounts(ctx, f.deal.ID)
+	if err := moveCash(acc, f, out.Cash); err != nil {
+		return "", err
+	}
+	dists, err := distribute(ctx, f, out.Cash)
+	if err != nil {
+		return "", err
+	}
+	reserve, err := proveReserve(f.deal, out.Result)
+	if err != nil {
+		return "", err
+	}
+	eod := f.svc.EventOfDefault || out.Result.EventOfDefault
+	if eod {
+		if err := stopTransfers(ctx, f); err != nil {
+			return "", err
+		}
+	}
+	now, err := ctx.Now()
+	if err != nil {
+		return "", err
+	}
+	cert := model.Certification{
+		Deal: f.deal.ID, Period: p, ReportAttempt: r.Attempt, WaterfallVersion: f.svc.WaterfallVersion,
+		Inputs: in, InputsHash: out.InputsHash, Result: out.ResultJSON, ResultHash: out.ResultHash,
+		Cash: out.Cash, Distributions: dists, Reserve: reserve, Accelerated: out.Result.Accelerated,
+		CertifiedBy: caller.Identity.Key(), CertifiedTx: ctx.TxID(), CertifiedAt: now.Format(time.RFC3339),
+	}
+	svc := f.svc
+	svc.Period, svc.State, svc.EventOfDefault, svc.Declared = p, out.Result.NewState, eod, nil
+	if err := acc.flush(); err != nil {
+		return "", err
+	}
+	if err := ctx.Put(servicingKey(ctx, f.deal.ID), svc); err != nil {
+		return "", err
+	}
+	if err := ctx.Put(certificationKey(ctx, f.deal.ID, p), cert); err != nil {
+		return "", err
+	}
+	if err := ctx.Emit("PeriodCertified", map[string]any{
+		"deal": f.deal.ID, "period": p, "resultHash": out.ResultHash, "inputsHash": out.InputsHash,
+		"reserveCovered": reserve.Covered, "eventOfDefault": eod, "accelerated": out.Result.Accelerated,
+	}); err != nil {
+		return "", err
+	}
+	return jsonString(CertifySummary{Deal: cert.Deal, Period: p, ResultHash: cert.ResultHash, InputsHash: cert.InputsHash,
+		Cash: cert.Cash, Distributions: dists, Reserve: reserve, EventOfDefault: eod, Accelerated: cert.Accelerated})
+}
+
+// CertifySummary is what Certify returns: the certification without the
+// waterfall result itself.
+type CertifySummary struct {
+	Deal           string                    `json:"deal"`
+	Period         int                       `json:"period"`
+	ResultHash     string                    `json:"resultHash"`
+	InputsHash     string                    `json:"inputsHash"`
+	Cash           distribution.CashPlan     `json:"cash"`
+	Distributions  []model.ClassDistribution `json:"distributions"`
+	Reserve        distribution.Reserve      `json:"reserve"`
+	EventOfDefault bool                      `json:"eventOfDefault"`
+	Accelerated    bool                      `json:"accelerated"`
+}
+
+// periodInputs gathers a period's public inputs from the ledger: the
+// report's declared (and reconciled) totals and header, the fixings, the
+// payment date from the waterfall's payment day.
+func periodInputs(ctx *txn.Context, f *dealFacts, r model.Report, declareEoD bool) (distribution.PeriodInputs, error) {
+	agg := r.Header.Aggregates
+	pay, err := distribution.PaymentDate(agg.Period.Ending, f.wf.PaymentDay)
+	if err != nil {
+		return distribution.PeriodInputs{}, errs.New(errs.Internal, "deal %s: %v", f.deal.ID, err)
+	}
+	fixings, err := readFixings(ctx, f.deal.ID, r.Period)
+	if err != nil {
+		return distribution.PeriodInputs{}, err
+	}
+	in := distribution.PeriodInputs{
+		Aggregates: agg, PaymentDate: pay, ServicerAdvances: r.Header.ServicerAdvances,
+		CleanUpCall: r.Header.CleanUpCall, CleanUpProceeds: r.Header.CleanUpProceeds, DeclareEventOfDefault: declareEoD,
+	}
+	if len(fixings) > 0 {
+		in.IndexFixings = make(map[string]decimal.Decimal, len(fixings))
+		for _, fx := range fixings {
+			in.IndexFixings[fx.Index] = fx.Rate
+		}
+	}
+	return in, nil
+}
+
+// moveCash applies the cash plan to the deal's accounts after checking
+// they hold what it takes: the period's collections, and in every reserve
+// account the balance the waterfall state carries.
+func moveCash(acc *dealAccounts, f *dealFacts, plan distribution.CashPlan) error {
+	have, err := acc.get(model.AccountCollection)
+	if err != nil {
+		return err
+	}
+	if have < plan.Collections {
+		return errs.New(errs.InsufficientBalance, "deal %s: the collection account holds %s but the period's collections are %s: the servicer must remit %s more",
+			f.deal.ID, have, plan.Collections, plan.Collections-have)
+	}
+	for i, rc := range plan.Reserves {
+		name := model.ReserveAccount(rc.Account)
+		bal, err := acc.get(name)
+		if err != nil {
+			return err
+		}
+		if want := f.svc.State.Reserves[i].Balance; bal < want {
+			return errs.New(errs.InsufficientBalance, "deal %s: reserve account %s holds %s but the waterfall carries %s: fund it with FundReserve",
+				f.deal.ID, rc.Account, bal, want)
+		}
+	}
+	if err := acc.sub(model.AccountCollection, plan.Collections); err != nil {
+		return err
+	}
+	// Unallocated funds (the waterfall's rounding residue line) stay in the
+	// collection account.
+	if err := acc.add(model.AccountCollection, plan.Unallocated); err != nil {
+		return err
+	}
+	for _, rc := range plan.Reserves {
+		name := model.ReserveAccount(rc.Account)
+		if err := acc.add(name, rc.Deposit); err != nil {
+			return err
+		}
+		if err := acc.sub(name, rc.Draw+rc.Release); err != nil {
+			return err
+		}
+	}
+	for _, fc := range plan.Fees {
+		if err := acc.add(model.FeeAccount(fc.Fee), fc.Paid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// distribute moves each class's payment into its tranche's class book and
+// raises the index over the tranche's units outstanding (issued less
+// redeemed, the SPV's unplaced units included: their share waits in the
+// distribution account).
+func distribute(ctx *txn.Context, f *dealFacts, plan distribution.CashPlan) ([]model.ClassDistribution, error) {
+	settler := accrual.New(ctx, nil)
+	out := make([]model.ClassDistribution, 0, len(plan.Classes))
+	for _, cc := range plan.Classes {
+		trancheID, ok := f.trancheOf(cc.Class)
+		if !ok {
+			return nil, errs.New(errs.Internal, "deal %s: class %s has no tranche", f.deal.ID, cc.Class)
+		}
+		reg, err := token.Open(ctx, trancheID)
+		if err != nil {
+			return nil, err
+		}
+		units := reg.Outstanding()
+		cd := model.ClassDistribution{Class: cc.Class, Tranche: trancheID}
+		if units == 0 {
+			if cc.Total > 0 {
+				return nil, errs.New(errs.WrongState, "deal %s: class %s is paid %s but tranche %s has no units outstanding to distribute it to",
+					f.deal.ID, cc.Class, cc.Total, trancheID)
+			}
+			out = append(out, cd)
+			continue
+		}
+		book, err := settler.Book(trancheID)
+		if err != nil {
+			return nil, err
+		}
+		next, d, err := book.Distribute(cc.Total, units)
+		if err != nil {
+			return nil, errs.Wrap(err, "deal %s class %s", f.deal.ID, cc.Class)
+		}
+		cd.Distribution = d
+		key := classBookKey(ctx, trancheID)
+		if err := ctx.Put(key, next); err != nil {
+			return nil, err
+		}
+		if book.Distributions == 0 {
+			if err := ctx.KeptByTrustee(key); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, cd)
+	}
+	return out, nil
+}
+
+// proveReserve is the period's proof of reserve: the certified pool
+// balance against the notes outstanding after the period's payments.
+func proveReserve(d model.Deal, res waterfall.Result) (distribution.Reserve, error) {
+	var notes money.Amount
+	for _, c := range res.Classes {
+		notes += c.EndingBalance
+	}
+	r, err := distribution.ProveReserve(res.Pool.EndingBalance, notes, d.RequiredCollateralization)
+	if err != nil {
+		return distribution.Reserve{}, errs.Wrap(err, "deal %s proof of reserve", d.ID)
+	}
+	return r, nil
+}
+
+// stopTransfers pauses every tranche of the deal that is not paused yet:
+// after an event of default units stop moving (forced transfers by the
+// trustee excepted), while holders can still claim distributions.
+func stopTransfers(ctx *txn.Context, f *dealFacts) error {
+	for _, id := range f.deal.Tranches {
+		reg, err := token.Open(ctx, id)
+		if err != nil {
+			return err
+		}
+		if reg.Tranche.Rules.Paused {
+			continue
+		}
+		if err := reg.SetPaused(true); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,246 @@
+package servicing
+
+import (
+	"github.com/shopspring/decimal"
+
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing/accrual"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
+	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+)
+
+// ClaimResult is what a claim paid. It goes to the caller only (the
+// endorsing peers and the submitter), never into an event.
+type ClaimResult struct {
+	Tranche string       `json:"tranche"`
+	Holder  string       `json:"holder"`
+	Units   int64        `json:"units"`
+	Amount  money.Amount `json:"amount"`
+	// IndexPaid is the position's index after the claim (the tranche's).
+	IndexPaid string `json:"indexPaid"`
+}
+
+// Claim pays the calling investor its distributions on a tranche: its
+// units × (index − indexPaid), floored to the cent, from the tranche's
+// distribution account into its cash account; the fraction of a cent
+// stays on the tranche's residue line. Claiming when nothing is due pays
+// nothing and writes nothing.
+func (c *Contract) Claim(ctx *txn.Context, trancheID string) (string, error) {
+	caller, err := ctx.Require(roles.Investor)
+	if err != nil {
+		return "", err
+	}
+	return claim(ctx, trancheID, caller.Identity)
+}
+
+// ClaimFor is Claim made by the trustee, as paying agent, for a holder.
+func (c *Contract) ClaimFor(ctx *txn.Context, trancheID, holderKey string) (string, error) {
+	if _, err := ctx.Require(roles.Trustee); err != nil {
+		return "", err
+	}
+	holder, err := model.ParseIdentityKey("holderKey", holderKey)
+	if err != nil {
+		return "", err
+	}
+	return claim(ctx, trancheID, holder)
+}
+
+func claim(ctx *txn.Context, trancheID string, holder roles.Identity) (string, error) {
+	id, err := model.ParseID("trancheID", trancheID)
+	if err != nil {
+		return "", err
+	}
+	if _, err := readTranche(ctx, id); err != nil {
+		return "", err
+	}
+	pos, registry, key, err := readPosition(ctx, id, holder)
+	if err != nil {
+		return "", err
+	}
+	wallet, err := accrual.NewRegistryWallet(ctx)
+	if err != nil {
+		return "", err
+	}
+	before := pos.IndexPaid
+	s, err := accrual.New(ctx, wallet).Settle(id, holder, &pos)
+	if err != nil {
+		return "", err
+	}
+	res := ClaimResult{Tranche: id, Holder: holder.Key(), Units: pos.Units, Amount: s.Amount, IndexPaid: pos.IndexPaid}
+	if s.Amount == 0 && sameIndex(before, pos.IndexPaid) {
+		return jsonString(res)
+	}
+	if err := ctx.PutPrivate(registry, key, pos); err != nil {
+		return "", err
+	}
+	if err := ctx.Emit("DistributionClaimed", map[string]any{"tranche": id, "holder": holder.Key()}); err != nil {
+		return "", err
+	}
+	return jsonString(res)
+}
+
+// sameIndex compares two stored indices by value ("" is zero).
+func sameIndex(a, b string) bool {
+	x, err1 := distribution.ParseIndex("a", a)
+	y, err2 := distribution.ParseIndex("b", b)
+	return err1 == nil && err2 == nil && x.Equal(y)
+}
+
+// readPosition reads a holder's position in its custodian's registry.
+// The servicing contract writes only the position's IndexPaid.
+func readPosition(ctx *txn.Context, trancheID string, holder roles.Identity) (model.Position, string, string, error) {
+	cfg, err := ctx.Config()
+	if err != nil {
+		return model.Position{}, "", "", err
+	}
+	registry, err := cfg.RegistryFor(holder.MSP)
+	if err != nil {
+		return model.Position{}, "", "", err
+	}
+	key, err := ctx.Key(model.TypePosition, trancheID, holder.Key())
+	if err != nil {
+		return model.Position{}, "", "", err
+	}
+	var pos model.Position
+	if _, err := ctx.GetPrivate(registry, key, &pos); err != nil {
+		return model.Position{}, "", "", err
+	}
+	return pos, registry, key, nil
+}
+
+// ClaimFee pays a fee's payable account to its payee's cash account. The
+// payee named in the waterfall terms, or the trustee on its behalf, may.
+func (c *Contract) ClaimFee(ctx *txn.Context, dealID, fee string) (string, error) {
+	caller, err := ctx.Require(model.AnyRole()...)
+	if err != nil {
+		return "", err
+	}
+	f, err := loadDeal(ctx, dealID, true)
+	if err != nil {
+		return "", err
+	}
+	payee := ""
+	for _, fp := range f.wf.FeePayees {
+		if fp.Fee == fee {
+			payee = fp.Payee
+		}
+	}
+	if payee == "" {
+		return "", errs.Field("fee", "deal %s's waterfall has no fee %q", f.deal.ID, fee)
+	}
+	if caller.Identity.Key() != payee && !caller.Has(roles.Trustee) {
+		return "", errs.New(errs.Forbidden, "fee %s of deal %s is payable to %s; only it or the trustee may claim it", fee, f.deal.ID, payee)
+	}
+	to, err := roles.ParseKey(payee)
+	if err != nil {
+		return "", errs.New(errs.Internal, "deal %s fee %s: stored payee %q: %v", f.deal.ID, fee, payee, err)
+	}
+	acc := openAccounts(ctx, f.deal.ID)
+	amount, err := acc.get(model.FeeAccount(fee))
+	if err != nil {
+		return "", err
+	}
+	res := map[string]any{"deal": f.deal.ID, "fee": fee, "payee": payee, "amount": amount}
+	if amount == 0 {
+		return jsonString(res)
+	}
+	w, err := accrual.NewRegistryWallet(ctx)
+	if err != nil {
+		return "", err
+	}
+	if err := w.Credit(to, amount); err != nil {
+		return "", err
+	}
+	if err := acc.sub(model.FeeAccount(fee), amount); err != nil {
+		return "", err
+	}
+	if err := acc.flush(); err != nil {
+		return "", err
+	}
+	if err := ctx.Emit("FeeClaimed", res); err != nil {
+		return "", err
+	}
+	return jsonString(res)
+}
+
+// Accrual is what a position has accrued and not claimed.
+type Accrual struct {
+	Tranche   string          `json:"tranche"`
+	Holder    string          `json:"holder"`
+	Units     int64           `json:"units"`
+	Index     decimal.Decimal `json:"index"`
+	IndexPaid decimal.Decimal `json:"indexPaid"`
+	// Entitlement is exact; Claimable is what a claim would pay now.
+	Entitlement decimal.Decimal `json:"entitlement"`
+	Claimable   money.Amount    `json:"claimable"`
+}
+
+// Accrued answers what a holder could claim on a tranche now. The holder
+// itself, the trustee, and its own bank's compliance officers and admins
+// may ask (model.MaySee).
+func (c *Contract) Accrued(ctx *txn.Context, trancheID, holderKey string) (string, error) {
+	caller, err := ctx.Require(model.AnyRole()...)
+	if err != nil {
+		return "", err
+	}
+	holder, err := model.ParseIdentityKey("holderKey", holderKey)
+	if err != nil {
+		return "", err
+	}
+	if !model.MaySee(caller.Grants, holder) {
+		return "", errs.New(errs.Forbidden, "only the holder, the trustee or the holder's bank may see its accruals")
+	}
+	id, err := model.ParseID("trancheID", trancheID)
+	if err != nil {
+		return "", err
+	}
+	pos, _, _, err := readPosition(ctx, id, holder)
+	if err != nil {
+		return "", err
+	}
+	book, err := accrual.New(ctx, nil).Book(id)
+	if err != nil {
+		return "", err
+	}
+	paid, err := distribution.ParseIndex("indexPaid", pos.IndexPaid)
+	if err != nil {
+		return "", errs.New(errs.Internal, "position: %v", err)
+	}
+	cl, err := distribution.ClaimFor(pos.Units, book.Index, paid)
+	if err != nil {
+		return "", err
+	}
+	return jsonString(Accrual{Tranche: id, Holder: holder.Key(), Units: pos.Units, Index: book.Index, IndexPaid: paid,
+		Entitlement: cl.Residue.Add(cl.Amount.Decimal()), Claimable: cl.Amount})
+}
+
+// ClassBookView is GetClassBook's answer.
+type ClassBookView struct {
+	Tranche string `json:"tranche"`
+	distribution.ClassBook
+	Balance     money.Amount    `json:"balance"`
+	ResidueLine decimal.Decimal `json:"residueLine"`
+}
+
+// GetClassBook returns a tranche's distribution index and account
+// (public).
+func (c *Contract) GetClassBook(ctx *txn.Context, trancheID string) (string, error) {
+	if _, err := ctx.Require(model.AnyRole()...); err != nil {
+		return "", err
+	}
+	id, err := model.ParseID("trancheID", trancheID)
+	if err != nil {
+		return "", err
+	}
+	if _, err := readTranche(ctx, id); err != nil {
+		return "", err
+	}
+	book, err := accrual.New(ctx, nil).Book(id)
+	if err != nil {
+		return "", err
+	}
+	return jsonString(ClassBookView{Tranche: id, ClassBook: book, Balance: book.Balance(), ResidueLine: book.ResidueLine()})
+}

@@ -1,0 +1,67 @@
+package servicing_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
+)
+
+// TestEventOfDefault: the trustee's declaration stops transfers of every
+// tranche at once; the next certification runs the acceleration steps
+// (all principal to the notes, sequentially, nothing to the certificate
+// while notes are outstanding) and replays; holders can still claim.
+func TestEventOfDefault(t *testing.T) {
+	w := newWorld(t)
+	d := newDeal(t, w, 60, 25)
+	d.runPeriod(t)
+	w.must(d.alice, "Token:Transfer", d.tranche["A"], w.key(d.bob), "10")
+	w.refused(errs.Forbidden, w.servicer, "Servicing:DeclareEventOfDefault", d.deal, "servicer insolvency")
+	w.refused(errs.BadInput, w.trustee, "Servicing:DeclareEventOfDefault", d.deal, "")
+	r := w.call(w.trustee, "Servicing:DeclareEventOfDefault", []string{d.deal, "servicer insolvency"})
+	if !r.ok() || strings.Join(r.eventTypes(), ",") != "EventOfDefaultDeclared" {
+		t.Fatalf("%s %v", r.Message, r.eventTypes())
+	}
+	w.refused(errs.WrongState, w.trustee, "Servicing:DeclareEventOfDefault", d.deal, "again")
+	for _, c := range d.classes {
+		if w.refused(errs.RulePaused, d.bob, "Token:Transfer", d.tranche[c], w.key(d.alice), "1") == "" {
+			t.Fatal("empty refusal")
+		}
+	}
+	status := decode[model.DealServicing](t, w.must(w.auditor, "Servicing:GetStatus", d.deal))
+	if !status.EventOfDefault || status.Declared == nil || status.Declared.AfterPeriod != 1 || status.State.Accelerated {
+		t.Fatalf("status %+v", status)
+	}
+	_, cert := d.runPeriod(t)
+	var res waterfall.Result
+	if err := decodeJSON(cert.Result, &res); err != nil {
+		t.Fatal(err)
+	}
+	if !cert.Accelerated || !cert.Inputs.DeclareEventOfDefault || !res.NewState.Accelerated || !res.EventOfDefault {
+		t.Fatalf("period 2 not accelerated: %+v", cert.Inputs)
+	}
+	if res.ResidualPaid != 0 || res.Classes[0].PrincipalPaid <= 0 {
+		t.Fatalf("acceleration: residual %s, A principal %s", res.ResidualPaid, res.Classes[0].PrincipalPaid)
+	}
+	status = decode[model.DealServicing](t, w.must(w.auditor, "Servicing:GetStatus", d.deal))
+	if !status.EventOfDefault || status.Declared != nil {
+		t.Fatalf("status after period 2 %+v", status)
+	}
+	// Period 3 stays accelerated without a new declaration, and replays.
+	_, cert = d.runPeriod(t)
+	if !cert.Accelerated || cert.Inputs.DeclareEventOfDefault {
+		t.Fatalf("period 3: accelerated %v, declared %v", cert.Accelerated, cert.Inputs.DeclareEventOfDefault)
+	}
+	for _, p := range []string{"1", "2", "3"} {
+		if v := decode[distribution.Verdict](t, w.must(w.auditor, "Servicing:Replay", d.deal, p)); !v.Match {
+			t.Fatalf("period %s: %+v", p, v)
+		}
+	}
+	w.must(d.bob, "Servicing:Claim", d.tranche["A"])
+	if err := w.checkCash(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,94 @@
+package servicing
+
+import (
+	"github.com/shopspring/decimal"
+
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+)
+
+// Bounds of a posted index rate: a fraction, -10% to 100%.
+var (
+	minFixing = decimal.RequireFromString("-0.1")
+	maxFixing = decimal.NewFromInt(1)
+)
+
+// PostFixing records the rate of an index (e.g. "SOFR30A", a fraction:
+// "0.0431") for a period not yet certified; posting again replaces it.
+// Only the trustee may. Certification uses the fixings of its period, and
+// a floating class whose index has no fixing stops it.
+func (c *Contract) PostFixing(ctx *txn.Context, dealID, period, index, rate string) error {
+	caller, err := ctx.Require(roles.Trustee)
+	if err != nil {
+		return err
+	}
+	p, err := requirePeriod(period)
+	if err != nil {
+		return err
+	}
+	name, err := model.ParseID("index", index)
+	if err != nil {
+		return err
+	}
+	r, err := decimal.NewFromString(rate)
+	if err != nil || len(rate) > 40 {
+		return errs.Field("rate", "%q is not a decimal fraction", rate)
+	}
+	if err := model.CheckDecimal("rate", r, minFixing, maxFixing); err != nil {
+		return err
+	}
+	if !r.Equal(r.Truncate(12)) {
+		return errs.Field("rate", "%s has more than 12 decimal places", r)
+	}
+	f, err := loadDeal(ctx, dealID, true)
+	if err != nil {
+		return err
+	}
+	if p <= f.svc.Period {
+		return errs.New(errs.WrongState, "deal %s period %d is certified; its fixings are final", f.deal.ID, p)
+	}
+	fx := model.Fixing{Index: name, Rate: r, PostedBy: caller.Identity.Key(), PostedTx: ctx.TxID()}
+	if err := ctx.Put(ctx.MustKey(model.TypeFixing, f.deal.ID, model.PeriodKey(p), name), fx); err != nil {
+		return err
+	}
+	return ctx.Emit("FixingPosted", map[string]any{"deal": f.deal.ID, "period": p, "index": name, "rate": r})
+}
+
+// readFixings returns a period's fixings in index order.
+func readFixings(ctx *txn.Context, deal string, period int) ([]model.Fixing, error) {
+	var out []model.Fixing
+	err := ctx.Range(model.TypeFixing, []string{deal, model.PeriodKey(period)}, func(key string, value []byte) error {
+		var fx model.Fixing
+		if err := txn.Decode(key, value, &fx); err != nil {
+			return err
+		}
+		out = append(out, fx)
+		return nil
+	})
+	return out, err
+}
+
+// GetFixings returns a period's fixings as a JSON list.
+func (c *Contract) GetFixings(ctx *txn.Context, dealID, period string) (string, error) {
+	if _, err := ctx.Require(model.AnyRole()...); err != nil {
+		return "", err
+	}
+	p, err := requirePeriod(period)
+	if err != nil {
+		return "", err
+	}
+	id, err := model.ParseID("dealID", dealID)
+	if err != nil {
+		return "", err
+	}
+	fx, err := readFixings(ctx, id, p)
+	if err != nil {
+		return "", err
+	}
+	if fx == nil {
+		fx = []model.Fixing{}
+	}
+	return jsonString(fx)
+}

@@ -1,0 +1,138 @@
+package servicing
+
+import (
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+)
+
+// tapeLedger is distribution.LoanLedger over the loanTape collection: what
+// the pool knows of each loan a report row names. A loan's balance is the
+// ending balance of its last row in a certified report, or its cut-off
+// balance when no certified report carried it. Rows of a report that was
+// withdrawn (or not yet certified) stay in LoanPerformance with the
+// balance before them, so a new attempt checks against that.
+//
+// The loantape validator's lookup cannot return an error; the first read
+// error is kept in err and the caller must check it.
+type tapeLedger struct {
+	ctx             *txn.Context
+	deal, pool      string
+	period, attempt int
+
+	perf      map[string]*model.LoanPerformance // nil entry: no record
+	certified map[int]int                       // period → certified report attempt
+	err       error
+}
+
+func newTapeLedger(ctx *txn.Context, deal, pool string, period, attempt int) *tapeLedger {
+	return &tapeLedger{ctx: ctx, deal: deal, pool: pool, period: period, attempt: attempt,
+		perf: map[string]*model.LoanPerformance{}, certified: map[int]int{}}
+}
+
+// performance reads a loan's performance record once per transaction.
+func (l *tapeLedger) performance(asset string) (*model.LoanPerformance, bool) {
+	if p, ok := l.perf[asset]; ok {
+		return p, true
+	}
+	if _, err := model.ParseAssetNumber("assetNumber", asset); err != nil {
+		return nil, false
+	}
+	var p model.LoanPerformance
+	found, err := l.ctx.GetPrivate(roles.LoanTapeCollection, l.ctx.MustKey(model.TypeLoanPerformance, l.pool, asset), &p)
+	if err != nil {
+		l.fail(err)
+		return nil, false
+	}
+	if !found {
+		l.perf[asset] = nil
+		return nil, true
+	}
+	l.perf[asset] = &p
+	return &p, true
+}
+
+// Prior implements distribution.LoanLedger.
+func (l *tapeLedger) Prior(asset string) (loantape.PriorLoan, bool) {
+	p, valid := l.performance(asset)
+	if !valid {
+		return loantape.PriorLoan{}, false
+	}
+	if p == nil {
+		return l.cutoff(asset)
+	}
+	switch {
+	case p.Period == l.period:
+		return loantape.PriorLoan{EndBalance: p.PriorBalance}, true
+	case p.Period < l.period:
+		if l.certifiedAttempt(p.Period) == p.Attempt {
+			return loantape.PriorLoan{EndBalance: p.EndBalance}, true
+		}
+		return loantape.PriorLoan{EndBalance: p.PriorBalance}, true
+	default:
+		l.fail(errs.New(errs.Internal, "loan %s of pool %s was reported for period %d, after period %d", asset, l.pool, p.Period, l.period))
+		return loantape.PriorLoan{}, false
+	}
+}
+
+// ReportedIn implements distribution.LoanLedger.
+func (l *tapeLedger) ReportedIn(asset string) (int, bool) {
+	p, _ := l.performance(asset)
+	if p != nil && p.Period == l.period && p.Attempt == l.attempt {
+		return p.Chunk, true
+	}
+	return 0, false
+}
+
+// cutoff reads the loan from the pool's tape.
+func (l *tapeLedger) cutoff(asset string) (loantape.PriorLoan, bool) {
+	var tl model.TapeLoan
+	found, err := l.ctx.GetPrivate(roles.LoanTapeCollection, l.ctx.MustKey(model.TypeLoan, l.pool, asset), &tl)
+	if err != nil {
+		l.fail(err)
+		return loantape.PriorLoan{}, false
+	}
+	if !found {
+		return loantape.PriorLoan{}, false
+	}
+	return loantape.PriorLoan{EndBalance: tl.Loan.ReportingPeriodActualEndBalanceAmount}, true
+}
+
+// certifiedAttempt returns which attempt of a period's report was
+// certified (0 if none was).
+func (l *tapeLedger) certifiedAttempt(period int) int {
+	if a, ok := l.certified[period]; ok {
+		return a
+	}
+	c, found, err := readCertification(l.ctx, l.deal, period)
+	if err != nil {
+		l.fail(err)
+		return 0
+	}
+	a := 0
+	if found {
+		a = c.ReportAttempt
+	}
+	l.certified[period] = a
+	return a
+}
+
+func (l *tapeLedger) fail(err error) {
+	if l.err == nil {
+		l.err = err
+	}
+}
+
+// record writes a row's performance: what the next report checks the loan
+// against.
+func (l *tapeLedger) record(chunk int, row loantape.PeriodRow) error {
+	prior, ok := l.Prior(row.AssetNumber)
+	if !ok {
+		return errs.New(errs.Internal, "loan %s vanished while its row was recorded", row.AssetNumber)
+	}
+	p := model.LoanPerformance{Period: l.period, Attempt: l.attempt, Chunk: chunk,
+		EndBalance: row.ReportingPeriodActualEndBalanceAmount, PriorBalance: prior.EndBalance}
+	return l.ctx.PutPrivate(roles.LoanTapeCollection, l.ctx.MustKey(model.TypeLoanPerformance, l.pool, row.AssetNumber), p)
+}

@@ -1,0 +1,215 @@
+package servicing_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
+	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+)
+
+func TestSubmitReportRefusals(t *testing.T) {
+	w := newWorld(t)
+	d := newDeal(t, w, 60, 25)
+	m := d.nextMonth(t)
+	header := func(change func(h *model.ReportHeader)) string {
+		h := model.ReportHeader{Aggregates: m.agg, Chunks: len(m.chunks)}
+		change(&h)
+		return string(mustCanon(t, h))
+	}
+	tests := []struct {
+		name   string
+		caller *stubtest.Identity
+		deal   string
+		header string
+		code   errs.Code
+		want   string
+	}{
+		{"trustee is not the servicer", w.trustee, d.deal, header(func(*model.ReportHeader) {}), errs.Forbidden, "servicer"},
+		{"investor", d.alice, d.deal, header(func(*model.ReportHeader) {}), errs.Forbidden, "servicer"},
+		{"unknown deal", w.servicer, "NO-SUCH-DEAL", header(func(*model.ReportHeader) {}), errs.NotFound, "deal NO-SUCH-DEAL not found"},
+		{"malformed header", w.servicer, d.deal, `{"aggregates":`, errs.BadInput, "header"},
+		{"unknown field", w.servicer, d.deal, `{"chunkz":3}`, errs.BadInput, "chunkz"},
+		{"period 2 before period 1", w.servicer, d.deal, header(func(h *model.ReportHeader) { h.Aggregates.Period.Number = 2 }),
+			errs.BadInput, "aggregates.period: want period 1 from 2026-01-01 to 2026-01-31"},
+		{"beginning is not the pool balance", w.servicer, d.deal, header(func(h *model.ReportHeader) {
+			h.Aggregates.BeginningBalance++
+			h.Aggregates.EndingBalance++
+		}), errs.BadInput, "aggregates.beginningBalance"},
+		{"pool does not roll forward", w.servicer, d.deal, header(func(h *model.ReportHeader) { h.Aggregates.EndingBalance-- }),
+			errs.BadInput, "rule balance-rollforward"},
+		{"no chunks", w.servicer, d.deal, header(func(h *model.ReportHeader) { h.Chunks = 0 }), errs.BadInput, "header.chunks"},
+		{"more chunks than rows", w.servicer, d.deal, header(func(h *model.ReportHeader) { h.Chunks = 61 }), errs.BadInput, "header.chunks"},
+		{"proceeds without a clean-up call", w.servicer, d.deal, header(func(h *model.ReportHeader) { h.CleanUpProceeds = 100 }),
+			errs.BadInput, "header.cleanUpProceeds"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer w.use(t)()
+			msg := w.refused(tt.code, tt.caller, "Servicing:SubmitReport", tt.deal, tt.header)
+			if !strings.Contains(msg, tt.want) {
+				t.Fatalf("%q does not mention %q", msg, tt.want)
+			}
+		})
+	}
+	w.must(w.servicer, "Servicing:SubmitReport", d.deal, d.header(t, m))
+	w.refused(errs.AlreadyExists, w.servicer, "Servicing:SubmitReport", d.deal, d.header(t, m))
+}
+
+func TestSubmitReportBeforeTheWaterfall(t *testing.T) {
+	w := newWorld(t)
+	d := newDealWithoutWaterfall(t, w)
+	m := d.nextMonth(t)
+	msg := w.refused(errs.WrongState, w.servicer, "Servicing:SubmitReport", d.deal, d.header(t, m))
+	if !strings.Contains(msg, "SetWaterfall") {
+		t.Fatal(msg)
+	}
+	// The deal's accounts do not exist yet either: a trustee-endorsed
+	// remittance could not create one (a new public key needs a majority).
+	w.refused(errs.WrongState, w.servicer, "Servicing:RemitCollections", d.deal, "1.00")
+	w.must(w.arranger, "Servicing:SetWaterfall", d.deal, d.terms(t, 1))
+	for _, name := range []string{model.AccountCollection, model.ReserveAccount("reserve"), model.FeeAccount("servicing"), model.FeeAccount("trustee")} {
+		if w.ValidationParameter(compositeKey(model.TypeDealAccount, d.deal, name)) == nil {
+			t.Fatalf("SetWaterfall did not open account %s with the trustee's policy", name)
+		}
+	}
+}
+
+// TestAddReportRowsRefusesBadRows: each bad row is refused naming its
+// file line, its loan, and the rule, and nothing is written.
+func TestAddReportRowsRefusesBadRows(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(d *dealFixture, m month, c *loantape.ReportChunk)
+		want   []string
+	}{
+		{"a row does not roll forward", func(d *dealFixture, m month, c *loantape.ReportChunk) {
+			c.Rows[3].ReportingPeriodActualEndBalanceAmount -= 7
+		}, []string{"line 30 (loan ", "reportingPeriodActualEndBalanceAmount", "(rule balance-rollforward)"}},
+		{"a loan that is not in the pool", func(d *dealFixture, m month, c *loantape.ReportChunk) {
+			c.Rows[0].AssetNumber = "999999999"
+		}, []string{"line 27 (loan 999999999)", "not in the pool", "(rule unknown-asset)"}},
+		{"a beginning balance that is not the loan's last ending balance", func(d *dealFixture, m month, c *loantape.ReportChunk) {
+			c.Rows[5].ReportingPeriodBeginningLoanBalanceAmount += 100
+			c.Rows[5].ReportingPeriodActualEndBalanceAmount += 100
+		}, []string{"line 32 (loan ", "previous ending balance", "(rule balance-continuity)"}},
+		{"a loan already reported in chunk 0", func(d *dealFixture, m month, c *loantape.ReportChunk) {
+			c.Rows[2] = m.chunks[0].Rows[7]
+		}, []string{"line 29 (loan " + "", "already reported in chunk 0", "(rule duplicate-asset)"}},
+		{"rows that do not add up to the chunk's declared aggregate", func(d *dealFixture, m month, c *loantape.ReportChunk) {
+			c.Aggregates.Recoveries += 5
+		}, []string{"chunk 1 declared aggregate refused", "recoveries", "(rule totals)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			d := newDeal(t, w, 60, 25)
+			m := d.nextMonth(t)
+			w.must(w.servicer, "Servicing:SubmitReport", d.deal, d.header(t, m))
+			w.mustWith(w.servicer, "Servicing:AddReportRows", []string{d.deal, "1"}, chunkTransient(t, m.chunks[0]))
+			c := m.chunks[1]
+			c.Rows = append([]loantape.PeriodRow(nil), c.Rows...)
+			tt.change(d, m, &c)
+			msg := w.refusedWith(errs.BadInput, w.servicer, "Servicing:AddReportRows", []string{d.deal, "1"}, chunkTransient(t, c))
+			for _, want := range tt.want {
+				if !strings.Contains(msg, want) {
+					t.Errorf("%q does not mention %q", msg, want)
+				}
+			}
+			// The untouched chunk is still accepted afterwards.
+			w.mustWith(w.servicer, "Servicing:AddReportRows", []string{d.deal, "1"}, chunkTransient(t, m.chunks[1]))
+		})
+	}
+}
+
+func TestAddReportRowsOrderAndCallers(t *testing.T) {
+	w := newWorld(t)
+	d := newDeal(t, w, 60, 25)
+	m := d.nextMonth(t)
+	args := []string{d.deal, "1"}
+	w.refusedWith(errs.NotFound, w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[0]))
+	w.must(w.servicer, "Servicing:SubmitReport", d.deal, d.header(t, m))
+	w.refusedWith(errs.Forbidden, w.trustee, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[0]))
+	w.refusedWith(errs.Forbidden, d.alice, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[0]))
+	if msg := w.refusedWith(errs.BadInput, w.servicer, "Servicing:AddReportRows", args); !strings.Contains(msg, "chunk: required in the transient map") {
+		t.Fatal(msg)
+	}
+	w.refusedWith(errs.BadInput, w.servicer, "Servicing:AddReportRows", args,
+		stubtest.Transient(map[string][]byte{"chunk": []byte(`{"index":0,"rows":[{"assetNumber":1}]}`)}))
+	w.refusedWith(errs.BadInput, w.servicer, "Servicing:AddReportRows", []string{d.deal, "0"}, chunkTransient(t, m.chunks[0]))
+	if msg := w.refusedWith(errs.Conflict, w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[1])); !strings.Contains(msg, "expected chunk 0, got chunk 1") {
+		t.Fatal(msg)
+	}
+	r := w.call(w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[0]))
+	if !r.ok() || strings.Join(r.eventTypes(), ",") != "ReportRowsAdded" {
+		t.Fatalf("chunk 0: %s %v", r.Message, r.eventTypes())
+	}
+	w.refusedWith(errs.Conflict, w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[0])) // a retry is not added twice
+	w.mustWith(w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[1]))
+	r = w.call(w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[2]))
+	if !r.ok() || strings.Join(r.eventTypes(), ",") != "ReportRowsAdded,ReportCompleted" {
+		t.Fatalf("last chunk: %s %v", r.Message, r.eventTypes())
+	}
+	// The report record needs the trustee and the servicer, like the rows.
+	if vp := string(w.ValidationParameter(compositeKey(model.TypeReport, d.deal, model.PeriodKey(1)))); !strings.Contains(vp, w.net.Trustee) || !strings.Contains(vp, w.net.Servicer) {
+		t.Fatalf("report policy %q", vp)
+	}
+	rep := decode[model.Report](t, w.must(w.auditor, "Servicing:GetReport", d.deal, "1"))
+	if rep.Status != model.ReportComplete || rep.ChunksReceived != 3 || !rep.FromRows.Equal(m.agg) || len(rep.MerkleRoot) != 64 {
+		t.Fatalf("report %+v", rep)
+	}
+	// The rows went to the loan tape collection, never to public state.
+	if n := len(w.Private("loanTape")); n < 60+60 {
+		t.Fatalf("loanTape holds %d keys", n)
+	}
+	for k, v := range w.Public() {
+		if strings.Contains(string(v), m.rows[0].AssetNumber) {
+			t.Fatalf("public key %q names loan %s", k, m.rows[0].AssetNumber)
+		}
+	}
+	w.refusedWith(errs.WrongState, w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[2]))
+}
+
+// TestTotalsMismatchThenWithdrawAndResubmit: a header whose declared
+// totals the rows do not reach is refused at the last chunk, naming the
+// field; the servicer withdraws it and submits the period again, and the
+// same rows are accepted: their loans are checked against the balances
+// before the withdrawn attempt.
+func TestTotalsMismatchThenWithdrawAndResubmit(t *testing.T) {
+	w := newWorld(t)
+	d := newDeal(t, w, 60, 25)
+	m := d.nextMonth(t)
+	bad := model.ReportHeader{Aggregates: m.agg, Chunks: len(m.chunks)}
+	bad.Aggregates.InterestCollected += 1234
+	w.must(w.servicer, "Servicing:SubmitReport", d.deal, string(mustCanon(t, bad)))
+	args := []string{d.deal, "1"}
+	w.mustWith(w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[0]))
+	w.mustWith(w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[1]))
+	msg := w.refusedWith(errs.BadInput, w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[2]))
+	if !strings.Contains(msg, "interestCollected") || !strings.Contains(msg, "(rule totals)") || !strings.Contains(msg, "withdraw") {
+		t.Fatal(msg)
+	}
+	w.refused(errs.WrongState, w.trustee, "Servicing:Certify", d.deal, "1")
+	w.refused(errs.Forbidden, d.alice, "Servicing:WithdrawReport", d.deal, "1", "wrong totals")
+	w.refused(errs.BadInput, w.servicer, "Servicing:WithdrawReport", d.deal, "1", "  ")
+	w.must(w.servicer, "Servicing:WithdrawReport", d.deal, "1", "declared interest was wrong")
+	w.refused(errs.WrongState, w.trustee, "Servicing:WithdrawReport", d.deal, "1", "again")
+	w.refusedWith(errs.WrongState, w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[2]))
+
+	d.report(t, m) // attempt 2, the same rows
+	rep := decode[model.Report](t, w.must(w.auditor, "Servicing:GetReport", d.deal, "1"))
+	if rep.Attempt != 2 || rep.Status != model.ReportComplete {
+		t.Fatalf("attempt %d %s", rep.Attempt, rep.Status)
+	}
+	w.must(w.servicer, "Servicing:RemitCollections", d.deal, m.collections().String())
+	w.must(w.trustee, "Servicing:Certify", d.deal, "1")
+	w.refused(errs.WrongState, w.servicer, "Servicing:WithdrawReport", d.deal, "1", "too late")
+	// Period 2 checks its loans against period 1's certified rows.
+	m2 := d.nextMonth(t)
+	d.report(t, m2)
+	if v := w.must(w.auditor, "Servicing:GetReport", d.deal, "2"); !strings.Contains(v, `"status":"complete"`) {
+		t.Fatal(v)
+	}
+}

@@ -1,0 +1,433 @@
+package settlement
+
+import (
+	"errors"
+
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/core/rules"
+	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
+)
+
+// unitRegister is what a settlement needs of a tranche's register of
+// holders (token.Register): read a position, set the units pending
+// settlements hold, and check or make a movement under the transfer
+// rules. The register remembers what it wrote, so a hold released earlier
+// in the transaction is seen by the movement that follows.
+type unitRegister interface {
+	Position(holder roles.Identity) (model.Position, error)
+	SetHeld(holder roles.Identity, units int64) error
+	Check(m token.Movement) error
+	Move(m token.Movement) error
+	RedactFor(viewer roles.Grants, m token.Movement, err error) error
+}
+
+// cashLedger is what a settlement needs of the cash token (cash.Ledger).
+type cashLedger interface {
+	Account(holder roles.Identity) (model.CashAccount, error)
+	SetHeld(holder roles.Identity, amount money.Amount) error
+	Transfer(from, to roles.Identity, amount money.Amount) error
+}
+
+// books carries out a transition's effects (core.Effect) for one
+// settlement: holds and their releases on the tranche register and the
+// cash ledger, the delivery of units and the payment. Register and ledger
+// are opened on first use, so a step that moves no cash does not read the
+// cash ledger. Amounts of a hold come from the terms when it is placed
+// and from the hold record (model.SettlementHold) when it is released,
+// so Expire can release without the terms.
+type books struct {
+	ctx   *txn.Context
+	rec   core.Record // the settlement: its reference and banks
+	terms *core.Terms // nil when the caller gave none (Expire)
+
+	units unitRegister
+	cash  cashLedger
+}
+
+func newBooks(ctx *txn.Context, rec core.Record, terms *core.Terms) *books {
+	return &books{ctx: ctx, rec: rec, terms: terms}
+}
+
+func (b *books) register(trancheID string) (unitRegister, error) {
+	if b.units == nil {
+		r, err := openRegister(b.ctx, trancheID)
+		if err != nil {
+			return nil, err
+		}
+		b.units = r
+	}
+	return b.units, nil
+}
+
+func (b *books) ledger() (cashLedger, error) {
+	if b.cash == nil {
+		l, err := openLedger(b.ctx)
+		if err != nil {
+			return nil, err
+		}
+		b.cash = l
+	}
+	return b.cash, nil
+}
+
+// apply carries out effects in order.
+func (b *books) apply(effects []core.Effect) error {
+	for _, e := range effects {
+		var err error
+		switch e {
+		case core.HoldUnits:
+			err = b.holdUnits()
+		case core.HoldCash:
+			err = b.holdCash()
+		case core.ReleaseUnits:
+			_, err = b.release(core.Deliver)
+		case core.ReleaseCash:
+			_, err = b.release(core.Receive)
+		case core.DeliverUnits:
+			err = b.deliver()
+		case core.PayCash:
+			err = b.pay()
+		default:
+			err = errs.New(errs.Internal, "unknown settlement effect %q", e)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// settle carries out a ledger-payment settlement (effects: releases of
+// its own holds, then deliver-units and pay-cash). The delivery and the
+// payment are both checked before either is written, with the holds
+// already released so that they do not stand in their own way; on a
+// refusal the holds are put back and nothing has changed.
+func (b *books) settle(effects []core.Effect) error {
+	var undo []func() error
+	var moves []core.Effect
+	for _, e := range effects {
+		var side core.Side
+		switch e {
+		case core.ReleaseUnits:
+			side = core.Deliver
+		case core.ReleaseCash:
+			side = core.Receive
+		default:
+			moves = append(moves, e)
+			continue
+		}
+		u, err := b.release(side)
+		if err != nil {
+			return err
+		}
+		undo = append(undo, u)
+	}
+	if err := b.checkDelivery(); err != nil {
+		return undoAll(undo, err)
+	}
+	if err := b.checkPayment(); err != nil {
+		return undoAll(undo, err)
+	}
+	return b.apply(moves)
+}
+
+// lock carries out an RTGS settlement: the delivery must pass the
+// transfer rules now, and the units go on hold (unless the deliver
+// instruction holds them already) until payment is confirmed.
+func (b *books) lock(effects []core.Effect) error {
+	if len(effects) > 0 { // hold-units
+		if err := b.checkDelivery(); err != nil {
+			return err
+		}
+		return b.apply(effects)
+	}
+	// Held already: check the delivery as if the hold were released.
+	undo, err := b.release(core.Deliver)
+	if err != nil {
+		return err
+	}
+	err = b.checkDelivery()
+	if uerr := undo(); uerr != nil {
+		return uerr
+	}
+	return err
+}
+
+// undoAll runs undo functions in reverse order and returns cause.
+func undoAll(undo []func() error, cause error) error {
+	for i := len(undo) - 1; i >= 0; i-- {
+		if err := undo[i](); err != nil {
+			return err
+		}
+	}
+	return cause
+}
+
+func (b *books) needTerms(e core.Effect) (core.Terms, error) {
+	if b.terms == nil {
+		return core.Terms{}, errs.New(errs.Internal, "settlement %s: effect %s needs the terms", b.rec.TradeRef, e)
+	}
+	return *b.terms, nil
+}
+
+// holdUnits reserves the seller's units for this settlement.
+func (b *books) holdUnits() error {
+	t, err := b.needTerms(core.HoldUnits)
+	if err != nil {
+		return err
+	}
+	seller, err := roles.ParseKey(t.Seller)
+	if err != nil {
+		return errs.New(errs.Internal, "settlement %s: only a trade's seller can hold units: %v", t.TradeRef, err)
+	}
+	if _, err := b.setUnitsHeld(t.Tranche, seller, t.Units, +1); err != nil {
+		return err
+	}
+	return b.putHold(core.Deliver, seller.MSP, model.SettlementHold{Holder: t.Seller, Tranche: t.Tranche, Units: t.Units})
+}
+
+// holdCash reserves the buyer's cash for this settlement.
+func (b *books) holdCash() error {
+	t, err := b.needTerms(core.HoldCash)
+	if err != nil {
+		return err
+	}
+	buyer, err := roles.ParseKey(t.Buyer)
+	if err != nil {
+		return errs.New(errs.Internal, "settlement %s: buyer: %v", t.TradeRef, err)
+	}
+	if _, err := b.setCashHeld(buyer, t.Cash, +1); err != nil {
+		return err
+	}
+	return b.putHold(core.Receive, buyer.MSP, model.SettlementHold{Holder: t.Buyer, Cash: t.Cash})
+}
+
+// release un-reserves what side's hold record says and deletes the
+// record. The returned undo puts both back exactly as they were.
+func (b *books) release(side core.Side) (undo func() error, err error) {
+	h, registry, key, err := b.hold(side)
+	if err != nil {
+		return nil, err
+	}
+	holder, err := roles.ParseKey(h.Holder)
+	if err != nil {
+		return nil, errs.New(errs.Internal, "settlement %s: %s hold: %v", b.rec.TradeRef, side, err)
+	}
+	var restoreHeld func() error
+	if side == core.Deliver {
+		restoreHeld, err = b.setUnitsHeld(h.Tranche, holder, h.Units, -1)
+	} else {
+		restoreHeld, err = b.setCashHeld(holder, h.Cash, -1)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := b.ctx.GetStub().DelPrivateData(registry, key); err != nil {
+		return nil, errs.New(errs.Internal, "settlement %s: delete the %s hold: %v", b.rec.TradeRef, side, err)
+	}
+	return func() error {
+		if err := restoreHeld(); err != nil {
+			return err
+		}
+		return b.ctx.PutPrivate(registry, key, h)
+	}, nil
+}
+
+// setUnitsHeld adds (sign +1) or removes (−1) a hold of n units, with the
+// core's arithmetic: a hold needs free units, a release needs held ones.
+// The returned undo sets the holding's held units back to what they were.
+func (b *books) setUnitsHeld(trancheID string, holder roles.Identity, n int64, sign int) (undo func() error, err error) {
+	reg, err := b.register(trancheID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := reg.Position(holder)
+	if err != nil {
+		return nil, err
+	}
+	h := core.UnitHolding{Units: p.Units, Frozen: p.FrozenUnits, Held: p.HeldUnits}
+	if sign > 0 {
+		h, err = h.Hold(n)
+	} else {
+		h, err = h.Release(n)
+	}
+	if err != nil {
+		return nil, errs.Wrap(err, "settlement %s: units of tranche %s of %s", b.rec.TradeRef, trancheID, holder.Short())
+	}
+	if err := reg.SetHeld(holder, h.Held); err != nil {
+		return nil, err
+	}
+	return func() error { return reg.SetHeld(holder, p.HeldUnits) }, nil
+}
+
+func (b *books) setCashHeld(holder roles.Identity, a money.Amount, sign int) (undo func() error, err error) {
+	l, err := b.ledger()
+	if err != nil {
+		return nil, err
+	}
+	acct, err := l.Account(holder)
+	if err != nil {
+		return nil, err
+	}
+	c := core.CashBalance{Balance: acct.Balance, Held: acct.Held}
+	if sign > 0 {
+		c, err = c.Hold(a)
+	} else {
+		c, err = c.Release(a)
+	}
+	if err != nil {
+		return nil, errs.Wrap(err, "settlement %s: cash of %s", b.rec.TradeRef, holder.Short())
+	}
+	if err := l.SetHeld(holder, c.Held); err != nil {
+		return nil, err
+	}
+	return func() error { return l.SetHeld(holder, acct.Held) }, nil
+}
+
+// hold reads side's hold record from the holder's registry.
+func (b *books) hold(side core.Side) (model.SettlementHold, string, string, error) {
+	registry := roles.RegistryCollection(b.rec.Bank(side))
+	key, err := holdKey(b.ctx, b.rec.TradeRef, side)
+	if err != nil {
+		return model.SettlementHold{}, "", "", err
+	}
+	var h model.SettlementHold
+	found, err := b.ctx.GetPrivate(registry, key, &h)
+	if err != nil {
+		return model.SettlementHold{}, "", "", err
+	}
+	if !found {
+		return model.SettlementHold{}, "", "", errs.New(errs.Internal, "settlement %s: the record says the %s side holds, but %s has no hold record",
+			b.rec.TradeRef, side, registry)
+	}
+	return h, registry, key, nil
+}
+
+func (b *books) putHold(side core.Side, msp string, h model.SettlementHold) error {
+	key, err := holdKey(b.ctx, b.rec.TradeRef, side)
+	if err != nil {
+		return err
+	}
+	return b.ctx.PutPrivate(roles.RegistryCollection(msp), key, h)
+}
+
+// movement is the delivery of the settlement's units.
+func (b *books) movement() (token.Movement, error) {
+	t, err := b.needTerms(core.DeliverUnits)
+	if err != nil {
+		return token.Movement{}, err
+	}
+	m := token.Movement{Kind: rules.KindTransfer, Units: t.Units}
+	if t.Kind == core.KindIssuance {
+		m.Kind = rules.KindIssue
+	} else if m.From, err = roles.ParseKey(t.Seller); err != nil {
+		return m, errs.New(errs.Internal, "settlement %s: seller: %v", t.TradeRef, err)
+	}
+	if m.To, err = roles.ParseKey(t.Buyer); err != nil {
+		return m, errs.New(errs.Internal, "settlement %s: buyer: %v", t.TradeRef, err)
+	}
+	return m, nil
+}
+
+// checkDelivery runs the transfer rules and balance checks of the
+// delivery without writing.
+func (b *books) checkDelivery() error {
+	m, err := b.movement()
+	if err != nil {
+		return err
+	}
+	reg, err := b.register(b.terms.Tranche)
+	if err != nil {
+		return err
+	}
+	return reg.Check(m)
+}
+
+// checkPayment checks the buyer can pay from cash no other settlement
+// holds, without writing.
+func (b *books) checkPayment() error {
+	t, err := b.needTerms(core.PayCash)
+	if err != nil {
+		return err
+	}
+	buyer, err := roles.ParseKey(t.Buyer)
+	if err != nil {
+		return errs.New(errs.Internal, "settlement %s: buyer: %v", t.TradeRef, err)
+	}
+	l, err := b.ledger()
+	if err != nil {
+		return err
+	}
+	acct, err := l.Account(buyer)
+	if err != nil {
+		return err
+	}
+	if _, err := (core.CashBalance{Balance: acct.Balance, Held: acct.Held}).Debit(t.Cash); err != nil {
+		return errs.Wrap(err, "settlement %s: the buyer cannot pay", t.TradeRef)
+	}
+	return nil
+}
+
+func (b *books) deliver() error {
+	m, err := b.movement()
+	if err != nil {
+		return err
+	}
+	reg, err := b.register(b.terms.Tranche)
+	if err != nil {
+		return err
+	}
+	return reg.Move(m)
+}
+
+func (b *books) pay() error {
+	t, err := b.needTerms(core.PayCash)
+	if err != nil {
+		return err
+	}
+	buyer, err := roles.ParseKey(t.Buyer)
+	if err != nil {
+		return errs.New(errs.Internal, "settlement %s: buyer: %v", t.TradeRef, err)
+	}
+	payee, err := roles.ParseKey(t.Payee())
+	if err != nil {
+		return errs.New(errs.Internal, "settlement %s: payee: %v", t.TradeRef, err)
+	}
+	l, err := b.ledger()
+	if err != nil {
+		return err
+	}
+	return l.Transfer(buyer, payee, t.Cash)
+}
+
+// redact hides, from viewer, details of a refusal that describe a party
+// it may not see (the Token contract's rule).
+func (b *books) redact(viewer roles.Grants, err error) error {
+	if b.units == nil || b.terms == nil {
+		return err
+	}
+	m, merr := b.movement()
+	if merr != nil {
+		return err
+	}
+	return b.units.RedactFor(viewer, m, err)
+}
+
+// refusal reports whether err is the trade's own failure (a transfer rule,
+// a balance) rather than a malformed request or a fault: a refusal is
+// recorded as a failed attempt, anything else fails the transaction.
+func refusal(err error) (code errs.Code, rule int, ok bool) {
+	var e *errs.Error
+	if !errors.As(err, &e) {
+		return "", 0, false
+	}
+	if e.Rule > 0 || e.Code == errs.InsufficientBalance || e.Code == errs.Overflow {
+		return e.Code, e.Rule, true
+	}
+	return "", 0, false
+}

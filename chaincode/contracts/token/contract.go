@@ -1,0 +1,337 @@
+// Package token is the Token contract: the registers of holders of every
+// tranche. Positions live in the registry<MSP> collection of the holder's
+// custodian bank, which the trustee keeps as registrar, so transfers,
+// freezes, forced transfers and redemptions touch only registries and the
+// trustee's book and are endorsed by the trustee alone; pausing changes
+// the public tranche terms and needs a majority.
+//
+// The movement logic (Register) is exported: the Deal contract places
+// units with it and the Settlement contract will deliver units with it.
+//
+// Events name the tranche and the identity keys involved, never units:
+// holdings are private to the holder, its bank and the trustee.
+package token
+
+import (
+	"errors"
+	"math"
+
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
+	"github.com/tranchenet/tranchenet/chaincode/core/canon"
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/core/rules"
+)
+
+// Contract is the Token contract.
+type Contract struct {
+	txn.Base
+}
+
+// New returns the contract under its public name "Token".
+func New() *Contract {
+	return &Contract{Base: txn.NewBase("Token", "tranche registers: transfers, transfer checks, freezes, forced transfers, pause, redemption, holders and supply")}
+}
+
+// Transfer moves units of a tranche from the caller (an investor) to the
+// holder toKey, if every transfer rule passes.
+func (c *Contract) Transfer(ctx *txn.Context, trancheID, toKey, units string) error {
+	caller, err := ctx.Require(roles.Investor)
+	if err != nil {
+		return err
+	}
+	m, err := parseMovement(rules.KindTransfer, trancheID, caller.Identity.Key(), toKey, units)
+	if err != nil {
+		return err
+	}
+	r, err := Open(ctx, trancheID)
+	if err != nil {
+		return err
+	}
+	if err := r.Move(m); err != nil {
+		return r.RedactFor(caller.Grants, m, err)
+	}
+	return ctx.Emit("TokenTransferred", movedEvent{Tranche: trancheID, From: m.From.Key(), To: m.To.Key()})
+}
+
+// CanTransfer answers, without writing, whether fromKey could transfer
+// units of the tranche to toKey now: {"allowed":true} or the refusal's
+// code, rule and message, e.g.
+//
+//	{"allowed":false,"code":"RULE_KYC_EXPIRED","message":"transfer refused: ...","rule":6}
+//
+// Any identity with a role may ask; details of a party the caller may not
+// see are withheld (RedactFor). Evaluate it on the trustee's peer, the
+// only one holding both parties' registries.
+func (c *Contract) CanTransfer(ctx *txn.Context, trancheID, fromKey, toKey, units string) (string, error) {
+	caller, err := ctx.Require(model.AnyRole()...)
+	if err != nil {
+		return "", err
+	}
+	m, err := parseMovement(rules.KindTransfer, trancheID, fromKey, toKey, units)
+	if err != nil {
+		return "", err
+	}
+	r, err := Open(ctx, trancheID)
+	if err != nil {
+		return "", err
+	}
+	err = r.RedactFor(caller.Grants, m, r.Check(m))
+	switch errs.CodeOf(err) {
+	case "", errs.InsufficientBalance, errs.Overflow:
+	default:
+		var e *errs.Error
+		if !errors.As(err, &e) || e.Rule == 0 {
+			// A malformed question or a failure to look, not an answer.
+			return "", err
+		}
+	}
+	return marshal(rules.VerdictOf(err))
+}
+
+// Freeze freezes units of a holder's position (trustee only): a count, or
+// "all" for the whole position now and whatever it receives later. The
+// count replaces any earlier freeze of the position; frozen units cannot
+// be transferred or redeemed, except by a forced transfer.
+func (c *Contract) Freeze(ctx *txn.Context, trancheID, holderKey, units string) error {
+	if _, err := ctx.Require(roles.Trustee); err != nil {
+		return err
+	}
+	if _, err := model.ParseID("trancheID", trancheID); err != nil {
+		return err
+	}
+	holder, err := model.ParseIdentityKey("holderKey", holderKey)
+	if err != nil {
+		return err
+	}
+	frozen := int64(math.MaxInt64)
+	if units != "all" {
+		if frozen, err = model.ParseUnits("units", units); err != nil {
+			return errs.Field("units", `%.40q is neither a positive count of units nor "all"`, units)
+		}
+	}
+	r, err := Open(ctx, trancheID)
+	if err != nil {
+		return err
+	}
+	if err := r.SetFrozen(holder, frozen); err != nil {
+		return err
+	}
+	return ctx.Emit("UnitsFrozen", frozenEvent{Tranche: trancheID, Holder: holder.Key(), All: frozen == math.MaxInt64})
+}
+
+// Unfreeze lifts the freeze of a holder's position (trustee only).
+func (c *Contract) Unfreeze(ctx *txn.Context, trancheID, holderKey string) error {
+	if _, err := ctx.Require(roles.Trustee); err != nil {
+		return err
+	}
+	if _, err := model.ParseID("trancheID", trancheID); err != nil {
+		return err
+	}
+	holder, err := model.ParseIdentityKey("holderKey", holderKey)
+	if err != nil {
+		return err
+	}
+	r, err := Open(ctx, trancheID)
+	if err != nil {
+		return err
+	}
+	p, err := r.Position(holder)
+	if err != nil {
+		return err
+	}
+	if p.FrozenUnits == 0 {
+		return errs.New(errs.WrongState, "no units of tranche %s are frozen for %s", trancheID, holder.Short())
+	}
+	if err := r.SetFrozen(holder, 0); err != nil {
+		return err
+	}
+	return ctx.Emit("UnitsUnfrozen", frozenEvent{Tranche: trancheID, Holder: holder.Key()})
+}
+
+// ForcedTransfer moves units from one holder to another on the trustee's
+// authority (a court order, lost keys). It overrides the sender's side of
+// the rules (pause, freeze, KYC, lock-up; see package rules) but not the
+// receiver's. The reason is required and published in the event.
+func (c *Contract) ForcedTransfer(ctx *txn.Context, trancheID, fromKey, toKey, units, reason string) error {
+	if _, err := ctx.Require(roles.Trustee); err != nil {
+		return err
+	}
+	m, err := parseMovement(rules.KindForced, trancheID, fromKey, toKey, units)
+	if err != nil {
+		return err
+	}
+	why, err := model.ParseText("reason", reason, 500)
+	if err != nil {
+		return err
+	}
+	r, err := Open(ctx, trancheID)
+	if err != nil {
+		return err
+	}
+	if err := r.Move(m); err != nil {
+		return err
+	}
+	return ctx.Emit("ForcedTransfer", forcedEvent{Tranche: trancheID, From: m.From.Key(), To: m.To.Key(), Reason: why})
+}
+
+// Pause stops every movement of the tranche but forced transfers (trustee
+// only). The flag is part of the public terms, so a majority endorses it.
+func (c *Contract) Pause(ctx *txn.Context, trancheID string) error {
+	return c.setPaused(ctx, trancheID, true)
+}
+
+// Resume lifts a pause (trustee only).
+func (c *Contract) Resume(ctx *txn.Context, trancheID string) error {
+	return c.setPaused(ctx, trancheID, false)
+}
+
+func (c *Contract) setPaused(ctx *txn.Context, trancheID string, paused bool) error {
+	if _, err := ctx.Require(roles.Trustee); err != nil {
+		return err
+	}
+	if _, err := model.ParseID("trancheID", trancheID); err != nil {
+		return err
+	}
+	r, err := Open(ctx, trancheID)
+	if err != nil {
+		return err
+	}
+	if err := r.SetPaused(paused); err != nil {
+		return err
+	}
+	event := "TranchePaused"
+	if !paused {
+		event = "TrancheResumed"
+	}
+	return ctx.Emit(event, trancheEvent{Tranche: trancheID})
+}
+
+// Redeem cancels units of a holder (trustee only, as paying agent: ABS
+// units are redeemed by principal payments and calls the trustee runs,
+// not at the holder's request). The holder must still pass the redemption
+// rules (membership, attestation, KYC, freeze, minimum holding).
+func (c *Contract) Redeem(ctx *txn.Context, trancheID, holderKey, units string) error {
+	if _, err := ctx.Require(roles.Trustee); err != nil {
+		return err
+	}
+	m, err := parseMovement(rules.KindRedeem, trancheID, holderKey, "", units)
+	if err != nil {
+		return err
+	}
+	r, err := Open(ctx, trancheID)
+	if err != nil {
+		return err
+	}
+	if err := r.Move(m); err != nil {
+		return err
+	}
+	return ctx.Emit("UnitsRedeemed", movedEvent{Tranche: trancheID, From: m.From.Key()})
+}
+
+// Position returns a holder's position in the tranche: to the holder, the
+// trustee, and its own bank's compliance officers and admins.
+func (c *Contract) Position(ctx *txn.Context, trancheID, holderKey string) (string, error) {
+	caller, err := ctx.Require(model.AnyRole()...)
+	if err != nil {
+		return "", err
+	}
+	if _, err := model.ParseID("trancheID", trancheID); err != nil {
+		return "", err
+	}
+	holder, err := model.ParseIdentityKey("holderKey", holderKey)
+	if err != nil {
+		return "", err
+	}
+	if !model.MaySee(caller.Grants, holder) {
+		return "", errs.New(errs.Forbidden, "%s may not see the position of %s: only the holder, the trustee and its own bank's compliance officers and admins may",
+			caller.Identity.Short(), holder.Short())
+	}
+	r, err := Open(ctx, trancheID)
+	if err != nil {
+		return "", err
+	}
+	p, err := r.Position(holder)
+	if err != nil {
+		return "", err
+	}
+	return marshal(positionView(trancheID, holder, p))
+}
+
+// Holders lists every holder of the tranche with its position (trustee
+// only), ranging over every custodian's registry: evaluate it on the
+// trustee's peer.
+func (c *Contract) Holders(ctx *txn.Context, trancheID string) (string, error) {
+	if _, err := ctx.Require(roles.Trustee); err != nil {
+		return "", err
+	}
+	if _, err := model.ParseID("trancheID", trancheID); err != nil {
+		return "", err
+	}
+	r, err := Open(ctx, trancheID)
+	if err != nil {
+		return "", err
+	}
+	list, err := r.Holders()
+	if err != nil {
+		return "", err
+	}
+	return marshal(list)
+}
+
+// Supply returns the tranche's public supply: issued, redeemed,
+// outstanding, units still in the issuance account, the number of holders.
+func (c *Contract) Supply(ctx *txn.Context, trancheID string) (string, error) {
+	if _, err := ctx.Caller(); err != nil {
+		return "", err
+	}
+	if _, err := model.ParseID("trancheID", trancheID); err != nil {
+		return "", err
+	}
+	r, err := Open(ctx, trancheID)
+	if err != nil {
+		return "", err
+	}
+	return marshal(r.Supply())
+}
+
+// parseMovement reads the arguments every movement shares. fromKey or
+// toKey is "" for the side that is an account of the book.
+func parseMovement(kind rules.Kind, trancheID, fromKey, toKey, units string) (Movement, error) {
+	m := Movement{Kind: kind}
+	var err error
+	if _, err = model.ParseID("trancheID", trancheID); err != nil {
+		return m, err
+	}
+	if fromKey != "" || kind != rules.KindIssue {
+		if m.From, err = model.ParseIdentityKey(fromField(kind), fromKey); err != nil {
+			return m, err
+		}
+	}
+	if kind != rules.KindRedeem {
+		if m.To, err = model.ParseIdentityKey("toKey", toKey); err != nil {
+			return m, err
+		}
+	}
+	if m.Units, err = model.ParseUnits("units", units); err != nil {
+		return m, err
+	}
+	return m, nil
+}
+
+func fromField(kind rules.Kind) string {
+	if kind == rules.KindRedeem {
+		return "holderKey"
+	}
+	return "fromKey"
+}
+
+// marshal renders a query result as canonical JSON.
+func marshal(v any) (string, error) {
+	b, err := canon.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}

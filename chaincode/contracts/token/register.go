@@ -1,0 +1,357 @@
+package token
+
+import (
+	"math"
+
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/core/rules"
+)
+
+// Register is one tranche's register of holders as one transaction sees
+// it: the public terms and supply (Tranche), the book the trustee keeps
+// (TrancheBook: issuance account, redemptions, holder count) and the
+// positions and claims read so far. Every movement of units goes through
+// Move: transfers, placements from the issuance account, forced transfers
+// and redemptions here and in the Deal contract, and settlements in the
+// later Settlement contract, so the transfer rules, the holder count and
+// the conservation of units
+//
+//	Σ positions + Book.IssuerUnits = Tranche.Issued − Book.Redeemed
+//
+// are enforced in one place.
+//
+// Fabric does not let a transaction read its own writes; a Register
+// remembers what it wrote, so several movements of one tranche in one
+// transaction (a batch of settlements) see each other's effects.
+type Register struct {
+	ctx *txn.Context
+	cfg roles.OrgConfig
+
+	Tranche model.Tranche
+	Book    model.TrancheBook
+
+	trancheKey, bookKey string
+	positions           map[string]*model.Position // by holder key
+	claims              map[string]*rules.Claims   // by holder key; nil: none on record
+}
+
+// Open reads a tranche and its book.
+func Open(ctx *txn.Context, trancheID string) (*Register, error) {
+	cfg, err := ctx.Config()
+	if err != nil {
+		return nil, err
+	}
+	r := &Register{ctx: ctx, cfg: cfg, positions: map[string]*model.Position{}, claims: map[string]*rules.Claims{}}
+	if r.trancheKey, err = ctx.Key(model.TypeTranche, trancheID); err != nil {
+		return nil, err
+	}
+	if r.bookKey, err = ctx.Key(model.TypeTrancheBook, trancheID); err != nil {
+		return nil, err
+	}
+	found, err := ctx.Get(r.trancheKey, &r.Tranche)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, errs.New(errs.NotFound, "tranche %s not found", trancheID)
+	}
+	if found, err = ctx.Get(r.bookKey, &r.Book); err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, errs.New(errs.Internal, "tranche %s has no book: the ledger is inconsistent", trancheID)
+	}
+	return r, nil
+}
+
+// Movement is one movement of units of the register's tranche.
+type Movement struct {
+	Kind rules.Kind
+	// From is the holder units leave; zero for KindIssue, whose units
+	// leave the SPV's issuance account (Book.IssuerUnits).
+	From roles.Identity
+	// To is the holder units reach; zero for KindRedeem, whose units are
+	// cancelled (Book.Redeemed).
+	To    roles.Identity
+	Units int64
+}
+
+// Position returns a holder's position (zero if it holds nothing, or if
+// its organisation keeps no registry and so cannot hold units).
+func (r *Register) Position(holder roles.Identity) (model.Position, error) {
+	p, err := r.position(holder)
+	if err != nil {
+		return model.Position{}, err
+	}
+	return *p, nil
+}
+
+func (r *Register) position(holder roles.Identity) (*model.Position, error) {
+	if p, ok := r.positions[holder.Key()]; ok {
+		return p, nil
+	}
+	p := &model.Position{}
+	if registry, err := r.cfg.RegistryFor(holder.MSP); err == nil {
+		key, err := r.positionKey(holder)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := r.ctx.GetPrivate(registry, key, p); err != nil {
+			return nil, err
+		}
+	}
+	r.positions[holder.Key()] = p
+	return p, nil
+}
+
+func (r *Register) positionKey(holder roles.Identity) (string, error) {
+	return r.ctx.Key(model.TypePosition, r.Tranche.ID, holder.Key())
+}
+
+// claimsOf returns a holder's claims from the compliance collection, or
+// nil when none are on record.
+func (r *Register) claimsOf(holder roles.Identity) (*rules.Claims, error) {
+	if c, ok := r.claims[holder.Key()]; ok {
+		return c, nil
+	}
+	key, err := r.ctx.Key(model.TypeClaims, holder.Key())
+	if err != nil {
+		return nil, err
+	}
+	var c rules.Claims
+	found, err := r.ctx.GetPrivate(roles.ComplianceCollection, key, &c)
+	if err != nil {
+		return nil, err
+	}
+	var out *rules.Claims
+	if found {
+		out = &c
+	}
+	r.claims[holder.Key()] = out
+	return out, nil
+}
+
+// Check decides whether m may happen now, without writing: the transfer
+// rules (package rules), then the issuance account's balance for a
+// placement, then the units reserved by pending settlements. It returns
+// nil or the refusal with its stable code.
+func (r *Register) Check(m Movement) error {
+	_, _, err := r.prepare(m)
+	return err
+}
+
+// Move checks m and, if it may happen, applies it and writes the
+// positions and the book. Nothing is written when it is refused.
+func (r *Register) Move(m Movement) error {
+	from, to, err := r.prepare(m)
+	if err != nil {
+		return err
+	}
+	book := r.Book
+	switch m.Kind {
+	case rules.KindIssue:
+		book.IssuerUnits -= m.Units
+	default:
+		from.Units -= m.Units
+		if from.Units == 0 {
+			book.Holders--
+		}
+	}
+	switch m.Kind {
+	case rules.KindRedeem:
+		book.Redeemed += m.Units // cannot overflow: Redeemed + outstanding = Issued
+	default:
+		if to.Units == 0 {
+			book.Holders++
+		}
+		to.Units += m.Units // overflow refused by rules.Check
+	}
+	if m.Kind != rules.KindIssue {
+		if err := r.putPosition(m.From, from); err != nil {
+			return err
+		}
+	}
+	if m.Kind != rules.KindRedeem {
+		if err := r.putPosition(m.To, to); err != nil {
+			return err
+		}
+	}
+	r.Book = book
+	return r.ctx.Put(r.bookKey, r.Book)
+}
+
+// prepare runs every check of m and returns the two positions it would
+// change (nil for the side that is an account of the book).
+func (r *Register) prepare(m Movement) (from, to *model.Position, err error) {
+	t := rules.Transfer{Kind: m.Kind, Tranche: r.Tranche.ID, Units: m.Units}
+	var s rules.State
+	if t.Time, err = r.ctx.Now(); err != nil {
+		return nil, nil, err
+	}
+	s.Holders = r.Book.Holders
+	if m.Kind == rules.KindIssue {
+		t.Sender = rules.Party{Key: "issuer:" + r.Tranche.ID}
+	} else {
+		if t.Sender, from, err = r.party(m.From); err != nil {
+			return nil, nil, err
+		}
+		s.Sender = rules.Holding{Units: from.Units, FrozenUnits: from.FrozenUnits}
+	}
+	if m.Kind != rules.KindRedeem {
+		if t.Receiver, to, err = r.party(m.To); err != nil {
+			return nil, nil, err
+		}
+		s.Receiver = rules.Holding{Units: to.Units, FrozenUnits: to.FrozenUnits}
+	}
+	if err := rules.Check(r.Tranche.Rules, t, s); err != nil {
+		return nil, nil, err
+	}
+	if m.Kind == rules.KindIssue && m.Units > r.Book.IssuerUnits {
+		return nil, nil, errs.New(errs.InsufficientBalance,
+			"placement refused: the issuance account of tranche %s holds %d units, %d requested (issue more first)",
+			r.Tranche.ID, r.Book.IssuerUnits, m.Units)
+	}
+	if from != nil && from.HeldUnits > 0 && m.Units > from.Units-from.HeldUnits {
+		return nil, nil, errs.New(errs.InsufficientBalance,
+			"%s refused: %d of the sender's %d units of tranche %s are held by pending settlement instructions",
+			verb(m.Kind), from.HeldUnits, from.Units, r.Tranche.ID)
+	}
+	// From here on the positions are about to be written: the holder's
+	// organisation must keep a registry. rules.Check has already refused
+	// an MSP outside the tranche's consortium, and Create only admits
+	// custodians there, so this catches a configuration changed since.
+	for _, id := range []roles.Identity{m.From, m.To} {
+		if !id.IsZero() {
+			if _, err := r.cfg.RegistryFor(id.MSP); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	return from, to, nil
+}
+
+// party returns the rules' view of a holder and its current position.
+func (r *Register) party(id roles.Identity) (rules.Party, *model.Position, error) {
+	p, err := r.position(id)
+	if err != nil {
+		return rules.Party{}, nil, err
+	}
+	c, err := r.claimsOf(id)
+	if err != nil {
+		return rules.Party{}, nil, err
+	}
+	return rules.Party{Key: id.Key(), MSP: id.MSP, Claims: c}, p, nil
+}
+
+func (r *Register) putPosition(holder roles.Identity, p *model.Position) error {
+	registry, err := r.cfg.RegistryFor(holder.MSP)
+	if err != nil {
+		return err
+	}
+	key, err := r.positionKey(holder)
+	if err != nil {
+		return err
+	}
+	r.positions[holder.Key()] = p
+	return r.ctx.PutPrivate(registry, key, p)
+}
+
+// Mint adds units to the SPV's issuance account and to the tranche's
+// public supply, up to the units its original face allows. The deal's
+// collateral gate is the caller's to check first (Deal:Issue).
+func (r *Register) Mint(units int64) error {
+	if units <= 0 {
+		return errs.Field("units", "must be positive, got %d", units)
+	}
+	limit := r.Tranche.MaxUnits()
+	if r.Tranche.Issued > limit-units {
+		return errs.New(errs.LimitExceeded,
+			"tranche %s: issuing %d units would bring it to %d units, above the %d its original face %s allows at %s per unit",
+			r.Tranche.ID, units, satAdd(r.Tranche.Issued, units), limit, r.Tranche.OriginalFace, r.Tranche.UnitFace)
+	}
+	r.Tranche.Issued += units
+	r.Book.IssuerUnits += units
+	if err := r.ctx.Put(r.trancheKey, r.Tranche); err != nil {
+		return err
+	}
+	return r.ctx.Put(r.bookKey, r.Book)
+}
+
+// SetFrozen sets how many of a holder's units the trustee has frozen
+// (math.MaxInt64: all of them, now and later; 0: none).
+func (r *Register) SetFrozen(holder roles.Identity, units int64) error {
+	if units < 0 {
+		return errs.Field("units", "must not be negative, got %d", units)
+	}
+	if _, err := r.cfg.RegistryFor(holder.MSP); err != nil {
+		return err
+	}
+	p, err := r.position(holder)
+	if err != nil {
+		return err
+	}
+	next := *p
+	next.FrozenUnits = units
+	return r.putPosition(holder, &next)
+}
+
+// SetHeld sets the units of a holder's position that pending settlement
+// instructions reserve (the Settlement contract's to call): they stay the
+// holder's but Move refuses to move them until the hold is lowered, which
+// the settlement does in the same transaction before it delivers them.
+func (r *Register) SetHeld(holder roles.Identity, units int64) error {
+	p, err := r.position(holder)
+	if err != nil {
+		return err
+	}
+	if units < 0 || units > p.Units {
+		return errs.New(errs.InsufficientBalance, "tranche %s: %s holds %d units; cannot hold %d for settlement",
+			r.Tranche.ID, holder.Short(), p.Units, units)
+	}
+	next := *p
+	next.HeldUnits = units
+	return r.putPosition(holder, &next)
+}
+
+// SetPaused pauses or resumes every movement but forced transfers.
+func (r *Register) SetPaused(paused bool) error {
+	if r.Tranche.Rules.Paused == paused {
+		state := "not paused"
+		if paused {
+			state = "already paused"
+		}
+		return errs.New(errs.WrongState, "tranche %s is %s", r.Tranche.ID, state)
+	}
+	r.Tranche.Rules.Paused = paused
+	return r.ctx.Put(r.trancheKey, r.Tranche)
+}
+
+// Outstanding is the number of units in existence: issued less redeemed.
+func (r *Register) Outstanding() int64 { return r.Tranche.Issued - r.Book.Redeemed }
+
+func verb(k rules.Kind) string {
+	switch k {
+	case rules.KindIssue:
+		return "placement"
+	case rules.KindForced:
+		return "forced transfer"
+	case rules.KindRedeem:
+		return "redemption"
+	}
+	return "transfer"
+}
+
+// satAdd adds without overflowing, for messages.
+func satAdd(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
+}
+
+func txnCorrupt(key string) error {
+	return errs.New(errs.Internal, "registry key %q is not a position key", key)
+}
