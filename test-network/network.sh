@@ -6,6 +6,7 @@
 #
 #   ./network.sh up        build Fabric once, generate crypto and the channel, start and join every node
 #   ./network.sh deploy    build the chaincode, run it as a service, install/approve/commit (upgrades on re-run)
+#   ./network.sh gateways  build the gateway app and start one per bank (config and API tokens in the run folder)
 #   ./network.sh status    health of every node and the committed chaincode definition
 #   ./network.sh logs [N]  list logs, or show the last lines of node N's log (e.g. peer0.org1.example.com)
 #   ./network.sh down      stop exactly the processes this script started; keeps the ledgers
@@ -339,6 +340,25 @@ resume_chaincode() {
   start_chaincode_service "$(<"$id_file")"
 }
 
+# wait_gossip waits until every peer knows every other peer of the channel:
+# until then the gateway cannot find other orgs' endorsers ("failed to find
+# any endorsing peers") and private data cannot be disseminated.
+wait_gossip() {
+  local total i kind name msp domain port cc ops rest known ok
+  total=$(tnctl nodes | grep -c '^peer ')
+  for ((i = 0; i < 240; i++)); do
+    ok=1
+    while read -r kind name msp domain port cc ops rest; do
+      [[ $kind == peer ]] || continue
+      known=$(curl -s "http://127.0.0.1:$ops/metrics" | sed -n "s/^gossip_membership_total_peers_known{channel=\"$CHANNEL\"} \([0-9]*\).*/\1/p")
+      [[ ${known:-0} -ge $((total - 1)) ]] || ok=0
+    done < <(tnctl nodes)
+    ((ok)) && return 0
+    sleep 0.25
+  done
+  fail "peers did not discover each other within 60 s (logs: $LOGS/peer*.log)"
+}
+
 cmd_up() {
   local t0=$SECONDS
   fabric_binaries
@@ -353,6 +373,7 @@ cmd_up() {
   join_orderers
   wait_raft_leader
   join_peers
+  wait_gossip
   resume_chaincode
   say "✓ network up in $((SECONDS - t0)) s: channel $CHANNEL, run folder $RUN"
 }
@@ -431,6 +452,7 @@ cmd_deploy() {
   current=$(committed_package_id || true)
   if [[ $current == "$package_id" ]]; then
     running chaincode "tranchenet-cc" || start_chaincode_service "$package_id"
+    init_consortium
     say "✓ chaincode $package_id is already committed and serving; nothing to do"
     return 0
   fi
@@ -481,7 +503,76 @@ cmd_deploy() {
     sleep 0.5
   done
   ((ok)) || fail "not every peer reports $CHAINCODE sequence $sequence after 30 s (log: $LOGS/deploy.log)"
+  init_consortium
   say "✓ $CHAINCODE sequence $sequence ($label) deployed in $((SECONDS - t0)) s"
+}
+
+# init_consortium records the consortium configuration in the chaincode
+# (Admin:Init, once) as the trustee org's admin, endorsed by a majority.
+init_consortium() {
+  local trustee
+  trustee=$(tnctl get trustee)
+  if as_admin "$trustee" "$FABRIC_BIN/peer" chaincode query -C "$CHANNEL" -n "$CHAINCODE" \
+    -c '{"Args":["Admin:Config"]}' >/dev/null 2>&1; then
+    return 0
+  fi
+  say "• recording the consortium configuration (Admin:Init)"
+  local config peers=() kind name msp domain port rest count=0 needed
+  config=$(tnctl get chaincode-config)
+  needed=$(($(tnctl get orgs | wc -w) / 2 + 1))
+  while read -r kind name msp domain port rest; do
+    [[ $kind == peer ]] || continue
+    ((count < needed)) || break
+    peers+=(--peerAddresses "127.0.0.1:$port" --tlsRootCertFiles "$RUN/crypto/peerOrganizations/$domain/peers/$name.$domain/tls/ca.crt")
+    count=$((count + 1))
+  done < <(tnctl nodes)
+  # shellcheck disable=SC2207
+  local orderer=($(first_orderer))
+  local args
+  args=$(jq -cn --arg c "$config" '{Args: ["Admin:Init", $c]}')
+  step "Admin:Init" "$LOGS/deploy.log" bash -c "$(peer_env "$trustee"); exec '$FABRIC_BIN/peer' chaincode invoke ${orderer[*]} -C '$CHANNEL' -n '$CHAINCODE' ${peers[*]} --waitForEvent -c '$args'"
+}
+
+# ---------------------------------------------------------------- gateway apps
+
+# gateway_ports prints "MSPID PORT ORGNAME" for every org with a gateway app.
+gateway_ports() {
+  local msp
+  for msp in $(tnctl get orgs); do
+    echo "$msp $(tnctl get "gateway-port:$msp")"
+  done
+}
+
+cmd_gateways() {
+  [[ -x $BIN/tnctl ]] || fail "the network is not up: run ./network.sh up first"
+  load_names
+  step "build gateway-app" "$LOGS/build.log" go build -C "$ROOT" -o "$BIN/gateway-app" ./gateway-app/cmd/gateway-app
+  local msp port dir
+  while read -r msp port; do
+    local name=gateway-$msp
+    dir=$RUN/gateways/$msp
+    mkdir -p "$dir"
+    if [[ ! -f $dir/config.yaml ]]; then
+      # Tokens are generated once and printed once; only their hashes are in the config.
+      step "gateway config ($msp)" "$LOGS/setup.log" bash -c "'$BIN/gateway-app' testnet-config -run '$RUN' -org '$msp' -consortium '$CONSORTIUM' -out '$dir/config.yaml' >'$dir/tokens.json'"
+      chmod 600 "$dir/tokens.json"
+    fi
+    if running "$name" "gateway-app"; then continue; fi
+    require_free_port "$port" "$name"
+    (exec env -i PATH="$PATH" HOME="$HOME" "$BIN/gateway-app" serve -config "$dir/config.yaml" >>"$LOGS/$name.log" 2>&1) &
+    echo $! >"$(pidfile "$name")"
+  done < <(gateway_ports)
+  local i code
+  while read -r msp port; do
+    for ((i = 0; i < 120; i++)); do
+      code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz" || true)
+      [[ $code == 200 ]] && break
+      running "gateway-$msp" || fail "gateway app of $msp exited at start (log: $LOGS/gateway-$msp.log)"
+      sleep 0.25
+    done
+    [[ $code == 200 ]] || fail "gateway app of $msp not ready after 30 s (log: $LOGS/gateway-$msp.log)"
+    say "✓ gateway app of $msp on http://127.0.0.1:$port (tokens: $RUN/gateways/$msp/tokens.json)"
+  done < <(gateway_ports)
 }
 
 # ---------------------------------------------------------------- status, logs, down
@@ -498,6 +589,14 @@ cmd_status() {
     if running "$host"; then state=$([[ $code == 200 ]] && echo OK || echo "HTTP ${code:-none}"); else state=stopped; fi
     printf '%-28s %-8s %-10s http://127.0.0.1:%s/healthz\n' "$host" "$pid" "$state" "$ops"
   done < <(tnctl nodes)
+  local msp port
+  while read -r msp port; do
+    local name=gateway-$msp pid=-
+    [[ -f $(pidfile "$name") ]] && pid=$(<"$(pidfile "$name")")
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz" 2>/dev/null || true)
+    if running "$name"; then state=$([[ $code == 200 ]] && echo OK || echo "HTTP ${code:-none}"); else state=stopped; fi
+    printf '%-28s %-8s %-10s http://127.0.0.1:%s/readyz\n' "$name" "$pid" "$state" "$port"
+  done < <(gateway_ports)
   if running chaincode; then
     printf '%-28s %-8s %-10s %s\n' chaincode-service "$(<"$(pidfile chaincode)")" running "$(cc_address)"
   else
@@ -559,6 +658,7 @@ main() {
   deploy) cmd_deploy ;;
   status) cmd_status ;;
   logs) cmd_logs "$@" ;;
+  gateways) cmd_gateways ;;
   down) cmd_down ;;
   clean) cmd_clean ;;
   env)
@@ -568,7 +668,7 @@ main() {
     echo "export PATH=$FABRIC_BIN:\$PATH"
     ;;
   binaries) fabric_binaries && say "✓ Fabric binaries in $FABRIC_BIN" ;;
-  help | -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' ;;
+  help | -h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) fail "unknown command '$cmd' (try ./network.sh help)" ;;
   esac
 }

@@ -105,6 +105,15 @@ func (c *Client) Evaluate(ctx context.Context, fn string, args ...string) ([]byt
 	return c.contract.EvaluateWithContext(ctx, fn, client.WithArguments(args...))
 }
 
+// EvaluateOn runs a query on the peers of the given orgs (own peer if none).
+func (c *Client) EvaluateOn(ctx context.Context, orgs []string, fn string, args ...string) ([]byte, error) {
+	opts := []client.ProposalOption{client.WithArguments(args...)}
+	if len(orgs) > 0 {
+		opts = append(opts, client.WithEndorsingOrganizations(orgs...))
+	}
+	return c.contract.EvaluateWithContext(ctx, fn, opts...)
+}
+
 // Tx is a transaction to submit.
 type Tx struct {
 	Fn        string

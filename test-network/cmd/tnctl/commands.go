@@ -70,6 +70,16 @@ func getCmd(c *consortium.Consortium, key string, w io.Writer) error {
 		}
 		fmt.Fprintln(w, string(b))
 	default:
+		// gateway-port:<MSP> is the loopback port of that org's gateway app.
+		if msp, ok := strings.CutPrefix(key, "gateway-port:"); ok {
+			for _, o := range c.Orgs {
+				if o.MSPID == msp {
+					fmt.Fprintln(w, o.GatewayApp.Port)
+					return nil
+				}
+			}
+			return fmt.Errorf("no org %q", msp)
+		}
 		return fmt.Errorf("unknown key %q", key)
 	}
 	return nil
