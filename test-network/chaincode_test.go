@@ -115,7 +115,7 @@ func TestIntegrationChaincode(t *testing.T) {
 		attest(cs.get("org2-compliance"), alice, "US-NY", now.AddDate(1, 0, 0))
 		attest(cs.get("org2-compliance"), cs.get("anna"), "GB", now.AddDate(1, 0, 0))
 		attest(cs.get("org3-compliance"), bob, "US-CA", now.AddDate(1, 0, 0))
-		attest(cs.get("org3-compliance"), carol, "US-TX", now.AddDate(1, 0, 0))    // blocked below
+		attest(cs.get("org3-compliance"), carol, "US-TX", now.AddDate(1, 0, 0))  // blocked below
 		attest(cs.get("org3-compliance"), dave, "US-NJ", now.AddDate(0, 0, -10)) // KYC lapsed
 		// A bank's officer may not attest another bank's investor.
 		claims := identity.ClaimsInput{InvestorType: "qib", Jurisdiction: "US", KYCExpiry: now.AddDate(1, 0, 0)}
