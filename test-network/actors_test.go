@@ -184,3 +184,8 @@ func canonJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// tnetSubmit is the raw transaction for fn as a, endorsed as the table says.
+func tnetSubmit(cs *cast, a *actor, fn string, args ...string) tnet.Tx {
+	return tnet.Tx{Fn: fn, Args: args, Endorsers: cs.endorsers(a, fn, "")}
+}

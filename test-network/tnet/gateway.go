@@ -10,6 +10,8 @@ import (
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 )
@@ -143,7 +145,43 @@ func (c *Client) Submit(ctx context.Context, tx Tx) ([]byte, string, error) {
 	if !status.Successful {
 		return nil, status.TransactionID, fmt.Errorf("transaction %s invalid: %s", status.TransactionID, status.Code)
 	}
+	// The commit status comes from this org's peer only. The next
+	// transaction may be endorsed by other orgs' peers, which must have
+	// committed this block too, or they simulate it on stale state.
+	if err := c.WaitForBlock(ctx, tx.Endorsers, status.BlockNumber); err != nil {
+		return result, status.TransactionID, err
+	}
 	return result, status.TransactionID, nil
+}
+
+// WaitForBlock waits until the peers of the given orgs have committed
+// block (their ledger height exceeds it), asking each with qscc.
+func (c *Client) WaitForBlock(ctx context.Context, orgs []string, block uint64) error {
+	qscc := c.network.GetContract("qscc")
+	for _, org := range orgs {
+		if org == c.Org {
+			continue
+		}
+		for attempt := 0; ; attempt++ {
+			payload, err := qscc.EvaluateWithContext(ctx, "GetChainInfo",
+				client.WithArguments(c.network.Name()), client.WithEndorsingOrganizations(org))
+			if err != nil {
+				return fmt.Errorf("height of %s: %w", org, err)
+			}
+			var info common.BlockchainInfo
+			if err := proto.Unmarshal(payload, &info); err != nil {
+				return fmt.Errorf("height of %s: %w", org, err)
+			}
+			if info.GetHeight() > block {
+				break
+			}
+			if attempt > 400 {
+				return fmt.Errorf("%s has not committed block %d after 20 s (height %d)", org, block, info.GetHeight())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	return nil
 }
 
 // ChaincodeEvents streams chaincode events from a block number.
