@@ -2,9 +2,12 @@ package contracts_test
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
@@ -70,5 +73,102 @@ func TestNarrowEndorsementsChangeOnlyWhatTheEndorsersKeep(t *testing.T) {
 	}
 	if checked < 10 {
 		t.Fatalf("only %d transactions checked", checked)
+	}
+}
+
+// TestKeyLevelPoliciesAreMetByTheTable sends every submitted transaction
+// of the authorization matrix, as each principal allowed to, on a fresh
+// copy of the matrix's ledger, and checks every existing public key it
+// changes that carries a key-level policy. Fabric validates such a write
+// against that policy instead of the chaincode's, so every organisation
+// the policy names must be among the endorsers the table's entry
+// guarantees: the trustee for ByTrustee; the trustee and the caller's own
+// organisation for ByMajority and ByOwnOrgAndTrustee (the rest of a
+// majority is whichever organisations the client picks); the trustee and
+// the other party for ByTrusteeAndServicer. The tape progress record
+// (trustee AND servicer) is the case in point: Pool:AddLoans, endorsed by
+// both, writes it; Pool:Seal, endorsed by a majority that need not
+// include the servicer when an arranger seals, only reads it.
+func TestKeyLevelPoliciesAreMetByTheTable(t *testing.T) {
+	_, cases := matrixWorld(t)
+	checked, sealedBy := map[string]bool{}, []string{}
+	for i, c := range cases {
+		kind := contracts.Endorsement[c.fn]
+		if kind == model.Query || kind == model.QueryOnTrustee {
+			continue
+		}
+		for _, p := range principals {
+			if code, ok := c.expect[p]; !ok || code != "" {
+				continue
+			}
+			w, fresh := matrixWorld(t) // the same ledger and case, built anew so this commit changes nothing else
+			c := fresh[i]
+			caller := matrixIdentities(w)[p]
+			policies := map[string][]byte{}
+			for k := range w.Public() {
+				if ep := w.ValidationParameter(k); ep != nil {
+					policies[k] = ep
+				}
+			}
+			before := w.Snapshot()
+			if r := w.CallWith(caller, c.fn, c.args, c.opts...); !r.OK() {
+				t.Fatalf("%s as %s: %s", c.fn, p, r.Message)
+			}
+			endorsers := guaranteedEndorsers(kind, w.Net.Config, caller.MSPID(), w.Net.Servicer)
+			for _, line := range w.Diff(before) {
+				m := diffLine.FindStringSubmatch(line)
+				if m == nil || m[2] != "" {
+					continue // events, collections
+				}
+				key, err := strconv.Unquote(m[3])
+				if err != nil {
+					t.Fatal(err)
+				}
+				ep, kept := policies[key]
+				if !kept {
+					continue // no key-level policy: the chaincode's majority, checked by the narrow-endorsement test
+				}
+				policy, err := statebased.NewStateEP(ep)
+				if err != nil {
+					t.Fatalf("%s: key %q: policy: %v", c.fn, key, err)
+				}
+				checked[c.fn] = true
+				for _, org := range policy.ListOrgs() {
+					if !slices.Contains(endorsers, org) {
+						t.Errorf("%s as %s (%s: %v) changes %q, whose key-level policy also needs %s", c.fn, p, kind, endorsers, key, org)
+					}
+				}
+			}
+			if c.fn == "Pool:Seal" {
+				sealedBy = append(sealedBy, p)
+			}
+		}
+	}
+	if !slices.Contains(sealedBy, pArranger) || !slices.Contains(sealedBy, pServicer) {
+		t.Fatalf("Pool:Seal was sent only by %v", sealedBy)
+	}
+	// Writes to kept keys of each kind of policy were seen: the tape
+	// progress (trustee and servicer), tranche books and the float (the
+	// trustee).
+	for _, fn := range []string{"Pool:AddLoans", "Deal:Issue", "Deal:Place", "Token:Redeem", "Cash:Pay"} {
+		if !checked[fn] {
+			t.Errorf("%s changed no key with a key-level policy: the test no longer sees what it checks (%v)", fn, checked)
+		}
+	}
+}
+
+// guaranteedEndorsers are the organisations a transaction endorsed as the
+// table's entry says is certain to carry, whatever else the client adds.
+func guaranteedEndorsers(kind model.Endorsers, cfg roles.OrgConfig, callerMSP, party string) []string {
+	trustees := cfg.MSPsWithRole(roles.Trustee)
+	switch kind {
+	case model.ByTrustee:
+		return trustees
+	case model.ByMajority, model.ByOwnOrgAndTrustee:
+		return append(trustees, callerMSP)
+	case model.ByOwnOrg:
+		return []string{callerMSP}
+	default: // ByTrusteeAndServicer, ByTrusteeAndCustodian
+		return append(trustees, party)
 	}
 }

@@ -125,6 +125,10 @@ func round(x float64, places int) float64 {
 
 // String is a one-line summary for logs.
 func (r Report) String() string {
-	return fmt.Sprintf("%s: %d ok, %d errors, %.1f/s with %d clients, p50 %.1f ms, p99 %.1f ms",
+	s := fmt.Sprintf("%s: %d ok, %d errors, %.1f/s with %d clients, p50 %.1f ms, p99 %.1f ms",
 		r.Name, r.Done, r.Errors, r.PerSecond, r.Clients, r.P50Millis, r.P99Millis)
+	if r.FirstError != "" {
+		s += "; first error: " + r.FirstError
+	}
+	return s
 }

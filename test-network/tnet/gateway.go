@@ -20,6 +20,7 @@ import (
 // connected to that org's first peer: what a bank's application does.
 type Client struct {
 	Org, User string
+	allOrgs   []string // every org of the channel
 	conn      *grpc.ClientConn
 	gw        *client.Gateway
 	contract  *client.Contract
@@ -55,7 +56,7 @@ func (n *Network) Client(msp, user string) (*Client, error) {
 		return nil, err
 	}
 	network := gw.GetNetwork(n.Consortium.Channel)
-	return &Client{Org: msp, User: user, conn: conn, gw: gw, network: network,
+	return &Client{Org: msp, User: user, allOrgs: n.Consortium.MSPIDs(), conn: conn, gw: gw, network: network,
 		contract: network.GetContract(n.Consortium.Chaincode)}, nil
 }
 
@@ -146,9 +147,10 @@ func (c *Client) Submit(ctx context.Context, tx Tx) ([]byte, string, error) {
 		return nil, status.TransactionID, fmt.Errorf("transaction %s invalid: %s", status.TransactionID, status.Code)
 	}
 	// The commit status comes from this org's peer only. The next
-	// transaction may be endorsed by other orgs' peers, which must have
-	// committed this block too, or they simulate it on stale state.
-	if err := c.WaitForBlock(ctx, tx.Endorsers, status.BlockNumber); err != nil {
+	// transaction may be endorsed by any org's peers, which must have
+	// committed this block too, or they simulate it on stale state (a
+	// refusal, or endorsements whose results do not match).
+	if err := c.WaitForBlock(ctx, c.allOrgs, status.BlockNumber); err != nil {
 		return result, status.TransactionID, err
 	}
 	return result, status.TransactionID, nil

@@ -11,18 +11,27 @@ import (
 )
 
 // Ledger is the settlement asset as one transaction sees it: the public
-// supply record, the float the trustee keeps, and the accounts read so
-// far. The Cash contract and the later Servicing (distributions) and
-// Settlement (DvP) contracts move cash only through it, so that
+// supply record, the float the trustee keeps, and the holders' accounts
+// read so far. Every contract moves holders' cash only through it: the
+// Cash contract, the Servicing contract (remittances and reserve funding
+// in, claims and fees out, see Debit and Credit), accrued distributions
+// paid on a change of units (package accrual) and the Settlement
+// contract's DvP. The settlement asset is then conserved across every
+// place it can be,
 //
-//	Σ accounts + Book.Float = Supply.Minted − Supply.Burned
+//	Σ accounts + Book.Float + Σ deal accounts + Σ class book balances = Supply.Minted − Supply.Burned
 //
-// holds after every transaction and no balance goes negative.
+// (deal accounts: a deal's collection, reserve and fee accounts; class
+// books: each tranche's distribution account), and no balance goes
+// negative.
 //
 // Supply and book are read on first use only, so a holder-to-holder
 // transfer reads neither and does not conflict with concurrent mints.
-// Like token.Register, a Ledger remembers what it wrote, so several
-// movements in one transaction see each other.
+// Fabric does not show a transaction its own writes; a Ledger remembers
+// what it wrote, so several movements in one transaction see each other.
+// That works only if the transaction has one Ledger: open it once and
+// hand it to everything that moves cash (token.Open takes it for the
+// accruals a movement of units pays).
 type Ledger struct {
 	ctx *txn.Context
 	cfg roles.OrgConfig
@@ -231,6 +240,29 @@ func (l *Ledger) Transfer(from, to roles.Identity, amount money.Amount) error {
 		return err
 	}
 	return l.credit(to, amount)
+}
+
+// Credit adds amount to a holder's account, paid out of one of a deal's
+// books: a tranche's distribution account (an accrued distribution, see
+// package accrual) or a deal's fee account. The caller takes the same
+// amount out of that book in the same transaction; the float is not
+// touched.
+func (l *Ledger) Credit(holder roles.Identity, amount money.Amount) error {
+	if err := positive(amount); err != nil {
+		return err
+	}
+	return l.credit(holder, amount)
+}
+
+// Debit takes amount from a holder's available cash (balance less what
+// pending settlements hold) into one of a deal's books: its collection
+// account (a servicer's remittance) or a reserve account. The caller adds
+// the same amount to that book in the same transaction.
+func (l *Ledger) Debit(holder roles.Identity, amount money.Amount) error {
+	if err := positive(amount); err != nil {
+		return err
+	}
+	return l.debit(holder, amount)
 }
 
 // SetHeld sets the cash of a holder's account that pending settlement

@@ -2,21 +2,26 @@ package cash_test
 
 import (
 	"fmt"
+	"maps"
 	"math/rand"
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
 )
 
 // TestRandomOperationsConserveCash runs seeded random sequences of
-// attestations, mints, burns, payments, transfers and returns, many of
-// them refused, and after every step requires: a refused call changed
-// nothing; Σ accounts + float = minted − burned; nothing is negative; the
-// tokens outstanding after a mint are within the attested reserves; and
-// the ledger matches a model that applies only the successful calls.
+// attestations, mints, burns, payments, transfers and returns, and of
+// remittances and reserve fundings that move holders' cash into a deal's
+// collection and reserve accounts (Servicing, through the cash ledger),
+// many of them refused, and after every step requires: a refused call
+// changed nothing; Σ registry accounts + float + Σ deal accounts =
+// minted − burned; nothing is negative; the tokens outstanding after a
+// mint are within the attested reserves; and the ledger, deal accounts
+// included, matches a model that applies only the successful calls.
 func TestRandomOperationsConserveCash(t *testing.T) {
 	for _, seed := range []int64{1, 2, 3, 20260115} {
 		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) { randomCash(t, seed, 400) })
@@ -26,16 +31,23 @@ func TestRandomOperationsConserveCash(t *testing.T) {
 func randomCash(t *testing.T, seed int64, steps int) {
 	rng := rand.New(rand.NewSource(seed))
 	w := contracttest.New(t)
+	f := dealWithAccounts(t, w)
 	holders := []*stubtest.Identity{
 		w.Investor(w.Net.Servicer, "alice"), w.Investor(w.Net.Investors, "bob"), w.Investor(w.Net.Trustee, "carl"),
 	}
+	// Staff who pay into the deal's accounts: the pool's servicer remits
+	// collections, the arranger funds the reserve.
+	payers := []*stubtest.Identity{w.Servicer, w.Arranger}
+	collection, reserve := f.Deal+"/"+model.AccountCollection, f.Deal+"/"+model.ReserveAccount("reserve")
 	var minted, burned, float, reserves money.Amount
 	balances := map[string]money.Amount{}
+	deal := map[string]money.Amount{collection: 0, reserve: 0, f.Deal + "/" + model.FeeAccount("servicing"): 0}
 	cents := func(hi int64) money.Amount { return money.Cents(rng.Int63n(hi) + 1) }
 	succeeded := map[string]int{}
 	refused := 0
 	for step := 0; step < steps; step++ {
 		from, to := holders[rng.Intn(len(holders))], holders[rng.Intn(len(holders))]
+		payer := payers[rng.Intn(len(payers))]
 		a := cents(2_000_000)
 		var (
 			id    *stubtest.Identity
@@ -43,7 +55,7 @@ func randomCash(t *testing.T, seed int64, steps int) {
 			args  []string
 			apply func()
 		)
-		switch op := rng.Intn(12); {
+		switch op := rng.Intn(16); {
 		case op < 1:
 			a = minted - burned + cents(3_000_000) - 1_000_000 // sometimes below what is outstanding
 			a = max(a, 0)
@@ -56,9 +68,26 @@ func randomCash(t *testing.T, seed int64, steps int) {
 			id, fn, args = w.Settlement, "Cash:Burn", []string{a.String()}
 			apply = func() { burned += a; float -= a }
 		case op < 6:
+			if rng.Intn(2) == 0 {
+				to = payer
+			}
+			if float > 0 && rng.Intn(2) == 0 {
+				a = money.Cents(rng.Int63n(float.Cents()) + 1)
+			}
 			id, fn, args = w.Settlement, "Cash:Pay", []string{w.Key(to), a.String()}
 			apply = func() { float -= a; balances[w.Key(to)] += a }
-		case op < 10:
+		case op < 9:
+			if b := balances[w.Key(payer)]; b > 0 && rng.Intn(4) > 0 {
+				a = money.Cents(rng.Int63n(b.Cents()) + 1)
+			}
+			if payer == w.Servicer {
+				id, fn, args = payer, "Servicing:RemitCollections", []string{f.Deal, a.String()}
+				apply = func() { balances[w.Key(payer)] -= a; deal[collection] += a }
+			} else {
+				id, fn, args = payer, "Servicing:FundReserve", []string{f.Deal, "reserve", a.String()}
+				apply = func() { balances[w.Key(payer)] -= a; deal[reserve] += a }
+			}
+		case op < 13:
 			if b := balances[w.Key(from)]; b > 0 && rng.Intn(2) == 0 {
 				a = money.Cents(rng.Int63n(b.Cents()) + 1)
 			}
@@ -103,8 +132,12 @@ func randomCash(t *testing.T, seed int64, steps int) {
 				t.Fatalf("step %d after %s%q: %s has %s, model %s", step, fn, args, k, c.Accounts[k].Balance, b)
 			}
 		}
+		if !maps.Equal(c.DealAccounts, deal) {
+			t.Fatalf("step %d after %s%q: deal accounts %v, model %v", step, fn, args, c.DealAccounts, deal)
+		}
 	}
-	for _, fn := range []string{"Cash:AttestReserves", "Cash:Mint", "Cash:Burn", "Cash:Pay", "Cash:Transfer", "Cash:Return"} {
+	for _, fn := range []string{"Cash:AttestReserves", "Cash:Mint", "Cash:Burn", "Cash:Pay", "Cash:Transfer", "Cash:Return",
+		"Servicing:RemitCollections", "Servicing:FundReserve"} {
 		if succeeded[fn] == 0 {
 			t.Errorf("no %s succeeded in %d steps", fn, steps)
 		}

@@ -8,8 +8,10 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
+	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
 )
 
 // The checks below read the committed ledger directly, as an auditor with
@@ -25,8 +27,14 @@ type TrancheBooks struct {
 
 // ReadTranche reads a tranche's terms, book and every position.
 func (w *World) ReadTranche(trancheID string) (TrancheBooks, error) {
+	return ReadTrancheOf(w.World, w.Net.Config, trancheID)
+}
+
+// ReadTrancheOf reads a tranche from any stubtest World whose custodians
+// cfg names (the Servicing and Settlement tests run their own).
+func ReadTrancheOf(sw *stubtest.World, cfg roles.OrgConfig, trancheID string) (TrancheBooks, error) {
 	out := TrancheBooks{Positions: map[string]model.Position{}}
-	pub := w.Public()
+	pub := sw.Public()
 	if err := decodeAt(pub, &out.Tranche, model.TypeTranche, trancheID); err != nil {
 		return out, err
 	}
@@ -34,8 +42,8 @@ func (w *World) ReadTranche(trancheID string) (TrancheBooks, error) {
 		return out, err
 	}
 	prefix := compositeKey(model.TypePosition, trancheID)
-	for _, msp := range w.Net.Config.Custodians() {
-		for k, v := range w.Private(roles.RegistryCollection(msp)) {
+	for _, msp := range cfg.Custodians() {
+		for k, v := range sw.Private(roles.RegistryCollection(msp)) {
 			if !strings.HasPrefix(k, prefix) {
 				continue
 			}
@@ -62,6 +70,12 @@ func (w *World) CheckTranche(trancheID string) error {
 	if err != nil {
 		return err
 	}
+	return b.Check()
+}
+
+// Check is CheckTranche on books already read.
+func (b TrancheBooks) Check() error {
+	trancheID := b.Tranche.ID
 	var sum int64
 	holders := 0
 	for k, p := range b.Positions {
@@ -87,17 +101,31 @@ func (w *World) CheckTranche(trancheID string) error {
 	return nil
 }
 
-// CashBooks is the settlement asset as committed.
+// CashBooks is the settlement asset as committed, wherever it is: the
+// supply, the float, holders' registry accounts, and the deals' books (the
+// Servicing contract's collection, reserve and fee accounts, and each
+// tranche's distribution account in its class book).
 type CashBooks struct {
 	Supply   model.CashSupply
 	Book     model.CashBook
 	Accounts map[string]model.CashAccount // by holder key
+	// DealAccounts are the deals' cash accounts by "<dealID>/<account>"
+	// ("AUTO-1/collection", "AUTO-1/reserve:reserve", "AUTO-1/fee:servicing").
+	DealAccounts map[string]money.Amount
+	// ClassBooks are the tranches' class books by tranche ID; their
+	// distribution accounts hold Distributed − Claimed.
+	ClassBooks map[string]distribution.ClassBook
 }
 
-// ReadCash reads the supply, the float and every account.
-func (w *World) ReadCash() (CashBooks, error) {
-	out := CashBooks{Accounts: map[string]model.CashAccount{}}
-	pub := w.Public()
+// ReadCash reads the settlement asset from this World's ledger.
+func (w *World) ReadCash() (CashBooks, error) { return ReadCashOf(w.World, w.Net.Config) }
+
+// ReadCashOf reads the settlement asset from any stubtest World whose
+// custodians cfg names (the Servicing and Settlement tests run their own).
+func ReadCashOf(sw *stubtest.World, cfg roles.OrgConfig) (CashBooks, error) {
+	out := CashBooks{Accounts: map[string]model.CashAccount{}, DealAccounts: map[string]money.Amount{},
+		ClassBooks: map[string]distribution.ClassBook{}}
+	pub := sw.Public()
 	if err := decodeOptional(pub, &out.Supply, model.TypeCashSupply); err != nil {
 		return out, err
 	}
@@ -105,8 +133,8 @@ func (w *World) ReadCash() (CashBooks, error) {
 		return out, err
 	}
 	prefix := compositeKey(model.TypeCash)
-	for _, msp := range w.Net.Config.Custodians() {
-		for k, v := range w.Private(roles.RegistryCollection(msp)) {
+	for _, msp := range cfg.Custodians() {
+		for k, v := range sw.Private(roles.RegistryCollection(msp)) {
 			if !strings.HasPrefix(k, prefix) {
 				continue
 			}
@@ -117,31 +145,89 @@ func (w *World) ReadCash() (CashBooks, error) {
 			out.Accounts[strings.TrimSuffix(strings.TrimPrefix(k, prefix), "\x00")] = a
 		}
 	}
+	dealPrefix, bookPrefix := compositeKey(model.TypeDealAccount), compositeKey(model.TypeClassBook)
+	for k, v := range pub {
+		switch {
+		case strings.HasPrefix(k, dealPrefix):
+			var a model.DealAccount
+			if err := canon.Unmarshal(v, &a); err != nil {
+				return out, fmt.Errorf("deal account %q: %v", k, err)
+			}
+			name := strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(k, dealPrefix), "\x00"), "\x00", "/")
+			out.DealAccounts[name] = a.Balance
+		case strings.HasPrefix(k, bookPrefix):
+			var b distribution.ClassBook
+			if err := canon.Unmarshal(v, &b); err != nil {
+				return out, fmt.Errorf("class book %q: %v", k, err)
+			}
+			out.ClassBooks[strings.TrimSuffix(strings.TrimPrefix(k, bookPrefix), "\x00")] = b
+		}
+	}
 	return out, nil
 }
 
-// CheckCash verifies Σ accounts + float = minted − burned, that no
-// balance, float or supply figure is negative, and that no account holds
-// more for settlements than its balance.
+// Holders is Σ of the holders' registry balances.
+func (c CashBooks) Holders() money.Amount {
+	var sum money.Amount
+	for _, a := range c.Accounts {
+		sum += a.Balance
+	}
+	return sum
+}
+
+// Deals is Σ of the deals' cash accounts and the tranches' distribution
+// accounts.
+func (c CashBooks) Deals() money.Amount {
+	var sum money.Amount
+	for _, b := range c.DealAccounts {
+		sum += b
+	}
+	for _, b := range c.ClassBooks {
+		sum += b.Balance()
+	}
+	return sum
+}
+
+// Check verifies the conservation of the settlement asset to the cent,
+//
+//	Σ registry accounts + float + Σ deal accounts + Σ distribution accounts = minted − burned
+//
+// and that no balance, float, supply figure or deal account is negative,
+// no account holds more for settlements than its balance, and no class
+// book paid out more than was distributed to it.
+func (c CashBooks) Check() error {
+	for k, a := range c.Accounts {
+		if a.Balance < 0 || a.Held < 0 || a.Held > a.Balance {
+			return fmt.Errorf("cash account of %s is impossible: %+v", k, a)
+		}
+	}
+	for k, b := range c.DealAccounts {
+		if b < 0 {
+			return fmt.Errorf("deal account %s is negative: %s", k, b)
+		}
+	}
+	for k, b := range c.ClassBooks {
+		if b.Claimed < 0 || b.Claimed > b.Distributed {
+			return fmt.Errorf("class book of %s paid out %s of %s distributed", k, b.Claimed, b.Distributed)
+		}
+	}
+	if c.Book.Float < 0 || c.Supply.Minted < 0 || c.Supply.Burned < 0 {
+		return fmt.Errorf("negative supply or float: %+v %+v", c.Supply, c.Book)
+	}
+	if c.Holders()+c.Book.Float+c.Deals() != c.Supply.Minted-c.Supply.Burned {
+		return fmt.Errorf("Σ accounts %s + float %s + Σ deal and distribution accounts %s != minted %s − burned %s",
+			c.Holders(), c.Book.Float, c.Deals(), c.Supply.Minted, c.Supply.Burned)
+	}
+	return nil
+}
+
+// CheckCash reads the settlement asset and runs CashBooks.Check.
 func (w *World) CheckCash() error {
 	c, err := w.ReadCash()
 	if err != nil {
 		return err
 	}
-	var sum money.Amount
-	for k, a := range c.Accounts {
-		if a.Balance < 0 || a.Held < 0 || a.Held > a.Balance {
-			return fmt.Errorf("cash account of %s is impossible: %+v", k, a)
-		}
-		sum += a.Balance
-	}
-	if c.Book.Float < 0 || c.Supply.Minted < 0 || c.Supply.Burned < 0 {
-		return fmt.Errorf("negative supply or float: %+v %+v", c.Supply, c.Book)
-	}
-	if sum+c.Book.Float != c.Supply.Minted-c.Supply.Burned {
-		return fmt.Errorf("Σ accounts %s + float %s != minted %s − burned %s", sum, c.Book.Float, c.Supply.Minted, c.Supply.Burned)
-	}
-	return nil
+	return c.Check()
 }
 
 func compositeKey(objectType string, attrs ...string) string {

@@ -11,6 +11,7 @@
 package deal
 
 import (
+	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
@@ -171,7 +172,7 @@ func (c *Contract) Issue(ctx *txn.Context, trancheID, units string) error {
 	if err != nil {
 		return err
 	}
-	reg, err := token.Open(ctx, trancheID)
+	reg, err := token.Open(ctx, trancheID, nil)
 	if err != nil {
 		return err
 	}
@@ -193,7 +194,9 @@ func (c *Contract) Issue(ctx *txn.Context, trancheID, units string) error {
 
 // Place moves units from the SPV's issuance account to an investor, after
 // the transfer rules for issuance (trustee, or the deal's arranger
-// organisation). Primary issuance against payment (DvP) is the
+// organisation). The investor's units earn distributions from the
+// tranche's current index on: one already holding units is first paid
+// what those accrued. Primary issuance against payment (DvP) is the
 // Settlement contract's; both use token.Register.
 func (c *Contract) Place(ctx *txn.Context, trancheID, investorKey, units string) error {
 	caller, err := ctx.Require(roles.Trustee, roles.Arranger)
@@ -211,7 +214,13 @@ func (c *Contract) Place(ctx *txn.Context, trancheID, investorKey, units string)
 	if err != nil {
 		return err
 	}
-	reg, err := token.Open(ctx, trancheID)
+	// The investor's accrued distributions, if it already holds units, are
+	// paid before its units change: through the transaction's cash ledger.
+	ledger, err := cash.Open(ctx)
+	if err != nil {
+		return err
+	}
+	reg, err := token.Open(ctx, trancheID, ledger)
 	if err != nil {
 		return err
 	}
@@ -228,7 +237,10 @@ func (c *Contract) Place(ctx *txn.Context, trancheID, investorKey, units string)
 	if err := reg.Move(m); err != nil {
 		return reg.RedactFor(caller.Grants, m, err)
 	}
-	return ctx.Emit("UnitsPlaced", placedEvent{Deal: reg.Tranche.Deal, Tranche: trancheID, Investor: investor.Key()})
+	if err := ctx.Emit("UnitsPlaced", placedEvent{Deal: reg.Tranche.Deal, Tranche: trancheID, Investor: investor.Key()}); err != nil {
+		return err
+	}
+	return reg.EmitAccrualsPaid()
 }
 
 // Get returns a deal's public record (any consortium member).
@@ -255,7 +267,7 @@ func (c *Contract) GetTranche(ctx *txn.Context, trancheID string) (string, error
 	if _, err := model.ParseID("trancheID", trancheID); err != nil {
 		return "", err
 	}
-	reg, err := token.Open(ctx, trancheID)
+	reg, err := token.Open(ctx, trancheID, nil)
 	if err != nil {
 		return "", err
 	}

@@ -54,8 +54,10 @@ var Endorsement = map[string]Endorsers{
 	// and the progress key (key-level policy trustee AND servicer), and
 	// reads loanTape for duplicates: exactly the two members of loanTape.
 	"Pool:AddLoans": ByTrusteeAndServicer,
-	// Seal reads only the public progress record and writes the public
-	// pool: any majority can endorse it.
+	// Seal reads the public progress record and writes only the public
+	// pool: any majority can endorse it. It must never write the progress
+	// record, whose trustee-AND-servicer policy a majority sealed by an
+	// arranger need not meet (TestKeyLevelPoliciesAreMetByTheTable).
 	"Pool:Seal": ByMajority,
 	"Pool:Get":  Query,
 	// GetLoan reads loanTape: only the trustee's and servicers' peers hold
@@ -71,22 +73,28 @@ var Endorsement = map[string]Endorsers{
 	// includes the trustee.
 	"Deal:Issue": ByMajority,
 	// Place moves units from the book's issuance account to the
-	// investor's registry: the trustee's peer alone holds both, and both
-	// policies are the trustee's.
+	// investor's registry, first paying an investor that already holds
+	// units its accrued distributions (class book to registry cash): the
+	// trustee's peer alone holds all of it, and every policy is the
+	// trustee's.
 	"Deal:Place":      ByTrustee,
 	"Deal:Get":        Query,
 	"Deal:GetTranche": Query,
 
 	// Token.
 	// Transfers, forced transfers, freezes and redemptions change only
-	// registries and the book, and a cross-bank movement reads two
-	// banks' registries, which only the trustee's peer holds.
+	// registries and books the trustee keeps: the tranche book, and the
+	// class book from which a movement pays each side's accrued
+	// distributions into its registry cash. A cross-bank movement reads
+	// two banks' registries, which only the trustee's peer holds.
 	"Token:Transfer":       ByTrustee,
 	"Token:ForcedTransfer": ByTrustee,
 	"Token:Freeze":         ByTrustee,
 	"Token:Unfreeze":       ByTrustee,
 	"Token:Redeem":         ByTrustee,
-	// Pause and Resume change the public tranche terms.
+	// Pause and Resume change the public tranche terms; Resume also reads
+	// the deal's public servicing record (no resuming in an event of
+	// default).
 	"Token:Pause":  ByMajority,
 	"Token:Resume": ByMajority,
 	// CanTransfer reads both parties' registries; Holders ranges over
@@ -143,7 +151,8 @@ var Endorsement = map[string]Endorsers{
 	// The caller's registry cash and a reserve account kept by the trustee.
 	"Servicing:FundReserve": ByTrustee,
 	// The holder's registry (position, cash) and the class book kept by
-	// the trustee.
+	// the trustee; the claim goes through the tranche's register, which
+	// reads the tranche and its book (public).
 	"Servicing:Claim":    ByTrustee,
 	"Servicing:ClaimFor": ByTrustee,
 	// The payee's registry cash and the fee account kept by the trustee.
@@ -174,8 +183,9 @@ var Endorsement = map[string]Endorsers{
 	"Settlement:InstructDeliver": ByOwnOrgAndTrustee,
 	"Settlement:InstructReceive": ByOwnOrgAndTrustee,
 	// Settling, confirming payment, cancelling and expiring write only
-	// registries, the tranche and cash books and the settlement record,
-	// all kept by the trustee; they read registries of two banks and the
+	// registries, the tranche book, the class book (both sides' accrued
+	// distributions are paid on delivery) and the settlement record, all
+	// kept by the trustee; they read registries of two banks and the
 	// compliance collection, all of which the trustee's peer holds, and
 	// the implicit collections only by hash.
 	"Settlement:Settle":         ByTrustee,

@@ -3,8 +3,9 @@ package servicing
 import (
 	"sort"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/accrual"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing/accrual"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
@@ -187,19 +188,19 @@ func (c *Contract) FundReserve(ctx *txn.Context, dealID, reserve, amount string)
 
 // deposit moves cash from a holder's registry account into a deal account.
 func deposit(ctx *txn.Context, deal string, from roles.Identity, account string, amount money.Amount) error {
-	w, err := accrual.NewRegistryWallet(ctx)
-	if err != nil {
-		return err
-	}
-	if err := w.Debit(from, amount); err != nil {
-		return err
-	}
 	acc := openAccounts(ctx, deal)
 	if _, err := acc.get(account); err != nil {
 		return err
 	}
 	if !acc.found[account] {
 		return errs.New(errs.WrongState, "deal %s has no %s account: SetWaterfall opens the deal's accounts", deal, account)
+	}
+	ledger, err := cash.Open(ctx)
+	if err != nil {
+		return err
+	}
+	if err := ledger.Debit(from, amount); err != nil {
+		return err
 	}
 	if err := acc.add(account, amount); err != nil {
 		return err
@@ -264,9 +265,8 @@ func readAccounts(ctx *txn.Context, f *dealFacts) (Accounts, error) {
 		}
 		out.Fees, total = append(out.Fees, NamedBalance{Name: fee.Name, Balance: b}), total+b
 	}
-	settler := accrual.New(ctx, nil)
 	for _, ct := range f.wf.Classes {
-		book, err := settler.Book(ct.Tranche)
+		book, _, err := accrual.ReadBook(ctx, ct.Tranche)
 		if err != nil {
 			return Accounts{}, err
 		}

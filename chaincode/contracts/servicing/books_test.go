@@ -6,6 +6,7 @@ import (
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
@@ -42,76 +43,35 @@ func prefixed[T any](state map[string][]byte, objectType string, attrs ...string
 	return out, nil
 }
 
-// cashTotals sums the settlement asset wherever it is: registry accounts,
-// the float, the deal's accounts and the class books' distribution
-// accounts.
+// cashTotals is the settlement asset wherever it is (registry accounts,
+// the float, the deals' accounts, the class books' distribution
+// accounts), read by contracttest's independent witness, with each
+// holder's balance at hand.
 type cashTotals struct {
-	minted, burned, float money.Amount
-	accounts, deal, books money.Amount
-	byHolder              map[string]money.Amount
+	contracttest.CashBooks
+	byHolder map[string]money.Amount
 }
 
 func (w *world) cash() (cashTotals, error) {
-	t := cashTotals{byHolder: map[string]money.Amount{}}
-	pub := w.Public()
-	var supply model.CashSupply
-	var book model.CashBook
-	if b, ok := pub[compositeKey(model.TypeCashSupply)]; ok {
-		if err := canon.Unmarshal(b, &supply); err != nil {
-			return t, err
-		}
-	}
-	if b, ok := pub[compositeKey(model.TypeCashBook)]; ok {
-		if err := canon.Unmarshal(b, &book); err != nil {
-			return t, err
-		}
-	}
-	t.minted, t.burned, t.float = supply.Minted, supply.Burned, book.Float
-	for _, msp := range w.net.Config.Custodians() {
-		accs, err := prefixed[model.CashAccount](w.Private(roles.RegistryCollection(msp)), model.TypeCash)
-		if err != nil {
-			return t, err
-		}
-		for k, a := range accs {
-			if a.Balance < 0 {
-				return t, fmt.Errorf("negative cash account %q", k)
-			}
-			t.accounts += a.Balance
-			t.byHolder[strings.TrimSuffix(strings.TrimPrefix(k, compositeKey(model.TypeCash)), "\x00")] = a.Balance
-		}
-	}
-	accs, err := prefixed[model.DealAccount](pub, model.TypeDealAccount)
+	c, err := contracttest.ReadCashOf(w.World, w.net.Config)
 	if err != nil {
-		return t, err
+		return cashTotals{}, err
 	}
-	for k, a := range accs {
-		if a.Balance < 0 {
-			return t, fmt.Errorf("negative deal account %q", k)
-		}
-		t.deal += a.Balance
-	}
-	books, err := prefixed[distribution.ClassBook](pub, model.TypeClassBook)
-	if err != nil {
-		return t, err
-	}
-	for _, b := range books {
-		t.books += b.Balance()
+	t := cashTotals{CashBooks: c, byHolder: map[string]money.Amount{}}
+	for k, a := range c.Accounts {
+		t.byHolder[k] = a.Balance
 	}
 	return t, nil
 }
 
 // checkCash verifies Σ accounts + float + Σ deal accounts + Σ class book
-// balances = minted − burned, to the cent.
+// balances = minted − burned, to the cent, and that nothing is negative.
 func (w *world) checkCash() error {
 	t, err := w.cash()
 	if err != nil {
 		return err
 	}
-	if t.accounts+t.float+t.deal+t.books != t.minted-t.burned {
-		return fmt.Errorf("cash does not conserve: accounts %s + float %s + deal accounts %s + class books %s != minted %s − burned %s",
-			t.accounts, t.float, t.deal, t.books, t.minted, t.burned)
-	}
-	return nil
+	return t.Check()
 }
 
 // holdings returns a tranche's positions as distribution.Holdings, by

@@ -5,8 +5,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/accrual"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing/accrual"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
@@ -211,14 +211,13 @@ func moveCash(acc *dealAccounts, f *dealFacts, plan distribution.CashPlan) error
 // redeemed, the SPV's unplaced units included: their share waits in the
 // distribution account).
 func distribute(ctx *txn.Context, f *dealFacts, plan distribution.CashPlan) ([]model.ClassDistribution, error) {
-	settler := accrual.New(ctx, nil)
 	out := make([]model.ClassDistribution, 0, len(plan.Classes))
 	for _, cc := range plan.Classes {
 		trancheID, ok := f.trancheOf(cc.Class)
 		if !ok {
 			return nil, errs.New(errs.Internal, "deal %s: class %s has no tranche", f.deal.ID, cc.Class)
 		}
-		reg, err := token.Open(ctx, trancheID)
+		reg, err := token.Open(ctx, trancheID, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -232,7 +231,7 @@ func distribute(ctx *txn.Context, f *dealFacts, plan distribution.CashPlan) ([]m
 			out = append(out, cd)
 			continue
 		}
-		book, err := settler.Book(trancheID)
+		book, found, err := accrual.ReadBook(ctx, trancheID)
 		if err != nil {
 			return nil, err
 		}
@@ -241,11 +240,14 @@ func distribute(ctx *txn.Context, f *dealFacts, plan distribution.CashPlan) ([]m
 			return nil, errs.Wrap(err, "deal %s class %s", f.deal.ID, cc.Class)
 		}
 		cd.Distribution = d
-		key := classBookKey(ctx, trancheID)
+		key, err := accrual.BookKey(ctx, trancheID)
+		if err != nil {
+			return nil, err
+		}
 		if err := ctx.Put(key, next); err != nil {
 			return nil, err
 		}
-		if book.Distributions == 0 {
+		if !found {
 			if err := ctx.KeptByTrustee(key); err != nil {
 				return nil, err
 			}
@@ -274,7 +276,7 @@ func proveReserve(d model.Deal, res waterfall.Result) (distribution.Reserve, err
 // trustee excepted), while holders can still claim distributions.
 func stopTransfers(ctx *txn.Context, f *dealFacts) error {
 	for _, id := range f.deal.Tranches {
-		reg, err := token.Open(ctx, id)
+		reg, err := token.Open(ctx, id, nil)
 		if err != nil {
 			return err
 		}

@@ -3,8 +3,10 @@ package servicing
 import (
 	"github.com/shopspring/decimal"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/accrual"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing/accrual"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -48,67 +50,33 @@ func (c *Contract) ClaimFor(ctx *txn.Context, trancheID, holderKey string) (stri
 	return claim(ctx, trancheID, holder)
 }
 
+// claim pays a holder's accrual through the tranche's register, the one
+// writer of positions (package accrual does the arithmetic).
 func claim(ctx *txn.Context, trancheID string, holder roles.Identity) (string, error) {
 	id, err := model.ParseID("trancheID", trancheID)
 	if err != nil {
 		return "", err
 	}
-	if _, err := readTranche(ctx, id); err != nil {
-		return "", err
-	}
-	pos, registry, key, err := readPosition(ctx, id, holder)
+	ledger, err := cash.Open(ctx)
 	if err != nil {
 		return "", err
 	}
-	wallet, err := accrual.NewRegistryWallet(ctx)
+	reg, err := token.Open(ctx, id, ledger)
 	if err != nil {
 		return "", err
 	}
-	before := pos.IndexPaid
-	s, err := accrual.New(ctx, wallet).Settle(id, holder, &pos)
+	pos, s, changed, err := reg.PayAccrued(holder)
 	if err != nil {
 		return "", err
 	}
-	res := ClaimResult{Tranche: id, Holder: holder.Key(), Units: pos.Units, Amount: s.Amount, IndexPaid: pos.IndexPaid}
-	if s.Amount == 0 && sameIndex(before, pos.IndexPaid) {
-		return jsonString(res)
-	}
-	if err := ctx.PutPrivate(registry, key, pos); err != nil {
-		return "", err
+	res := ClaimResult{Tranche: id, Holder: holder.Key(), Units: pos.Units, Amount: s.Amount, IndexPaid: s.NewIndex.String()}
+	if !changed {
+		return jsonString(res) // nothing due: nothing written
 	}
 	if err := ctx.Emit("DistributionClaimed", map[string]any{"tranche": id, "holder": holder.Key()}); err != nil {
 		return "", err
 	}
 	return jsonString(res)
-}
-
-// sameIndex compares two stored indices by value ("" is zero).
-func sameIndex(a, b string) bool {
-	x, err1 := distribution.ParseIndex("a", a)
-	y, err2 := distribution.ParseIndex("b", b)
-	return err1 == nil && err2 == nil && x.Equal(y)
-}
-
-// readPosition reads a holder's position in its custodian's registry.
-// The servicing contract writes only the position's IndexPaid.
-func readPosition(ctx *txn.Context, trancheID string, holder roles.Identity) (model.Position, string, string, error) {
-	cfg, err := ctx.Config()
-	if err != nil {
-		return model.Position{}, "", "", err
-	}
-	registry, err := cfg.RegistryFor(holder.MSP)
-	if err != nil {
-		return model.Position{}, "", "", err
-	}
-	key, err := ctx.Key(model.TypePosition, trancheID, holder.Key())
-	if err != nil {
-		return model.Position{}, "", "", err
-	}
-	var pos model.Position
-	if _, err := ctx.GetPrivate(registry, key, &pos); err != nil {
-		return model.Position{}, "", "", err
-	}
-	return pos, registry, key, nil
 }
 
 // ClaimFee pays a fee's payable account to its payee's cash account. The
@@ -147,11 +115,11 @@ func (c *Contract) ClaimFee(ctx *txn.Context, dealID, fee string) (string, error
 	if amount == 0 {
 		return jsonString(res)
 	}
-	w, err := accrual.NewRegistryWallet(ctx)
+	ledger, err := cash.Open(ctx)
 	if err != nil {
 		return "", err
 	}
-	if err := w.Credit(to, amount); err != nil {
+	if err := ledger.Credit(to, amount); err != nil {
 		return "", err
 	}
 	if err := acc.sub(model.FeeAccount(fee), amount); err != nil {
@@ -197,11 +165,15 @@ func (c *Contract) Accrued(ctx *txn.Context, trancheID, holderKey string) (strin
 	if err != nil {
 		return "", err
 	}
-	pos, _, _, err := readPosition(ctx, id, holder)
+	reg, err := token.Open(ctx, id, nil)
 	if err != nil {
 		return "", err
 	}
-	book, err := accrual.New(ctx, nil).Book(id)
+	pos, err := reg.Position(holder)
+	if err != nil {
+		return "", err
+	}
+	book, _, err := accrual.ReadBook(ctx, id)
 	if err != nil {
 		return "", err
 	}
@@ -238,7 +210,7 @@ func (c *Contract) GetClassBook(ctx *txn.Context, trancheID string) (string, err
 	if _, err := readTranche(ctx, id); err != nil {
 		return "", err
 	}
-	book, err := accrual.New(ctx, nil).Book(id)
+	book, _, err := accrual.ReadBook(ctx, id)
 	if err != nil {
 		return "", err
 	}

@@ -43,6 +43,13 @@ func TestClaims(t *testing.T) {
 	if again := decode[servicing.ClaimResult](t, w.must(d.alice, "Servicing:Claim", a)); again.Amount != 0 || len(w.Diff(before)) != 0 {
 		t.Fatalf("second claim %+v", again)
 	}
+	// An investor without units has nothing to claim, and its claim leaves
+	// no empty position behind.
+	carol := d.investor(w.net.Investors, "carol")
+	before = w.Snapshot()
+	if none := decode[servicing.ClaimResult](t, w.must(carol, "Servicing:Claim", a)); none.Amount != 0 || none.Units != 0 || len(w.Diff(before)) != 0 {
+		t.Fatalf("claim without units %+v, diff %v", none, w.Diff(before))
+	}
 	// The trustee, as paying agent, claims for a holder; nobody else may.
 	w.refused(errs.Forbidden, w.servicer, "Servicing:ClaimFor", a, w.key(d.bob))
 	w.refused(errs.Forbidden, d.alice, "Servicing:ClaimFor", a, w.key(d.bob))

@@ -15,6 +15,13 @@
 //	Holder    Claim(tranche)                    units × (index − indexPaid), floored to the cent, into its cash account
 //	Anyone    Replay(deal, period)              recompute from public inputs, byte for byte
 //
+// A holder need not claim: whatever changes its units (a transfer,
+// forced transfer, redemption, placement or DvP settlement) pays it what
+// those units accrued first (package accrual, through token.Register),
+// so units earn exactly the distributions paid while they were held. All
+// the cash of a period moves through the transaction's one cash.Ledger:
+// remittances and reserve funding in, claims and fees out.
+//
 // The rows of a report never leave the loanTape collection: the chaincode
 // checks each one (the loantape rules, the loan is in the pool, its
 // beginning balance is its last reported ending balance, it is reported

@@ -11,7 +11,8 @@ import (
 )
 
 // TestEventOfDefault: the trustee's declaration stops transfers of every
-// tranche at once; the next certification runs the acceleration steps
+// tranche at once, and the trustee cannot resume them while the deal is
+// in default; the next certification runs the acceleration steps
 // (all principal to the notes, sequentially, nothing to the certificate
 // while notes are outstanding) and replays; holders can still claim.
 func TestEventOfDefault(t *testing.T) {
@@ -29,6 +30,10 @@ func TestEventOfDefault(t *testing.T) {
 	for _, c := range d.classes {
 		if w.refused(errs.RulePaused, d.bob, "Token:Transfer", d.tranche[c], w.key(d.alice), "1") == "" {
 			t.Fatal("empty refusal")
+		}
+		// The trustee cannot lift the pause while the deal is in default.
+		if msg := w.refused(errs.WrongState, w.trustee, "Token:Resume", d.tranche[c]); !strings.Contains(msg, "servicer insolvency") {
+			t.Fatalf("resume refused with %q: the declaration's reason is not named", msg)
 		}
 	}
 	status := decode[model.DealServicing](t, w.must(w.auditor, "Servicing:GetStatus", d.deal))
@@ -61,6 +66,7 @@ func TestEventOfDefault(t *testing.T) {
 		}
 	}
 	w.must(d.bob, "Servicing:Claim", d.tranche["A"])
+	w.refused(errs.WrongState, w.trustee, "Token:Resume", d.tranche["A"]) // still, after certification
 	if err := w.checkCash(); err != nil {
 		t.Fatal(err)
 	}

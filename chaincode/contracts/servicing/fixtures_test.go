@@ -38,20 +38,43 @@ type dealFixture struct {
 	alice, anna, bob, bella *stubtest.Identity
 	holders                 map[string]map[*stubtest.Identity]int64 // tranche → holder → units
 	chunkSize               int
+	// unissued are units of a class left unissued at closing, by class.
+	unissued map[string]int64
+	// editDefinition, if set, rewrites the waterfall definition's JSON.
+	editDefinition func(string) string
+}
+
+// dealOption varies the fixture.
+type dealOption func(*dealFixture)
+
+// withUnissued leaves n units of class unissued at closing, so that a
+// test can issue and place them later.
+func withUnissued(class string, n int64) dealOption {
+	return func(d *dealFixture) { d.unissued[class] = n }
+}
+
+// withDefinition rewrites the waterfall definition's JSON before
+// SetWaterfall.
+func withDefinition(edit func(string) string) dealOption {
+	return func(d *dealFixture) { d.editDefinition = edit }
 }
 
 // newDeal builds the fixture over n loans, reported in chunks of
 // chunkSize rows, with the waterfall set and the reserve funded.
-func newDeal(t testing.TB, w *world, n, chunkSize int) *dealFixture {
+func newDeal(t testing.TB, w *world, n, chunkSize int, opts ...dealOption) *dealFixture {
 	t.Helper()
-	return buildDeal(t, w, n, chunkSize, true, true)
+	return buildDeal(t, w, n, chunkSize, true, true, opts...)
 }
 
-func buildDeal(t testing.TB, w *world, n, chunkSize int, servicingSet, fundReserve bool) *dealFixture {
+func buildDeal(t testing.TB, w *world, n, chunkSize int, servicingSet, fundReserve bool, opts ...dealOption) *dealFixture {
 	t.Helper()
 	d := &dealFixture{w: w, pool: "POOL-1", deal: "AUTO-1", classes: []string{"A", "B", "C", "Certificates"},
 		tranche: map[string]string{"A": "AUTO-1-A", "B": "AUTO-1-B", "C": "AUTO-1-C", "Certificates": "AUTO-1-R"},
-		faces:   map[string]money.Amount{}, holders: map[string]map[*stubtest.Identity]int64{}, chunkSize: chunkSize}
+		faces:   map[string]money.Amount{}, holders: map[string]map[*stubtest.Identity]int64{}, chunkSize: chunkSize,
+		unissued: map[string]int64{}}
+	for _, o := range opts {
+		o(d)
+	}
 	sim, err := loansim.New(loansim.PoolSpec{Seed: 42, Loans: n, Cutoff: contracttest.Cutoff}, loansim.DefaultAssumptions())
 	if err != nil {
 		t.Fatal(err)
@@ -126,11 +149,11 @@ func (d *dealFixture) investor(msp, name string) *stubtest.Identity {
 	return id
 }
 
-// place issues a tranche's whole face (unit face 1.00) and places it by
-// percentage.
+// place issues a tranche's whole face (unit face 1.00), less what the
+// fixture leaves unissued, and places it by percentage.
 func (d *dealFixture) place(class string, pct map[*stubtest.Identity]int64) {
 	w, id := d.w, d.tranche[class]
-	units := d.faces[class].Cents() / 100
+	units := d.faces[class].Cents()/100 - d.unissued[class]
 	w.must(w.arranger, "Deal:Issue", id, fmt.Sprint(units))
 	d.holders[id] = map[*stubtest.Identity]int64{}
 	left := units
@@ -191,6 +214,9 @@ func (d *dealFixture) terms(t testing.TB, version int) string {
     {"kind": "residual", "class": "Certificates"}
   ]
 }`, version, d.balance, d.faces["A"], d.faces["B"], d.faces["C"], d.reserveInitial())
+	if d.editDefinition != nil {
+		def = d.editDefinition(def)
+	}
 	terms := servicing.WaterfallTerms{Definition: []byte(def), PaymentDay: 15,
 		FeePayees: []model.FeePayee{{Fee: "servicing", Payee: d.w.key(d.w.servicer)}, {Fee: "trustee", Payee: d.w.key(d.w.trustee)}}}
 	for _, c := range d.classes {

@@ -126,10 +126,6 @@ func servicingKey(ctx *txn.Context, deal string) string {
 	return ctx.MustKey(model.TypeDealServicing, deal)
 }
 
-func classBookKey(ctx *txn.Context, tranche string) string {
-	return ctx.MustKey(model.TypeClassBook, tranche)
-}
-
 func dealAccountKey(ctx *txn.Context, deal, account string) string {
 	return ctx.MustKey(model.TypeDealAccount, deal, account)
 }

@@ -3,6 +3,7 @@ package settlement
 import (
 	"errors"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
@@ -35,18 +36,21 @@ type cashLedger interface {
 
 // books carries out a transition's effects (core.Effect) for one
 // settlement: holds and their releases on the tranche register and the
-// cash ledger, the delivery of units and the payment. Register and ledger
-// are opened on first use, so a step that moves no cash does not read the
-// cash ledger. Amounts of a hold come from the terms when it is placed
-// and from the hold record (model.SettlementHold) when it is released,
-// so Expire can release without the terms.
+// cash ledger, the delivery of units and the payment. The transaction has
+// one cash ledger, which the register also pays the parties' accrued
+// distributions through when it delivers, so the payment of the price and
+// the accruals see each other. Ledger and register are opened on first
+// use; opening the ledger reads nothing, so a step that moves no cash
+// does not read any cash record. Amounts of a hold come from the terms
+// when it is placed and from the hold record (model.SettlementHold) when
+// it is released, so Expire can release without the terms.
 type books struct {
 	ctx   *txn.Context
 	rec   core.Record // the settlement: its reference and banks
 	terms *core.Terms // nil when the caller gave none (Expire)
 
 	units unitRegister
-	cash  cashLedger
+	cash  *cash.Ledger
 }
 
 func newBooks(ctx *txn.Context, rec core.Record, terms *core.Terms) *books {
@@ -55,7 +59,11 @@ func newBooks(ctx *txn.Context, rec core.Record, terms *core.Terms) *books {
 
 func (b *books) register(trancheID string) (unitRegister, error) {
 	if b.units == nil {
-		r, err := openRegister(b.ctx, trancheID)
+		l, err := b.openLedger()
+		if err != nil {
+			return nil, err
+		}
+		r, err := openRegister(b.ctx, trancheID, l)
 		if err != nil {
 			return nil, err
 		}
@@ -65,8 +73,12 @@ func (b *books) register(trancheID string) (unitRegister, error) {
 }
 
 func (b *books) ledger() (cashLedger, error) {
+	return b.openLedger()
+}
+
+func (b *books) openLedger() (*cash.Ledger, error) {
 	if b.cash == nil {
-		l, err := openLedger(b.ctx)
+		l, err := cash.Open(b.ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -133,8 +145,20 @@ func (b *books) settle(effects []core.Effect) error {
 	if err := b.checkPayment(); err != nil {
 		return undoAll(undo, err)
 	}
-	return b.apply(moves)
+	if err := b.apply(moves); err != nil {
+		return appliedPartly{err}
+	}
+	return nil
 }
+
+// appliedPartly is an error raised while a checked delivery and payment
+// were being written: some writes are made (an accrual paid, units
+// moved), so it must fail the transaction and never be recorded as a
+// refused attempt, which would commit them. Only an overflow of a cash
+// balance can cause one.
+type appliedPartly struct{ error }
+
+func (e appliedPartly) Unwrap() error { return e.error }
 
 // lock carries out an RTGS settlement: the delivery must pass the
 // transfer rules now, and the units go on hold (unless the deliver
@@ -422,6 +446,10 @@ func (b *books) redact(viewer roles.Grants, err error) error {
 // a balance) rather than a malformed request or a fault: a refusal is
 // recorded as a failed attempt, anything else fails the transaction.
 func refusal(err error) (code errs.Code, rule int, ok bool) {
+	var partly appliedPartly
+	if errors.As(err, &partly) {
+		return "", 0, false
+	}
 	var e *errs.Error
 	if !errors.As(err, &e) {
 		return "", 0, false

@@ -21,7 +21,9 @@
 //  2. Settle (either side or the trustee, terms in the transient map)
 //     proves the terms against GetPrivateDataHash of both instructions,
 //     runs the tranche's transfer rules for the buyer, checks both
-//     balances and moves units to the buyer and cash to the seller; or,
+//     balances, pays seller and buyer the distributions their units have
+//     accrued (token.Register, through the transaction's one cash
+//     ledger) and moves units to the buyer and cash to the seller; or,
 //     if a rule or a balance refuses, moves nothing and records status
 //     failed with the code (retry until expiry; CheckSettle gives the
 //     message).
@@ -56,8 +58,9 @@
 //	                            (majority)         peers), public record (majority; then     holder's registry for a hold
 //	                                               the trustee's key-level policy), hold in  (own bank and trustee are both
 //	                                               the holder's registry (trustee)           members)
-//	Settle, ConfirmPayment,     trustee            registries, tranche book, cash accounts,  registries, compliance claims,
-//	Cancel, Expire                                 record (all kept by the trustee)          both hashes, public records
+//	Settle, ConfirmPayment,     trustee            registries, tranche book, class book,     registries, compliance claims,
+//	Cancel, Expire                                 cash accounts, record (all kept by the    both hashes, public records
+//	                                               trustee)
 //
 // So a bank alone can write only its own implicit collection: it cannot
 // create a settlement record (majority), hold or move anything (the

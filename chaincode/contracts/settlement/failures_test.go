@@ -8,6 +8,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
@@ -303,5 +304,34 @@ func TestIssuanceOnlyByTheDealsArranger(t *testing.T) {
 	r := w.refused(errs.Forbidden, w.arranger, "Settlement:InstructDeliver", []string{"false"}, withTerms(t, terms))
 	if !strings.Contains(r.Message, "only an arranger of the issuer "+w.net.Investors) {
 		t.Fatalf("message %q", r.Message)
+	}
+}
+
+// TestAFailureAfterTheChecksFailsTheTransaction: once the delivery and
+// the payment have passed their checks, Settle starts writing (accrued
+// distributions, units, cash). A failure after that point, here the
+// seller's balance overflowing when the price is credited, must fail the
+// whole transaction; recorded as a refused attempt it would commit the
+// units already delivered without the payment.
+func TestAFailureAfterTheChecksFailsTheTransaction(t *testing.T) {
+	w := newWorld(t)
+	f := w.standard()
+	terms := w.tradeTerms("ORG2-T-OVF", f.alice, f.bob, 100, money.FromMajor(1))
+	w.matched(f.alice, f.bob, terms, false, false)
+	full, err := canon.Marshal(model.CashAccount{Balance: money.MaxAmount})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.SeedPrivate(roles.RegistryCollection(f.alice.MSPID()), compositeKey(t, model.TypeCash, key(f.alice)), full)
+
+	r := w.refused(errs.Overflow, f.bob, "Settlement:Settle", []string{terms.TradeRef}, withTerms(t, terms))
+	if !strings.Contains(r.Message, "cash") {
+		t.Fatalf("message %q", r.Message)
+	}
+	if rec := w.record(terms.TradeRef); rec.Status != core.Matched {
+		t.Fatalf("status %s, want matched: nothing was recorded", rec.Status)
+	}
+	if w.position(f.alice).Units != 5000 || w.position(f.bob).Units != 0 {
+		t.Fatalf("units moved: alice %d, bob %d", w.position(f.alice).Units, w.position(f.bob).Units)
 	}
 }

@@ -10,16 +10,13 @@ import (
 // remember what they wrote within a transaction, so a settlement holds,
 // releases and moves only through them: a hold written beside them would
 // be overwritten by their next write and would block the settlement's own
-// delivery.
+// delivery. For the same reason the register pays accrued distributions
+// through the settlement's own cash ledger, never one of its own.
 var (
 	_ unitRegister = (*token.Register)(nil)
 	_ cashLedger   = (*cash.Ledger)(nil)
 )
 
-func openRegister(ctx *txn.Context, trancheID string) (unitRegister, error) {
-	return token.Open(ctx, trancheID)
-}
-
-func openLedger(ctx *txn.Context) (cashLedger, error) {
-	return cash.Open(ctx)
+func openRegister(ctx *txn.Context, trancheID string, ledger *cash.Ledger) (unitRegister, error) {
+	return token.Open(ctx, trancheID, ledger)
 }

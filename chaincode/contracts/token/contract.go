@@ -2,11 +2,19 @@
 // tranche. Positions live in the registry<MSP> collection of the holder's
 // custodian bank, which the trustee keeps as registrar, so transfers,
 // freezes, forced transfers and redemptions touch only registries and the
-// trustee's book and are endorsed by the trustee alone; pausing changes
-// the public tranche terms and needs a majority.
+// books the trustee keeps (the tranche book, and the class book whose
+// distribution account pays the accruals a movement settles) and are
+// endorsed by the trustee alone; pausing changes the public tranche terms
+// and needs a majority.
+//
+// Before a holder's units change, the holder is paid the distributions
+// its units accrued (package accrual), so units earn exactly what was
+// distributed while they were held: a seller keeps its share of past
+// distributions, a buyer earns from the next one.
 //
 // The movement logic (Register) is exported: the Deal contract places
-// units with it and the Settlement contract will deliver units with it.
+// units with it, the Settlement contract delivers units with it and the
+// Servicing contract pays claims with it.
 //
 // Events name the tranche and the identity keys involved, never units:
 // holdings are private to the holder, its bank and the trustee.
@@ -16,6 +24,7 @@ import (
 	"errors"
 	"math"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
@@ -45,14 +54,17 @@ func (c *Contract) Transfer(ctx *txn.Context, trancheID, toKey, units string) er
 	if err != nil {
 		return err
 	}
-	r, err := Open(ctx, trancheID)
+	r, err := openForMoves(ctx, trancheID)
 	if err != nil {
 		return err
 	}
 	if err := r.Move(m); err != nil {
 		return r.RedactFor(caller.Grants, m, err)
 	}
-	return ctx.Emit("TokenTransferred", movedEvent{Tranche: trancheID, From: m.From.Key(), To: m.To.Key()})
+	if err := ctx.Emit("TokenTransferred", movedEvent{Tranche: trancheID, From: m.From.Key(), To: m.To.Key()}); err != nil {
+		return err
+	}
+	return r.EmitAccrualsPaid()
 }
 
 // CanTransfer answers, without writing, whether fromKey could transfer
@@ -73,7 +85,7 @@ func (c *Contract) CanTransfer(ctx *txn.Context, trancheID, fromKey, toKey, unit
 	if err != nil {
 		return "", err
 	}
-	r, err := Open(ctx, trancheID)
+	r, err := Open(ctx, trancheID, nil)
 	if err != nil {
 		return "", err
 	}
@@ -111,7 +123,7 @@ func (c *Contract) Freeze(ctx *txn.Context, trancheID, holderKey, units string) 
 			return errs.Field("units", `%.40q is neither a positive count of units nor "all"`, units)
 		}
 	}
-	r, err := Open(ctx, trancheID)
+	r, err := Open(ctx, trancheID, nil)
 	if err != nil {
 		return err
 	}
@@ -133,7 +145,7 @@ func (c *Contract) Unfreeze(ctx *txn.Context, trancheID, holderKey string) error
 	if err != nil {
 		return err
 	}
-	r, err := Open(ctx, trancheID)
+	r, err := Open(ctx, trancheID, nil)
 	if err != nil {
 		return err
 	}
@@ -166,14 +178,17 @@ func (c *Contract) ForcedTransfer(ctx *txn.Context, trancheID, fromKey, toKey, u
 	if err != nil {
 		return err
 	}
-	r, err := Open(ctx, trancheID)
+	r, err := openForMoves(ctx, trancheID)
 	if err != nil {
 		return err
 	}
 	if err := r.Move(m); err != nil {
 		return err
 	}
-	return ctx.Emit("ForcedTransfer", forcedEvent{Tranche: trancheID, From: m.From.Key(), To: m.To.Key(), Reason: why})
+	if err := ctx.Emit("ForcedTransfer", forcedEvent{Tranche: trancheID, From: m.From.Key(), To: m.To.Key(), Reason: why}); err != nil {
+		return err
+	}
+	return r.EmitAccrualsPaid()
 }
 
 // Pause stops every movement of the tranche but forced transfers (trustee
@@ -182,7 +197,8 @@ func (c *Contract) Pause(ctx *txn.Context, trancheID string) error {
 	return c.setPaused(ctx, trancheID, true)
 }
 
-// Resume lifts a pause (trustee only).
+// Resume lifts a pause (trustee only). It is refused with WRONG_STATE
+// while the tranche's deal is in an event of default.
 func (c *Contract) Resume(ctx *txn.Context, trancheID string) error {
 	return c.setPaused(ctx, trancheID, false)
 }
@@ -194,7 +210,7 @@ func (c *Contract) setPaused(ctx *txn.Context, trancheID string, paused bool) er
 	if _, err := model.ParseID("trancheID", trancheID); err != nil {
 		return err
 	}
-	r, err := Open(ctx, trancheID)
+	r, err := Open(ctx, trancheID, nil)
 	if err != nil {
 		return err
 	}
@@ -220,14 +236,17 @@ func (c *Contract) Redeem(ctx *txn.Context, trancheID, holderKey, units string) 
 	if err != nil {
 		return err
 	}
-	r, err := Open(ctx, trancheID)
+	r, err := openForMoves(ctx, trancheID)
 	if err != nil {
 		return err
 	}
 	if err := r.Move(m); err != nil {
 		return err
 	}
-	return ctx.Emit("UnitsRedeemed", movedEvent{Tranche: trancheID, From: m.From.Key()})
+	if err := ctx.Emit("UnitsRedeemed", movedEvent{Tranche: trancheID, From: m.From.Key()}); err != nil {
+		return err
+	}
+	return r.EmitAccrualsPaid()
 }
 
 // Position returns a holder's position in the tranche: to the holder, the
@@ -248,7 +267,7 @@ func (c *Contract) Position(ctx *txn.Context, trancheID, holderKey string) (stri
 		return "", errs.New(errs.Forbidden, "%s may not see the position of %s: only the holder, the trustee and its own bank's compliance officers and admins may",
 			caller.Identity.Short(), holder.Short())
 	}
-	r, err := Open(ctx, trancheID)
+	r, err := Open(ctx, trancheID, nil)
 	if err != nil {
 		return "", err
 	}
@@ -269,7 +288,7 @@ func (c *Contract) Holders(ctx *txn.Context, trancheID string) (string, error) {
 	if _, err := model.ParseID("trancheID", trancheID); err != nil {
 		return "", err
 	}
-	r, err := Open(ctx, trancheID)
+	r, err := Open(ctx, trancheID, nil)
 	if err != nil {
 		return "", err
 	}
@@ -289,11 +308,21 @@ func (c *Contract) Supply(ctx *txn.Context, trancheID string) (string, error) {
 	if _, err := model.ParseID("trancheID", trancheID); err != nil {
 		return "", err
 	}
-	r, err := Open(ctx, trancheID)
+	r, err := Open(ctx, trancheID, nil)
 	if err != nil {
 		return "", err
 	}
 	return marshal(r.Supply())
+}
+
+// openForMoves opens a register that moves units, with the
+// transaction's cash ledger for the accrued distributions a movement pays.
+func openForMoves(ctx *txn.Context, trancheID string) (*Register, error) {
+	l, err := cash.Open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return Open(ctx, trancheID, l)
 }
 
 // parseMovement reads the arguments every movement shares. fromKey or

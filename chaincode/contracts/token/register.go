@@ -3,8 +3,11 @@ package token
 import (
 	"math"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/accrual"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
+	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
@@ -14,14 +17,17 @@ import (
 // it: the public terms and supply (Tranche), the book the trustee keeps
 // (TrancheBook: issuance account, redemptions, holder count) and the
 // positions and claims read so far. Every movement of units goes through
-// Move: transfers, placements from the issuance account, forced transfers
-// and redemptions here and in the Deal contract, and settlements in the
-// later Settlement contract, so the transfer rules, the holder count and
-// the conservation of units
+// Move: transfers, forced transfers and redemptions here, placements from
+// the issuance account in the Deal contract, and deliveries in the
+// Settlement contract, so the transfer rules, the holder count, the
+// conservation of units
 //
 //	Σ positions + Book.IssuerUnits = Tranche.Issued − Book.Redeemed
 //
-// are enforced in one place.
+// and the settlement of accrued distributions before any holder's units
+// change (package accrual) are enforced in one place. Servicing's claims
+// settle through PayAccrued, so the Register is the only writer of
+// positions.
 //
 // Fabric does not let a transaction read its own writes; a Register
 // remembers what it wrote, so several movements of one tranche in one
@@ -36,15 +42,27 @@ type Register struct {
 	trancheKey, bookKey string
 	positions           map[string]*model.Position // by holder key
 	claims              map[string]*rules.Claims   // by holder key; nil: none on record
+	// accruals settles holders' distributions before their units change;
+	// nil for a register opened without a cash ledger.
+	accruals *accrual.Settler
+	// paidTo are the holders Move paid an accrued distribution, in order.
+	paidTo []roles.Identity
 }
 
-// Open reads a tranche and its book.
-func Open(ctx *txn.Context, trancheID string) (*Register, error) {
+// Open reads a tranche and its book. ledger is the transaction's one cash
+// ledger, through which Move and PayAccrued pay holders' accrued
+// distributions into their cash accounts; a register that moves no units
+// (a query, a freeze, a pause, a mint, a hold) may be opened with nil,
+// and then refuses to move any.
+func Open(ctx *txn.Context, trancheID string, ledger *cash.Ledger) (*Register, error) {
 	cfg, err := ctx.Config()
 	if err != nil {
 		return nil, err
 	}
 	r := &Register{ctx: ctx, cfg: cfg, positions: map[string]*model.Position{}, claims: map[string]*rules.Claims{}}
+	if ledger != nil {
+		r.accruals = accrual.New(ctx, ledger)
+	}
 	if r.trancheKey, err = ctx.Key(model.TypeTranche, trancheID); err != nil {
 		return nil, err
 	}
@@ -143,12 +161,25 @@ func (r *Register) Check(m Movement) error {
 	return err
 }
 
-// Move checks m and, if it may happen, applies it and writes the
-// positions and the book. Nothing is written when it is refused.
+// Move checks m and, if it may happen, pays each holder whose units it
+// changes the distributions they have accrued (package accrual: into the
+// holder's cash account, at the tranche's index; a new holder starts at
+// the index and earns nothing of the past), then applies it and writes
+// the positions and the book. Nothing is written when it is refused.
 func (r *Register) Move(m Movement) error {
 	from, to, err := r.prepare(m)
 	if err != nil {
 		return err
+	}
+	if m.Kind != rules.KindIssue {
+		if err := r.settleAccrued(m.From, from); err != nil {
+			return err
+		}
+	}
+	if m.Kind != rules.KindRedeem {
+		if err := r.settleAccrued(m.To, to); err != nil {
+			return err
+		}
 	}
 	book := r.Book
 	switch m.Kind {
@@ -178,6 +209,13 @@ func (r *Register) Move(m Movement) error {
 		if err := r.putPosition(m.To, to); err != nil {
 			return err
 		}
+	}
+	// Write the tranche book only when it changed (a new or departed
+	// holder, issuance, redemption): every transfer reads it, but if every
+	// transfer wrote it, concurrent transfers of a tranche would all
+	// conflict (MVCC) and settle one per block.
+	if book == r.Book {
+		return nil
 	}
 	r.Book = book
 	return r.ctx.Put(r.bookKey, r.Book)
@@ -259,6 +297,64 @@ func (r *Register) putPosition(holder roles.Identity, p *model.Position) error {
 	return r.ctx.PutPrivate(registry, key, p)
 }
 
+// settleAccrued pays a holder the distributions its position has accrued
+// and moves its IndexPaid to the index; the caller writes the position.
+func (r *Register) settleAccrued(holder roles.Identity, p *model.Position) error {
+	if r.accruals == nil {
+		return errs.New(errs.Internal, "tranche %s: a register opened without the transaction's cash ledger cannot change units: their accrued distributions are paid in cash", r.Tranche.ID)
+	}
+	st, err := r.accruals.Settle(r.Tranche.ID, holder, p)
+	if err == nil && st.Amount > 0 {
+		r.paidTo = append(r.paidTo, holder)
+	}
+	return err
+}
+
+// EmitAccrualsPaid announces each accrual Move paid with the event a
+// claim emits (DistributionClaimed: the tranche and the holder, never the
+// amount), so that a bank's read model refreshes the holder's cash. Only
+// a contract whose own event names the holders anyway may call it: the
+// Settlement contract's events must not name parties.
+func (r *Register) EmitAccrualsPaid() error {
+	for _, h := range r.paidTo {
+		if err := r.ctx.Emit("DistributionClaimed", accrualEvent{Tranche: r.Tranche.ID, Holder: h.Key()}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PayAccrued pays a holder what its position has accrued (units × (index
+// − IndexPaid), floored to the cent) into its cash account without
+// moving units: a claim. It returns the position after the claim, what
+// was paid, and whether anything was written: nothing is when nothing is
+// due, nor for a position without units, whose IndexPaid matters only
+// once it receives some (and Move settles it then).
+func (r *Register) PayAccrued(holder roles.Identity) (model.Position, distribution.Settlement, bool, error) {
+	if _, err := r.cfg.RegistryFor(holder.MSP); err != nil {
+		return model.Position{}, distribution.Settlement{}, false, err
+	}
+	p, err := r.position(holder)
+	if err != nil {
+		return model.Position{}, distribution.Settlement{}, false, err
+	}
+	if r.accruals == nil {
+		return model.Position{}, distribution.Settlement{}, false, errs.New(errs.Internal, "tranche %s: a register opened without the transaction's cash ledger cannot pay accruals", r.Tranche.ID)
+	}
+	next := *p
+	st, err := r.accruals.Settle(r.Tranche.ID, holder, &next)
+	if err != nil {
+		return model.Position{}, distribution.Settlement{}, false, err
+	}
+	if p.Units == 0 || (st.Amount == 0 && st.NewIndex.Equal(st.IndexPaid)) {
+		return *p, st, false, nil // Settle paid nothing and left the class book alone
+	}
+	if err := r.putPosition(holder, &next); err != nil {
+		return model.Position{}, distribution.Settlement{}, false, err
+	}
+	return next, st, true, nil
+}
+
 // Mint adds units to the SPV's issuance account and to the tranche's
 // public supply, up to the units its original face allows. The deal's
 // collateral gate is the caller's to check first (Deal:Issue).
@@ -316,7 +412,10 @@ func (r *Register) SetHeld(holder roles.Identity, units int64) error {
 	return r.putPosition(holder, &next)
 }
 
-// SetPaused pauses or resumes every movement but forced transfers.
+// SetPaused pauses or resumes every movement but forced transfers. A
+// tranche of a deal in an event of default (declared by the trustee, or a
+// breached trigger's, as Servicing records it) stays paused: resuming it
+// is refused with WRONG_STATE.
 func (r *Register) SetPaused(paused bool) error {
 	if r.Tranche.Rules.Paused == paused {
 		state := "not paused"
@@ -324,6 +423,11 @@ func (r *Register) SetPaused(paused bool) error {
 			state = "already paused"
 		}
 		return errs.New(errs.WrongState, "tranche %s is %s", r.Tranche.ID, state)
+	}
+	if !paused {
+		if err := r.refuseInEventOfDefault(); err != nil {
+			return err
+		}
 	}
 	r.Tranche.Rules.Paused = paused
 	return r.ctx.Put(r.trancheKey, r.Tranche)

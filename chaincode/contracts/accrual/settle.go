@@ -1,0 +1,139 @@
+// Package accrual keeps holders' shares of a tranche's distributions in
+// step with their units. Servicing:Certify raises a tranche's cumulative
+// per-unit index in its class book; a holder is owed
+// units × (index − Position.IndexPaid), floored to the cent, and is paid
+// it by a claim or, before any change of its units, by the transaction
+// that changes them (a transfer, forced transfer, redemption, placement
+// or settlement), so that units earn exactly the distributions paid while
+// they were held:
+//
+//	s := accrual.New(ctx, ledger)                                // ledger: the transaction's one cash.Ledger
+//	if _, err := s.Settle(trancheID, holder, &pos); err != nil { // pays, sets pos.IndexPaid
+//		return err
+//	}
+//	pos.Units += n // then change the units and write pos
+//
+// A position that has nothing accrued, a new one included, only has its
+// IndexPaid moved up to the index: units it receives next earn no past
+// distribution.
+//
+// The token contract's Register settles every movement through a Settler
+// and Servicing's claims go through the Register, so the package sits
+// below both (servicing imports token). The class book (model.TypeClassBook,
+// public, kept by the trustee) holds the index and the distribution
+// account; the cash goes to the holder's registry account through
+// cash.Ledger; the arithmetic is package distribution's.
+package accrual
+
+import (
+	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
+	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+)
+
+// Settler settles positions within one transaction. Fabric does not show
+// a transaction its own writes, so a Settler remembers the class books it
+// read and wrote (both sides of a transfer settle against one book), and
+// pays through the transaction's one cash.Ledger, which remembers the
+// accounts (a settlement that also pays the purchase price sees the
+// accrual it paid).
+type Settler struct {
+	ctx    *txn.Context
+	ledger *cash.Ledger
+	books  map[string]*book // by tranche ID
+}
+
+// book is a class book as this transaction sees it.
+type book struct {
+	key    string
+	found  bool
+	status distribution.ClassBook
+}
+
+// New returns a Settler paying into holders' cash accounts through
+// ledger, which must be the only cash.Ledger of the transaction.
+func New(ctx *txn.Context, ledger *cash.Ledger) *Settler {
+	return &Settler{ctx: ctx, ledger: ledger, books: map[string]*book{}}
+}
+
+func (s *Settler) book(trancheID string) (*book, error) {
+	if b, ok := s.books[trancheID]; ok {
+		return b, nil
+	}
+	b := &book{}
+	var err error
+	if b.key, err = BookKey(s.ctx, trancheID); err != nil {
+		return nil, err
+	}
+	if b.found, err = s.ctx.Get(b.key, &b.status); err != nil {
+		return nil, err
+	}
+	s.books[trancheID] = b
+	return b, nil
+}
+
+// Settle pays the holder what its position has accrued since its
+// IndexPaid (units × (index − indexPaid), floored to the cent) from the
+// tranche's distribution account into its cash account, puts the cut
+// fraction of a cent on the class's residue line, and sets pos.IndexPaid
+// to the tranche's index. The caller writes pos. The class book is
+// written only when it changed, so settling a position with nothing
+// accrued reads the book but leaves it alone.
+func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *model.Position) (distribution.Settlement, error) {
+	b, err := s.book(trancheID)
+	if err != nil {
+		return distribution.Settlement{}, err
+	}
+	if !b.found {
+		// Nothing was ever distributed: the index is zero, and so is
+		// every IndexPaid.
+		return distribution.Settlement{Units: pos.Units}, nil
+	}
+	paid, err := distribution.ParseIndex("indexPaid", pos.IndexPaid)
+	if err != nil {
+		return distribution.Settlement{}, errs.New(errs.Internal, "position of %s in tranche %s: %v", holder.Short(), trancheID, err)
+	}
+	next, st, err := b.status.Settle(pos.Units, paid)
+	if err != nil {
+		return distribution.Settlement{}, errs.Wrap(err, "tranche %s, holder %s", trancheID, holder.Short())
+	}
+	if st.Amount > 0 {
+		if s.ledger == nil {
+			return distribution.Settlement{}, errs.New(errs.Internal, "tranche %s: paying %s's accrued distribution needs the transaction's cash ledger", trancheID, holder.Short())
+		}
+		if err := s.ledger.Credit(holder, st.Amount); err != nil {
+			return distribution.Settlement{}, errs.Wrap(err, "paying %s its accrued distribution on tranche %s", holder.Short(), trancheID)
+		}
+	}
+	if st.Amount > 0 || !st.Residue.IsZero() {
+		b.status = next
+		if err := s.ctx.Put(b.key, b.status); err != nil {
+			return distribution.Settlement{}, err
+		}
+	}
+	pos.IndexPaid = st.NewIndex.String()
+	return st, nil
+}
+
+// BookKey is where a tranche's class book lives in public state.
+func BookKey(ctx *txn.Context, trancheID string) (string, error) {
+	return ctx.Key(model.TypeClassBook, trancheID)
+}
+
+// ReadBook reads a tranche's committed class book (the zero book before
+// the first distribution), for queries and for Servicing:Certify, which
+// raises the index. It does not see what a Settler wrote in the same
+// transaction: a transaction that settles positions reads the book only
+// through its Settler.
+func ReadBook(ctx *txn.Context, trancheID string) (distribution.ClassBook, bool, error) {
+	key, err := BookKey(ctx, trancheID)
+	if err != nil {
+		return distribution.ClassBook{}, false, err
+	}
+	var b distribution.ClassBook
+	found, err := ctx.Get(key, &b)
+	return b, found, err
+}

@@ -1,0 +1,93 @@
+package testnetwork
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
+	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
+	"github.com/tranchenet/tranchenet/chaincode/core/loantape/loansim"
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/rules"
+	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
+)
+
+// tradingDeal sets up what trading needs: a sealed pool of n loans, a deal
+// with one note tranche "<dealID>-A" (denominations of 1,000 units) issued
+// in full and held by the given sellers in equal parts, the named investors
+// attested in the US, and cash paid to the buyers.
+func tradingDeal(t *testing.T, cs *cast, poolID, dealID string, n int, sellers, buyers []string, cashEach money.Amount) (tranche string, perSeller int64) {
+	t.Helper()
+	arranger, trustee, servicer, settlementAgent := cs.get("arranger"), cs.get("trustee"), cs.get("servicer"), cs.get("settlement")
+	sim, err := loansim.New(loansim.PoolSpec{Seed: 5, Loans: n, Cutoff: loantape.Month{Year: 2026, Month: time.September}}, loansim.DefaultAssumptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var loans []loantape.Loan
+	var balance money.Amount
+	for l := range sim.Tape() {
+		loans = append(loans, l)
+		balance += l.ReportingPeriodActualEndBalanceAmount
+	}
+	cs.submit(arranger, "Pool:Create", []string{canonJSON(t, pool.CreateInput{ID: poolID, Name: "Trading pool",
+		Originator: servicer.msp, Servicer: servicer.msp, CutoffDate: "2026-09-30"})}, nil, "")
+	cs.submit(servicer, "Pool:AddLoans", []string{poolID, "0"}, map[string][]byte{pool.TransientLoans: []byte(canonJSON(t, loans))}, servicer.msp)
+	cs.submit(servicer, "Pool:Seal", []string{poolID}, nil, servicer.msp)
+
+	for _, name := range append(append([]string{}, sellers...), buyers...) {
+		inv := cs.get(name)
+		officer := cs.get(map[string]string{"Org1MSP": "org1-compliance", "Org2MSP": "org2-compliance", "Org3MSP": "org3-compliance"}[inv.msp])
+		claims := identity.ClaimsInput{InvestorType: "qib", Jurisdiction: "US", KYCExpiry: time.Now().AddDate(1, 0, 0)}
+		cs.submit(officer, "Identity:Attest", []string{inv.key, canonJSON(t, claims)},
+			map[string][]byte{identity.TransientDossier: []byte(`{"name":"` + name + `"}`)}, "")
+	}
+	tranche = dealID + "-A"
+	units := balance.Cents() / 100 / 1000 * 1000 * 9 / 10 / 1000 * 1000
+	perSeller = units / int64(len(sellers)) / 1000 * 1000
+	r := decimal.RequireFromString("0.05")
+	cs.submit(arranger, "Deal:Create", []string{canonJSON(t, deal.DealInput{ID: dealID, Name: "Trading deal", Pool: poolID,
+		RequiredCollateralization: decimal.NewFromInt(1),
+		Tranches: []deal.TrancheInput{{ID: tranche, Class: "A", Seniority: 1, Kind: model.KindNote,
+			OriginalFace: money.FromMajor(units), UnitFace: money.FromMajor(1),
+			Coupon:         &model.Coupon{Fixed: &r, DayCount: daycount.Thirty360},
+			LegalFinalDate: daycount.NewDate(2032, time.June, 15),
+			Rules: rules.TrancheRules{EligibleInvestorTypes: []string{"qib"}, AllowedJurisdictions: []string{"US"},
+				MinDenomination: 1000, DenominationIncrement: 1000, ConsortiumMSPs: cs.cfg.Custodians()}}}})}, nil, "")
+	cs.submit(arranger, "Deal:Issue", []string{tranche, fmt.Sprint(units)}, nil, "")
+	for _, s := range sellers {
+		cs.submit(trustee, "Deal:Place", []string{tranche, cs.get(s).key, fmt.Sprint(perSeller)}, nil, "")
+	}
+	total := money.Amount(int64(cashEach) * int64(len(buyers)))
+	cs.submit(settlementAgent, "Cash:AttestReserves", []string{(total * 2).String(), "sha256:reserves"}, nil, "")
+	cs.submit(settlementAgent, "Cash:Mint", []string{total.String()}, nil, "")
+	for _, b := range buyers {
+		cs.submit(settlementAgent, "Cash:Pay", []string{cs.get(b).key, cashEach.String()}, nil, "")
+	}
+	return tranche, perSeller
+}
+
+// units is a holder's position in a tranche, read by the trustee.
+func (cs *cast) units(holder *actor, tranche string) int64 {
+	cs.t.Helper()
+	var pv struct {
+		Units int64 `json:"units"`
+	}
+	cs.evaluate(cs.get("trustee"), "Token:Position", []string{tranche, holder.key}, &pv)
+	return pv.Units
+}
+
+// cash is a holder's cash balance, read by the trustee.
+func (cs *cast) cash(holder *actor) money.Amount {
+	cs.t.Helper()
+	var b struct {
+		Balance money.Amount `json:"balance"`
+	}
+	cs.evaluate(cs.get("trustee"), "Cash:Balance", []string{holder.key}, &b)
+	return b.Balance
+}
