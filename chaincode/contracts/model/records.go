@@ -82,8 +82,10 @@ type CashSupply struct {
 }
 
 // CashBook is the settlement agent's float kept by the trustee: cash minted
-// but not yet paid to a holder, or returned for burning. Conservation:
-// sum of cash accounts + Float (+ deal cash accounts) = Minted - Burned.
+// but not yet paid to a holder, or returned for burning. Conservation
+// (contracttest.CashBooks.Check): sum of holders' cash accounts + Float +
+// the deals' accounts (collection, reserves, fees) + the class books'
+// distribution accounts = Minted - Burned.
 type CashBook struct {
 	Float money.Amount `json:"float"`
 }
