@@ -3,11 +3,13 @@ package testnetwork
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
@@ -42,12 +44,8 @@ func TestIntegrationServicing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var loans []loantape.Loan
-	var balance money.Amount
-	for l := range sim.Tape() {
-		loans = append(loans, l)
-		balance += l.ReportingPeriodActualEndBalanceAmount
-	}
+	loans := slices.Collect(sim.Tape())
+	balance := contracttest.Balance(loans)
 	cs.submit(arranger, "Pool:Create", []string{canonJSON(t, pool.CreateInput{ID: poolID, Name: "Servicing pool",
 		Originator: servicer.msp, Servicer: servicer.msp, CutoffDate: "2025-12-31"})}, nil, "")
 	for c := 0; c*500 < len(loans); c++ {
@@ -89,7 +87,16 @@ func TestIntegrationServicing(t *testing.T) {
 		cs.submit(trustee, "Deal:Place", []string{dealID + "-" + c, bob.key, fmt.Sprint(units - units*6/10)}, nil, "")
 	}
 	reserve := money.Amount(balance.Cents() / 200)
-	cs.submit(arranger, "Servicing:SetWaterfall", []string{dealID, waterfallTerms(t, cs, dealID, balance, faces, reserve)}, nil, "")
+	// Fees, sequential A-B-C with a reserve and an OC target, a delinquency
+	// trigger at 2% that turbos principal (the stress month breaches it),
+	// and the certificate R taking the residual.
+	tranches := map[string]string{}
+	for _, c := range classes {
+		tranches[c] = dealID + "-" + c
+	}
+	terms := contracttest.AutoWaterfall{Deal: dealID, PoolBalance: balance, Faces: faces, Reserve: reserve, Residual: "R",
+		Delinquency: "0.02", Tranches: tranches, ServicingPayee: servicer.key, TrusteePayee: trustee.key}.Terms()
+	cs.submit(arranger, "Servicing:SetWaterfall", []string{dealID, canonJSON(t, terms)}, nil, "")
 
 	// The settlement agent issues cash against attested reserves: the
 	// arranger funds the reserve account, the servicer remits collections.
@@ -212,54 +219,4 @@ func TestIntegrationServicing(t *testing.T) {
 		t.Fatalf("claims: %v", claimed)
 	}
 	t.Logf("12 periods certified; alice claimed %s, bob %s", claimed["alice"], claimed["bob"])
-}
-
-// waterfallTerms is Servicing:SetWaterfall's argument for the test deal:
-// fees, sequential A-B-C with a reserve and an OC target, a delinquency
-// trigger that turbos principal, and the certificate taking the residual.
-func waterfallTerms(t *testing.T, cs *cast, dealID string, balance money.Amount, faces map[string]money.Amount, reserve money.Amount) string {
-	def := fmt.Sprintf(`{
-  "version": 1, "deal": %q, "closingDate": "2026-01-20", "initialPoolBalance": %q, "dayCount": "30/360",
-  "classes": [
-    {"name": "A", "rank": 1, "originalBalance": %q, "coupon": {"fixed": "0.045"}},
-    {"name": "B", "rank": 2, "originalBalance": %q, "coupon": {"fixed": "0.055"}},
-    {"name": "C", "rank": 3, "originalBalance": %q, "coupon": {"fixed": "0.065"}},
-    {"name": "R", "rank": 4, "originalBalance": "0", "residual": true}
-  ],
-  "fees": [{"name": "servicing", "annualRate": "0.01"}, {"name": "trustee", "fixed": "500.00"}],
-  "reserves": [{"name": "reserve", "initialBalance": %q, "target": {"fraction": "0.005", "of": "initialPool"}}],
-  "triggers": [{"name": "delinquency turbo", "test": "delinquency", "schedule": [{"fromPeriod": 1, "value": "0.02"}],
-    "curable": true, "effect": "turbo"}],
-  "ocTarget": {"fraction": "0.08", "of": "currentPool", "floorFraction": "0.005"},
-  "steps": [
-    {"kind": "trigger", "triggers": ["delinquency turbo"]},
-    {"kind": "fee", "fee": "servicing"},
-    {"kind": "fee", "fee": "trustee"},
-    {"kind": "interest", "classes": ["A"], "reserveDraw": "reserve"},
-    {"kind": "principal", "amount": "notesOverPool", "allocation": "sequential", "classes": ["A"], "reserveDraw": "reserve"},
-    {"kind": "interest", "classes": ["B"], "reserveDraw": "reserve"},
-    {"kind": "principal", "amount": "notesOverPool", "allocation": "sequential", "classes": ["A", "B"], "reserveDraw": "reserve"},
-    {"kind": "interest", "classes": ["C"], "reserveDraw": "reserve"},
-    {"kind": "principal", "amount": "notesOverPool", "allocation": "sequential", "classes": ["A", "B", "C"], "reserveDraw": "reserve"},
-    {"kind": "reserve", "account": "reserve", "action": "deposit"},
-    {"kind": "principal", "amount": "regular", "allocation": "sequential", "classes": ["A", "B", "C"]},
-    {"kind": "principal", "amount": "turbo", "allocation": "sequential", "classes": ["A", "B", "C"]},
-    {"kind": "residual", "class": "R"}
-  ],
-  "accelerationSteps": [
-    {"kind": "fee", "fee": "servicing"},
-    {"kind": "fee", "fee": "trustee"},
-    {"kind": "interest", "classes": ["A"]},
-    {"kind": "interest", "classes": ["B"]},
-    {"kind": "interest", "classes": ["C"]},
-    {"kind": "principal", "amount": "remaining", "allocation": "sequential", "classes": ["A", "B", "C"]},
-    {"kind": "residual", "class": "R"}
-  ]
-}`, dealID, balance, faces["A"], faces["B"], faces["C"], reserve)
-	terms := servicing.WaterfallTerms{Definition: []byte(def), PaymentDay: 15,
-		FeePayees: []model.FeePayee{{Fee: "servicing", Payee: cs.get("servicer").key}, {Fee: "trustee", Payee: cs.get("trustee").key}}}
-	for _, c := range []string{"A", "B", "C", "R"} {
-		terms.Classes = append(terms.Classes, model.ClassTranche{Class: c, Tranche: dealID + "-" + c})
-	}
-	return canonJSON(t, terms)
 }

@@ -27,23 +27,17 @@ type TrancheBooks struct {
 
 // ReadTranche reads a tranche's terms, book and every position.
 func (w *World) ReadTranche(trancheID string) (TrancheBooks, error) {
-	return ReadTrancheOf(w.World, w.Net.Config, trancheID)
-}
-
-// ReadTrancheOf reads a tranche from any stubtest World whose custodians
-// cfg names (the Servicing and Settlement tests run their own).
-func ReadTrancheOf(sw *stubtest.World, cfg roles.OrgConfig, trancheID string) (TrancheBooks, error) {
 	out := TrancheBooks{Positions: map[string]model.Position{}}
-	pub := sw.Public()
+	pub := w.Public()
 	if err := decodeAt(pub, &out.Tranche, model.TypeTranche, trancheID); err != nil {
 		return out, err
 	}
 	if err := decodeAt(pub, &out.Book, model.TypeTrancheBook, trancheID); err != nil {
 		return out, err
 	}
-	prefix := compositeKey(model.TypePosition, trancheID)
-	for _, msp := range cfg.Custodians() {
-		for k, v := range sw.Private(roles.RegistryCollection(msp)) {
+	prefix := CompositeKey(model.TypePosition, trancheID)
+	for _, msp := range w.Net.Config.Custodians() {
+		for k, v := range w.Private(roles.RegistryCollection(msp)) {
 			if !strings.HasPrefix(k, prefix) {
 				continue
 			}
@@ -118,23 +112,19 @@ type CashBooks struct {
 }
 
 // ReadCash reads the settlement asset from this World's ledger.
-func (w *World) ReadCash() (CashBooks, error) { return ReadCashOf(w.World, w.Net.Config) }
-
-// ReadCashOf reads the settlement asset from any stubtest World whose
-// custodians cfg names (the Servicing and Settlement tests run their own).
-func ReadCashOf(sw *stubtest.World, cfg roles.OrgConfig) (CashBooks, error) {
+func (w *World) ReadCash() (CashBooks, error) {
 	out := CashBooks{Accounts: map[string]model.CashAccount{}, DealAccounts: map[string]money.Amount{},
 		ClassBooks: map[string]distribution.ClassBook{}}
-	pub := sw.Public()
+	pub := w.Public()
 	if err := decodeOptional(pub, &out.Supply, model.TypeCashSupply); err != nil {
 		return out, err
 	}
 	if err := decodeOptional(pub, &out.Book, model.TypeCashBook); err != nil {
 		return out, err
 	}
-	prefix := compositeKey(model.TypeCash)
-	for _, msp := range cfg.Custodians() {
-		for k, v := range sw.Private(roles.RegistryCollection(msp)) {
+	prefix := CompositeKey(model.TypeCash)
+	for _, msp := range w.Net.Config.Custodians() {
+		for k, v := range w.Private(roles.RegistryCollection(msp)) {
 			if !strings.HasPrefix(k, prefix) {
 				continue
 			}
@@ -145,7 +135,7 @@ func ReadCashOf(sw *stubtest.World, cfg roles.OrgConfig) (CashBooks, error) {
 			out.Accounts[strings.TrimSuffix(strings.TrimPrefix(k, prefix), "\x00")] = a
 		}
 	}
-	dealPrefix, bookPrefix := compositeKey(model.TypeDealAccount), compositeKey(model.TypeClassBook)
+	dealPrefix, bookPrefix := CompositeKey(model.TypeDealAccount), CompositeKey(model.TypeClassBook)
 	for k, v := range pub {
 		switch {
 		case strings.HasPrefix(k, dealPrefix):
@@ -230,7 +220,37 @@ func (w *World) CheckCash() error {
 	return c.Check()
 }
 
-func compositeKey(objectType string, attrs ...string) string {
+// Position is a holder's committed position in a tranche (zero if it has
+// none), read from its bank's registry.
+func (w *World) Position(trancheID string, holder *stubtest.Identity) model.Position {
+	w.TB.Helper()
+	var p model.Position
+	w.readPrivate(roles.RegistryCollection(holder.MSPID()), &p, model.TypePosition, trancheID, w.Key(holder))
+	return p
+}
+
+// CashAccount is a holder's committed cash account (zero if it has none),
+// read from its bank's registry.
+func (w *World) CashAccount(holder *stubtest.Identity) model.CashAccount {
+	w.TB.Helper()
+	var a model.CashAccount
+	w.readPrivate(roles.RegistryCollection(holder.MSPID()), &a, model.TypeCash, w.Key(holder))
+	return a
+}
+
+// readPrivate decodes a committed private value into v, leaving v as it
+// is if there is none.
+func (w *World) readPrivate(collection string, v any, objectType string, attrs ...string) {
+	w.TB.Helper()
+	if b, ok := w.Private(collection)[CompositeKey(objectType, attrs...)]; ok {
+		if err := canon.Unmarshal(b, v); err != nil {
+			w.TB.Fatalf("%s %v in %s: %v", objectType, attrs, collection, err)
+		}
+	}
+}
+
+// CompositeKey is the state key the chaincode writes objectType under.
+func CompositeKey(objectType string, attrs ...string) string {
 	k, err := shim.CreateCompositeKey(objectType, attrs)
 	if err != nil {
 		panic(err)
@@ -239,7 +259,7 @@ func compositeKey(objectType string, attrs ...string) string {
 }
 
 func decodeAt(state map[string][]byte, v any, objectType string, attrs ...string) error {
-	k := compositeKey(objectType, attrs...)
+	k := CompositeKey(objectType, attrs...)
 	b, ok := state[k]
 	if !ok {
 		return fmt.Errorf("no %s %v in the ledger", objectType, attrs)
@@ -248,7 +268,7 @@ func decodeAt(state map[string][]byte, v any, objectType string, attrs ...string
 }
 
 func decodeOptional(state map[string][]byte, v any, objectType string) error {
-	if b, ok := state[compositeKey(objectType)]; ok {
+	if b, ok := state[CompositeKey(objectType)]; ok {
 		return canon.Unmarshal(b, v)
 	}
 	return nil

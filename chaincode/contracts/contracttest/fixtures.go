@@ -2,6 +2,7 @@ package contracttest
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -47,7 +48,7 @@ func (w *World) Attest(investor *stubtest.Identity, claims identity.ClaimsInput)
 	w.TB.Helper()
 	dossier := fmt.Sprintf(`{"name":%q,"salt":"%x"}`, investor.Name(), w.now.UnixNano())
 	w.MustWith(w.Compliance[investor.MSPID()], "Identity:Attest",
-		[]string{w.Key(investor), string(mustCanon(w.TB, claims))},
+		[]string{w.Key(investor), string(MustCanon(w.TB, claims))},
 		stubtest.Transient(map[string][]byte{identity.TransientDossier: []byte(dossier)}))
 }
 
@@ -62,18 +63,30 @@ func (w *World) AttestedInvestor(msp, name string) *stubtest.Identity {
 // Cutoff is the cut-off month of the pools the harness builds.
 var Cutoff = loantape.Month{Year: 2025, Month: time.December}
 
-// Loans returns n simulated auto loans (loansim, seeded).
-func Loans(tb testing.TB, seed uint64, n int) []loantape.Loan {
+// Simulator returns a seeded simulator of n auto loans cut off at Cutoff
+// (loansim), for a test that reports the pool's months as well.
+func Simulator(tb testing.TB, seed uint64, n int) *loansim.Simulator {
 	tb.Helper()
 	sim, err := loansim.New(loansim.PoolSpec{Seed: seed, Loans: n, Cutoff: Cutoff}, loansim.DefaultAssumptions())
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var out []loantape.Loan
-	for l := range sim.Tape() {
-		out = append(out, l)
+	return sim
+}
+
+// Loans returns n simulated auto loans (loansim, seeded).
+func Loans(tb testing.TB, seed uint64, n int) []loantape.Loan {
+	tb.Helper()
+	return slices.Collect(Simulator(tb, seed, n).Tape())
+}
+
+// Balance is the loans' total balance at the cut-off.
+func Balance(loans []loantape.Loan) money.Amount {
+	var sum money.Amount
+	for _, l := range loans {
+		sum += l.ReportingPeriodActualEndBalanceAmount
 	}
-	return out
+	return sum
 }
 
 // CreatePool has the arranger create an open pool serviced and originated
@@ -82,7 +95,7 @@ func (w *World) CreatePool(poolID string) {
 	w.TB.Helper()
 	in := pool.CreateInput{ID: poolID, Name: "Pool " + poolID, Originator: w.Net.Servicer, Servicer: w.Net.Servicer,
 		CutoffDate: Cutoff.LastDay().String()}
-	w.Must(w.Arranger, "Pool:Create", string(mustCanon(w.TB, in)))
+	w.Must(w.Arranger, "Pool:Create", string(MustCanon(w.TB, in)))
 }
 
 // AddLoans has the servicer add loans as chunk number chunk.
@@ -105,15 +118,22 @@ func LoansTransient(tb testing.TB, loans []loantape.Loan) stubtest.InvokeOption 
 func (w *World) SealedPool(poolID string, seed uint64, n, chunkSize int) []loantape.Loan {
 	w.TB.Helper()
 	loans := Loans(w.TB, seed, n)
+	w.SealPool(poolID, loans, chunkSize)
+	return loans
+}
+
+// SealPool creates a pool of the given loans, added in chunks of
+// chunkSize, and seals it.
+func (w *World) SealPool(poolID string, loans []loantape.Loan, chunkSize int) {
+	w.TB.Helper()
 	w.CreatePool(poolID)
-	for chunk := 0; chunk*chunkSize < n; chunk++ {
-		part := loans[chunk*chunkSize : min((chunk+1)*chunkSize, n)]
+	for chunk := 0; chunk*chunkSize < len(loans); chunk++ {
+		part := loans[chunk*chunkSize : min((chunk+1)*chunkSize, len(loans))]
 		if r := w.AddLoans(poolID, chunk, part); !r.OK() {
 			w.TB.Fatalf("AddLoans chunk %d: %s", chunk, r.Message)
 		}
 	}
 	w.Must(w.Servicer, "Pool:Seal", poolID)
-	return loans
 }
 
 // DefaultRules are permissive transfer rules: qualified institutional
@@ -138,7 +158,7 @@ func (w *World) Tranche(id, class string, seniority int, face money.Amount) deal
 // CreateDeal has the arranger create a deal on a sealed pool.
 func (w *World) CreateDeal(in deal.DealInput) {
 	w.TB.Helper()
-	w.Must(w.Arranger, "Deal:Create", string(mustCanon(w.TB, in)))
+	w.Must(w.Arranger, "Deal:Create", string(MustCanon(w.TB, in)))
 }
 
 // Fixture is the usual starting point: a sealed pool, a deal with a
@@ -161,9 +181,7 @@ func (w *World) Standard() Fixture {
 	w.TB.Helper()
 	f := Fixture{Pool: "POOL-1", Deal: "DEAL-1", A: "DEAL-1-A", B: "DEAL-1-B", R: "DEAL-1-R"}
 	f.Loans = w.SealedPool(f.Pool, 7, 24, 10)
-	for _, l := range f.Loans {
-		f.Balance += l.ReportingPeriodActualEndBalanceAmount
-	}
+	f.Balance = Balance(f.Loans)
 	whole := func(pct int64) money.Amount { return money.FromMajor(f.Balance.Cents() * pct / 100 / 100) }
 	a := w.Tranche(f.A, "A", 1, whole(80))
 	b := w.Tranche(f.B, "B", 2, whole(15))

@@ -4,8 +4,9 @@
 // collections, the consortium initialised, identities for every role at
 // the right organisation, and helpers that build the usual fixtures (an
 // attested investor, a sealed pool of simulated loans, a deal, issued and
-// placed units) so that each test, and the later Servicing and Settlement
-// contracts' tests, starts from a realistic ledger in a few lines.
+// placed units, a servicing deal's waterfall, a trade's settlement terms)
+// so that each contract's tests start from a realistic ledger in a few
+// lines.
 //
 // Every call goes to the peers the endorsement table
 // (contracts.Endorsement) names: a submitted transaction is simulated on
@@ -69,7 +70,7 @@ type World struct {
 func New(tb testing.TB) *World {
 	tb.Helper()
 	w := NewUninitialised(tb)
-	w.Must(w.Admins[w.Net.Trustee], "Admin:Init", string(mustCanon(tb, w.Net.Config)))
+	w.Must(w.Admins[w.Net.Trustee], "Admin:Init", string(MustCanon(tb, w.Net.Config)))
 	grants := []struct {
 		id   *stubtest.Identity
 		role roles.Role
@@ -135,6 +136,23 @@ func (w *World) Now() time.Time { return w.now }
 // Advance moves the clock (each call also advances it by one second).
 func (w *World) Advance(d time.Duration) { w.now = w.now.Add(d) }
 
+// AdvanceTo moves the clock to t, which must not be before Now.
+func (w *World) AdvanceTo(t time.Time) {
+	w.TB.Helper()
+	if t.Before(w.now) {
+		w.TB.Fatalf("the clock cannot go back from %s to %s", w.now, t)
+	}
+	w.now = t
+}
+
+// Use makes the World report to tb (a subtest's) until the returned
+// function restores the previous one: defer w.Use(t)().
+func (w *World) Use(tb testing.TB) (restore func()) {
+	prev := w.TB
+	w.TB = tb
+	return func() { w.TB = prev }
+}
+
 // Result is the outcome of one call.
 type Result struct {
 	stubtest.Result
@@ -178,10 +196,13 @@ func (r Result) Envelope() txn.Envelope {
 	return env
 }
 
+// Events are the transaction's events, in order.
+func (r Result) Events() []txn.Event { return r.Envelope().Events }
+
 // EventTypes lists the types of the transaction's events, in order.
 func (r Result) EventTypes() []string {
 	var out []string
-	for _, e := range r.Envelope().Events {
+	for _, e := range r.Events() {
 		out = append(out, e.Type)
 	}
 	return out
@@ -213,12 +234,27 @@ func (w *World) Try(id *stubtest.Identity, fn string, args []string, opts ...stu
 
 func (w *World) run(id *stubtest.Identity, fn string, args []string, commit bool, opts []stubtest.InvokeOption) Result {
 	w.TB.Helper()
+	tx, r := w.Propose(id, fn, args, opts...)
+	if !r.Query && commit {
+		r.Result = w.Commit(tx)
+		if r.Status < 400 && r.Code != peer.TxValidationCode_VALID {
+			w.TB.Errorf("%s by %s: endorsed but invalidated at commit: %s", fn, id, r.Code)
+		}
+	}
+	return r
+}
+
+// Propose simulates fn on its endorsers' peers at one timestamp, fails
+// the test if their results differ, and returns the first endorsement
+// uncommitted: a test commits it (w.Commit) when it likes, as concurrent
+// clients whose endorsements race do.
+func (w *World) Propose(id *stubtest.Identity, fn string, args []string, opts ...stubtest.InvokeOption) (*stubtest.Tx, Result) {
+	w.TB.Helper()
 	kind, known := contracts.Endorsement[fn]
 	peers := w.Endorsers(id, fn)
 	at := w.now
 	w.now = w.now.Add(time.Second)
 	opts = append(slices.Clone(opts), stubtest.At(at))
-	query := known && (kind == model.Query || kind == model.QueryOnTrustee)
 	var txs []*stubtest.Tx
 	for _, p := range peers {
 		txs = append(txs, w.Endorse(id, fn, args, append(slices.Clone(opts), stubtest.OnPeer(p))...))
@@ -229,14 +265,8 @@ func (w *World) run(id *stubtest.Identity, fn string, args []string, commit bool
 			w.TB.Errorf("%s by %s: the endorsers disagree: %s's peer %s, %s's peer %s", fn, id, peers[0], diff, peers[i+1], describe(tx.Endorsement()))
 		}
 	}
-	r := Result{Result: first, Function: fn, Query: query, Peers: peers}
-	if !query && commit {
-		r.Result = w.Commit(txs[0])
-		if r.Status < 400 && r.Code != peer.TxValidationCode_VALID {
-			w.TB.Errorf("%s by %s: endorsed but invalidated at commit: %s", fn, id, r.Code)
-		}
-	}
-	return r
+	query := known && (kind == model.Query || kind == model.QueryOnTrustee)
+	return txs[0], Result{Result: first, Function: fn, Query: query, Peers: peers}
 }
 
 // Endorsers are the organisations whose peers run fn called by id: the
@@ -301,7 +331,7 @@ func (w *World) MustWith(id *stubtest.Identity, fn string, args []string, opts .
 	w.TB.Helper()
 	r := w.CallWith(id, fn, args, opts...)
 	if !r.OK() {
-		w.TB.Fatalf("%s%q by %s: status %d %s (validation %s)", fn, args, id, r.Status, r.Message, r.Code)
+		w.TB.Fatalf("%s%q by %s: status %d %s (validation %s)", fn, clip(args), id, r.Status, r.Message, r.Code)
 	}
 	return string(r.Payload)
 }
@@ -319,15 +349,28 @@ func (w *World) RefusedWith(code errs.Code, id *stubtest.Identity, fn string, ar
 	before := w.Snapshot()
 	r := w.CallWith(id, fn, args, opts...)
 	if r.OK() {
-		w.TB.Fatalf("%s%q by %s succeeded, want %s", fn, args, id, code)
+		w.TB.Fatalf("%s%q by %s succeeded, want %s", fn, clip(args), id, code)
 	}
 	if r.ErrCode() != code {
-		w.TB.Fatalf("%s%q by %s: got %q, want code %s", fn, args, id, r.Message, code)
+		w.TB.Fatalf("%s%q by %s: got %q, want code %s", fn, clip(args), id, r.Message, code)
 	}
 	if diff := w.Diff(before); len(diff) > 0 {
-		w.TB.Fatalf("%s%q by %s was refused but changed the ledger: %v", fn, args, id, diff)
+		w.TB.Fatalf("%s%q by %s was refused but changed the ledger: %v", fn, clip(args), id, diff)
 	}
 	return r
+}
+
+// clip shortens long arguments (a deal's terms, a report header) for
+// failure messages.
+func clip(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if len(a) > 60 {
+			a = a[:60] + "…"
+		}
+		out[i] = a
+	}
+	return out
 }
 
 // Decode unmarshals a query's canonical JSON payload.
@@ -340,7 +383,8 @@ func Decode[T any](tb testing.TB, payload string) T {
 	return v
 }
 
-func mustCanon(tb testing.TB, v any) []byte {
+// MustCanon is v's canonical JSON; it fails the test if v has none.
+func MustCanon(tb testing.TB, v any) []byte {
 	tb.Helper()
 	b, err := canon.Marshal(v)
 	if err != nil {

@@ -23,9 +23,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	m2 := d.nextMonth(t)
 	a := d.tranche["A"]
 	callers := map[string]*stubtest.Identity{
-		"trustee": w.trustee, "arranger": w.arranger, "settlement": w.settlement, "servicer": w.servicer,
-		"compliance": w.compliance[w.net.Investors], "auditor": w.auditor, "investor": d.alice, "other investor": d.bob,
-		"no role": w.noRole, "foreign": w.foreign,
+		"trustee": w.Trustee, "arranger": w.Arranger, "settlement": w.Settlement, "servicer": w.Servicer,
+		"compliance": w.Compliance[w.Net.Investors], "auditor": w.Auditor, "investor": d.alice, "other investor": d.bob,
+		"no role": w.NoRole, "foreign": w.Foreign,
 	}
 	everyRole := []string{"trustee", "arranger", "settlement", "servicer", "compliance", "auditor", "investor", "other investor"}
 	tests := []struct {
@@ -46,9 +46,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"Certify", []string{d.deal, "1"}, nil, []string{"trustee"}, errs.WrongState},
 		{"DeclareEventOfDefault", []string{d.deal, "covenant breach"}, nil, []string{"trustee"}, ""},
 		{"Claim", []string{a}, nil, []string{"investor", "other investor"}, ""},
-		{"ClaimFor", []string{a, w.key(d.alice)}, nil, []string{"trustee"}, ""},
+		{"ClaimFor", []string{a, w.Key(d.alice)}, nil, []string{"trustee"}, ""},
 		{"ClaimFee", []string{d.deal, "servicing"}, nil, []string{"servicer", "trustee"}, ""},
-		{"Accrued", []string{a, w.key(d.alice)}, nil, []string{"investor", "trustee"}, ""},
+		{"Accrued", []string{a, w.Key(d.alice)}, nil, []string{"investor", "trustee"}, ""},
 		{"GetWaterfall", []string{d.deal, ""}, nil, everyRole, ""},
 		{"GetStatus", []string{d.deal}, nil, everyRole, ""},
 		{"GetReport", []string{d.deal, "1"}, nil, everyRole, ""},
@@ -73,11 +73,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 			allowed[r] = true
 		}
 		for _, name := range names {
-			r := w.try(callers[name], fn, tt.args, tt.opts...)
+			r := w.Try(callers[name], fn, tt.args, tt.opts...)
 			switch {
-			case allowed[name] && r.code() != tt.code:
+			case allowed[name] && r.ErrCode() != tt.code:
 				t.Errorf("%s by %s: want %q, got status %d %s", fn, name, tt.code, r.Status, r.Message)
-			case !allowed[name] && r.code() != errs.Forbidden:
+			case !allowed[name] && r.ErrCode() != errs.Forbidden:
 				t.Errorf("%s by %s: want FORBIDDEN, got status %d %s", fn, name, r.Status, r.Message)
 			}
 		}

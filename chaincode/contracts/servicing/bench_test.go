@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
@@ -16,21 +17,21 @@ import (
 func spreadHolders(b *testing.B, d *dealFixture, n int) []roles.Identity {
 	b.Helper()
 	w, a := d.w, d.tranche["A"]
-	registry := roles.RegistryCollection(w.net.Investors)
+	registry := roles.RegistryCollection(w.Net.Investors)
 	var total int64
 	for h, u := range d.holders[a] {
 		total += u
 		reg := roles.RegistryCollection(h.MSPID())
-		w.SeedPrivate(reg, compositeKey(model.TypePosition, a, w.key(h)), mustCanon(b, model.Position{}))
+		w.SeedPrivate(reg, contracttest.CompositeKey(model.TypePosition, a, w.Key(h)), contracttest.MustCanon(b, model.Position{}))
 	}
 	holders := make([]roles.Identity, n)
 	for i := range holders {
-		holders[i] = roles.Identity{MSP: w.net.Investors, ID: fmt.Sprintf("%064x", i+1)}
+		holders[i] = roles.Identity{MSP: w.Net.Investors, ID: fmt.Sprintf("%064x", i+1)}
 		units := total / int64(n)
 		if i == 0 {
 			units += total % int64(n)
 		}
-		w.SeedPrivate(registry, compositeKey(model.TypePosition, a, holders[i].Key()), mustCanon(b, model.Position{Units: units}))
+		w.SeedPrivate(registry, contracttest.CompositeKey(model.TypePosition, a, holders[i].Key()), contracttest.MustCanon(b, model.Position{Units: units}))
 	}
 	return holders
 }
@@ -48,10 +49,10 @@ func BenchmarkCertify(b *testing.B) {
 			spreadHolders(b, d, n)
 			m := d.nextMonth(b)
 			d.report(b, m)
-			w.must(w.servicer, "Servicing:RemitCollections", d.deal, m.collections().String())
+			w.Must(w.Servicer, "Servicing:RemitCollections", d.deal, m.collections().String())
 			b.ReportAllocs()
 			for b.Loop() {
-				tx := w.Endorse(w.trustee, "Servicing:Certify", []string{d.deal, "1"}, stubtest.OnPeer(w.net.Trustee))
+				tx := w.Endorse(w.Trustee, "Servicing:Certify", []string{d.deal, "1"}, stubtest.OnPeer(w.Net.Trustee))
 				if r := tx.Endorsement(); r.Status != 200 {
 					b.Fatal(r.Message)
 				}
@@ -76,7 +77,7 @@ func BenchmarkClaim(b *testing.B) {
 			for b.Loop() {
 				h := holders[i%len(holders)]
 				i++
-				tx := w.Endorse(w.trustee, "Servicing:ClaimFor", []string{d.tranche["A"], h.Key()}, stubtest.OnPeer(w.net.Trustee))
+				tx := w.Endorse(w.Trustee, "Servicing:ClaimFor", []string{d.tranche["A"], h.Key()}, stubtest.OnPeer(w.Net.Trustee))
 				if r := tx.Endorsement(); r.Status != 200 {
 					b.Fatal(r.Message)
 				}
@@ -93,12 +94,12 @@ func BenchmarkAddReportRows(b *testing.B) {
 	w := newWorld(b)
 	d := newDeal(b, w, 1000, 500)
 	m := d.nextMonth(b)
-	w.must(w.servicer, "Servicing:SubmitReport", d.deal, d.header(b, m))
+	w.Must(w.Servicer, "Servicing:SubmitReport", d.deal, d.header(b, m))
 	opt := chunkTransient(b, m.chunks[0])
 	b.ReportAllocs()
 	b.ReportMetric(float64(len(m.chunks[0].Rows)), "rows/op")
 	for b.Loop() {
-		tx := w.Endorse(w.servicer, "Servicing:AddReportRows", []string{d.deal, "1"}, opt, stubtest.OnPeer(w.net.Servicer))
+		tx := w.Endorse(w.Servicer, "Servicing:AddReportRows", []string{d.deal, "1"}, opt, stubtest.OnPeer(w.Net.Servicer))
 		if r := tx.Endorsement(); r.Status != 200 {
 			b.Fatal(r.Message)
 		}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -16,59 +17,59 @@ func TestClaims(t *testing.T) {
 	a := d.tranche["A"]
 	// Before any distribution a claim pays nothing and writes nothing.
 	before := w.Snapshot()
-	res := decode[servicing.ClaimResult](t, w.must(d.alice, "Servicing:Claim", a))
+	res := contracttest.Decode[servicing.ClaimResult](t, w.Must(d.alice, "Servicing:Claim", a))
 	if res.Amount != 0 || len(w.Diff(before)) != 0 {
 		t.Fatalf("claim before any distribution: %+v, diff %v", res, w.Diff(before))
 	}
 	d.runPeriod(t)
-	acc := decode[servicing.Accrual](t, w.must(d.alice, "Servicing:Accrued", a, w.key(d.alice)))
+	acc := contracttest.Decode[servicing.Accrual](t, w.Must(d.alice, "Servicing:Accrued", a, w.Key(d.alice)))
 	if acc.Claimable <= 0 || acc.Units != d.holders[a][d.alice] {
 		t.Fatalf("accrual %+v", acc)
 	}
-	w.refused(errs.Forbidden, d.bob, "Servicing:Accrued", a, w.key(d.alice))      // another bank's client
-	w.refused(errs.Forbidden, w.servicer, "Servicing:Accrued", a, w.key(d.alice)) // same bank, no compliance role
-	w.must(w.compliance[d.alice.MSPID()], "Servicing:Accrued", a, w.key(d.alice)) // its bank's compliance officer
-	w.must(w.trustee, "Servicing:Accrued", a, w.key(d.alice))
+	w.Refused(errs.Forbidden, d.bob, "Servicing:Accrued", a, w.Key(d.alice))      // another bank's client
+	w.Refused(errs.Forbidden, w.Servicer, "Servicing:Accrued", a, w.Key(d.alice)) // same bank, no compliance role
+	w.Must(w.Compliance[d.alice.MSPID()], "Servicing:Accrued", a, w.Key(d.alice)) // its bank's compliance officer
+	w.Must(w.Trustee, "Servicing:Accrued", a, w.Key(d.alice))
 
-	r := w.call(d.alice, "Servicing:Claim", []string{a})
-	res = decode[servicing.ClaimResult](t, string(r.Payload))
-	if !r.ok() || res.Amount != acc.Claimable || res.IndexPaid != acc.Index.String() || strings.Join(r.eventTypes(), ",") != "DistributionClaimed" {
-		t.Fatalf("claim %+v (accrued %s), events %v", res, acc.Claimable, r.eventTypes())
+	r := w.CallWith(d.alice, "Servicing:Claim", []string{a})
+	res = contracttest.Decode[servicing.ClaimResult](t, string(r.Payload))
+	if !r.OK() || res.Amount != acc.Claimable || res.IndexPaid != acc.Index.String() || strings.Join(r.EventTypes(), ",") != "DistributionClaimed" {
+		t.Fatalf("claim %+v (accrued %s), events %v", res, acc.Claimable, r.EventTypes())
 	}
 	// The event names the tranche and the holder, never the amount.
-	if strings.Contains(string(r.events()[0].Data), res.Amount.String()) {
-		t.Fatalf("event carries the amount: %s", r.events()[0].Data)
+	if strings.Contains(string(r.Events()[0].Data), res.Amount.String()) {
+		t.Fatalf("event carries the amount: %s", r.Events()[0].Data)
 	}
 	before = w.Snapshot()
-	if again := decode[servicing.ClaimResult](t, w.must(d.alice, "Servicing:Claim", a)); again.Amount != 0 || len(w.Diff(before)) != 0 {
+	if again := contracttest.Decode[servicing.ClaimResult](t, w.Must(d.alice, "Servicing:Claim", a)); again.Amount != 0 || len(w.Diff(before)) != 0 {
 		t.Fatalf("second claim %+v", again)
 	}
 	// An investor without units has nothing to claim, and its claim leaves
 	// no empty position behind.
-	carol := d.investor(w.net.Investors, "carol")
+	carol := w.AttestedInvestor(w.Net.Investors, "carol")
 	before = w.Snapshot()
-	if none := decode[servicing.ClaimResult](t, w.must(carol, "Servicing:Claim", a)); none.Amount != 0 || none.Units != 0 || len(w.Diff(before)) != 0 {
+	if none := contracttest.Decode[servicing.ClaimResult](t, w.Must(carol, "Servicing:Claim", a)); none.Amount != 0 || none.Units != 0 || len(w.Diff(before)) != 0 {
 		t.Fatalf("claim without units %+v, diff %v", none, w.Diff(before))
 	}
 	// The trustee, as paying agent, claims for a holder; nobody else may.
-	w.refused(errs.Forbidden, w.servicer, "Servicing:ClaimFor", a, w.key(d.bob))
-	w.refused(errs.Forbidden, d.alice, "Servicing:ClaimFor", a, w.key(d.bob))
-	w.refused(errs.Forbidden, w.auditor, "Servicing:Claim", a)
-	w.refused(errs.Forbidden, w.noRole, "Servicing:Claim", a)
-	w.refused(errs.NotFound, d.bob, "Servicing:Claim", "NO-TRANCHE")
-	w.refused(errs.BadInput, w.trustee, "Servicing:ClaimFor", a, "bob")
-	paid := decode[servicing.ClaimResult](t, w.must(w.trustee, "Servicing:ClaimFor", a, w.key(d.bob)))
-	if paid.Amount <= 0 || paid.Holder != w.key(d.bob) {
+	w.Refused(errs.Forbidden, w.Servicer, "Servicing:ClaimFor", a, w.Key(d.bob))
+	w.Refused(errs.Forbidden, d.alice, "Servicing:ClaimFor", a, w.Key(d.bob))
+	w.Refused(errs.Forbidden, w.Auditor, "Servicing:Claim", a)
+	w.Refused(errs.Forbidden, w.NoRole, "Servicing:Claim", a)
+	w.Refused(errs.NotFound, d.bob, "Servicing:Claim", "NO-TRANCHE")
+	w.Refused(errs.BadInput, w.Trustee, "Servicing:ClaimFor", a, "bob")
+	paid := contracttest.Decode[servicing.ClaimResult](t, w.Must(w.Trustee, "Servicing:ClaimFor", a, w.Key(d.bob)))
+	if paid.Amount <= 0 || paid.Holder != w.Key(d.bob) {
 		t.Fatalf("claim for bob %+v", paid)
 	}
 	// Fees go to their named payees only.
-	w.refused(errs.Forbidden, d.alice, "Servicing:ClaimFee", d.deal, "servicing")
-	w.refused(errs.BadInput, w.trustee, "Servicing:ClaimFee", d.deal, "bonus") // the fees are public terms
-	fee := w.must(w.trustee, "Servicing:ClaimFee", d.deal, "servicing")        // the trustee for the servicer
-	if !strings.Contains(fee, `"payee":"`+w.key(w.servicer)+`"`) {
+	w.Refused(errs.Forbidden, d.alice, "Servicing:ClaimFee", d.deal, "servicing")
+	w.Refused(errs.BadInput, w.Trustee, "Servicing:ClaimFee", d.deal, "bonus") // the fees are public terms
+	fee := w.Must(w.Trustee, "Servicing:ClaimFee", d.deal, "servicing")        // the trustee for the servicer
+	if !strings.Contains(fee, `"payee":"`+w.Key(w.Servicer)+`"`) {
 		t.Fatal(fee)
 	}
-	if err := w.checkCash(); err != nil {
+	if err := w.CheckCash(); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range d.classes {
@@ -81,29 +82,29 @@ func TestClaims(t *testing.T) {
 func TestRemitCollections(t *testing.T) {
 	w := newWorld(t)
 	d := newDeal(t, w, 60, 25)
-	w.refused(errs.Forbidden, w.trustee, "Servicing:RemitCollections", d.deal, "100.00")
-	w.refused(errs.Forbidden, d.alice, "Servicing:RemitCollections", d.deal, "100.00")
-	w.refused(errs.BadInput, w.servicer, "Servicing:RemitCollections", d.deal, "-1.00")
-	w.refused(errs.BadInput, w.servicer, "Servicing:RemitCollections", d.deal, "1.001")
-	w.refused(errs.BadInput, w.servicer, "Servicing:RemitCollections", d.deal, "0")
-	w.refused(errs.NotFound, w.servicer, "Servicing:RemitCollections", "NO-DEAL", "1.00")
-	w.refused(errs.InsufficientBalance, w.servicer, "Servicing:RemitCollections", d.deal, "100000000.01")
-	r := w.call(w.servicer, "Servicing:RemitCollections", []string{d.deal, "250.25"})
-	if !r.ok() || strings.Join(r.eventTypes(), ",") != "CollectionsRemitted" {
-		t.Fatalf("%s %v", r.Message, r.eventTypes())
+	w.Refused(errs.Forbidden, w.Trustee, "Servicing:RemitCollections", d.deal, "100.00")
+	w.Refused(errs.Forbidden, d.alice, "Servicing:RemitCollections", d.deal, "100.00")
+	w.Refused(errs.BadInput, w.Servicer, "Servicing:RemitCollections", d.deal, "-1.00")
+	w.Refused(errs.BadInput, w.Servicer, "Servicing:RemitCollections", d.deal, "1.001")
+	w.Refused(errs.BadInput, w.Servicer, "Servicing:RemitCollections", d.deal, "0")
+	w.Refused(errs.NotFound, w.Servicer, "Servicing:RemitCollections", "NO-DEAL", "1.00")
+	w.Refused(errs.InsufficientBalance, w.Servicer, "Servicing:RemitCollections", d.deal, "100000000.01")
+	r := w.CallWith(w.Servicer, "Servicing:RemitCollections", []string{d.deal, "250.25"})
+	if !r.OK() || strings.Join(r.EventTypes(), ",") != "CollectionsRemitted" {
+		t.Fatalf("%s %v", r.Message, r.EventTypes())
 	}
-	acc := decode[servicing.Accounts](t, w.must(w.auditor, "Servicing:GetAccounts", d.deal))
+	acc := contracttest.Decode[servicing.Accounts](t, w.Must(w.Auditor, "Servicing:GetAccounts", d.deal))
 	if acc.Collection != money.Cents(25025) || acc.Total != acc.Collection+d.reserveInitial() {
 		t.Fatalf("accounts %+v", acc)
 	}
 	// The deal's accounts are kept by the trustee: a key-level policy of its
 	// peers alone, so remittances (registry + account) need no one else.
 	for _, name := range []string{model.AccountCollection, model.ReserveAccount("reserve")} {
-		if vp := string(w.ValidationParameter(compositeKey(model.TypeDealAccount, d.deal, name))); !strings.Contains(vp, w.net.Trustee) || strings.Contains(vp, w.net.Servicer) {
+		if vp := string(w.ValidationParameter(contracttest.CompositeKey(model.TypeDealAccount, d.deal, name))); !strings.Contains(vp, w.Net.Trustee) || strings.Contains(vp, w.Net.Servicer) {
 			t.Fatalf("account %s policy %q", name, vp)
 		}
 	}
-	if err := w.checkCash(); err != nil {
+	if err := w.CheckCash(); err != nil {
 		t.Fatal(err)
 	}
 }

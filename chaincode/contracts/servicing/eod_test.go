@@ -1,9 +1,11 @@
 package servicing_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -19,30 +21,30 @@ func TestEventOfDefault(t *testing.T) {
 	w := newWorld(t)
 	d := newDeal(t, w, 60, 25)
 	d.runPeriod(t)
-	w.must(d.alice, "Token:Transfer", d.tranche["A"], w.key(d.bob), "10")
-	w.refused(errs.Forbidden, w.servicer, "Servicing:DeclareEventOfDefault", d.deal, "servicer insolvency")
-	w.refused(errs.BadInput, w.trustee, "Servicing:DeclareEventOfDefault", d.deal, "")
-	r := w.call(w.trustee, "Servicing:DeclareEventOfDefault", []string{d.deal, "servicer insolvency"})
-	if !r.ok() || strings.Join(r.eventTypes(), ",") != "EventOfDefaultDeclared" {
-		t.Fatalf("%s %v", r.Message, r.eventTypes())
+	w.Must(d.alice, "Token:Transfer", d.tranche["A"], w.Key(d.bob), "10")
+	w.Refused(errs.Forbidden, w.Servicer, "Servicing:DeclareEventOfDefault", d.deal, "servicer insolvency")
+	w.Refused(errs.BadInput, w.Trustee, "Servicing:DeclareEventOfDefault", d.deal, "")
+	r := w.CallWith(w.Trustee, "Servicing:DeclareEventOfDefault", []string{d.deal, "servicer insolvency"})
+	if !r.OK() || strings.Join(r.EventTypes(), ",") != "EventOfDefaultDeclared" {
+		t.Fatalf("%s %v", r.Message, r.EventTypes())
 	}
-	w.refused(errs.WrongState, w.trustee, "Servicing:DeclareEventOfDefault", d.deal, "again")
+	w.Refused(errs.WrongState, w.Trustee, "Servicing:DeclareEventOfDefault", d.deal, "again")
 	for _, c := range d.classes {
-		if w.refused(errs.RulePaused, d.bob, "Token:Transfer", d.tranche[c], w.key(d.alice), "1") == "" {
+		if w.Refused(errs.RulePaused, d.bob, "Token:Transfer", d.tranche[c], w.Key(d.alice), "1").Message == "" {
 			t.Fatal("empty refusal")
 		}
 		// The trustee cannot lift the pause while the deal is in default.
-		if msg := w.refused(errs.WrongState, w.trustee, "Token:Resume", d.tranche[c]); !strings.Contains(msg, "servicer insolvency") {
+		if msg := w.Refused(errs.WrongState, w.Trustee, "Token:Resume", d.tranche[c]).Message; !strings.Contains(msg, "servicer insolvency") {
 			t.Fatalf("resume refused with %q: the declaration's reason is not named", msg)
 		}
 	}
-	status := decode[model.DealServicing](t, w.must(w.auditor, "Servicing:GetStatus", d.deal))
+	status := contracttest.Decode[model.DealServicing](t, w.Must(w.Auditor, "Servicing:GetStatus", d.deal))
 	if !status.EventOfDefault || status.Declared == nil || status.Declared.AfterPeriod != 1 || status.State.Accelerated {
 		t.Fatalf("status %+v", status)
 	}
 	_, cert := d.runPeriod(t)
 	var res waterfall.Result
-	if err := decodeJSON(cert.Result, &res); err != nil {
+	if err := json.Unmarshal(cert.Result, &res); err != nil {
 		t.Fatal(err)
 	}
 	if !cert.Accelerated || !cert.Inputs.DeclareEventOfDefault || !res.NewState.Accelerated || !res.EventOfDefault {
@@ -51,7 +53,7 @@ func TestEventOfDefault(t *testing.T) {
 	if res.ResidualPaid != 0 || res.Classes[0].PrincipalPaid <= 0 {
 		t.Fatalf("acceleration: residual %s, A principal %s", res.ResidualPaid, res.Classes[0].PrincipalPaid)
 	}
-	status = decode[model.DealServicing](t, w.must(w.auditor, "Servicing:GetStatus", d.deal))
+	status = contracttest.Decode[model.DealServicing](t, w.Must(w.Auditor, "Servicing:GetStatus", d.deal))
 	if !status.EventOfDefault || status.Declared != nil {
 		t.Fatalf("status after period 2 %+v", status)
 	}
@@ -61,13 +63,13 @@ func TestEventOfDefault(t *testing.T) {
 		t.Fatalf("period 3: accelerated %v, declared %v", cert.Accelerated, cert.Inputs.DeclareEventOfDefault)
 	}
 	for _, p := range []string{"1", "2", "3"} {
-		if v := decode[distribution.Verdict](t, w.must(w.auditor, "Servicing:Replay", d.deal, p)); !v.Match {
+		if v := contracttest.Decode[distribution.Verdict](t, w.Must(w.Auditor, "Servicing:Replay", d.deal, p)); !v.Match {
 			t.Fatalf("period %s: %+v", p, v)
 		}
 	}
-	w.must(d.bob, "Servicing:Claim", d.tranche["A"])
-	w.refused(errs.WrongState, w.trustee, "Token:Resume", d.tranche["A"]) // still, after certification
-	if err := w.checkCash(); err != nil {
+	w.Must(d.bob, "Servicing:Claim", d.tranche["A"])
+	w.Refused(errs.WrongState, w.Trustee, "Token:Resume", d.tranche["A"]) // still, after certification
+	if err := w.CheckCash(); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -1,10 +1,12 @@
 package servicing_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
@@ -29,13 +31,13 @@ func TestFourPeriodsReportedCertifiedAndClaimed(t *testing.T) {
 	claimedBy := map[*stubtest.Identity]money.Amount{}
 	claim := func(h *stubtest.Identity, class string) {
 		t.Helper()
-		res := decode[servicing.ClaimResult](t, w.must(h, "Servicing:Claim", d.tranche[class]))
+		res := contracttest.Decode[servicing.ClaimResult](t, w.Must(h, "Servicing:Claim", d.tranche[class]))
 		claimed[d.tranche[class]] += res.Amount
 		claimedBy[h] += res.Amount
 	}
 	check := func(when string) {
 		t.Helper()
-		if err := w.checkCash(); err != nil {
+		if err := w.CheckCash(); err != nil {
 			t.Fatalf("%s: %v", when, err)
 		}
 		for _, c := range d.classes {
@@ -53,7 +55,7 @@ func TestFourPeriodsReportedCertifiedAndClaimed(t *testing.T) {
 			t.Fatalf("period %d: certified %d from %d chunks", period, cert.Period, len(m.chunks))
 		}
 		var res waterfall.Result
-		if err := decodeJSON(cert.Result, &res); err != nil {
+		if err := json.Unmarshal(cert.Result, &res); err != nil {
 			t.Fatal(err)
 		}
 		for _, cd := range cert.Distributions {
@@ -67,17 +69,17 @@ func TestFourPeriodsReportedCertifiedAndClaimed(t *testing.T) {
 		}
 		// The report's public totals are the rows' sums and its Merkle root
 		// commits to the rows.
-		rep := decode[model.Report](t, w.must(w.auditor, "Servicing:GetReport", d.deal, fmt.Sprint(period)))
+		rep := contracttest.Decode[model.Report](t, w.Must(w.Auditor, "Servicing:GetReport", d.deal, fmt.Sprint(period)))
 		if rep.Status != model.ReportComplete || !rep.FromRows.Equal(m.agg) || rep.MerkleRoot == "" {
 			t.Fatalf("period %d: report %s, rows reconcile %v", period, rep.Status, rep.FromRows.Equal(m.agg))
 		}
 		// Anyone can replay the period from public inputs, byte for byte.
-		v := decode[distribution.Verdict](t, w.must(w.auditor, "Servicing:Replay", d.deal, fmt.Sprint(period)))
+		v := contracttest.Decode[distribution.Verdict](t, w.Must(w.Auditor, "Servicing:Replay", d.deal, fmt.Sprint(period)))
 		if !v.Match || v.StoredHash != cert.ResultHash || v.InputsHash != cert.InputsHash {
 			t.Fatalf("period %d: replay %+v", period, v)
 		}
 		// The proof of reserve is the certified pool against the notes left.
-		por := decode[servicing.ReserveProof](t, w.must(w.auditor, "Servicing:ProofOfReserve", d.deal, fmt.Sprint(period)))
+		por := contracttest.Decode[servicing.ReserveProof](t, w.Must(w.Auditor, "Servicing:ProofOfReserve", d.deal, fmt.Sprint(period)))
 		var notes money.Amount
 		for _, c := range res.Classes {
 			notes += c.EndingBalance
@@ -94,7 +96,7 @@ func TestFourPeriodsReportedCertifiedAndClaimed(t *testing.T) {
 		case 3:
 			claim(d.bella, "C")
 			claim(d.anna, "Certificates")
-			w.must(w.servicer, "Servicing:ClaimFee", d.deal, "servicing")
+			w.Must(w.Servicer, "Servicing:ClaimFee", d.deal, "servicing")
 		}
 		check(fmt.Sprintf("period %d claims", period))
 	}
@@ -104,11 +106,11 @@ func TestFourPeriodsReportedCertifiedAndClaimed(t *testing.T) {
 			claim(h, c)
 		}
 	}
-	w.must(w.servicer, "Servicing:ClaimFee", d.deal, "servicing")
-	w.must(w.trustee, "Servicing:ClaimFee", d.deal, "trustee")
+	w.Must(w.Servicer, "Servicing:ClaimFee", d.deal, "servicing")
+	w.Must(w.Trustee, "Servicing:ClaimFee", d.deal, "trustee")
 	check("all claimed")
 	for _, c := range d.classes {
-		if vp := string(w.ValidationParameter(compositeKey(model.TypeClassBook, d.tranche[c]))); !strings.Contains(vp, w.net.Trustee) || strings.Contains(vp, w.net.Servicer) {
+		if vp := string(w.ValidationParameter(contracttest.CompositeKey(model.TypeClassBook, d.tranche[c]))); !strings.Contains(vp, w.Net.Trustee) || strings.Contains(vp, w.Net.Servicer) {
 			t.Fatalf("class book %s policy %q: the trustee keeps it", c, vp)
 		}
 	}
@@ -134,21 +136,21 @@ func TestFourPeriodsReportedCertifiedAndClaimed(t *testing.T) {
 	}
 	// The deal's own accounts hold only the reserve now: collections were
 	// fully paid out and every fee claimed.
-	acc := decode[servicing.Accounts](t, w.must(w.auditor, "Servicing:GetAccounts", d.deal))
-	status := decode[model.DealServicing](t, w.must(w.auditor, "Servicing:GetStatus", d.deal))
+	acc := contracttest.Decode[servicing.Accounts](t, w.Must(w.Auditor, "Servicing:GetAccounts", d.deal))
+	status := contracttest.Decode[model.DealServicing](t, w.Must(w.Auditor, "Servicing:GetStatus", d.deal))
 	if acc.Collection != 0 || acc.Fees[0].Balance != 0 || acc.Fees[1].Balance != 0 || acc.Reserves[0].Balance != status.State.Reserves[0].Balance {
 		t.Fatalf("accounts %+v, reserve state %s", acc, status.State.Reserves[0].Balance)
 	}
 	// Cash went where the waterfall said: each holder's cash is what it
 	// claimed, the servicer's is what it had less what it remitted plus its
 	// fees.
-	totals, err := w.cash()
+	cash, err := w.ReadCash()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for h, amount := range claimedBy {
-		if totals.byHolder[w.key(h)] != amount {
-			t.Fatalf("%s holds %s, claimed %s", h, totals.byHolder[w.key(h)], amount)
+		if got := cash.Accounts[w.Key(h)].Balance; got != amount {
+			t.Fatalf("%s holds %s, claimed %s", h, got, amount)
 		}
 	}
 	if status.Period != 4 || fees <= servicingFees || servicingFees <= 0 {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
@@ -98,7 +99,7 @@ func randomMovements(t *testing.T, seed int64) *movementRun {
 		}
 	}
 	for _, h := range p.investors {
-		w.must(w.settlement, "Cash:Pay", w.key(h), "250000.00")
+		w.Must(w.Settlement, "Cash:Pay", w.Key(h), "250000.00")
 		p.m.cash[h] = money.FromMajor(250_000)
 	}
 	p.check("start")
@@ -165,24 +166,24 @@ func (p *movementRun) step() {
 	switch op := p.rng.Intn(9); {
 	case op < 3: // transfer by the holder
 		to, n := p.other(h.holder), p.some(held)
-		args := []string{h.tranche, w.key(to), fmt.Sprint(n)}
+		args := []string{h.tranche, w.Key(to), fmt.Sprint(n)}
 		if n > held {
-			w.refused(errs.RuleInsufficientUnits, h.holder, "Token:Transfer", args...)
+			w.Refused(errs.RuleInsufficientUnits, h.holder, "Token:Transfer", args...)
 			p.refused++
 			return
 		}
-		w.must(h.holder, "Token:Transfer", args...)
+		w.Must(h.holder, "Token:Transfer", args...)
 		p.move(h.tranche, h.holder, to, n)
 		p.done["transfer"]++
 	case op < 4: // forced transfer by the trustee
 		to, n := p.other(h.holder), p.some(held)
-		args := []string{h.tranche, w.key(h.holder), w.key(to), fmt.Sprint(n), "court order"}
+		args := []string{h.tranche, w.Key(h.holder), w.Key(to), fmt.Sprint(n), "court order"}
 		if n > held {
-			w.refused(errs.RuleInsufficientUnits, w.trustee, "Token:ForcedTransfer", args...)
+			w.Refused(errs.RuleInsufficientUnits, w.Trustee, "Token:ForcedTransfer", args...)
 			p.refused++
 			return
 		}
-		w.must(w.trustee, "Token:ForcedTransfer", args...)
+		w.Must(w.Trustee, "Token:ForcedTransfer", args...)
 		p.move(h.tranche, h.holder, to, n)
 		p.done["forced"]++
 	case op < 5: // redemption of a little
@@ -190,15 +191,15 @@ func (p *movementRun) step() {
 			return
 		}
 		n := 1 + p.rng.Int63n(held/100)
-		w.must(w.trustee, "Token:Redeem", h.tranche, w.key(h.holder), fmt.Sprint(n))
+		w.Must(w.Trustee, "Token:Redeem", h.tranche, w.Key(h.holder), fmt.Sprint(n))
 		p.move(h.tranche, h.holder, nil, n)
 		p.done["redeem"]++
 	case op < 7: // claim, by the holder or by the trustee for it
 		var res servicing.ClaimResult
 		if op == 5 {
-			res = decode[servicing.ClaimResult](p.t, w.must(h.holder, "Servicing:Claim", h.tranche))
+			res = contracttest.Decode[servicing.ClaimResult](p.t, w.Must(h.holder, "Servicing:Claim", h.tranche))
 		} else {
-			res = decode[servicing.ClaimResult](p.t, w.must(w.trustee, "Servicing:ClaimFor", h.tranche, w.key(h.holder)))
+			res = contracttest.Decode[servicing.ClaimResult](p.t, w.Must(w.Trustee, "Servicing:ClaimFor", h.tranche, w.Key(h.holder)))
 		}
 		want := money.Amount(0)
 		if m.units[h] > 0 { // a claim without units writes nothing, not even the index
@@ -219,8 +220,8 @@ func (p *movementRun) step() {
 			price = m.cash[buyer] + money.Cents(1+p.rng.Int63n(100_000))
 		}
 		p.trades++
-		terms := w.tradeTerms(fmt.Sprintf("T-%02d", p.trades), h.tranche, h.holder, buyer, n, price)
-		status := w.trade(p.t, terms, h.holder, buyer, false)
+		terms := w.TradeTerms(fmt.Sprintf("T-%02d", p.trades), h.tranche, h.holder, buyer, n, price)
+		status := w.trade(terms, h.holder, buyer, false)
 		switch {
 		case price > m.cash[buyer]:
 			if status != core.Failed {
@@ -236,7 +237,7 @@ func (p *movementRun) step() {
 			p.done["trade"]++
 		}
 	default:
-		w.must(w.servicer, "Servicing:ClaimFee", d.deal, "servicing")
+		w.Must(w.Servicer, "Servicing:ClaimFee", d.deal, "servicing")
 		p.done["fee"]++
 	}
 }
@@ -248,12 +249,12 @@ func (p *movementRun) check(when string) {
 	w, m := p.w, p.m
 	p.d.conserved(p.t, when)
 	for _, h := range p.investors {
-		if got := w.cashOf(h); got != m.cash[h] {
+		if got := w.CashAccount(h).Balance; got != m.cash[h] {
 			p.t.Fatalf("%s: %s has %s of cash, the model %s", when, h, got, m.cash[h])
 		}
 		for _, tr := range p.tranches {
 			k := holding{tr, h}
-			pos := w.positionOf(tr, h)
+			pos := w.Position(tr, h)
 			paid := decimal.Zero
 			if pos.IndexPaid != "" {
 				paid = decimal.RequireFromString(pos.IndexPaid)

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
@@ -17,7 +18,7 @@ func TestSubmitReportRefusals(t *testing.T) {
 	header := func(change func(h *model.ReportHeader)) string {
 		h := model.ReportHeader{Aggregates: m.agg, Chunks: len(m.chunks)}
 		change(&h)
-		return string(mustCanon(t, h))
+		return string(contracttest.MustCanon(t, h))
 	}
 	tests := []struct {
 		name   string
@@ -27,51 +28,51 @@ func TestSubmitReportRefusals(t *testing.T) {
 		code   errs.Code
 		want   string
 	}{
-		{"trustee is not the servicer", w.trustee, d.deal, header(func(*model.ReportHeader) {}), errs.Forbidden, "servicer"},
+		{"trustee is not the servicer", w.Trustee, d.deal, header(func(*model.ReportHeader) {}), errs.Forbidden, "servicer"},
 		{"investor", d.alice, d.deal, header(func(*model.ReportHeader) {}), errs.Forbidden, "servicer"},
-		{"unknown deal", w.servicer, "NO-SUCH-DEAL", header(func(*model.ReportHeader) {}), errs.NotFound, "deal NO-SUCH-DEAL not found"},
-		{"malformed header", w.servicer, d.deal, `{"aggregates":`, errs.BadInput, "header"},
-		{"unknown field", w.servicer, d.deal, `{"chunkz":3}`, errs.BadInput, "chunkz"},
-		{"period 2 before period 1", w.servicer, d.deal, header(func(h *model.ReportHeader) { h.Aggregates.Period.Number = 2 }),
+		{"unknown deal", w.Servicer, "NO-SUCH-DEAL", header(func(*model.ReportHeader) {}), errs.NotFound, "deal NO-SUCH-DEAL not found"},
+		{"malformed header", w.Servicer, d.deal, `{"aggregates":`, errs.BadInput, "header"},
+		{"unknown field", w.Servicer, d.deal, `{"chunkz":3}`, errs.BadInput, "chunkz"},
+		{"period 2 before period 1", w.Servicer, d.deal, header(func(h *model.ReportHeader) { h.Aggregates.Period.Number = 2 }),
 			errs.BadInput, "aggregates.period: want period 1 from 2026-01-01 to 2026-01-31"},
-		{"beginning is not the pool balance", w.servicer, d.deal, header(func(h *model.ReportHeader) {
+		{"beginning is not the pool balance", w.Servicer, d.deal, header(func(h *model.ReportHeader) {
 			h.Aggregates.BeginningBalance++
 			h.Aggregates.EndingBalance++
 		}), errs.BadInput, "aggregates.beginningBalance"},
-		{"pool does not roll forward", w.servicer, d.deal, header(func(h *model.ReportHeader) { h.Aggregates.EndingBalance-- }),
+		{"pool does not roll forward", w.Servicer, d.deal, header(func(h *model.ReportHeader) { h.Aggregates.EndingBalance-- }),
 			errs.BadInput, "rule balance-rollforward"},
-		{"no chunks", w.servicer, d.deal, header(func(h *model.ReportHeader) { h.Chunks = 0 }), errs.BadInput, "header.chunks"},
-		{"more chunks than rows", w.servicer, d.deal, header(func(h *model.ReportHeader) { h.Chunks = 61 }), errs.BadInput, "header.chunks"},
-		{"proceeds without a clean-up call", w.servicer, d.deal, header(func(h *model.ReportHeader) { h.CleanUpProceeds = 100 }),
+		{"no chunks", w.Servicer, d.deal, header(func(h *model.ReportHeader) { h.Chunks = 0 }), errs.BadInput, "header.chunks"},
+		{"more chunks than rows", w.Servicer, d.deal, header(func(h *model.ReportHeader) { h.Chunks = 61 }), errs.BadInput, "header.chunks"},
+		{"proceeds without a clean-up call", w.Servicer, d.deal, header(func(h *model.ReportHeader) { h.CleanUpProceeds = 100 }),
 			errs.BadInput, "header.cleanUpProceeds"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			defer w.use(t)()
-			msg := w.refused(tt.code, tt.caller, "Servicing:SubmitReport", tt.deal, tt.header)
+			defer w.Use(t)()
+			msg := w.Refused(tt.code, tt.caller, "Servicing:SubmitReport", tt.deal, tt.header).Message
 			if !strings.Contains(msg, tt.want) {
 				t.Fatalf("%q does not mention %q", msg, tt.want)
 			}
 		})
 	}
-	w.must(w.servicer, "Servicing:SubmitReport", d.deal, d.header(t, m))
-	w.refused(errs.AlreadyExists, w.servicer, "Servicing:SubmitReport", d.deal, d.header(t, m))
+	w.Must(w.Servicer, "Servicing:SubmitReport", d.deal, d.header(t, m))
+	w.Refused(errs.AlreadyExists, w.Servicer, "Servicing:SubmitReport", d.deal, d.header(t, m))
 }
 
 func TestSubmitReportBeforeTheWaterfall(t *testing.T) {
 	w := newWorld(t)
 	d := newDealWithoutWaterfall(t, w)
 	m := d.nextMonth(t)
-	msg := w.refused(errs.WrongState, w.servicer, "Servicing:SubmitReport", d.deal, d.header(t, m))
+	msg := w.Refused(errs.WrongState, w.Servicer, "Servicing:SubmitReport", d.deal, d.header(t, m)).Message
 	if !strings.Contains(msg, "SetWaterfall") {
 		t.Fatal(msg)
 	}
 	// The deal's accounts do not exist yet either: a trustee-endorsed
 	// remittance could not create one (a new public key needs a majority).
-	w.refused(errs.WrongState, w.servicer, "Servicing:RemitCollections", d.deal, "1.00")
-	w.must(w.arranger, "Servicing:SetWaterfall", d.deal, d.terms(t, 1))
+	w.Refused(errs.WrongState, w.Servicer, "Servicing:RemitCollections", d.deal, "1.00")
+	w.Must(w.Arranger, "Servicing:SetWaterfall", d.deal, d.terms(t, 1))
 	for _, name := range []string{model.AccountCollection, model.ReserveAccount("reserve"), model.FeeAccount("servicing"), model.FeeAccount("trustee")} {
-		if w.ValidationParameter(compositeKey(model.TypeDealAccount, d.deal, name)) == nil {
+		if w.ValidationParameter(contracttest.CompositeKey(model.TypeDealAccount, d.deal, name)) == nil {
 			t.Fatalf("SetWaterfall did not open account %s with the trustee's policy", name)
 		}
 	}
@@ -107,19 +108,19 @@ func TestAddReportRowsRefusesBadRows(t *testing.T) {
 			w := newWorld(t)
 			d := newDeal(t, w, 60, 25)
 			m := d.nextMonth(t)
-			w.must(w.servicer, "Servicing:SubmitReport", d.deal, d.header(t, m))
-			w.mustWith(w.servicer, "Servicing:AddReportRows", []string{d.deal, "1"}, chunkTransient(t, m.chunks[0]))
+			w.Must(w.Servicer, "Servicing:SubmitReport", d.deal, d.header(t, m))
+			w.MustWith(w.Servicer, "Servicing:AddReportRows", []string{d.deal, "1"}, chunkTransient(t, m.chunks[0]))
 			c := m.chunks[1]
 			c.Rows = append([]loantape.PeriodRow(nil), c.Rows...)
 			tt.change(d, m, &c)
-			msg := w.refusedWith(errs.BadInput, w.servicer, "Servicing:AddReportRows", []string{d.deal, "1"}, chunkTransient(t, c))
+			msg := w.RefusedWith(errs.BadInput, w.Servicer, "Servicing:AddReportRows", []string{d.deal, "1"}, chunkTransient(t, c)).Message
 			for _, want := range tt.want {
 				if !strings.Contains(msg, want) {
 					t.Errorf("%q does not mention %q", msg, want)
 				}
 			}
 			// The untouched chunk is still accepted afterwards.
-			w.mustWith(w.servicer, "Servicing:AddReportRows", []string{d.deal, "1"}, chunkTransient(t, m.chunks[1]))
+			w.MustWith(w.Servicer, "Servicing:AddReportRows", []string{d.deal, "1"}, chunkTransient(t, m.chunks[1]))
 		})
 	}
 }
@@ -129,34 +130,34 @@ func TestAddReportRowsOrderAndCallers(t *testing.T) {
 	d := newDeal(t, w, 60, 25)
 	m := d.nextMonth(t)
 	args := []string{d.deal, "1"}
-	w.refusedWith(errs.NotFound, w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[0]))
-	w.must(w.servicer, "Servicing:SubmitReport", d.deal, d.header(t, m))
-	w.refusedWith(errs.Forbidden, w.trustee, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[0]))
-	w.refusedWith(errs.Forbidden, d.alice, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[0]))
-	if msg := w.refusedWith(errs.BadInput, w.servicer, "Servicing:AddReportRows", args); !strings.Contains(msg, "chunk: required in the transient map") {
+	w.RefusedWith(errs.NotFound, w.Servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[0]))
+	w.Must(w.Servicer, "Servicing:SubmitReport", d.deal, d.header(t, m))
+	w.RefusedWith(errs.Forbidden, w.Trustee, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[0]))
+	w.RefusedWith(errs.Forbidden, d.alice, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[0]))
+	if msg := w.RefusedWith(errs.BadInput, w.Servicer, "Servicing:AddReportRows", args).Message; !strings.Contains(msg, "chunk: required in the transient map") {
 		t.Fatal(msg)
 	}
-	w.refusedWith(errs.BadInput, w.servicer, "Servicing:AddReportRows", args,
+	w.RefusedWith(errs.BadInput, w.Servicer, "Servicing:AddReportRows", args,
 		stubtest.Transient(map[string][]byte{"chunk": []byte(`{"index":0,"rows":[{"assetNumber":1}]}`)}))
-	w.refusedWith(errs.BadInput, w.servicer, "Servicing:AddReportRows", []string{d.deal, "0"}, chunkTransient(t, m.chunks[0]))
-	if msg := w.refusedWith(errs.Conflict, w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[1])); !strings.Contains(msg, "expected chunk 0, got chunk 1") {
+	w.RefusedWith(errs.BadInput, w.Servicer, "Servicing:AddReportRows", []string{d.deal, "0"}, chunkTransient(t, m.chunks[0]))
+	if msg := w.RefusedWith(errs.Conflict, w.Servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[1])).Message; !strings.Contains(msg, "expected chunk 0, got chunk 1") {
 		t.Fatal(msg)
 	}
-	r := w.call(w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[0]))
-	if !r.ok() || strings.Join(r.eventTypes(), ",") != "ReportRowsAdded" {
-		t.Fatalf("chunk 0: %s %v", r.Message, r.eventTypes())
+	r := w.CallWith(w.Servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[0]))
+	if !r.OK() || strings.Join(r.EventTypes(), ",") != "ReportRowsAdded" {
+		t.Fatalf("chunk 0: %s %v", r.Message, r.EventTypes())
 	}
-	w.refusedWith(errs.Conflict, w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[0])) // a retry is not added twice
-	w.mustWith(w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[1]))
-	r = w.call(w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[2]))
-	if !r.ok() || strings.Join(r.eventTypes(), ",") != "ReportRowsAdded,ReportCompleted" {
-		t.Fatalf("last chunk: %s %v", r.Message, r.eventTypes())
+	w.RefusedWith(errs.Conflict, w.Servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[0])) // a retry is not added twice
+	w.MustWith(w.Servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[1]))
+	r = w.CallWith(w.Servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[2]))
+	if !r.OK() || strings.Join(r.EventTypes(), ",") != "ReportRowsAdded,ReportCompleted" {
+		t.Fatalf("last chunk: %s %v", r.Message, r.EventTypes())
 	}
 	// The report record needs the trustee and the servicer, like the rows.
-	if vp := string(w.ValidationParameter(compositeKey(model.TypeReport, d.deal, model.PeriodKey(1)))); !strings.Contains(vp, w.net.Trustee) || !strings.Contains(vp, w.net.Servicer) {
+	if vp := string(w.ValidationParameter(contracttest.CompositeKey(model.TypeReport, d.deal, model.PeriodKey(1)))); !strings.Contains(vp, w.Net.Trustee) || !strings.Contains(vp, w.Net.Servicer) {
 		t.Fatalf("report policy %q", vp)
 	}
-	rep := decode[model.Report](t, w.must(w.auditor, "Servicing:GetReport", d.deal, "1"))
+	rep := contracttest.Decode[model.Report](t, w.Must(w.Auditor, "Servicing:GetReport", d.deal, "1"))
 	if rep.Status != model.ReportComplete || rep.ChunksReceived != 3 || !rep.FromRows.Equal(m.agg) || len(rep.MerkleRoot) != 64 {
 		t.Fatalf("report %+v", rep)
 	}
@@ -169,7 +170,7 @@ func TestAddReportRowsOrderAndCallers(t *testing.T) {
 			t.Fatalf("public key %q names loan %s", k, m.rows[0].AssetNumber)
 		}
 	}
-	w.refusedWith(errs.WrongState, w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[2]))
+	w.RefusedWith(errs.WrongState, w.Servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[2]))
 }
 
 // TestTotalsMismatchThenWithdrawAndResubmit: a header whose declared
@@ -183,33 +184,33 @@ func TestTotalsMismatchThenWithdrawAndResubmit(t *testing.T) {
 	m := d.nextMonth(t)
 	bad := model.ReportHeader{Aggregates: m.agg, Chunks: len(m.chunks)}
 	bad.Aggregates.InterestCollected += 1234
-	w.must(w.servicer, "Servicing:SubmitReport", d.deal, string(mustCanon(t, bad)))
+	w.Must(w.Servicer, "Servicing:SubmitReport", d.deal, string(contracttest.MustCanon(t, bad)))
 	args := []string{d.deal, "1"}
-	w.mustWith(w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[0]))
-	w.mustWith(w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[1]))
-	msg := w.refusedWith(errs.BadInput, w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[2]))
+	w.MustWith(w.Servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[0]))
+	w.MustWith(w.Servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[1]))
+	msg := w.RefusedWith(errs.BadInput, w.Servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[2])).Message
 	if !strings.Contains(msg, "interestCollected") || !strings.Contains(msg, "(rule totals)") || !strings.Contains(msg, "withdraw") {
 		t.Fatal(msg)
 	}
-	w.refused(errs.WrongState, w.trustee, "Servicing:Certify", d.deal, "1")
-	w.refused(errs.Forbidden, d.alice, "Servicing:WithdrawReport", d.deal, "1", "wrong totals")
-	w.refused(errs.BadInput, w.servicer, "Servicing:WithdrawReport", d.deal, "1", "  ")
-	w.must(w.servicer, "Servicing:WithdrawReport", d.deal, "1", "declared interest was wrong")
-	w.refused(errs.WrongState, w.trustee, "Servicing:WithdrawReport", d.deal, "1", "again")
-	w.refusedWith(errs.WrongState, w.servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[2]))
+	w.Refused(errs.WrongState, w.Trustee, "Servicing:Certify", d.deal, "1")
+	w.Refused(errs.Forbidden, d.alice, "Servicing:WithdrawReport", d.deal, "1", "wrong totals")
+	w.Refused(errs.BadInput, w.Servicer, "Servicing:WithdrawReport", d.deal, "1", "  ")
+	w.Must(w.Servicer, "Servicing:WithdrawReport", d.deal, "1", "declared interest was wrong")
+	w.Refused(errs.WrongState, w.Trustee, "Servicing:WithdrawReport", d.deal, "1", "again")
+	w.RefusedWith(errs.WrongState, w.Servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[2]))
 
 	d.report(t, m) // attempt 2, the same rows
-	rep := decode[model.Report](t, w.must(w.auditor, "Servicing:GetReport", d.deal, "1"))
+	rep := contracttest.Decode[model.Report](t, w.Must(w.Auditor, "Servicing:GetReport", d.deal, "1"))
 	if rep.Attempt != 2 || rep.Status != model.ReportComplete {
 		t.Fatalf("attempt %d %s", rep.Attempt, rep.Status)
 	}
-	w.must(w.servicer, "Servicing:RemitCollections", d.deal, m.collections().String())
-	w.must(w.trustee, "Servicing:Certify", d.deal, "1")
-	w.refused(errs.WrongState, w.servicer, "Servicing:WithdrawReport", d.deal, "1", "too late")
+	w.Must(w.Servicer, "Servicing:RemitCollections", d.deal, m.collections().String())
+	w.Must(w.Trustee, "Servicing:Certify", d.deal, "1")
+	w.Refused(errs.WrongState, w.Servicer, "Servicing:WithdrawReport", d.deal, "1", "too late")
 	// Period 2 checks its loans against period 1's certified rows.
 	m2 := d.nextMonth(t)
 	d.report(t, m2)
-	if v := w.must(w.auditor, "Servicing:GetReport", d.deal, "2"); !strings.Contains(v, `"status":"complete"`) {
+	if v := w.Must(w.Auditor, "Servicing:GetReport", d.deal, "2"); !strings.Contains(v, `"status":"complete"`) {
 		t.Fatal(v)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
@@ -21,7 +22,7 @@ func (d *dealFixture) editTerms(t *testing.T, version int, change func(tm *servi
 	def := string(tm.Definition)
 	change(&tm, &def)
 	tm.Definition = []byte(def)
-	return string(mustCanon(t, tm))
+	return string(contracttest.MustCanon(t, tm))
 }
 
 func TestSetWaterfallRefusals(t *testing.T) {
@@ -34,73 +35,73 @@ func TestSetWaterfallRefusals(t *testing.T) {
 		code   errs.Code
 		want   string
 	}{
-		{"trustee is not the arranger", w.trustee, d.terms(t, 1), errs.Forbidden, "arranger"},
-		{"servicer", w.servicer, d.terms(t, 1), errs.Forbidden, "arranger"},
-		{"malformed", w.arranger, `{"definition":`, errs.BadInput, "terms"},
-		{"no definition", w.arranger, `{"paymentDay":15}`, errs.BadInput, "definition: required"},
-		{"invalid definition", w.arranger, d.editTerms(t, 1, func(_ *servicing.WaterfallTerms, def *string) {
+		{"trustee is not the arranger", w.Trustee, d.terms(t, 1), errs.Forbidden, "arranger"},
+		{"servicer", w.Servicer, d.terms(t, 1), errs.Forbidden, "arranger"},
+		{"malformed", w.Arranger, `{"definition":`, errs.BadInput, "terms"},
+		{"no definition", w.Arranger, `{"paymentDay":15}`, errs.BadInput, "definition: required"},
+		{"invalid definition", w.Arranger, d.editTerms(t, 1, func(_ *servicing.WaterfallTerms, def *string) {
 			*def = strings.Replace(*def, `["A","B","C"]`, `["A","Z","C"]`, 1)
 		}), errs.BadInput, `unknown class "Z"`},
-		{"version 2 first", w.arranger, d.terms(t, 2), errs.BadInput, "definition.version: want 1"},
-		{"initial pool is not the sealed pool's", w.arranger, d.editTerms(t, 1, func(_ *servicing.WaterfallTerms, def *string) {
+		{"version 2 first", w.Arranger, d.terms(t, 2), errs.BadInput, "definition.version: want 1"},
+		{"initial pool is not the sealed pool's", w.Arranger, d.editTerms(t, 1, func(_ *servicing.WaterfallTerms, def *string) {
 			*def = strings.Replace(*def, `"initialPoolBalance":"`, `"initialPoolBalance":"1`, 1)
 		}), errs.BadInput, "definition.initialPoolBalance"},
-		{"a class mapped to another tranche", w.arranger, d.editTerms(t, 1, func(tm *servicing.WaterfallTerms, _ *string) {
+		{"a class mapped to another tranche", w.Arranger, d.editTerms(t, 1, func(tm *servicing.WaterfallTerms, _ *string) {
 			tm.Classes[1].Tranche = d.tranche["C"]
 			tm.Classes[2].Tranche = d.tranche["B"]
 		}), errs.BadInput, "classes[1].tranche: class B original balance"},
-		{"a class's coupon is not its tranche's", w.arranger, d.editTerms(t, 1, func(_ *servicing.WaterfallTerms, def *string) {
+		{"a class's coupon is not its tranche's", w.Arranger, d.editTerms(t, 1, func(_ *servicing.WaterfallTerms, def *string) {
 			*def = strings.Replace(*def, `"coupon":{"fixed":"0.055"}`, `"coupon":{"fixed":"0.05"}`, 1)
 		}), errs.BadInput, "class B coupon fixed 0.05 differs from tranche AUTO-1-B coupon fixed 0.055"},
-		{"the residual mapped to a note", w.arranger, d.editTerms(t, 1, func(tm *servicing.WaterfallTerms, _ *string) {
+		{"the residual mapped to a note", w.Arranger, d.editTerms(t, 1, func(tm *servicing.WaterfallTerms, _ *string) {
 			tm.Classes[3].Tranche, tm.Classes[0].Tranche = d.tranche["A"], d.tranche["Certificates"]
 		}), errs.BadInput, "classes[0].tranche: note class A must map to a note tranche"},
-		{"a tranche of no deal", w.arranger, d.editTerms(t, 1, func(tm *servicing.WaterfallTerms, _ *string) {
+		{"a tranche of no deal", w.Arranger, d.editTerms(t, 1, func(tm *servicing.WaterfallTerms, _ *string) {
 			tm.Classes[0].Tranche = "OTHER-A"
 		}), errs.BadInput, "not a tranche of deal AUTO-1"},
-		{"a class missing", w.arranger, d.editTerms(t, 1, func(tm *servicing.WaterfallTerms, _ *string) {
+		{"a class missing", w.Arranger, d.editTerms(t, 1, func(tm *servicing.WaterfallTerms, _ *string) {
 			tm.Classes = tm.Classes[:3]
 		}), errs.BadInput, "classes: want one entry per class"},
-		{"a fee without payee", w.arranger, d.editTerms(t, 1, func(tm *servicing.WaterfallTerms, _ *string) {
+		{"a fee without payee", w.Arranger, d.editTerms(t, 1, func(tm *servicing.WaterfallTerms, _ *string) {
 			tm.FeePayees = tm.FeePayees[:1]
 		}), errs.BadInput, "feePayees"},
-		{"a payee that is no identity", w.arranger, d.editTerms(t, 1, func(tm *servicing.WaterfallTerms, _ *string) {
+		{"a payee that is no identity", w.Arranger, d.editTerms(t, 1, func(tm *servicing.WaterfallTerms, _ *string) {
 			tm.FeePayees[0].Payee = "bank"
 		}), errs.BadInput, "feePayees[0].payee"},
-		{"payment day 31", w.arranger, d.editTerms(t, 1, func(tm *servicing.WaterfallTerms, _ *string) { tm.PaymentDay = 31 }),
+		{"payment day 31", w.Arranger, d.editTerms(t, 1, func(tm *servicing.WaterfallTerms, _ *string) { tm.PaymentDay = 31 }),
 			errs.BadInput, "paymentDay"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			defer w.use(t)()
-			msg := w.refused(tt.code, tt.caller, "Servicing:SetWaterfall", d.deal, tt.terms)
+			defer w.Use(t)()
+			msg := w.Refused(tt.code, tt.caller, "Servicing:SetWaterfall", d.deal, tt.terms).Message
 			if !strings.Contains(msg, tt.want) {
 				t.Fatalf("%q does not mention %q", msg, tt.want)
 			}
 		})
 	}
-	w.refused(errs.NotFound, w.arranger, "Servicing:SetWaterfall", "NO-DEAL", d.terms(t, 1))
+	w.Refused(errs.NotFound, w.Arranger, "Servicing:SetWaterfall", "NO-DEAL", d.terms(t, 1))
 }
 
 func TestWaterfallVersionsUntilTheFirstPeriod(t *testing.T) {
 	w := newWorld(t)
 	d := newDeal(t, w, 60, 25) // version 1 set
-	r := w.call(w.arranger, "Servicing:SetWaterfall", []string{d.deal, d.terms(t, 2)})
-	if !r.ok() || strings.Join(r.eventTypes(), ",") != "WaterfallSet" {
-		t.Fatalf("version 2: %s %v", r.Message, r.eventTypes())
+	r := w.CallWith(w.Arranger, "Servicing:SetWaterfall", []string{d.deal, d.terms(t, 2)})
+	if !r.OK() || strings.Join(r.EventTypes(), ",") != "WaterfallSet" {
+		t.Fatalf("version 2: %s %v", r.Message, r.EventTypes())
 	}
-	v1 := decode[model.Waterfall](t, w.must(w.auditor, "Servicing:GetWaterfall", d.deal, "1"))
-	v2 := decode[model.Waterfall](t, w.must(w.auditor, "Servicing:GetWaterfall", d.deal, ""))
-	if v1.Version != 1 || v2.Version != 2 || v1.DefinitionHash == v2.DefinitionHash || v2.SetBy != w.key(w.arranger) {
+	v1 := contracttest.Decode[model.Waterfall](t, w.Must(w.Auditor, "Servicing:GetWaterfall", d.deal, "1"))
+	v2 := contracttest.Decode[model.Waterfall](t, w.Must(w.Auditor, "Servicing:GetWaterfall", d.deal, ""))
+	if v1.Version != 1 || v2.Version != 2 || v1.DefinitionHash == v2.DefinitionHash || v2.SetBy != w.Key(w.Arranger) {
 		t.Fatalf("versions %d %d", v1.Version, v2.Version)
 	}
-	w.refused(errs.NotFound, w.auditor, "Servicing:GetWaterfall", d.deal, "3")
+	w.Refused(errs.NotFound, w.Auditor, "Servicing:GetWaterfall", d.deal, "3")
 	d.runPeriod(t)
-	msg := w.refused(errs.WrongState, w.arranger, "Servicing:SetWaterfall", d.deal, d.terms(t, 3))
+	msg := w.Refused(errs.WrongState, w.Arranger, "Servicing:SetWaterfall", d.deal, d.terms(t, 3)).Message
 	if !strings.Contains(msg, "fixed once the first period is paid") {
 		t.Fatal(msg)
 	}
-	cert := decode[model.Certification](t, w.must(w.auditor, "Servicing:GetCertification", d.deal, "1"))
+	cert := contracttest.Decode[model.Certification](t, w.Must(w.Auditor, "Servicing:GetCertification", d.deal, "1"))
 	if cert.WaterfallVersion != 2 {
 		t.Fatalf("period 1 ran under version %d", cert.WaterfallVersion)
 	}

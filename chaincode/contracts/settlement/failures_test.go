@@ -21,7 +21,7 @@ func TestMismatchedTermsAreRefused(t *testing.T) {
 	w := newWorld(t)
 	f := w.standard()
 	terms := w.tradeTerms("ORG2-T-1", f.alice, f.bob, 1200, money.FromMajor(1_188))
-	w.mustInstruct(f.alice, core.Deliver, terms, true)
+	w.MustInstruct(f.alice, core.Deliver, terms, true)
 
 	tests := []struct {
 		name string
@@ -36,7 +36,7 @@ func TestMismatchedTermsAreRefused(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			other := terms
 			tc.edit(&other)
-			r := w.refused(errs.Conflict, f.bob, "Settlement:InstructReceive", []string{"false"}, withTerms(t, other))
+			r := w.RefusedWith(errs.Conflict, f.bob, "Settlement:InstructReceive", []string{"false"}, contracttest.TermsTransient(t, other))
 			if !strings.Contains(r.Message, "do not match the deliver instruction") {
 				t.Fatalf("message %q", r.Message)
 			}
@@ -44,14 +44,14 @@ func TestMismatchedTermsAreRefused(t *testing.T) {
 	}
 	// Matched on the right terms, a settlement with other terms is refused
 	// too: the hashes prove what both banks instructed.
-	w.mustInstruct(f.bob, core.Receive, terms, false)
+	w.MustInstruct(f.bob, core.Receive, terms, false)
 	other := terms
 	other.Cash = money.FromMajor(1)
-	r := w.refused(errs.Conflict, f.bob, "Settlement:Settle", []string{terms.TradeRef}, withTerms(t, other))
+	r := w.RefusedWith(errs.Conflict, f.bob, "Settlement:Settle", []string{terms.TradeRef}, contracttest.TermsTransient(t, other))
 	if !strings.Contains(r.Message, "are not the terms of the deliver instruction") {
 		t.Fatalf("message %q", r.Message)
 	}
-	if rec := w.record(terms.TradeRef); rec.Status != core.Matched {
+	if rec := w.SettlementRecord(terms.TradeRef); rec.Status != core.Matched {
 		t.Fatalf("status %s", rec.Status)
 	}
 }
@@ -59,25 +59,25 @@ func TestMismatchedTermsAreRefused(t *testing.T) {
 func TestRuleRefusalIsRecordedAndRetried(t *testing.T) {
 	w := newWorld(t)
 	f := w.standard()
-	bert := w.investor(w.net.Investors, "bert", false)
-	w.attest(bert, contracttest.Claims("DE")) // outside the allowed US and GB
+	bert := w.Investor(w.Net.Investors, "bert")
+	w.Attest(bert, contracttest.Claims("DE")) // outside the allowed US and GB
 	terms := w.tradeTerms("ORG2-T-1", f.alice, bert, 1000, money.FromMajor(990))
-	w.must(w.agent, "Cash:Pay", key(bert), "990.00")
-	w.matched(f.alice, bert, terms, true, true)
+	w.Must(w.Settlement, "Cash:Pay", w.Key(bert), "990.00")
+	w.Matched(f.alice, bert, terms, true, true)
 	before := w.Snapshot()
 
-	r := w.settle(bert, terms)
-	if !r.ok() {
+	r := w.Settle(bert, terms)
+	if !r.OK() {
 		t.Fatalf("a refused settlement is recorded, not an error: %s", r.Message)
 	}
 	o := outcome(t, r)
 	if o.Status != core.Failed || o.Code != errs.RuleJurisdictionBlocked || o.Rule != 4 {
 		t.Fatalf("outcome %+v", o)
 	}
-	if got := r.eventTypes(); len(got) != 1 || got[0] != settlement.EventFailed {
+	if got := r.EventTypes(); len(got) != 1 || got[0] != settlement.EventFailed {
 		t.Fatalf("events %v", got)
 	}
-	rec := w.record(terms.TradeRef)
+	rec := w.SettlementRecord(terms.TradeRef)
 	if rec.Failure == nil || rec.Failure.Code != errs.RuleJurisdictionBlocked || rec.Failure.Attempts != 1 || !rec.Deliver.Held || !rec.Receive.Held {
 		t.Fatalf("record %+v failure %+v", rec, rec.Failure)
 	}
@@ -87,10 +87,10 @@ func TestRuleRefusalIsRecordedAndRetried(t *testing.T) {
 		diff[1] != "events: 1 new" {
 		t.Fatalf("a failed settlement changed %q", diff)
 	}
-	if p := w.position(f.alice); p.Units != 5000 || p.HeldUnits != 1000 {
+	if p := w.Position(trancheID, f.alice); p.Units != 5000 || p.HeldUnits != 1000 {
 		t.Fatalf("alice %+v", p)
 	}
-	if a := w.account(bert); a.Balance != money.FromMajor(990) || a.Held != money.FromMajor(990) {
+	if a := w.CashAccount(bert); a.Balance != money.FromMajor(990) || a.Held != money.FromMajor(990) {
 		t.Fatalf("bert %+v", a)
 	}
 	// The message is not on the ledger; CheckSettle tells it, to whom may see it.
@@ -107,20 +107,20 @@ func TestRuleRefusalIsRecordedAndRetried(t *testing.T) {
 
 	// Failing again counts the attempt; once the buyer is eligible the
 	// retry settles.
-	if o := outcome(t, w.settle(f.alice, terms)); o.Status != core.Failed {
+	if o := outcome(t, w.Settle(f.alice, terms)); o.Status != core.Failed {
 		t.Fatalf("second attempt %+v", o)
 	}
-	if a := w.record(terms.TradeRef).Failure.Attempts; a != 2 {
+	if a := w.SettlementRecord(terms.TradeRef).Failure.Attempts; a != 2 {
 		t.Fatalf("attempts %d", a)
 	}
-	w.attest(bert, contracttest.Claims("GB"))
+	w.Attest(bert, contracttest.Claims("GB"))
 	if v := verdict(bert); !v.Allowed {
 		t.Fatalf("verdict after re-attestation %+v", v)
 	}
-	if rec := w.mustSettle(w.trustee, terms); rec.Status != core.Settled {
+	if rec := w.MustSettle(w.Trustee, terms); rec.Status != core.Settled {
 		t.Fatalf("retry: %s", rec.Status)
 	}
-	if p := w.position(bert); p.Units != 1000 {
+	if p := w.Position(trancheID, bert); p.Units != 1000 {
 		t.Fatalf("bert %+v", p)
 	}
 }
@@ -130,12 +130,12 @@ func TestInsufficientUnitsOrCash(t *testing.T) {
 		w := newWorld(t)
 		f := w.standard()
 		terms := w.tradeTerms("T-UNITS", f.alice, f.bob, 6000, money.FromMajor(5_940))
-		w.refused(errs.InsufficientBalance, f.alice, "Settlement:InstructDeliver", []string{"true"}, withTerms(t, terms))
-		w.matched(f.alice, f.bob, terms, false, false)
-		if o := outcome(t, w.settle(f.bob, terms)); o.Status != core.Failed || o.Code != errs.RuleInsufficientUnits || o.Rule != 10 {
+		w.RefusedWith(errs.InsufficientBalance, f.alice, "Settlement:InstructDeliver", []string{"true"}, contracttest.TermsTransient(t, terms))
+		w.Matched(f.alice, f.bob, terms, false, false)
+		if o := outcome(t, w.Settle(f.bob, terms)); o.Status != core.Failed || o.Code != errs.RuleInsufficientUnits || o.Rule != 10 {
 			t.Fatalf("outcome %+v", o)
 		}
-		if p := w.position(f.bob); p.Units != 0 {
+		if p := w.Position(trancheID, f.bob); p.Units != 0 {
 			t.Fatalf("bob received %d units", p.Units)
 		}
 	})
@@ -143,9 +143,9 @@ func TestInsufficientUnitsOrCash(t *testing.T) {
 		w := newWorld(t)
 		f := w.standard()
 		terms := w.tradeTerms("T-CASH", f.alice, f.bob, 1000, money.FromMajor(100_000)+1)
-		w.refused(errs.InsufficientBalance, f.bob, "Settlement:InstructReceive", []string{"true"}, withTerms(t, terms))
-		w.matched(f.alice, f.bob, terms, true, false)
-		if o := outcome(t, w.settle(f.alice, terms)); o.Status != core.Failed || o.Code != errs.InsufficientBalance || o.Rule != 0 {
+		w.RefusedWith(errs.InsufficientBalance, f.bob, "Settlement:InstructReceive", []string{"true"}, contracttest.TermsTransient(t, terms))
+		w.Matched(f.alice, f.bob, terms, true, false)
+		if o := outcome(t, w.Settle(f.alice, terms)); o.Status != core.Failed || o.Code != errs.InsufficientBalance || o.Rule != 0 {
 			t.Fatalf("outcome %+v", o)
 		}
 		// The seller learns the code, not the buyer's balance; the trustee
@@ -153,14 +153,14 @@ func TestInsufficientUnitsOrCash(t *testing.T) {
 		if v := w.checkSettle(f.alice, terms); v.Code != errs.InsufficientBalance || !strings.Contains(v.Message, "withheld") || strings.Contains(v.Message, "100000") {
 			t.Fatalf("seller's verdict %+v", v)
 		}
-		if v := w.checkSettle(w.trustee, terms); v.Code != errs.InsufficientBalance || !strings.Contains(v.Message, "100000.00 cash free to pay") {
+		if v := w.checkSettle(w.Trustee, terms); v.Code != errs.InsufficientBalance || !strings.Contains(v.Message, "100000.00 cash free to pay") {
 			t.Fatalf("trustee's verdict %+v", v)
 		}
 		// The seller's hold was released to check the delivery and put back.
-		if p := w.position(f.alice); p.Units != 5000 || p.HeldUnits != 1000 {
+		if p := w.Position(trancheID, f.alice); p.Units != 5000 || p.HeldUnits != 1000 {
 			t.Fatalf("alice %+v", p)
 		}
-		if !w.holdRecord(w.net.Servicer, terms.TradeRef, core.Deliver) {
+		if !w.holdRecord(w.Net.Servicer, terms.TradeRef, core.Deliver) {
 			t.Fatal("the deliver hold record is gone after a failed attempt")
 		}
 	})
@@ -168,22 +168,22 @@ func TestInsufficientUnitsOrCash(t *testing.T) {
 		w := newWorld(t)
 		f := w.standard()
 		first := w.tradeTerms("T-FIRST", f.alice, f.bob, 4500, money.FromMajor(4_455))
-		w.mustInstruct(f.alice, core.Deliver, first, true)
+		w.MustInstruct(f.alice, core.Deliver, first, true)
 		// The held units can be neither held again, nor sold, nor transferred.
 		second := w.tradeTerms("T-SECOND", f.alice, f.bella, 1000, money.FromMajor(990))
-		w.refused(errs.InsufficientBalance, f.alice, "Settlement:InstructDeliver", []string{"true"}, withTerms(t, second))
-		w.matched(f.alice, f.bella, second, false, false)
-		if o := outcome(t, w.settle(f.bella, second)); o.Code != errs.InsufficientBalance {
+		w.RefusedWith(errs.InsufficientBalance, f.alice, "Settlement:InstructDeliver", []string{"true"}, contracttest.TermsTransient(t, second))
+		w.Matched(f.alice, f.bella, second, false, false)
+		if o := outcome(t, w.Settle(f.bella, second)); o.Code != errs.InsufficientBalance {
 			t.Fatalf("outcome %+v", o)
 		}
-		w.refused(errs.InsufficientBalance, f.alice, "Token:Transfer", []string{trancheID, key(f.bella), "1000"})
+		w.RefusedWith(errs.InsufficientBalance, f.alice, "Token:Transfer", []string{trancheID, w.Key(f.bella), "1000"})
 		// 500 units are free.
 		third := w.tradeTerms("T-THIRD", f.alice, f.bella, 500, money.FromMajor(495))
-		w.matched(f.alice, f.bella, third, true, true)
-		if rec := w.mustSettle(f.alice, third); rec.Status != core.Settled {
+		w.Matched(f.alice, f.bella, third, true, true)
+		if rec := w.MustSettle(f.alice, third); rec.Status != core.Settled {
 			t.Fatalf("third: %s", rec.Status)
 		}
-		if p := w.position(f.alice); p.Units != 4500 || p.HeldUnits != 4500 {
+		if p := w.Position(trancheID, f.alice); p.Units != 4500 || p.HeldUnits != 4500 {
 			t.Fatalf("alice %+v", p)
 		}
 	})
@@ -191,13 +191,13 @@ func TestInsufficientUnitsOrCash(t *testing.T) {
 		w := newWorld(t)
 		f := w.standard()
 		first := w.tradeTerms("T-FIRST", f.alice, f.bob, 1000, money.FromMajor(99_000))
-		w.mustInstruct(f.bob, core.Receive, first, true)
+		w.MustInstruct(f.bob, core.Receive, first, true)
 		second := w.tradeTerms("T-SECOND", f.anna, f.bob, 1000, money.FromMajor(2_000))
-		w.matched(f.anna, f.bob, second, false, false)
-		if o := outcome(t, w.settle(f.anna, second)); o.Code != errs.InsufficientBalance {
+		w.Matched(f.anna, f.bob, second, false, false)
+		if o := outcome(t, w.Settle(f.anna, second)); o.Code != errs.InsufficientBalance {
 			t.Fatalf("outcome %+v", o)
 		}
-		w.refused(errs.InsufficientBalance, f.bob, "Cash:Transfer", []string{key(f.anna), "1000.01"})
+		w.RefusedWith(errs.InsufficientBalance, f.bob, "Cash:Transfer", []string{w.Key(f.anna), "1000.01"})
 	})
 }
 
@@ -205,14 +205,14 @@ func TestNothingSettlesBeforeTheIntendedDate(t *testing.T) {
 	w := newWorld(t)
 	f := w.standard()
 	terms := w.tradeTerms("T-ISD", f.alice, f.bob, 1000, money.FromMajor(990))
-	terms.SettlementDate = w.now.Add(24 * time.Hour).Format("2006-01-02")
-	w.matched(f.alice, f.bob, terms, true, true)
-	r := w.refused(errs.WrongState, f.bob, "Settlement:Settle", []string{terms.TradeRef}, withTerms(t, terms))
+	terms.SettlementDate = w.Now().Add(24 * time.Hour).Format("2006-01-02")
+	w.Matched(f.alice, f.bob, terms, true, true)
+	r := w.RefusedWith(errs.WrongState, f.bob, "Settlement:Settle", []string{terms.TradeRef}, contracttest.TermsTransient(t, terms))
 	if !strings.Contains(r.Message, "intended settlement date "+terms.SettlementDate+" not reached") {
 		t.Fatalf("message %q", r.Message)
 	}
-	w.now = time.Date(w.now.Year(), w.now.Month(), w.now.Day()+1, 0, 0, 0, 0, time.UTC)
-	if rec := w.mustSettle(f.bob, terms); rec.Status != core.Settled {
+	w.AdvanceTo(time.Date(w.Now().Year(), w.Now().Month(), w.Now().Day()+1, 0, 0, 0, 0, time.UTC))
+	if rec := w.MustSettle(f.bob, terms); rec.Status != core.Settled {
 		t.Fatalf("on the date: %s", rec.Status)
 	}
 }
@@ -221,11 +221,11 @@ func TestBadInputChangesNothing(t *testing.T) {
 	w := newWorld(t)
 	f := w.standard()
 	terms := w.tradeTerms("T-1", f.alice, f.bob, 1000, money.FromMajor(990))
-	w.matched(f.alice, f.bob, terms, false, false)
+	w.Matched(f.alice, f.bob, terms, false, false)
 	raw := func(b string) stubtest.InvokeOption {
 		return stubtest.Transient(map[string][]byte{settlement.TransientTerms: []byte(b)})
 	}
-	valid := string(canonical(t, terms))
+	valid := string(contracttest.MustCanon(t, terms))
 	tests := []struct {
 		name string
 		fn   string
@@ -239,12 +239,12 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"unknown field", "Settlement:InstructDeliver", []string{"false"}, raw(strings.Replace(valid, `"units":1000`, `"units":1000,"price":"99"`, 1)), errs.BadInput, "price: unknown field"},
 		{"float units", "Settlement:InstructDeliver", []string{"false"}, raw(strings.Replace(valid, `"units":1000`, `"units":1e3`, 1)), errs.BadInput, "units"},
 		{"invalid field", "Settlement:InstructDeliver", []string{"false"}, raw(strings.Replace(valid, `"units":1000`, `"units":-1`, 1)), errs.BadInput, "units: must be positive"},
-		{"reference differs from the terms", "Settlement:Settle", []string{"T-2"}, withTerms(t, terms), errs.BadInput, "tradeRef: the argument is T-2"},
-		{"reference not an ID", "Settlement:Settle", []string{"T/1"}, withTerms(t, terms), errs.BadInput, "tradeRef"},
+		{"reference differs from the terms", "Settlement:Settle", []string{"T-2"}, contracttest.TermsTransient(t, terms), errs.BadInput, "tradeRef: the argument is T-2"},
+		{"reference not an ID", "Settlement:Settle", []string{"T/1"}, contracttest.TermsTransient(t, terms), errs.BadInput, "tradeRef"},
 		{"unknown settlement", "Settlement:Expire", []string{"T-404"}, nil, errs.NotFound, "settlement T-404 not found"},
-		{"unknown side", "Settlement:Cancel", []string{"T-1", "sideways"}, withTerms(t, terms), errs.BadInput, `unknown side "sideways"`},
-		{"page size zero", "Settlement:ListByBank", []string{w.net.Servicer, "0", ""}, nil, errs.BadInput, "pageSize"},
-		{"unknown tranche", "Settlement:InstructDeliver", []string{"false"}, withTerms(t, func() core.Terms {
+		{"unknown side", "Settlement:Cancel", []string{"T-1", "sideways"}, contracttest.TermsTransient(t, terms), errs.BadInput, `unknown side "sideways"`},
+		{"page size zero", "Settlement:ListByBank", []string{w.Net.Servicer, "0", ""}, nil, errs.BadInput, "pageSize"},
+		{"unknown tranche", "Settlement:InstructDeliver", []string{"false"}, contracttest.TermsTransient(t, func() core.Terms {
 			x := w.tradeTerms("T-9", f.alice, f.bob, 1, 1)
 			x.Tranche = "NOPE"
 			return x
@@ -256,7 +256,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 			if tc.opt != nil {
 				opts = append(opts, tc.opt)
 			}
-			r := w.refused(tc.code, f.alice, tc.fn, tc.args, opts...)
+			r := w.RefusedWith(tc.code, f.alice, tc.fn, tc.args, opts...)
 			if !strings.Contains(r.Message, tc.says) {
 				t.Fatalf("message %q does not say %q", r.Message, tc.says)
 			}
@@ -273,9 +273,9 @@ func TestInconsistentLedgerIsReportedNotSettled(t *testing.T) {
 		w := newWorld(t)
 		f := w.standard()
 		terms := w.tradeTerms("T-1", f.alice, f.bob, 1000, money.FromMajor(990))
-		w.matched(f.alice, f.bob, terms, false, false)
-		w.SeedPrivate(roles.ImplicitCollection(w.net.Servicer), compositeKey(t, model.TypeSettlementTerms, "T-1", "deliver"), []byte(`{"tampered":true}`))
-		r := w.refused(errs.Internal, f.bob, "Settlement:Settle", []string{"T-1"}, withTerms(t, terms))
+		w.Matched(f.alice, f.bob, terms, false, false)
+		w.SeedPrivate(roles.ImplicitCollection(w.Net.Servicer), contracttest.CompositeKey(model.TypeSettlementTerms, "T-1", "deliver"), []byte(`{"tampered":true}`))
+		r := w.RefusedWith(errs.Internal, f.bob, "Settlement:Settle", []string{"T-1"}, contracttest.TermsTransient(t, terms))
 		if !strings.Contains(r.Message, "the ledger is inconsistent") {
 			t.Fatalf("message %q", r.Message)
 		}
@@ -284,10 +284,10 @@ func TestInconsistentLedgerIsReportedNotSettled(t *testing.T) {
 		w := newWorld(t)
 		f := w.standard()
 		terms := w.tradeTerms("T-1", f.alice, f.bob, 1000, money.FromMajor(990))
-		w.mustInstruct(f.alice, core.Deliver, terms, true)
-		w.SeedPrivate(roles.RegistryCollection(w.net.Servicer), compositeKey(t, model.TypeSettlementHold, "T-1", "deliver"), nil)
-		w.now = terms.Expiry
-		r := w.refused(errs.Internal, w.auditor, "Settlement:Expire", []string{"T-1"})
+		w.MustInstruct(f.alice, core.Deliver, terms, true)
+		w.SeedPrivate(roles.RegistryCollection(w.Net.Servicer), contracttest.CompositeKey(model.TypeSettlementHold, "T-1", "deliver"), nil)
+		w.AdvanceTo(terms.Expiry)
+		r := w.RefusedWith(errs.Internal, w.Auditor, "Settlement:Expire", []string{"T-1"})
 		if !strings.Contains(r.Message, "has no hold record") {
 			t.Fatalf("message %q", r.Message)
 		}
@@ -298,11 +298,11 @@ func TestIssuanceOnlyByTheDealsArranger(t *testing.T) {
 	w := newWorld(t)
 	f := w.standard()
 	terms := w.issuanceTerms("ISS-X", f, f.bob, 10, money.FromMajor(10))
-	terms.Issuer = w.net.Investors
+	terms.Issuer = w.Net.Investors
 	// The issuer the terms name must be the instructing arranger's own
 	// organisation (and, checked next, the deal's arranger).
-	r := w.refused(errs.Forbidden, w.arranger, "Settlement:InstructDeliver", []string{"false"}, withTerms(t, terms))
-	if !strings.Contains(r.Message, "only an arranger of the issuer "+w.net.Investors) {
+	r := w.RefusedWith(errs.Forbidden, w.Arranger, "Settlement:InstructDeliver", []string{"false"}, contracttest.TermsTransient(t, terms))
+	if !strings.Contains(r.Message, "only an arranger of the issuer "+w.Net.Investors) {
 		t.Fatalf("message %q", r.Message)
 	}
 }
@@ -317,21 +317,21 @@ func TestAFailureAfterTheChecksFailsTheTransaction(t *testing.T) {
 	w := newWorld(t)
 	f := w.standard()
 	terms := w.tradeTerms("ORG2-T-OVF", f.alice, f.bob, 100, money.FromMajor(1))
-	w.matched(f.alice, f.bob, terms, false, false)
+	w.Matched(f.alice, f.bob, terms, false, false)
 	full, err := canon.Marshal(model.CashAccount{Balance: money.MaxAmount})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.SeedPrivate(roles.RegistryCollection(f.alice.MSPID()), compositeKey(t, model.TypeCash, key(f.alice)), full)
+	w.SeedPrivate(roles.RegistryCollection(f.alice.MSPID()), contracttest.CompositeKey(model.TypeCash, w.Key(f.alice)), full)
 
-	r := w.refused(errs.Overflow, f.bob, "Settlement:Settle", []string{terms.TradeRef}, withTerms(t, terms))
+	r := w.RefusedWith(errs.Overflow, f.bob, "Settlement:Settle", []string{terms.TradeRef}, contracttest.TermsTransient(t, terms))
 	if !strings.Contains(r.Message, "cash") {
 		t.Fatalf("message %q", r.Message)
 	}
-	if rec := w.record(terms.TradeRef); rec.Status != core.Matched {
+	if rec := w.SettlementRecord(terms.TradeRef); rec.Status != core.Matched {
 		t.Fatalf("status %s, want matched: nothing was recorded", rec.Status)
 	}
-	if w.position(f.alice).Units != 5000 || w.position(f.bob).Units != 0 {
-		t.Fatalf("units moved: alice %d, bob %d", w.position(f.alice).Units, w.position(f.bob).Units)
+	if w.Position(trancheID, f.alice).Units != 5000 || w.Position(trancheID, f.bob).Units != 0 {
+		t.Fatalf("units moved: alice %d, bob %d", w.Position(trancheID, f.alice).Units, w.Position(trancheID, f.bob).Units)
 	}
 }

@@ -44,15 +44,15 @@ func FuzzInstructDeliverTerms(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		w := newWorld(t)
 		fx := w.standard()
-		data = []byte(strings.NewReplacer("{SELLER}", key(fx.alice), "{BUYER}", key(fx.bob)).Replace(string(data)))
+		data = []byte(strings.NewReplacer("{SELLER}", w.Key(fx.alice), "{BUYER}", w.Key(fx.bob)).Replace(string(data)))
 		before := w.Snapshot()
-		r := w.call(fx.alice, "Settlement:InstructDeliver", []string{"false"},
+		r := w.CallWith(fx.alice, "Settlement:InstructDeliver", []string{"false"},
 			stubtest.Transient(map[string][]byte{settlement.TransientTerms: data}))
-		if !r.ok() {
-			switch r.code() {
+		if !r.OK() {
+			switch r.ErrCode() {
 			case errs.BadInput, errs.Forbidden, errs.NotFound:
 			default:
-				t.Fatalf("refused with %q: %s", r.code(), r.Message)
+				t.Fatalf("refused with %q: %s", r.ErrCode(), r.Message)
 			}
 			if diff := w.Diff(before); len(diff) > 0 {
 				t.Fatalf("refused but changed %v", diff)
@@ -64,11 +64,11 @@ func FuzzInstructDeliverTerms(f *testing.F) {
 			t.Fatalf("instructed terms the core refuses: %v", err)
 		}
 		want, _ := terms.Canonical()
-		stored := w.Private(roles.ImplicitCollection(w.net.Servicer))[compositeKey(t, model.TypeSettlementTerms, terms.TradeRef, "deliver")]
+		stored := w.Private(roles.ImplicitCollection(w.Net.Servicer))[contracttest.CompositeKey(model.TypeSettlementTerms, terms.TradeRef, "deliver")]
 		if string(stored) != string(want) {
 			t.Fatalf("stored %s, want %s", stored, want)
 		}
-		if rec := w.record(terms.TradeRef); rec.Status != core.PendingDeliver {
+		if rec := w.SettlementRecord(terms.TradeRef); rec.Status != core.PendingDeliver {
 			t.Fatalf("status %s", rec.Status)
 		}
 	})

@@ -1,15 +1,14 @@
 package settlement_test
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
@@ -20,17 +19,54 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
 )
 
-// tradeTerms are the terms of a trade the two banks agreed: intended
-// settlement today, expiring in two days, paid on the ledger, with a
-// nonce derived from the reference (in production: random).
+// world is the test network's channel (contracttest) with this package's
+// helpers.
+type world struct{ *contracttest.World }
+
+func newWorld(tb testing.TB) *world { return &world{contracttest.New(tb)} }
+
+// fixture is what the settlement tests start from.
+type fixture struct {
+	tranche     string
+	alice, anna *stubtest.Identity // clients of the servicer's bank
+	bob, bella  *stubtest.Identity // clients of the investor bank
+	proceeds    *stubtest.Identity // the SPV's cash account, at the trustee's bank
+}
+
+const (
+	dealID    = "DEAL-1"
+	trancheID = "DEAL-1-A"
+)
+
+// standard builds a sealed pool and a deal with one note (unit face 1.00),
+// issues 10,000 units, places 5,000 with alice and 1,000 with anna, and
+// funds bob and bella with 100,000.00 each of cash tokens, leaving
+// 100,000.00 in the float. The investors are attested US qualified
+// institutional buyers; the SPV's proceeds account is not attested.
+func (w *world) standard() fixture {
+	w.TB.Helper()
+	loans := w.SealedPool("POOL-1", 7, 12, 12)
+	note := w.Tranche(trancheID, "A", 1, money.FromMajor(contracttest.Balance(loans).Cents()/100))
+	w.CreateDeal(deal.DealInput{ID: dealID, Name: "Deal 1", Pool: "POOL-1",
+		RequiredCollateralization: decimal.NewFromInt(1), Tranches: []deal.TrancheInput{note}})
+	f := fixture{tranche: trancheID,
+		alice: w.AttestedInvestor(w.Net.Servicer, "alice"), anna: w.AttestedInvestor(w.Net.Servicer, "anna"),
+		bob: w.AttestedInvestor(w.Net.Investors, "bob"), bella: w.AttestedInvestor(w.Net.Investors, "bella"),
+		proceeds: w.Investor(w.Net.Trustee, "spv-proceeds")}
+	w.Must(w.Arranger, "Deal:Issue", trancheID, "10000")
+	w.Must(w.Trustee, "Deal:Place", trancheID, w.Key(f.alice), "5000")
+	w.Must(w.Trustee, "Deal:Place", trancheID, w.Key(f.anna), "1000")
+	w.Must(w.Settlement, "Cash:AttestReserves", "1000000.00", "statement 2026-01")
+	w.Must(w.Settlement, "Cash:Mint", "300000.00") // 100,000.00 stays in the float
+	w.Must(w.Settlement, "Cash:Pay", w.Key(f.bob), "100000.00")
+	w.Must(w.Settlement, "Cash:Pay", w.Key(f.bella), "100000.00")
+	return f
+}
+
+// tradeTerms are the terms of a trade of the fixture's tranche the two
+// banks agreed (contracttest.TradeTerms).
 func (w *world) tradeTerms(ref string, seller, buyer *stubtest.Identity, units int64, cash money.Amount) core.Terms {
-	sum := sha256.Sum256([]byte("nonce " + ref))
-	return core.Terms{
-		TradeRef: ref, Kind: core.KindTrade, Tranche: trancheID,
-		Seller: key(seller), Buyer: key(buyer), Units: units, Cash: cash,
-		SettlementDate: w.now.Format("2006-01-02"), Expiry: w.now.Add(48 * time.Hour),
-		Payment: core.PaymentLedger, Nonce: hex.EncodeToString(sum[:16]),
-	}
+	return w.TradeTerms(ref, trancheID, seller, buyer, units, cash)
 }
 
 // rtgs turns terms into an RTGS trade with a deadline a day after expiry.
@@ -39,150 +75,40 @@ func rtgs(t core.Terms) core.Terms {
 	return t
 }
 
-// withTerms is the transient map carrying terms, as a bank's gateway
-// sends them.
-func withTerms(t testing.TB, terms core.Terms) stubtest.InvokeOption {
-	return stubtest.Transient(map[string][]byte{settlement.TransientTerms: canonical(t, terms)})
-}
-
-func holdArg(hold bool) string {
-	if hold {
-		return "true"
-	}
-	return "false"
-}
-
-func (w *world) instruct(id *stubtest.Identity, side core.Side, t core.Terms, hold bool) result {
-	w.t.Helper()
-	fn := "Settlement:InstructDeliver"
-	if side == core.Receive {
-		fn = "Settlement:InstructReceive"
-	}
-	return w.call(id, fn, []string{holdArg(hold)}, withTerms(w.t, t))
-}
-
-func (w *world) mustInstruct(id *stubtest.Identity, side core.Side, t core.Terms, hold bool) core.Record {
-	w.t.Helper()
-	r := w.instruct(id, side, t, hold)
-	if !r.ok() {
-		w.t.Fatalf("instruct %s of %s by %s: %s", side, t.TradeRef, id, r.Message)
-	}
-	return w.record(t.TradeRef)
-}
-
-// matched has both sides instruct t.
-func (w *world) matched(seller, buyer *stubtest.Identity, t core.Terms, holdUnits, holdCash bool) core.Record {
-	w.t.Helper()
-	w.mustInstruct(seller, core.Deliver, t, holdUnits)
-	r := w.mustInstruct(buyer, core.Receive, t, holdCash)
-	if r.Status != core.Matched {
-		w.t.Fatalf("%s is %s after both instructions", t.TradeRef, r.Status)
-	}
-	return r
-}
-
-func (w *world) settle(id *stubtest.Identity, t core.Terms) result {
-	w.t.Helper()
-	return w.call(id, "Settlement:Settle", []string{t.TradeRef}, withTerms(w.t, t))
-}
-
-func (w *world) mustSettle(id *stubtest.Identity, t core.Terms) core.Record {
-	w.t.Helper()
-	r := w.settle(id, t)
-	if !r.ok() {
-		w.t.Fatalf("settle %s by %s: %s", t.TradeRef, id, r.Message)
-	}
-	return w.record(t.TradeRef)
-}
-
 // outcome decodes a submitted function's payload.
-func outcome(t testing.TB, r result) settlement.StatusEvent {
+func outcome(t testing.TB, r contracttest.Result) settlement.StatusEvent {
 	t.Helper()
 	var o settlement.StatusEvent
 	if err := canon.Unmarshal(r.Payload, &o); err != nil {
-		t.Fatalf("decode outcome of %s: %v\n%s", r.fn, err, r.Payload)
+		t.Fatalf("decode outcome of %s: %v\n%s", r.Function, err, r.Payload)
 	}
 	return o
 }
 
-func decodeRecord(t testing.TB, payload []byte) core.Record {
-	t.Helper()
-	var r core.Record
-	if err := canon.Unmarshal(payload, &r); err != nil {
-		t.Fatalf("decode record: %v\n%s", err, payload)
-	}
-	return r
-}
-
-func compositeKey(t testing.TB, objectType string, attrs ...string) string {
-	t.Helper()
-	k, err := shim.CreateCompositeKey(objectType, attrs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
-
-// record reads a settlement's committed public record.
-func (w *world) record(ref string) core.Record {
-	w.t.Helper()
-	b := w.Public()[compositeKey(w.t, model.TypeSettlement, ref)]
-	if b == nil {
-		w.t.Fatalf("no record of %s", ref)
-	}
-	return decodeRecord(w.t, b)
-}
-
-// position reads a holder's committed position in the tranche.
-func (w *world) position(holder *stubtest.Identity) model.Position {
-	w.t.Helper()
-	var p model.Position
-	b := w.Private(roles.RegistryCollection(holder.MSPID()))[compositeKey(w.t, model.TypePosition, trancheID, key(holder))]
-	if b != nil {
-		if err := canon.Unmarshal(b, &p); err != nil {
-			w.t.Fatal(err)
-		}
-	}
-	return p
-}
-
-// account reads a holder's committed cash account.
-func (w *world) account(holder *stubtest.Identity) model.CashAccount {
-	w.t.Helper()
-	var a model.CashAccount
-	b := w.Private(roles.RegistryCollection(holder.MSPID()))[compositeKey(w.t, model.TypeCash, key(holder))]
-	if b != nil {
-		if err := canon.Unmarshal(b, &a); err != nil {
-			w.t.Fatal(err)
-		}
-	}
-	return a
-}
-
 // issuerUnits reads the tranche's issuance account.
 func (w *world) issuerUnits() int64 {
-	w.t.Helper()
-	var b model.TrancheBook
-	if err := canon.Unmarshal(w.Public()[compositeKey(w.t, model.TypeTrancheBook, trancheID)], &b); err != nil {
-		w.t.Fatal(err)
+	w.TB.Helper()
+	b, err := w.ReadTranche(trancheID)
+	if err != nil {
+		w.TB.Fatal(err)
 	}
-	return b.IssuerUnits
+	return b.Book.IssuerUnits
 }
 
 // holdRecord reports whether a side's hold record exists in a registry.
 func (w *world) holdRecord(msp, ref string, side core.Side) bool {
-	_, ok := w.Private(roles.RegistryCollection(msp))[compositeKey(w.t, model.TypeSettlementHold, ref, string(side))]
+	_, ok := w.Private(roles.RegistryCollection(msp))[contracttest.CompositeKey(model.TypeSettlementHold, ref, string(side))]
 	return ok
 }
 
 // totals sums units and cash over the given holders and the issuance
 // account: what conservation compares.
 func (w *world) totals(holders ...*stubtest.Identity) (units int64, cash money.Amount) {
-	w.t.Helper()
+	w.TB.Helper()
 	units = w.issuerUnits()
 	for _, h := range holders {
-		units += w.position(h).Units
-		cash += w.account(h).Balance
+		units += w.Position(trancheID, h).Units
+		cash += w.CashAccount(h).Balance
 	}
 	return units, cash
 }
@@ -212,11 +138,6 @@ func testConfig(t testing.TB) roles.OrgConfig {
 
 // checkSettle evaluates CheckSettle as id.
 func (w *world) checkSettle(id *stubtest.Identity, t core.Terms) rules.Verdict {
-	w.t.Helper()
-	var v rules.Verdict
-	payload := w.mustWith(id, "Settlement:CheckSettle", []string{t.TradeRef}, withTerms(w.t, t))
-	if err := canon.Unmarshal([]byte(payload), &v); err != nil {
-		w.t.Fatal(err)
-	}
-	return v
+	w.TB.Helper()
+	return contracttest.Decode[rules.Verdict](w.TB, w.MustWith(id, "Settlement:CheckSettle", []string{t.TradeRef}, contracttest.TermsTransient(w.TB, t)))
 }

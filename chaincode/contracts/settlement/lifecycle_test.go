@@ -7,6 +7,7 @@ import (
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
@@ -19,52 +20,52 @@ func TestExpiryReleasesHolds(t *testing.T) {
 			w := newWorld(t)
 			f := w.standard()
 			terms := w.tradeTerms("T-EXP", f.alice, f.bob, 1000, money.FromMajor(990))
-			w.mustInstruct(f.alice, core.Deliver, terms, true)
+			w.MustInstruct(f.alice, core.Deliver, terms, true)
 			if state != "pending" {
-				w.mustInstruct(f.bob, core.Receive, terms, true)
+				w.MustInstruct(f.bob, core.Receive, terms, true)
 			}
 			if state == "failed" {
-				w.must(w.trustee, "Token:Freeze", trancheID, key(f.alice), "all")
-				if o := outcome(t, w.settle(f.alice, terms)); o.Status != core.Failed || o.Code != errs.RuleFrozen {
+				w.Must(w.Trustee, "Token:Freeze", trancheID, w.Key(f.alice), "all")
+				if o := outcome(t, w.Settle(f.alice, terms)); o.Status != core.Failed || o.Code != errs.RuleFrozen {
 					t.Fatalf("outcome %+v", o)
 				}
 			}
-			r := w.refused(errs.WrongState, w.auditor, "Settlement:Expire", []string{terms.TradeRef})
+			r := w.RefusedWith(errs.WrongState, w.Auditor, "Settlement:Expire", []string{terms.TradeRef})
 			if !strings.Contains(r.Message, "cannot expire yet") {
 				t.Fatalf("message %q", r.Message)
 			}
 
-			w.now = terms.Expiry
+			w.AdvanceTo(terms.Expiry)
 			if state != "pending" {
-				r = w.refused(errs.WrongState, f.bob, "Settlement:Settle", []string{terms.TradeRef}, withTerms(t, terms))
+				r = w.RefusedWith(errs.WrongState, f.bob, "Settlement:Settle", []string{terms.TradeRef}, contracttest.TermsTransient(t, terms))
 				if !strings.Contains(r.Message, "call Expire to release its holds") {
 					t.Fatalf("message %q", r.Message)
 				}
 			}
 			// Anyone may expire it, without the terms: here an auditor at
 			// a bank that is not the seller's.
-			r = w.call(w.auditor, "Settlement:Expire", []string{terms.TradeRef})
-			if !r.ok() {
+			r = w.CallWith(w.Auditor, "Settlement:Expire", []string{terms.TradeRef})
+			if !r.OK() {
 				t.Fatal(r.Message)
 			}
-			if !slices.Equal(r.eventTypes(), []string{settlement.EventExpired}) || !slices.Equal(r.peers, []string{w.net.Trustee}) {
-				t.Fatalf("events %v peers %v", r.eventTypes(), r.peers)
+			if !slices.Equal(r.EventTypes(), []string{settlement.EventExpired}) || !slices.Equal(r.Peers, []string{w.Net.Trustee}) {
+				t.Fatalf("events %v peers %v", r.EventTypes(), r.Peers)
 			}
-			rec := w.record(terms.TradeRef)
+			rec := w.SettlementRecord(terms.TradeRef)
 			if rec.Status != core.Expired || rec.Holds() {
 				t.Fatalf("record %+v", rec)
 			}
-			if p := w.position(f.alice); p.Units != 5000 || p.HeldUnits != 0 {
+			if p := w.Position(trancheID, f.alice); p.Units != 5000 || p.HeldUnits != 0 {
 				t.Fatalf("alice %+v", p)
 			}
-			if a := w.account(f.bob); a.Balance != money.FromMajor(100_000) || a.Held != 0 {
+			if a := w.CashAccount(f.bob); a.Balance != money.FromMajor(100_000) || a.Held != 0 {
 				t.Fatalf("bob %+v", a)
 			}
-			if w.holdRecord(w.net.Servicer, terms.TradeRef, core.Deliver) || w.holdRecord(w.net.Investors, terms.TradeRef, core.Receive) {
+			if w.holdRecord(w.Net.Servicer, terms.TradeRef, core.Deliver) || w.holdRecord(w.Net.Investors, terms.TradeRef, core.Receive) {
 				t.Fatal("hold records left after expiry")
 			}
-			w.refused(errs.WrongState, w.auditor, "Settlement:Expire", []string{terms.TradeRef})
-			w.refused(errs.WrongState, f.alice, "Settlement:InstructDeliver", []string{"true"}, withTerms(t, terms))
+			w.RefusedWith(errs.WrongState, w.Auditor, "Settlement:Expire", []string{terms.TradeRef})
+			w.RefusedWith(errs.WrongState, f.alice, "Settlement:InstructDeliver", []string{"true"}, contracttest.TermsTransient(t, terms))
 		})
 	}
 }
@@ -74,41 +75,41 @@ func TestCancel(t *testing.T) {
 		w := newWorld(t)
 		f := w.standard()
 		terms := w.tradeTerms("T-CXL", f.alice, f.bob, 1000, money.FromMajor(990))
-		w.mustInstruct(f.alice, core.Deliver, terms, true)
-		w.refused(errs.Forbidden, f.bob, "Settlement:Cancel", []string{terms.TradeRef, "deliver"}, withTerms(t, terms))
-		w.refused(errs.Forbidden, f.anna, "Settlement:Cancel", []string{terms.TradeRef, "deliver"}, withTerms(t, terms))
-		r := w.refused(errs.WrongState, f.bob, "Settlement:Cancel", []string{terms.TradeRef, "receive"}, withTerms(t, terms))
+		w.MustInstruct(f.alice, core.Deliver, terms, true)
+		w.RefusedWith(errs.Forbidden, f.bob, "Settlement:Cancel", []string{terms.TradeRef, "deliver"}, contracttest.TermsTransient(t, terms))
+		w.RefusedWith(errs.Forbidden, f.anna, "Settlement:Cancel", []string{terms.TradeRef, "deliver"}, contracttest.TermsTransient(t, terms))
+		r := w.RefusedWith(errs.WrongState, f.bob, "Settlement:Cancel", []string{terms.TradeRef, "receive"}, contracttest.TermsTransient(t, terms))
 		if !strings.Contains(r.Message, "the receive side has not instructed") {
 			t.Fatalf("message %q", r.Message)
 		}
-		r = w.call(f.alice, "Settlement:Cancel", []string{terms.TradeRef, "deliver"}, withTerms(t, terms))
-		if o := outcome(t, r); !r.ok() || o.Status != core.Cancelled || o.Side != core.Deliver {
+		r = w.CallWith(f.alice, "Settlement:Cancel", []string{terms.TradeRef, "deliver"}, contracttest.TermsTransient(t, terms))
+		if o := outcome(t, r); !r.OK() || o.Status != core.Cancelled || o.Side != core.Deliver {
 			t.Fatalf("%s %+v", r.Message, o)
 		}
-		if p := w.position(f.alice); p.HeldUnits != 0 {
+		if p := w.Position(trancheID, f.alice); p.HeldUnits != 0 {
 			t.Fatalf("alice %+v after cancel", p)
 		}
 		// The counterparty can no longer instruct a cancelled settlement.
-		w.refused(errs.WrongState, f.bob, "Settlement:InstructReceive", []string{"false"}, withTerms(t, terms))
+		w.RefusedWith(errs.WrongState, f.bob, "Settlement:InstructReceive", []string{"false"}, contracttest.TermsTransient(t, terms))
 	})
 	t.Run("matched needs both sides", func(t *testing.T) {
 		w := newWorld(t)
 		f := w.standard()
 		terms := w.tradeTerms("T-CXL", f.alice, f.bob, 1000, money.FromMajor(990))
-		w.matched(f.alice, f.bob, terms, true, true)
-		r := w.call(f.bob, "Settlement:Cancel", []string{terms.TradeRef, "receive"}, withTerms(t, terms))
-		if o := outcome(t, r); o.Status != core.Matched || !slices.Equal(r.eventTypes(), []string{settlement.EventCancelRequested}) {
-			t.Fatalf("first cancel: %+v %v", o, r.eventTypes())
+		w.Matched(f.alice, f.bob, terms, true, true)
+		r := w.CallWith(f.bob, "Settlement:Cancel", []string{terms.TradeRef, "receive"}, contracttest.TermsTransient(t, terms))
+		if o := outcome(t, r); o.Status != core.Matched || !slices.Equal(r.EventTypes(), []string{settlement.EventCancelRequested}) {
+			t.Fatalf("first cancel: %+v %v", o, r.EventTypes())
 		}
-		if rec := w.record(terms.TradeRef); !rec.Receive.CancelRequested || !rec.Receive.Held || !rec.Deliver.Held {
+		if rec := w.SettlementRecord(terms.TradeRef); !rec.Receive.CancelRequested || !rec.Receive.Held || !rec.Deliver.Held {
 			t.Fatalf("record after one request %+v %+v", rec.Deliver, rec.Receive)
 		}
-		w.refused(errs.AlreadyExists, f.bob, "Settlement:Cancel", []string{terms.TradeRef, "receive"}, withTerms(t, terms))
-		r = w.call(f.alice, "Settlement:Cancel", []string{terms.TradeRef, "deliver"}, withTerms(t, terms))
+		w.RefusedWith(errs.AlreadyExists, f.bob, "Settlement:Cancel", []string{terms.TradeRef, "receive"}, contracttest.TermsTransient(t, terms))
+		r = w.CallWith(f.alice, "Settlement:Cancel", []string{terms.TradeRef, "deliver"}, contracttest.TermsTransient(t, terms))
 		if o := outcome(t, r); o.Status != core.Cancelled {
 			t.Fatalf("second cancel %+v", o)
 		}
-		if p, a := w.position(f.alice), w.account(f.bob); p.HeldUnits != 0 || a.Held != 0 || p.Units != 5000 || a.Balance != money.FromMajor(100_000) {
+		if p, a := w.Position(trancheID, f.alice), w.CashAccount(f.bob); p.HeldUnits != 0 || a.Held != 0 || p.Units != 5000 || a.Balance != money.FromMajor(100_000) {
 			t.Fatalf("after cancel: alice %+v bob %+v", p, a)
 		}
 	})
@@ -119,13 +120,13 @@ func TestSettlingTwiceMovesValueOnce(t *testing.T) {
 	f := w.standard()
 	units0, cash0 := w.totals(f.alice, f.bob)
 	terms := w.tradeTerms("T-TWICE", f.alice, f.bob, 1000, money.FromMajor(990))
-	w.matched(f.alice, f.bob, terms, true, true)
+	w.Matched(f.alice, f.bob, terms, true, true)
 
 	// Both banks submit Settle at the same time: both simulations see the
 	// matched record; the first to commit wins, the second is invalidated
 	// by MVCC and changes nothing.
-	bySeller, r1 := w.endorse(f.alice, "Settlement:Settle", []string{terms.TradeRef}, withTerms(t, terms))
-	byBuyer, r2 := w.endorse(f.bob, "Settlement:Settle", []string{terms.TradeRef}, withTerms(t, terms))
+	bySeller, r1 := w.Propose(f.alice, "Settlement:Settle", []string{terms.TradeRef}, contracttest.TermsTransient(t, terms))
+	byBuyer, r2 := w.Propose(f.bob, "Settlement:Settle", []string{terms.TradeRef}, contracttest.TermsTransient(t, terms))
 	if r1.Status >= 400 || r2.Status >= 400 {
 		t.Fatalf("endorsements: %q %q", r1.Message, r2.Message)
 	}
@@ -139,14 +140,14 @@ func TestSettlingTwiceMovesValueOnce(t *testing.T) {
 	if diff := w.Diff(snapshot); len(diff) != 0 {
 		t.Fatalf("the invalidated settlement changed %v", diff)
 	}
-	if p := w.position(f.bob); p.Units != 1000 {
+	if p := w.Position(trancheID, f.bob); p.Units != 1000 {
 		t.Fatalf("bob has %d units", p.Units)
 	}
 	if units, cash := w.totals(f.alice, f.bob); units != units0 || cash != cash0 {
 		t.Fatalf("totals %d %s, before %d %s", units, cash, units0, cash0)
 	}
 	// A client retrying after the conflict is told it is done.
-	r := w.refused(errs.WrongState, f.alice, "Settlement:Settle", []string{terms.TradeRef}, withTerms(t, terms))
+	r := w.RefusedWith(errs.WrongState, f.alice, "Settlement:Settle", []string{terms.TradeRef}, contracttest.TermsTransient(t, terms))
 	if !strings.Contains(r.Message, "is settled") {
 		t.Fatalf("message %q", r.Message)
 	}
@@ -159,28 +160,28 @@ func TestConcurrentSettlementsCompetingForUnits(t *testing.T) {
 	// Alice sold 4,000 units twice without holding them; she has 5,000.
 	toBob := w.tradeTerms("T-BOB", f.alice, f.bob, 4000, money.FromMajor(3_960))
 	toBella := w.tradeTerms("T-BELLA", f.alice, f.bella, 4000, money.FromMajor(3_960))
-	w.matched(f.alice, f.bob, toBob, false, false)
-	w.matched(f.alice, f.bella, toBella, false, false)
+	w.Matched(f.alice, f.bob, toBob, false, false)
+	w.Matched(f.alice, f.bella, toBella, false, false)
 
-	a, _ := w.endorse(f.bob, "Settlement:Settle", []string{toBob.TradeRef}, withTerms(t, toBob))
-	b, _ := w.endorse(f.bella, "Settlement:Settle", []string{toBella.TradeRef}, withTerms(t, toBella))
+	a, _ := w.Propose(f.bob, "Settlement:Settle", []string{toBob.TradeRef}, contracttest.TermsTransient(t, toBob))
+	b, _ := w.Propose(f.bella, "Settlement:Settle", []string{toBella.TradeRef}, contracttest.TermsTransient(t, toBella))
 	if c := w.Commit(b); c.Code != peer.TxValidationCode_VALID {
 		t.Fatalf("first commit %s", c.Code)
 	}
 	if c := w.Commit(a); c.Code != peer.TxValidationCode_MVCC_READ_CONFLICT {
 		t.Fatalf("second commit %s, want MVCC_READ_CONFLICT on the seller's position", c.Code)
 	}
-	if w.record(toBob.TradeRef).Status != core.Matched || w.record(toBella.TradeRef).Status != core.Settled {
+	if w.SettlementRecord(toBob.TradeRef).Status != core.Matched || w.SettlementRecord(toBella.TradeRef).Status != core.Settled {
 		t.Fatal("statuses after the conflict")
 	}
 	// Resubmitted, the losing settlement finds the units gone.
-	if o := outcome(t, w.settle(f.bob, toBob)); o.Status != core.Failed || o.Code != errs.RuleInsufficientUnits {
+	if o := outcome(t, w.Settle(f.bob, toBob)); o.Status != core.Failed || o.Code != errs.RuleInsufficientUnits {
 		t.Fatalf("resubmitted: %+v", o)
 	}
 	if units, cash := w.totals(f.alice, f.bob, f.bella); units != units0 || cash != cash0 {
 		t.Fatalf("totals %d %s, before %d %s", units, cash, units0, cash0)
 	}
-	if p, q := w.position(f.alice), w.position(f.bella); p.Units != 1000 || q.Units != 4000 || w.position(f.bob).Units != 0 {
+	if p, q := w.Position(trancheID, f.alice), w.Position(trancheID, f.bella); p.Units != 1000 || q.Units != 4000 || w.Position(trancheID, f.bob).Units != 0 {
 		t.Fatalf("alice %+v bella %+v", p, q)
 	}
 }
@@ -188,14 +189,14 @@ func TestConcurrentSettlementsCompetingForUnits(t *testing.T) {
 func TestSameBankTrade(t *testing.T) {
 	w := newWorld(t)
 	f := w.standard()
-	w.must(w.trustee, "Deal:Place", trancheID, key(f.bella), "700")
+	w.Must(w.Trustee, "Deal:Place", trancheID, w.Key(f.bella), "700")
 	terms := w.tradeTerms("ORG3-T-1", f.bella, f.bob, 700, money.FromMajor(700))
-	w.matched(f.bella, f.bob, terms, true, true)
-	w.mustSettle(f.bob, terms)
-	if p, q := w.position(f.bella), w.position(f.bob); p.Units != 0 || q.Units != 700 {
+	w.Matched(f.bella, f.bob, terms, true, true)
+	w.MustSettle(f.bob, terms)
+	if p, q := w.Position(trancheID, f.bella), w.Position(trancheID, f.bob); p.Units != 0 || q.Units != 700 {
 		t.Fatalf("bella %+v bob %+v", p, q)
 	}
-	page := w.listByBank(f.bob, w.net.Investors, "10", "")
+	page := w.listByBank(f.bob, w.Net.Investors, "10", "")
 	if len(page.Settlements) != 1 || page.Settlements[0].TradeRef != terms.TradeRef {
 		t.Fatalf("page %+v", page)
 	}

@@ -3,11 +3,13 @@ package settlement_test
 import (
 	"fmt"
 	"math/rand"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
@@ -28,9 +30,9 @@ func TestPropertyRandomSettlementsConserveAndNeverLeaveHolds(t *testing.T) {
 			rng := rand.New(rand.NewSource(seed))
 			w := newWorld(t)
 			f := w.standard()
-			w.must(w.trustee, "Deal:Place", trancheID, key(f.bella), "2000")
-			w.must(w.agent, "Cash:Pay", key(f.alice), "50000.00")
-			w.must(w.agent, "Cash:Pay", key(f.anna), "50000.00")
+			w.Must(w.Trustee, "Deal:Place", trancheID, w.Key(f.bella), "2000")
+			w.Must(w.Settlement, "Cash:Pay", w.Key(f.alice), "50000.00")
+			w.Must(w.Settlement, "Cash:Pay", w.Key(f.anna), "50000.00")
 			p := &propertyRun{t: t, w: w, rng: rng, parties: []*stubtest.Identity{f.alice, f.anna, f.bob, f.bella}}
 			p.units0, p.cash0 = w.totals(p.parties...)
 			for i := range 8 {
@@ -40,15 +42,15 @@ func TestPropertyRandomSettlementsConserveAndNeverLeaveHolds(t *testing.T) {
 				p.step()
 				p.check(fmt.Sprintf("step %d", step))
 			}
-			w.now = w.now.Add(100 * time.Hour)
+			w.Advance(100 * time.Hour)
 			for _, tr := range p.trades {
-				if tr.instructed && !w.record(tr.terms.TradeRef).Status.Final() {
-					w.must(w.auditor, "Settlement:Expire", tr.terms.TradeRef)
+				if tr.instructed && !w.SettlementRecord(tr.terms.TradeRef).Status.Final() {
+					w.Must(w.Auditor, "Settlement:Expire", tr.terms.TradeRef)
 				}
 			}
 			p.check("after expiring everything")
 			for _, id := range p.parties {
-				if w.position(id).HeldUnits != 0 || w.account(id).Held != 0 {
+				if w.Position(trancheID, id).HeldUnits != 0 || w.CashAccount(id).Held != 0 {
 					t.Fatalf("%s still holds after every settlement ended", id)
 				}
 			}
@@ -85,7 +87,7 @@ func (p *propertyRun) newTrade(ref string) {
 	s := p.rng.Intn(len(p.parties))
 	b := (s + 1 + p.rng.Intn(len(p.parties)-1)) % len(p.parties)
 	terms := p.w.tradeTerms(ref, p.parties[s], p.parties[b], 1+int64(p.rng.Intn(1200)), money.Cents(1+int64(p.rng.Intn(2_000_000))))
-	terms.Expiry = p.w.now.Add(time.Duration(4+p.rng.Intn(20)) * time.Hour)
+	terms.Expiry = p.w.Now().Add(time.Duration(4+p.rng.Intn(20)) * time.Hour)
 	if p.rng.Intn(4) == 0 {
 		terms = rtgs(terms)
 	}
@@ -96,8 +98,8 @@ func (p *propertyRun) newTrade(ref string) {
 // transient terms.
 func (p *propertyRun) op(tr *propertyTrade) (*stubtest.Identity, string, []string, stubtest.InvokeOption) {
 	ref := tr.terms.TradeRef
-	terms := withTerms(p.t, tr.terms)
-	hold := holdArg(p.rng.Intn(2) == 0)
+	terms := contracttest.TermsTransient(p.t, tr.terms)
+	hold := strconv.FormatBool(p.rng.Intn(2) == 0)
 	switch p.rng.Intn(9) {
 	case 0, 1:
 		return tr.seller, "Settlement:InstructDeliver", []string{hold}, terms
@@ -107,7 +109,7 @@ func (p *propertyRun) op(tr *propertyTrade) (*stubtest.Identity, string, []strin
 		}
 		return tr.buyer, "Settlement:InstructReceive", []string{hold}, terms
 	case 4, 5:
-		return []*stubtest.Identity{tr.seller, tr.buyer, p.w.trustee}[p.rng.Intn(3)], "Settlement:Settle", []string{ref}, terms
+		return []*stubtest.Identity{tr.seller, tr.buyer, p.w.Trustee}[p.rng.Intn(3)], "Settlement:Settle", []string{ref}, terms
 	case 6:
 		return tr.seller, "Settlement:ConfirmPayment", []string{ref}, terms
 	case 7:
@@ -116,11 +118,11 @@ func (p *propertyRun) op(tr *propertyTrade) (*stubtest.Identity, string, []strin
 		}
 		return tr.buyer, "Settlement:Cancel", []string{ref, "receive"}, terms
 	}
-	return p.w.auditor, "Settlement:Expire", []string{ref}, nil
+	return p.w.Auditor, "Settlement:Expire", []string{ref}, nil
 }
 
 func (p *propertyRun) step() {
-	p.w.now = p.w.now.Add(time.Duration(p.rng.Intn(15)) * time.Minute)
+	p.w.Advance(time.Duration(p.rng.Intn(15)) * time.Minute)
 	a := p.trades[p.rng.Intn(len(p.trades))]
 	if p.rng.Intn(5) > 0 {
 		p.run(a)
@@ -131,10 +133,10 @@ func (p *propertyRun) step() {
 	var txs []*stubtest.Tx
 	for _, tr := range []*propertyTrade{a, b} {
 		id, fn, args, opt := p.op(tr)
-		tx, r := p.w.endorse(id, fn, args, options(opt)...)
+		tx, r := p.w.Propose(id, fn, args, options(opt)...)
 		if r.Status < 400 {
 			txs = append(txs, tx)
-			tr.instructed = tr.instructed || r.fn == "Settlement:InstructDeliver" || r.fn == "Settlement:InstructReceive"
+			tr.instructed = tr.instructed || r.Function == "Settlement:InstructDeliver" || r.Function == "Settlement:InstructReceive"
 		}
 	}
 	for _, tx := range txs {
@@ -149,8 +151,8 @@ func (p *propertyRun) step() {
 func (p *propertyRun) run(tr *propertyTrade) {
 	id, fn, args, opt := p.op(tr)
 	before := p.w.Snapshot()
-	r := p.w.call(id, fn, args, options(opt)...)
-	if !r.ok() {
+	r := p.w.CallWith(id, fn, args, options(opt)...)
+	if !r.OK() {
 		if diff := p.w.Diff(before); len(diff) > 0 {
 			p.t.Fatalf("%s refused (%s) but changed %v", fn, r.Message, diff)
 		}
@@ -162,7 +164,7 @@ func (p *propertyRun) run(tr *propertyTrade) {
 func (p *propertyRun) markInstructed() {
 	public := p.w.Public()
 	for _, tr := range p.trades {
-		_, tr.instructed = public[compositeKey(p.t, "settlement", tr.terms.TradeRef)]
+		_, tr.instructed = public[contracttest.CompositeKey("settlement", tr.terms.TradeRef)]
 	}
 }
 
@@ -185,7 +187,7 @@ func (p *propertyRun) check(where string) {
 		if !tr.instructed {
 			continue
 		}
-		rec := w.record(tr.terms.TradeRef)
+		rec := w.SettlementRecord(tr.terms.TradeRef)
 		if rec.Status.Final() && rec.Holds() {
 			p.t.Fatalf("%s: %s is %s and still holds", where, rec.TradeRef, rec.Status)
 		}
@@ -203,7 +205,7 @@ func (p *propertyRun) check(where string) {
 		}
 	}
 	for _, id := range p.parties {
-		pos, acct := w.position(id), w.account(id)
+		pos, acct := w.Position(trancheID, id), w.CashAccount(id)
 		if pos.HeldUnits != heldUnits[id] || acct.Held != heldCash[id] {
 			p.t.Fatalf("%s: %s holds %d units and %s cash; its open settlements hold %d and %s",
 				where, id, pos.HeldUnits, acct.Held, heldUnits[id], heldCash[id])
@@ -218,7 +220,7 @@ func (p *propertyRun) statuses() map[core.Status]int {
 	out := map[core.Status]int{}
 	for _, tr := range p.trades {
 		if tr.instructed {
-			out[p.w.record(tr.terms.TradeRef).Status]++
+			out[p.w.SettlementRecord(tr.terms.TradeRef).Status]++
 		}
 	}
 	return out

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
@@ -17,10 +18,10 @@ import (
 )
 
 func (w *world) listByBank(id *stubtest.Identity, bank, size, bookmark string) settlement.Page {
-	w.t.Helper()
+	w.TB.Helper()
 	var p settlement.Page
-	if err := canon.Unmarshal([]byte(w.must(id, "Settlement:ListByBank", bank, size, bookmark)), &p); err != nil {
-		w.t.Fatal(err)
+	if err := canon.Unmarshal([]byte(w.Must(id, "Settlement:ListByBank", bank, size, bookmark)), &p); err != nil {
+		w.TB.Fatal(err)
 	}
 	return p
 }
@@ -36,44 +37,44 @@ func refs(p settlement.Page) []string {
 func TestHistoryPerBank(t *testing.T) {
 	w := newWorld(t)
 	f := w.standard()
-	w.must(w.trustee, "Deal:Place", trancheID, key(f.bella), "100")
+	w.Must(w.Trustee, "Deal:Place", trancheID, w.Key(f.bella), "100")
 	t1 := w.tradeTerms("T-1", f.alice, f.bob, 100, money.FromMajor(99))
 	t2 := w.tradeTerms("T-2", f.anna, f.bella, 100, money.FromMajor(99))
 	t3 := w.tradeTerms("T-3", f.bella, f.bob, 100, money.FromMajor(99)) // within the investor bank
-	w.matched(f.alice, f.bob, t1, false, false)
-	w.mustSettle(f.bob, t1)
-	w.mustInstruct(f.anna, core.Deliver, t2, true)
-	w.mustInstruct(f.bella, core.Deliver, t3, false)
+	w.Matched(f.alice, f.bob, t1, false, false)
+	w.MustSettle(f.bob, t1)
+	w.MustInstruct(f.anna, core.Deliver, t2, true)
+	w.MustInstruct(f.bella, core.Deliver, t3, false)
 
-	if got := refs(w.listByBank(f.alice, w.net.Servicer, "10", "")); !slices.Equal(got, []string{"T-1", "T-2"}) {
+	if got := refs(w.listByBank(f.alice, w.Net.Servicer, "10", "")); !slices.Equal(got, []string{"T-1", "T-2"}) {
 		t.Fatalf("servicer bank lists %v", got)
 	}
-	if got := refs(w.listByBank(f.bob, w.net.Investors, "10", "")); !slices.Equal(got, []string{"T-1", "T-2", "T-3"}) {
+	if got := refs(w.listByBank(f.bob, w.Net.Investors, "10", "")); !slices.Equal(got, []string{"T-1", "T-2", "T-3"}) {
 		t.Fatalf("investor bank lists %v", got)
 	}
-	if got := refs(w.listByBank(w.trustee, w.net.Trustee, "10", "")); len(got) != 0 {
+	if got := refs(w.listByBank(w.Trustee, w.Net.Trustee, "10", "")); len(got) != 0 {
 		t.Fatalf("the trustee's bank is party to none, lists %v", got)
 	}
 	// Pages.
-	first := w.listByBank(f.bob, w.net.Investors, "2", "")
+	first := w.listByBank(f.bob, w.Net.Investors, "2", "")
 	if !slices.Equal(refs(first), []string{"T-1", "T-2"}) || first.Bookmark == "" {
 		t.Fatalf("first page %v bookmark %q", refs(first), first.Bookmark)
 	}
-	second := w.listByBank(f.bob, w.net.Investors, "2", first.Bookmark)
+	second := w.listByBank(f.bob, w.Net.Investors, "2", first.Bookmark)
 	if !slices.Equal(refs(second), []string{"T-3"}) || second.Bookmark != "" {
 		t.Fatalf("second page %v bookmark %q", refs(second), second.Bookmark)
 	}
 	// Statuses and the record's public content.
-	page := w.listByBank(f.alice, w.net.Servicer, "10", "")
+	page := w.listByBank(f.alice, w.Net.Servicer, "10", "")
 	if page.Settlements[0].Status != core.Settled || page.Settlements[1].Status != core.PendingDeliver || !page.Settlements[1].Deliver.Held {
 		t.Fatalf("statuses %+v", page.Settlements)
 	}
 	// A bank lists its own; the trustee and auditors any bank's.
-	w.refused(errs.Forbidden, f.alice, "Settlement:ListByBank", []string{w.net.Investors, "10", ""})
-	w.listByBank(w.auditor, w.net.Servicer, "10", "")
-	w.listByBank(w.trustee, w.net.Investors, "10", "")
+	w.RefusedWith(errs.Forbidden, f.alice, "Settlement:ListByBank", []string{w.Net.Investors, "10", ""})
+	w.listByBank(w.Auditor, w.Net.Servicer, "10", "")
+	w.listByBank(w.Trustee, w.Net.Investors, "10", "")
 	// Anyone may read a public record.
-	if r := w.call(w.auditor, "Settlement:Get", []string{"T-2"}); !r.ok() || decodeRecord(t, r.Payload).Status != core.PendingDeliver {
+	if r := w.CallWith(w.Auditor, "Settlement:Get", []string{"T-2"}); !r.OK() || contracttest.Decode[core.Record](t, string(r.Payload)).Status != core.PendingDeliver {
 		t.Fatalf("Get: %s", r.Message)
 	}
 }
@@ -82,27 +83,27 @@ func TestTermsAreReadOnTheBanksOwnPeerByItsOwnPeople(t *testing.T) {
 	w := newWorld(t)
 	f := w.standard()
 	terms := w.tradeTerms("T-1", f.alice, f.bob, 100, money.FromMajor(99))
-	w.matched(f.alice, f.bob, terms, false, false)
+	w.Matched(f.alice, f.bob, terms, false, false)
 	want, _ := terms.Canonical()
 
-	for _, id := range []*stubtest.Identity{f.alice, w.compliance[w.net.Servicer], w.admins[w.net.Servicer]} {
-		if got := w.must(id, "Settlement:Terms", terms.TradeRef, "deliver"); got != string(want) {
+	for _, id := range []*stubtest.Identity{f.alice, w.Compliance[w.Net.Servicer], w.Admins[w.Net.Servicer]} {
+		if got := w.Must(id, "Settlement:Terms", terms.TradeRef, "deliver"); got != string(want) {
 			t.Fatalf("%s reads %s", id, got)
 		}
 	}
-	if got := w.must(f.bob, "Settlement:Terms", terms.TradeRef, "receive"); got != string(want) {
+	if got := w.Must(f.bob, "Settlement:Terms", terms.TradeRef, "receive"); got != string(want) {
 		t.Fatalf("bob reads %s", got)
 	}
 	// Another client of the same bank may not; another bank may not even
 	// ask its own peer, which does not hold them.
-	w.refused(errs.Forbidden, f.anna, "Settlement:Terms", []string{terms.TradeRef, "deliver"})
-	r := w.refused(errs.Forbidden, f.bob, "Settlement:Terms", []string{terms.TradeRef, "deliver"})
-	if !strings.Contains(r.Message, "kept by "+w.net.Servicer) {
+	w.RefusedWith(errs.Forbidden, f.anna, "Settlement:Terms", []string{terms.TradeRef, "deliver"})
+	r := w.RefusedWith(errs.Forbidden, f.bob, "Settlement:Terms", []string{terms.TradeRef, "deliver"})
+	if !strings.Contains(r.Message, "kept by "+w.Net.Servicer) {
 		t.Fatalf("message %q", r.Message)
 	}
-	w.refused(errs.Forbidden, w.trustee, "Settlement:Terms", []string{terms.TradeRef, "receive"})
+	w.RefusedWith(errs.Forbidden, w.Trustee, "Settlement:Terms", []string{terms.TradeRef, "receive"})
 	// Asked of a peer that is not the bank's, the peer itself refuses.
-	tx := w.Endorse(f.alice, "Settlement:Terms", []string{terms.TradeRef, "deliver"}, stubtest.OnPeer(w.net.Trustee))
+	tx := w.Endorse(f.alice, "Settlement:Terms", []string{terms.TradeRef, "deliver"}, stubtest.OnPeer(w.Net.Trustee))
 	if e := tx.Endorsement(); e.Status < 400 || strings.Contains(e.Message, terms.Nonce) {
 		t.Fatalf("the trustee's peer answered %d %q", e.Status, e.Message)
 	}
@@ -112,7 +113,7 @@ func TestAuthorization(t *testing.T) {
 	w := newWorld(t)
 	f := w.standard()
 	terms := w.tradeTerms("T-AUTH", f.alice, f.bob, 100, money.FromMajor(99))
-	noRole := w.Identity(w.net.Investors, "norole")
+	noRole := w.NoRole
 	tests := []struct {
 		name string
 		id   *stubtest.Identity
@@ -121,23 +122,23 @@ func TestAuthorization(t *testing.T) {
 	}{
 		{"deliver by the buyer", f.bob, "Settlement:InstructDeliver", []string{"false"}},
 		{"deliver by another client of the seller's bank", f.anna, "Settlement:InstructDeliver", []string{"false"}},
-		{"deliver by the arranger for a trade", w.arranger, "Settlement:InstructDeliver", []string{"false"}},
-		{"deliver by the trustee", w.trustee, "Settlement:InstructDeliver", []string{"false"}},
+		{"deliver by the arranger for a trade", w.Arranger, "Settlement:InstructDeliver", []string{"false"}},
+		{"deliver by the trustee", w.Trustee, "Settlement:InstructDeliver", []string{"false"}},
 		{"receive by the seller", f.alice, "Settlement:InstructReceive", []string{"false"}},
 		{"receive by an identity without role", noRole, "Settlement:InstructReceive", []string{"false"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			w.refused(errs.Forbidden, tc.id, tc.fn, tc.args, withTerms(t, terms))
+			w.RefusedWith(errs.Forbidden, tc.id, tc.fn, tc.args, contracttest.TermsTransient(t, terms))
 		})
 	}
-	w.matched(f.alice, f.bob, terms, true, true)
-	for _, id := range []*stubtest.Identity{f.anna, f.bella, w.auditor, w.arranger, noRole} {
-		w.refused(errs.Forbidden, id, "Settlement:Settle", []string{terms.TradeRef}, withTerms(t, terms))
-		w.refused(errs.Forbidden, id, "Settlement:CheckSettle", []string{terms.TradeRef}, withTerms(t, terms))
+	w.Matched(f.alice, f.bob, terms, true, true)
+	for _, id := range []*stubtest.Identity{f.anna, f.bella, w.Auditor, w.Arranger, noRole} {
+		w.RefusedWith(errs.Forbidden, id, "Settlement:Settle", []string{terms.TradeRef}, contracttest.TermsTransient(t, terms))
+		w.RefusedWith(errs.Forbidden, id, "Settlement:CheckSettle", []string{terms.TradeRef}, contracttest.TermsTransient(t, terms))
 	}
 	// The trustee may settle what both banks instructed.
-	if rec := w.mustSettle(w.trustee, terms); rec.Status != core.Settled {
+	if rec := w.MustSettle(w.Trustee, terms); rec.Status != core.Settled {
 		t.Fatalf("status %s", rec.Status)
 	}
 }
