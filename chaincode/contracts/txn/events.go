@@ -1,36 +1,26 @@
 package txn
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/events"
 )
 
 // EventName is the name of the one chaincode event a tranchenet transaction
-// emits; its payload is an Envelope.
-const EventName = "tranchenet"
+// emits; its payload is an Envelope (package core/events, shared with the
+// clients that read the stream).
+const EventName = events.Name
 
-// EventSchema versions the Envelope. A consumer must check it and refuse a
-// schema it does not know rather than misread it.
-const EventSchema = "tranchenet.events/v1"
+// EventSchema versions the Envelope.
+const EventSchema = events.Schema
 
-// Envelope carries every state change of one transaction. Events are public
-// to every channel member: they never carry private values (balances,
-// prices, loan data), only what is public and the identity keys involved.
-type Envelope struct {
-	Schema string  `json:"schema"`
-	TxID   string  `json:"txId"`
-	Time   string  `json:"time"` // RFC 3339, the transaction timestamp
-	Events []Event `json:"events"`
-}
+// Envelope carries every state change of one transaction.
+type Envelope = events.Envelope
 
 // Event is one state change: a type such as "TokenTransferred" and its data.
-type Event struct {
-	Type string          `json:"type"`
-	Data json.RawMessage `json:"data"`
-}
+type Event = events.Event
 
 // Emit records an event; it is sent when the transaction succeeds.
 func (c *Context) Emit(eventType string, data any) error {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/endorse"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/logctx"
 )
@@ -27,6 +28,9 @@ type route struct {
 	contentType                   string // of a non-JSON success response
 	reqType, respType             reflect.Type
 	tx                            *txDoc
+	functions                     []string // chaincode functions a Handle endpoint runs
+	upload                        *Upload
+	alternates                    []string // content types of other representations
 	handler                       http.Handler
 }
 
@@ -36,6 +40,9 @@ type txDoc struct {
 	Submit      bool     `json:"submit"`
 	Transient   []string `json:"transient,omitempty"`
 	Collections bool     `json:"privateData,omitempty"`
+	// Endorsement is the function's kind in the endorsement table
+	// (trustee, majority, query, query:trustee...).
+	Endorsement string `json:"endorsement,omitempty"`
 }
 
 // Call is one authenticated request being served.
@@ -69,6 +76,52 @@ func (c *Call) Endorsers(collections ...string) []string {
 		return nil
 	}
 	return orgs
+}
+
+// IdentityKey is the user's identity as the chaincode names it (MSP/id).
+func (c *Call) IdentityKey() string { return c.Identity().ID.Key() }
+
+// resolveEndorsers names the peers for fn from the endorsement table, or
+// nil (the Fabric Gateway chooses) for a function outside it or without a
+// resolver.
+func (c *Call) resolveEndorsers(fn, party string) ([]string, error) {
+	if c.s.endorsers == nil {
+		return nil, nil
+	}
+	if _, ok := endorse.Kind(fn); !ok {
+		return nil, nil
+	}
+	return c.s.endorsers.Resolve(c.Context(), fn, c.MSPID(), party)
+}
+
+// Ask evaluates fn as the user, on the peer the endorsement table names
+// (the bank's own, or the trustee's for queries over several banks'
+// registries).
+func (c *Call) Ask(fn string, args ...string) (ledger.Result, error) {
+	return c.AskWith(ledger.Tx{Fn: fn, Args: args})
+}
+
+// AskWith is Ask for a transaction with transient data.
+func (c *Call) AskWith(tx ledger.Tx) (ledger.Result, error) {
+	if tx.Endorsers == nil {
+		var err error
+		if tx.Endorsers, err = c.resolveEndorsers(tx.Fn, ""); err != nil {
+			return ledger.Result{}, err
+		}
+	}
+	return c.Evaluate(tx)
+}
+
+// SubmitFn submits tx as the user, endorsed by the peers the endorsement
+// table names (party as in Tx.Party).
+func (c *Call) SubmitFn(tx ledger.Tx, party string) (ledger.Result, error) {
+	if tx.Endorsers == nil {
+		var err error
+		if tx.Endorsers, err = c.resolveEndorsers(tx.Fn, party); err != nil {
+			return ledger.Result{}, err
+		}
+	}
+	return c.Submit(tx)
 }
 
 // Evaluate runs a query as the user's identity.
@@ -120,6 +173,14 @@ func (s *Server) wrap(rt *route, serve func(c *Call)) http.Handler {
 				s.writeProblem(w, r, prob)
 				return
 			}
+		}
+		if rt.upload != nil {
+			sp := s.spool(w, r, rt.upload)
+			if sp == nil {
+				return
+			}
+			defer sp.remove()
+			r = r.WithContext(context.WithValue(r.Context(), spoolKey{}, sp))
 		}
 		run := func(w http.ResponseWriter, r *http.Request) {
 			serve(&Call{Request: r, User: user, w: w, s: s})

@@ -26,6 +26,7 @@ const (
 	CodeTxInvalid            = "TX_INVALID"
 	CodeOutcomeUnknown       = "OUTCOME_UNKNOWN"
 	CodePeerError            = "PEER_ERROR"
+	CodeUploadInvalid        = "UPLOAD_INVALID"
 )
 
 // CodeInfo documents one problem code.
@@ -49,6 +50,7 @@ var gatewayCodes = []CodeInfo{
 	{CodeTxInvalid, http.StatusBadGateway, "", "the transaction was ordered but the network invalidated it (e.g. endorsement policy failure); txId names it", "gateway"},
 	{CodeOutcomeUnknown, http.StatusGatewayTimeout, "", "the transaction was submitted but its commit status is unknown; txId names it; the Idempotency-Key stays bound to this answer so a retry cannot submit twice", "gateway"},
 	{CodePeerError, http.StatusBadGateway, "", "the peer reported an error that is neither a chaincode refusal nor unavailability", "gateway"},
+	{CodeUploadInvalid, http.StatusUnprocessableEntity, "", "the uploaded file has bad rows or totals that do not add up; errors lists each with its line, loan, field and rule; nothing was submitted", "gateway"},
 }
 
 // Codes lists every problem code the API answers with: the chaincode's codes

@@ -1,10 +1,11 @@
 package api
 
 import (
-	"github.com/tranchenet/tranchenet/gateway-app/internal/config"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/tranchenet/tranchenet/gateway-app/internal/config"
 )
 
 func TestBadRequestsNameTheField(t *testing.T) {

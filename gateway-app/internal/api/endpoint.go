@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/endorse"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 )
 
@@ -55,6 +56,25 @@ type Endpoint[Req, Resp any] struct {
 	Result func(c *Call, req *Req, res ledger.Result) (*Resp, error)
 	// Handle serves an endpoint that is not one chaincode transaction.
 	Handle func(c *Call, req *Req) (*Resp, error)
+
+	// Upload makes the request body a file rather than JSON (Req must be
+	// NoBody): it is spooled to disk before the handler runs, which reads
+	// it, as many times as it needs, with Call.Upload.
+	Upload *Upload
+	// Alternates are other representations of the response, chosen with
+	// the query parameter format (declare it in Params); JSON is the
+	// default.
+	Alternates []Alternate[Resp]
+	// Chaincode documents the functions a Handle endpoint runs (a Tx
+	// endpoint documents its own).
+	Chaincode []string
+}
+
+// Alternate renders a response in another format than JSON.
+type Alternate[Resp any] struct {
+	Format      string // the value of ?format=
+	ContentType string
+	Render      func(resp *Resp) ([]byte, error)
 }
 
 // Tx declares the chaincode transaction an endpoint runs, as the user's
@@ -77,6 +97,12 @@ type Tx[Req any] struct {
 	// evaluation (for reads of the bank's private data).
 	Collections func(c *Call, req *Req) []string
 	Own         bool
+	// Party names the other organisation the function's endorsement kind
+	// needs (the pool's servicer for trustee+servicer); see package
+	// endorse. Functions of the generated endorsement table get their
+	// endorsers (or, for queries, the peer that answers) from it, unless
+	// Collections or Own say otherwise.
+	Party func(c *Call, req *Req) (string, error)
 }
 
 // NoBody is the Req of an endpoint that takes no request body.
@@ -119,6 +145,17 @@ func Register[Req, Resp any](s *Server, e Endpoint[Req, Resp]) {
 	if e.Tx != nil && e.Tx.Args == nil {
 		panic(fmt.Sprintf("api: %s %s: Tx needs Args", e.Method, e.Path))
 	}
+	if e.Tx != nil {
+		if kind, ok := endorse.Kind(e.Tx.Fn); ok && endorse.IsQuery(kind) == e.Tx.Submit {
+			panic(fmt.Sprintf("api: %s %s: %s is endorsed as %q: Submit must be %v", e.Method, e.Path, e.Tx.Fn, kind, !e.Tx.Submit))
+		}
+	}
+	if e.Upload != nil && reflect.TypeFor[Req]() != reflect.TypeFor[NoBody]() {
+		panic(fmt.Sprintf("api: %s %s: an upload's body is the file: Req must be NoBody", e.Method, e.Path))
+	}
+	if len(e.Alternates) > 0 && !slices.ContainsFunc(e.Params, func(p Param) bool { return p.Name == "format" && p.In == "query" }) {
+		panic(fmt.Sprintf("api: %s %s: alternates need the query parameter format", e.Method, e.Path))
+	}
 	if !strings.HasPrefix(e.Path, "/v1/") {
 		panic(fmt.Sprintf("api: %s %s: resource paths start with /v1/", e.Method, e.Path))
 	}
@@ -139,9 +176,22 @@ func Register[Req, Resp any](s *Server, e Endpoint[Req, Resp]) {
 	}
 	if e.Tx != nil {
 		rt.tx = &txDoc{Fn: e.Tx.Fn, Submit: e.Tx.Submit, Transient: e.Tx.TransientFields, Collections: e.Tx.Collections != nil}
+		if kind, ok := endorse.Kind(e.Tx.Fn); ok {
+			rt.tx.Endorsement = string(kind)
+		}
+	}
+	rt.functions = slices.Clone(e.Chaincode)
+	if e.Upload != nil {
+		rt.upload = e.Upload
+	}
+	for _, a := range e.Alternates {
+		rt.alternates = append(rt.alternates, a.ContentType)
 	}
 	serve := func(c *Call) {
-		req, p := decodeRequest[Req](c.Request, s.cfg.MaxBodyBytes)
+		req, p := new(Req), (*Problem)(nil)
+		if e.Upload == nil {
+			req, p = decodeRequest[Req](c.Request, s.cfg.MaxBodyBytes)
+		}
 		if p != nil {
 			// Refused before anything ran: the Idempotency-Key stays free
 			// for the corrected request.
@@ -159,6 +209,14 @@ func Register[Req, Resp any](s *Server, e Endpoint[Req, Resp]) {
 		if err != nil {
 			s.writeProblem(c.w, c.Request, problemFrom(err))
 			return
+		}
+		if format := c.Query("format"); format != "" && format != "json" {
+			for _, a := range e.Alternates {
+				if a.Format == format {
+					s.writeRendered(c, status, a.ContentType, func() ([]byte, error) { return a.Render(resp) })
+					return
+				}
+			}
 		}
 		s.writeJSON(c.w, status, resp)
 	}
@@ -178,11 +236,21 @@ func runTx[Req, Resp any](c *Call, e Endpoint[Req, Resp], req *Req) (*Resp, erro
 			return nil, err
 		}
 	}
-	if e.Tx.Collections != nil {
+	switch {
+	case e.Tx.Collections != nil:
 		tx.Endorsers = c.Endorsers(e.Tx.Collections(c, req)...)
-	}
-	if e.Tx.Own && !e.Tx.Submit {
+	case e.Tx.Own && !e.Tx.Submit:
 		tx.Endorsers = []string{c.MSPID()}
+	default:
+		party := ""
+		if e.Tx.Party != nil {
+			if party, err = e.Tx.Party(c, req); err != nil {
+				return nil, err
+			}
+		}
+		if tx.Endorsers, err = c.resolveEndorsers(e.Tx.Fn, party); err != nil {
+			return nil, err
+		}
 	}
 	var res ledger.Result
 	if e.Tx.Submit {
@@ -269,6 +337,18 @@ func (p compiledParam) check(r *http.Request) *Problem {
 
 func isWrite(method string) bool {
 	return method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch || method == http.MethodDelete
+}
+
+// writeRendered answers with a non-JSON representation.
+func (s *Server) writeRendered(c *Call, status int, contentType string, render func() ([]byte, error)) {
+	body, err := render()
+	if err != nil {
+		s.writeProblem(c.w, c.Request, problemFrom(err))
+		return
+	}
+	c.w.Header().Set("Content-Type", contentType)
+	c.w.WriteHeader(status)
+	c.w.Write(body)
 }
 
 // writeJSON answers with v as JSON.

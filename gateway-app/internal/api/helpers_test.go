@@ -234,9 +234,7 @@ func (ts *testServer) do(r req) answer {
 // metricValue returns the value of an unlabelled metric from /metrics.
 func (ts *testServer) metricValue(t *testing.T, name string) string {
 	t.Helper()
-	var b strings.Builder
-	ts.metrics.WriteText(&b)
-	for _, line := range strings.Split(b.String(), "\n") {
+	for _, line := range strings.Split(scrape(t, ts.metrics), "\n") {
 		if v, ok := strings.CutPrefix(line, name+" "); ok {
 			return v
 		}
@@ -260,4 +258,12 @@ func waitFor(t *testing.T, cond func() bool) {
 func sha(t *testing.T, token string) [32]byte {
 	t.Helper()
 	return sha256.Sum256([]byte(token))
+}
+
+// scrape returns the registry's text exposition, as /metrics serves it.
+func scrape(t *testing.T, reg *metrics.Registry) string {
+	t.Helper()
+	w := httptest.NewRecorder()
+	reg.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	return w.Body.String()
 }

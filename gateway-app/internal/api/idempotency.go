@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.etcd.io/bbolt"
 
 	"github.com/tranchenet/tranchenet/gateway-app/internal/metrics"
@@ -47,7 +48,7 @@ type idempotency struct {
 	mu       sync.Mutex
 	inflight map[string]chan struct{}
 
-	replays, waits *metrics.CounterVec
+	replays, waits prometheus.Counter
 }
 
 var bucketIdempotency = []byte("idempotency")
@@ -77,8 +78,8 @@ func newIdempotency(db *bbolt.DB, retention time.Duration, reg *metrics.Registry
 	rand.Read(b[:])
 	return &idempotency{
 		db: db, retention: retention, boot: hex.EncodeToString(b[:]), inflight: map[string]chan struct{}{},
-		replays: reg.NewCounterVec("tranchenet_gateway_idempotent_replays_total", "Writes answered from the idempotency store instead of running again."),
-		waits:   reg.NewCounterVec("tranchenet_gateway_idempotent_waits_total", "Duplicate writes that waited for the first request with the same key to finish."),
+		replays: reg.NewCounter("tranchenet_gateway_idempotent_replays_total", "Writes answered from the idempotency store instead of running again."),
+		waits:   reg.NewCounter("tranchenet_gateway_idempotent_waits_total", "Duplicate writes that waited for the first request with the same key to finish."),
 	}, nil
 }
 
@@ -106,16 +107,23 @@ func (id *idempotency) serve(s *Server, w http.ResponseWriter, r *http.Request, 
 		s.writeProblem(w, r, BadInput(HeaderIdempotencyKey, "want 1 to 255 visible ASCII characters"))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		s.writeProblem(w, r, NewProblem(CodePayloadTooLarge, "request body larger than %d bytes", s.cfg.MaxBodyBytes))
-		return
-	} else if err != nil {
-		s.writeProblem(w, r, BadInput("", "reading the request body: %v", err))
-		return
+	var body []byte
+	if sp := spoolFrom(r.Context()); sp != nil {
+		// An upload was spooled and hashed already: its digest stands for it.
+		body = sp.SHA256[:]
+	} else {
+		var err error
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.writeProblem(w, r, NewProblem(CodePayloadTooLarge, "request body larger than %d bytes", s.cfg.MaxBodyBytes))
+			return
+		} else if err != nil {
+			s.writeProblem(w, r, BadInput("", "reading the request body: %v", err))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
 	scope := user.Name + "\x00" + key
 	fp := fingerprint(r, body)
 
@@ -164,7 +172,7 @@ func (id *idempotency) claim(r *http.Request, scope string) (release func()) {
 			}
 		}
 		id.mu.Unlock()
-		id.waits.With().Inc()
+		id.waits.Inc()
 		select {
 		case <-busy:
 		case <-r.Context().Done():
@@ -209,11 +217,11 @@ func (id *idempotency) replay(w http.ResponseWriter, r *http.Request, rec idemRe
 	w.Header().Set(HeaderIdempotentReplay, "true")
 	w.WriteHeader(rec.Status)
 	w.Write(rec.Body)
-	id.replays.With().Inc()
+	id.replays.Inc()
 }
 
 // fingerprint hashes what makes two requests "the same": method, path and
-// query, and the exact body bytes.
+// query, and the exact body bytes (an upload's SHA-256).
 func fingerprint(r *http.Request, body []byte) string {
 	h := sha256.New()
 	h.Write([]byte(r.Method + " " + r.URL.RequestURI() + "\n"))

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/tranchenet/tranchenet/gateway-app/internal/logctx"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/metrics"
 )
@@ -66,8 +68,8 @@ func saneRequestID(id string) bool {
 
 // finish writes the access log line and the request metrics.
 func (s *Server) finish(r *http.Request, info *requestInfo, status int, d time.Duration) {
-	s.m.requests.With(info.route, r.Method, strconv.Itoa(status)).Inc()
-	s.m.latency.With(info.route, r.Method).Observe(d.Seconds())
+	s.m.requests.WithLabelValues(info.route, r.Method, strconv.Itoa(status)).Inc()
+	s.m.latency.WithLabelValues(info.route, r.Method).Observe(d.Seconds())
 	attrs := []slog.Attr{
 		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", info.route),
 		slog.Int("status", status), slog.Float64("duration_ms", float64(d.Microseconds())/1000),
@@ -89,8 +91,8 @@ func (s *Server) finish(r *http.Request, info *requestInfo, status int, d time.D
 }
 
 type httpMetrics struct {
-	requests *metrics.CounterVec
-	latency  *metrics.HistogramVec
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
 }
 
 func newHTTPMetrics(r *metrics.Registry) *httpMetrics {

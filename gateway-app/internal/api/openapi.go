@@ -43,6 +43,9 @@ type operation struct {
 	Security    []map[string][]string `json:"security"`
 	Roles       []string              `json:"x-roles,omitempty"`
 	Chaincode   *txDoc                `json:"x-chaincode,omitempty"`
+	// Functions are the chaincode functions an endpoint that is not one
+	// transaction runs (an upload's chunks, a replay's query).
+	Functions []string `json:"x-chaincode-functions,omitempty"`
 }
 
 type parameter struct {
@@ -56,8 +59,9 @@ type parameter struct {
 }
 
 type requestBody struct {
-	Required bool                 `json:"required"`
-	Content  map[string]mediaType `json:"content"`
+	Description string               `json:"description,omitempty"`
+	Required    bool                 `json:"required"`
+	Content     map[string]mediaType `json:"content"`
 }
 
 type mediaType struct {
@@ -154,7 +158,7 @@ func (s *Server) buildOpenAPI() {
 
 func (s *Server) operationFor(rt *route, g *schemaGen) operation {
 	op := operation{
-		OperationID: rt.id, Summary: rt.summary, Description: rt.description, Chaincode: rt.tx,
+		OperationID: rt.id, Summary: rt.summary, Description: rt.description, Chaincode: rt.tx, Functions: rt.functions,
 		Responses: map[string]response{}, Security: []map[string][]string{{"bearer": {}}, {"mutualTLS": {}}},
 	}
 	if op.OperationID == "" {
@@ -180,7 +184,13 @@ func (s *Server) operationFor(rt *route, g *schemaGen) operation {
 	if rt.write {
 		op.Parameters = append(op.Parameters, parameter{Ref: "#/components/parameters/IdempotencyKey"})
 	}
-	if rt.reqType != nil && rt.reqType != reflect.TypeFor[NoBody]() {
+	switch {
+	case rt.upload != nil:
+		op.RequestBody = &requestBody{Required: true, Description: rt.upload.Description, Content: map[string]mediaType{}}
+		for _, ct := range rt.upload.ContentTypes {
+			op.RequestBody.Content[ct] = mediaType{Schema: &Schema{Type: "string", Format: "binary"}}
+		}
+	case rt.reqType != nil && rt.reqType != reflect.TypeFor[NoBody]():
 		op.RequestBody = &requestBody{Required: true, Content: map[string]mediaType{"application/json": {Schema: g.schemaOf(rt.reqType)}}}
 	}
 	ok := response{Description: http.StatusText(rt.status)}
@@ -189,6 +199,9 @@ func (s *Server) operationFor(rt *route, g *schemaGen) operation {
 		ok.Content = map[string]mediaType{rt.contentType: {Schema: &Schema{Type: "string"}}}
 	case rt.respType != nil:
 		ok.Content = map[string]mediaType{"application/json": {Schema: g.schemaOf(rt.respType)}}
+	}
+	for _, ct := range rt.alternates {
+		ok.Content[ct] = mediaType{Schema: &Schema{Type: "string"}}
 	}
 	if rt.tx != nil && rt.tx.Submit {
 		ok.Headers = map[string]header{
@@ -216,12 +229,12 @@ func errorStatuses(rt *route) []int {
 	if len(rt.roles) > 0 || rt.tx != nil {
 		out = append(out, 403)
 	}
-	if rt.reqType != nil && rt.reqType != reflect.TypeFor[NoBody]() {
+	if rt.upload != nil || rt.reqType != nil && rt.reqType != reflect.TypeFor[NoBody]() {
 		out = append(out, 413, 415)
 	}
-	if rt.tx != nil {
+	if rt.tx != nil || len(rt.functions) > 0 {
 		out = append(out, 404, 409, 422, 502, 503)
-		if rt.tx.Submit {
+		if rt.write {
 			out = append(out, 504)
 		}
 	}

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"reflect"
 	"time"
-
-	"github.com/tranchenet/tranchenet/gateway-app/internal/metrics"
 )
 
 // readyTimeout bounds the ledger probe behind /readyz.
@@ -36,10 +34,7 @@ func (s *Server) registerOperations() {
 		"Answers 200 when the bank's peer answers a query on the channel (qscc GetChainInfo), with the chain height and the event listener's state; 503 otherwise.",
 		reflect.TypeFor[ReadyReport](), "", s.serveReady)
 	op("/metrics", "Prometheus metrics", "Request counts and latency by route and status, ledger call latency, event listener lag and progress.",
-		nil, metrics.ContentType, func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", metrics.ContentType)
-			s.reg.WriteText(w)
-		})
+		nil, "text/plain", s.reg.Handler().ServeHTTP)
 	op("/openapi.json", "This API's OpenAPI 3.1 document", "", nil, "application/json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(s.doc)

@@ -48,16 +48,16 @@ func TestMetricsCountRequestsByRouteAndStatus(t *testing.T) {
 	a := ts.do(req{method: "GET", path: "/metrics"})
 	body := string(a.Body)
 	for _, want := range []string{
-		`tranchenet_gateway_http_requests_total{route="/v1/probe/public/{key}",method="GET",status="200"} 2`,
-		`tranchenet_gateway_http_requests_total{route="/v1/probe/public/{key}",method="GET",status="403"} 1`,
-		`tranchenet_gateway_http_requests_total{route="unmatched",method="GET",status="404"} 1`,
-		`tranchenet_gateway_http_request_duration_seconds_count{route="/v1/probe/public/{key}",method="GET"} 3`,
+		`tranchenet_gateway_http_requests_total{method="GET",route="/v1/probe/public/{key}",status="200"} 2`,
+		`tranchenet_gateway_http_requests_total{method="GET",route="/v1/probe/public/{key}",status="403"} 1`,
+		`tranchenet_gateway_http_requests_total{method="GET",route="unmatched",status="404"} 1`,
+		`tranchenet_gateway_http_request_duration_seconds_count{method="GET",route="/v1/probe/public/{key}"} 3`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %s", want)
 		}
 	}
-	if !strings.HasPrefix(a.Header.Get("Content-Type"), "text/plain; version=0.0.4") {
+	if !strings.HasPrefix(a.Header.Get("Content-Type"), "text/plain; version=0.0.4") { // Prometheus text format
 		t.Errorf("Content-Type %q", a.Header.Get("Content-Type"))
 	}
 	if a.Status != http.StatusOK {

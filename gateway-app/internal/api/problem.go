@@ -32,6 +32,10 @@ type Problem struct {
 	TxID       string `json:"txId,omitempty" doc:"Fabric transaction ID, when the request reached the ledger"`
 	RetryAfter int    `json:"retryAfter,omitempty" doc:"seconds to wait before retrying (also in the Retry-After header)"`
 	RequestID  string `json:"requestId,omitempty" doc:"the request's ID (X-Request-Id), for support"`
+	// Errors lists every bad row of a refused upload (bounded).
+	Errors []RowProblem `json:"errors,omitempty" doc:"each bad row of a refused file, in file order (a bounded list): line, loan, field and rule"`
+	// Limited reports that checking stopped at the error limit.
+	Limited bool `json:"limited,omitempty" doc:"the file has more bad rows than listed: checking stopped at the limit"`
 
 	// transient marks an answer after which nothing was committed and a
 	// corrected or later retry may succeed (bad request body, ledger
@@ -57,6 +61,15 @@ func NewProblem(code, format string, args ...any) *Problem {
 	return p
 }
 
+// RowProblem is one bad row of an uploaded file.
+type RowProblem struct {
+	Row         int    `json:"row,omitempty" doc:"the line of the file on which the row starts (absent for whole-file totals)"`
+	AssetNumber string `json:"assetNumber,omitempty" doc:"the loan"`
+	Field       string `json:"field,omitempty" doc:"the EX-102 element, or the control total"`
+	Rule        string `json:"rule" doc:"the loantape rule broken (GET /v1/loantape/rules lists them)"`
+	Detail      string `json:"detail"`
+}
+
 // BadInput returns a 400 problem naming the field at fault.
 func BadInput(field, format string, args ...any) *Problem {
 	p := NewProblem(CodeBadInput, format, args...)
@@ -72,6 +85,10 @@ const (
 	retryAfterUnavailable = 2
 	retryAfterConflict    = 1
 )
+
+// ProblemFrom maps any error a handler or the ledger returns to the
+// problem the API answers with.
+func ProblemFrom(err error) *Problem { return problemFrom(err) }
 
 // problemFrom maps any error a handler or the ledger returns to a problem.
 func problemFrom(err error) *Problem {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
 )
 
 // Schema is a JSON Schema (2020-12, as OpenAPI 3.1 uses it), restricted to
@@ -45,7 +47,13 @@ var schemaOverrides = map[reflect.Type]Schema{
 	reflect.TypeFor[json.RawMessage](): {Description: "any JSON value"},
 	reflect.TypeFor[roles.Role]():      {Type: "string", Enum: roleEnum()},
 	reflect.TypeFor[roles.Set]():       {Type: "array", Items: &Schema{Type: "string", Enum: roleEnum()}},
+	reflect.TypeFor[daycount.Date]():   {Type: "string", Format: "date", Examples: []string{"2031-06-15"}},
 }
+
+var (
+	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
+)
 
 func roleEnum() []string {
 	var out []string
@@ -71,6 +79,16 @@ func (g *schemaGen) schemaOf(t reflect.Type) *Schema {
 	if o, ok := schemaOverrides[t]; ok {
 		s := o
 		return &s
+	}
+	// Types that choose their own JSON form: text is a string, anything
+	// else is described by its doc, not by its Go fields.
+	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface {
+		if t.Implements(textMarshaler) || reflect.PointerTo(t).Implements(textMarshaler) {
+			return &Schema{Type: "string"}
+		}
+		if t.Implements(jsonMarshaler) || reflect.PointerTo(t).Implements(jsonMarshaler) {
+			return &Schema{Description: "a JSON value (see the type's documentation)"}
+		}
 	}
 	switch t.Kind() {
 	case reflect.Pointer:

@@ -25,6 +25,7 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/config"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/endorse"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/metrics"
 )
@@ -51,6 +52,9 @@ type Deps struct {
 	Metrics *metrics.Registry
 	// Ready reports whether the ledger answers; /readyz calls it.
 	Ready func(ctx context.Context) (ReadyReport, error)
+	// Endorsement resolves each chaincode function to the peers that must
+	// endorse (or answer) it; nil lets the Fabric Gateway choose.
+	Endorsement *endorse.Resolver
 	// Resources register more endpoints (with Register) after this
 	// package's own, for resources declared in other packages.
 	Resources []func(*Server)
@@ -77,6 +81,7 @@ type Server struct {
 	ready      func(ctx context.Context) (ReadyReport, error)
 	reg        *metrics.Registry
 	m          *httpMetrics
+	endorsers  *endorse.Resolver
 
 	mux      *http.ServeMux
 	routes   []*route
@@ -94,7 +99,7 @@ func New(d Deps) (*Server, error) {
 	}
 	d.Config.SetDefaults() // a zero body limit or retention would refuse or forget everything
 	s := &Server{
-		cfg: d.Config, ledger: d.Ledger, db: d.DB, log: d.Logger, ready: d.Ready, reg: d.Metrics,
+		cfg: d.Config, ledger: d.Ledger, db: d.DB, log: d.Logger, ready: d.Ready, reg: d.Metrics, endorsers: d.Endorsement,
 		identities: map[string]ledger.IdentityInfo{}, mux: http.NewServeMux(),
 	}
 	for _, id := range d.Identities {
@@ -106,6 +111,9 @@ func New(d Deps) (*Server, error) {
 	}
 	if s.idem, err = newIdempotency(d.DB, d.Config.Idempotency.Retention.D(), d.Metrics); err != nil {
 		return nil, err
+	}
+	if err := s.clearUploads(); err != nil {
+		return nil, fmt.Errorf("clear %s: %w", s.uploadDir(), err)
 	}
 	s.m = newHTTPMetrics(d.Metrics)
 	s.registerOperations()
@@ -131,6 +139,12 @@ func (s *Server) Handler() http.Handler {
 	s.buildDoc.Do(s.buildOpenAPI)
 	return http.HandlerFunc(s.serve)
 }
+
+// DB is the app's database (read model, idempotency records).
+func (s *Server) DB() *bbolt.DB { return s.db }
+
+// Config is the app's configuration.
+func (s *Server) Config() config.Config { return s.cfg }
 
 // SweepIdempotency deletes idempotency records older than the retention;
 // the app calls it periodically.

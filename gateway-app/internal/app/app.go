@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,13 +20,19 @@ import (
 	"sync"
 	"time"
 
+	"go.etcd.io/bbolt"
+
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/config"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/endorse"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/events"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/logctx"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/metrics"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/projections"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/readmodel"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/resources"
 )
 
 // App is a configured gateway app, bound to its listen address.
@@ -76,6 +83,16 @@ func (a *App) open() error {
 		return err
 	}
 	reg := metrics.NewRegistry()
+	ldg := ledger.Instrument(a.gateway, log.With("component", "ledger"), reg)
+	fetch := ownPeerQuery(ldg, cfg.MSPID, cfg.Events.FetchIdentity)
+	resolver := endorse.NewResolver(func(ctx context.Context) (roles.OrgConfig, error) {
+		var c roles.OrgConfig
+		raw, err := fetch(ctx, "Admin:Config")
+		if err == nil {
+			err = json.Unmarshal(raw, &c)
+		}
+		return c, err
+	})
 	if !cfg.Events.Disabled {
 		network, err := a.gateway.Network(cfg.Events.Identity)
 		if err != nil {
@@ -86,11 +103,14 @@ func (a *App) open() error {
 			Logger: log.With("component", "events"), Metrics: reg,
 		})
 		a.listener.RegisterAll(readmodel.EventLog{}.Apply)
+		projections.New(cfg.MSPID, fetch, log.With("component", "projections")).Register(a.listener)
+		// A new consortium configuration changes who endorses what.
+		a.listener.Register("ConfigApplied", func(*bbolt.Tx, events.Event) error { resolver.Invalidate(); return nil })
 	}
 	a.api, err = api.New(api.Deps{
-		Config: cfg, Ledger: ledger.Instrument(a.gateway, log.With("component", "ledger"), reg),
+		Config: cfg, Ledger: ldg,
 		Identities: a.gateway.Identities(), DB: a.store.DB(), Logger: log.With("component", "http"), Metrics: reg,
-		Ready: a.ready,
+		Ready: a.ready, Endorsement: resolver, Resources: []func(*api.Server){resources.Register},
 	})
 	if err != nil {
 		return err
@@ -114,6 +134,15 @@ func (a *App) open() error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	return nil
+}
+
+// ownPeerQuery evaluates chaincode queries as one identity on the bank's
+// own peer: the read model's fetches and the consortium configuration.
+func ownPeerQuery(l ledger.Ledger, msp, identity string) projections.Fetch {
+	return func(ctx context.Context, fn string, args ...string) ([]byte, error) {
+		res, err := l.Evaluate(ctx, identity, ledger.Tx{Fn: fn, Args: args, Endorsers: []string{msp}})
+		return res.Payload, err
+	}
 }
 
 // Addr is the address the app listens on (useful with port 0).

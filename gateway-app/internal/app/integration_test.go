@@ -175,7 +175,7 @@ func (g *gatewayApp) height() uint64 {
 func (g *gatewayApp) submits(fn string) string {
 	g.t.Helper()
 	r := g.call("GET", "/metrics", "", "", "")
-	prefix := fmt.Sprintf(`tranchenet_gateway_ledger_call_duration_seconds_count{kind="submit",fn=%q,outcome="ok"} `, fn)
+	prefix := fmt.Sprintf(`tranchenet_gateway_ledger_call_duration_seconds_count{fn=%q,kind="submit",outcome="ok"} `, fn)
 	for _, line := range strings.Split(string(r.body), "\n") {
 		if v, ok := strings.CutPrefix(line, prefix); ok {
 			return v

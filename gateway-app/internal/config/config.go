@@ -54,8 +54,12 @@ type Config struct {
 
 	// LogLevel is debug, info, warn or error. Default info.
 	LogLevel string `yaml:"logLevel,omitempty"`
-	// MaxBodyBytes caps request bodies. Default 1 MiB.
+	// MaxBodyBytes caps JSON request bodies. Default 1 MiB.
 	MaxBodyBytes int64 `yaml:"maxBodyBytes,omitempty"`
+	// MaxUploadBytes caps uploaded files (loan tapes, servicer reports),
+	// which are spooled to dataDir/uploads, never held in memory. Default
+	// 1 GiB: a 100,000-loan EX-102 XML report is about 150 MB.
+	MaxUploadBytes int64 `yaml:"maxUploadBytes,omitempty"`
 }
 
 // ServerTLS configures HTTPS.
@@ -134,6 +138,12 @@ type Events struct {
 	StartBlock uint64 `yaml:"startBlock,omitempty"`
 	// MaxBackoff caps the reconnect delay. Default 30s.
 	MaxBackoff Duration `yaml:"maxBackoff,omitempty"`
+	// FetchIdentity reads, for the read model, the private amounts events
+	// do not carry (positions and cash of this bank's clients, its own
+	// settlement terms): an identity the chaincode lets see every client
+	// of the bank, i.e. an admin (NodeOU admin) or a compliance officer.
+	// Default: the identity named Admin, else the first identity.
+	FetchIdentity string `yaml:"fetchIdentity,omitempty"`
 }
 
 // Timeouts of ledger calls and of shutdown.
@@ -143,6 +153,10 @@ type Timeouts struct {
 	Submit       Duration `yaml:"submit,omitempty"`       // default 30s
 	CommitStatus Duration `yaml:"commitStatus,omitempty"` // default 2m
 	Shutdown     Duration `yaml:"shutdown,omitempty"`     // default 20s: HTTP drain
+	// Upload bounds a file upload request from its first byte to its
+	// answer: receiving, validating and submitting every chunk (a
+	// 100,000-loan report is 50 transactions). Default 30m.
+	Upload Duration `yaml:"upload,omitempty"`
 }
 
 // Idempotency configures the idempotency-key store.
@@ -176,8 +190,9 @@ func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(),
 
 // Defaults.
 const (
-	DefaultListen       = "127.0.0.1:8080"
-	DefaultMaxBodyBytes = 1 << 20
+	DefaultListen         = "127.0.0.1:8080"
+	DefaultMaxBodyBytes   = 1 << 20
+	DefaultMaxUploadBytes = 1 << 30
 )
 
 // Load reads a configuration file, applies environment overrides (see Env)
@@ -229,14 +244,24 @@ func (c *Config) SetDefaults() {
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if c.MaxUploadBytes == 0 {
+		c.MaxUploadBytes = DefaultMaxUploadBytes
+	}
 	t := &c.Timeouts
 	setDurationIfZero(&t.Evaluate, 30*time.Second)
 	setDurationIfZero(&t.Endorse, 60*time.Second)
 	setDurationIfZero(&t.Submit, 30*time.Second)
 	setDurationIfZero(&t.CommitStatus, 2*time.Minute)
 	setDurationIfZero(&t.Shutdown, 20*time.Second)
+	setDurationIfZero(&t.Upload, 30*time.Minute)
 	setDurationIfZero(&c.Idempotency.Retention, 24*time.Hour)
 	setDurationIfZero(&c.Events.MaxBackoff, 30*time.Second)
+	if c.Events.FetchIdentity == "" && len(c.Identities) > 0 {
+		c.Events.FetchIdentity = c.Identities[0].Name
+		if _, ok := c.Identity(AdminIdentity); ok {
+			c.Events.FetchIdentity = AdminIdentity
+		}
+	}
 }
 
 // ResolvePaths makes every relative file path relative to dir.

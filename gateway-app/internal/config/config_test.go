@@ -229,3 +229,20 @@ func TestTokens(t *testing.T) {
 		t.Fatal("HashToken is not hex SHA-256")
 	}
 }
+
+func TestUploadAndFetchDefaults(t *testing.T) {
+	c := validConfig(t, t.TempDir())
+	if c.MaxUploadBytes != DefaultMaxUploadBytes || c.Timeouts.Upload.D().Minutes() != 30 || c.Events.FetchIdentity != "Admin" {
+		t.Fatalf("defaults: upload %d bytes, %s; fetch identity %q", c.MaxUploadBytes, c.Timeouts.Upload.D(), c.Events.FetchIdentity)
+	}
+	noAdmin := Config{Identities: []Identity{{Name: "User7"}, {Name: "User8"}}}
+	noAdmin.SetDefaults()
+	if noAdmin.Events.FetchIdentity != "User7" {
+		t.Fatalf("without an Admin identity the first is used, got %q", noAdmin.Events.FetchIdentity)
+	}
+	c.Events.FetchIdentity, c.MaxUploadBytes = "Nobody", -1
+	err := c.Validate()
+	if got := fieldsOf(err); !slices.Contains(got, "events.fetchIdentity") || !slices.Contains(got, "maxUploadBytes") {
+		t.Fatalf("fields %v (%v)", got, err)
+	}
+}

@@ -243,13 +243,22 @@ func (c *Config) validateRuntime(v *validator) {
 	if c.MaxBodyBytes <= 0 {
 		v.add("maxBodyBytes", "must be positive")
 	}
+	if c.MaxUploadBytes <= 0 {
+		v.add("maxUploadBytes", "must be positive")
+	}
+	if c.Events.FetchIdentity != "" {
+		if _, ok := c.Identity(c.Events.FetchIdentity); !ok {
+			v.add("events.fetchIdentity", "unknown identity %q (identities: %s)", c.Events.FetchIdentity, strings.Join(c.identityNames(), ", "))
+		}
+	}
 	for _, d := range []struct {
 		field string
 		value Duration
 	}{
 		{"timeouts.evaluate", c.Timeouts.Evaluate}, {"timeouts.endorse", c.Timeouts.Endorse},
 		{"timeouts.submit", c.Timeouts.Submit}, {"timeouts.commitStatus", c.Timeouts.CommitStatus},
-		{"timeouts.shutdown", c.Timeouts.Shutdown}, {"idempotency.retention", c.Idempotency.Retention},
+		{"timeouts.shutdown", c.Timeouts.Shutdown}, {"timeouts.upload", c.Timeouts.Upload},
+		{"idempotency.retention", c.Idempotency.Retention},
 		{"events.maxBackoff", c.Events.MaxBackoff},
 	} {
 		if d.value <= 0 {

@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	envelope "github.com/tranchenet/tranchenet/chaincode/core/events"
 )
 
 // RawEvent is a chaincode event as the Fabric Gateway delivers it. Fabric
@@ -51,38 +53,24 @@ type Event struct {
 	Time time.Time
 	// Data is the event's JSON data (envelope entries) or the raw payload.
 	Data []byte
+	// Facts are what the listener's Enricher fetched for the event (nil
+	// without one): values the public event does not carry.
+	Facts any
 }
 
-// EnvelopeSchema is the one envelope schema this gateway understands. The
-// chaincode versions its events; an envelope of another tranchenet schema
-// stops the listener (without advancing the checkpoint) rather than being
-// misread, so an upgraded chaincode is noticed and the gateway upgraded.
-const EnvelopeSchema = "tranchenet.events/v1"
-
-// envelopeSchemaPrefix marks a payload as a tranchenet envelope.
-const envelopeSchemaPrefix = "tranchenet.events/"
-
-// envelope mirrors the chaincode's event envelope. The gateway does not
-// import the contracts, so the shape is restated here; EnvelopeSchema
-// versions it.
-type envelope struct {
-	Schema string          `json:"schema"`
-	TxID   string          `json:"txId"`
-	Time   string          `json:"time"`
-	Events []envelopeEntry `json:"events"`
-}
-
-type envelopeEntry struct {
-	Type string          `json:"type"`
-	Data json.RawMessage `json:"data"`
-}
+// EnvelopeSchema is the one envelope schema this gateway understands
+// (package chaincode/core/events, shared with the chaincode). The chaincode
+// versions its events; an envelope of another tranchenet schema stops the
+// listener (without advancing the checkpoint) rather than being misread,
+// so an upgraded chaincode is noticed and the gateway upgraded.
+const EnvelopeSchema = envelope.Schema
 
 // Unpack turns a raw chaincode event into the events projections see.
 // txSeq is the transaction's position in its block.
 func Unpack(raw RawEvent, txSeq uint32) ([]Event, error) {
 	base := Event{Block: raw.Block, TxSeq: txSeq, TxID: raw.TxID, Chaincode: raw.Chaincode, ChaincodeEvent: raw.Name}
-	var env envelope
-	if !looksLikeEnvelope(raw.Payload) || json.Unmarshal(raw.Payload, &env) != nil || !strings.HasPrefix(env.Schema, envelopeSchemaPrefix) {
+	var env envelope.Envelope
+	if !looksLikeEnvelope(raw.Payload) || json.Unmarshal(raw.Payload, &env) != nil || !strings.HasPrefix(env.Schema, envelope.SchemaPrefix) {
 		ev := base
 		ev.Name, ev.Data = raw.Name, raw.Payload
 		return []Event{ev}, nil
@@ -115,5 +103,5 @@ func Unpack(raw RawEvent, txSeq uint32) ([]Event, error) {
 
 func looksLikeEnvelope(p []byte) bool {
 	p = bytes.TrimLeft(p, " \t\r\n")
-	return len(p) > 0 && p[0] == '{' && bytes.Contains(p, []byte(envelopeSchemaPrefix))
+	return len(p) > 0 && p[0] == '{' && bytes.Contains(p, []byte(envelope.SchemaPrefix))
 }

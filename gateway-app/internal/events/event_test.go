@@ -1,6 +1,7 @@
 package events
 
 import (
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -55,8 +56,7 @@ func TestListenerMetrics(t *testing.T) {
 	chain := testChain()
 	l := New(db, &fakeSource{chain: chain, closeAfter: 3}, opts)
 	runUntil(t, l, func() bool { return appliedEvents(l) == uint64(len(chain)) })
-	var b strings.Builder
-	reg.WriteText(&b)
+	b := scrape(t, reg)
 	for _, want := range []string{
 		"tranchenet_gateway_events_checkpoint_block 9\n",
 		"tranchenet_gateway_events_lag_seconds 3\n",
@@ -64,11 +64,19 @@ func TestListenerMetrics(t *testing.T) {
 		`tranchenet_gateway_events_applied_total{event="legacy"} 1` + "\n",
 		"tranchenet_gateway_events_stream_up 0\n", // stopped
 	} {
-		if !strings.Contains(b.String(), want) {
-			t.Errorf("metrics lack %q:\n%s", want, b.String())
+		if !strings.Contains(b, want) {
+			t.Errorf("metrics lack %q:\n%s", want, b)
 		}
 	}
-	if !strings.Contains(b.String(), "tranchenet_gateway_events_reconnects_total ") {
+	if !strings.Contains(b, "tranchenet_gateway_events_reconnects_total ") {
 		t.Error("reconnects not counted")
 	}
+}
+
+// scrape returns the registry's text exposition, as /metrics serves it.
+func scrape(t *testing.T, reg *metrics.Registry) string {
+	t.Helper()
+	w := httptest.NewRecorder()
+	reg.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	return w.Body.String()
 }

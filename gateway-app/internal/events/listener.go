@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.etcd.io/bbolt"
 
 	"github.com/tranchenet/tranchenet/gateway-app/internal/metrics"
@@ -30,6 +31,19 @@ type Source interface {
 // anything but the event and the database.
 type Projection func(tx *bbolt.Tx, ev Event) error
 
+// Enricher fetches, before an event's transaction opens, what projections
+// need and the event does not carry: chaincode events are public, so they
+// never hold private amounts, and a projection of this bank's own clients'
+// holdings asks the ledger for them. The facts it returns reach every
+// projection as Event.Facts. An error leaves the event unapplied and the
+// checkpoint where it was; the listener reconnects after a backoff and
+// tries the event again, so nothing is applied without its facts.
+//
+// The enricher runs outside the database's write transaction: a ledger
+// call must not hold the single writer's lock, which the API's idempotency
+// records need too.
+type Enricher func(ctx context.Context, ev Event) (facts any, err error)
+
 // Options configure a Listener.
 type Options struct {
 	// StartBlock is where to start when there is no checkpoint yet.
@@ -46,13 +60,14 @@ type Options struct {
 
 // Listener feeds chaincode events to projections, exactly once.
 type Listener struct {
-	db    *bbolt.DB
-	src   Source
-	opts  Options
-	log   *slog.Logger
-	byEvt map[string][]Projection
-	all   []Projection
-	m     *listenerMetrics
+	db     *bbolt.DB
+	src    Source
+	opts   Options
+	log    *slog.Logger
+	byEvt  map[string][]Projection
+	all    []Projection
+	enrich Enricher
+	m      *listenerMetrics
 
 	mu     sync.Mutex
 	status Status
@@ -95,19 +110,17 @@ func (l *Listener) Register(eventName string, p Projection) {
 // RegisterAll adds a projection that sees every event (such as the event log).
 func (l *Listener) RegisterAll(p Projection) { l.all = append(l.all, p) }
 
+// SetEnricher sets the function that fetches each event's facts before it
+// is applied (see Enricher). Set it before Run.
+func (l *Listener) SetEnricher(e Enricher) { l.enrich = e }
+
 // Checkpoint returns the stored checkpoint, or the start position.
 func (l *Listener) Checkpoint() (Checkpoint, error) {
 	var cp Checkpoint
 	err := l.db.View(func(tx *bbolt.Tx) error {
-		c, found, err := LoadCheckpoint(tx)
-		if err != nil {
-			return err
-		}
-		if !found {
-			c = Checkpoint{Block: l.opts.StartBlock}
-		}
-		cp = c
-		return nil
+		var err error
+		cp, err = l.checkpointIn(tx)
+		return err
 	})
 	return cp, err
 }
@@ -142,7 +155,7 @@ func (l *Listener) Run(ctx context.Context) error {
 		l.log.Warn("chaincode event stream interrupted; reconnecting from checkpoint",
 			"error", err.Error(), "retry_in_ms", wait.Milliseconds())
 		if l.m != nil {
-			l.m.reconnects.With().Inc()
+			l.m.reconnects.Inc()
 		}
 		select {
 		case <-ctx.Done():
@@ -186,9 +199,9 @@ func (l *Listener) stream(ctx context.Context) (progressed bool, err error) {
 			if !ok {
 				return progressed, errStreamClosed
 			}
-			if err := l.apply(raw); err != nil {
+			if err := l.apply(sctx, raw); err != nil {
 				if l.m != nil {
-					l.m.applyErrors.With().Inc()
+					l.m.applyErrors.Inc()
 				}
 				return progressed, err
 			}
@@ -199,26 +212,41 @@ func (l *Listener) stream(ctx context.Context) (progressed bool, err error) {
 
 // apply runs the projections for one chaincode event and advances the
 // checkpoint, in one transaction. An event at or before the checkpoint is
-// skipped.
-func (l *Listener) apply(raw RawEvent) error {
-	var applied []Event
-	err := l.db.Update(func(tx *bbolt.Tx) error {
-		cp, found, err := LoadCheckpoint(tx)
+// skipped. The enricher, if any, runs first, outside the transaction.
+func (l *Listener) apply(ctx context.Context, raw RawEvent) error {
+	var (
+		next Checkpoint
+		evs  []Event
+		seen bool
+	)
+	err := l.db.View(func(tx *bbolt.Tx) error {
+		cp, err := l.checkpointIn(tx)
 		if err != nil {
 			return err
 		}
-		if !found {
-			cp = Checkpoint{Block: l.opts.StartBlock}
-		}
-		if cp.seen(raw.Block, raw.TxID) {
-			applied = nil
+		if seen = cp.seen(raw.Block, raw.TxID); seen {
 			return nil
 		}
-		next, txSeq := cp.advance(raw.Block, raw.TxID)
-		evs, err := Unpack(raw, txSeq)
-		if err != nil {
-			return err
+		var txSeq uint32
+		next, txSeq = cp.advance(raw.Block, raw.TxID)
+		evs, err = Unpack(raw, txSeq)
+		return err
+	})
+	if err != nil || seen {
+		return err
+	}
+	if l.enrich != nil {
+		for i := range evs {
+			facts, err := l.enrich(ctx, evs[i])
+			if err != nil {
+				return fmt.Errorf("block %d tx %s event %s: fetch its facts: %w", evs[i].Block, evs[i].TxID, evs[i].Name, err)
+			}
+			evs[i].Facts = facts
 		}
+	}
+	err = l.db.Update(func(tx *bbolt.Tx) error {
+		// The listener is the checkpoint's only writer: it cannot have
+		// moved since the view above.
 		for _, ev := range evs {
 			for _, p := range l.all {
 				if err := p(tx, ev); err != nil {
@@ -231,16 +259,25 @@ func (l *Listener) apply(raw RawEvent) error {
 				}
 			}
 		}
-		applied = evs
 		return saveCheckpoint(tx, next)
 	})
 	if err != nil {
 		return err
 	}
-	if applied != nil {
-		l.observe(raw, applied)
-	}
+	l.observe(raw, evs)
 	return nil
+}
+
+// checkpointIn reads the checkpoint, or the start position before the first event.
+func (l *Listener) checkpointIn(tx *bbolt.Tx) (Checkpoint, error) {
+	cp, found, err := LoadCheckpoint(tx)
+	if err != nil {
+		return Checkpoint{}, err
+	}
+	if !found {
+		cp = Checkpoint{Block: l.opts.StartBlock}
+	}
+	return cp, nil
 }
 
 func (l *Listener) observe(raw RawEvent, evs []Event) {
@@ -252,11 +289,11 @@ func (l *Listener) observe(raw RawEvent, evs []Event) {
 	if l.m == nil {
 		return
 	}
-	l.m.block.With().Set(float64(raw.Block))
+	l.m.block.Set(float64(raw.Block))
 	for _, ev := range evs {
-		l.m.applied.With(ev.Name).Inc()
+		l.m.applied.WithLabelValues(ev.Name).Inc()
 		if !ev.Time.IsZero() {
-			l.m.lag.With().Set(now.Sub(ev.Time).Seconds())
+			l.m.lag.Set(now.Sub(ev.Time).Seconds())
 		}
 	}
 }
@@ -273,7 +310,7 @@ func (l *Listener) setStatus(connected bool, err error) {
 		if connected {
 			up = 1
 		}
-		l.m.up.With().Set(up)
+		l.m.up.Set(up)
 	}
 }
 
@@ -283,17 +320,18 @@ func jitter(d time.Duration) time.Duration {
 }
 
 type listenerMetrics struct {
-	applied, reconnects, applyErrors *metrics.CounterVec
-	block, lag, up                   *metrics.GaugeVec
+	applied                 *prometheus.CounterVec
+	reconnects, applyErrors prometheus.Counter
+	block, lag, up          prometheus.Gauge
 }
 
 func newListenerMetrics(r *metrics.Registry) *listenerMetrics {
 	return &listenerMetrics{
 		applied:     r.NewCounterVec("tranchenet_gateway_events_applied_total", "Chaincode events applied to the read model, by event type.", "event"),
-		reconnects:  r.NewCounterVec("tranchenet_gateway_events_reconnects_total", "Times the chaincode event stream was reopened from the checkpoint."),
-		applyErrors: r.NewCounterVec("tranchenet_gateway_events_apply_errors_total", "Events whose projection failed (the listener retries them)."),
-		block:       r.NewGaugeVec("tranchenet_gateway_events_checkpoint_block", "Block number of the last applied chaincode event."),
-		lag:         r.NewGaugeVec("tranchenet_gateway_events_lag_seconds", "Time between the last applied event's transaction timestamp and its application."),
-		up:          r.NewGaugeVec("tranchenet_gateway_events_stream_up", "1 while the chaincode event stream is connected."),
+		reconnects:  r.NewCounter("tranchenet_gateway_events_reconnects_total", "Times the chaincode event stream was reopened from the checkpoint."),
+		applyErrors: r.NewCounter("tranchenet_gateway_events_apply_errors_total", "Events whose projection failed (the listener retries them)."),
+		block:       r.NewGauge("tranchenet_gateway_events_checkpoint_block", "Block number of the last applied chaincode event."),
+		lag:         r.NewGauge("tranchenet_gateway_events_lag_seconds", "Time between the last applied event's transaction timestamp and its application."),
+		up:          r.NewGauge("tranchenet_gateway_events_stream_up", "1 while the chaincode event stream is connected."),
 	}
 }

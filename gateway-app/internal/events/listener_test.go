@@ -384,3 +384,56 @@ func TestProjectionsByEventName(t *testing.T) {
 		t.Errorf("legacy saw %s", got)
 	}
 }
+
+// TestFailedFetchLeavesTheEventUnappliedAndIsRetried: an enricher that
+// fails (the ledger does not answer) keeps the checkpoint before the
+// event; the retry fetches again and the projection sees the facts.
+func TestFailedFetchLeavesTheEventUnappliedAndIsRetried(t *testing.T) {
+	db := openDB(t, filepath.Join(t.TempDir(), "db"))
+	defer db.Close()
+	chain := testChain()
+	var mu sync.Mutex
+	failures := map[string]int{"c1/1": 2} // the second entry of c1 fails twice
+	fetches := map[string]int{}
+	l := New(db, &fakeSource{chain: chain}, testOptions())
+	l.SetEnricher(func(ctx context.Context, ev Event) (any, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		key := fmt.Sprintf("%s/%d", ev.TxID, ev.Index)
+		fetches[key]++
+		if failures[key] > 0 {
+			failures[key]--
+			return nil, errors.New("peer unavailable")
+		}
+		return "facts of " + key, nil
+	})
+	l.RegisterAll(countingProjection)
+	var stuckAt Checkpoint
+	l.RegisterAll(func(tx *bbolt.Tx, ev Event) error {
+		if want := fmt.Sprintf("facts of %s/%d", ev.TxID, ev.Index); ev.Facts != want {
+			return fmt.Errorf("facts %v, want %q", ev.Facts, want)
+		}
+		if ev.TxID == "c1" {
+			// c1 is applied only after its fetches succeeded; the
+			// checkpoint was still before it meanwhile.
+			cp, _, err := LoadCheckpoint(tx)
+			stuckAt = cp
+			return err
+		}
+		return nil
+	})
+	runUntil(t, l, func() bool { return appliedEvents(l) == uint64(len(chain)) })
+	checkExactlyOnce(t, db, chain)
+	if stuckAt.Block != 4 || stuckAt.TxID != "b1" {
+		t.Fatalf("checkpoint while c1 was retried: %+v, want block 4 tx b1", stuckAt)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	// c1's entries are all fetched again on each attempt: 3 attempts.
+	if fetches["c1/0"] != 3 || fetches["c1/1"] != 3 || fetches["c1/2"] != 1 {
+		t.Fatalf("fetches %v", fetches)
+	}
+	if !strings.Contains(l.Status().LastError, "fetch its facts: peer unavailable") {
+		t.Fatalf("last error %q", l.Status().LastError)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
@@ -25,6 +26,7 @@ import (
 type Gateway struct {
 	conn    *grpc.ClientConn
 	channel string
+	msp     string
 	ids     map[string]*session
 	names   []string // identity names in configuration order
 }
@@ -44,7 +46,7 @@ func Dial(cfg config.Config) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Gateway{conn: conn, channel: cfg.Channel, ids: map[string]*session{}}
+	g := &Gateway{conn: conn, channel: cfg.Channel, msp: cfg.MSPID, ids: map[string]*session{}}
 	for _, c := range cfg.Identities {
 		li, err := loadIdentity(cfg.MSPID, c)
 		if err != nil {
@@ -178,7 +180,45 @@ func (g *Gateway) Submit(ctx context.Context, identity string, tx Tx) (Result, e
 		classifyValidation(e, st.Code)
 		return Result{TxID: txID, Block: st.BlockNumber}, e
 	}
+	// The commit status is the bank's own peer's. The next transaction may
+	// be endorsed by the other endorsers' peers, which would simulate it on
+	// stale state (a spurious refusal or an MVCC conflict) until they have
+	// this block too: wait for them, as a client reading its own write
+	// expects. The transaction is committed either way, so a peer that
+	// lags beyond the wait is not an error of this call.
+	g.awaitBlock(ctx, s, tx.Endorsers, st.BlockNumber)
 	return Result{Payload: payload, TxID: txID, Block: st.BlockNumber}, nil
+}
+
+// Bounds of awaitBlock: peers normally commit a block within
+// milliseconds of each other.
+const (
+	awaitPoll    = 25 * time.Millisecond
+	awaitTimeout = 10 * time.Second
+)
+
+// awaitBlock waits until the peers of the given orgs (other than the
+// bank's own) report a ledger height above block (qscc GetChainInfo).
+func (g *Gateway) awaitBlock(ctx context.Context, s *session, orgs []string, block uint64) {
+	ctx, cancel := context.WithTimeout(ctx, awaitTimeout)
+	defer cancel()
+	qscc := s.network.GetContract("qscc")
+	for _, org := range orgs {
+		if org == g.msp {
+			continue
+		}
+		for ctx.Err() == nil {
+			raw, err := qscc.EvaluateWithContext(ctx, "GetChainInfo", client.WithArguments(g.channel), client.WithEndorsingOrganizations(org))
+			var info common.BlockchainInfo
+			if err == nil && proto.Unmarshal(raw, &info) == nil && info.GetHeight() > block {
+				break
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(awaitPoll):
+			}
+		}
+	}
 }
 
 // Height asks the peer for the channel's block height through the query

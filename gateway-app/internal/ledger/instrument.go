@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/tranchenet/tranchenet/gateway-app/internal/metrics"
 )
 
@@ -15,7 +17,7 @@ import (
 type Instrumented struct {
 	Ledger
 	log     *slog.Logger
-	latency *metrics.HistogramVec
+	latency *prometheus.HistogramVec
 }
 
 // Instrument wraps l; reg may be nil (no metrics).
@@ -58,7 +60,7 @@ func (in *Instrumented) record(ctx context.Context, kind, identity string, tx Tx
 		outcome = "error"
 	}
 	if in.latency != nil {
-		in.latency.With(kind, tx.Fn, outcome).Observe(d.Seconds())
+		in.latency.WithLabelValues(kind, tx.Fn, outcome).Observe(d.Seconds())
 	}
 	attrs := []slog.Attr{
 		slog.String("fn", tx.Fn), slog.String("identity", identity), slog.String("tx_id", txID),

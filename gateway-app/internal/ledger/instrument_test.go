@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -47,9 +48,16 @@ func TestInstrumentLogsTheTransactionAndTimesIt(t *testing.T) {
 	if l := lines[1]; l["tx_id"] != "tx-no" || l["outcome"] != "refused" || l["level"] != "INFO" || !strings.Contains(l["error"].(string), "NOT_FOUND") {
 		t.Errorf("refusal line %v", l)
 	}
-	var b strings.Builder
-	reg.WriteText(&b)
-	if !strings.Contains(b.String(), `tranchenet_gateway_ledger_call_duration_seconds_count{kind="submit",fn="Probe:PutPublic",outcome="ok"} 1`) {
-		t.Errorf("metrics:\n%s", b.String())
+	b := scrape(t, reg)
+	if !strings.Contains(b, `tranchenet_gateway_ledger_call_duration_seconds_count{fn="Probe:PutPublic",kind="submit",outcome="ok"} 1`) {
+		t.Errorf("metrics:\n%s", b)
 	}
+}
+
+// scrape returns the registry's text exposition, as /metrics serves it.
+func scrape(t *testing.T, reg *metrics.Registry) string {
+	t.Helper()
+	w := httptest.NewRecorder()
+	reg.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	return w.Body.String()
 }

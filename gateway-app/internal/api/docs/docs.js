@@ -97,6 +97,10 @@ function tryIt(path, method, op) {
   let body = null;
   const rb = op.requestBody && op.requestBody.content["application/json"];
   if (rb) body = el("textarea", { rows: "6" }, JSON.stringify(example(rb.schema), null, 2));
+  // An upload's body is a file, sent as it is with its media type.
+  const fileTypes = op.requestBody ? Object.keys(op.requestBody.content).filter((t) => t !== "application/json") : [];
+  const file = fileTypes.length ? el("input", { type: "file" }) : null;
+  const fileType = fileTypes.length ? el("select", {}, fileTypes.map((t) => el("option", { value: t }, t))) : null;
   const out = el("pre", {}, "");
   const send = async () => {
     let url = path;
@@ -110,10 +114,15 @@ function tryIt(path, method, op) {
     const headers = {};
     if (token) headers["Authorization"] = "Bearer " + token;
     if (write && idem.value) headers["Idempotency-Key"] = idem.value;
+    let payload = body ? body.value : undefined;
     if (body) headers["Content-Type"] = "application/json";
+    if (file && file.files.length) {
+      payload = file.files[0];
+      headers["Content-Type"] = fileType.value;
+    }
     out.textContent = method.toUpperCase() + " " + url + " …";
     try {
-      const res = await fetch(url, { method: method.toUpperCase(), headers, body: body ? body.value : undefined });
+      const res = await fetch(url, { method: method.toUpperCase(), headers, body: payload });
       const text = await res.text();
       const shown = ["x-request-id", "x-transaction-id", "x-block-number", "idempotent-replayed", "retry-after"]
         .filter((h) => res.headers.get(h)).map((h) => h + ": " + res.headers.get(h)).join("\n");
@@ -126,6 +135,7 @@ function tryIt(path, method, op) {
   };
   return el("details", { class: "try" }, el("summary", {}, "Try it"),
     fields, write ? el("label", {}, "Idempotency-Key", idem) : "", body ? el("label", {}, "body (JSON)", body) : "",
+    file ? el("label", {}, "file", file) : "", file ? el("label", {}, "as", fileType) : "",
     el("p", {}, el("button", { onclick: send, type: "button" }, "Send")), out);
 }
 
@@ -143,11 +153,15 @@ function operation(path, method, op) {
         : el("span", { class: "badge" }, "no authentication"),
       cc ? el("span", { class: "badge" }, (cc.submit ? "submits " : "evaluates ") + cc.transaction) : "",
       cc && cc.transient ? el("span", { class: "badge" }, "transient: " + cc.transient.join(", ")) : "",
-      cc && cc.privateData ? el("span", { class: "badge" }, "endorsers from collection config") : ""),
+      cc && cc.endorsement ? el("span", { class: "badge" }, "endorsement: " + cc.endorsement) : "",
+      cc && cc.privateData ? el("span", { class: "badge" }, "endorsers from collection config") : "",
+      op["x-chaincode-functions"] ? el("span", { class: "badge" }, "runs " + op["x-chaincode-functions"].join(", ")) : ""),
     params.length ? el("table", {}, el("tr", {}, el("th", {}, "parameter"), el("th", {}, "in"), el("th", {}, "type"), el("th", {}, "description")),
       params.map((p) => el("tr", {}, el("td", {}, el("code", {}, p.name), p.required ? el("span", { class: "req" }, " required") : ""),
         el("td", {}, p.in), el("td", {}, typeLabel(p.schema || {})), el("td", {}, p.description || "")))) : "",
     rb ? el("div", { class: "schema" }, el("strong", {}, "Request body "), schemaTree(rb.schema)) : "",
+    !rb && op.requestBody ? el("div", { class: "schema" }, el("strong", {}, "Request body: a file "),
+      Object.keys(op.requestBody.content).join(", "), op.requestBody.description ? " — " + op.requestBody.description : "") : "",
     el("div", { class: "schema" }, el("strong", {}, "Responses"),
       el("ul", {}, Object.entries(op.responses).map(([status, r]) => {
         const ref = r.$ref ? r.$ref.split("/").pop() : null;

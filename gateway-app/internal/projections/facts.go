@@ -1,0 +1,206 @@
+package projections
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/events"
+)
+
+// Facts are what the enricher read from the ledger for one event.
+type Facts struct {
+	// Positions of this bank's clients the event touched, by holder then
+	// tranche.
+	Positions []PositionFact
+	// Balances of this bank's clients the event touched, by holder.
+	Balances []BalanceFact
+	// Certification is a certified period's public record.
+	Certification *model.Certification
+	// TradeRef names the settlement a settlement event is about.
+	TradeRef string
+}
+
+// PositionFact is a position read after the event, or why it could not be.
+type PositionFact struct {
+	Tranche, Holder string
+	Position        *Position
+	Refusal         string
+}
+
+// Position is a holder's units (Token:Position's answer).
+type Position struct {
+	Units       int64 `json:"units"`
+	FrozenUnits int64 `json:"frozenUnits"`
+	HeldUnits   int64 `json:"heldUnits"`
+	Free        int64 `json:"free"`
+}
+
+// BalanceFact is a cash balance read after the event.
+type BalanceFact struct {
+	Holder  string
+	Balance *Balance
+	Refusal string
+}
+
+// Balance is a holder's cash (Cash:Balance's answer).
+type Balance struct {
+	Balance   money.Amount `json:"balance"`
+	Held      money.Amount `json:"held"`
+	Available money.Amount `json:"available"`
+}
+
+// The events each projection follows.
+var (
+	holdingEvents    = []string{"TokenTransferred", "ForcedTransfer", "UnitsPlaced", "UnitsRedeemed", "UnitsFrozen", "UnitsUnfrozen"}
+	cashEvents       = []string{"CashPaid", "CashTransferred", "CashReturned", "DistributionClaimed", "FeeClaimed"}
+	settlementEvents = []string{"SettlementInstructed", "SettlementSettled", "SettlementAwaitingPayment", "SettlementReleased",
+		"SettlementReturned", "SettlementCancelled", "SettlementExpired"}
+	reportEvents = []string{"ReportSubmitted", "ReportRowsAdded", "ReportCompleted", "ReportWithdrawn"}
+)
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// enrich fetches an event's facts (see events.Enricher).
+func (p *Projector) enrich(ctx context.Context, ev events.Event) (any, error) {
+	switch {
+	case contains(holdingEvents, ev.Name), contains(cashEvents, ev.Name), contains(settlementEvents, ev.Name), ev.Name == "PeriodCertified":
+	default:
+		return nil, nil
+	}
+	pl, err := decode(ev)
+	if err != nil {
+		// Not the shape this gateway knows: nothing to fetch, and the
+		// projection will skip it (the event log keeps it).
+		p.log.Warn("event payload not understood", "event", ev.Name, "tx_id", ev.TxID, "error", err.Error())
+		return nil, nil
+	}
+	f := &Facts{}
+	switch {
+	case contains(holdingEvents, ev.Name):
+		err = p.fetchPositions(ctx, f, pl.Tranche, p.own(pl.From, pl.To, pl.Holder, pl.Investor))
+	case contains(cashEvents, ev.Name):
+		err = p.fetchBalances(ctx, f, p.own(pl.From, pl.To, pl.Holder, pl.Payee))
+	case contains(settlementEvents, ev.Name):
+		err = p.fetchSettlement(ctx, f, pl)
+	case ev.Name == "PeriodCertified":
+		err = p.fetchCertification(ctx, f, pl)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func (p *Projector) fetchPositions(ctx context.Context, f *Facts, tranche string, holders []string) error {
+	for _, h := range holders {
+		pf := PositionFact{Tranche: tranche, Holder: h}
+		raw, err := p.fetch(ctx, "Token:Position", tranche, h)
+		switch {
+		case err == nil:
+			pf.Position = new(Position)
+			if err := json.Unmarshal(raw, pf.Position); err != nil {
+				pf.Position, pf.Refusal = nil, p.unreadable("Token:Position", err)
+			}
+		case refused(err):
+			pf.Refusal = err.Error()
+		default:
+			return err
+		}
+		f.Positions = append(f.Positions, pf)
+	}
+	return nil
+}
+
+func (p *Projector) fetchBalances(ctx context.Context, f *Facts, holders []string) error {
+	for _, h := range holders {
+		bf := BalanceFact{Holder: h}
+		raw, err := p.fetch(ctx, "Cash:Balance", h)
+		switch {
+		case err == nil:
+			bf.Balance = new(Balance)
+			if err := json.Unmarshal(raw, bf.Balance); err != nil {
+				bf.Balance, bf.Refusal = nil, p.unreadable("Cash:Balance", err)
+			}
+		case refused(err):
+			bf.Refusal = err.Error()
+		default:
+			return err
+		}
+		f.Balances = append(f.Balances, bf)
+	}
+	return nil
+}
+
+// fetchSettlement reads this bank's side of the terms, which names the
+// parties, then their positions and cash. A settlement between two other
+// banks touches no client of this one.
+func (p *Projector) fetchSettlement(ctx context.Context, f *Facts, pl payload) error {
+	f.TradeRef = pl.TradeRef
+	side := ""
+	switch p.msp {
+	case pl.SellerBank:
+		side = string(settlement.Deliver)
+	case pl.BuyerBank:
+		side = string(settlement.Receive)
+	default:
+		return nil
+	}
+	raw, err := p.fetch(ctx, "Settlement:Terms", pl.TradeRef, side)
+	if err != nil {
+		if refused(err) {
+			return nil // this bank's side was never instructed: none of its clients moved
+		}
+		return err
+	}
+	var t settlement.Terms
+	if err := json.Unmarshal(raw, &t); err != nil {
+		p.unreadable("Settlement:Terms", err)
+		return nil
+	}
+	parties := p.own(t.Seller, t.Buyer, t.Proceeds)
+	if err := p.fetchPositions(ctx, f, t.Tranche, p.own(t.Seller, t.Buyer)); err != nil {
+		return err
+	}
+	return p.fetchBalances(ctx, f, parties)
+}
+
+func (p *Projector) fetchCertification(ctx context.Context, f *Facts, pl payload) error {
+	raw, err := p.fetch(ctx, "Servicing:GetCertification", pl.Deal, strconv.Itoa(pl.Period))
+	if err != nil {
+		if refused(err) {
+			return nil
+		}
+		return err
+	}
+	f.Certification = new(model.Certification)
+	if err := json.Unmarshal(raw, f.Certification); err != nil {
+		f.Certification = nil
+		p.unreadable("Servicing:GetCertification", err)
+	}
+	return nil
+}
+
+// unreadable logs an answer this gateway cannot decode. It is not retried:
+// asking again gives the same bytes, and the stream must not stop on it
+// (the event log keeps the event; upgrade the gateway).
+func (p *Projector) unreadable(fn string, err error) string {
+	p.log.Warn("ledger answer not understood; the read model skips it", "fn", fn, "error", err.Error())
+	return fn + ": " + err.Error()
+}
+
+// factsOf returns the event's facts, or nil.
+func factsOf(ev events.Event) *Facts {
+	f, _ := ev.Facts.(*Facts)
+	return f
+}

@@ -1,0 +1,312 @@
+package projections
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"go.etcd.io/bbolt"
+
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/events"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
+)
+
+const (
+	alice = "Org2MSP/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" // a client of this bank
+	anna  = "Org2MSP/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" // another
+	bob   = "Org3MSP/cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc" // another bank's client
+)
+
+// chain is a fixed list of chaincode events served from a checkpoint.
+type chain []events.RawEvent
+
+func (c chain) Events(ctx context.Context, cp events.Checkpoint) (<-chan events.RawEvent, error) {
+	out := make(chan events.RawEvent)
+	go func() {
+		defer close(out)
+		for _, ev := range c {
+			if ev.Block < cp.Block || ev.Block == cp.Block && cp.TxID != "" && ev.TxID <= cp.TxID {
+				continue
+			}
+			select {
+			case out <- ev:
+			case <-ctx.Done():
+				return
+			}
+		}
+		<-ctx.Done()
+	}()
+	return out, nil
+}
+
+// envelope builds a transaction's chaincode event in block n.
+func envelope(n uint64, typ string, data any) events.RawEvent {
+	d, _ := json.Marshal(data)
+	txID := fmt.Sprintf("tx%03d", n)
+	p, _ := json.Marshal(map[string]any{"schema": events.EnvelopeSchema, "txId": txID, "time": "2026-02-15T10:00:00Z",
+		"events": []map[string]any{{"type": typ, "data": json.RawMessage(d)}}})
+	return events.RawEvent{Block: n, TxID: txID, Chaincode: "tranchenet", Name: "tranchenet", Payload: p}
+}
+
+// ledgerState is what the fake peer answers: positions, balances, terms,
+// certifications; and faults to inject.
+type ledgerState struct {
+	mu        sync.Mutex
+	positions map[string]Position // tranche|holder
+	balances  map[string]Balance
+	terms     map[string]settlement.Terms
+	certs     map[string]model.Certification
+	failNext  map[string]int // fn → transient failures left
+	asked     []string
+}
+
+func (s *ledgerState) fetch(_ context.Context, fn string, args ...string) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.asked = append(s.asked, fn+" "+strings.Join(args, " "))
+	if s.failNext[fn] > 0 {
+		s.failNext[fn]--
+		return nil, &ledger.Error{Kind: ledger.KindUnavailable, Message: "peer unavailable"}
+	}
+	var v any
+	var ok bool
+	switch fn {
+	case "Token:Position":
+		v, ok = s.positions[args[0]+"|"+args[1]]
+	case "Cash:Balance":
+		v, ok = s.balances[args[0]]
+	case "Settlement:Terms":
+		v, ok = s.terms[args[0]+"|"+args[1]]
+	case "Servicing:GetCertification":
+		v, ok = s.certs[args[0]+"|"+args[1]]
+	}
+	if !ok {
+		return nil, &ledger.Error{Kind: ledger.KindRefused, Code: errs.NotFound, Message: fn + " " + strings.Join(args, " ") + " not found"}
+	}
+	return json.Marshal(v)
+}
+
+func (s *ledgerState) set(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f()
+}
+
+// run applies the chain (as of each event, the fake ledger's state is
+// what the step set) with a real listener and waits for it.
+type harness struct {
+	t     *testing.T
+	db    *bbolt.DB
+	state *ledgerState
+}
+
+func newHarness(t *testing.T) *harness {
+	db, err := bbolt.Open(filepath.Join(t.TempDir(), "db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return &harness{t: t, db: db, state: &ledgerState{positions: map[string]Position{}, balances: map[string]Balance{},
+		terms: map[string]settlement.Terms{}, certs: map[string]model.Certification{}, failNext: map[string]int{}}}
+}
+
+func (h *harness) apply(evs chain) {
+	h.t.Helper()
+	l := events.New(h.db, evs, events.Options{MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond})
+	New("Org2MSP", h.state.fetch, nil).Register(l)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { l.Run(ctx); close(done) }()
+	last := evs[len(evs)-1]
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		cp, _ := l.Checkpoint()
+		if cp.Block == last.Block && cp.TxID == last.TxID {
+			break
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			<-done
+			h.t.Fatalf("the listener did not apply the chain: checkpoint %+v, last error %q", cp, l.Status().LastError)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	<-done
+}
+
+func (h *harness) view(fn func(tx *bbolt.Tx) error) {
+	h.t.Helper()
+	if err := h.db.View(fn); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func TestHoldingsAndCashFollowTheBanksClients(t *testing.T) {
+	h := newHarness(t)
+	h.state.set(func() {
+		h.state.positions["A|"+alice] = Position{Units: 100, Free: 100}
+		h.state.positions["A|"+anna] = Position{Units: 40, Free: 40}
+	})
+	h.apply(chain{
+		envelope(5, "UnitsPlaced", map[string]string{"deal": "D", "tranche": "A", "investor": alice}),
+		envelope(6, "UnitsPlaced", map[string]string{"deal": "D", "tranche": "A", "investor": anna}),
+		envelope(7, "UnitsPlaced", map[string]string{"deal": "D", "tranche": "A", "investor": bob}),
+	})
+	// Alice sells 30 to Bob (another bank's client) and is paid what she
+	// had accrued; then 10 of hers are frozen.
+	h.state.set(func() {
+		h.state.positions["A|"+alice] = Position{Units: 70, Free: 70}
+		h.state.balances[alice] = Balance{Balance: money.FromMajor(12), Available: money.FromMajor(12)}
+	})
+	h.state.failNext["Token:Position"] = 2 // the peer hiccups: the event waits for its facts
+	h.apply(chain{
+		envelope(8, "TokenTransferred", map[string]string{"tranche": "A", "from": alice, "to": bob}),
+		envelope(9, "DistributionClaimed", map[string]string{"tranche": "A", "holder": alice}),
+	})
+	h.state.set(func() { h.state.positions["A|"+alice] = Position{Units: 70, FrozenUnits: 10, Free: 60} })
+	h.apply(chain{envelope(10, "UnitsFrozen", map[string]any{"tranche": "A", "holder": alice})})
+
+	h.view(func(tx *bbolt.Tx) error {
+		all, err := Holdings(tx, "", "")
+		if err != nil {
+			return err
+		}
+		if len(all) != 2 || all[0].Holder != alice || all[0].Units != 70 || all[0].FrozenUnits != 10 || all[0].AsOf.Block != 10 || all[1].Holder != anna {
+			t.Fatalf("holdings %+v: only this bank's clients, as last read", all)
+		}
+		hist, err := HoldingHistory(tx, alice, "A")
+		if err != nil {
+			return err
+		}
+		var changes []string
+		for _, e := range hist {
+			changes = append(changes, fmt.Sprintf("%s:%d→%d", e.Event, e.Change, e.Units))
+		}
+		if got := strings.Join(changes, " "); got != "UnitsPlaced:100→100 TokenTransferred:-30→70 UnitsFrozen:0→70" {
+			t.Fatalf("history %s", got)
+		}
+		c, found, err := Cash(tx, alice)
+		if err != nil || !found || c.Balance != money.FromMajor(12) {
+			t.Fatalf("cash %+v %v %v", c, found, err)
+		}
+		ch, _ := CashHistory(tx, alice)
+		if len(ch) != 1 || ch[0].Change != money.FromMajor(12) || ch[0].Event != "DistributionClaimed" {
+			t.Fatalf("cash history %+v", ch)
+		}
+		return nil
+	})
+	for _, q := range h.state.asked {
+		if strings.Contains(q, bob) {
+			t.Fatalf("the projection asked for another bank's client: %s", q)
+		}
+	}
+}
+
+func TestSettlementMovesAreReadFromTheBanksOwnTerms(t *testing.T) {
+	h := newHarness(t)
+	h.state.set(func() {
+		h.state.terms["T-1|deliver"] = settlement.Terms{TradeRef: "T-1", Kind: settlement.KindTrade, Tranche: "A", Seller: alice, Buyer: bob, Units: 5, Cash: money.FromMajor(5)}
+		h.state.positions["A|"+alice] = Position{Units: 95, Free: 95}
+		h.state.balances[alice] = Balance{Balance: money.FromMajor(105)}
+	})
+	h.apply(chain{
+		envelope(3, "SettlementSettled", map[string]string{"tradeRef": "T-1", "tranche": "A", "sellerBank": "Org2MSP", "buyerBank": "Org3MSP", "status": "settled"}),
+		envelope(4, "SettlementSettled", map[string]string{"tradeRef": "T-2", "tranche": "A", "sellerBank": "Org1MSP", "buyerBank": "Org3MSP", "status": "settled"}),
+	})
+	h.view(func(tx *bbolt.Tx) error {
+		hist, _ := HoldingHistory(tx, alice, "A")
+		ch, _ := CashHistory(tx, alice)
+		if len(hist) != 1 || hist[0].Units != 95 || hist[0].Detail != "T-1" || len(ch) != 1 || ch[0].Balance != money.FromMajor(105) {
+			t.Fatalf("history %+v cash %+v", hist, ch)
+		}
+		return nil
+	})
+	for _, q := range h.state.asked {
+		if strings.Contains(q, "T-2") {
+			t.Fatalf("a settlement between two other banks was looked up: %s", q)
+		}
+	}
+}
+
+func TestPeriodStatementPaysEachClientItsUnitsTimesThePerUnitAmount(t *testing.T) {
+	h := newHarness(t)
+	h.state.set(func() {
+		h.state.positions["A|"+alice] = Position{Units: 333}
+		h.state.positions["A|"+anna] = Position{Units: 667}
+	})
+	// 1,000 units outstanding; the class is paid 100.00: 0.1 per unit.
+	delta := decimal.RequireFromString("0.1")
+	cert := model.Certification{Deal: "D", Period: 1, ResultHash: "r", InputsHash: "i",
+		Inputs: distribution.PeriodInputs{PaymentDate: daycount.NewDate(2026, time.February, 15)},
+		Distributions: []model.ClassDistribution{{Class: "A", Tranche: "A", Distribution: distribution.Distribution{Payment: money.FromMajor(100), Units: 1000,
+			Increment: distribution.Increment{Delta: delta}, IndexAfter: delta}}}}
+	h.state.set(func() { h.state.certs["D|1"] = cert })
+	h.apply(chain{
+		envelope(2, "UnitsPlaced", map[string]string{"tranche": "A", "investor": alice}),
+		envelope(3, "UnitsPlaced", map[string]string{"tranche": "A", "investor": anna}),
+		envelope(4, "PeriodCertified", map[string]any{"deal": "D", "period": 1, "resultHash": "r", "eventOfDefault": false}),
+	})
+	h.view(func(tx *bbolt.Tx) error {
+		s, found, err := Statement(tx, "D", 1)
+		if err != nil || !found {
+			t.Fatalf("statement: %v %v", found, err)
+		}
+		if len(s.Lines) != 2 || s.Lines[0].Holder != alice || s.Lines[0].Amount != money.Amount(3330) || s.Lines[1].Amount != money.Amount(6670) {
+			t.Fatalf("lines %+v", s.Lines)
+		}
+		if len(s.Totals) != 1 || s.Totals[0].Units != 1000 || s.Totals[0].Amount != money.FromMajor(100) {
+			t.Fatalf("totals %+v", s.Totals)
+		}
+		csv, err := s.CSV()
+		if err != nil {
+			return err
+		}
+		lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
+		if len(lines) != 3 || lines[0] != "deal,period,paymentDate,holder,tranche,class,units,perUnit,entitlement,amount" ||
+			lines[1] != "D,1,2026-02-15,"+alice+",A,A,333,0.1,33.3,33.30" {
+			t.Fatalf("csv:\n%s", csv)
+		}
+		inv, err := Investor(tx, anna)
+		if err != nil || len(inv.Distributions) != 1 || inv.Distributions[0].Amount != money.Amount(6670) || len(inv.Positions) != 1 {
+			t.Fatalf("investor statement %+v %v", inv, err)
+		}
+		hist, _ := ReportHistory(tx, "D")
+		if len(hist) != 1 || hist[0].Event != "PeriodCertified" {
+			t.Fatalf("report history %+v", hist)
+		}
+		return nil
+	})
+}
+
+func TestARefusedFetchIsAnAnswerNotAStall(t *testing.T) {
+	h := newHarness(t)
+	// Nothing is scripted: every fetch is refused (NOT_FOUND), and the
+	// stream goes on.
+	h.apply(chain{
+		envelope(2, "UnitsPlaced", map[string]string{"tranche": "A", "investor": alice}),
+		envelope(3, "CashPaid", map[string]string{"to": alice}),
+	})
+	h.view(func(tx *bbolt.Tx) error {
+		all, _ := Holdings(tx, "", "")
+		if len(all) != 0 {
+			t.Fatalf("an unreadable position was recorded: %+v", all)
+		}
+		return nil
+	})
+	if len(h.state.asked) != 2 {
+		t.Fatalf("asked %v", h.state.asked)
+	}
+}

@@ -1,0 +1,164 @@
+package readmodel
+
+import (
+	"strconv"
+
+	"go.etcd.io/bbolt"
+
+	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
+)
+
+// LoanBook is what this gateway knows of a pool's loans from the files it
+// uploaded itself: each loan's last reported ending balance, and the
+// Merkle roots of the tape and of each complete report. Loan data is
+// private (the loanTape collection) and never in an event, so the book is
+// written by the upload pipeline, not by the listener.
+//
+// It lets the gateway refuse a report row naming a loan that is not in the
+// pool, or whose beginning balance is not the loan's last ending balance,
+// before anything is submitted, so that such a report is refused whole
+// rather than after half its chunks. The book is used only when it
+// provably matches the ledger: its tape root equals the sealed pool's
+// root, and its root of the previous period's report equals the root the
+// ledger published (see Synced). Otherwise (another gateway uploaded a
+// file) the chaincode's own chunk checks stand alone.
+type LoanBook struct{}
+
+// Buckets: loanbook/<pool>/loans (asset number → BookLoan) and
+// loanbook/<pool>/meta ("tape" → BookTape, "report/<period>" → root).
+const bucketLoanBook = "loanbook"
+
+// BookLoan is one loan's balances: End at the end of Period (0: cut-off),
+// Prior before Period (what stands while a report of Period is retried).
+type BookLoan struct {
+	Period int          `json:"p"`
+	End    money.Amount `json:"e"`
+	Prior  money.Amount `json:"b"`
+}
+
+// BookTape records a tape uploaded in full.
+type BookTape struct {
+	Root  string `json:"root"`
+	Loans int    `json:"loans"`
+}
+
+func bookBuckets(tx *bbolt.Tx, pool string) (loans, meta *bbolt.Bucket, err error) {
+	if loans, err = Bucket(tx, bucketLoanBook, pool, "loans"); err != nil {
+		return nil, nil, err
+	}
+	meta, err = Bucket(tx, bucketLoanBook, pool, "meta")
+	return loans, meta, err
+}
+
+// PutTapeLoans records the cut-off balances of loans added to the pool.
+func (LoanBook) PutTapeLoans(tx *bbolt.Tx, pool string, loans []loantape.Loan) error {
+	b, _, err := bookBuckets(tx, pool)
+	if err != nil {
+		return err
+	}
+	for _, l := range loans {
+		bal := l.ReportingPeriodActualEndBalanceAmount
+		if err := PutJSON(b, []byte(l.AssetNumber), BookLoan{End: bal, Prior: bal}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FinishTape records the root and size of the whole tape.
+func (LoanBook) FinishTape(tx *bbolt.Tx, pool, root string, loans int) error {
+	_, meta, err := bookBuckets(tx, pool)
+	if err != nil {
+		return err
+	}
+	return PutJSON(meta, []byte("tape"), BookTape{Root: root, Loans: loans})
+}
+
+// Tape returns the recorded tape, if this gateway uploaded it in full.
+func (LoanBook) Tape(tx *bbolt.Tx, pool string) (BookTape, bool, error) {
+	meta, err := Bucket(tx, bucketLoanBook, pool, "meta")
+	if err != nil {
+		return BookTape{}, false, err
+	}
+	var t BookTape
+	found, err := GetJSON(meta, []byte("tape"), &t)
+	return t, found, err
+}
+
+// PutReportRows records the ending balances of a report's rows for
+// period. Rows of a period already recorded (an earlier attempt) keep
+// their prior balance.
+func (LoanBook) PutReportRows(tx *bbolt.Tx, pool string, period int, rows []loantape.PeriodRow) error {
+	b, _, err := bookBuckets(tx, pool)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		var l BookLoan
+		if _, err := GetJSON(b, []byte(r.AssetNumber), &l); err != nil {
+			return err
+		}
+		if l.Period < period {
+			l.Prior, l.Period = l.End, period
+		}
+		l.End = r.ReportingPeriodActualEndBalanceAmount
+		if err := PutJSON(b, []byte(r.AssetNumber), l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FinishReport records the Merkle root of a complete report of period.
+func (LoanBook) FinishReport(tx *bbolt.Tx, pool string, period int, root string) error {
+	_, meta, err := bookBuckets(tx, pool)
+	if err != nil {
+		return err
+	}
+	return meta.Put([]byte("report/"+strconv.Itoa(period)), []byte(root))
+}
+
+// ReportRoot returns the root recorded for period's report.
+func (LoanBook) ReportRoot(tx *bbolt.Tx, pool string, period int) (string, bool, error) {
+	meta, err := Bucket(tx, bucketLoanBook, pool, "meta")
+	if err != nil || meta == nil {
+		return "", false, err
+	}
+	v := meta.Get([]byte("report/" + strconv.Itoa(period)))
+	return string(v), v != nil, nil
+}
+
+// Prior answers, for a report of period, a loan's balance at the end of
+// the previous period: its last recorded ending balance, or the balance
+// before period when rows of period were recorded by an earlier attempt.
+func (LoanBook) Prior(tx *bbolt.Tx, pool string, period int, asset string) (loantape.PriorLoan, bool, error) {
+	b, err := Bucket(tx, bucketLoanBook, pool, "loans")
+	if err != nil {
+		return loantape.PriorLoan{}, false, err
+	}
+	var l BookLoan
+	found, err := GetJSON(b, []byte(asset), &l)
+	if err != nil || !found {
+		return loantape.PriorLoan{}, false, err
+	}
+	if l.Period >= period {
+		return loantape.PriorLoan{EndBalance: l.Prior}, true, nil
+	}
+	return loantape.PriorLoan{EndBalance: l.End}, true, nil
+}
+
+// Synced reports whether the book matches the ledger for a report of
+// period: the tape root equals ledgerTapeRoot and, after period 1, the
+// previous report's root equals ledgerPreviousRoot.
+func (lb LoanBook) Synced(tx *bbolt.Tx, pool string, period int, ledgerTapeRoot, ledgerPreviousRoot string) (bool, error) {
+	tape, found, err := lb.Tape(tx, pool)
+	if err != nil || !found || tape.Root != ledgerTapeRoot {
+		return false, err
+	}
+	if period <= 1 {
+		return true, nil
+	}
+	root, found, err := lb.ReportRoot(tx, pool, period-1)
+	return found && root == ledgerPreviousRoot && root != "", err
+}

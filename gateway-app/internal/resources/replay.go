@@ -1,0 +1,122 @@
+package resources
+
+import (
+	"strconv"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
+)
+
+// ReplayAnswer is a certified period recomputed twice: by this gateway,
+// from the public records with the same code the chaincode runs (package
+// distribution), and by the chaincode's own replay query.
+type ReplayAnswer struct {
+	Deal   string `json:"deal"`
+	Period int    `json:"period"`
+	// Local is this gateway's replay: the waterfall version the period ran
+	// under, the previous period's result, the report's totals and header,
+	// the fixings and the payment day, each read from the ledger.
+	Local distribution.Verdict `json:"local" doc:"recomputed by this gateway from the public records (package distribution)"`
+	// Chaincode is Servicing:Replay's answer, computed on the peer.
+	Chaincode distribution.Verdict `json:"chaincode" doc:"Servicing:Replay's answer, computed by the chaincode on the peer"`
+	// Agree: both match the stored result byte for byte, with the stored
+	// inputs hash, and each other.
+	Agree bool `json:"agree" doc:"both replays match the stored result and inputs hash, and each other"`
+}
+
+func (r *resources) replay(s *api.Server) {
+	api.Register(s, api.Endpoint[api.NoBody, ReplayAnswer]{
+		Method: "GET", Path: "/v1/deals/{deal}/periods/{period}/replay", Tag: "certification", Roles: anyRole,
+		Summary: "Replay a certified period, locally and on the chaincode",
+		Description: "Recomputes the period's waterfall twice from the ledger's public records — here, with the distribution package, " +
+			"and on the peer, with Servicing:Replay — and compares each with the stored result, byte for byte.",
+		Params:    []api.Param{dealParam, periodParam},
+		Chaincode: []string{"Servicing:GetCertification", "Servicing:GetWaterfall", "Servicing:GetReport", "Servicing:GetFixings", "Servicing:Replay"},
+		Handle:    r.replayPeriod,
+	})
+}
+
+func (r *resources) replayPeriod(c *api.Call, _ *api.NoBody) (*ReplayAnswer, error) {
+	deal, period := c.Path("deal"), c.Path("period")
+	p, _ := strconv.Atoi(period)
+	cert, err := askJSON[model.Certification](c, "Servicing:GetCertification", deal, period)
+	if err != nil {
+		return nil, err
+	}
+	wf, err := askJSON[model.Waterfall](c, "Servicing:GetWaterfall", deal, strconv.Itoa(cert.WaterfallVersion))
+	if err != nil {
+		return nil, err
+	}
+	rep, err := askJSON[model.Report](c, "Servicing:GetReport", deal, period)
+	if err != nil {
+		return nil, err
+	}
+	if rep.Attempt != cert.ReportAttempt {
+		return nil, api.NewProblem(api.CodeInternal, "deal %s period %d: the certified report attempt %d is not the ledger's (%d)", deal, p, cert.ReportAttempt, rep.Attempt)
+	}
+	fixings, err := askJSON[[]model.Fixing](c, "Servicing:GetFixings", deal, period)
+	if err != nil {
+		return nil, err
+	}
+	var previous []byte
+	if p > 1 {
+		prev, err := askJSON[model.Certification](c, "Servicing:GetCertification", deal, strconv.Itoa(p-1))
+		if err != nil {
+			return nil, err
+		}
+		previous = prev.Result
+	}
+	in, err := periodInputs(*rep, *wf, *fixings, cert.Inputs.DeclareEventOfDefault)
+	if err != nil {
+		return nil, err
+	}
+	local, err := distribution.ReplayRecords(wf.Definition, previous, in, cert.Result, cert.InputsHash)
+	if err != nil {
+		return nil, err
+	}
+	chain, err := askJSON[distribution.Verdict](c, "Servicing:Replay", deal, period)
+	if err != nil {
+		return nil, err
+	}
+	if local.Differences == nil {
+		local.Differences = []string{}
+	}
+	return &ReplayAnswer{Deal: deal, Period: p, Local: local, Chaincode: *chain,
+		Agree: local.Match && chain.Match && local.ReplayedHash == chain.ReplayedHash && local.InputsHash == chain.InputsHash}, nil
+}
+
+// periodInputs rebuilds a period's waterfall inputs from the records they
+// come from, as the chaincode's certification gathered them: the report's
+// declared totals and header, the fixings, the payment date from the
+// waterfall's payment day, and the trustee's event-of-default declaration
+// (consumed by the certification it applied to, so read from it).
+func periodInputs(rep model.Report, wf model.Waterfall, fixings []model.Fixing, declaredEoD bool) (distribution.PeriodInputs, error) {
+	agg := rep.Header.Aggregates
+	pay, err := distribution.PaymentDate(agg.Period.Ending, wf.PaymentDay)
+	if err != nil {
+		return distribution.PeriodInputs{}, err
+	}
+	in := distribution.PeriodInputs{
+		Aggregates: agg, PaymentDate: pay, ServicerAdvances: rep.Header.ServicerAdvances,
+		CleanUpCall: rep.Header.CleanUpCall, CleanUpProceeds: rep.Header.CleanUpProceeds, DeclareEventOfDefault: declaredEoD,
+	}
+	if len(fixings) > 0 {
+		in.IndexFixings = make(map[string]decimal.Decimal, len(fixings))
+		for _, fx := range fixings {
+			in.IndexFixings[fx.Index] = fx.Rate
+		}
+	}
+	return in, nil
+}
+
+// askJSON evaluates fn and decodes its answer.
+func askJSON[T any](c *api.Call, fn string, args ...string) (*T, error) {
+	res, err := c.Ask(fn, args...)
+	if err != nil {
+		return nil, err
+	}
+	return decodeInto[T](res, fn)
+}
