@@ -45,6 +45,16 @@ func RequireIntegration(t testing.TB) {
 	}
 }
 
+// ConsortiumPath is the consortium the tests run: $TRANCHENET_CONSORTIUM
+// (which network.sh reads too), or network/consortium.yaml. Another file
+// with other ports lets the tests run beside a demo network.
+func ConsortiumPath() string {
+	if p := os.Getenv("TRANCHENET_CONSORTIUM"); p != "" {
+		return p
+	}
+	return filepath.Join(RepoRoot(), "network", "consortium.yaml")
+}
+
 // RepoRoot finds the repository root from the caller's source file.
 func RepoRoot() string {
 	_, file, _, _ := runtime.Caller(0)
@@ -78,7 +88,7 @@ func Up(ctx context.Context, run string) (*Network, error) {
 // Attach returns a handle on a network that is already up in run.
 func Attach(run string) (*Network, error) {
 	root := RepoRoot()
-	c, err := consortium.Load(filepath.Join(root, "network", "consortium.yaml"))
+	c, err := consortium.Load(ConsortiumPath())
 	if err != nil {
 		return nil, err
 	}

@@ -69,7 +69,7 @@ func startBank(t *testing.T, bin, run, msp string) *bank {
 		keys: map[string]string{}, ids: map[string]string{}, covered: map[string]bool{}}
 	b.config = filepath.Join(b.dir, "config.yaml")
 	out, err := exec.Command(bin, "testnet-config", "-run", run, "-org", msp, "-out", b.config,
-		"-consortium", filepath.Join(tnet.RepoRoot(), "network", "consortium.yaml")).Output()
+		"-consortium", tnet.ConsortiumPath()).Output()
 	if err != nil {
 		t.Fatalf("testnet-config %s: %v", msp, err)
 	}
