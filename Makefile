@@ -5,10 +5,15 @@ NETWORK := test-network/network.sh
 
 .PHONY: demo test unit integration network deploy down clean status lint
 
-## demo: bring the consortium up, deploy the chaincode and show its status.
-## (The main job, a whole deal's life through the gateway apps, grows here
-## as the chaincode and gateway app land.)
-demo: network deploy status
+## demo: bring the consortium up, deploy the chaincode, start one gateway app
+## per bank, then run a whole deal's life through their REST APIs
+## (test-network/cmd/demo). It leaves everything running for you to try the
+## API; run it again at will (fresh IDs each time); `make down` stops it all.
+demo:
+	$(NETWORK) up
+	$(NETWORK) deploy
+	$(NETWORK) gateways
+	$(GO) run ./test-network/cmd/demo
 
 ## test: every test — unit, property and fuzz seeds, then integration on a real network.
 test: lint unit integration

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"net/http"
+	"time"
+)
+
+// investorProfile is what a bank's compliance officer attests about one
+// of its clients, and the dossier it keeps to itself.
+type investorProfile struct {
+	holder       holder
+	legalName    string
+	lei          string
+	jurisdiction string
+	kycLapsed    bool // KYC expired ten days ago
+}
+
+var profiles = []investorProfile{
+	{holder: alice, legalName: "Alice Capital Management LLC", lei: "5493001KJTIIGC8Y1R12", jurisdiction: "US-NY"},
+	{holder: anna, legalName: "Anna Auto Funding LLC (sponsor affiliate)", lei: "5493006MHB84DD0ZWV18", jurisdiction: "US-CA"},
+	{holder: bob, legalName: "Bob Insurance Company", lei: "549300B3F2R1XPR5KH44", jurisdiction: "US-IL"},
+	{holder: carol, legalName: "Carol Pension Fund", lei: "549300EX04Q2QBFQTQ27", jurisdiction: blockedJurisdiction},
+	{holder: dave, legalName: "Dave Asset Management LP", lei: "549300HX3DJC74TG4332", jurisdiction: "US-NJ", kycLapsed: true},
+}
+
+// attestInvestors: each bank's compliance officer attests its own
+// clients. The claims go to the compliance collection every bank reads
+// (the transfer rules run on them), the dossier to the bank's own
+// implicit collection with only its hash public. An officer of one bank
+// cannot attest another bank's client.
+func (d *demo) attestInvestors() error {
+	now := time.Now().UTC().Truncate(time.Second)
+	txs := make([]string, len(profiles))
+	fns := make([]func() error, len(profiles))
+	for i, p := range profiles {
+		inv := d.investors[p.holder]
+		kyc := now.AddDate(1, 0, 0)
+		if p.kycLapsed {
+			kyc = now.AddDate(0, 0, -10)
+		}
+		body := map[string]any{
+			"claims": map[string]any{"investorType": "qib", "jurisdiction": p.jurisdiction, "kycExpiry": kyc,
+				"accreditationExpiry": now.AddDate(2, 0, 0)},
+			"dossier": map[string]string{"legalName": p.legalName, "lei": p.lei, "onboardedBy": inv.gw.MSP},
+		}
+		fns[i] = func() error {
+			var c committed
+			_, err := d.compliance[inv.gw.MSP].put(d.ctx, "/v1/investors/"+inv.key+"/attestation", body, &c)
+			txs[i] = c.TxID
+			return err
+		}
+	}
+	if err := parallel(fns...); err != nil {
+		return err
+	}
+	t := &table{}
+	for i, p := range profiles {
+		inv := d.investors[p.holder]
+		note := "KYC valid to " + now.AddDate(1, 0, 0).Format(time.DateOnly)
+		switch {
+		case p.kycLapsed:
+			note = "KYC lapsed " + now.AddDate(0, 0, -10).Format(time.DateOnly)
+		case p.jurisdiction == blockedJurisdiction:
+			note += " · jurisdiction blocked by every tranche"
+		}
+		t.add(string(p.holder), inv.account(), "qib "+p.jurisdiction, note, "tx "+shortTx(txs[i]))
+	}
+	d.out.lines(t.lines("           "))
+
+	// Another bank's client is not this officer's to attest.
+	bobKey := d.investors[bob].key
+	officer := d.compliance[d.servicerBank.MSP]
+	denied, err := officer.gw.refused(d.ctx, request{method: http.MethodPut, path: "/v1/investors/" + bobKey + "/attestation", user: officer.user,
+		body: map[string]any{"claims": map[string]any{"investorType": "qib", "jurisdiction": "US", "kycExpiry": now.AddDate(1, 0, 0)},
+			"dossier": map[string]string{"legalName": "forged"}}}, http.StatusForbidden, "FORBIDDEN")
+	if err != nil {
+		return err
+	}
+	d.out.say("%s attesting bob of %s: %d %s, nothing written", officer, d.investorBank.MSP, denied.Status, denied.Code)
+	return nil
+}
