@@ -233,3 +233,15 @@ func containsAny(s string, subs []string) bool {
 	}
 	return false
 }
+
+// detailsText joins the gateway's per-peer error details of err.
+func detailsText(err error) string {
+	var b strings.Builder
+	for _, d := range grpcStatus(err).Details() {
+		if ed, ok := d.(*gateway.ErrorDetail); ok {
+			b.WriteString(ed.GetMessage())
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
@@ -167,6 +168,18 @@ func (g *Gateway) Submit(ctx context.Context, identity string, tx Tx) (Result, e
 		return Result{}, err
 	}
 	payload, commit, err := s.contract.SubmitAsyncWithContext(ctx, tx.Fn, proposalOptions(tx)...)
+	// Endorsers disagreeing means one peer simulated on state another
+	// bank's write had not yet reached (each gateway waits only for its
+	// own transaction's endorsers): nothing was ordered, so propose again
+	// once the lagging peer has caught up, which takes milliseconds.
+	for attempt := 1; err != nil && attempt <= mismatchRetries && endorsementsDiffer(err); attempt++ {
+		select {
+		case <-ctx.Done():
+			return Result{}, Classify(err, "")
+		case <-time.After(time.Duration(attempt) * mismatchBackoff):
+		}
+		payload, commit, err = s.contract.SubmitAsyncWithContext(ctx, tx.Fn, proposalOptions(tx)...)
+	}
 	if err != nil {
 		return Result{}, Classify(err, "")
 	}
@@ -188,6 +201,19 @@ func (g *Gateway) Submit(ctx context.Context, identity string, tx Tx) (Result, e
 	// lags beyond the wait is not an error of this call.
 	g.awaitBlock(ctx, s, tx.Endorsers, st.BlockNumber)
 	return Result{Payload: payload, TxID: txID, Block: st.BlockNumber}, nil
+}
+
+// Bounds of re-proposing when endorsers disagree (see Submit).
+const (
+	mismatchRetries = 8
+	mismatchBackoff = 100 * time.Millisecond
+)
+
+// endorsementsDiffer reports the gateway's "ProposalResponsePayloads do not
+// match": the endorsing peers computed different results.
+func endorsementsDiffer(err error) bool {
+	return strings.Contains(err.Error(), "ProposalResponsePayloads do not match") ||
+		strings.Contains(detailsText(err), "ProposalResponsePayloads do not match")
 }
 
 // Bounds of awaitBlock: peers normally commit a block within
