@@ -49,19 +49,7 @@ func CheckReport(open Opener, f Format, rules ReportRules) (CheckedReport, error
 		return CheckedReport{}, err
 	}
 	src := newSource[loantape.PeriodRow](f, rc)
-	rows := 0
-	for row, err := range loantape.All[loantape.PeriodRow](src) {
-		more := true
-		if err != nil {
-			more = v.Reject(err)
-		} else {
-			rows++
-			more = v.Check(src.Line(), row)
-		}
-		if !more {
-			break
-		}
-	}
+	rows := checkAll[loantape.PeriodRow](src, v)
 	if err := refusal(v.Err()); err != nil {
 		return CheckedReport{}, err
 	}

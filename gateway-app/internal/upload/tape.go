@@ -37,19 +37,7 @@ func CheckTape(open Opener, f Format, rules TapeRules) (CheckedTape, error) {
 		return CheckedTape{}, err
 	}
 	src := newSource[loantape.Loan](f, rc)
-	loans := 0
-	for l, err := range loantape.All[loantape.Loan](src) {
-		more := true
-		if err != nil {
-			more = v.Reject(err)
-		} else {
-			loans++
-			more = v.Check(src.Line(), l)
-		}
-		if !more {
-			break
-		}
-	}
+	loans := checkAll[loantape.Loan](src, v)
 	if err := refusal(v.Err()); err != nil {
 		return CheckedTape{}, err
 	}

@@ -94,6 +94,32 @@ func (r *Refused) Error() string {
 }
 
 // refusal turns a validator's verdict into a *Refused, or nil.
+// rowChecker is what loantape's report and tape validators offer a pass
+// over a file: check a record, or account for one that did not parse.
+type rowChecker[R loantape.Record] interface {
+	Check(line int, rec R) bool
+	Reject(err error) bool
+}
+
+// checkAll streams every record of src through v until v has seen enough
+// errors, and returns how many records parsed.
+func checkAll[R loantape.Record](src source[R], v rowChecker[R]) int {
+	n := 0
+	for rec, err := range loantape.All[R](src) {
+		more := true
+		if err != nil {
+			more = v.Reject(err)
+		} else {
+			n++
+			more = v.Check(src.Line(), rec)
+		}
+		if !more {
+			break
+		}
+	}
+	return n
+}
+
 func refusal(err error) error {
 	if err == nil {
 		return nil
