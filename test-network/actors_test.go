@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
 
@@ -113,7 +113,7 @@ func (cs *cast) get(name string) *actor {
 
 // endorsers resolves the endorsement table for a call by a.
 func (cs *cast) endorsers(a *actor, fn, party string) []string {
-	kind, ok := model.Endorsement[fn]
+	kind, ok := schema.Endorsement[fn]
 	if !ok {
 		cs.t.Fatalf("%s is not in the endorsement table", fn)
 	}
@@ -169,7 +169,7 @@ func (cs *cast) evaluate(a *actor, fn string, args []string, out any) {
 
 func (cs *cast) tryEvaluate(a *actor, fn string, args []string) ([]byte, error) {
 	var orgs []string
-	if kind := model.Endorsement[fn]; kind == model.QueryOnTrustee {
+	if kind := schema.Endorsement[fn]; kind == schema.QueryOnTrustee {
 		orgs = cs.endorsers(a, fn, "")
 	}
 	return a.c.EvaluateOn(context.Background(), orgs, fn, args...)

@@ -12,7 +12,6 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
@@ -21,6 +20,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
 
@@ -66,7 +66,7 @@ func TestIntegrationChaincode(t *testing.T) {
 			want += l.ReportingPeriodActualEndBalanceAmount
 			leaves[i] = merkle.LeafHash(l.Canonical())
 		}
-		if p.Status != model.PoolSealed || p.LoanCount != 1000 || p.Balance != want {
+		if p.Status != schema.PoolSealed || p.LoanCount != 1000 || p.Balance != want {
 			t.Fatalf("pool = %+v, want sealed, 1000 loans, balance %s", p, want)
 		}
 		if root := merkle.Root(leaves); p.MerkleRoot != merkle.Hex(root) {
@@ -136,14 +136,14 @@ func TestIntegrationChaincode(t *testing.T) {
 		}
 		locked := base
 		locked.LockupUntil = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-		coupon := func(rate string) *model.Coupon {
+		coupon := func(rate string) *schema.Coupon {
 			r := decimal.RequireFromString(rate)
-			return &model.Coupon{Fixed: &r, DayCount: daycount.Thirty360}
+			return &schema.Coupon{Fixed: &r, DayCount: daycount.Thirty360}
 		}
-		tranche := func(id, class string, seniority int, face money.Amount, c *model.Coupon, r rules.TrancheRules) deal.TrancheInput {
-			kind := model.KindNote
+		tranche := func(id, class string, seniority int, face money.Amount, c *schema.Coupon, r rules.TrancheRules) deal.TrancheInput {
+			kind := schema.KindNote
 			if c == nil {
-				kind = model.KindCertificate
+				kind = schema.KindCertificate
 			}
 			return deal.TrancheInput{ID: id, Class: class, Seniority: seniority, Kind: kind, OriginalFace: face,
 				UnitFace: money.FromMajor(1), Coupon: c, LegalFinalDate: daycount.NewDate(2032, time.December, 15), Rules: r}

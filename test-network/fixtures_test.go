@@ -9,13 +9,13 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape/loansim"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // tradingDeal sets up what trading needs: a sealed pool of n loans, a deal
@@ -53,9 +53,9 @@ func tradingDeal(t *testing.T, cs *cast, poolID, dealID string, n int, sellers, 
 	r := decimal.RequireFromString("0.05")
 	cs.submit(arranger, "Deal:Create", []string{canonJSON(t, deal.DealInput{ID: dealID, Name: "Trading deal", Pool: poolID,
 		RequiredCollateralization: decimal.NewFromInt(1),
-		Tranches: []deal.TrancheInput{{ID: tranche, Class: "A", Seniority: 1, Kind: model.KindNote,
+		Tranches: []deal.TrancheInput{{ID: tranche, Class: "A", Seniority: 1, Kind: schema.KindNote,
 			OriginalFace: money.FromMajor(units), UnitFace: money.FromMajor(1),
-			Coupon:         &model.Coupon{Fixed: &r, DayCount: daycount.Thirty360},
+			Coupon:         &schema.Coupon{Fixed: &r, DayCount: daycount.Thirty360},
 			LegalFinalDate: daycount.NewDate(2032, time.June, 15),
 			Rules: rules.TrancheRules{EligibleInvestorTypes: []string{"qib"}, AllowedJurisdictions: []string{"US"},
 				MinDenomination: 1000, DenominationIncrement: 1000, ConsortiumMSPs: cs.cfg.Custodians()}}}})}, nil, "")

@@ -12,7 +12,6 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
@@ -22,6 +21,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // TestIntegrationServicing runs twelve monthly servicer reports of a
@@ -66,14 +66,14 @@ func TestIntegrationServicing(t *testing.T) {
 	faces := map[string]money.Amount{"A": whole(800), "B": whole(70), "C": whole(50), "R": whole(5)}
 	classes := []string{"A", "B", "C", "R"}
 	tr := func(class string, seniority int, coupon string) deal.TrancheInput {
-		in := deal.TrancheInput{ID: dealID + "-" + class, Class: class, Seniority: seniority, Kind: model.KindNote,
+		in := deal.TrancheInput{ID: dealID + "-" + class, Class: class, Seniority: seniority, Kind: schema.KindNote,
 			OriginalFace: faces[class], UnitFace: money.FromMajor(1), LegalFinalDate: daycount.NewDate(2032, time.June, 15),
 			Rules: rules.TrancheRules{EligibleInvestorTypes: []string{"qib"}, AllowedJurisdictions: []string{"US"}, ConsortiumMSPs: cs.cfg.Custodians()}}
 		if coupon == "" {
-			in.Kind = model.KindCertificate
+			in.Kind = schema.KindCertificate
 		} else {
 			r := decimal.RequireFromString(coupon)
-			in.Coupon = &model.Coupon{Fixed: &r, DayCount: daycount.Thirty360}
+			in.Coupon = &schema.Coupon{Fixed: &r, DayCount: daycount.Thirty360}
 		}
 		return in
 	}
@@ -156,7 +156,7 @@ func TestIntegrationServicing(t *testing.T) {
 		if period == 1 && (a.Prepayments == 0) {
 			t.Fatalf("period 1 has no prepayments: %+v", a)
 		}
-		cs.submit(servicer, "Servicing:SubmitReport", []string{dealID, canonJSON(t, model.ReportHeader{Aggregates: a, Chunks: len(chunks)})}, nil, "")
+		cs.submit(servicer, "Servicing:SubmitReport", []string{dealID, canonJSON(t, schema.ReportHeader{Aggregates: a, Chunks: len(chunks)})}, nil, "")
 		for _, c := range chunks {
 			cs.submit(servicer, "Servicing:AddReportRows", []string{dealID, fmt.Sprint(period)},
 				map[string][]byte{servicing.TransientChunk: []byte(canonJSON(t, c))}, servicer.msp)
@@ -165,7 +165,7 @@ func TestIntegrationServicing(t *testing.T) {
 		cs.submit(servicer, "Servicing:RemitCollections", []string{dealID, collections.String()}, nil, "")
 		cs.submit(trustee, "Servicing:Certify", []string{dealID, fmt.Sprint(period)}, nil, "")
 
-		var cert model.Certification
+		var cert schema.Certification
 		cs.evaluate(auditor, "Servicing:GetCertification", []string{dealID, fmt.Sprint(period)}, &cert)
 		var res waterfall.Result
 		if err := json.Unmarshal(cert.Result, &res); err != nil {

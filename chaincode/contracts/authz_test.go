@@ -15,13 +15,13 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // transactionFunctions lists "Contract:Function" for every transaction
@@ -140,7 +140,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 			// Every state change is announced; queries announce nothing.
 			kind := contracts.Endorsement[c.fn]
-			query := kind == model.Query || kind == model.QueryOnTrustee
+			query := kind == schema.Query || kind == schema.QueryOnTrustee
 			if got == "" && query != (r.Event == nil) {
 				t.Errorf("%s as %s: query=%v but event %v", c.fn, p, query, r.EventTypes())
 			}

@@ -10,8 +10,8 @@ import (
 	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 var diffLine = regexp.MustCompile(`^(world state|collection (\S+)) ("(?:[^"\\]|\\.)*"): (.+)$`)
@@ -31,7 +31,7 @@ func TestNarrowEndorsementsChangeOnlyWhatTheEndorsersKeep(t *testing.T) {
 	checked := 0
 	for _, c := range cases {
 		kind := contracts.Endorsement[c.fn]
-		if kind != model.ByTrustee && kind != model.ByTrusteeAndServicer {
+		if kind != schema.ByTrustee && kind != schema.ByTrusteeAndServicer {
 			continue
 		}
 		var caller string
@@ -61,8 +61,8 @@ func TestNarrowEndorsementsChangeOnlyWhatTheEndorsersKeep(t *testing.T) {
 			}
 			collection := m[2]
 			switch {
-			case kind == model.ByTrustee && strings.HasPrefix(collection, "registry"):
-			case kind == model.ByTrusteeAndServicer && collection == roles.LoanTapeCollection:
+			case kind == schema.ByTrustee && strings.HasPrefix(collection, "registry"):
+			case kind == schema.ByTrusteeAndServicer && collection == roles.LoanTapeCollection:
 			case collection == "" && w.ValidationParameter(key) != nil:
 				// A public key with its own policy: the trustee's book, or the
 				// tape progress (trustee AND servicer).
@@ -94,7 +94,7 @@ func TestKeyLevelPoliciesAreMetByTheTable(t *testing.T) {
 	checked, sealedBy := map[string]bool{}, []string{}
 	for i, c := range cases {
 		kind := contracts.Endorsement[c.fn]
-		if kind == model.Query || kind == model.QueryOnTrustee {
+		if kind == schema.Query || kind == schema.QueryOnTrustee {
 			continue
 		}
 		for _, p := range principals {
@@ -159,14 +159,14 @@ func TestKeyLevelPoliciesAreMetByTheTable(t *testing.T) {
 
 // guaranteedEndorsers are the organisations a transaction endorsed as the
 // table's entry says is certain to carry, whatever else the client adds.
-func guaranteedEndorsers(kind model.Endorsers, cfg roles.OrgConfig, callerMSP, party string) []string {
+func guaranteedEndorsers(kind schema.Endorsers, cfg roles.OrgConfig, callerMSP, party string) []string {
 	trustees := cfg.MSPsWithRole(roles.Trustee)
 	switch kind {
-	case model.ByTrustee:
+	case schema.ByTrustee:
 		return trustees
-	case model.ByMajority, model.ByOwnOrgAndTrustee:
+	case schema.ByMajority, schema.ByOwnOrgAndTrustee:
 		return append(trustees, callerMSP)
-	case model.ByOwnOrg:
+	case schema.ByOwnOrg:
 		return []string{callerMSP}
 	default: // ByTrusteeAndServicer, ByTrusteeAndCustodian
 		return append(trustees, party)

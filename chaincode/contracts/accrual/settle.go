@@ -19,7 +19,7 @@
 //
 // The token contract's Register settles every movement through a Settler
 // and Servicing's claims go through the Register, so the package sits
-// below both (servicing imports token). The class book (model.TypeClassBook,
+// below both (servicing imports token). The class book (schema.TypeClassBook,
 // public, kept by the trustee) holds the index and the distribution
 // account; the cash goes to the holder's registry account through
 // cash.Ledger; the arithmetic is package distribution's.
@@ -27,11 +27,11 @@ package accrual
 
 import (
 	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Settler settles positions within one transaction. Fabric does not show
@@ -82,7 +82,7 @@ func (s *Settler) book(trancheID string) (*book, error) {
 // to the tranche's index. The caller writes pos. The class book is
 // written only when it changed, so settling a position with nothing
 // accrued reads the book but leaves it alone.
-func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *model.Position) (distribution.Settlement, error) {
+func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *schema.Position) (distribution.Settlement, error) {
 	b, err := s.book(trancheID)
 	if err != nil {
 		return distribution.Settlement{}, err
@@ -120,7 +120,7 @@ func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *model.Pos
 
 // BookKey is where a tranche's class book lives in public state.
 func BookKey(ctx *txn.Context, trancheID string) (string, error) {
-	return ctx.Key(model.TypeClassBook, trancheID)
+	return ctx.Key(schema.TypeClassBook, trancheID)
 }
 
 // ReadBook reads a tranche's committed class book (the zero book before

@@ -9,11 +9,11 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/admin"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 func configJSON(t testing.TB, cfg roles.OrgConfig) string {
@@ -103,7 +103,7 @@ func TestGrantAndRevoke(t *testing.T) {
 func roleKey(t *testing.T, id *stubtest.Identity) string {
 	t.Helper()
 	i := roles.IdentityOf(id.MSPID(), id.Certificate())
-	k, err := shim.CreateCompositeKey(model.TypeRole, []string{i.MSP, i.ID})
+	k, err := shim.CreateCompositeKey(schema.TypeRole, []string{i.MSP, i.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestConfigChangeNeedsAMajority(t *testing.T) {
 	hash := proposed.Hash
 	staleHash := contracttest.Decode[admin.ProposalStatus](t, w.Must(admin2, "Admin:ProposeConfig", configJSON(t, other))).Hash
 	w.Refused(errs.AlreadyExists, admin3, "Admin:ProposeConfig", configJSON(t, next))
-	p := contracttest.Decode[model.ConfigProposal](t, w.Must(w.NoRole, "Admin:Proposal", hash))
+	p := contracttest.Decode[schema.ConfigProposal](t, w.Must(w.NoRole, "Admin:Proposal", hash))
 	if p.Hash != hash || !slices.Equal(p.Approvals, []string{w.Net.Trustee}) {
 		t.Fatalf("proposal %+v", p)
 	}

@@ -13,11 +13,11 @@ package admin
 import (
 	"slices"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Contract is the Admin contract.
@@ -101,16 +101,16 @@ func (c *Contract) ProposeConfig(ctx *txn.Context, configJSON string) (string, e
 	if hash == base {
 		return "", errs.New(errs.WrongState, "the proposed configuration is the one in force")
 	}
-	key, err := ctx.Key(model.TypeConfigProposal, hash)
+	key, err := ctx.Key(schema.TypeConfigProposal, hash)
 	if err != nil {
 		return "", err
 	}
-	if found, err := ctx.Get(key, &model.ConfigProposal{}); err != nil {
+	if found, err := ctx.Get(key, &schema.ConfigProposal{}); err != nil {
 		return "", err
 	} else if found {
 		return "", errs.New(errs.AlreadyExists, "configuration %s is already proposed; approve it with Admin:ApproveConfig", hash)
 	}
-	p := model.ConfigProposal{Hash: hash, Config: next, Base: base, ProposedBy: caller.Identity.MSP,
+	p := schema.ConfigProposal{Hash: hash, Config: next, Base: base, ProposedBy: caller.Identity.MSP,
 		Approvals: []string{caller.Identity.MSP}, CreatedTx: ctx.TxID()}
 	if err := ctx.Emit("ConfigProposed", configEvent{Hash: hash, By: caller.Identity.MSP, Orgs: next.MSPs()}); err != nil {
 		return "", err
@@ -130,15 +130,15 @@ func (c *Contract) ApproveConfig(ctx *txn.Context, hash string) error {
 	if err != nil {
 		return err
 	}
-	h, err := model.ParseSHA256("hash", hash)
+	h, err := schema.ParseSHA256("hash", hash)
 	if err != nil {
 		return err
 	}
-	key, err := ctx.Key(model.TypeConfigProposal, h)
+	key, err := ctx.Key(schema.TypeConfigProposal, h)
 	if err != nil {
 		return err
 	}
-	var p model.ConfigProposal
+	var p schema.ConfigProposal
 	if found, err := ctx.Get(key, &p); err != nil {
 		return err
 	} else if !found {
@@ -165,7 +165,7 @@ func (c *Contract) ApproveConfig(ctx *txn.Context, hash string) error {
 
 // settle stores a proposal, or applies it and deletes it once a majority
 // of current members approved.
-func settle(ctx *txn.Context, key string, p model.ConfigProposal, current roles.OrgConfig) error {
+func settle(ctx *txn.Context, key string, p schema.ConfigProposal, current roles.OrgConfig) error {
 	if len(p.Approvals) < needed(current) {
 		return ctx.Put(key, p)
 	}
@@ -199,7 +199,7 @@ func (c *Contract) changeRole(ctx *txn.Context, identityKey, role string, grant 
 	if err != nil {
 		return err
 	}
-	grantee, err := model.ParseIdentityKey("identityKey", identityKey)
+	grantee, err := schema.ParseIdentityKey("identityKey", identityKey)
 	if err != nil {
 		return err
 	}
@@ -263,7 +263,7 @@ func (c *Contract) Roles(ctx *txn.Context, identityKey string) (string, error) {
 	if _, err := ctx.Caller(); err != nil {
 		return "", err
 	}
-	id, err := model.ParseIdentityKey("identityKey", identityKey)
+	id, err := schema.ParseIdentityKey("identityKey", identityKey)
 	if err != nil {
 		return "", err
 	}
@@ -304,15 +304,15 @@ func (c *Contract) Proposal(ctx *txn.Context, hash string) (string, error) {
 	if _, err := ctx.Caller(); err != nil {
 		return "", err
 	}
-	h, err := model.ParseSHA256("hash", hash)
+	h, err := schema.ParseSHA256("hash", hash)
 	if err != nil {
 		return "", err
 	}
-	key, err := ctx.Key(model.TypeConfigProposal, h)
+	key, err := ctx.Key(schema.TypeConfigProposal, h)
 	if err != nil {
 		return "", err
 	}
-	var p model.ConfigProposal
+	var p schema.ConfigProposal
 	if found, err := ctx.Get(key, &p); err != nil {
 		return "", err
 	} else if !found {

@@ -8,11 +8,11 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 func supply(t testing.TB, w *contracttest.World) cash.SupplyView {
@@ -47,7 +47,7 @@ func TestMintPayTransferReturnBurn(t *testing.T) {
 	if !mint.OK() || mint.Peers[0] != w.Net.Trustee || len(mint.Peers) < 2 {
 		t.Fatalf("mint %s on %v", mint.Message, mint.Peers)
 	}
-	k, _ := shim.CreateCompositeKey(model.TypeCashBook, nil)
+	k, _ := shim.CreateCompositeKey(schema.TypeCashBook, nil)
 	if w.ValidationParameter(k) == nil {
 		t.Error("the float is not kept by the trustee")
 	}
@@ -125,11 +125,11 @@ func TestBalanceVisibilityAndHolds(t *testing.T) {
 	w.Refused(errs.Forbidden, w.Compliance[w.Net.Servicer], "Cash:Balance", w.Key(bob))
 	// Cash held for a pending settlement stays the holder's but cannot
 	// move; the Settlement contract sets holds through cash.Ledger.
-	k, err := shim.CreateCompositeKey(model.TypeCash, []string{w.Key(bob)})
+	k, err := shim.CreateCompositeKey(schema.TypeCash, []string{w.Key(bob)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	held, _ := canon.Marshal(model.CashAccount{Balance: amount("60.00"), Held: amount("50.00")})
+	held, _ := canon.Marshal(schema.CashAccount{Balance: amount("60.00"), Held: amount("50.00")})
 	w.SeedPrivate("registry"+bob.MSPID(), k, held)
 	if b := balance(t, w, bob); b.Available != amount("10.00") {
 		t.Fatalf("balance %+v", b)

@@ -14,12 +14,13 @@
 package cash
 
 import (
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Contract is the Cash contract.
@@ -39,11 +40,11 @@ func (c *Contract) AttestReserves(ctx *txn.Context, amount, evidence string) err
 	if _, err := ctx.Require(roles.Settlement); err != nil {
 		return err
 	}
-	reserves, err := model.ParseNonNegativeAmount("amount", amount)
+	reserves, err := args.ParseNonNegativeAmount("amount", amount)
 	if err != nil {
 		return err
 	}
-	ev, err := model.ParseText("evidence", evidence, 256)
+	ev, err := schema.ParseText("evidence", evidence, 256)
 	if err != nil {
 		return err
 	}
@@ -77,7 +78,7 @@ func (c *Contract) supplyChange(ctx *txn.Context, amount, event string, change f
 	if _, err := ctx.Require(roles.Settlement); err != nil {
 		return err
 	}
-	a, err := model.ParseAmount("amount", amount)
+	a, err := args.ParseAmount("amount", amount)
 	if err != nil {
 		return err
 	}
@@ -96,11 +97,11 @@ func (c *Contract) Pay(ctx *txn.Context, toKey, amount string) error {
 	if _, err := ctx.Require(roles.Settlement); err != nil {
 		return err
 	}
-	to, err := model.ParseIdentityKey("toKey", toKey)
+	to, err := schema.ParseIdentityKey("toKey", toKey)
 	if err != nil {
 		return err
 	}
-	a, err := model.ParseAmount("amount", amount)
+	a, err := args.ParseAmount("amount", amount)
 	if err != nil {
 		return err
 	}
@@ -120,11 +121,11 @@ func (c *Contract) Transfer(ctx *txn.Context, toKey, amount string) error {
 	if err != nil {
 		return err
 	}
-	to, err := model.ParseIdentityKey("toKey", toKey)
+	to, err := schema.ParseIdentityKey("toKey", toKey)
 	if err != nil {
 		return err
 	}
-	a, err := model.ParseAmount("amount", amount)
+	a, err := args.ParseAmount("amount", amount)
 	if err != nil {
 		return err
 	}
@@ -145,7 +146,7 @@ func (c *Contract) Return(ctx *txn.Context, amount string) error {
 	if err != nil {
 		return err
 	}
-	a, err := model.ParseAmount("amount", amount)
+	a, err := args.ParseAmount("amount", amount)
 	if err != nil {
 		return err
 	}
@@ -170,15 +171,15 @@ type BalanceView struct {
 // Balance returns a holder's cash: to the holder, the trustee, and its own
 // bank's compliance officers and admins.
 func (c *Contract) Balance(ctx *txn.Context, holderKey string) (string, error) {
-	caller, err := ctx.Require(model.AnyRole()...)
+	caller, err := ctx.Require(schema.AnyRole()...)
 	if err != nil {
 		return "", err
 	}
-	holder, err := model.ParseIdentityKey("holderKey", holderKey)
+	holder, err := schema.ParseIdentityKey("holderKey", holderKey)
 	if err != nil {
 		return "", err
 	}
-	if !model.MaySee(caller.Grants, holder) {
+	if !schema.MaySee(caller.Grants, holder) {
 		return "", errs.New(errs.Forbidden, "%s may not see the cash of %s: only the holder, the trustee and its own bank's compliance officers and admins may",
 			caller.Identity.Short(), holder.Short())
 	}

@@ -9,11 +9,11 @@ import (
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // dealWithAccounts builds the harness's standard deal and sets a small
@@ -26,7 +26,7 @@ func dealWithAccounts(t testing.TB, w *contracttest.World) contracttest.Fixture 
 	t.Helper()
 	f := w.Standard()
 	face := func(id string) string {
-		return contracttest.Decode[model.Tranche](t, w.Must(w.Arranger, "Deal:GetTranche", id)).OriginalFace.String()
+		return contracttest.Decode[schema.Tranche](t, w.Must(w.Arranger, "Deal:GetTranche", id)).OriginalFace.String()
 	}
 	def := fmt.Sprintf(`{"version": 1, "deal": %q, "closingDate": "2026-01-20", "initialPoolBalance": %q, "dayCount": "30/360",
   "classes": [
@@ -43,8 +43,8 @@ func dealWithAccounts(t testing.TB, w *contracttest.World) contracttest.Fixture 
     {"kind": "principal", "amount": "regular", "allocation": "sequential", "classes": ["A", "B"]},
     {"kind": "residual", "class": "R"}]}`, f.Deal, f.Balance, face(f.A), face(f.B))
 	terms := servicing.WaterfallTerms{Definition: []byte(def), PaymentDay: 15,
-		Classes:   []model.ClassTranche{{Class: "A", Tranche: f.A}, {Class: "B", Tranche: f.B}, {Class: "R", Tranche: f.R}},
-		FeePayees: []model.FeePayee{{Fee: "servicing", Payee: w.Key(w.Servicer)}}}
+		Classes:   []schema.ClassTranche{{Class: "A", Tranche: f.A}, {Class: "B", Tranche: f.B}, {Class: "R", Tranche: f.R}},
+		FeePayees: []schema.FeePayee{{Fee: "servicing", Payee: w.Key(w.Servicer)}}}
 	w.Must(w.Arranger, "Servicing:SetWaterfall", f.Deal, string(mustJSON(t, terms)))
 	return f
 }
@@ -70,11 +70,11 @@ func TestDealDepositsGoThroughTheLedger(t *testing.T) {
 	w.Must(w.Settlement, "Cash:Mint", "1000.00")
 	w.Must(w.Settlement, "Cash:Pay", w.Key(w.Servicer), "60.00")
 	w.Must(w.Settlement, "Cash:Pay", w.Key(w.Arranger), "25.00")
-	k, err := shim.CreateCompositeKey(model.TypeCash, []string{w.Key(w.Servicer)})
+	k, err := shim.CreateCompositeKey(schema.TypeCash, []string{w.Key(w.Servicer)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	held, _ := canon.Marshal(model.CashAccount{Balance: amount("60.00"), Held: amount("50.00")})
+	held, _ := canon.Marshal(schema.CashAccount{Balance: amount("60.00"), Held: amount("50.00")})
 	w.SeedPrivate("registry"+w.Servicer.MSPID(), k, held)
 
 	r := w.Refused(errs.InsufficientBalance, w.Servicer, "Servicing:RemitCollections", f.Deal, "10.01")

@@ -3,11 +3,11 @@ package cash
 import (
 	"time"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Ledger is the settlement asset as one transaction sees it: the public
@@ -36,11 +36,11 @@ type Ledger struct {
 	ctx *txn.Context
 	cfg roles.OrgConfig
 
-	supply             *model.CashSupply
-	book               *model.CashBook
+	supply             *schema.CashSupply
+	book               *schema.CashBook
 	bookExists         bool
 	supplyKey, bookKey string
-	accounts           map[string]*model.CashAccount // by holder key
+	accounts           map[string]*schema.CashAccount // by holder key
 }
 
 // Open starts a ledger view for this transaction.
@@ -49,11 +49,11 @@ func Open(ctx *txn.Context) (*Ledger, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Ledger{ctx: ctx, cfg: cfg, accounts: map[string]*model.CashAccount{}}
-	if l.supplyKey, err = ctx.Key(model.TypeCashSupply); err != nil {
+	l := &Ledger{ctx: ctx, cfg: cfg, accounts: map[string]*schema.CashAccount{}}
+	if l.supplyKey, err = ctx.Key(schema.TypeCashSupply); err != nil {
 		return nil, err
 	}
-	if l.bookKey, err = ctx.Key(model.TypeCashBook); err != nil {
+	if l.bookKey, err = ctx.Key(schema.TypeCashBook); err != nil {
 		return nil, err
 	}
 	return l, nil
@@ -61,11 +61,11 @@ func Open(ctx *txn.Context) (*Ledger, error) {
 
 // Supply returns the public supply record (zero before the first
 // attestation).
-func (l *Ledger) Supply() (model.CashSupply, error) {
+func (l *Ledger) Supply() (schema.CashSupply, error) {
 	if l.supply == nil {
-		var s model.CashSupply
+		var s schema.CashSupply
 		if _, err := l.ctx.Get(l.supplyKey, &s); err != nil {
-			return model.CashSupply{}, err
+			return schema.CashSupply{}, err
 		}
 		l.supply = &s
 	}
@@ -73,12 +73,12 @@ func (l *Ledger) Supply() (model.CashSupply, error) {
 }
 
 // Book returns the float (zero before the first mint).
-func (l *Ledger) Book() (model.CashBook, error) {
+func (l *Ledger) Book() (schema.CashBook, error) {
 	if l.book == nil {
-		var b model.CashBook
+		var b schema.CashBook
 		found, err := l.ctx.Get(l.bookKey, &b)
 		if err != nil {
-			return model.CashBook{}, err
+			return schema.CashBook{}, err
 		}
 		l.book, l.bookExists = &b, found
 	}
@@ -87,21 +87,21 @@ func (l *Ledger) Book() (model.CashBook, error) {
 
 // Account returns a holder's account (zero if it has none, or if its
 // organisation keeps no registry).
-func (l *Ledger) Account(holder roles.Identity) (model.CashAccount, error) {
+func (l *Ledger) Account(holder roles.Identity) (schema.CashAccount, error) {
 	a, err := l.account(holder)
 	if err != nil {
-		return model.CashAccount{}, err
+		return schema.CashAccount{}, err
 	}
 	return *a, nil
 }
 
-func (l *Ledger) account(holder roles.Identity) (*model.CashAccount, error) {
+func (l *Ledger) account(holder roles.Identity) (*schema.CashAccount, error) {
 	if a, ok := l.accounts[holder.Key()]; ok {
 		return a, nil
 	}
-	a := &model.CashAccount{}
+	a := &schema.CashAccount{}
 	if registry, err := l.cfg.RegistryFor(holder.MSP); err == nil {
-		key, err := l.ctx.Key(model.TypeCash, holder.Key())
+		key, err := l.ctx.Key(schema.TypeCash, holder.Key())
 		if err != nil {
 			return nil, err
 		}
@@ -309,12 +309,12 @@ func (l *Ledger) credit(holder roles.Identity, amount money.Amount) error {
 	return l.putAccount(holder, &next)
 }
 
-func (l *Ledger) putAccount(holder roles.Identity, a *model.CashAccount) error {
+func (l *Ledger) putAccount(holder roles.Identity, a *schema.CashAccount) error {
 	registry, err := l.cfg.RegistryFor(holder.MSP)
 	if err != nil {
 		return err
 	}
-	key, err := l.ctx.Key(model.TypeCash, holder.Key())
+	key, err := l.ctx.Key(schema.TypeCash, holder.Key())
 	if err != nil {
 		return err
 	}
@@ -322,14 +322,14 @@ func (l *Ledger) putAccount(holder roles.Identity, a *model.CashAccount) error {
 	return l.ctx.PutPrivate(registry, key, a)
 }
 
-func (l *Ledger) putSupply(s model.CashSupply) error {
+func (l *Ledger) putSupply(s schema.CashSupply) error {
 	l.supply = &s
 	return l.ctx.Put(l.supplyKey, s)
 }
 
 // putBook writes the float; the first write gives the book its key-level
 // policy, so later float movements need only the trustee's endorsement.
-func (l *Ledger) putBook(b model.CashBook) error {
+func (l *Ledger) putBook(b schema.CashBook) error {
 	l.book = &b
 	if err := l.ctx.Put(l.bookKey, b); err != nil {
 		return err

@@ -7,10 +7,10 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // TestRandomOperationsConserveCash runs seeded random sequences of
@@ -38,10 +38,10 @@ func randomCash(t *testing.T, seed int64, steps int) {
 	// Staff who pay into the deal's accounts: the pool's servicer remits
 	// collections, the arranger funds the reserve.
 	payers := []*stubtest.Identity{w.Servicer, w.Arranger}
-	collection, reserve := f.Deal+"/"+model.AccountCollection, f.Deal+"/"+model.ReserveAccount("reserve")
+	collection, reserve := f.Deal+"/"+schema.AccountCollection, f.Deal+"/"+schema.ReserveAccount("reserve")
 	var minted, burned, float, reserves money.Amount
 	balances := map[string]money.Amount{}
-	deal := map[string]money.Amount{collection: 0, reserve: 0, f.Deal + "/" + model.FeeAccount("servicing"): 0}
+	deal := map[string]money.Amount{collection: 0, reserve: 0, f.Deal + "/" + schema.FeeAccount("servicing"): 0}
 	cents := func(hi int64) money.Amount { return money.Cents(rng.Int63n(hi) + 1) }
 	succeeded := map[string]int{}
 	refused := 0

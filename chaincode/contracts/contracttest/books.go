@@ -6,12 +6,12 @@ import (
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // The checks below read the committed ledger directly, as an auditor with
@@ -20,22 +20,22 @@ import (
 
 // TrancheBooks is a tranche's register as committed.
 type TrancheBooks struct {
-	Tranche   model.Tranche
-	Book      model.TrancheBook
-	Positions map[string]model.Position // by holder key, every registry
+	Tranche   schema.Tranche
+	Book      schema.TrancheBook
+	Positions map[string]schema.Position // by holder key, every registry
 }
 
 // ReadTranche reads a tranche's terms, book and every position.
 func (w *World) ReadTranche(trancheID string) (TrancheBooks, error) {
-	out := TrancheBooks{Positions: map[string]model.Position{}}
+	out := TrancheBooks{Positions: map[string]schema.Position{}}
 	pub := w.Public()
-	if err := decodeAt(pub, &out.Tranche, model.TypeTranche, trancheID); err != nil {
+	if err := decodeAt(pub, &out.Tranche, schema.TypeTranche, trancheID); err != nil {
 		return out, err
 	}
-	if err := decodeAt(pub, &out.Book, model.TypeTrancheBook, trancheID); err != nil {
+	if err := decodeAt(pub, &out.Book, schema.TypeTrancheBook, trancheID); err != nil {
 		return out, err
 	}
-	prefix := CompositeKey(model.TypePosition, trancheID)
+	prefix := CompositeKey(schema.TypePosition, trancheID)
 	for _, msp := range w.Net.Config.Custodians() {
 		for k, v := range w.Private(roles.RegistryCollection(msp)) {
 			if !strings.HasPrefix(k, prefix) {
@@ -45,7 +45,7 @@ func (w *World) ReadTranche(trancheID string) (TrancheBooks, error) {
 			if !strings.HasPrefix(holder, msp+"/") {
 				return out, fmt.Errorf("position of %s is in the registry of %s", holder, msp)
 			}
-			var p model.Position
+			var p schema.Position
 			if err := canon.Unmarshal(v, &p); err != nil {
 				return out, fmt.Errorf("position %q: %v", k, err)
 			}
@@ -100,9 +100,9 @@ func (b TrancheBooks) Check() error {
 // Servicing contract's collection, reserve and fee accounts, and each
 // tranche's distribution account in its class book).
 type CashBooks struct {
-	Supply   model.CashSupply
-	Book     model.CashBook
-	Accounts map[string]model.CashAccount // by holder key
+	Supply   schema.CashSupply
+	Book     schema.CashBook
+	Accounts map[string]schema.CashAccount // by holder key
 	// DealAccounts are the deals' cash accounts by "<dealID>/<account>"
 	// ("AUTO-1/collection", "AUTO-1/reserve:reserve", "AUTO-1/fee:servicing").
 	DealAccounts map[string]money.Amount
@@ -113,33 +113,33 @@ type CashBooks struct {
 
 // ReadCash reads the settlement asset from this World's ledger.
 func (w *World) ReadCash() (CashBooks, error) {
-	out := CashBooks{Accounts: map[string]model.CashAccount{}, DealAccounts: map[string]money.Amount{},
+	out := CashBooks{Accounts: map[string]schema.CashAccount{}, DealAccounts: map[string]money.Amount{},
 		ClassBooks: map[string]distribution.ClassBook{}}
 	pub := w.Public()
-	if err := decodeOptional(pub, &out.Supply, model.TypeCashSupply); err != nil {
+	if err := decodeOptional(pub, &out.Supply, schema.TypeCashSupply); err != nil {
 		return out, err
 	}
-	if err := decodeOptional(pub, &out.Book, model.TypeCashBook); err != nil {
+	if err := decodeOptional(pub, &out.Book, schema.TypeCashBook); err != nil {
 		return out, err
 	}
-	prefix := CompositeKey(model.TypeCash)
+	prefix := CompositeKey(schema.TypeCash)
 	for _, msp := range w.Net.Config.Custodians() {
 		for k, v := range w.Private(roles.RegistryCollection(msp)) {
 			if !strings.HasPrefix(k, prefix) {
 				continue
 			}
-			var a model.CashAccount
+			var a schema.CashAccount
 			if err := canon.Unmarshal(v, &a); err != nil {
 				return out, fmt.Errorf("cash account %q: %v", k, err)
 			}
 			out.Accounts[strings.TrimSuffix(strings.TrimPrefix(k, prefix), "\x00")] = a
 		}
 	}
-	dealPrefix, bookPrefix := CompositeKey(model.TypeDealAccount), CompositeKey(model.TypeClassBook)
+	dealPrefix, bookPrefix := CompositeKey(schema.TypeDealAccount), CompositeKey(schema.TypeClassBook)
 	for k, v := range pub {
 		switch {
 		case strings.HasPrefix(k, dealPrefix):
-			var a model.DealAccount
+			var a schema.DealAccount
 			if err := canon.Unmarshal(v, &a); err != nil {
 				return out, fmt.Errorf("deal account %q: %v", k, err)
 			}
@@ -222,19 +222,19 @@ func (w *World) CheckCash() error {
 
 // Position is a holder's committed position in a tranche (zero if it has
 // none), read from its bank's registry.
-func (w *World) Position(trancheID string, holder *stubtest.Identity) model.Position {
+func (w *World) Position(trancheID string, holder *stubtest.Identity) schema.Position {
 	w.TB.Helper()
-	var p model.Position
-	w.readPrivate(roles.RegistryCollection(holder.MSPID()), &p, model.TypePosition, trancheID, w.Key(holder))
+	var p schema.Position
+	w.readPrivate(roles.RegistryCollection(holder.MSPID()), &p, schema.TypePosition, trancheID, w.Key(holder))
 	return p
 }
 
 // CashAccount is a holder's committed cash account (zero if it has none),
 // read from its bank's registry.
-func (w *World) CashAccount(holder *stubtest.Identity) model.CashAccount {
+func (w *World) CashAccount(holder *stubtest.Identity) schema.CashAccount {
 	w.TB.Helper()
-	var a model.CashAccount
-	w.readPrivate(roles.RegistryCollection(holder.MSPID()), &a, model.TypeCash, w.Key(holder))
+	var a schema.CashAccount
+	w.readPrivate(roles.RegistryCollection(holder.MSPID()), &a, schema.TypeCash, w.Key(holder))
 	return a
 }
 

@@ -10,7 +10,6 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
@@ -20,6 +19,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Investor returns the investor client name of bank msp, holding the
@@ -149,9 +149,9 @@ func (w *World) DefaultRules() rules.TrancheRules {
 // Tranche returns a note's terms: unit face 1.00, a 5% fixed coupon.
 func (w *World) Tranche(id, class string, seniority int, face money.Amount) deal.TrancheInput {
 	fixed := decimal.RequireFromString("0.05")
-	return deal.TrancheInput{ID: id, Class: class, Seniority: seniority, Kind: model.KindNote,
+	return deal.TrancheInput{ID: id, Class: class, Seniority: seniority, Kind: schema.KindNote,
 		OriginalFace: face, UnitFace: money.FromMajor(1),
-		Coupon:         &model.Coupon{Fixed: &fixed, DayCount: daycount.Thirty360},
+		Coupon:         &schema.Coupon{Fixed: &fixed, DayCount: daycount.Thirty360},
 		LegalFinalDate: daycount.NewDate(2032, time.June, 15), Rules: w.DefaultRules()}
 }
 
@@ -186,7 +186,7 @@ func (w *World) Standard() Fixture {
 	a := w.Tranche(f.A, "A", 1, whole(80))
 	b := w.Tranche(f.B, "B", 2, whole(15))
 	r := w.Tranche(f.R, "R", 3, whole(5))
-	r.Kind, r.Coupon = model.KindCertificate, nil
+	r.Kind, r.Coupon = schema.KindCertificate, nil
 	w.CreateDeal(deal.DealInput{ID: f.Deal, Name: "Deal " + f.Deal, Pool: f.Pool,
 		RequiredCollateralization: decimal.NewFromInt(1), Tranches: []deal.TrancheInput{a, b, r}})
 	f.Investors = []*stubtest.Identity{

@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // TradeTerms are the terms of a trade two banks agreed: units of a
@@ -88,7 +88,7 @@ func (w *World) MustSettle(id *stubtest.Identity, terms core.Terms) core.Record 
 // SettlementRecord is a settlement's committed public record.
 func (w *World) SettlementRecord(ref string) core.Record {
 	w.TB.Helper()
-	b, ok := w.Public()[CompositeKey(model.TypeSettlement, ref)]
+	b, ok := w.Public()[CompositeKey(schema.TypeSettlement, ref)]
 	if !ok {
 		w.TB.Fatalf("no record of settlement %s", ref)
 	}

@@ -3,9 +3,9 @@ package contracttest
 import (
 	"fmt"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // AutoWaterfall is the waterfall of the tests' auto-loan deal: notes A, B
@@ -90,9 +90,9 @@ func (a AutoWaterfall) Definition() string {
 // mapped to its tranche, payment on the 15th, and the fees' payees.
 func (a AutoWaterfall) Terms() servicing.WaterfallTerms {
 	terms := servicing.WaterfallTerms{Definition: []byte(a.Definition()), PaymentDay: 15,
-		FeePayees: []model.FeePayee{{Fee: "servicing", Payee: a.ServicingPayee}, {Fee: "trustee", Payee: a.TrusteePayee}}}
+		FeePayees: []schema.FeePayee{{Fee: "servicing", Payee: a.ServicingPayee}, {Fee: "trustee", Payee: a.TrusteePayee}}}
 	for _, c := range []string{"A", "B", "C", a.Residual} {
-		terms.Classes = append(terms.Classes, model.ClassTranche{Class: c, Tranche: a.Tranches[c]})
+		terms.Classes = append(terms.Classes, schema.ClassTranche{Class: c, Tranche: a.Tranches[c]})
 	}
 	return terms
 }

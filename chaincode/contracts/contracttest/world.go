@@ -27,12 +27,12 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Start is the timestamp of a World's first transaction.
@@ -265,7 +265,7 @@ func (w *World) Propose(id *stubtest.Identity, fn string, args []string, opts ..
 			w.TB.Errorf("%s by %s: the endorsers disagree: %s's peer %s, %s's peer %s", fn, id, peers[0], diff, peers[i+1], describe(tx.Endorsement()))
 		}
 	}
-	query := known && (kind == model.Query || kind == model.QueryOnTrustee)
+	query := known && (kind == schema.Query || kind == schema.QueryOnTrustee)
 	return txs[0], Result{Result: first, Function: fn, Query: query, Peers: peers}
 }
 

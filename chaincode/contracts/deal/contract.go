@@ -11,8 +11,8 @@
 package deal
 
 import (
+	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
@@ -20,6 +20,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Contract is the Deal contract.
@@ -54,13 +55,13 @@ func (c *Contract) Create(ctx *txn.Context, dealJSON string) error {
 	if err != nil {
 		return err
 	}
-	if pool.Status != model.PoolSealed {
+	if pool.Status != schema.PoolSealed {
 		return errs.New(errs.WrongState, "pool %s is not sealed: a deal is built on a sealed loan tape", pool.ID)
 	}
 	if err := in.checkDates(pool); err != nil {
 		return err
 	}
-	backsKey, err := ctx.Key(model.TypePoolDeal, pool.ID)
+	backsKey, err := ctx.Key(schema.TypePoolDeal, pool.ID)
 	if err != nil {
 		return err
 	}
@@ -70,36 +71,36 @@ func (c *Contract) Create(ctx *txn.Context, dealJSON string) error {
 	} else if found {
 		return errs.New(errs.AlreadyExists, "pool %s already backs deal %s: a pool's collateral backs one deal", pool.ID, backed)
 	}
-	dealKey, err := ctx.Key(model.TypeDeal, in.ID)
+	dealKey, err := ctx.Key(schema.TypeDeal, in.ID)
 	if err != nil {
 		return err
 	}
-	if exists, err := ctx.Get(dealKey, &model.Deal{}); err != nil || exists {
+	if exists, err := ctx.Get(dealKey, &schema.Deal{}); err != nil || exists {
 		return existsErr(err, "deal %s already exists", in.ID)
 	}
-	d := model.Deal{ID: in.ID, Name: in.Name, Pool: in.Pool, Arranger: caller.Identity.MSP,
-		RequiredCollateralization: in.RequiredCollateralization, Documents: []model.Document{}, CreatedTx: ctx.TxID()}
+	d := schema.Deal{ID: in.ID, Name: in.Name, Pool: in.Pool, Arranger: caller.Identity.MSP,
+		RequiredCollateralization: in.RequiredCollateralization, Documents: []schema.Document{}, CreatedTx: ctx.TxID()}
 	for _, t := range in.Tranches {
-		key, err := ctx.Key(model.TypeTranche, t.ID)
+		key, err := ctx.Key(schema.TypeTranche, t.ID)
 		if err != nil {
 			return err
 		}
-		if exists, err := ctx.Get(key, &model.Tranche{}); err != nil || exists {
+		if exists, err := ctx.Get(key, &schema.Tranche{}); err != nil || exists {
 			return existsErr(err, "tranche %s already exists", t.ID)
 		}
 		t.Rules.AllowedJurisdictions = nonNil(t.Rules.AllowedJurisdictions)
 		t.Rules.BlockedJurisdictions = nonNil(t.Rules.BlockedJurisdictions)
-		tranche := model.Tranche{ID: t.ID, Deal: in.ID, Class: t.Class, Seniority: t.Seniority, Kind: t.Kind,
+		tranche := schema.Tranche{ID: t.ID, Deal: in.ID, Class: t.Class, Seniority: t.Seniority, Kind: t.Kind,
 			OriginalFace: t.OriginalFace, UnitFace: t.UnitFace, Coupon: t.Coupon, LegalFinalDate: t.LegalFinalDate,
 			Rules: t.Rules, CreatedTx: ctx.TxID()}
 		if err := ctx.Put(key, tranche); err != nil {
 			return err
 		}
-		bookKey, err := ctx.Key(model.TypeTrancheBook, t.ID)
+		bookKey, err := ctx.Key(schema.TypeTrancheBook, t.ID)
 		if err != nil {
 			return err
 		}
-		if err := ctx.Put(bookKey, model.TrancheBook{}); err != nil {
+		if err := ctx.Put(bookKey, schema.TrancheBook{}); err != nil {
 			return err
 		}
 		if err := ctx.KeptByTrustee(bookKey); err != nil {
@@ -124,17 +125,17 @@ func (c *Contract) AddDocument(ctx *txn.Context, dealID, name, uri, sha256 strin
 	if err != nil {
 		return err
 	}
-	if _, err := model.ParseID("dealID", dealID); err != nil {
+	if _, err := schema.ParseID("dealID", dealID); err != nil {
 		return err
 	}
-	doc := model.Document{AddedTx: ctx.TxID()}
-	if doc.Name, err = model.ParseText("name", name, 200); err != nil {
+	doc := schema.Document{AddedTx: ctx.TxID()}
+	if doc.Name, err = schema.ParseText("name", name, 200); err != nil {
 		return err
 	}
-	if doc.URI, err = model.ParseText("uri", uri, 2048); err != nil {
+	if doc.URI, err = schema.ParseText("uri", uri, 2048); err != nil {
 		return err
 	}
-	if doc.SHA256, err = model.ParseSHA256("sha256", sha256); err != nil {
+	if doc.SHA256, err = schema.ParseSHA256("sha256", sha256); err != nil {
 		return err
 	}
 	d, key, err := readDeal(ctx, dealID)
@@ -165,10 +166,10 @@ func (c *Contract) Issue(ctx *txn.Context, trancheID, units string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := model.ParseID("trancheID", trancheID); err != nil {
+	if _, err := schema.ParseID("trancheID", trancheID); err != nil {
 		return err
 	}
-	n, err := model.ParseUnits("units", units)
+	n, err := args.ParseUnits("units", units)
 	if err != nil {
 		return err
 	}
@@ -203,14 +204,14 @@ func (c *Contract) Place(ctx *txn.Context, trancheID, investorKey, units string)
 	if err != nil {
 		return err
 	}
-	if _, err := model.ParseID("trancheID", trancheID); err != nil {
+	if _, err := schema.ParseID("trancheID", trancheID); err != nil {
 		return err
 	}
-	investor, err := model.ParseIdentityKey("investorKey", investorKey)
+	investor, err := schema.ParseIdentityKey("investorKey", investorKey)
 	if err != nil {
 		return err
 	}
-	n, err := model.ParseUnits("units", units)
+	n, err := args.ParseUnits("units", units)
 	if err != nil {
 		return err
 	}
@@ -248,7 +249,7 @@ func (c *Contract) Get(ctx *txn.Context, dealID string) (string, error) {
 	if _, err := ctx.Caller(); err != nil {
 		return "", err
 	}
-	if _, err := model.ParseID("dealID", dealID); err != nil {
+	if _, err := schema.ParseID("dealID", dealID); err != nil {
 		return "", err
 	}
 	d, _, err := readDeal(ctx, dealID)
@@ -264,7 +265,7 @@ func (c *Contract) GetTranche(ctx *txn.Context, trancheID string) (string, error
 	if _, err := ctx.Caller(); err != nil {
 		return "", err
 	}
-	if _, err := model.ParseID("trancheID", trancheID); err != nil {
+	if _, err := schema.ParseID("trancheID", trancheID); err != nil {
 		return "", err
 	}
 	reg, err := token.Open(ctx, trancheID, nil)
@@ -275,7 +276,7 @@ func (c *Contract) GetTranche(ctx *txn.Context, trancheID string) (string, error
 }
 
 // checkCollateral is the mint gate of Issue.
-func checkCollateral(ctx *txn.Context, d model.Deal, issuing model.Tranche, units int64) error {
+func checkCollateral(ctx *txn.Context, d schema.Deal, issuing schema.Tranche, units int64) error {
 	pool, err := readPool(ctx, d.Pool)
 	if err != nil {
 		return err
@@ -311,68 +312,68 @@ func checkCollateral(ctx *txn.Context, d model.Deal, issuing model.Tranche, unit
 	return nil
 }
 
-func requireDealArranger(caller *txn.Caller, d model.Deal) error {
+func requireDealArranger(caller *txn.Caller, d schema.Deal) error {
 	if caller.Identity.MSP != d.Arranger {
 		return errs.New(errs.Forbidden, "deal %s is arranged by %s; an arranger of %s may not act on it", d.ID, d.Arranger, caller.Identity.MSP)
 	}
 	return nil
 }
 
-func readDeal(ctx *txn.Context, id string) (model.Deal, string, error) {
-	key, err := ctx.Key(model.TypeDeal, id)
+func readDeal(ctx *txn.Context, id string) (schema.Deal, string, error) {
+	key, err := ctx.Key(schema.TypeDeal, id)
 	if err != nil {
-		return model.Deal{}, "", err
+		return schema.Deal{}, "", err
 	}
-	var d model.Deal
+	var d schema.Deal
 	found, err := ctx.Get(key, &d)
 	if err != nil {
-		return model.Deal{}, "", err
+		return schema.Deal{}, "", err
 	}
 	if !found {
-		return model.Deal{}, "", errs.New(errs.NotFound, "deal %s not found", id)
+		return schema.Deal{}, "", errs.New(errs.NotFound, "deal %s not found", id)
 	}
 	return d, key, nil
 }
 
-func readTranche(ctx *txn.Context, id string) (model.Tranche, error) {
-	key, err := ctx.Key(model.TypeTranche, id)
+func readTranche(ctx *txn.Context, id string) (schema.Tranche, error) {
+	key, err := ctx.Key(schema.TypeTranche, id)
 	if err != nil {
-		return model.Tranche{}, err
+		return schema.Tranche{}, err
 	}
-	var t model.Tranche
+	var t schema.Tranche
 	found, err := ctx.Get(key, &t)
 	if err != nil {
-		return model.Tranche{}, err
+		return schema.Tranche{}, err
 	}
 	if !found {
-		return model.Tranche{}, errs.New(errs.Internal, "tranche %s of a deal is missing", id)
+		return schema.Tranche{}, errs.New(errs.Internal, "tranche %s of a deal is missing", id)
 	}
 	return t, nil
 }
 
-func readPool(ctx *txn.Context, id string) (model.Pool, error) {
-	key, err := ctx.Key(model.TypePool, id)
+func readPool(ctx *txn.Context, id string) (schema.Pool, error) {
+	key, err := ctx.Key(schema.TypePool, id)
 	if err != nil {
-		return model.Pool{}, err
+		return schema.Pool{}, err
 	}
-	var p model.Pool
+	var p schema.Pool
 	found, err := ctx.Get(key, &p)
 	if err != nil {
-		return model.Pool{}, err
+		return schema.Pool{}, err
 	}
 	if !found {
-		return model.Pool{}, errs.New(errs.NotFound, "pool %s not found", id)
+		return schema.Pool{}, errs.New(errs.NotFound, "pool %s not found", id)
 	}
 	return p, nil
 }
 
 // existsErr turns the result of an existence check into the error to
 // return: the read's error, or ALREADY_EXISTS.
-func existsErr(readErr error, format string, args ...any) error {
+func existsErr(readErr error, format string, a ...any) error {
 	if readErr != nil {
 		return readErr
 	}
-	return errs.New(errs.AlreadyExists, format, args...)
+	return errs.New(errs.AlreadyExists, format, a...)
 }
 
 // nonNil stores an absent list as [] rather than null.

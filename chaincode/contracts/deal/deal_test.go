@@ -12,7 +12,6 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/contracts/admin"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -20,6 +19,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 func js(t testing.TB, v any) string {
@@ -44,7 +44,7 @@ func sealed(t testing.TB) (*contracttest.World, money.Amount) {
 func input(w *contracttest.World, bal money.Amount) deal.DealInput {
 	a := w.Tranche("D-A", "A", 1, money.FromMajor(bal.Cents()/100*8/10))
 	r := w.Tranche("D-R", "R", 2, money.FromMajor(bal.Cents()/100/10))
-	r.Kind, r.Coupon = model.KindCertificate, nil
+	r.Kind, r.Coupon = schema.KindCertificate, nil
 	return deal.DealInput{ID: "D", Name: "Deal D", Pool: "P1", RequiredCollateralization: decimal.RequireFromString("0.95"),
 		Tranches: []deal.TrancheInput{a, r}}
 }
@@ -68,10 +68,10 @@ func TestCreateValidation(t *testing.T) {
 		{"certificate with coupon", func(in *deal.DealInput) { in.Tranches[1].Coupon = in.Tranches[0].Coupon }, "tranches[1]: coupon"},
 		{"fixed and floating", func(in *deal.DealInput) { in.Tranches[0].Coupon.Index = "SOFR" }, "coupon: index"},
 		{"floating without index", func(in *deal.DealInput) {
-			in.Tranches[0].Coupon = &model.Coupon{Margin: decimal.RequireFromString("0.01"), DayCount: daycount.Actual360}
+			in.Tranches[0].Coupon = &schema.Coupon{Margin: decimal.RequireFromString("0.01"), DayCount: daycount.Actual360}
 		}, "coupon: fixed"},
 		{"floor above cap", func(in *deal.DealInput) {
-			in.Tranches[0].Coupon = &model.Coupon{Index: "SOFR", Margin: decimal.RequireFromString("0.01"), Floor: rate("0.05"), Cap: rate("0.04"), DayCount: daycount.Actual360}
+			in.Tranches[0].Coupon = &schema.Coupon{Index: "SOFR", Margin: decimal.RequireFromString("0.01"), Floor: rate("0.05"), Cap: rate("0.04"), DayCount: daycount.Actual360}
 		}, "coupon: floor"},
 		{"day count", func(in *deal.DealInput) { in.Tranches[0].Coupon.DayCount = "ACT/ACT" }, "dayCount"},
 		{"rate as percent", func(in *deal.DealInput) { in.Tranches[0].Coupon.Fixed = rate("5.25") }, "coupon: fixed"},
@@ -121,16 +121,16 @@ func TestCreateRecordsTermsAndBooks(t *testing.T) {
 	if !r.OK() || r.EventTypes()[0] != "DealCreated" {
 		t.Fatalf("%s", r.Message)
 	}
-	d := contracttest.Decode[model.Deal](t, w.Must(w.NoRole, "Deal:Get", "D"))
+	d := contracttest.Decode[schema.Deal](t, w.Must(w.NoRole, "Deal:Get", "D"))
 	if d.Arranger != w.Net.Trustee || d.Pool != "P1" || len(d.Tranches) != 2 || !d.RequiredCollateralization.Equal(decimal.RequireFromString("0.95")) {
 		t.Fatalf("deal %+v", d)
 	}
-	a := contracttest.Decode[model.Tranche](t, w.Must(w.NoRole, "Deal:GetTranche", "D-A"))
+	a := contracttest.Decode[schema.Tranche](t, w.Must(w.NoRole, "Deal:GetTranche", "D-A"))
 	if a.Issued != 0 || a.OriginalFace != in.Tranches[0].OriginalFace || a.Coupon == nil || a.Rules.BlockedJurisdictions == nil {
 		t.Fatalf("tranche %+v", a)
 	}
 	for _, id := range d.Tranches {
-		k, _ := shim.CreateCompositeKey(model.TypeTrancheBook, []string{id})
+		k, _ := shim.CreateCompositeKey(schema.TypeTrancheBook, []string{id})
 		if w.ValidationParameter(k) == nil {
 			t.Errorf("the book of %s is not kept by the trustee (no key-level policy)", id)
 		}
@@ -187,7 +187,7 @@ func TestIssueIsGatedByCollateral(t *testing.T) {
 func TestIssueLimits(t *testing.T) {
 	w, bal := sealed(t)
 	w.CreateDeal(input(w, bal))
-	max := contracttest.Decode[model.Tranche](t, w.Must(w.NoRole, "Deal:GetTranche", "D-R")).MaxUnits()
+	max := contracttest.Decode[schema.Tranche](t, w.Must(w.NoRole, "Deal:GetTranche", "D-R")).MaxUnits()
 	w.Refused(errs.LimitExceeded, w.Arranger, "Deal:Issue", "D-R", fmt.Sprint(max+1))
 	w.Refused(errs.LimitExceeded, w.Arranger, "Deal:Issue", "D-R", "9223372036854775807")
 	w.Refused(errs.BadInput, w.Arranger, "Deal:Issue", "D-R", "0")
@@ -230,7 +230,7 @@ func TestAddDocument(t *testing.T) {
 	w.Refused(errs.NotFound, w.Arranger, "Deal:AddDocument", "NOPE", "prospectus", "https://x", sha)
 	w.Must(w.Arranger, "Deal:AddDocument", "D", "prospectus", "https://docs.example/d/prospectus.pdf", strings.ToUpper(sha))
 	w.Refused(errs.AlreadyExists, w.Arranger, "Deal:AddDocument", "D", "prospectus", "https://x", sha)
-	d := contracttest.Decode[model.Deal](t, w.Must(w.NoRole, "Deal:Get", "D"))
+	d := contracttest.Decode[schema.Deal](t, w.Must(w.NoRole, "Deal:Get", "D"))
 	if len(d.Documents) != 1 || d.Documents[0].SHA256 != sha || d.Documents[0].AddedTx == "" {
 		t.Fatalf("documents %+v", d.Documents)
 	}

@@ -2,7 +2,7 @@ package deal
 
 // Event payloads: public terms and supply only. A placement names the
 // investor but not the units, like every movement; note that the
-// issuance account (model.TrancheBook) is public state, so the size of a
+// issuance account (schema.TrancheBook) is public state, so the size of a
 // placement can still be inferred from the book's history.
 
 type dealCreatedEvent struct {

@@ -6,12 +6,13 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // DealInput is the argument of Deal:Create, as JSON:
@@ -30,16 +31,16 @@ type DealInput struct {
 	Tranches                  []TrancheInput  `json:"tranches"`
 }
 
-// TrancheInput is one tranche of DealInput: the model.Tranche terms a
+// TrancheInput is one tranche of DealInput: the schema.Tranche terms a
 // client sets (the supply and bookkeeping fields are the ledger's).
 type TrancheInput struct {
 	ID             string             `json:"id"`
 	Class          string             `json:"class"`
 	Seniority      int                `json:"seniority"`
-	Kind           model.TrancheKind  `json:"kind"`
+	Kind           schema.TrancheKind `json:"kind"`
 	OriginalFace   money.Amount       `json:"originalFace"`
 	UnitFace       money.Amount       `json:"unitFace"`
-	Coupon         *model.Coupon      `json:"coupon,omitempty"`
+	Coupon         *schema.Coupon     `json:"coupon,omitempty"`
 	LegalFinalDate daycount.Date      `json:"legalFinalDate"`
 	Rules          rules.TrancheRules `json:"rules"`
 }
@@ -55,17 +56,17 @@ var (
 // validate checks the deal's terms against each other and the consortium;
 // the pool and the uniqueness of IDs in the ledger are checked by Create.
 func (in DealInput) validate(cfg roles.OrgConfig) error {
-	if _, err := model.ParseID("id", in.ID); err != nil {
+	if _, err := schema.ParseID("id", in.ID); err != nil {
 		return err
 	}
-	if _, err := model.ParseText("name", in.Name, 200); err != nil {
+	if _, err := schema.ParseText("name", in.Name, 200); err != nil {
 		return err
 	}
-	if _, err := model.ParseID("pool", in.Pool); err != nil {
+	if _, err := schema.ParseID("pool", in.Pool); err != nil {
 		return err
 	}
 	rc := in.RequiredCollateralization
-	if err := model.CheckDecimal("requiredCollateralization", rc, zero, one); err != nil {
+	if err := args.CheckDecimal("requiredCollateralization", rc, zero, one); err != nil {
 		return err
 	}
 	if !rc.IsPositive() {
@@ -87,24 +88,24 @@ func (in DealInput) validate(cfg roles.OrgConfig) error {
 }
 
 func (t TrancheInput) validate(cfg roles.OrgConfig) error {
-	if _, err := model.ParseID("id", t.ID); err != nil {
+	if _, err := schema.ParseID("id", t.ID); err != nil {
 		return err
 	}
-	if _, err := model.ParseID("class", t.Class); err != nil {
+	if _, err := schema.ParseID("class", t.Class); err != nil {
 		return err
 	}
 	if t.Seniority < 1 || t.Seniority > maxTranches {
 		return errs.Field("seniority", "must be 1 (most senior) to %d, got %d", maxTranches, t.Seniority)
 	}
 	switch t.Kind {
-	case model.KindNote:
+	case schema.KindNote:
 		if t.Coupon == nil {
 			return errs.Field("coupon", "a note needs a coupon")
 		}
 		if err := validateCoupon(*t.Coupon); err != nil {
 			return errs.Wrap(err, "coupon")
 		}
-	case model.KindCertificate:
+	case schema.KindCertificate:
 		if t.Coupon != nil {
 			return errs.Field("coupon", "a certificate (the residual class) has no coupon")
 		}
@@ -136,7 +137,7 @@ func (t TrancheInput) validate(cfg roles.OrgConfig) error {
 }
 
 // checkDates checks the tranches' dates against the pool's cut-off.
-func (in DealInput) checkDates(pool model.Pool) error {
+func (in DealInput) checkDates(pool schema.Pool) error {
 	cutoff, err := daycount.Parse(pool.CutoffDate)
 	if err != nil {
 		return errs.New(errs.Internal, "pool %s: stored cut-off date: %v", pool.ID, err)
@@ -152,14 +153,14 @@ func (in DealInput) checkDates(pool model.Pool) error {
 
 // validateCoupon checks a note's coupon: fixed, or an index plus a margin
 // with an optional floor and cap, and a day count the waterfall knows.
-func validateCoupon(c model.Coupon) error {
+func validateCoupon(c schema.Coupon) error {
 	minRate, maxRate := decimal.NewFromInt(-1), one
 	for _, r := range []struct {
 		field string
 		value *decimal.Decimal
 	}{{"fixed", c.Fixed}, {"margin", &c.Margin}, {"floor", c.Floor}, {"cap", c.Cap}} {
 		if r.value != nil {
-			if err := model.CheckDecimal(r.field, *r.value, minRate, maxRate); err != nil {
+			if err := args.CheckDecimal(r.field, *r.value, minRate, maxRate); err != nil {
 				return err
 			}
 		}
@@ -173,7 +174,7 @@ func validateCoupon(c model.Coupon) error {
 		return errs.Field("fixed", "give a fixed rate, or an index and a margin")
 	}
 	if c.Index != "" {
-		if _, err := model.ParseID("index", c.Index); err != nil {
+		if _, err := schema.ParseID("index", c.Index); err != nil {
 			return err
 		}
 	}

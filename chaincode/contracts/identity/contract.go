@@ -17,12 +17,12 @@ import (
 	"encoding/hex"
 	"time"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Contract is the Identity contract.
@@ -65,7 +65,7 @@ func (c *Contract) Attest(ctx *txn.Context, investorKey, claimsJSON string) erro
 	if err != nil {
 		return err
 	}
-	investor, err := model.ParseIdentityKey("investorKey", investorKey)
+	investor, err := schema.ParseIdentityKey("investorKey", investorKey)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (c *Contract) Attest(ctx *txn.Context, investorKey, claimsJSON string) erro
 	if err := ctx.PutPrivate(roles.ComplianceCollection, key, claims); err != nil {
 		return err
 	}
-	dossierKey, err := ctx.Key(model.TypeDossier, investor.Key())
+	dossierKey, err := ctx.Key(schema.TypeDossier, investor.Key())
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (c *Contract) Attest(ctx *txn.Context, investorKey, claimsJSON string) erro
 		return errs.New(errs.Forbidden, "write the dossier into %s: %v", roles.ImplicitCollection(investor.MSP), err)
 	}
 	sum := sha256.Sum256(dossier)
-	ref := model.DossierRef{SHA256: hex.EncodeToString(sum[:]), AttestedBy: caller.Identity.MSP, AttestedAt: now.Format(time.RFC3339)}
+	ref := schema.DossierRef{SHA256: hex.EncodeToString(sum[:]), AttestedBy: caller.Identity.MSP, AttestedAt: now.Format(time.RFC3339)}
 	if err := ctx.Put(dossierKey, ref); err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func (c *Contract) Revoke(ctx *txn.Context, investorKey string) error {
 	if err != nil {
 		return err
 	}
-	investor, err := model.ParseIdentityKey("investorKey", investorKey)
+	investor, err := schema.ParseIdentityKey("investorKey", investorKey)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func (c *Contract) Freeze(ctx *txn.Context, investorKey, reason string) error {
 	if err != nil {
 		return err
 	}
-	investor, err := model.ParseIdentityKey("investorKey", investorKey)
+	investor, err := schema.ParseIdentityKey("investorKey", investorKey)
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func (c *Contract) Freeze(ctx *txn.Context, investorKey, reason string) error {
 			return err
 		}
 	}
-	why, err := model.ParseText("reason", reason, 500)
+	why, err := schema.ParseText("reason", reason, 500)
 	if err != nil {
 		return err
 	}
@@ -180,7 +180,7 @@ func (c *Contract) Unfreeze(ctx *txn.Context, investorKey string) error {
 	if err != nil {
 		return err
 	}
-	investor, err := model.ParseIdentityKey("investorKey", investorKey)
+	investor, err := schema.ParseIdentityKey("investorKey", investorKey)
 	if err != nil {
 		return err
 	}
@@ -218,9 +218,9 @@ func (c *Contract) update(ctx *txn.Context, investor roles.Identity, eventType, 
 
 // ClaimsView is GetClaims' answer.
 type ClaimsView struct {
-	Investor string            `json:"investor"`
-	Claims   rules.Claims      `json:"claims"`
-	Dossier  *model.DossierRef `json:"dossier,omitempty"`
+	Investor string             `json:"investor"`
+	Claims   rules.Claims       `json:"claims"`
+	Dossier  *schema.DossierRef `json:"dossier,omitempty"`
 }
 
 // GetClaims returns an investor's claims and dossier hash: to the
@@ -228,11 +228,11 @@ type ClaimsView struct {
 // every member bank (all banks hold the compliance collection, since
 // each runs the transfer rules).
 func (c *Contract) GetClaims(ctx *txn.Context, investorKey string) (string, error) {
-	caller, err := ctx.Require(model.AnyRole()...)
+	caller, err := ctx.Require(schema.AnyRole()...)
 	if err != nil {
 		return "", err
 	}
-	investor, err := model.ParseIdentityKey("investorKey", investorKey)
+	investor, err := schema.ParseIdentityKey("investorKey", investorKey)
 	if err != nil {
 		return "", err
 	}
@@ -248,11 +248,11 @@ func (c *Contract) GetClaims(ctx *txn.Context, investorKey string) (string, erro
 		return "", errs.New(errs.NotFound, "%s has no claims on record", investor.Short())
 	}
 	view := ClaimsView{Investor: investor.Key(), Claims: *claims}
-	dossierKey, err := ctx.Key(model.TypeDossier, investor.Key())
+	dossierKey, err := ctx.Key(schema.TypeDossier, investor.Key())
 	if err != nil {
 		return "", err
 	}
-	var ref model.DossierRef
+	var ref schema.DossierRef
 	if found, err := ctx.Get(dossierKey, &ref); err != nil {
 		return "", err
 	} else if found {
@@ -277,14 +277,14 @@ func (c *Contract) GetDossier(ctx *txn.Context, investorKey string) (string, err
 	if err != nil {
 		return "", err
 	}
-	investor, err := model.ParseIdentityKey("investorKey", investorKey)
+	investor, err := schema.ParseIdentityKey("investorKey", investorKey)
 	if err != nil {
 		return "", err
 	}
 	if err := sameMSP(caller, investor, "read the dossier of"); err != nil {
 		return "", err
 	}
-	key, err := ctx.Key(model.TypeDossier, investor.Key())
+	key, err := ctx.Key(schema.TypeDossier, investor.Key())
 	if err != nil {
 		return "", err
 	}
@@ -309,7 +309,7 @@ func sameMSP(caller *txn.Caller, investor roles.Identity, verb string) error {
 }
 
 func readClaims(ctx *txn.Context, investor roles.Identity) (*rules.Claims, string, error) {
-	key, err := ctx.Key(model.TypeClaims, investor.Key())
+	key, err := ctx.Key(schema.TypeClaims, investor.Key())
 	if err != nil {
 		return nil, "", err
 	}

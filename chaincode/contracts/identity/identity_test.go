@@ -12,12 +12,12 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 func claimsJSON(t testing.TB, c identity.ClaimsInput) string {
@@ -57,8 +57,8 @@ func TestAttestKeepsTheDossierAtTheBank(t *testing.T) {
 	sum := sha256.Sum256([]byte(doc))
 	want := hex.EncodeToString(sum[:])
 	// Public: the hash only.
-	var ref model.DossierRef
-	if err := canon.Unmarshal(w.Public()[key(t, model.TypeDossier, w.Key(bob))], &ref); err != nil {
+	var ref schema.DossierRef
+	if err := canon.Unmarshal(w.Public()[key(t, schema.TypeDossier, w.Key(bob))], &ref); err != nil {
 		t.Fatal(err)
 	}
 	if ref.SHA256 != want || ref.AttestedBy != w.Net.Investors || ref.AttestedAt == "" {
@@ -70,7 +70,7 @@ func TestAttestKeepsTheDossierAtTheBank(t *testing.T) {
 		}
 	}
 	// The bank's implicit collection holds the bytes; the event only the hash.
-	if got := w.Private(roles.ImplicitCollection(w.Net.Investors))[key(t, model.TypeDossier, w.Key(bob))]; string(got) != doc {
+	if got := w.Private(roles.ImplicitCollection(w.Net.Investors))[key(t, schema.TypeDossier, w.Key(bob))]; string(got) != doc {
 		t.Errorf("implicit collection holds %q", got)
 	}
 	if data := string(r.Envelope().Events[0].Data); !strings.Contains(data, want) || strings.Contains(data, "US-CA") {

@@ -16,7 +16,7 @@ package pool
 import (
 	"fmt"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -24,6 +24,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Contract is the Pool contract.
@@ -73,25 +74,25 @@ func (c *Contract) Create(ctx *txn.Context, poolJSON string) error {
 	if err := in.validate(cfg); err != nil {
 		return err
 	}
-	key, err := ctx.Key(model.TypePool, in.ID)
+	key, err := ctx.Key(schema.TypePool, in.ID)
 	if err != nil {
 		return err
 	}
-	if exists, err := ctx.Get(key, &model.Pool{}); err != nil {
+	if exists, err := ctx.Get(key, &schema.Pool{}); err != nil {
 		return err
 	} else if exists {
 		return errs.New(errs.AlreadyExists, "pool %s already exists", in.ID)
 	}
-	p := model.Pool{ID: in.ID, Name: in.Name, Originator: in.Originator, Servicer: in.Servicer,
-		CutoffDate: in.CutoffDate, Status: model.PoolOpen, CreatedTx: ctx.TxID()}
+	p := schema.Pool{ID: in.ID, Name: in.Name, Originator: in.Originator, Servicer: in.Servicer,
+		CutoffDate: in.CutoffDate, Status: schema.PoolOpen, CreatedTx: ctx.TxID()}
 	if err := ctx.Put(key, p); err != nil {
 		return err
 	}
-	progressKey, err := ctx.Key(model.TypePoolTape, in.ID)
+	progressKey, err := ctx.Key(schema.TypePoolTape, in.ID)
 	if err != nil {
 		return err
 	}
-	progress := model.TapeProgress{Pool: in.ID, Builder: (&merkle.Builder{}).State(), Aggregates: loantape.TapeAggregates{}}
+	progress := schema.TapeProgress{Pool: in.ID, Builder: (&merkle.Builder{}).State(), Aggregates: loantape.TapeAggregates{}}
 	if err := ctx.Put(progressKey, progress); err != nil {
 		return err
 	}
@@ -102,10 +103,10 @@ func (c *Contract) Create(ctx *txn.Context, poolJSON string) error {
 }
 
 func (in CreateInput) validate(cfg roles.OrgConfig) error {
-	if _, err := model.ParseID("id", in.ID); err != nil {
+	if _, err := schema.ParseID("id", in.ID); err != nil {
 		return err
 	}
-	if _, err := model.ParseText("name", in.Name, 200); err != nil {
+	if _, err := schema.ParseText("name", in.Name, 200); err != nil {
 		return err
 	}
 	if !cfg.IsMember(in.Originator) {
@@ -137,10 +138,10 @@ func (c *Contract) AddLoans(ctx *txn.Context, poolID, chunkNo string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := model.ParseID("poolID", poolID); err != nil {
+	if _, err := schema.ParseID("poolID", poolID); err != nil {
 		return err
 	}
-	chunk, err := model.ParseCount("chunkNo", chunkNo)
+	chunk, err := args.ParseCount("chunkNo", chunkNo)
 	if err != nil {
 		return err
 	}
@@ -167,7 +168,7 @@ func (c *Contract) AddLoans(ctx *txn.Context, poolID, chunkNo string) error {
 	if caller.Identity.MSP != p.Servicer {
 		return errs.New(errs.Forbidden, "pool %s is serviced by %s; a servicer of %s may not add its loans", poolID, p.Servicer, caller.Identity.MSP)
 	}
-	if p.Status != model.PoolOpen {
+	if p.Status != schema.PoolOpen {
 		return errs.New(errs.WrongState, "pool %s is sealed: its loan tape can no longer change", poolID)
 	}
 	progress, progressKey, err := readProgress(ctx, poolID)
@@ -191,13 +192,13 @@ func (c *Contract) AddLoans(ctx *txn.Context, poolID, chunkNo string) error {
 	if err != nil {
 		return errs.New(errs.Internal, "pool %s: stored Merkle state: %v", poolID, err)
 	}
-	leaves := model.TapeLeaves{FirstIndex: builder.Size(), Leaves: make([]string, len(loans))}
+	leaves := schema.TapeLeaves{FirstIndex: builder.Size(), Leaves: make([]string, len(loans))}
 	for i, l := range loans {
-		key, err := ctx.Key(model.TypeLoan, poolID, l.AssetNumber)
+		key, err := ctx.Key(schema.TypeLoan, poolID, l.AssetNumber)
 		if err != nil {
 			return err
 		}
-		var existing model.TapeLoan
+		var existing schema.TapeLoan
 		found, err := ctx.GetPrivate(roles.LoanTapeCollection, key, &existing)
 		if err != nil {
 			return err
@@ -209,7 +210,7 @@ func (c *Contract) AddLoans(ctx *txn.Context, poolID, chunkNo string) error {
 		index := builder.Size()
 		builder.Add(leaf)
 		leaves.Leaves[i] = merkle.Hex(leaf)
-		if err := ctx.PutPrivate(roles.LoanTapeCollection, key, model.TapeLoan{Index: index, Chunk: int(chunk), Loan: l}); err != nil {
+		if err := ctx.PutPrivate(roles.LoanTapeCollection, key, schema.TapeLoan{Index: index, Chunk: int(chunk), Loan: l}); err != nil {
 			return err
 		}
 	}
@@ -229,9 +230,9 @@ func (c *Contract) AddLoans(ctx *txn.Context, poolID, chunkNo string) error {
 }
 
 // checkChunk validates a chunk's loans and returns their aggregates.
-func checkChunk(p model.Pool, loans []loantape.Loan) (loantape.TapeAggregates, error) {
+func checkChunk(p schema.Pool, loans []loantape.Loan) (loantape.TapeAggregates, error) {
 	for i, l := range loans {
-		if _, err := model.ParseAssetNumber(fmt.Sprintf("%s[%d].assetNumber", TransientLoans, i), l.AssetNumber); err != nil {
+		if _, err := schema.ParseAssetNumber(fmt.Sprintf("%s[%d].assetNumber", TransientLoans, i), l.AssetNumber); err != nil {
 			return loantape.TapeAggregates{}, err
 		}
 	}
@@ -286,7 +287,7 @@ func (c *Contract) Seal(ctx *txn.Context, poolID string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := model.ParseID("poolID", poolID); err != nil {
+	if _, err := schema.ParseID("poolID", poolID); err != nil {
 		return err
 	}
 	p, key, err := readPool(ctx, poolID)
@@ -296,7 +297,7 @@ func (c *Contract) Seal(ctx *txn.Context, poolID string) error {
 	if !caller.Has(roles.Arranger) && caller.Identity.MSP != p.Servicer {
 		return errs.New(errs.Forbidden, "pool %s is serviced by %s; a servicer of %s may not seal it", poolID, p.Servicer, caller.Identity.MSP)
 	}
-	if p.Status != model.PoolOpen {
+	if p.Status != schema.PoolOpen {
 		return errs.New(errs.WrongState, "pool %s is already sealed (root %s)", poolID, p.MerkleRoot)
 	}
 	progress, _, err := readProgress(ctx, poolID)
@@ -314,7 +315,7 @@ func (c *Contract) Seal(ctx *txn.Context, poolID string) error {
 	if err != nil {
 		return err
 	}
-	p.Status, p.LoanCount, p.Balance = model.PoolSealed, builder.Size(), progress.Aggregates.Balance
+	p.Status, p.LoanCount, p.Balance = schema.PoolSealed, builder.Size(), progress.Aggregates.Balance
 	p.MerkleRoot, p.Aggregates, p.SealedTx = merkle.Hex(builder.Root()), aggregates, ctx.TxID()
 	if err := ctx.Put(key, p); err != nil {
 		return err
@@ -322,40 +323,40 @@ func (c *Contract) Seal(ctx *txn.Context, poolID string) error {
 	return ctx.Emit("PoolSealed", poolSealedEvent{Pool: poolID, LoanCount: p.LoanCount, Balance: p.Balance.String(), MerkleRoot: p.MerkleRoot})
 }
 
-func readPool(ctx *txn.Context, id string) (model.Pool, string, error) {
-	key, err := ctx.Key(model.TypePool, id)
+func readPool(ctx *txn.Context, id string) (schema.Pool, string, error) {
+	key, err := ctx.Key(schema.TypePool, id)
 	if err != nil {
-		return model.Pool{}, "", err
+		return schema.Pool{}, "", err
 	}
-	var p model.Pool
+	var p schema.Pool
 	found, err := ctx.Get(key, &p)
 	if err != nil {
-		return model.Pool{}, "", err
+		return schema.Pool{}, "", err
 	}
 	if !found {
-		return model.Pool{}, "", errs.New(errs.NotFound, "pool %s not found", id)
+		return schema.Pool{}, "", errs.New(errs.NotFound, "pool %s not found", id)
 	}
 	return p, key, nil
 }
 
-func readProgress(ctx *txn.Context, id string) (model.TapeProgress, string, error) {
-	key, err := ctx.Key(model.TypePoolTape, id)
+func readProgress(ctx *txn.Context, id string) (schema.TapeProgress, string, error) {
+	key, err := ctx.Key(schema.TypePoolTape, id)
 	if err != nil {
-		return model.TapeProgress{}, "", err
+		return schema.TapeProgress{}, "", err
 	}
-	var p model.TapeProgress
+	var p schema.TapeProgress
 	found, err := ctx.Get(key, &p)
 	if err != nil {
-		return model.TapeProgress{}, "", err
+		return schema.TapeProgress{}, "", err
 	}
 	if !found {
-		return model.TapeProgress{}, "", errs.New(errs.Internal, "pool %s has no tape progress record", id)
+		return schema.TapeProgress{}, "", errs.New(errs.Internal, "pool %s has no tape progress record", id)
 	}
 	return p, key, nil
 }
 
 func leavesKey(ctx *txn.Context, poolID string, chunk int) (string, error) {
-	return ctx.Key(model.TypeLoanLeaves, poolID, fmt.Sprintf("%08d", chunk))
+	return ctx.Key(schema.TypeLoanLeaves, poolID, fmt.Sprintf("%08d", chunk))
 }
 
 func marshal(v any) (string, error) {

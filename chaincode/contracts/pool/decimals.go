@@ -6,7 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 )
 
@@ -29,7 +29,7 @@ func checkLoanDecimals(field string, l *loantape.Loan) error {
 		}
 		name := t.Field(i).Tag.Get("json")
 		d := v.Field(i).Interface().(decimal.Decimal)
-		if err := model.CheckDecimal(fmt.Sprintf("%s.%s", field, name), d, rateBound.Neg(), rateBound); err != nil {
+		if err := args.CheckDecimal(fmt.Sprintf("%s.%s", field, name), d, rateBound.Neg(), rateBound); err != nil {
 			return err
 		}
 	}

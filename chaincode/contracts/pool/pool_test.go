@@ -10,7 +10,6 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/admin"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -19,6 +18,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 func js(t testing.TB, v any) string {
@@ -68,11 +68,11 @@ func TestCreate(t *testing.T) {
 	}
 	w.Refused(errs.AlreadyExists, w.Arranger, "Pool:Create", js(t, good))
 	v := contracttest.Decode[pool.PoolView](t, w.Must(w.NoRole, "Pool:Get", "P1"))
-	if v.Pool.Status != model.PoolOpen || v.NextChunk != 0 || v.Pool.Servicer != w.Net.Servicer {
+	if v.Pool.Status != schema.PoolOpen || v.NextChunk != 0 || v.Pool.Servicer != w.Net.Servicer {
 		t.Fatalf("pool %+v", v)
 	}
 	// The tape progress needs the trustee and the servicer to change.
-	if w.ValidationParameter(compositeKey(t, model.TypePoolTape, "P1")) == nil {
+	if w.ValidationParameter(compositeKey(t, schema.TypePoolTape, "P1")) == nil {
 		t.Error("the tape progress key has no key-level endorsement policy")
 	}
 }
@@ -169,7 +169,7 @@ func TestSealPublishesRootAndAggregates(t *testing.T) {
 	loans := w.SealedPool("P1", 6, 30, 12)
 	v := contracttest.Decode[pool.PoolView](t, w.Must(w.NoRole, "Pool:Get", "P1"))
 	p := v.Pool
-	if p.Status != model.PoolSealed || p.LoanCount != 30 || p.Balance != sum(loans) || p.SealedTx == "" {
+	if p.Status != schema.PoolSealed || p.LoanCount != 30 || p.Balance != sum(loans) || p.SealedTx == "" {
 		t.Fatalf("sealed pool %+v", p)
 	}
 	leaves := make([][merkle.Size]byte, len(loans))

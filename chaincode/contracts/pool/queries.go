@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -12,12 +11,13 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // PoolView is Get's answer: the public pool record and, while the tape is
 // being built, how far it has come.
 type PoolView struct {
-	Pool         model.Pool   `json:"pool"`
+	Pool         schema.Pool  `json:"pool"`
 	NextChunk    int          `json:"nextChunk"`
 	LoansAdded   int          `json:"loansAdded"`
 	BalanceSoFar money.Amount `json:"balanceSoFar"`
@@ -28,7 +28,7 @@ func (c *Contract) Get(ctx *txn.Context, poolID string) (string, error) {
 	if _, err := ctx.Caller(); err != nil {
 		return "", err
 	}
-	if _, err := model.ParseID("poolID", poolID); err != nil {
+	if _, err := schema.ParseID("poolID", poolID); err != nil {
 		return "", err
 	}
 	p, _, err := readPool(ctx, poolID)
@@ -63,10 +63,10 @@ func (c *Contract) GetLoan(ctx *txn.Context, poolID, assetNumber string) (string
 	if err != nil {
 		return "", err
 	}
-	if _, err := model.ParseID("poolID", poolID); err != nil {
+	if _, err := schema.ParseID("poolID", poolID); err != nil {
 		return "", err
 	}
-	if _, err := model.ParseAssetNumber("assetNumber", assetNumber); err != nil {
+	if _, err := schema.ParseAssetNumber("assetNumber", assetNumber); err != nil {
 		return "", err
 	}
 	p, _, err := readPool(ctx, poolID)
@@ -85,14 +85,14 @@ func (c *Contract) GetLoan(ctx *txn.Context, poolID, assetNumber string) (string
 		return "", errs.New(errs.Forbidden, "loan-level data of pool %s is for the trustee's organisation and the servicer %s, not %s",
 			poolID, p.Servicer, caller.Identity.MSP)
 	}
-	if p.Status != model.PoolSealed {
+	if p.Status != schema.PoolSealed {
 		return "", errs.New(errs.WrongState, "pool %s is not sealed: there is no root to prove against yet", poolID)
 	}
-	key, err := ctx.Key(model.TypeLoan, poolID, assetNumber)
+	key, err := ctx.Key(schema.TypeLoan, poolID, assetNumber)
 	if err != nil {
 		return "", err
 	}
-	var tl model.TapeLoan
+	var tl schema.TapeLoan
 	found, err := ctx.GetPrivate(roles.LoanTapeCollection, key, &tl)
 	if err != nil {
 		return "", err
@@ -110,7 +110,7 @@ func (c *Contract) GetLoan(ctx *txn.Context, poolID, assetNumber string) (string
 		if err != nil {
 			return "", err
 		}
-		var tls model.TapeLeaves
+		var tls schema.TapeLeaves
 		if found, err := ctx.GetPrivate(roles.LoanTapeCollection, lk, &tls); err != nil {
 			return "", err
 		} else if !found || tls.FirstIndex != len(leaves) {
@@ -152,7 +152,7 @@ func (c *Contract) VerifyLoan(ctx *txn.Context, poolID, loanJSON, proofJSON stri
 	if _, err := ctx.Caller(); err != nil {
 		return "", err
 	}
-	if _, err := model.ParseID("poolID", poolID); err != nil {
+	if _, err := schema.ParseID("poolID", poolID); err != nil {
 		return "", err
 	}
 	var loan loantape.Loan
@@ -173,7 +173,7 @@ func (c *Contract) VerifyLoan(ctx *txn.Context, poolID, loanJSON, proofJSON stri
 	if err != nil {
 		return "", err
 	}
-	if p.Status != model.PoolSealed {
+	if p.Status != schema.PoolSealed {
 		return "", errs.New(errs.WrongState, "pool %s is not sealed: there is no root to verify against", poolID)
 	}
 	root, err := merkle.ParseHash(p.MerkleRoot)

@@ -4,13 +4,14 @@ import (
 	"sort"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/accrual"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // dealAccounts reads and changes a deal's public cash accounts within one
@@ -35,7 +36,7 @@ func (a *dealAccounts) get(name string) (money.Amount, error) {
 	if b, ok := a.balance[name]; ok {
 		return b, nil
 	}
-	var acc model.DealAccount
+	var acc schema.DealAccount
 	found, err := a.ctx.Get(dealAccountKey(a.ctx, a.deal, name), &acc)
 	if err != nil {
 		return 0, err
@@ -99,7 +100,7 @@ func (a *dealAccounts) flush() error {
 	sort.Strings(names)
 	for _, n := range names {
 		key := dealAccountKey(a.ctx, a.deal, n)
-		if err := a.ctx.Put(key, model.DealAccount{Balance: a.balance[n]}); err != nil {
+		if err := a.ctx.Put(key, schema.DealAccount{Balance: a.balance[n]}); err != nil {
 			return err
 		}
 		if !a.found[n] {
@@ -121,7 +122,7 @@ func (c *Contract) RemitCollections(ctx *txn.Context, dealID, amount string) err
 	if err != nil {
 		return err
 	}
-	a, err := model.ParseAmount("amount", amount)
+	a, err := args.ParseAmount("amount", amount)
 	if err != nil {
 		return err
 	}
@@ -132,7 +133,7 @@ func (c *Contract) RemitCollections(ctx *txn.Context, dealID, amount string) err
 	if err := requireServicer(caller, f); err != nil {
 		return err
 	}
-	if err := deposit(ctx, f.deal.ID, caller.Identity, model.AccountCollection, a); err != nil {
+	if err := deposit(ctx, f.deal.ID, caller.Identity, schema.AccountCollection, a); err != nil {
 		return err
 	}
 	return ctx.Emit("CollectionsRemitted", map[string]any{"deal": f.deal.ID, "amount": a})
@@ -142,12 +143,12 @@ func (c *Contract) RemitCollections(ctx *txn.Context, dealID, amount string) err
 // reserve and fee of the definition.
 func openDealAccounts(ctx *txn.Context, deal string, def waterfall.Definition) error {
 	acc := openAccounts(ctx, deal)
-	names := []string{model.AccountCollection}
+	names := []string{schema.AccountCollection}
 	for _, r := range def.Reserves {
-		names = append(names, model.ReserveAccount(r.Name))
+		names = append(names, schema.ReserveAccount(r.Name))
 	}
 	for _, f := range def.Fees {
-		names = append(names, model.FeeAccount(f.Name))
+		names = append(names, schema.FeeAccount(f.Name))
 	}
 	for _, n := range names {
 		if err := acc.open(n); err != nil {
@@ -165,7 +166,7 @@ func (c *Contract) FundReserve(ctx *txn.Context, dealID, reserve, amount string)
 	if err != nil {
 		return err
 	}
-	a, err := model.ParseAmount("amount", amount)
+	a, err := args.ParseAmount("amount", amount)
 	if err != nil {
 		return err
 	}
@@ -180,7 +181,7 @@ func (c *Contract) FundReserve(ctx *txn.Context, dealID, reserve, amount string)
 	if !known {
 		return errs.Field("reserve", "deal %s's waterfall has no reserve %q", f.deal.ID, reserve)
 	}
-	if err := deposit(ctx, f.deal.ID, caller.Identity, model.ReserveAccount(reserve), a); err != nil {
+	if err := deposit(ctx, f.deal.ID, caller.Identity, schema.ReserveAccount(reserve), a); err != nil {
 		return err
 	}
 	return ctx.Emit("ReserveFunded", map[string]any{"deal": f.deal.ID, "reserve": reserve, "amount": a})
@@ -229,7 +230,7 @@ type NamedBalance struct {
 
 // GetAccounts returns the deal's cash accounts (public).
 func (c *Contract) GetAccounts(ctx *txn.Context, dealID string) (string, error) {
-	if _, err := ctx.Require(model.AnyRole()...); err != nil {
+	if _, err := ctx.Require(schema.AnyRole()...); err != nil {
 		return "", err
 	}
 	f, err := loadDeal(ctx, dealID, true)
@@ -247,19 +248,19 @@ func readAccounts(ctx *txn.Context, f *dealFacts) (Accounts, error) {
 	acc := openAccounts(ctx, f.deal.ID)
 	out := Accounts{Deal: f.deal.ID, Reserves: []NamedBalance{}, Fees: []NamedBalance{}, Classes: []NamedBalance{}}
 	var err error
-	if out.Collection, err = acc.get(model.AccountCollection); err != nil {
+	if out.Collection, err = acc.get(schema.AccountCollection); err != nil {
 		return Accounts{}, err
 	}
 	total := out.Collection
 	for _, r := range f.def.Reserves {
-		b, err := acc.get(model.ReserveAccount(r.Name))
+		b, err := acc.get(schema.ReserveAccount(r.Name))
 		if err != nil {
 			return Accounts{}, err
 		}
 		out.Reserves, total = append(out.Reserves, NamedBalance{Name: r.Name, Balance: b}), total+b
 	}
 	for _, fee := range f.def.Fees {
-		b, err := acc.get(model.FeeAccount(fee.Name))
+		b, err := acc.get(schema.FeeAccount(fee.Name))
 		if err != nil {
 			return Accounts{}, err
 		}

@@ -5,9 +5,9 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // spreadHolders re-registers tranche A as held by n holders of the
@@ -22,7 +22,7 @@ func spreadHolders(b *testing.B, d *dealFixture, n int) []roles.Identity {
 	for h, u := range d.holders[a] {
 		total += u
 		reg := roles.RegistryCollection(h.MSPID())
-		w.SeedPrivate(reg, contracttest.CompositeKey(model.TypePosition, a, w.Key(h)), contracttest.MustCanon(b, model.Position{}))
+		w.SeedPrivate(reg, contracttest.CompositeKey(schema.TypePosition, a, w.Key(h)), contracttest.MustCanon(b, schema.Position{}))
 	}
 	holders := make([]roles.Identity, n)
 	for i := range holders {
@@ -31,7 +31,7 @@ func spreadHolders(b *testing.B, d *dealFixture, n int) []roles.Identity {
 		if i == 0 {
 			units += total % int64(n)
 		}
-		w.SeedPrivate(registry, contracttest.CompositeKey(model.TypePosition, a, holders[i].Key()), contracttest.MustCanon(b, model.Position{Units: units}))
+		w.SeedPrivate(registry, contracttest.CompositeKey(schema.TypePosition, a, holders[i].Key()), contracttest.MustCanon(b, schema.Position{Units: units}))
 	}
 	return holders
 }

@@ -2,9 +2,9 @@ package servicing_test
 
 import (
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // The checks below read the committed ledger directly, as an auditor
@@ -32,7 +32,7 @@ func (w *world) holdings(tranche string) ([]distribution.Holding, error) {
 // classBook reads a tranche's committed class book.
 func (w *world) classBook(tranche string) (distribution.ClassBook, error) {
 	var b distribution.ClassBook
-	raw, ok := w.Public()[contracttest.CompositeKey(model.TypeClassBook, tranche)]
+	raw, ok := w.Public()[contracttest.CompositeKey(schema.TypeClassBook, tranche)]
 	if !ok {
 		return b, nil
 	}

@@ -6,7 +6,6 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/accrual"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
@@ -14,6 +13,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Certify certifies the deal's next period: the trustee's act that runs
@@ -57,7 +57,7 @@ func (c *Contract) Certify(ctx *txn.Context, dealID, period string) (string, err
 	if !found {
 		return "", errs.New(errs.WrongState, "deal %s period %d: the servicer has not submitted a report", f.deal.ID, p)
 	}
-	if r.Status != model.ReportComplete {
+	if r.Status != schema.ReportComplete {
 		return "", errs.New(errs.WrongState, "deal %s period %d: report attempt %d is %s (%d of %d chunks in), not complete",
 			f.deal.ID, p, r.Attempt, r.Status, r.ChunksReceived, r.Header.Chunks)
 	}
@@ -91,7 +91,7 @@ func (c *Contract) Certify(ctx *txn.Context, dealID, period string) (string, err
 	if err != nil {
 		return "", err
 	}
-	cert := model.Certification{
+	cert := schema.Certification{
 		Deal: f.deal.ID, Period: p, ReportAttempt: r.Attempt, WaterfallVersion: f.svc.WaterfallVersion,
 		Inputs: in, InputsHash: out.InputsHash, Result: out.ResultJSON, ResultHash: out.ResultHash,
 		Cash: out.Cash, Distributions: dists, Reserve: reserve, Accelerated: out.Result.Accelerated,
@@ -121,21 +121,21 @@ func (c *Contract) Certify(ctx *txn.Context, dealID, period string) (string, err
 // CertifySummary is what Certify returns: the certification without the
 // waterfall result itself.
 type CertifySummary struct {
-	Deal           string                    `json:"deal"`
-	Period         int                       `json:"period"`
-	ResultHash     string                    `json:"resultHash"`
-	InputsHash     string                    `json:"inputsHash"`
-	Cash           distribution.CashPlan     `json:"cash"`
-	Distributions  []model.ClassDistribution `json:"distributions"`
-	Reserve        distribution.Reserve      `json:"reserve"`
-	EventOfDefault bool                      `json:"eventOfDefault"`
-	Accelerated    bool                      `json:"accelerated"`
+	Deal           string                     `json:"deal"`
+	Period         int                        `json:"period"`
+	ResultHash     string                     `json:"resultHash"`
+	InputsHash     string                     `json:"inputsHash"`
+	Cash           distribution.CashPlan      `json:"cash"`
+	Distributions  []schema.ClassDistribution `json:"distributions"`
+	Reserve        distribution.Reserve       `json:"reserve"`
+	EventOfDefault bool                       `json:"eventOfDefault"`
+	Accelerated    bool                       `json:"accelerated"`
 }
 
 // periodInputs gathers a period's public inputs from the ledger: the
 // report's declared (and reconciled) totals and header, the fixings, the
 // payment date from the waterfall's payment day.
-func periodInputs(ctx *txn.Context, f *dealFacts, r model.Report, declareEoD bool) (distribution.PeriodInputs, error) {
+func periodInputs(ctx *txn.Context, f *dealFacts, r schema.Report, declareEoD bool) (distribution.PeriodInputs, error) {
 	agg := r.Header.Aggregates
 	pay, err := distribution.PaymentDate(agg.Period.Ending, f.wf.PaymentDay)
 	if err != nil {
@@ -162,7 +162,7 @@ func periodInputs(ctx *txn.Context, f *dealFacts, r model.Report, declareEoD boo
 // they hold what it takes: the period's collections, and in every reserve
 // account the balance the waterfall state carries.
 func moveCash(acc *dealAccounts, f *dealFacts, plan distribution.CashPlan) error {
-	have, err := acc.get(model.AccountCollection)
+	have, err := acc.get(schema.AccountCollection)
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func moveCash(acc *dealAccounts, f *dealFacts, plan distribution.CashPlan) error
 			f.deal.ID, have, plan.Collections, plan.Collections-have)
 	}
 	for i, rc := range plan.Reserves {
-		name := model.ReserveAccount(rc.Account)
+		name := schema.ReserveAccount(rc.Account)
 		bal, err := acc.get(name)
 		if err != nil {
 			return err
@@ -181,16 +181,16 @@ func moveCash(acc *dealAccounts, f *dealFacts, plan distribution.CashPlan) error
 				f.deal.ID, rc.Account, bal, want)
 		}
 	}
-	if err := acc.sub(model.AccountCollection, plan.Collections); err != nil {
+	if err := acc.sub(schema.AccountCollection, plan.Collections); err != nil {
 		return err
 	}
 	// Unallocated funds (the waterfall's rounding residue line) stay in the
 	// collection account.
-	if err := acc.add(model.AccountCollection, plan.Unallocated); err != nil {
+	if err := acc.add(schema.AccountCollection, plan.Unallocated); err != nil {
 		return err
 	}
 	for _, rc := range plan.Reserves {
-		name := model.ReserveAccount(rc.Account)
+		name := schema.ReserveAccount(rc.Account)
 		if err := acc.add(name, rc.Deposit); err != nil {
 			return err
 		}
@@ -199,7 +199,7 @@ func moveCash(acc *dealAccounts, f *dealFacts, plan distribution.CashPlan) error
 		}
 	}
 	for _, fc := range plan.Fees {
-		if err := acc.add(model.FeeAccount(fc.Fee), fc.Paid); err != nil {
+		if err := acc.add(schema.FeeAccount(fc.Fee), fc.Paid); err != nil {
 			return err
 		}
 	}
@@ -210,8 +210,8 @@ func moveCash(acc *dealAccounts, f *dealFacts, plan distribution.CashPlan) error
 // raises the index over the tranche's units outstanding (issued less
 // redeemed, the SPV's unplaced units included: their share waits in the
 // distribution account).
-func distribute(ctx *txn.Context, f *dealFacts, plan distribution.CashPlan) ([]model.ClassDistribution, error) {
-	out := make([]model.ClassDistribution, 0, len(plan.Classes))
+func distribute(ctx *txn.Context, f *dealFacts, plan distribution.CashPlan) ([]schema.ClassDistribution, error) {
+	out := make([]schema.ClassDistribution, 0, len(plan.Classes))
 	for _, cc := range plan.Classes {
 		trancheID, ok := f.trancheOf(cc.Class)
 		if !ok {
@@ -222,7 +222,7 @@ func distribute(ctx *txn.Context, f *dealFacts, plan distribution.CashPlan) ([]m
 			return nil, err
 		}
 		units := reg.Outstanding()
-		cd := model.ClassDistribution{Class: cc.Class, Tranche: trancheID}
+		cd := schema.ClassDistribution{Class: cc.Class, Tranche: trancheID}
 		if units == 0 {
 			if cc.Total > 0 {
 				return nil, errs.New(errs.WrongState, "deal %s: class %s is paid %s but tranche %s has no units outstanding to distribute it to",
@@ -259,7 +259,7 @@ func distribute(ctx *txn.Context, f *dealFacts, plan distribution.CashPlan) ([]m
 
 // proveReserve is the period's proof of reserve: the certified pool
 // balance against the notes outstanding after the period's payments.
-func proveReserve(d model.Deal, res waterfall.Result) (distribution.Reserve, error) {
+func proveReserve(d schema.Deal, res waterfall.Result) (distribution.Reserve, error) {
 	var notes money.Amount
 	for _, c := range res.Classes {
 		notes += c.EndingBalance

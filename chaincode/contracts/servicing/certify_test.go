@@ -7,12 +7,12 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 func TestCertifyRefusals(t *testing.T) {
@@ -93,12 +93,12 @@ func TestFixingsAreInputs(t *testing.T) {
 	w.Must(w.Trustee, "Servicing:PostFixing", d.deal, "1", "SOFR30A", "0.0429")
 	w.Must(w.Trustee, "Servicing:PostFixing", d.deal, "1", "SOFR30A", "0.0431") // replaces
 	w.Must(w.Trustee, "Servicing:PostFixing", d.deal, "1", "EURIBOR1M", "0.021")
-	fx := contracttest.Decode[[]model.Fixing](t, w.Must(w.Auditor, "Servicing:GetFixings", d.deal, "1"))
+	fx := contracttest.Decode[[]schema.Fixing](t, w.Must(w.Auditor, "Servicing:GetFixings", d.deal, "1"))
 	if len(fx) != 2 || fx[0].Index != "EURIBOR1M" || fx[1].Rate.String() != "0.0431" {
 		t.Fatalf("fixings %+v", fx)
 	}
 	d.runPeriod(t)
-	cert := contracttest.Decode[model.Certification](t, w.Must(w.Auditor, "Servicing:GetCertification", d.deal, "1"))
+	cert := contracttest.Decode[schema.Certification](t, w.Must(w.Auditor, "Servicing:GetCertification", d.deal, "1"))
 	if got := cert.Inputs.IndexFixings["SOFR30A"]; got.String() != "0.0431" || len(cert.Inputs.IndexFixings) != 2 {
 		t.Fatalf("certified fixings %v", cert.Inputs.IndexFixings)
 	}
@@ -116,8 +116,8 @@ func TestReplayCatchesAChangedLedger(t *testing.T) {
 	w := newWorld(t)
 	d := newDeal(t, w, 60, 25)
 	d.runPeriod(t)
-	key := contracttest.CompositeKey(model.TypeCertification, d.deal, model.PeriodKey(1))
-	cert := contracttest.Decode[model.Certification](t, string(w.Public()[key]))
+	key := contracttest.CompositeKey(schema.TypeCertification, d.deal, schema.PeriodKey(1))
+	cert := contracttest.Decode[schema.Certification](t, string(w.Public()[key]))
 	var res waterfall.Result
 	if err := json.Unmarshal(cert.Result, &res); err != nil {
 		t.Fatal(err)

@@ -5,13 +5,13 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/accrual"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // ClaimResult is what a claim paid. It goes to the caller only (the
@@ -43,7 +43,7 @@ func (c *Contract) ClaimFor(ctx *txn.Context, trancheID, holderKey string) (stri
 	if _, err := ctx.Require(roles.Trustee); err != nil {
 		return "", err
 	}
-	holder, err := model.ParseIdentityKey("holderKey", holderKey)
+	holder, err := schema.ParseIdentityKey("holderKey", holderKey)
 	if err != nil {
 		return "", err
 	}
@@ -53,7 +53,7 @@ func (c *Contract) ClaimFor(ctx *txn.Context, trancheID, holderKey string) (stri
 // claim pays a holder's accrual through the tranche's register, the one
 // writer of positions (package accrual does the arithmetic).
 func claim(ctx *txn.Context, trancheID string, holder roles.Identity) (string, error) {
-	id, err := model.ParseID("trancheID", trancheID)
+	id, err := schema.ParseID("trancheID", trancheID)
 	if err != nil {
 		return "", err
 	}
@@ -82,7 +82,7 @@ func claim(ctx *txn.Context, trancheID string, holder roles.Identity) (string, e
 // ClaimFee pays a fee's payable account to its payee's cash account. The
 // payee named in the waterfall terms, or the trustee on its behalf, may.
 func (c *Contract) ClaimFee(ctx *txn.Context, dealID, fee string) (string, error) {
-	caller, err := ctx.Require(model.AnyRole()...)
+	caller, err := ctx.Require(schema.AnyRole()...)
 	if err != nil {
 		return "", err
 	}
@@ -107,7 +107,7 @@ func (c *Contract) ClaimFee(ctx *txn.Context, dealID, fee string) (string, error
 		return "", errs.New(errs.Internal, "deal %s fee %s: stored payee %q: %v", f.deal.ID, fee, payee, err)
 	}
 	acc := openAccounts(ctx, f.deal.ID)
-	amount, err := acc.get(model.FeeAccount(fee))
+	amount, err := acc.get(schema.FeeAccount(fee))
 	if err != nil {
 		return "", err
 	}
@@ -122,7 +122,7 @@ func (c *Contract) ClaimFee(ctx *txn.Context, dealID, fee string) (string, error
 	if err := ledger.Credit(to, amount); err != nil {
 		return "", err
 	}
-	if err := acc.sub(model.FeeAccount(fee), amount); err != nil {
+	if err := acc.sub(schema.FeeAccount(fee), amount); err != nil {
 		return "", err
 	}
 	if err := acc.flush(); err != nil {
@@ -148,20 +148,20 @@ type Accrual struct {
 
 // Accrued answers what a holder could claim on a tranche now. The holder
 // itself, the trustee, and its own bank's compliance officers and admins
-// may ask (model.MaySee).
+// may ask (schema.MaySee).
 func (c *Contract) Accrued(ctx *txn.Context, trancheID, holderKey string) (string, error) {
-	caller, err := ctx.Require(model.AnyRole()...)
+	caller, err := ctx.Require(schema.AnyRole()...)
 	if err != nil {
 		return "", err
 	}
-	holder, err := model.ParseIdentityKey("holderKey", holderKey)
+	holder, err := schema.ParseIdentityKey("holderKey", holderKey)
 	if err != nil {
 		return "", err
 	}
-	if !model.MaySee(caller.Grants, holder) {
+	if !schema.MaySee(caller.Grants, holder) {
 		return "", errs.New(errs.Forbidden, "only the holder, the trustee or the holder's bank may see its accruals")
 	}
-	id, err := model.ParseID("trancheID", trancheID)
+	id, err := schema.ParseID("trancheID", trancheID)
 	if err != nil {
 		return "", err
 	}
@@ -200,10 +200,10 @@ type ClassBookView struct {
 // GetClassBook returns a tranche's distribution index and account
 // (public).
 func (c *Contract) GetClassBook(ctx *txn.Context, trancheID string) (string, error) {
-	if _, err := ctx.Require(model.AnyRole()...); err != nil {
+	if _, err := ctx.Require(schema.AnyRole()...); err != nil {
 		return "", err
 	}
-	id, err := model.ParseID("trancheID", trancheID)
+	id, err := schema.ParseID("trancheID", trancheID)
 	if err != nil {
 		return "", err
 	}

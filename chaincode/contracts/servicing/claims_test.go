@@ -5,10 +5,10 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 func TestClaims(t *testing.T) {
@@ -99,8 +99,8 @@ func TestRemitCollections(t *testing.T) {
 	}
 	// The deal's accounts are kept by the trustee: a key-level policy of its
 	// peers alone, so remittances (registry + account) need no one else.
-	for _, name := range []string{model.AccountCollection, model.ReserveAccount("reserve")} {
-		if vp := string(w.ValidationParameter(contracttest.CompositeKey(model.TypeDealAccount, d.deal, name))); !strings.Contains(vp, w.Net.Trustee) || strings.Contains(vp, w.Net.Servicer) {
+	for _, name := range []string{schema.AccountCollection, schema.ReserveAccount("reserve")} {
+		if vp := string(w.ValidationParameter(contracttest.CompositeKey(schema.TypeDealAccount, d.deal, name))); !strings.Contains(vp, w.Net.Trustee) || strings.Contains(vp, w.Net.Servicer) {
 			t.Fatalf("account %s policy %q", name, vp)
 		}
 	}

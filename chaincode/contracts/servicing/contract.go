@@ -36,8 +36,8 @@
 package servicing
 
 import (
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Contract is the Servicing contract.
@@ -56,6 +56,6 @@ func New() *Contract {
 // arguments).
 const TransientChunk = "chunk"
 
-// Endorsers is this contract's part of model.Endorsement, where each entry
+// Endorsers is this contract's part of schema.Endorsement, where each entry
 // says whose peers endorse the function and why they hold what it reads.
-var Endorsers = model.EndorsementOf("Servicing")
+var Endorsers = schema.EndorsementOf("Servicing")

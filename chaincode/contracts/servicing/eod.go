@@ -1,10 +1,10 @@
 package servicing
 
 import (
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // DeclareEventOfDefault records an event of default the servicer's data
@@ -18,7 +18,7 @@ func (c *Contract) DeclareEventOfDefault(ctx *txn.Context, dealID, reason string
 	if err != nil {
 		return err
 	}
-	why, err := model.ParseText("reason", reason, 500)
+	why, err := schema.ParseText("reason", reason, 500)
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func (c *Contract) DeclareEventOfDefault(ctx *txn.Context, dealID, reason string
 	}
 	svc := f.svc
 	svc.EventOfDefault = true
-	svc.Declared = &model.EventOfDefaultDeclaration{Reason: why, DeclaredBy: caller.Identity.Key(), DeclaredTx: ctx.TxID(), AfterPeriod: f.svc.Period}
+	svc.Declared = &schema.EventOfDefaultDeclaration{Reason: why, DeclaredBy: caller.Identity.Key(), DeclaredTx: ctx.TxID(), AfterPeriod: f.svc.Period}
 	if err := stopTransfers(ctx, f); err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func (c *Contract) DeclareEventOfDefault(ctx *txn.Context, dealID, reason string
 // force, the last certified period, the waterfall state and the event of
 // default status.
 func (c *Contract) GetStatus(ctx *txn.Context, dealID string) (string, error) {
-	if _, err := ctx.Require(model.AnyRole()...); err != nil {
+	if _, err := ctx.Require(schema.AnyRole()...); err != nil {
 		return "", err
 	}
 	f, err := loadDeal(ctx, dealID, false)

@@ -6,10 +6,10 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // TestEventOfDefault: the trustee's declaration stops transfers of every
@@ -38,7 +38,7 @@ func TestEventOfDefault(t *testing.T) {
 			t.Fatalf("resume refused with %q: the declaration's reason is not named", msg)
 		}
 	}
-	status := contracttest.Decode[model.DealServicing](t, w.Must(w.Auditor, "Servicing:GetStatus", d.deal))
+	status := contracttest.Decode[schema.DealServicing](t, w.Must(w.Auditor, "Servicing:GetStatus", d.deal))
 	if !status.EventOfDefault || status.Declared == nil || status.Declared.AfterPeriod != 1 || status.State.Accelerated {
 		t.Fatalf("status %+v", status)
 	}
@@ -53,7 +53,7 @@ func TestEventOfDefault(t *testing.T) {
 	if res.ResidualPaid != 0 || res.Classes[0].PrincipalPaid <= 0 {
 		t.Fatalf("acceleration: residual %s, A principal %s", res.ResidualPaid, res.Classes[0].PrincipalPaid)
 	}
-	status = contracttest.Decode[model.DealServicing](t, w.Must(w.Auditor, "Servicing:GetStatus", d.deal))
+	status = contracttest.Decode[schema.DealServicing](t, w.Must(w.Auditor, "Servicing:GetStatus", d.deal))
 	if !status.EventOfDefault || status.Declared != nil {
 		t.Fatalf("status after period 2 %+v", status)
 	}

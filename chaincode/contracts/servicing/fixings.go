@@ -3,10 +3,11 @@ package servicing
 import (
 	"github.com/shopspring/decimal"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Bounds of a posted index rate: a fraction, -10% to 100%.
@@ -28,7 +29,7 @@ func (c *Contract) PostFixing(ctx *txn.Context, dealID, period, index, rate stri
 	if err != nil {
 		return err
 	}
-	name, err := model.ParseID("index", index)
+	name, err := schema.ParseID("index", index)
 	if err != nil {
 		return err
 	}
@@ -36,7 +37,7 @@ func (c *Contract) PostFixing(ctx *txn.Context, dealID, period, index, rate stri
 	if err != nil || len(rate) > 40 {
 		return errs.Field("rate", "%q is not a decimal fraction", rate)
 	}
-	if err := model.CheckDecimal("rate", r, minFixing, maxFixing); err != nil {
+	if err := args.CheckDecimal("rate", r, minFixing, maxFixing); err != nil {
 		return err
 	}
 	if !r.Equal(r.Truncate(12)) {
@@ -49,18 +50,18 @@ func (c *Contract) PostFixing(ctx *txn.Context, dealID, period, index, rate stri
 	if p <= f.svc.Period {
 		return errs.New(errs.WrongState, "deal %s period %d is certified; its fixings are final", f.deal.ID, p)
 	}
-	fx := model.Fixing{Index: name, Rate: r, PostedBy: caller.Identity.Key(), PostedTx: ctx.TxID()}
-	if err := ctx.Put(ctx.MustKey(model.TypeFixing, f.deal.ID, model.PeriodKey(p), name), fx); err != nil {
+	fx := schema.Fixing{Index: name, Rate: r, PostedBy: caller.Identity.Key(), PostedTx: ctx.TxID()}
+	if err := ctx.Put(ctx.MustKey(schema.TypeFixing, f.deal.ID, schema.PeriodKey(p), name), fx); err != nil {
 		return err
 	}
 	return ctx.Emit("FixingPosted", map[string]any{"deal": f.deal.ID, "period": p, "index": name, "rate": r})
 }
 
 // readFixings returns a period's fixings in index order.
-func readFixings(ctx *txn.Context, deal string, period int) ([]model.Fixing, error) {
-	var out []model.Fixing
-	err := ctx.Range(model.TypeFixing, []string{deal, model.PeriodKey(period)}, func(key string, value []byte) error {
-		var fx model.Fixing
+func readFixings(ctx *txn.Context, deal string, period int) ([]schema.Fixing, error) {
+	var out []schema.Fixing
+	err := ctx.Range(schema.TypeFixing, []string{deal, schema.PeriodKey(period)}, func(key string, value []byte) error {
+		var fx schema.Fixing
 		if err := txn.Decode(key, value, &fx); err != nil {
 			return err
 		}
@@ -72,14 +73,14 @@ func readFixings(ctx *txn.Context, deal string, period int) ([]model.Fixing, err
 
 // GetFixings returns a period's fixings as a JSON list.
 func (c *Contract) GetFixings(ctx *txn.Context, dealID, period string) (string, error) {
-	if _, err := ctx.Require(model.AnyRole()...); err != nil {
+	if _, err := ctx.Require(schema.AnyRole()...); err != nil {
 		return "", err
 	}
 	p, err := requirePeriod(period)
 	if err != nil {
 		return "", err
 	}
-	id, err := model.ParseID("dealID", dealID)
+	id, err := schema.ParseID("dealID", dealID)
 	if err != nil {
 		return "", err
 	}
@@ -88,7 +89,7 @@ func (c *Contract) GetFixings(ctx *txn.Context, dealID, period string) (string, 
 		return "", err
 	}
 	if fx == nil {
-		fx = []model.Fixing{}
+		fx = []schema.Fixing{}
 	}
 	return jsonString(fx)
 }

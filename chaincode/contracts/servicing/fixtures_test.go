@@ -9,12 +9,12 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape/loansim"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // world is the test network's channel (contracttest) with this
@@ -87,7 +87,7 @@ func buildDeal(t testing.TB, w *world, n, chunkSize int, servicingSet, fundReser
 	tr := func(class string, seniority int, coupon string) deal.TrancheInput {
 		in := w.Tranche(d.tranche[class], class, seniority, d.faces[class])
 		if coupon == "" {
-			in.Kind, in.Coupon = model.KindCertificate, nil
+			in.Kind, in.Coupon = schema.KindCertificate, nil
 		} else {
 			*in.Coupon.Fixed = decimal.RequireFromString(coupon)
 		}
@@ -197,7 +197,7 @@ func (d *dealFixture) nextMonth(t testing.TB) month {
 }
 
 func (d *dealFixture) header(t testing.TB, m month) string {
-	return string(contracttest.MustCanon(t, model.ReportHeader{Aggregates: m.agg, Chunks: len(m.chunks)}))
+	return string(contracttest.MustCanon(t, schema.ReportHeader{Aggregates: m.agg, Chunks: len(m.chunks)}))
 }
 
 func chunkTransient(t testing.TB, c loantape.ReportChunk) stubtest.InvokeOption {
@@ -215,14 +215,14 @@ func (d *dealFixture) report(t testing.TB, m month) {
 }
 
 // runPeriod reports, remits and certifies the next month.
-func (d *dealFixture) runPeriod(t testing.TB) (month, model.Certification) {
+func (d *dealFixture) runPeriod(t testing.TB) (month, schema.Certification) {
 	t.Helper()
 	m := d.nextMonth(t)
 	d.report(t, m)
 	w := d.w
 	w.Must(w.Servicer, "Servicing:RemitCollections", d.deal, m.collections().String())
 	w.Must(w.Trustee, "Servicing:Certify", d.deal, fmt.Sprint(m.period.Number))
-	cert := contracttest.Decode[model.Certification](t, w.Must(w.Auditor, "Servicing:GetCertification", d.deal, fmt.Sprint(m.period.Number)))
+	cert := contracttest.Decode[schema.Certification](t, w.Must(w.Auditor, "Servicing:GetCertification", d.deal, fmt.Sprint(m.period.Number)))
 	return m, cert
 }
 

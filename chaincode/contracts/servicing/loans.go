@@ -1,11 +1,11 @@
 package servicing
 
 import (
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // tapeLedger is distribution.LoanLedger over the loanTape collection: what
@@ -22,26 +22,26 @@ type tapeLedger struct {
 	deal, pool      string
 	period, attempt int
 
-	perf      map[string]*model.LoanPerformance // nil entry: no record
-	certified map[int]int                       // period → certified report attempt
+	perf      map[string]*schema.LoanPerformance // nil entry: no record
+	certified map[int]int                        // period → certified report attempt
 	err       error
 }
 
 func newTapeLedger(ctx *txn.Context, deal, pool string, period, attempt int) *tapeLedger {
 	return &tapeLedger{ctx: ctx, deal: deal, pool: pool, period: period, attempt: attempt,
-		perf: map[string]*model.LoanPerformance{}, certified: map[int]int{}}
+		perf: map[string]*schema.LoanPerformance{}, certified: map[int]int{}}
 }
 
 // performance reads a loan's performance record once per transaction.
-func (l *tapeLedger) performance(asset string) (*model.LoanPerformance, bool) {
+func (l *tapeLedger) performance(asset string) (*schema.LoanPerformance, bool) {
 	if p, ok := l.perf[asset]; ok {
 		return p, true
 	}
-	if _, err := model.ParseAssetNumber("assetNumber", asset); err != nil {
+	if _, err := schema.ParseAssetNumber("assetNumber", asset); err != nil {
 		return nil, false
 	}
-	var p model.LoanPerformance
-	found, err := l.ctx.GetPrivate(roles.LoanTapeCollection, l.ctx.MustKey(model.TypeLoanPerformance, l.pool, asset), &p)
+	var p schema.LoanPerformance
+	found, err := l.ctx.GetPrivate(roles.LoanTapeCollection, l.ctx.MustKey(schema.TypeLoanPerformance, l.pool, asset), &p)
 	if err != nil {
 		l.fail(err)
 		return nil, false
@@ -88,8 +88,8 @@ func (l *tapeLedger) ReportedIn(asset string) (int, bool) {
 
 // cutoff reads the loan from the pool's tape.
 func (l *tapeLedger) cutoff(asset string) (loantape.PriorLoan, bool) {
-	var tl model.TapeLoan
-	found, err := l.ctx.GetPrivate(roles.LoanTapeCollection, l.ctx.MustKey(model.TypeLoan, l.pool, asset), &tl)
+	var tl schema.TapeLoan
+	found, err := l.ctx.GetPrivate(roles.LoanTapeCollection, l.ctx.MustKey(schema.TypeLoan, l.pool, asset), &tl)
 	if err != nil {
 		l.fail(err)
 		return loantape.PriorLoan{}, false
@@ -132,7 +132,7 @@ func (l *tapeLedger) record(chunk int, row loantape.PeriodRow) error {
 	if !ok {
 		return errs.New(errs.Internal, "loan %s vanished while its row was recorded", row.AssetNumber)
 	}
-	p := model.LoanPerformance{Period: l.period, Attempt: l.attempt, Chunk: chunk,
+	p := schema.LoanPerformance{Period: l.period, Attempt: l.attempt, Chunk: chunk,
 		EndBalance: row.ReportingPeriodActualEndBalanceAmount, PriorBalance: prior.EndBalance}
-	return l.ctx.PutPrivate(roles.LoanTapeCollection, l.ctx.MustKey(model.TypeLoanPerformance, l.pool, row.AssetNumber), p)
+	return l.ctx.PutPrivate(roles.LoanTapeCollection, l.ctx.MustKey(schema.TypeLoanPerformance, l.pool, row.AssetNumber), p)
 }

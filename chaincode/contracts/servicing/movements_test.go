@@ -8,12 +8,12 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Every change of a holder's units (Token:Transfer, ForcedTransfer,
@@ -284,7 +284,7 @@ func TestEventOfDefaultTriggerKeepsTranchesPaused(t *testing.T) {
 	w.Must(w.Trustee, "Token:Pause", a)
 	w.Must(w.Trustee, "Token:Resume", a) // no event of default yet
 	_, cert := d.runPeriod(t)
-	status := contracttest.Decode[model.DealServicing](t, w.Must(w.Auditor, "Servicing:GetStatus", d.deal))
+	status := contracttest.Decode[schema.DealServicing](t, w.Must(w.Auditor, "Servicing:GetStatus", d.deal))
 	if !cert.Accelerated || !status.EventOfDefault || status.Declared != nil {
 		t.Fatalf("the trigger did not cause an event of default: accelerated %v, status %+v", cert.Accelerated, status)
 	}

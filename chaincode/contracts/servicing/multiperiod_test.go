@@ -7,12 +7,12 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // TestFourPeriodsReportedCertifiedAndClaimed runs a deal over a sealed
@@ -69,8 +69,8 @@ func TestFourPeriodsReportedCertifiedAndClaimed(t *testing.T) {
 		}
 		// The report's public totals are the rows' sums and its Merkle root
 		// commits to the rows.
-		rep := contracttest.Decode[model.Report](t, w.Must(w.Auditor, "Servicing:GetReport", d.deal, fmt.Sprint(period)))
-		if rep.Status != model.ReportComplete || !rep.FromRows.Equal(m.agg) || rep.MerkleRoot == "" {
+		rep := contracttest.Decode[schema.Report](t, w.Must(w.Auditor, "Servicing:GetReport", d.deal, fmt.Sprint(period)))
+		if rep.Status != schema.ReportComplete || !rep.FromRows.Equal(m.agg) || rep.MerkleRoot == "" {
 			t.Fatalf("period %d: report %s, rows reconcile %v", period, rep.Status, rep.FromRows.Equal(m.agg))
 		}
 		// Anyone can replay the period from public inputs, byte for byte.
@@ -110,7 +110,7 @@ func TestFourPeriodsReportedCertifiedAndClaimed(t *testing.T) {
 	w.Must(w.Trustee, "Servicing:ClaimFee", d.deal, "trustee")
 	check("all claimed")
 	for _, c := range d.classes {
-		if vp := string(w.ValidationParameter(contracttest.CompositeKey(model.TypeClassBook, d.tranche[c]))); !strings.Contains(vp, w.Net.Trustee) || strings.Contains(vp, w.Net.Servicer) {
+		if vp := string(w.ValidationParameter(contracttest.CompositeKey(schema.TypeClassBook, d.tranche[c]))); !strings.Contains(vp, w.Net.Trustee) || strings.Contains(vp, w.Net.Servicer) {
 			t.Fatalf("class book %s policy %q: the trustee keeps it", c, vp)
 		}
 	}
@@ -137,7 +137,7 @@ func TestFourPeriodsReportedCertifiedAndClaimed(t *testing.T) {
 	// The deal's own accounts hold only the reserve now: collections were
 	// fully paid out and every fee claimed.
 	acc := contracttest.Decode[servicing.Accounts](t, w.Must(w.Auditor, "Servicing:GetAccounts", d.deal))
-	status := contracttest.Decode[model.DealServicing](t, w.Must(w.Auditor, "Servicing:GetStatus", d.deal))
+	status := contracttest.Decode[schema.DealServicing](t, w.Must(w.Auditor, "Servicing:GetStatus", d.deal))
 	if acc.Collection != 0 || acc.Fees[0].Balance != 0 || acc.Fees[1].Balance != 0 || acc.Reserves[0].Balance != status.State.Reserves[0].Balance {
 		t.Fatalf("accounts %+v, reserve state %s", acc, status.State.Reserves[0].Balance)
 	}

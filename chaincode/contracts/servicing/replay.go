@@ -1,11 +1,11 @@
 package servicing
 
 import (
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Replay recomputes a certified period from the ledger's public inputs,
@@ -16,7 +16,7 @@ import (
 // hash the stored hash (distribution.Verdict). The gateway app can do the
 // same without the chaincode with distribution.Replay.
 func (c *Contract) Replay(ctx *txn.Context, dealID, period string) (string, error) {
-	if _, err := ctx.Require(model.AnyRole()...); err != nil {
+	if _, err := ctx.Require(schema.AnyRole()...); err != nil {
 		return "", err
 	}
 	p, err := requirePeriod(period)
@@ -47,7 +47,7 @@ func (c *Contract) Replay(ctx *txn.Context, dealID, period string) (string, erro
 
 // replayInputs rebuilds a certified period's inputs from the records they
 // came from.
-func replayInputs(ctx *txn.Context, f *dealFacts, cert model.Certification) (distribution.Inputs, error) {
+func replayInputs(ctx *txn.Context, f *dealFacts, cert schema.Certification) (distribution.Inputs, error) {
 	if err := f.loadWaterfall(ctx, cert.WaterfallVersion); err != nil {
 		return distribution.Inputs{}, err
 	}
@@ -129,24 +129,24 @@ func (c *Contract) ProofOfReserve(ctx *txn.Context, dealID, period string) (stri
 	return jsonString(ReserveProof{Deal: cert.Deal, Period: cert.Period, Reserve: cert.Reserve, MerkleRoot: r.MerkleRoot, CertifiedTx: cert.CertifiedTx})
 }
 
-func certificationArg(ctx *txn.Context, dealID, period string) (model.Certification, error) {
-	if _, err := ctx.Require(model.AnyRole()...); err != nil {
-		return model.Certification{}, err
+func certificationArg(ctx *txn.Context, dealID, period string) (schema.Certification, error) {
+	if _, err := ctx.Require(schema.AnyRole()...); err != nil {
+		return schema.Certification{}, err
 	}
 	p, err := requirePeriod(period)
 	if err != nil {
-		return model.Certification{}, err
+		return schema.Certification{}, err
 	}
-	id, err := model.ParseID("dealID", dealID)
+	id, err := schema.ParseID("dealID", dealID)
 	if err != nil {
-		return model.Certification{}, err
+		return schema.Certification{}, err
 	}
 	cert, found, err := readCertification(ctx, id, p)
 	if err != nil {
-		return model.Certification{}, err
+		return schema.Certification{}, err
 	}
 	if !found {
-		return model.Certification{}, errs.New(errs.NotFound, "deal %s period %d is not certified", id, p)
+		return schema.Certification{}, errs.New(errs.NotFound, "deal %s period %d is not certified", id, p)
 	}
 	return cert, nil
 }

@@ -1,7 +1,6 @@
 package servicing
 
 import (
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
@@ -9,6 +8,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Limits of a report: 1,000 chunks of at most 2,000 rows hold two million
@@ -30,7 +30,7 @@ func (c *Contract) SubmitReport(ctx *txn.Context, dealID, headerJSON string) err
 	if err != nil {
 		return err
 	}
-	var h model.ReportHeader
+	var h schema.ReportHeader
 	if err := canon.Unmarshal([]byte(headerJSON), &h); err != nil {
 		return errs.Wrap(err, "header")
 	}
@@ -68,14 +68,14 @@ func (c *Contract) SubmitReport(ctx *txn.Context, dealID, headerJSON string) err
 	}
 	attempt := 1
 	if found {
-		if old.Status != model.ReportWithdrawn {
+		if old.Status != schema.ReportWithdrawn {
 			return errs.New(errs.AlreadyExists, "deal %s period %d: report attempt %d is %s; withdraw it before submitting another",
 				f.deal.ID, period, old.Attempt, old.Status)
 		}
 		attempt = old.Attempt + 1
 	}
-	r := model.Report{
-		Deal: f.deal.ID, Pool: f.pool.ID, Period: period, Attempt: attempt, Status: model.ReportOpen, Header: h,
+	r := schema.Report{
+		Deal: f.deal.ID, Pool: f.pool.ID, Period: period, Attempt: attempt, Status: schema.ReportOpen, Header: h,
 		Merkle: (&merkle.Builder{}).State(), SubmittedBy: caller.Identity.Key(), SubmittedTx: ctx.TxID(),
 	}
 	key := reportKey(ctx, f.deal.ID, period)
@@ -129,7 +129,7 @@ func (c *Contract) AddReportRows(ctx *txn.Context, dealID, period string) error 
 	switch {
 	case !found:
 		return errs.New(errs.NotFound, "deal %s has no report for period %d: SubmitReport first", f.deal.ID, p)
-	case r.Status != model.ReportOpen:
+	case r.Status != schema.ReportOpen:
 		return errs.New(errs.WrongState, "deal %s period %d: report attempt %d is %s, not open", f.deal.ID, p, r.Attempt, r.Status)
 	case chunk.Index != r.ChunksReceived:
 		return errs.New(errs.Conflict, "deal %s period %d: expected chunk %d, got chunk %d (chunks are added once, in order)",
@@ -163,7 +163,7 @@ func (c *Contract) AddReportRows(ctx *txn.Context, dealID, period string) error 
 		if err := distribution.ReconcileReport(next.FromRows, r.Header.Aggregates); err != nil {
 			return errs.Wrap(err, "deal %s period %d: the last chunk is in but the rows do not add up to the declared totals (withdraw the report and submit it again)", f.deal.ID, p)
 		}
-		next.Status, next.MerkleRoot, next.CompletedTx = model.ReportComplete, merkle.Hex(tree.Root()), ctx.TxID()
+		next.Status, next.MerkleRoot, next.CompletedTx = schema.ReportComplete, merkle.Hex(tree.Root()), ctx.TxID()
 	}
 	for _, row := range chunk.Rows {
 		if err := ledger.record(chunk.Index, row); err != nil {
@@ -173,8 +173,8 @@ func (c *Contract) AddReportRows(ctx *txn.Context, dealID, period string) error 
 	if ledger.err != nil {
 		return ledger.err
 	}
-	stored := model.ReportChunk{Index: chunk.Index, FirstLine: chunk.FirstLine, LastLine: chunk.LastLine, Rows: chunk.Rows}
-	chunkKey := ctx.MustKey(model.TypeReportChunk, f.deal.ID, model.PeriodKey(p), model.PeriodKey(r.Attempt), model.PeriodKey(chunk.Index))
+	stored := schema.ReportChunk{Index: chunk.Index, FirstLine: chunk.FirstLine, LastLine: chunk.LastLine, Rows: chunk.Rows}
+	chunkKey := ctx.MustKey(schema.TypeReportChunk, f.deal.ID, schema.PeriodKey(p), schema.PeriodKey(r.Attempt), schema.PeriodKey(chunk.Index))
 	if err := ctx.PutPrivate(roles.LoanTapeCollection, chunkKey, stored); err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func (c *Contract) WithdrawReport(ctx *txn.Context, dealID, period, reason strin
 	if err != nil {
 		return err
 	}
-	why, err := model.ParseText("reason", reason, 500)
+	why, err := schema.ParseText("reason", reason, 500)
 	if err != nil {
 		return err
 	}
@@ -229,10 +229,10 @@ func (c *Contract) WithdrawReport(ctx *txn.Context, dealID, period, reason strin
 	} else if certified {
 		return errs.New(errs.WrongState, "deal %s period %d is certified; its report cannot be withdrawn", f.deal.ID, p)
 	}
-	if r.Status == model.ReportWithdrawn {
+	if r.Status == schema.ReportWithdrawn {
 		return errs.New(errs.WrongState, "deal %s period %d: report attempt %d is already withdrawn", f.deal.ID, p, r.Attempt)
 	}
-	r.Status, r.WithdrawnTx, r.WithdrawReason = model.ReportWithdrawn, ctx.TxID(), why
+	r.Status, r.WithdrawnTx, r.WithdrawReason = schema.ReportWithdrawn, ctx.TxID(), why
 	if err := ctx.Put(reportKey(ctx, f.deal.ID, p), r); err != nil {
 		return err
 	}
@@ -242,14 +242,14 @@ func (c *Contract) WithdrawReport(ctx *txn.Context, dealID, period, reason strin
 // GetReport returns a period's report record (public: declared totals,
 // sums of the rows, Merkle root, status).
 func (c *Contract) GetReport(ctx *txn.Context, dealID, period string) (string, error) {
-	if _, err := ctx.Require(model.AnyRole()...); err != nil {
+	if _, err := ctx.Require(schema.AnyRole()...); err != nil {
 		return "", err
 	}
 	p, err := requirePeriod(period)
 	if err != nil {
 		return "", err
 	}
-	id, err := model.ParseID("dealID", dealID)
+	id, err := schema.ParseID("dealID", dealID)
 	if err != nil {
 		return "", err
 	}
@@ -274,7 +274,7 @@ func requireServicer(caller *txn.Caller, f *dealFacts) error {
 
 // collectionPeriod is period n of a pool: the n-th calendar month after
 // its cut-off date (monthly collection periods).
-func collectionPeriod(pool model.Pool, n int) (loantape.Period, error) {
+func collectionPeriod(pool schema.Pool, n int) (loantape.Period, error) {
 	cutoff, err := loantape.ParseDate(pool.CutoffDate)
 	if err != nil {
 		return loantape.Period{}, errs.New(errs.Internal, "pool %s cut-off date %q: %v", pool.ID, pool.CutoffDate, err)

@@ -5,18 +5,18 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 func TestSubmitReportRefusals(t *testing.T) {
 	w := newWorld(t)
 	d := newDeal(t, w, 60, 25)
 	m := d.nextMonth(t)
-	header := func(change func(h *model.ReportHeader)) string {
-		h := model.ReportHeader{Aggregates: m.agg, Chunks: len(m.chunks)}
+	header := func(change func(h *schema.ReportHeader)) string {
+		h := schema.ReportHeader{Aggregates: m.agg, Chunks: len(m.chunks)}
 		change(&h)
 		return string(contracttest.MustCanon(t, h))
 	}
@@ -28,22 +28,22 @@ func TestSubmitReportRefusals(t *testing.T) {
 		code   errs.Code
 		want   string
 	}{
-		{"trustee is not the servicer", w.Trustee, d.deal, header(func(*model.ReportHeader) {}), errs.Forbidden, "servicer"},
-		{"investor", d.alice, d.deal, header(func(*model.ReportHeader) {}), errs.Forbidden, "servicer"},
-		{"unknown deal", w.Servicer, "NO-SUCH-DEAL", header(func(*model.ReportHeader) {}), errs.NotFound, "deal NO-SUCH-DEAL not found"},
+		{"trustee is not the servicer", w.Trustee, d.deal, header(func(*schema.ReportHeader) {}), errs.Forbidden, "servicer"},
+		{"investor", d.alice, d.deal, header(func(*schema.ReportHeader) {}), errs.Forbidden, "servicer"},
+		{"unknown deal", w.Servicer, "NO-SUCH-DEAL", header(func(*schema.ReportHeader) {}), errs.NotFound, "deal NO-SUCH-DEAL not found"},
 		{"malformed header", w.Servicer, d.deal, `{"aggregates":`, errs.BadInput, "header"},
 		{"unknown field", w.Servicer, d.deal, `{"chunkz":3}`, errs.BadInput, "chunkz"},
-		{"period 2 before period 1", w.Servicer, d.deal, header(func(h *model.ReportHeader) { h.Aggregates.Period.Number = 2 }),
+		{"period 2 before period 1", w.Servicer, d.deal, header(func(h *schema.ReportHeader) { h.Aggregates.Period.Number = 2 }),
 			errs.BadInput, "aggregates.period: want period 1 from 2026-01-01 to 2026-01-31"},
-		{"beginning is not the pool balance", w.Servicer, d.deal, header(func(h *model.ReportHeader) {
+		{"beginning is not the pool balance", w.Servicer, d.deal, header(func(h *schema.ReportHeader) {
 			h.Aggregates.BeginningBalance++
 			h.Aggregates.EndingBalance++
 		}), errs.BadInput, "aggregates.beginningBalance"},
-		{"pool does not roll forward", w.Servicer, d.deal, header(func(h *model.ReportHeader) { h.Aggregates.EndingBalance-- }),
+		{"pool does not roll forward", w.Servicer, d.deal, header(func(h *schema.ReportHeader) { h.Aggregates.EndingBalance-- }),
 			errs.BadInput, "rule balance-rollforward"},
-		{"no chunks", w.Servicer, d.deal, header(func(h *model.ReportHeader) { h.Chunks = 0 }), errs.BadInput, "header.chunks"},
-		{"more chunks than rows", w.Servicer, d.deal, header(func(h *model.ReportHeader) { h.Chunks = 61 }), errs.BadInput, "header.chunks"},
-		{"proceeds without a clean-up call", w.Servicer, d.deal, header(func(h *model.ReportHeader) { h.CleanUpProceeds = 100 }),
+		{"no chunks", w.Servicer, d.deal, header(func(h *schema.ReportHeader) { h.Chunks = 0 }), errs.BadInput, "header.chunks"},
+		{"more chunks than rows", w.Servicer, d.deal, header(func(h *schema.ReportHeader) { h.Chunks = 61 }), errs.BadInput, "header.chunks"},
+		{"proceeds without a clean-up call", w.Servicer, d.deal, header(func(h *schema.ReportHeader) { h.CleanUpProceeds = 100 }),
 			errs.BadInput, "header.cleanUpProceeds"},
 	}
 	for _, tt := range tests {
@@ -71,8 +71,8 @@ func TestSubmitReportBeforeTheWaterfall(t *testing.T) {
 	// remittance could not create one (a new public key needs a majority).
 	w.Refused(errs.WrongState, w.Servicer, "Servicing:RemitCollections", d.deal, "1.00")
 	w.Must(w.Arranger, "Servicing:SetWaterfall", d.deal, d.terms(t, 1))
-	for _, name := range []string{model.AccountCollection, model.ReserveAccount("reserve"), model.FeeAccount("servicing"), model.FeeAccount("trustee")} {
-		if w.ValidationParameter(contracttest.CompositeKey(model.TypeDealAccount, d.deal, name)) == nil {
+	for _, name := range []string{schema.AccountCollection, schema.ReserveAccount("reserve"), schema.FeeAccount("servicing"), schema.FeeAccount("trustee")} {
+		if w.ValidationParameter(contracttest.CompositeKey(schema.TypeDealAccount, d.deal, name)) == nil {
 			t.Fatalf("SetWaterfall did not open account %s with the trustee's policy", name)
 		}
 	}
@@ -154,11 +154,11 @@ func TestAddReportRowsOrderAndCallers(t *testing.T) {
 		t.Fatalf("last chunk: %s %v", r.Message, r.EventTypes())
 	}
 	// The report record needs the trustee and the servicer, like the rows.
-	if vp := string(w.ValidationParameter(contracttest.CompositeKey(model.TypeReport, d.deal, model.PeriodKey(1)))); !strings.Contains(vp, w.Net.Trustee) || !strings.Contains(vp, w.Net.Servicer) {
+	if vp := string(w.ValidationParameter(contracttest.CompositeKey(schema.TypeReport, d.deal, schema.PeriodKey(1)))); !strings.Contains(vp, w.Net.Trustee) || !strings.Contains(vp, w.Net.Servicer) {
 		t.Fatalf("report policy %q", vp)
 	}
-	rep := contracttest.Decode[model.Report](t, w.Must(w.Auditor, "Servicing:GetReport", d.deal, "1"))
-	if rep.Status != model.ReportComplete || rep.ChunksReceived != 3 || !rep.FromRows.Equal(m.agg) || len(rep.MerkleRoot) != 64 {
+	rep := contracttest.Decode[schema.Report](t, w.Must(w.Auditor, "Servicing:GetReport", d.deal, "1"))
+	if rep.Status != schema.ReportComplete || rep.ChunksReceived != 3 || !rep.FromRows.Equal(m.agg) || len(rep.MerkleRoot) != 64 {
 		t.Fatalf("report %+v", rep)
 	}
 	// The rows went to the loan tape collection, never to public state.
@@ -182,7 +182,7 @@ func TestTotalsMismatchThenWithdrawAndResubmit(t *testing.T) {
 	w := newWorld(t)
 	d := newDeal(t, w, 60, 25)
 	m := d.nextMonth(t)
-	bad := model.ReportHeader{Aggregates: m.agg, Chunks: len(m.chunks)}
+	bad := schema.ReportHeader{Aggregates: m.agg, Chunks: len(m.chunks)}
 	bad.Aggregates.InterestCollected += 1234
 	w.Must(w.Servicer, "Servicing:SubmitReport", d.deal, string(contracttest.MustCanon(t, bad)))
 	args := []string{d.deal, "1"}
@@ -200,8 +200,8 @@ func TestTotalsMismatchThenWithdrawAndResubmit(t *testing.T) {
 	w.RefusedWith(errs.WrongState, w.Servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[2]))
 
 	d.report(t, m) // attempt 2, the same rows
-	rep := contracttest.Decode[model.Report](t, w.Must(w.Auditor, "Servicing:GetReport", d.deal, "1"))
-	if rep.Attempt != 2 || rep.Status != model.ReportComplete {
+	rep := contracttest.Decode[schema.Report](t, w.Must(w.Auditor, "Servicing:GetReport", d.deal, "1"))
+	if rep.Attempt != 2 || rep.Status != schema.ReportComplete {
 		t.Fatalf("attempt %d %s", rep.Attempt, rep.Status)
 	}
 	w.Must(w.Servicer, "Servicing:RemitCollections", d.deal, m.collections().String())

@@ -4,23 +4,24 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // dealFacts are the public records most functions start from: the deal,
 // its pool and, once the arranger set a waterfall, the deal's servicing
 // record and the definition in force.
 type dealFacts struct {
-	deal model.Deal
-	pool model.Pool
+	deal schema.Deal
+	pool schema.Pool
 	// svc is set once a waterfall has been set (svcFound).
-	svc      model.DealServicing
+	svc      schema.DealServicing
 	svcFound bool
-	wf       model.Waterfall
+	wf       schema.Waterfall
 	def      waterfall.Definition
 }
 
@@ -28,25 +29,25 @@ type dealFacts struct {
 // the servicing record and the definition in force, and refuses a deal
 // that has none.
 func loadDeal(ctx *txn.Context, dealID string, needWaterfall bool) (*dealFacts, error) {
-	id, err := model.ParseID("dealID", dealID)
+	id, err := schema.ParseID("dealID", dealID)
 	if err != nil {
 		return nil, err
 	}
 	f := &dealFacts{}
-	found, err := ctx.Get(ctx.MustKey(model.TypeDeal, id), &f.deal)
+	found, err := ctx.Get(ctx.MustKey(schema.TypeDeal, id), &f.deal)
 	if err != nil {
 		return nil, err
 	}
 	if !found {
 		return nil, errs.New(errs.NotFound, "deal %s not found", id)
 	}
-	if found, err = ctx.Get(ctx.MustKey(model.TypePool, f.deal.Pool), &f.pool); err != nil {
+	if found, err = ctx.Get(ctx.MustKey(schema.TypePool, f.deal.Pool), &f.pool); err != nil {
 		return nil, err
 	}
 	if !found {
 		return nil, errs.New(errs.Internal, "deal %s names pool %s, which does not exist", id, f.deal.Pool)
 	}
-	if f.svcFound, err = ctx.Get(ctx.MustKey(model.TypeDealServicing, id), &f.svc); err != nil {
+	if f.svcFound, err = ctx.Get(ctx.MustKey(schema.TypeDealServicing, id), &f.svc); err != nil {
 		return nil, err
 	}
 	if !needWaterfall {
@@ -63,7 +64,7 @@ func loadDeal(ctx *txn.Context, dealID string, needWaterfall bool) (*dealFacts, 
 
 // loadWaterfall reads and decodes one version of the deal's waterfall.
 func (f *dealFacts) loadWaterfall(ctx *txn.Context, version int) error {
-	key := ctx.MustKey(model.TypeWaterfall, f.deal.ID, model.PeriodKey(version))
+	key := ctx.MustKey(schema.TypeWaterfall, f.deal.ID, schema.PeriodKey(version))
 	found, err := ctx.Get(key, &f.wf)
 	if err != nil {
 		return err
@@ -88,9 +89,9 @@ func (f *dealFacts) trancheOf(class string) (string, bool) {
 }
 
 // readTranche reads a tranche's public record.
-func readTranche(ctx *txn.Context, id string) (model.Tranche, error) {
-	var t model.Tranche
-	found, err := ctx.Get(ctx.MustKey(model.TypeTranche, id), &t)
+func readTranche(ctx *txn.Context, id string) (schema.Tranche, error) {
+	var t schema.Tranche
+	found, err := ctx.Get(ctx.MustKey(schema.TypeTranche, id), &t)
 	if err != nil {
 		return t, err
 	}
@@ -102,7 +103,7 @@ func readTranche(ctx *txn.Context, id string) (model.Tranche, error) {
 
 // requirePeriod parses a period argument: 1 to 9999.
 func requirePeriod(s string) (int, error) {
-	n, err := model.ParseUnits("period", s)
+	n, err := args.ParseUnits("period", s)
 	if err != nil {
 		return 0, err
 	}
@@ -115,31 +116,31 @@ func requirePeriod(s string) (int, error) {
 // reportKey, certificationKey... build the contract's keys from validated
 // components.
 func reportKey(ctx *txn.Context, deal string, period int) string {
-	return ctx.MustKey(model.TypeReport, deal, model.PeriodKey(period))
+	return ctx.MustKey(schema.TypeReport, deal, schema.PeriodKey(period))
 }
 
 func certificationKey(ctx *txn.Context, deal string, period int) string {
-	return ctx.MustKey(model.TypeCertification, deal, model.PeriodKey(period))
+	return ctx.MustKey(schema.TypeCertification, deal, schema.PeriodKey(period))
 }
 
 func servicingKey(ctx *txn.Context, deal string) string {
-	return ctx.MustKey(model.TypeDealServicing, deal)
+	return ctx.MustKey(schema.TypeDealServicing, deal)
 }
 
 func dealAccountKey(ctx *txn.Context, deal, account string) string {
-	return ctx.MustKey(model.TypeDealAccount, deal, account)
+	return ctx.MustKey(schema.TypeDealAccount, deal, account)
 }
 
 // readReport reads a report; found is false when none was submitted.
-func readReport(ctx *txn.Context, deal string, period int) (model.Report, bool, error) {
-	var r model.Report
+func readReport(ctx *txn.Context, deal string, period int) (schema.Report, bool, error) {
+	var r schema.Report
 	found, err := ctx.Get(reportKey(ctx, deal, period), &r)
 	return r, found, err
 }
 
 // readCertification reads a certified period.
-func readCertification(ctx *txn.Context, deal string, period int) (model.Certification, bool, error) {
-	var c model.Certification
+func readCertification(ctx *txn.Context, deal string, period int) (schema.Certification, bool, error) {
+	var c schema.Certification
 	found, err := ctx.Get(certificationKey(ctx, deal, period), &c)
 	return c, found, err
 }

@@ -7,12 +7,13 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // WaterfallTerms is SetWaterfall's argument.
@@ -22,13 +23,13 @@ type WaterfallTerms struct {
 	// Classes maps each class of the definition to one of the deal's
 	// tranches: notes to note tranches of the same original face and
 	// coupon, the residual class to the certificate.
-	Classes []model.ClassTranche `json:"classes"`
+	Classes []schema.ClassTranche `json:"classes"`
 	// PaymentDay is the day (1 to 28) of the month after each collection
 	// period on which it is paid.
 	PaymentDay int `json:"paymentDay"`
 	// FeePayees names, for every fee of the definition, the identity key
 	// that may claim it.
-	FeePayees []model.FeePayee `json:"feePayees"`
+	FeePayees []schema.FeePayee `json:"feePayees"`
 }
 
 // SetWaterfall sets the deal's waterfall, or replaces it with the next
@@ -71,7 +72,7 @@ func (c *Contract) SetWaterfall(ctx *txn.Context, dealID, termsJSON string) erro
 	if def.Version != version {
 		return errs.Field("definition.version", "want %d (the next version of deal %s's waterfall), got %d", version, f.deal.ID, def.Version)
 	}
-	if f.pool.Status != model.PoolSealed {
+	if f.pool.Status != schema.PoolSealed {
 		return errs.New(errs.WrongState, "pool %s is not sealed", f.pool.ID)
 	}
 	if def.InitialPoolBalance != f.pool.Balance {
@@ -94,15 +95,15 @@ func (c *Contract) SetWaterfall(ctx *txn.Context, dealID, termsJSON string) erro
 	if err != nil {
 		return err
 	}
-	wf := model.Waterfall{
+	wf := schema.Waterfall{
 		Deal: f.deal.ID, Version: version, Definition: canonical, DefinitionHash: hashHex(canonical),
 		Classes: terms.Classes, PaymentDay: terms.PaymentDay, FeePayees: terms.FeePayees,
 		SetBy: caller.Identity.Key(), SetTx: ctx.TxID(),
 	}
-	if err := ctx.Put(ctx.MustKey(model.TypeWaterfall, f.deal.ID, model.PeriodKey(version)), wf); err != nil {
+	if err := ctx.Put(ctx.MustKey(schema.TypeWaterfall, f.deal.ID, schema.PeriodKey(version)), wf); err != nil {
 		return err
 	}
-	svc := model.DealServicing{Deal: f.deal.ID, Pool: f.pool.ID, WaterfallVersion: version, State: state}
+	svc := schema.DealServicing{Deal: f.deal.ID, Pool: f.pool.ID, WaterfallVersion: version, State: state}
 	if err := ctx.Put(servicingKey(ctx, f.deal.ID), svc); err != nil {
 		return err
 	}
@@ -115,7 +116,7 @@ func (c *Contract) SetWaterfall(ctx *txn.Context, dealID, termsJSON string) erro
 // checkClasses verifies the class → tranche map: one entry per class of
 // the definition, in its order, to distinct tranches of the deal whose
 // kind, original face and coupon are the class's.
-func checkClasses(ctx *txn.Context, f *dealFacts, def waterfall.Definition, m []model.ClassTranche) error {
+func checkClasses(ctx *txn.Context, f *dealFacts, def waterfall.Definition, m []schema.ClassTranche) error {
 	if len(m) != len(def.Classes) {
 		return errs.Field("classes", "want one entry per class of the definition (%d), got %d", len(def.Classes), len(m))
 	}
@@ -126,7 +127,7 @@ func checkClasses(ctx *txn.Context, f *dealFacts, def waterfall.Definition, m []
 		if ct.Class != dc.Name {
 			return errs.Field(field+".class", "want %q (definition order), got %q", dc.Name, ct.Class)
 		}
-		id, err := model.ParseID(field+".tranche", ct.Tranche)
+		id, err := schema.ParseID(field+".tranche", ct.Tranche)
 		if err != nil {
 			return err
 		}
@@ -150,14 +151,14 @@ func checkClasses(ctx *txn.Context, f *dealFacts, def waterfall.Definition, m []
 
 // sameTerms refuses a class whose terms differ from its tranche's: the
 // waterfall must pay what the tranche's holders were sold.
-func sameTerms(field string, def waterfall.Definition, dc waterfall.Class, t model.Tranche) error {
+func sameTerms(field string, def waterfall.Definition, dc waterfall.Class, t schema.Tranche) error {
 	if dc.Residual {
-		if t.Kind != model.KindCertificate {
+		if t.Kind != schema.KindCertificate {
 			return errs.Field(field+".tranche", "residual class %s must map to a certificate tranche, %s is a %s", dc.Name, t.ID, t.Kind)
 		}
 		return nil
 	}
-	if t.Kind != model.KindNote {
+	if t.Kind != schema.KindNote {
 		return errs.Field(field+".tranche", "note class %s must map to a note tranche, %s is a %s", dc.Name, t.ID, t.Kind)
 	}
 	if dc.OriginalBalance != t.OriginalFace {
@@ -197,7 +198,7 @@ func couponText(fixed *decimal.Decimal, index string, margin decimal.Decimal) st
 // checkFeePayees wants one payee per fee of the definition, in its order,
 // each an identity whose organisation keeps a registry (its cash account
 // lives there).
-func checkFeePayees(ctx *txn.Context, def waterfall.Definition, payees []model.FeePayee) error {
+func checkFeePayees(ctx *txn.Context, def waterfall.Definition, payees []schema.FeePayee) error {
 	if len(payees) != len(def.Fees) {
 		return errs.Field("feePayees", "want one payee per fee of the definition (%d), got %d", len(def.Fees), len(payees))
 	}
@@ -210,7 +211,7 @@ func checkFeePayees(ctx *txn.Context, def waterfall.Definition, payees []model.F
 		if p.Fee != def.Fees[i].Name {
 			return errs.Field(field+".fee", "want %q (definition order), got %q", def.Fees[i].Name, p.Fee)
 		}
-		id, err := model.ParseIdentityKey(field+".payee", p.Payee)
+		id, err := schema.ParseIdentityKey(field+".payee", p.Payee)
 		if err != nil {
 			return err
 		}
@@ -224,7 +225,7 @@ func checkFeePayees(ctx *txn.Context, def waterfall.Definition, payees []model.F
 // GetWaterfall returns the waterfall in force, or version ("" for the
 // current one), as JSON.
 func (c *Contract) GetWaterfall(ctx *txn.Context, dealID, version string) (string, error) {
-	if _, err := ctx.Require(model.AnyRole()...); err != nil {
+	if _, err := ctx.Require(schema.AnyRole()...); err != nil {
 		return "", err
 	}
 	f, err := loadDeal(ctx, dealID, true)
@@ -232,7 +233,7 @@ func (c *Contract) GetWaterfall(ctx *txn.Context, dealID, version string) (strin
 		return "", err
 	}
 	if version != "" {
-		v, err := model.ParseUnits("version", version)
+		v, err := args.ParseUnits("version", version)
 		if err != nil {
 			return "", err
 		}

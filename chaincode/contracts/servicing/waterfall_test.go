@@ -5,11 +5,11 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // edit rewrites the terms JSON of d.terms(version) through change.
@@ -90,8 +90,8 @@ func TestWaterfallVersionsUntilTheFirstPeriod(t *testing.T) {
 	if !r.OK() || strings.Join(r.EventTypes(), ",") != "WaterfallSet" {
 		t.Fatalf("version 2: %s %v", r.Message, r.EventTypes())
 	}
-	v1 := contracttest.Decode[model.Waterfall](t, w.Must(w.Auditor, "Servicing:GetWaterfall", d.deal, "1"))
-	v2 := contracttest.Decode[model.Waterfall](t, w.Must(w.Auditor, "Servicing:GetWaterfall", d.deal, ""))
+	v1 := contracttest.Decode[schema.Waterfall](t, w.Must(w.Auditor, "Servicing:GetWaterfall", d.deal, "1"))
+	v2 := contracttest.Decode[schema.Waterfall](t, w.Must(w.Auditor, "Servicing:GetWaterfall", d.deal, ""))
 	if v1.Version != 1 || v2.Version != 2 || v1.DefinitionHash == v2.DefinitionHash || v2.SetBy != w.Key(w.Arranger) {
 		t.Fatalf("versions %d %d", v1.Version, v2.Version)
 	}
@@ -101,7 +101,7 @@ func TestWaterfallVersionsUntilTheFirstPeriod(t *testing.T) {
 	if !strings.Contains(msg, "fixed once the first period is paid") {
 		t.Fatal(msg)
 	}
-	cert := contracttest.Decode[model.Certification](t, w.Must(w.Auditor, "Servicing:GetCertification", d.deal, "1"))
+	cert := contracttest.Decode[schema.Certification](t, w.Must(w.Auditor, "Servicing:GetCertification", d.deal, "1"))
 	if cert.WaterfallVersion != 2 {
 		t.Fatalf("period 1 ran under version %d", cert.WaterfallVersion)
 	}

@@ -1,11 +1,11 @@
 package settlement
 
 import (
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Who acts for a side. A bank's gateway submits with the identity of the
@@ -64,7 +64,7 @@ func mayConfirmPayment(caller *txn.Caller, t core.Terms) error {
 }
 
 // mayReadTerms: a side's terms are its bank's; within the bank, the party
-// itself and the bank's compliance officers and admins (model.MaySee) may
+// itself and the bank's compliance officers and admins (schema.MaySee) may
 // read them, and for an issuance the issuer's arrangers.
 func mayReadTerms(caller *txn.Caller, t core.Terms, side core.Side) error {
 	if actsFor(caller, t, side) == nil {
@@ -79,7 +79,7 @@ func mayReadTerms(caller *txn.Caller, t core.Terms, side core.Side) error {
 		if err != nil {
 			return err
 		}
-		if model.MaySee(caller.Grants, owner) && caller.Identity.MSP == owner.MSP {
+		if schema.MaySee(caller.Grants, owner) && caller.Identity.MSP == owner.MSP {
 			return nil
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -12,6 +11,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // unitRegister is what a settlement needs of a tranche's register of
@@ -20,7 +20,7 @@ import (
 // rules. The register remembers what it wrote, so a hold released earlier
 // in the transaction is seen by the movement that follows.
 type unitRegister interface {
-	Position(holder roles.Identity) (model.Position, error)
+	Position(holder roles.Identity) (schema.Position, error)
 	SetHeld(holder roles.Identity, units int64) error
 	Check(m token.Movement) error
 	Move(m token.Movement) error
@@ -29,7 +29,7 @@ type unitRegister interface {
 
 // cashLedger is what a settlement needs of the cash token (cash.Ledger).
 type cashLedger interface {
-	Account(holder roles.Identity) (model.CashAccount, error)
+	Account(holder roles.Identity) (schema.CashAccount, error)
 	SetHeld(holder roles.Identity, amount money.Amount) error
 	Transfer(from, to roles.Identity, amount money.Amount) error
 }
@@ -42,7 +42,7 @@ type cashLedger interface {
 // the accruals see each other. Ledger and register are opened on first
 // use; opening the ledger reads nothing, so a step that moves no cash
 // does not read any cash record. Amounts of a hold come from the terms
-// when it is placed and from the hold record (model.SettlementHold) when
+// when it is placed and from the hold record (schema.SettlementHold) when
 // it is released, so Expire can release without the terms.
 type books struct {
 	ctx   *txn.Context
@@ -212,7 +212,7 @@ func (b *books) holdUnits() error {
 	if _, err := b.setUnitsHeld(t.Tranche, seller, t.Units, +1); err != nil {
 		return err
 	}
-	return b.putHold(core.Deliver, seller.MSP, model.SettlementHold{Holder: t.Seller, Tranche: t.Tranche, Units: t.Units})
+	return b.putHold(core.Deliver, seller.MSP, schema.SettlementHold{Holder: t.Seller, Tranche: t.Tranche, Units: t.Units})
 }
 
 // holdCash reserves the buyer's cash for this settlement.
@@ -228,7 +228,7 @@ func (b *books) holdCash() error {
 	if _, err := b.setCashHeld(buyer, t.Cash, +1); err != nil {
 		return err
 	}
-	return b.putHold(core.Receive, buyer.MSP, model.SettlementHold{Holder: t.Buyer, Cash: t.Cash})
+	return b.putHold(core.Receive, buyer.MSP, schema.SettlementHold{Holder: t.Buyer, Cash: t.Cash})
 }
 
 // release un-reserves what side's hold record says and deletes the
@@ -314,25 +314,25 @@ func (b *books) setCashHeld(holder roles.Identity, a money.Amount, sign int) (un
 }
 
 // hold reads side's hold record from the holder's registry.
-func (b *books) hold(side core.Side) (model.SettlementHold, string, string, error) {
+func (b *books) hold(side core.Side) (schema.SettlementHold, string, string, error) {
 	registry := roles.RegistryCollection(b.rec.Bank(side))
 	key, err := holdKey(b.ctx, b.rec.TradeRef, side)
 	if err != nil {
-		return model.SettlementHold{}, "", "", err
+		return schema.SettlementHold{}, "", "", err
 	}
-	var h model.SettlementHold
+	var h schema.SettlementHold
 	found, err := b.ctx.GetPrivate(registry, key, &h)
 	if err != nil {
-		return model.SettlementHold{}, "", "", err
+		return schema.SettlementHold{}, "", "", err
 	}
 	if !found {
-		return model.SettlementHold{}, "", "", errs.New(errs.Internal, "settlement %s: the record says the %s side holds, but %s has no hold record",
+		return schema.SettlementHold{}, "", "", errs.New(errs.Internal, "settlement %s: the record says the %s side holds, but %s has no hold record",
 			b.rec.TradeRef, side, registry)
 	}
 	return h, registry, key, nil
 }
 
-func (b *books) putHold(side core.Side, msp string, h model.SettlementHold) error {
+func (b *books) putHold(side core.Side, msp string, h schema.SettlementHold) error {
 	key, err := holdKey(b.ctx, b.rec.TradeRef, side)
 	if err != nil {
 		return err

@@ -1,11 +1,11 @@
 package settlement
 
 import (
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Contract is the Settlement contract.
@@ -92,11 +92,11 @@ func (c *Contract) instruct(ctx *txn.Context, side core.Side, hold bool) (string
 // public terms only, not the tranche's book, so that an instruction does
 // not conflict with every movement of the tranche.
 func checkTranche(ctx *txn.Context, t core.Terms) error {
-	key, err := ctx.Key(model.TypeTranche, t.Tranche)
+	key, err := ctx.Key(schema.TypeTranche, t.Tranche)
 	if err != nil {
 		return err
 	}
-	var tr model.Tranche
+	var tr schema.Tranche
 	found, err := ctx.Get(key, &tr)
 	if err != nil {
 		return err
@@ -107,10 +107,10 @@ func checkTranche(ctx *txn.Context, t core.Terms) error {
 	if t.Kind != core.KindIssuance {
 		return nil
 	}
-	if key, err = ctx.Key(model.TypeDeal, tr.Deal); err != nil {
+	if key, err = ctx.Key(schema.TypeDeal, tr.Deal); err != nil {
 		return err
 	}
-	var d model.Deal
+	var d schema.Deal
 	if found, err = ctx.Get(key, &d); err != nil {
 		return err
 	}

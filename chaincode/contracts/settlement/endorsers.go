@@ -1,8 +1,8 @@
 package settlement
 
-import "github.com/tranchenet/tranchenet/chaincode/contracts/model"
+import "github.com/tranchenet/tranchenet/chaincode/schema"
 
-// Endorsers is this contract's part of model.Endorsement, where each entry
+// Endorsers is this contract's part of schema.Endorsement, where each entry
 // says whose peers endorse the function and why they hold what it reads;
 // the package documentation explains the policies behind it.
-var Endorsers = model.EndorsementOf("Settlement")
+var Endorsers = schema.EndorsementOf("Settlement")

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -15,6 +14,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 func TestMismatchedTermsAreRefused(t *testing.T) {
@@ -274,7 +274,7 @@ func TestInconsistentLedgerIsReportedNotSettled(t *testing.T) {
 		f := w.standard()
 		terms := w.tradeTerms("T-1", f.alice, f.bob, 1000, money.FromMajor(990))
 		w.Matched(f.alice, f.bob, terms, false, false)
-		w.SeedPrivate(roles.ImplicitCollection(w.Net.Servicer), contracttest.CompositeKey(model.TypeSettlementTerms, "T-1", "deliver"), []byte(`{"tampered":true}`))
+		w.SeedPrivate(roles.ImplicitCollection(w.Net.Servicer), contracttest.CompositeKey(schema.TypeSettlementTerms, "T-1", "deliver"), []byte(`{"tampered":true}`))
 		r := w.RefusedWith(errs.Internal, f.bob, "Settlement:Settle", []string{"T-1"}, contracttest.TermsTransient(t, terms))
 		if !strings.Contains(r.Message, "the ledger is inconsistent") {
 			t.Fatalf("message %q", r.Message)
@@ -285,7 +285,7 @@ func TestInconsistentLedgerIsReportedNotSettled(t *testing.T) {
 		f := w.standard()
 		terms := w.tradeTerms("T-1", f.alice, f.bob, 1000, money.FromMajor(990))
 		w.MustInstruct(f.alice, core.Deliver, terms, true)
-		w.SeedPrivate(roles.RegistryCollection(w.Net.Servicer), contracttest.CompositeKey(model.TypeSettlementHold, "T-1", "deliver"), nil)
+		w.SeedPrivate(roles.RegistryCollection(w.Net.Servicer), contracttest.CompositeKey(schema.TypeSettlementHold, "T-1", "deliver"), nil)
 		w.AdvanceTo(terms.Expiry)
 		r := w.RefusedWith(errs.Internal, w.Auditor, "Settlement:Expire", []string{"T-1"})
 		if !strings.Contains(r.Message, "has no hold record") {
@@ -318,11 +318,11 @@ func TestAFailureAfterTheChecksFailsTheTransaction(t *testing.T) {
 	f := w.standard()
 	terms := w.tradeTerms("ORG2-T-OVF", f.alice, f.bob, 100, money.FromMajor(1))
 	w.Matched(f.alice, f.bob, terms, false, false)
-	full, err := canon.Marshal(model.CashAccount{Balance: money.MaxAmount})
+	full, err := canon.Marshal(schema.CashAccount{Balance: money.MaxAmount})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.SeedPrivate(roles.RegistryCollection(f.alice.MSPID()), contracttest.CompositeKey(model.TypeCash, w.Key(f.alice)), full)
+	w.SeedPrivate(roles.RegistryCollection(f.alice.MSPID()), contracttest.CompositeKey(schema.TypeCash, w.Key(f.alice)), full)
 
 	r := w.RefusedWith(errs.Overflow, f.bob, "Settlement:Settle", []string{terms.TradeRef}, contracttest.TermsTransient(t, terms))
 	if !strings.Contains(r.Message, "cash") {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -14,6 +13,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // FuzzInstructDeliverTerms: whatever bytes a client puts in the transient
@@ -64,7 +64,7 @@ func FuzzInstructDeliverTerms(f *testing.F) {
 			t.Fatalf("instructed terms the core refuses: %v", err)
 		}
 		want, _ := terms.Canonical()
-		stored := w.Private(roles.ImplicitCollection(w.Net.Servicer))[contracttest.CompositeKey(model.TypeSettlementTerms, terms.TradeRef, "deliver")]
+		stored := w.Private(roles.ImplicitCollection(w.Net.Servicer))[contracttest.CompositeKey(schema.TypeSettlementTerms, terms.TradeRef, "deliver")]
 		if string(stored) != string(want) {
 			t.Fatalf("stored %s, want %s", stored, want)
 		}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
@@ -17,6 +16,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // world is the test network's channel (contracttest) with this package's
@@ -97,7 +97,7 @@ func (w *world) issuerUnits() int64 {
 
 // holdRecord reports whether a side's hold record exists in a registry.
 func (w *world) holdRecord(msp, ref string, side core.Side) bool {
-	_, ok := w.Private(roles.RegistryCollection(msp))[contracttest.CompositeKey(model.TypeSettlementHold, ref, string(side))]
+	_, ok := w.Private(roles.RegistryCollection(msp))[contracttest.CompositeKey(schema.TypeSettlementHold, ref, string(side))]
 	return ok
 }
 

@@ -3,12 +3,12 @@ package settlement
 import (
 	"strconv"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // MaxPageSize bounds ListByBank's pages.
@@ -59,7 +59,7 @@ func (c *Contract) ListByBank(ctx *txn.Context, bank, pageSize, bookmark string)
 	if err != nil || size < 1 || size > MaxPageSize || strconv.Itoa(size) != pageSize {
 		return "", errs.Field("pageSize", "want a whole number from 1 to %d, got %q", MaxPageSize, pageSize)
 	}
-	it, meta, err := ctx.GetStub().GetStateByPartialCompositeKeyWithPagination(model.TypeSettlementByBank, []string{bank}, int32(size), bookmark)
+	it, meta, err := ctx.GetStub().GetStateByPartialCompositeKeyWithPagination(schema.TypeSettlementByBank, []string{bank}, int32(size), bookmark)
 	if err != nil {
 		return "", errs.New(errs.BadInput, "list settlements of %s from bookmark %q: %v", bank, bookmark, err)
 	}
@@ -165,7 +165,7 @@ func (c *Contract) CheckSettle(ctx *txn.Context, tradeRef string) (string, error
 
 // withholdBalances hides the amounts in a balance refusal (free units or
 // cash short of the trade) from a caller who may not see both parties'
-// holdings (model.MaySee): the code stays, which is what the counterparty
+// holdings (schema.MaySee): the code stays, which is what the counterparty
 // needs; each party reads its own balances with Token:Position and
 // Cash:Balance.
 func withholdBalances(caller *txn.Caller, t core.Terms, err error) error {
@@ -178,7 +178,7 @@ func withholdBalances(caller *txn.Caller, t core.Terms, err error) error {
 			continue
 		}
 		id, perr := roles.ParseKey(party)
-		if perr != nil || !model.MaySee(caller.Grants, id) {
+		if perr != nil || !schema.MaySee(caller.Grants, id) {
 			return errs.New(code, "settlement %s: the units or cash free for it do not cover the trade (details of the parties' holdings withheld)", t.TradeRef)
 		}
 	}

@@ -8,13 +8,13 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 func (w *world) listByBank(id *stubtest.Identity, bank, size, bookmark string) settlement.Page {
@@ -170,7 +170,7 @@ func TestEndorsementTableCoversTheContract(t *testing.T) {
 		t.Fatalf("functions %v\nentries   %v", functions, entries)
 	}
 	for fn, kind := range settlement.Endorsers {
-		query := kind == model.Query || kind == model.QueryOnTrustee
+		query := kind == schema.Query || kind == schema.QueryOnTrustee
 		submitted := slices.Contains([]string{"InstructDeliver", "InstructReceive", "Settle", "ConfirmPayment", "Cancel", "Expire"}, strings.TrimPrefix(fn, "Settlement:"))
 		if query == submitted {
 			t.Errorf("%s is %s", fn, kind)

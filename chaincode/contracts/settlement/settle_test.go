@@ -7,12 +7,12 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 func TestMatchedTradeSettlesDeliveryVersusPayment(t *testing.T) {
@@ -102,7 +102,7 @@ func TestInstructionsKeepTermsPrivateAndHashesEqual(t *testing.T) {
 	}
 	for _, side := range []core.Side{core.Deliver, core.Receive} {
 		bank := rec.Bank(side)
-		stored := w.Private(roles.ImplicitCollection(bank))[contracttest.CompositeKey(model.TypeSettlementTerms, terms.TradeRef, string(side))]
+		stored := w.Private(roles.ImplicitCollection(bank))[contracttest.CompositeKey(schema.TypeSettlementTerms, terms.TradeRef, string(side))]
 		if string(stored) != string(want) {
 			t.Fatalf("%s terms in %s's implicit collection:\n%s\nwant\n%s", side, bank, stored, want)
 		}
@@ -124,7 +124,7 @@ func TestInstructionsKeepTermsPrivateAndHashesEqual(t *testing.T) {
 		}
 	}
 	for k, v := range w.Public() {
-		if strings.Contains(k, model.TypeSettlement) && (strings.Contains(string(v), w.Key(f.alice)) || strings.Contains(string(v), w.Key(f.bob))) {
+		if strings.Contains(k, schema.TypeSettlement) && (strings.Contains(string(v), w.Key(f.alice)) || strings.Contains(string(v), w.Key(f.bob))) {
 			t.Fatalf("public settlement key %q names a party: %s", k, v)
 		}
 	}

@@ -3,11 +3,11 @@ package settlement
 import (
 	"encoding/hex"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // TransientTerms is the transient field carrying a settlement's terms
@@ -16,21 +16,21 @@ import (
 const TransientTerms = "terms"
 
 func recordKey(ctx *txn.Context, tradeRef string) (string, error) {
-	return ctx.Key(model.TypeSettlement, tradeRef)
+	return ctx.Key(schema.TypeSettlement, tradeRef)
 }
 
 func termsKey(ctx *txn.Context, tradeRef string, side core.Side) (string, error) {
-	return ctx.Key(model.TypeSettlementTerms, tradeRef, string(side))
+	return ctx.Key(schema.TypeSettlementTerms, tradeRef, string(side))
 }
 
 func holdKey(ctx *txn.Context, tradeRef string, side core.Side) (string, error) {
-	return ctx.Key(model.TypeSettlementHold, tradeRef, string(side))
+	return ctx.Key(schema.TypeSettlementHold, tradeRef, string(side))
 }
 
 // parseTradeRef checks a trade reference argument the way the terms check
 // theirs, so that it is safe as a key component.
 func parseTradeRef(s string) (string, error) {
-	return model.ParseID("tradeRef", s)
+	return schema.ParseID("tradeRef", s)
 }
 
 // loadRecord reads a settlement's public record.
@@ -75,11 +75,11 @@ func saveRecord(ctx *txn.Context, r core.Record, created bool) error {
 		return err
 	}
 	for _, bank := range banksOf(r) {
-		ik, err := ctx.Key(model.TypeSettlementByBank, bank, r.TradeRef)
+		ik, err := ctx.Key(schema.TypeSettlementByBank, bank, r.TradeRef)
 		if err != nil {
 			return err
 		}
-		if err := ctx.Put(ik, model.SettlementIndex{Sides: sidesOf(r, bank)}); err != nil {
+		if err := ctx.Put(ik, schema.SettlementIndex{Sides: sidesOf(r, bank)}); err != nil {
 			return err
 		}
 	}

@@ -24,13 +24,14 @@ import (
 	"errors"
 	"math"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Contract is the Token contract.
@@ -77,7 +78,7 @@ func (c *Contract) Transfer(ctx *txn.Context, trancheID, toKey, units string) er
 // see are withheld (RedactFor). Evaluate it on the trustee's peer, the
 // only one holding both parties' registries.
 func (c *Contract) CanTransfer(ctx *txn.Context, trancheID, fromKey, toKey, units string) (string, error) {
-	caller, err := ctx.Require(model.AnyRole()...)
+	caller, err := ctx.Require(schema.AnyRole()...)
 	if err != nil {
 		return "", err
 	}
@@ -110,16 +111,16 @@ func (c *Contract) Freeze(ctx *txn.Context, trancheID, holderKey, units string) 
 	if _, err := ctx.Require(roles.Trustee); err != nil {
 		return err
 	}
-	if _, err := model.ParseID("trancheID", trancheID); err != nil {
+	if _, err := schema.ParseID("trancheID", trancheID); err != nil {
 		return err
 	}
-	holder, err := model.ParseIdentityKey("holderKey", holderKey)
+	holder, err := schema.ParseIdentityKey("holderKey", holderKey)
 	if err != nil {
 		return err
 	}
 	frozen := int64(math.MaxInt64)
 	if units != "all" {
-		if frozen, err = model.ParseUnits("units", units); err != nil {
+		if frozen, err = args.ParseUnits("units", units); err != nil {
 			return errs.Field("units", `%.40q is neither a positive count of units nor "all"`, units)
 		}
 	}
@@ -138,10 +139,10 @@ func (c *Contract) Unfreeze(ctx *txn.Context, trancheID, holderKey string) error
 	if _, err := ctx.Require(roles.Trustee); err != nil {
 		return err
 	}
-	if _, err := model.ParseID("trancheID", trancheID); err != nil {
+	if _, err := schema.ParseID("trancheID", trancheID); err != nil {
 		return err
 	}
-	holder, err := model.ParseIdentityKey("holderKey", holderKey)
+	holder, err := schema.ParseIdentityKey("holderKey", holderKey)
 	if err != nil {
 		return err
 	}
@@ -174,7 +175,7 @@ func (c *Contract) ForcedTransfer(ctx *txn.Context, trancheID, fromKey, toKey, u
 	if err != nil {
 		return err
 	}
-	why, err := model.ParseText("reason", reason, 500)
+	why, err := schema.ParseText("reason", reason, 500)
 	if err != nil {
 		return err
 	}
@@ -207,7 +208,7 @@ func (c *Contract) setPaused(ctx *txn.Context, trancheID string, paused bool) er
 	if _, err := ctx.Require(roles.Trustee); err != nil {
 		return err
 	}
-	if _, err := model.ParseID("trancheID", trancheID); err != nil {
+	if _, err := schema.ParseID("trancheID", trancheID); err != nil {
 		return err
 	}
 	r, err := Open(ctx, trancheID, nil)
@@ -252,18 +253,18 @@ func (c *Contract) Redeem(ctx *txn.Context, trancheID, holderKey, units string) 
 // Position returns a holder's position in the tranche: to the holder, the
 // trustee, and its own bank's compliance officers and admins.
 func (c *Contract) Position(ctx *txn.Context, trancheID, holderKey string) (string, error) {
-	caller, err := ctx.Require(model.AnyRole()...)
+	caller, err := ctx.Require(schema.AnyRole()...)
 	if err != nil {
 		return "", err
 	}
-	if _, err := model.ParseID("trancheID", trancheID); err != nil {
+	if _, err := schema.ParseID("trancheID", trancheID); err != nil {
 		return "", err
 	}
-	holder, err := model.ParseIdentityKey("holderKey", holderKey)
+	holder, err := schema.ParseIdentityKey("holderKey", holderKey)
 	if err != nil {
 		return "", err
 	}
-	if !model.MaySee(caller.Grants, holder) {
+	if !schema.MaySee(caller.Grants, holder) {
 		return "", errs.New(errs.Forbidden, "%s may not see the position of %s: only the holder, the trustee and its own bank's compliance officers and admins may",
 			caller.Identity.Short(), holder.Short())
 	}
@@ -285,7 +286,7 @@ func (c *Contract) Holders(ctx *txn.Context, trancheID string) (string, error) {
 	if _, err := ctx.Require(roles.Trustee); err != nil {
 		return "", err
 	}
-	if _, err := model.ParseID("trancheID", trancheID); err != nil {
+	if _, err := schema.ParseID("trancheID", trancheID); err != nil {
 		return "", err
 	}
 	r, err := Open(ctx, trancheID, nil)
@@ -305,7 +306,7 @@ func (c *Contract) Supply(ctx *txn.Context, trancheID string) (string, error) {
 	if _, err := ctx.Caller(); err != nil {
 		return "", err
 	}
-	if _, err := model.ParseID("trancheID", trancheID); err != nil {
+	if _, err := schema.ParseID("trancheID", trancheID); err != nil {
 		return "", err
 	}
 	r, err := Open(ctx, trancheID, nil)
@@ -330,20 +331,20 @@ func openForMoves(ctx *txn.Context, trancheID string) (*Register, error) {
 func parseMovement(kind rules.Kind, trancheID, fromKey, toKey, units string) (Movement, error) {
 	m := Movement{Kind: kind}
 	var err error
-	if _, err = model.ParseID("trancheID", trancheID); err != nil {
+	if _, err = schema.ParseID("trancheID", trancheID); err != nil {
 		return m, err
 	}
 	if fromKey != "" || kind != rules.KindIssue {
-		if m.From, err = model.ParseIdentityKey(fromField(kind), fromKey); err != nil {
+		if m.From, err = schema.ParseIdentityKey(fromField(kind), fromKey); err != nil {
 			return m, err
 		}
 	}
 	if kind != rules.KindRedeem {
-		if m.To, err = model.ParseIdentityKey("toKey", toKey); err != nil {
+		if m.To, err = schema.ParseIdentityKey("toKey", toKey); err != nil {
 			return m, err
 		}
 	}
-	if m.Units, err = model.ParseUnits("units", units); err != nil {
+	if m.Units, err = args.ParseUnits("units", units); err != nil {
 		return m, err
 	}
 	return m, nil

@@ -3,17 +3,17 @@ package token
 import (
 	"encoding/json"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
-// dealDefault is the part of a deal's servicing status (model.DealServicing)
+// dealDefault is the part of a deal's servicing status (schema.DealServicing)
 // that decides whether its tranches may resume. Only these fields are
 // decoded, so the Token contract does not depend on the format of the
 // waterfall state kept beside them.
 type dealDefault struct {
-	EventOfDefault bool                             `json:"eventOfDefault"`
-	Declared       *model.EventOfDefaultDeclaration `json:"declared"`
+	EventOfDefault bool                              `json:"eventOfDefault"`
+	Declared       *schema.EventOfDefaultDeclaration `json:"declared"`
 }
 
 // refuseInEventOfDefault refuses to resume a tranche whose deal is in an
@@ -26,7 +26,7 @@ type dealDefault struct {
 // record is read here rather than through the Servicing contract, which
 // imports this package.
 func (r *Register) refuseInEventOfDefault() error {
-	key, err := r.ctx.Key(model.TypeDealServicing, r.Tranche.Deal)
+	key, err := r.ctx.Key(schema.TypeDealServicing, r.Tranche.Deal)
 	if err != nil {
 		return err
 	}

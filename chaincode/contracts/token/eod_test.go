@@ -6,8 +6,8 @@ import (
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // TestResumeInAnEventOfDefault: the trustee may lift a pause unless the
@@ -18,18 +18,18 @@ import (
 // Servicing tests reach these states through the contracts; here the
 // record is written with the fields Servicing sets.)
 func TestResumeInAnEventOfDefault(t *testing.T) {
-	declared := &model.EventOfDefaultDeclaration{Reason: "servicer insolvency", AfterPeriod: 3}
+	declared := &schema.EventOfDefaultDeclaration{Reason: "servicer insolvency", AfterPeriod: 3}
 	tests := []struct {
 		name   string
-		status *model.DealServicing // nil: no waterfall set yet
+		status *schema.DealServicing // nil: no waterfall set yet
 		want   errs.Code
 		names  string // in the refusal
 	}{
 		{name: "no servicing record"},
-		{name: "performing deal", status: &model.DealServicing{Period: 4}},
-		{name: "declared, not yet certified", status: &model.DealServicing{Period: 3, EventOfDefault: true, Declared: declared},
+		{name: "performing deal", status: &schema.DealServicing{Period: 4}},
+		{name: "declared, not yet certified", status: &schema.DealServicing{Period: 3, EventOfDefault: true, Declared: declared},
 			want: errs.WrongState, names: "servicer insolvency"},
-		{name: "in default after certification", status: &model.DealServicing{Period: 5, EventOfDefault: true},
+		{name: "in default after certification", status: &schema.DealServicing{Period: 5, EventOfDefault: true},
 			want: errs.WrongState, names: "event of default"},
 	}
 	for _, tt := range tests {
@@ -37,7 +37,7 @@ func TestResumeInAnEventOfDefault(t *testing.T) {
 			w, f := placed(t)
 			if tt.status != nil {
 				tt.status.Deal = f.Deal
-				key, err := shim.CreateCompositeKey(model.TypeDealServicing, []string{f.Deal})
+				key, err := shim.CreateCompositeKey(schema.TypeDealServicing, []string{f.Deal})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -5,13 +5,13 @@ import (
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 func positionKey(t testing.TB, tranche, holder string) string {
 	t.Helper()
-	k, err := shim.CreateCompositeKey(model.TypePosition, []string{tranche, holder})
+	k, err := shim.CreateCompositeKey(schema.TypePosition, []string{tranche, holder})
 	if err != nil {
 		t.Fatal(err)
 	}

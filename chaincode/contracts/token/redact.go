@@ -4,10 +4,10 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // privateRules are the rules whose refusal messages carry a party's
@@ -20,7 +20,7 @@ var privateRules = map[int]bool{3: true, 4: true, 5: true, 6: true, 7: true, 8: 
 // RedactFor returns err as viewer may see it. A transfer-rule refusal
 // keeps its code and rule number, which is what a counterparty needs to
 // act on, but a message that describes a party the viewer may not see
-// (model.MaySee) is replaced by the rule's description: an investor must
+// (schema.MaySee) is replaced by the rule's description: an investor must
 // not learn its buyer's jurisdiction, KYC date or holding from a refusal.
 // Other errors pass unchanged.
 func (r *Register) RedactFor(viewer roles.Grants, m Movement, err error) error {
@@ -30,9 +30,9 @@ func (r *Register) RedactFor(viewer roles.Grants, m Movement, err error) error {
 	}
 	withheld := ""
 	switch {
-	case strings.Contains(e.Msg, "receiver") && !m.To.IsZero() && !model.MaySee(viewer, m.To):
+	case strings.Contains(e.Msg, "receiver") && !m.To.IsZero() && !schema.MaySee(viewer, m.To):
 		withheld = "receiver"
-	case strings.Contains(e.Msg, "sender") && !m.From.IsZero() && !model.MaySee(viewer, m.From):
+	case strings.Contains(e.Msg, "sender") && !m.From.IsZero() && !schema.MaySee(viewer, m.From):
 		withheld = "sender"
 	default:
 		return err

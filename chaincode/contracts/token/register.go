@@ -5,12 +5,12 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/accrual"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Register is one tranche's register of holders as one transaction sees
@@ -36,12 +36,12 @@ type Register struct {
 	ctx *txn.Context
 	cfg roles.OrgConfig
 
-	Tranche model.Tranche
-	Book    model.TrancheBook
+	Tranche schema.Tranche
+	Book    schema.TrancheBook
 
 	trancheKey, bookKey string
-	positions           map[string]*model.Position // by holder key
-	claims              map[string]*rules.Claims   // by holder key; nil: none on record
+	positions           map[string]*schema.Position // by holder key
+	claims              map[string]*rules.Claims    // by holder key; nil: none on record
 	// accruals settles holders' distributions before their units change;
 	// nil for a register opened without a cash ledger.
 	accruals *accrual.Settler
@@ -59,14 +59,14 @@ func Open(ctx *txn.Context, trancheID string, ledger *cash.Ledger) (*Register, e
 	if err != nil {
 		return nil, err
 	}
-	r := &Register{ctx: ctx, cfg: cfg, positions: map[string]*model.Position{}, claims: map[string]*rules.Claims{}}
+	r := &Register{ctx: ctx, cfg: cfg, positions: map[string]*schema.Position{}, claims: map[string]*rules.Claims{}}
 	if ledger != nil {
 		r.accruals = accrual.New(ctx, ledger)
 	}
-	if r.trancheKey, err = ctx.Key(model.TypeTranche, trancheID); err != nil {
+	if r.trancheKey, err = ctx.Key(schema.TypeTranche, trancheID); err != nil {
 		return nil, err
 	}
-	if r.bookKey, err = ctx.Key(model.TypeTrancheBook, trancheID); err != nil {
+	if r.bookKey, err = ctx.Key(schema.TypeTrancheBook, trancheID); err != nil {
 		return nil, err
 	}
 	found, err := ctx.Get(r.trancheKey, &r.Tranche)
@@ -99,19 +99,19 @@ type Movement struct {
 
 // Position returns a holder's position (zero if it holds nothing, or if
 // its organisation keeps no registry and so cannot hold units).
-func (r *Register) Position(holder roles.Identity) (model.Position, error) {
+func (r *Register) Position(holder roles.Identity) (schema.Position, error) {
 	p, err := r.position(holder)
 	if err != nil {
-		return model.Position{}, err
+		return schema.Position{}, err
 	}
 	return *p, nil
 }
 
-func (r *Register) position(holder roles.Identity) (*model.Position, error) {
+func (r *Register) position(holder roles.Identity) (*schema.Position, error) {
 	if p, ok := r.positions[holder.Key()]; ok {
 		return p, nil
 	}
-	p := &model.Position{}
+	p := &schema.Position{}
 	if registry, err := r.cfg.RegistryFor(holder.MSP); err == nil {
 		key, err := r.positionKey(holder)
 		if err != nil {
@@ -126,7 +126,7 @@ func (r *Register) position(holder roles.Identity) (*model.Position, error) {
 }
 
 func (r *Register) positionKey(holder roles.Identity) (string, error) {
-	return r.ctx.Key(model.TypePosition, r.Tranche.ID, holder.Key())
+	return r.ctx.Key(schema.TypePosition, r.Tranche.ID, holder.Key())
 }
 
 // claimsOf returns a holder's claims from the compliance collection, or
@@ -135,7 +135,7 @@ func (r *Register) claimsOf(holder roles.Identity) (*rules.Claims, error) {
 	if c, ok := r.claims[holder.Key()]; ok {
 		return c, nil
 	}
-	key, err := r.ctx.Key(model.TypeClaims, holder.Key())
+	key, err := r.ctx.Key(schema.TypeClaims, holder.Key())
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +223,7 @@ func (r *Register) Move(m Movement) error {
 
 // prepare runs every check of m and returns the two positions it would
 // change (nil for the side that is an account of the book).
-func (r *Register) prepare(m Movement) (from, to *model.Position, err error) {
+func (r *Register) prepare(m Movement) (from, to *schema.Position, err error) {
 	t := rules.Transfer{Kind: m.Kind, Tranche: r.Tranche.ID, Units: m.Units}
 	var s rules.State
 	if t.Time, err = r.ctx.Now(); err != nil {
@@ -272,7 +272,7 @@ func (r *Register) prepare(m Movement) (from, to *model.Position, err error) {
 }
 
 // party returns the rules' view of a holder and its current position.
-func (r *Register) party(id roles.Identity) (rules.Party, *model.Position, error) {
+func (r *Register) party(id roles.Identity) (rules.Party, *schema.Position, error) {
 	p, err := r.position(id)
 	if err != nil {
 		return rules.Party{}, nil, err
@@ -284,7 +284,7 @@ func (r *Register) party(id roles.Identity) (rules.Party, *model.Position, error
 	return rules.Party{Key: id.Key(), MSP: id.MSP, Claims: c}, p, nil
 }
 
-func (r *Register) putPosition(holder roles.Identity, p *model.Position) error {
+func (r *Register) putPosition(holder roles.Identity, p *schema.Position) error {
 	registry, err := r.cfg.RegistryFor(holder.MSP)
 	if err != nil {
 		return err
@@ -299,7 +299,7 @@ func (r *Register) putPosition(holder roles.Identity, p *model.Position) error {
 
 // settleAccrued pays a holder the distributions its position has accrued
 // and moves its IndexPaid to the index; the caller writes the position.
-func (r *Register) settleAccrued(holder roles.Identity, p *model.Position) error {
+func (r *Register) settleAccrued(holder roles.Identity, p *schema.Position) error {
 	if r.accruals == nil {
 		return errs.New(errs.Internal, "tranche %s: a register opened without the transaction's cash ledger cannot change units: their accrued distributions are paid in cash", r.Tranche.ID)
 	}
@@ -330,27 +330,27 @@ func (r *Register) EmitAccrualsPaid() error {
 // was paid, and whether anything was written: nothing is when nothing is
 // due, nor for a position without units, whose IndexPaid matters only
 // once it receives some (and Move settles it then).
-func (r *Register) PayAccrued(holder roles.Identity) (model.Position, distribution.Settlement, bool, error) {
+func (r *Register) PayAccrued(holder roles.Identity) (schema.Position, distribution.Settlement, bool, error) {
 	if _, err := r.cfg.RegistryFor(holder.MSP); err != nil {
-		return model.Position{}, distribution.Settlement{}, false, err
+		return schema.Position{}, distribution.Settlement{}, false, err
 	}
 	p, err := r.position(holder)
 	if err != nil {
-		return model.Position{}, distribution.Settlement{}, false, err
+		return schema.Position{}, distribution.Settlement{}, false, err
 	}
 	if r.accruals == nil {
-		return model.Position{}, distribution.Settlement{}, false, errs.New(errs.Internal, "tranche %s: a register opened without the transaction's cash ledger cannot pay accruals", r.Tranche.ID)
+		return schema.Position{}, distribution.Settlement{}, false, errs.New(errs.Internal, "tranche %s: a register opened without the transaction's cash ledger cannot pay accruals", r.Tranche.ID)
 	}
 	next := *p
 	st, err := r.accruals.Settle(r.Tranche.ID, holder, &next)
 	if err != nil {
-		return model.Position{}, distribution.Settlement{}, false, err
+		return schema.Position{}, distribution.Settlement{}, false, err
 	}
 	if p.Units == 0 || (st.Amount == 0 && st.NewIndex.Equal(st.IndexPaid)) {
 		return *p, st, false, nil // Settle paid nothing and left the class book alone
 	}
 	if err := r.putPosition(holder, &next); err != nil {
-		return model.Position{}, distribution.Settlement{}, false, err
+		return schema.Position{}, distribution.Settlement{}, false, err
 	}
 	return next, st, true, nil
 }

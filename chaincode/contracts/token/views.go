@@ -3,10 +3,10 @@ package token
 import (
 	"math"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // PositionView is a holder's position as queries return it.
@@ -21,7 +21,7 @@ type PositionView struct {
 	Free int64 `json:"free"`
 }
 
-func positionView(trancheID string, holder roles.Identity, p model.Position) PositionView {
+func positionView(trancheID string, holder roles.Identity, p schema.Position) PositionView {
 	free := p.Units - min(max(p.FrozenUnits, 0), p.Units) - p.HeldUnits
 	return PositionView{Tranche: trancheID, Holder: holder.Key(), Units: p.Units,
 		FrozenUnits: p.FrozenUnits, HeldUnits: p.HeldUnits, Free: max(free, 0)}
@@ -42,7 +42,7 @@ func (r *Register) Holders() (HolderList, error) {
 	out := HolderList{Tranche: r.Tranche.ID, Holders: []PositionView{}}
 	for _, custodian := range r.cfg.Custodians() {
 		registry := roles.RegistryCollection(custodian)
-		err := r.ctx.RangePrivate(registry, model.TypePosition, []string{r.Tranche.ID}, func(key string, value []byte) error {
+		err := r.ctx.RangePrivate(registry, schema.TypePosition, []string{r.Tranche.ID}, func(key string, value []byte) error {
 			_, attrs, err := r.ctx.GetStub().SplitCompositeKey(key)
 			if err != nil || len(attrs) != 2 {
 				return txnCorrupt(key)
@@ -51,7 +51,7 @@ func (r *Register) Holders() (HolderList, error) {
 			if err != nil {
 				return txnCorrupt(key)
 			}
-			var p model.Position
+			var p schema.Position
 			if err := txn.Decode(key, value, &p); err != nil {
 				return err
 			}

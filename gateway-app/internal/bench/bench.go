@@ -15,7 +15,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/test-network/load"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
@@ -62,7 +62,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		return Report{}, err
 	}
 	defer direct.Close()
-	kind := model.Endorsement["Token:Transfer"]
+	kind := schema.Endorsement["Token:Transfer"]
 	endorsers, err := kind.Resolve(cfg.Network.Consortium.ChaincodeConfig(), cfg.MSP, "")
 	if err != nil {
 		return Report{}, err

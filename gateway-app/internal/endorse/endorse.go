@@ -3,7 +3,7 @@
 // chaincode, collection and key-level policies are met and every endorser
 // holds what the transaction reads, and the peer that answers a query.
 //
-// The table is the contracts' own, model.Endorsement (pure schema, which
+// The table is the contracts' own, schema.Endorsement (pure schema, which
 // the gateway may import); the organisations come from the consortium
 // configuration on the ledger (Admin:Config), which the Resolver reads
 // once and keeps until the configuration changes.
@@ -16,21 +16,21 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Kind returns the endorsement kind of a function ("Contract:Function").
-func Kind(fn string) (model.Endorsers, bool) {
-	k, ok := model.Endorsement[fn]
+func Kind(fn string) (schema.Endorsers, bool) {
+	k, ok := schema.Endorsement[fn]
 	return k, ok
 }
 
 // Functions lists every function of the table, sorted.
-func Functions() []string { return slices.Sorted(maps.Keys(model.Endorsement)) }
+func Functions() []string { return slices.Sorted(maps.Keys(schema.Endorsement)) }
 
 // IsQuery reports whether a kind is evaluated rather than submitted.
-func IsQuery(k model.Endorsers) bool { return k == model.Query || k == model.QueryOnTrustee }
+func IsQuery(k schema.Endorsers) bool { return k == schema.Query || k == schema.QueryOnTrustee }
 
 // Resolver resolves functions to MSP IDs with the consortium configuration
 // in force.
@@ -77,9 +77,9 @@ func (r *Resolver) Invalidate() {
 func (r *Resolver) Resolve(ctx context.Context, fn, callerMSP, party string) ([]string, error) {
 	kind, ok := Kind(fn)
 	if !ok {
-		return nil, fmt.Errorf("endorse: %s is not in the endorsement table (model.Endorsement)", fn)
+		return nil, fmt.Errorf("endorse: %s is not in the endorsement table (schema.Endorsement)", fn)
 	}
-	if kind == model.Query || kind == model.ByOwnOrg {
+	if kind == schema.Query || kind == schema.ByOwnOrg {
 		// The caller's own peer: no configuration needed.
 		return []string{callerMSP}, nil
 	}

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // testConsortium is the test network's shape: a trustee bank, a servicer
@@ -69,7 +69,7 @@ func TestTableCoversTheFunctionsKnownToTheGateway(t *testing.T) {
 			t.Errorf("%s missing", fn)
 		}
 	}
-	if k, _ := Kind("Servicing:Accrued"); k != model.QueryOnTrustee || !IsQuery(k) {
+	if k, _ := Kind("Servicing:Accrued"); k != schema.QueryOnTrustee || !IsQuery(k) {
 		t.Errorf("Servicing:Accrued is %q", k)
 	}
 }

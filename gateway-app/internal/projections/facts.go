@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"strconv"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/events"
 )
 
@@ -19,7 +19,7 @@ type Facts struct {
 	// Balances of this bank's clients the event touched, by holder.
 	Balances []BalanceFact
 	// Certification is a certified period's public record.
-	Certification *model.Certification
+	Certification *schema.Certification
 	// TradeRef names the settlement a settlement event is about.
 	TradeRef string
 }
@@ -183,7 +183,7 @@ func (p *Projector) fetchCertification(ctx context.Context, f *Facts, pl payload
 		}
 		return err
 	}
-	f.Certification = new(model.Certification)
+	f.Certification = new(schema.Certification)
 	if err := json.Unmarshal(raw, f.Certification); err != nil {
 		f.Certification = nil
 		p.unreadable("Servicing:GetCertification", err)

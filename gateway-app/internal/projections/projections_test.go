@@ -13,12 +13,12 @@ import (
 	"github.com/shopspring/decimal"
 	"go.etcd.io/bbolt"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/events"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 )
@@ -67,7 +67,7 @@ type ledgerState struct {
 	positions map[string]Position // tranche|holder
 	balances  map[string]Balance
 	terms     map[string]settlement.Terms
-	certs     map[string]model.Certification
+	certs     map[string]schema.Certification
 	failNext  map[string]int // fn → transient failures left
 	asked     []string
 }
@@ -119,7 +119,7 @@ func newHarness(t *testing.T) *harness {
 	}
 	t.Cleanup(func() { db.Close() })
 	return &harness{t: t, db: db, state: &ledgerState{positions: map[string]Position{}, balances: map[string]Balance{},
-		terms: map[string]settlement.Terms{}, certs: map[string]model.Certification{}, failNext: map[string]int{}}}
+		terms: map[string]settlement.Terms{}, certs: map[string]schema.Certification{}, failNext: map[string]int{}}}
 }
 
 func (h *harness) apply(evs chain) {
@@ -249,9 +249,9 @@ func TestPeriodStatementPaysEachClientItsUnitsTimesThePerUnitAmount(t *testing.T
 	})
 	// 1,000 units outstanding; the class is paid 100.00: 0.1 per unit.
 	delta := decimal.RequireFromString("0.1")
-	cert := model.Certification{Deal: "D", Period: 1, ResultHash: "r", InputsHash: "i",
+	cert := schema.Certification{Deal: "D", Period: 1, ResultHash: "r", InputsHash: "i",
 		Inputs: distribution.PeriodInputs{PaymentDate: daycount.NewDate(2026, time.February, 15)},
-		Distributions: []model.ClassDistribution{{Class: "A", Tranche: "A", Distribution: distribution.Distribution{Payment: money.FromMajor(100), Units: 1000,
+		Distributions: []schema.ClassDistribution{{Class: "A", Tranche: "A", Distribution: distribution.Distribution{Payment: money.FromMajor(100), Units: 1000,
 			Increment: distribution.Increment{Delta: delta}, IndexAfter: delta}}}}
 	h.state.set(func() { h.state.certs["D|1"] = cert })
 	h.apply(chain{

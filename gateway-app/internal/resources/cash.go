@@ -1,9 +1,9 @@
 package resources
 
 import (
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 )
 
@@ -26,7 +26,7 @@ func (in *ReservesInput) Validate() error {
 	if in.Amount < 0 {
 		return api.BadInput("amount", "must not be negative, got %s", in.Amount)
 	}
-	_, err := model.ParseText("evidence", in.Evidence, 256)
+	_, err := schema.ParseText("evidence", in.Evidence, 256)
 	return err
 }
 
@@ -38,7 +38,7 @@ type PayInput struct {
 
 // Validate checks the key and the amount.
 func (in *PayInput) Validate() error {
-	if _, err := model.ParseIdentityKey("to", in.To); err != nil {
+	if _, err := schema.ParseIdentityKey("to", in.To); err != nil {
 		return err
 	}
 	return positiveAmount("amount", in.Amount)

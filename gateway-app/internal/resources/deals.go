@@ -6,11 +6,11 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 )
@@ -29,10 +29,10 @@ type TrancheInput struct {
 	ID             string             `json:"id"`
 	Class          string             `json:"class" doc:"A-1, B, R..."`
 	Seniority      int                `json:"seniority" doc:"1 is the most senior"`
-	Kind           model.TrancheKind  `json:"kind" doc:"note or certificate"`
+	Kind           schema.TrancheKind `json:"kind" doc:"note or certificate"`
 	OriginalFace   money.Amount       `json:"originalFace"`
 	UnitFace       money.Amount       `json:"unitFace"`
-	Coupon         *model.Coupon      `json:"coupon,omitempty" doc:"a note's coupon; a certificate has none"`
+	Coupon         *schema.Coupon     `json:"coupon,omitempty" doc:"a note's coupon; a certificate has none"`
 	LegalFinalDate daycount.Date      `json:"legalFinalDate"`
 	Rules          rules.TrancheRules `json:"rules" doc:"the transfer rules checked on every transfer, issuance and settlement"`
 }
@@ -41,7 +41,7 @@ type TrancheInput struct {
 // each other and the consortium.
 func (in *DealInput) Validate() error {
 	for _, f := range []struct{ field, value string }{{"id", in.ID}, {"pool", in.Pool}} {
-		if _, err := model.ParseID(f.field, f.value); err != nil {
+		if _, err := schema.ParseID(f.field, f.value); err != nil {
 			return err
 		}
 	}
@@ -50,7 +50,7 @@ func (in *DealInput) Validate() error {
 	}
 	for i, t := range in.Tranches {
 		field := fmt.Sprintf("tranches[%d]", i)
-		if _, err := model.ParseID(field+".id", t.ID); err != nil {
+		if _, err := schema.ParseID(field+".id", t.ID); err != nil {
 			return err
 		}
 		if !t.OriginalFace.IsPositive() {
@@ -72,20 +72,20 @@ type DocumentInput struct {
 
 // Validate checks the fields as the chaincode will.
 func (in *DocumentInput) Validate() error {
-	if _, err := model.ParseText("name", in.Name, 200); err != nil {
+	if _, err := schema.ParseText("name", in.Name, 200); err != nil {
 		return err
 	}
-	if _, err := model.ParseText("uri", in.URI, 2048); err != nil {
+	if _, err := schema.ParseText("uri", in.URI, 2048); err != nil {
 		return err
 	}
-	_, err := model.ParseSHA256("sha256", in.SHA256)
+	_, err := schema.ParseSHA256("sha256", in.SHA256)
 	return err
 }
 
 // Documents is a deal's document list.
 type Documents struct {
-	Deal      string           `json:"deal"`
-	Documents []model.Document `json:"documents"`
+	Deal      string            `json:"deal"`
+	Documents []schema.Document `json:"documents"`
 }
 
 // UnitsInput is a count of units.
@@ -104,7 +104,7 @@ type PlacementInput struct {
 
 // Validate checks the investor key and the count.
 func (in *PlacementInput) Validate() error {
-	if _, err := model.ParseIdentityKey("investor", in.Investor); err != nil {
+	if _, err := schema.ParseIdentityKey("investor", in.Investor); err != nil {
 		return err
 	}
 	return positiveUnits("units", in.Units)
@@ -129,7 +129,7 @@ func (r *resources) deals(s *api.Server) {
 			}},
 		Result: done[DealInput],
 	})
-	api.Register(s, api.Endpoint[api.NoBody, model.Deal]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.Deal]{
 		Method: "GET", Path: "/v1/deals/{deal}", Tag: "deals", Roles: anyRole,
 		Summary: "A deal's public record", Params: []api.Param{dealParam},
 		Tx: &api.Tx[api.NoBody]{Fn: "Deal:Get",
@@ -152,18 +152,18 @@ func (r *resources) deals(s *api.Server) {
 		Tx: &api.Tx[api.NoBody]{Fn: "Deal:Get",
 			Args: func(c *api.Call, _ *api.NoBody) ([]string, error) { return []string{c.Path("deal")}, nil }},
 		Result: func(c *api.Call, _ *api.NoBody, res ledger.Result) (*Documents, error) {
-			d, err := decodeInto[model.Deal](res, "Deal:Get")
+			d, err := decodeInto[schema.Deal](res, "Deal:Get")
 			if err != nil {
 				return nil, err
 			}
 			docs := d.Documents
 			if docs == nil {
-				docs = []model.Document{}
+				docs = []schema.Document{}
 			}
 			return &Documents{Deal: d.ID, Documents: docs}, nil
 		},
 	})
-	api.Register(s, api.Endpoint[api.NoBody, model.Tranche]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.Tranche]{
 		Method: "GET", Path: "/v1/tranches/{tranche}", Tag: "deals", Roles: anyRole,
 		Summary: "A tranche's public terms and supply", Params: []api.Param{trancheParam},
 		Tx: &api.Tx[api.NoBody]{Fn: "Deal:GetTranche",

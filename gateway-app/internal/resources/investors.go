@@ -7,9 +7,9 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 )
 
@@ -70,7 +70,7 @@ type ReasonInput struct {
 
 // Validate checks the reason as the chaincode will.
 func (in *ReasonInput) Validate() error {
-	_, err := model.ParseText("reason", in.Reason, 500)
+	_, err := schema.ParseText("reason", in.Reason, 500)
 	return err
 }
 

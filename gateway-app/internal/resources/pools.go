@@ -1,10 +1,10 @@
 package resources
 
 import (
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 )
 
@@ -19,10 +19,10 @@ type PoolInput struct {
 
 // Validate checks what the gateway can check alone.
 func (in *PoolInput) Validate() error {
-	if _, err := model.ParseID("id", in.ID); err != nil {
+	if _, err := schema.ParseID("id", in.ID); err != nil {
 		return err
 	}
-	if _, err := model.ParseText("name", in.Name, 200); err != nil {
+	if _, err := schema.ParseText("name", in.Name, 200); err != nil {
 		return err
 	}
 	if err := roles.ValidMSP(in.Originator); err != nil {

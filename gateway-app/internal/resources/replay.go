@@ -5,8 +5,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 )
 
@@ -42,28 +42,28 @@ func (r *resources) replay(s *api.Server) {
 func (r *resources) replayPeriod(c *api.Call, _ *api.NoBody) (*ReplayAnswer, error) {
 	deal, period := c.Path("deal"), c.Path("period")
 	p, _ := strconv.Atoi(period)
-	cert, err := askJSON[model.Certification](c, "Servicing:GetCertification", deal, period)
+	cert, err := askJSON[schema.Certification](c, "Servicing:GetCertification", deal, period)
 	if err != nil {
 		return nil, err
 	}
-	wf, err := askJSON[model.Waterfall](c, "Servicing:GetWaterfall", deal, strconv.Itoa(cert.WaterfallVersion))
+	wf, err := askJSON[schema.Waterfall](c, "Servicing:GetWaterfall", deal, strconv.Itoa(cert.WaterfallVersion))
 	if err != nil {
 		return nil, err
 	}
-	rep, err := askJSON[model.Report](c, "Servicing:GetReport", deal, period)
+	rep, err := askJSON[schema.Report](c, "Servicing:GetReport", deal, period)
 	if err != nil {
 		return nil, err
 	}
 	if rep.Attempt != cert.ReportAttempt {
 		return nil, api.NewProblem(api.CodeInternal, "deal %s period %d: the certified report attempt %d is not the ledger's (%d)", deal, p, cert.ReportAttempt, rep.Attempt)
 	}
-	fixings, err := askJSON[[]model.Fixing](c, "Servicing:GetFixings", deal, period)
+	fixings, err := askJSON[[]schema.Fixing](c, "Servicing:GetFixings", deal, period)
 	if err != nil {
 		return nil, err
 	}
 	var previous []byte
 	if p > 1 {
-		prev, err := askJSON[model.Certification](c, "Servicing:GetCertification", deal, strconv.Itoa(p-1))
+		prev, err := askJSON[schema.Certification](c, "Servicing:GetCertification", deal, strconv.Itoa(p-1))
 		if err != nil {
 			return nil, err
 		}
@@ -93,7 +93,7 @@ func (r *resources) replayPeriod(c *api.Call, _ *api.NoBody) (*ReplayAnswer, err
 // declared totals and header, the fixings, the payment date from the
 // waterfall's payment day, and the trustee's event-of-default declaration
 // (consumed by the certification it applied to, so read from it).
-func periodInputs(rep model.Report, wf model.Waterfall, fixings []model.Fixing, declaredEoD bool) (distribution.PeriodInputs, error) {
+func periodInputs(rep schema.Report, wf schema.Waterfall, fixings []schema.Fixing, declaredEoD bool) (distribution.PeriodInputs, error) {
 	agg := rep.Header.Aggregates
 	pay, err := distribution.PaymentDate(agg.Period.Ending, wf.PaymentDay)
 	if err != nil {

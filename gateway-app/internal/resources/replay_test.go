@@ -5,19 +5,19 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // certifiedPeriod runs a real waterfall on a simulated pool's first
 // report, as Servicing:Certify does, and returns the records the ledger
 // would hold.
-func certifiedPeriod(t *testing.T) (model.Certification, model.Waterfall, model.Report) {
+func certifiedPeriod(t *testing.T) (schema.Certification, schema.Waterfall, schema.Report) {
 	t.Helper()
 	f := simulate(t, 60)
 	whole := func(permille int64) money.Amount { return money.FromMajor(f.balance.Cents() * permille / 1000 / 100) }
@@ -43,8 +43,8 @@ func certifiedPeriod(t *testing.T) (model.Certification, model.Waterfall, model.
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := model.Report{Deal: "D-1", Period: 1, Attempt: 1, Status: model.ReportComplete, Header: model.ReportHeader{Aggregates: agg}}
-	wf := model.Waterfall{Deal: "D-1", Version: 1, Definition: canonical, PaymentDay: 15}
+	rep := schema.Report{Deal: "D-1", Period: 1, Attempt: 1, Status: schema.ReportComplete, Header: schema.ReportHeader{Aggregates: agg}}
+	wf := schema.Waterfall{Deal: "D-1", Version: 1, Definition: canonical, PaymentDay: 15}
 	in, err := periodInputs(rep, wf, nil, false)
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +57,7 @@ func certifiedPeriod(t *testing.T) (model.Certification, model.Waterfall, model.
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert := model.Certification{Deal: "D-1", Period: 1, ReportAttempt: 1, WaterfallVersion: 1, Inputs: in,
+	cert := schema.Certification{Deal: "D-1", Period: 1, ReportAttempt: 1, WaterfallVersion: 1, Inputs: in,
 		InputsHash: out.InputsHash, Result: out.ResultJSON, ResultHash: out.ResultHash}
 	return cert, wf, rep
 }
@@ -67,7 +67,7 @@ func TestReplayRecomputesLocallyAndAsksTheChaincode(t *testing.T) {
 	ts := newTestServer(t)
 	ts.ledger.answer("Servicing:GetCertification", cert)
 	ts.ledger.answer("Servicing:GetWaterfall", wf)
-	ts.ledger.answer("Servicing:GetFixings", []model.Fixing{})
+	ts.ledger.answer("Servicing:GetFixings", []schema.Fixing{})
 	ts.ledger.answer("Servicing:Replay", distribution.Verdict{Period: 1, Match: true, InputsHash: cert.InputsHash, StoredInputsHash: cert.InputsHash,
 		StoredHash: cert.ResultHash, ReplayedHash: cert.ResultHash, Differences: []string{}})
 	ts.ledger.answer("Servicing:GetReport", rep)

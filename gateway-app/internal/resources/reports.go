@@ -7,7 +7,6 @@ import (
 
 	"go.etcd.io/bbolt"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -15,6 +14,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/readmodel"
@@ -26,12 +26,12 @@ const maxReportChunk = 2000
 
 // ReportUpload is what a servicer report upload did.
 type ReportUpload struct {
-	Deal    string             `json:"deal"`
-	Period  int                `json:"period"`
-	Attempt int                `json:"attempt"`
-	Status  model.ReportStatus `json:"status" doc:"complete once every chunk is in and reconciled: ready to certify"`
-	Rows    int                `json:"rows"`
-	Chunks  int                `json:"chunks" doc:"Servicing:AddReportRows transactions holding the rows"`
+	Deal    string              `json:"deal"`
+	Period  int                 `json:"period"`
+	Attempt int                 `json:"attempt"`
+	Status  schema.ReportStatus `json:"status" doc:"complete once every chunk is in and reconciled: ready to certify"`
+	Rows    int                 `json:"rows"`
+	Chunks  int                 `json:"chunks" doc:"Servicing:AddReportRows transactions holding the rows"`
 	// ResumedAt is the first chunk this upload submitted: 0, unless an
 	// earlier upload of the same file stopped half-way.
 	ResumedAt  int                       `json:"resumedAt"`
@@ -77,7 +77,7 @@ func (r *resources) reports(s *api.Server) {
 		Chaincode: []string{"Servicing:GetStatus", "Deal:Get", "Pool:Get", "Servicing:GetReport", "Servicing:SubmitReport", "Servicing:AddReportRows"},
 		Handle:    r.uploadReport,
 	})
-	api.Register(s, api.Endpoint[api.NoBody, model.Report]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.Report]{
 		Method: "GET", Path: period + "/report", Tag: "reports", Roles: anyRole,
 		Summary: "A period's servicer report record", Description: "Declared totals, the sums of the rows received, the Merkle root, status.",
 		Params: []api.Param{dealParam, periodParam},
@@ -104,12 +104,12 @@ func (r *resources) reports(s *api.Server) {
 }
 
 // dealPool reads a deal and its pool.
-func dealPool(c *api.Call, deal string) (*model.Deal, *PoolView, error) {
+func dealPool(c *api.Call, deal string) (*schema.Deal, *PoolView, error) {
 	res, err := c.Ask("Deal:Get", deal)
 	if err != nil {
 		return nil, nil, err
 	}
-	d, err := decodeInto[model.Deal](res, "Deal:Get")
+	d, err := decodeInto[schema.Deal](res, "Deal:Get")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -121,7 +121,7 @@ func dealPool(c *api.Call, deal string) (*model.Deal, *PoolView, error) {
 }
 
 // reportOf reads a period's report; found is false when there is none.
-func reportOf(c *api.Call, deal string, period int) (*model.Report, bool, error) {
+func reportOf(c *api.Call, deal string, period int) (*schema.Report, bool, error) {
 	res, err := c.Ask("Servicing:GetReport", deal, strconv.Itoa(period))
 	if err != nil {
 		var le *ledger.Error
@@ -130,14 +130,14 @@ func reportOf(c *api.Call, deal string, period int) (*model.Report, bool, error)
 		}
 		return nil, false, err
 	}
-	rep, err := decodeInto[model.Report](res, "Servicing:GetReport")
+	rep, err := decodeInto[schema.Report](res, "Servicing:GetReport")
 	return rep, err == nil, err
 }
 
 // reportOptions are the query options of a report upload.
 type reportOptions struct {
 	size    int
-	header  model.ReportHeader
+	header  schema.ReportHeader
 	control upload.ReportControl
 }
 
@@ -193,7 +193,7 @@ func (r *resources) uploadReport(c *api.Call, _ *api.NoBody) (*ReportUpload, err
 	if err != nil {
 		return nil, err
 	}
-	svc, err := decodeInto[model.DealServicing](res, "Servicing:GetStatus")
+	svc, err := decodeInto[schema.DealServicing](res, "Servicing:GetStatus")
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +214,7 @@ func (r *resources) uploadReport(c *api.Call, _ *api.NoBody) (*ReportUpload, err
 	if err != nil {
 		return nil, err
 	}
-	if found && existing.Status == model.ReportComplete {
+	if found && existing.Status == schema.ReportComplete {
 		return nil, wrongState("deal %s period %d: report attempt %d is complete; withdraw it before submitting another", deal, p, existing.Attempt)
 	}
 
@@ -248,7 +248,7 @@ func (r *resources) uploadReport(c *api.Call, _ *api.NoBody) (*ReportUpload, err
 	out := &ReportUpload{Deal: deal, Period: p, Rows: checked.Rows, Chunks: header.Chunks, Aggregates: checked.Aggregates,
 		LoansChecked: lookup != nil, IgnoredColumns: checked.IgnoredColumns, Transactions: []string{}}
 	first := 0
-	if found && existing.Status == model.ReportOpen {
+	if found && existing.Status == schema.ReportOpen {
 		// An earlier upload stopped half-way: resume if it is this file.
 		was, err := canon.Marshal(existing.Header)
 		if err != nil {
@@ -302,10 +302,10 @@ func (r *resources) uploadReport(c *api.Call, _ *api.NoBody) (*ReportUpload, err
 		return nil, api.NewProblem(api.CodePeerError, "deal %s period %d: the report is not on the ledger after its chunks committed", deal, p)
 	}
 	out.Attempt, out.Status, out.MerkleRoot = final.Attempt, final.Status, final.MerkleRoot
-	if root := merkle.Hex(tree.Root()); final.Status == model.ReportComplete && root != final.MerkleRoot {
+	if root := merkle.Hex(tree.Root()); final.Status == schema.ReportComplete && root != final.MerkleRoot {
 		return nil, api.NewProblem(api.CodeInternal, "deal %s period %d: the ledger's Merkle root %s differs from the gateway's %s", deal, p, final.MerkleRoot, root)
 	}
-	if final.Status == model.ReportComplete {
+	if final.Status == schema.ReportComplete {
 		err = r.db.Update(func(tx *bbolt.Tx) error { return book.FinishReport(tx, pool.Pool.ID, p, final.MerkleRoot) })
 	}
 	return out, err

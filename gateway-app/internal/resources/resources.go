@@ -60,7 +60,7 @@ var (
 )
 
 // Path and query parameters. IDs follow the chaincode's rules for object
-// IDs (model.ParseID); identities are two path segments, MSP and the hex
+// IDs (schema.ParseID); identities are two path segments, MSP and the hex
 // SHA-256 of subject and issuer, because an identity key (MSP/id) holds a
 // slash.
 const idPattern = `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`

@@ -1,8 +1,8 @@
 package resources
 
 import (
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 )
@@ -90,7 +90,7 @@ func (r *resources) roles(s *api.Server) {
 			return &ProposalOutcome{Committed: committed(res), ProposalStatus: *st}, nil
 		},
 	})
-	api.Register(s, api.Endpoint[api.NoBody, model.ConfigProposal]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.ConfigProposal]{
 		Method: "GET", Path: "/v1/consortium/proposals/{hash}", Tag: "roles", Roles: anyRole,
 		Summary: "A pending configuration proposal", Params: []api.Param{hashParam},
 		Tx: &api.Tx[api.NoBody]{Fn: "Admin:Proposal",

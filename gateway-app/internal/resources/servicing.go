@@ -7,8 +7,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 )
@@ -17,10 +17,10 @@ import (
 type WaterfallInput struct {
 	// Definition is the waterfall as data: classes, fees, reserves,
 	// triggers, the ordered steps (package waterfall documents it).
-	Definition json.RawMessage      `json:"definition" doc:"a waterfall definition: classes, fees, reserves, triggers, steps and acceleration steps (see the waterfall package)"`
-	Classes    []model.ClassTranche `json:"classes" doc:"each class of the definition, in its order, mapped to the deal's tranche that pays it"`
-	PaymentDay int                  `json:"paymentDay" doc:"day (1 to 28) of the month after each collection period on which it is paid"`
-	FeePayees  []model.FeePayee     `json:"feePayees" doc:"for every fee of the definition, the identity key that may claim it"`
+	Definition json.RawMessage       `json:"definition" doc:"a waterfall definition: classes, fees, reserves, triggers, steps and acceleration steps (see the waterfall package)"`
+	Classes    []schema.ClassTranche `json:"classes" doc:"each class of the definition, in its order, mapped to the deal's tranche that pays it"`
+	PaymentDay int                   `json:"paymentDay" doc:"day (1 to 28) of the month after each collection period on which it is paid"`
+	FeePayees  []schema.FeePayee     `json:"feePayees" doc:"for every fee of the definition, the identity key that may claim it"`
 }
 
 // Validate checks the shape; the chaincode checks the definition against
@@ -33,7 +33,7 @@ func (in *WaterfallInput) Validate() error {
 		return api.BadInput("paymentDay", "must be 1 to 28, got %d", in.PaymentDay)
 	}
 	for i, p := range in.FeePayees {
-		if _, err := model.ParseIdentityKey(fmt.Sprintf("feePayees[%d].payee", i), p.Payee); err != nil {
+		if _, err := schema.ParseIdentityKey(fmt.Sprintf("feePayees[%d].payee", i), p.Payee); err != nil {
 			return err
 		}
 	}
@@ -47,9 +47,9 @@ type FixingInput struct {
 
 // Fixings are a period's index fixings.
 type Fixings struct {
-	Deal    string         `json:"deal"`
-	Period  int            `json:"period"`
-	Fixings []model.Fixing `json:"fixings"`
+	Deal    string          `json:"deal"`
+	Period  int             `json:"period"`
+	Fixings []schema.Fixing `json:"fixings"`
 }
 
 // CertifyOutcome is what a certification did and where it committed.
@@ -97,7 +97,7 @@ func (r *resources) servicing(s *api.Server) {
 			}},
 		Result: done[WaterfallInput],
 	})
-	api.Register(s, api.Endpoint[api.NoBody, model.Waterfall]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.Waterfall]{
 		Method: "GET", Path: deal + "/waterfall", Tag: "waterfall", Roles: anyRole,
 		Summary: "The deal's waterfall definition", Params: []api.Param{dealParam, versionParam},
 		Tx: &api.Tx[api.NoBody]{Fn: "Servicing:GetWaterfall",
@@ -105,7 +105,7 @@ func (r *resources) servicing(s *api.Server) {
 				return []string{c.Path("deal"), c.Query("version")}, nil
 			}},
 	})
-	api.Register(s, api.Endpoint[api.NoBody, model.DealServicing]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.DealServicing]{
 		Method: "GET", Path: deal + "/servicing", Tag: "waterfall", Roles: anyRole,
 		Summary: "The deal's servicing status", Description: "Waterfall version in force, last certified period, waterfall state, event of default.",
 		Params: dealOnly,
@@ -127,7 +127,7 @@ func (r *resources) servicing(s *api.Server) {
 		Summary: "A period's index fixings", Params: periodParams,
 		Tx: &api.Tx[api.NoBody]{Fn: "Servicing:GetFixings", Args: dealPeriod},
 		Result: func(c *api.Call, _ *api.NoBody, res ledger.Result) (*Fixings, error) {
-			list, err := decodeInto[[]model.Fixing](res, "Servicing:GetFixings")
+			list, err := decodeInto[[]schema.Fixing](res, "Servicing:GetFixings")
 			if err != nil {
 				return nil, err
 			}
@@ -150,7 +150,7 @@ func (r *resources) servicing(s *api.Server) {
 			return &CertifyOutcome{Committed: committed(res), CertifySummary: *sum}, nil
 		},
 	})
-	api.Register(s, api.Endpoint[api.NoBody, model.Certification]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.Certification]{
 		Method: "GET", Path: period + "/certification", Tag: "certification", Roles: anyRole,
 		Summary: "A certified period", Description: "Inputs and their hash, the waterfall result, the cash moved, the per-unit distributions, the proof of reserve.",
 		Params: periodParams,

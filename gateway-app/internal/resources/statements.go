@@ -18,7 +18,7 @@ import (
 
 // staff are the roles that see every client of the bank, as the chaincode
 // lets a bank's compliance officers and admins, and the trustee, see
-// positions (model.MaySee).
+// positions (schema.MaySee).
 var staff = []roles.Role{roles.Compliance, roles.Admin, roles.Trustee}
 
 // HoldingList is the current positions the read model holds.

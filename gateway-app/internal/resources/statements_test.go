@@ -11,11 +11,11 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/events"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/projections"
@@ -85,9 +85,9 @@ func TestStatementsFromTheReadModel(t *testing.T) {
 		return jsonResult(PositionView{Tranche: tx.Args[0], Holder: tx.Args[1], Units: units[tx.Args[1]], Free: units[tx.Args[1]]})
 	})
 	perUnit := decimal.RequireFromString("0.2")
-	ts.ledger.answer("Servicing:GetCertification", model.Certification{Deal: "D-1", Period: 1, ResultHash: "rh", InputsHash: "ih",
+	ts.ledger.answer("Servicing:GetCertification", schema.Certification{Deal: "D-1", Period: 1, ResultHash: "rh", InputsHash: "ih",
 		Inputs: distribution.PeriodInputs{PaymentDate: daycount.NewDate(2026, time.February, 15)},
-		Distributions: []model.ClassDistribution{{Class: "A", Tranche: "D-1-A", Distribution: distribution.Distribution{
+		Distributions: []schema.ClassDistribution{{Class: "A", Tranche: "D-1-A", Distribution: distribution.Distribution{
 			Payment: money.FromMajor(200), Units: 1000, Increment: distribution.Increment{Delta: perUnit}, IndexAfter: perUnit}}}})
 	ts.feed(eventChain{
 		chainEvent(3, "UnitsPlaced", map[string]string{"tranche": "D-1-A", "investor": me}),

@@ -6,12 +6,12 @@ import (
 
 	"go.etcd.io/bbolt"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/readmodel"
@@ -85,7 +85,7 @@ func (r *resources) uploadTape(c *api.Call, _ *api.NoBody) (*TapeUpload, error) 
 	if err != nil {
 		return nil, err
 	}
-	if view.Pool.Status != model.PoolOpen {
+	if view.Pool.Status != schema.PoolOpen {
 		return nil, wrongState("pool %s is sealed (root %s): its loan tape can no longer change", pool, view.Pool.MerkleRoot)
 	}
 	cutoff, err := loantape.ParseDate(view.Pool.CutoffDate)

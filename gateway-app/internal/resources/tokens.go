@@ -3,8 +3,8 @@ package resources
 import (
 	"strconv"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 )
 
@@ -16,7 +16,7 @@ type TransferInput struct {
 
 // Validate checks the receiver key and the count.
 func (in *TransferInput) Validate() error {
-	if _, err := model.ParseIdentityKey("to", in.To); err != nil {
+	if _, err := schema.ParseIdentityKey("to", in.To); err != nil {
 		return err
 	}
 	return positiveUnits("units", in.Units)
@@ -32,11 +32,11 @@ type DryRunInput struct {
 // Validate checks the keys and the count.
 func (in *DryRunInput) Validate() error {
 	if in.From != "" {
-		if _, err := model.ParseIdentityKey("from", in.From); err != nil {
+		if _, err := schema.ParseIdentityKey("from", in.From); err != nil {
 			return err
 		}
 	}
-	if _, err := model.ParseIdentityKey("to", in.To); err != nil {
+	if _, err := schema.ParseIdentityKey("to", in.To); err != nil {
 		return err
 	}
 	return positiveUnits("units", in.Units)
@@ -53,11 +53,11 @@ type ForcedTransferInput struct {
 // Validate checks keys, count and reason.
 func (in *ForcedTransferInput) Validate() error {
 	for _, f := range []struct{ field, key string }{{"from", in.From}, {"to", in.To}} {
-		if _, err := model.ParseIdentityKey(f.field, f.key); err != nil {
+		if _, err := schema.ParseIdentityKey(f.field, f.key); err != nil {
 			return err
 		}
 	}
-	if _, err := model.ParseText("reason", in.Reason, 500); err != nil {
+	if _, err := schema.ParseText("reason", in.Reason, 500); err != nil {
 		return err
 	}
 	return positiveUnits("units", in.Units)
@@ -88,7 +88,7 @@ type RedeemInput struct {
 
 // Validate checks the holder key and the count.
 func (in *RedeemInput) Validate() error {
-	if _, err := model.ParseIdentityKey("holder", in.Holder); err != nil {
+	if _, err := schema.ParseIdentityKey("holder", in.Holder); err != nil {
 		return err
 	}
 	return positiveUnits("units", in.Units)

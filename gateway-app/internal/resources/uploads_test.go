@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape/loansim"
@@ -21,6 +20,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 )
@@ -102,20 +102,20 @@ func (ts *testServer) upload(method, path, contentType string, body []byte, head
 // would compute.
 type chaincodeFake struct {
 	mu        sync.Mutex
-	pool      model.Pool
+	pool      schema.Pool
 	tapeLoans int
 	tapeChunk int
 	tapeTree  merkle.Builder
 	tapeBal   money.Amount
-	svc       model.DealServicing
-	report    *model.Report
+	svc       schema.DealServicing
+	report    *schema.Report
 	repTree   merkle.Builder
 }
 
 func (ts *testServer) chaincode(t *testing.T, f poolFiles) *chaincodeFake {
 	cc := &chaincodeFake{
-		pool: model.Pool{ID: "POOL-1", Originator: testMSP, Servicer: testMSP, CutoffDate: f.cutoff.LastDay().String(), Status: model.PoolOpen},
-		svc: model.DealServicing{Deal: "DEAL-1", Pool: "POOL-1",
+		pool: schema.Pool{ID: "POOL-1", Originator: testMSP, Servicer: testMSP, CutoffDate: f.cutoff.LastDay().String(), Status: schema.PoolOpen},
+		svc: schema.DealServicing{Deal: "DEAL-1", Pool: "POOL-1",
 			State: waterfall.State{PoolBalance: f.balance, AccruedThrough: daycount.NewDate(2026, time.January, 20)}},
 	}
 	l := ts.ledger
@@ -145,10 +145,10 @@ func (ts *testServer) chaincode(t *testing.T, f poolFiles) *chaincodeFake {
 	l.script("Pool:Seal", func(ledger.Tx) (ledger.Result, error) {
 		cc.mu.Lock()
 		defer cc.mu.Unlock()
-		cc.pool.Status, cc.pool.MerkleRoot, cc.pool.LoanCount, cc.pool.Balance = model.PoolSealed, merkle.Hex(cc.tapeTree.Root()), cc.tapeLoans, cc.tapeBal
+		cc.pool.Status, cc.pool.MerkleRoot, cc.pool.LoanCount, cc.pool.Balance = schema.PoolSealed, merkle.Hex(cc.tapeTree.Root()), cc.tapeLoans, cc.tapeBal
 		return ledger.Result{}, nil
 	})
-	l.answer("Deal:Get", model.Deal{ID: "DEAL-1", Pool: "POOL-1", Arranger: "Org1MSP"})
+	l.answer("Deal:Get", schema.Deal{ID: "DEAL-1", Pool: "POOL-1", Arranger: "Org1MSP"})
 	l.script("Servicing:GetStatus", func(ledger.Tx) (ledger.Result, error) {
 		cc.mu.Lock()
 		defer cc.mu.Unlock()
@@ -165,7 +165,7 @@ func (ts *testServer) chaincode(t *testing.T, f poolFiles) *chaincodeFake {
 	l.script("Servicing:SubmitReport", func(tx ledger.Tx) (ledger.Result, error) {
 		cc.mu.Lock()
 		defer cc.mu.Unlock()
-		var h model.ReportHeader
+		var h schema.ReportHeader
 		if err := json.Unmarshal([]byte(tx.Args[1]), &h); err != nil {
 			t.Errorf("SubmitReport header: %v", err)
 		}
@@ -173,7 +173,7 @@ func (ts *testServer) chaincode(t *testing.T, f poolFiles) *chaincodeFake {
 		if cc.report != nil {
 			attempt = cc.report.Attempt + 1
 		}
-		cc.report = &model.Report{Deal: "DEAL-1", Pool: "POOL-1", Period: cc.svc.Period + 1, Attempt: attempt, Status: model.ReportOpen, Header: h}
+		cc.report = &schema.Report{Deal: "DEAL-1", Pool: "POOL-1", Period: cc.svc.Period + 1, Attempt: attempt, Status: schema.ReportOpen, Header: h}
 		cc.repTree = merkle.Builder{}
 		return ledger.Result{}, nil
 	})
@@ -192,7 +192,7 @@ func (ts *testServer) chaincode(t *testing.T, f poolFiles) *chaincodeFake {
 		}
 		cc.report.ChunksReceived++
 		if cc.report.ChunksReceived == cc.report.Header.Chunks {
-			cc.report.Status, cc.report.MerkleRoot = model.ReportComplete, merkle.Hex(cc.repTree.Root())
+			cc.report.Status, cc.report.MerkleRoot = schema.ReportComplete, merkle.Hex(cc.repTree.Root())
 		}
 		return ledger.Result{}, nil
 	})
@@ -378,7 +378,7 @@ func TestReportUploadOpensThenAddsEveryChunk(t *testing.T) {
 			}
 			var ru ReportUpload
 			a.decode(t, &ru)
-			if ru.Period != 1 || ru.Rows != 45 || ru.Chunks != 3 || ru.Status != model.ReportComplete || !ru.LoansChecked ||
+			if ru.Period != 1 || ru.Rows != 45 || ru.Chunks != 3 || ru.Status != schema.ReportComplete || !ru.LoansChecked ||
 				ru.MerkleRoot == "" || ru.MerkleRoot != cc.report.MerkleRoot || len(ru.Transactions) != 4 {
 				t.Fatalf("upload %+v", ru)
 			}
@@ -386,7 +386,7 @@ func TestReportUploadOpensThenAddsEveryChunk(t *testing.T) {
 			if len(open) != 1 || open[0].Tx.Args[0] != "DEAL-1" {
 				t.Fatalf("SubmitReport calls %v", open)
 			}
-			var h model.ReportHeader
+			var h schema.ReportHeader
 			json.Unmarshal([]byte(open[0].Tx.Args[1]), &h)
 			if h.Chunks != 3 || h.Aggregates.LoanCount != 45 || h.Aggregates.Period.Number != 1 || h.Aggregates.BeginningBalance != f.balance {
 				t.Fatalf("declared header %+v", h)
@@ -423,7 +423,7 @@ func TestReportUploadWithoutTheLoanBookLeavesLoanChecksToTheChaincode(t *testing
 	f := simulate(t, 12)
 	cc := ts.chaincode(t, f)
 	// The tape was loaded through another gateway: this one's book is empty.
-	cc.pool.Status, cc.pool.MerkleRoot = model.PoolSealed, strings.Repeat("ab", 32)
+	cc.pool.Status, cc.pool.MerkleRoot = schema.PoolSealed, strings.Repeat("ab", 32)
 	unknown := slices.Clone(f.rows)
 	unknown[2].AssetNumber = "999999999"
 	ts.ledger.script("Servicing:AddReportRows", func(ledger.Tx) (ledger.Result, error) {

@@ -3,7 +3,6 @@ package resources
 import (
 	"github.com/shopspring/decimal"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/model"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
@@ -12,6 +11,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	"github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // The chaincode's answers that are not ledger records, restated: the
@@ -22,7 +22,7 @@ import (
 // PoolView is a pool's public record and, while its tape is being built,
 // how far it has come (Pool:Get).
 type PoolView struct {
-	Pool         model.Pool   `json:"pool"`
+	Pool         schema.Pool  `json:"pool"`
 	NextChunk    int          `json:"nextChunk" doc:"number of the next chunk of loans Pool:AddLoans takes"`
 	LoansAdded   int          `json:"loansAdded"`
 	BalanceSoFar money.Amount `json:"balanceSoFar"`
@@ -122,9 +122,9 @@ type ProposalStatus struct {
 // ClaimsView is an investor's attested claims and dossier hash
 // (Identity:GetClaims).
 type ClaimsView struct {
-	Investor string            `json:"investor"`
-	Claims   rules.Claims      `json:"claims"`
-	Dossier  *model.DossierRef `json:"dossier,omitempty"`
+	Investor string             `json:"investor"`
+	Claims   rules.Claims       `json:"claims"`
+	Dossier  *schema.DossierRef `json:"dossier,omitempty"`
 }
 
 // DossierView is an investor's dossier, for its own bank only
@@ -192,15 +192,15 @@ type NamedBalance struct {
 
 // CertifySummary is what a certification did (Servicing:Certify).
 type CertifySummary struct {
-	Deal           string                    `json:"deal"`
-	Period         int                       `json:"period"`
-	ResultHash     string                    `json:"resultHash"`
-	InputsHash     string                    `json:"inputsHash"`
-	Cash           distribution.CashPlan     `json:"cash"`
-	Distributions  []model.ClassDistribution `json:"distributions"`
-	Reserve        distribution.Reserve      `json:"reserve"`
-	EventOfDefault bool                      `json:"eventOfDefault"`
-	Accelerated    bool                      `json:"accelerated"`
+	Deal           string                     `json:"deal"`
+	Period         int                        `json:"period"`
+	ResultHash     string                     `json:"resultHash"`
+	InputsHash     string                     `json:"inputsHash"`
+	Cash           distribution.CashPlan      `json:"cash"`
+	Distributions  []schema.ClassDistribution `json:"distributions"`
+	Reserve        distribution.Reserve       `json:"reserve"`
+	EventOfDefault bool                       `json:"eventOfDefault"`
+	Accelerated    bool                       `json:"accelerated"`
 }
 
 // ReserveProof is a certified period's proof of reserve

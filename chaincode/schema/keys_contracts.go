@@ -1,4 +1,4 @@
-package model
+package schema
 
 // Composite-key object types added with the Admin, Pool and Deal contracts.
 // Like those in keys.go, every key is built from one of them, so a range

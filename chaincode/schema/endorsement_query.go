@@ -1,4 +1,4 @@
-package model
+package schema
 
 // QueryOnTrustee: evaluated, never submitted, on the trustee's peer: the
 // query reads registries of several banks (a transfer check between two

@@ -1,4 +1,4 @@
-package model
+package schema
 
 // Endorsers says which organisations' peers a client must ask to endorse a
 // transaction so that it satisfies the chaincode, collection and key-level

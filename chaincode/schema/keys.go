@@ -1,4 +1,4 @@
-package model
+package schema
 
 // Composite-key object types. Every key the contracts write is built from
 // one of these, so a range over one type never sees another.

@@ -1,6 +1,11 @@
-// Package model is the ledger schema shared by the tranchenet contracts: the
-// records they store, the keys they store them under, and which
-// organisations must endorse each kind of change.
+// Package schema is the ledger schema both sides share: the records the
+// contracts store, the keys they store them under, the identifier formats
+// of key components, the answers queries return, and which organisations
+// must endorse each kind of change. The contracts write it; the gateway app
+// reads it and resolves its endorsement table.
+//
+// It may import the pure core (chaincode/core/...) and nothing from Fabric,
+// the contracts or the gateway app.
 //
 // # Where data lives
 //
@@ -22,4 +27,4 @@
 // registries and those books can be endorsed by the trustee alone. Minting
 // units or cash always touches a majority-endorsed supply record too, so no
 // single bank can create value.
-package model
+package schema
