@@ -3,8 +3,8 @@ package pool
 import (
 	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 )
 
 // keptBy sets a key-level endorsement policy on a public key: a peer of

@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 )
 
 // TestAuthorizationMatrix calls every function of the contract as every

@@ -3,9 +3,9 @@ package servicing
 import (
 	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 )
 
 // keptByTrusteeAndServicer sets a key-level endorsement policy on a public

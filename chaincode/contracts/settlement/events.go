@@ -1,9 +1,9 @@
 package settlement
 
 import (
-	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 )
 
 // Event types of the Settlement contract, one per step:

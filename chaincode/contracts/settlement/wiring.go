@@ -3,7 +3,7 @@ package settlement
 import (
 	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 )
 
 // The Token and Cash contracts own positions and cash accounts and

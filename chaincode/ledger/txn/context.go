@@ -14,6 +14,14 @@
 //		}
 //		...
 //	}
+//
+// The ledger's books (package ledger/...) decide in pure functions and hand
+// their writes back as Write values; Apply lands them, so every book write
+// goes through one place.
+//
+// txn is the bottom of the chaincode's Fabric side: it may import Fabric's
+// contract API and chaincode packages and chaincode/core; never schema, the
+// ledger's books or the contracts.
 package txn
 
 import (
