@@ -57,7 +57,7 @@ func TestIntegrationChaincode(t *testing.T) {
 		cs.refused(servicer, "Pool:AddLoans", []string{poolID, "3"},
 			map[string][]byte{pool.TransientLoans: []byte(canonJSON(t, loans[750:]))}, servicer.msp, errs.AlreadyExists)
 		cs.submit(servicer, "Pool:Seal", []string{poolID}, nil, servicer.msp)
-		var view pool.PoolView
+		var view schema.PoolView
 		cs.evaluate(bob, "Pool:Get", []string{poolID}, &view)
 		p := view.Pool
 		var want money.Amount
@@ -76,7 +76,7 @@ func TestIntegrationChaincode(t *testing.T) {
 
 	t.Run("a member gets a loan and a proof anyone verifies", func(t *testing.T) {
 		asset := loans[617].AssetNumber
-		var lp pool.LoanProof
+		var lp schema.LoanProof
 		cs.evaluate(servicer, "Pool:GetLoan", []string{poolID, asset}, &lp)
 		if lp.Loan.AssetNumber != asset || lp.Proof.Index != 617 || lp.Proof.Size != 1000 {
 			t.Fatalf("got loan %s at %d of %d", lp.Loan.AssetNumber, lp.Proof.Index, lp.Proof.Size)
@@ -125,7 +125,7 @@ func TestIntegrationChaincode(t *testing.T) {
 
 	var balance money.Amount
 	t.Run("a deal with classes A, B, C and a certificate is issued within the mint gate", func(t *testing.T) {
-		var view pool.PoolView
+		var view schema.PoolView
 		cs.evaluate(arranger, "Pool:Get", []string{poolID}, &view)
 		balance = view.Pool.Balance
 		whole := func(pct int64) money.Amount { return money.FromMajor(balance.Cents() * pct / 100 / 100 / 1000 * 1000) }

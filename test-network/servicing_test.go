@@ -114,7 +114,7 @@ func TestIntegrationServicing(t *testing.T) {
 			Float       money.Amount `json:"float"`
 		}
 		cs.evaluate(auditor, "Cash:Supply", nil, &supply)
-		var acc servicing.Accounts
+		var acc schema.Accounts
 		cs.evaluate(auditor, "Servicing:GetAccounts", []string{dealID}, &acc)
 		total := supply.Float + acc.Total
 		for _, h := range holders {
@@ -194,12 +194,12 @@ func TestIntegrationServicing(t *testing.T) {
 				// nothing, and Fabric validates a transaction without writes
 				// against the chaincode's majority policy (FAB-9473), which the
 				// trustee's endorsement alone does not meet.
-				var acc servicing.Accrual
+				var acc schema.Accrual
 				cs.evaluate(h, "Servicing:Accrued", []string{dealID + "-" + c, h.key}, &acc)
 				if acc.Claimable == 0 {
 					continue
 				}
-				var r servicing.ClaimResult
+				var r schema.ClaimResult
 				b, _, err := h.c.Submit(t.Context(), tnetSubmit(cs, h, "Servicing:Claim", dealID+"-"+c))
 				if err != nil {
 					t.Fatalf("period %d: %s claims %s: %v", period, h.name, c, err)

@@ -11,11 +11,9 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/admin"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
@@ -191,7 +189,7 @@ func matrixWorld(t *testing.T) (*contracttest.World, []matrixCase) {
 	cfg2 := w.Net.Config
 	cfg2.Orgs = slices.Clone(cfg2.Orgs)
 	cfg2.Orgs[1].Roles = cfg2.Orgs[1].Roles.With(roles.Arranger)
-	hash := contracttest.Decode[admin.ProposalStatus](t, w.Must(w.Admins[w.Net.Trustee], "Admin:ProposeConfig", string(mustCanon(t, cfg2)))).Hash
+	hash := contracttest.Decode[schema.ProposalStatus](t, w.Must(w.Admins[w.Net.Trustee], "Admin:ProposeConfig", string(mustCanon(t, cfg2)))).Hash
 	cfg3 := w.Net.Config
 	cfg3.Orgs = slices.Clone(cfg3.Orgs)
 	cfg3.Orgs[2].Roles = cfg3.Orgs[2].Roles.With(roles.Settlement)
@@ -200,7 +198,7 @@ func matrixWorld(t *testing.T) (*contracttest.World, []matrixCase) {
 	w.Must(w.Settlement, "Cash:Pay", w.Key(bob), "1000.00")
 
 	proof := w.Must(w.Trustee, "Pool:GetLoan", f.Pool, f.Loans[3].AssetNumber)
-	lp := contracttest.Decode[pool.LoanProof](t, proof)
+	lp := contracttest.Decode[schema.LoanProof](t, proof)
 	dossier := stubtest.Transient(map[string][]byte{identity.TransientDossier: []byte(`{"name":"bob","salt":"42"}`)})
 	newDeal := deal.DealInput{ID: "DEAL-M", Name: "matrix deal", Pool: matrixPool + "-SEALED", RequiredCollateralization: decimalOne,
 		Tranches: []deal.TrancheInput{w.Tranche("DEAL-M-A", "A", 1, 1000_00)}}

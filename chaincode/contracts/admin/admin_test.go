@@ -7,7 +7,6 @@ import (
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/admin"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -65,8 +64,8 @@ func TestGrantAndRevoke(t *testing.T) {
 	admin2, admin3 := w.Admins[w.Net.Servicer], w.Admins[w.Net.Investors]
 	carol := w.Identity(w.Net.Investors, "carol")
 	key := w.Key(carol)
-	whoami := func(id *stubtest.Identity) admin.RolesView {
-		return contracttest.Decode[admin.RolesView](t, w.Must(id, "Admin:WhoAmI"))
+	whoami := func(id *stubtest.Identity) schema.RolesView {
+		return contracttest.Decode[schema.RolesView](t, w.Must(id, "Admin:WhoAmI"))
 	}
 	if v := whoami(carol); v.Key != key || v.MSP != w.Net.Investors || !v.Roles.IsEmpty() || v.Admin {
 		t.Fatalf("WhoAmI before any grant: %+v", v)
@@ -78,7 +77,7 @@ func TestGrantAndRevoke(t *testing.T) {
 	if v := whoami(carol); v.Roles != roles.SetOf(roles.Investor) {
 		t.Fatalf("WhoAmI after the grant: %+v", v)
 	}
-	if v := contracttest.Decode[admin.RolesView](t, w.Must(w.NoRole, "Admin:Roles", key)); v.Roles != roles.SetOf(roles.Investor) {
+	if v := contracttest.Decode[schema.RolesView](t, w.Must(w.NoRole, "Admin:Roles", key)); v.Roles != roles.SetOf(roles.Investor) {
 		t.Fatalf("Roles: %+v", v)
 	}
 	if _, ok := w.Public()[roleKey(t, carol)]; !ok {
@@ -113,19 +112,19 @@ func roleKey(t *testing.T, id *stubtest.Identity) string {
 func TestRolesFromTheCertificateAttribute(t *testing.T) {
 	w := contracttest.New(t)
 	officer := w.Identity(w.Net.Investors, "dora", stubtest.Attr(roles.RoleAttribute, "compliance, investor"))
-	v := contracttest.Decode[admin.RolesView](t, w.Must(officer, "Admin:WhoAmI"))
+	v := contracttest.Decode[schema.RolesView](t, w.Must(officer, "Admin:WhoAmI"))
 	if v.Roles != roles.SetOf(roles.Compliance, roles.Investor) || v.RoleAttribute != "compliance, investor" {
 		t.Fatalf("WhoAmI %+v", v)
 	}
 	// The configuration bounds attributes too: Org3 cannot make a trustee.
 	pretender := w.Identity(w.Net.Investors, "eve", stubtest.Attr(roles.RoleAttribute, "trustee"))
-	if v := contracttest.Decode[admin.RolesView](t, w.Must(pretender, "Admin:WhoAmI")); !v.Roles.IsEmpty() {
+	if v := contracttest.Decode[schema.RolesView](t, w.Must(pretender, "Admin:WhoAmI")); !v.Roles.IsEmpty() {
 		t.Fatalf("an attribute beyond the organisation's roles counted: %+v", v)
 	}
 	w.Refused(errs.Forbidden, pretender, "Token:Pause", "DEAL-1-A")
 	broken := w.Identity(w.Net.Investors, "mallory", stubtest.Attr(roles.RoleAttribute, "investor,king"))
 	w.Refused(errs.Unauthenticated, broken, "Admin:WhoAmI")
-	if v := contracttest.Decode[admin.RolesView](t, w.Must(w.Admins[w.Net.Investors], "Admin:WhoAmI")); !v.Admin || v.Roles != roles.SetOf(roles.Admin) {
+	if v := contracttest.Decode[schema.RolesView](t, w.Must(w.Admins[w.Net.Investors], "Admin:WhoAmI")); !v.Admin || v.Roles != roles.SetOf(roles.Admin) {
 		t.Fatalf("an admin's WhoAmI %+v", v)
 	}
 	w.Refused(errs.Forbidden, w.Foreign, "Admin:WhoAmI")
@@ -145,12 +144,12 @@ func TestConfigChangeNeedsAMajority(t *testing.T) {
 
 	w.Refused(errs.WrongState, admin1, "Admin:ProposeConfig", configJSON(t, w.Net.Config))
 	w.Refused(errs.Forbidden, w.Trustee, "Admin:ProposeConfig", configJSON(t, next))
-	proposed := contracttest.Decode[admin.ProposalStatus](t, w.Must(admin1, "Admin:ProposeConfig", configJSON(t, next)))
+	proposed := contracttest.Decode[schema.ProposalStatus](t, w.Must(admin1, "Admin:ProposeConfig", configJSON(t, next)))
 	if proposed.Approvals != 1 || proposed.Needed != 2 || proposed.Applied {
 		t.Fatalf("proposal status %+v", proposed)
 	}
 	hash := proposed.Hash
-	staleHash := contracttest.Decode[admin.ProposalStatus](t, w.Must(admin2, "Admin:ProposeConfig", configJSON(t, other))).Hash
+	staleHash := contracttest.Decode[schema.ProposalStatus](t, w.Must(admin2, "Admin:ProposeConfig", configJSON(t, other))).Hash
 	w.Refused(errs.AlreadyExists, admin3, "Admin:ProposeConfig", configJSON(t, next))
 	p := contracttest.Decode[schema.ConfigProposal](t, w.Must(w.NoRole, "Admin:Proposal", hash))
 	if p.Hash != hash || !slices.Equal(p.Approvals, []string{w.Net.Trustee}) {

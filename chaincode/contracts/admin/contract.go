@@ -64,15 +64,6 @@ func (c *Contract) Init(ctx *txn.Context, configJSON string) error {
 	return ctx.Emit("ConsortiumInitialised", configEvent{Hash: hash, By: id.MSP, Orgs: cfg.MSPs()})
 }
 
-// ProposalStatus is ProposeConfig's answer: the hash the other admins
-// approve, and how far the proposal is.
-type ProposalStatus struct {
-	Hash      string `json:"hash"`
-	Approvals int    `json:"approvals"`
-	Needed    int    `json:"needed"`
-	Applied   bool   `json:"applied"`
-}
-
 // ProposeConfig proposes a new configuration (an admin of a member
 // organisation) and counts the proposer's approval. It returns the
 // proposal's hash, which the other admins approve. A proposal that
@@ -118,7 +109,7 @@ func (c *Contract) ProposeConfig(ctx *txn.Context, configJSON string) (string, e
 	if err := settle(ctx, key, p, current); err != nil {
 		return "", err
 	}
-	return marshal(ProposalStatus{Hash: hash, Approvals: len(p.Approvals), Needed: needed(current), Applied: len(p.Approvals) >= needed(current)})
+	return marshal(schema.ProposalStatus{Hash: hash, Approvals: len(p.Approvals), Needed: needed(current), Applied: len(p.Approvals) >= needed(current)})
 }
 
 // ApproveConfig adds the approval of the caller's organisation (its
@@ -245,17 +236,6 @@ func (c *Contract) changeRole(ctx *txn.Context, identityKey, role string, grant 
 	return ctx.Emit(event, roleEvent{Identity: grantee.Key(), Role: r, By: caller.Identity.Key()})
 }
 
-// RolesView is the answer of Roles and WhoAmI.
-type RolesView struct {
-	Key   string    `json:"key"` // what other functions take as an identity key
-	MSP   string    `json:"msp"`
-	Roles roles.Set `json:"roles"`
-	// Admin says the certificate carries the admin NodeOU (WhoAmI only).
-	Admin bool `json:"admin,omitempty"`
-	// RoleAttribute is the certificate's tranchenet.role value (WhoAmI only).
-	RoleAttribute string `json:"roleAttribute,omitempty"`
-}
-
 // Roles returns an identity's on-chain grants (any consortium member:
 // grants are public state). Roles from a certificate attribute show only
 // in WhoAmI, since only the certificate carries them.
@@ -271,7 +251,7 @@ func (c *Contract) Roles(ctx *txn.Context, identityKey string) (string, error) {
 	if _, err := ctx.Get(txn.RoleKey(ctx, id), &set); err != nil {
 		return "", err
 	}
-	return marshal(RolesView{Key: id.Key(), MSP: id.MSP, Roles: set})
+	return marshal(schema.RolesView{Key: id.Key(), MSP: id.MSP, Roles: set})
 }
 
 // WhoAmI returns the caller's identity key, MSP and the roles it holds in
@@ -282,7 +262,7 @@ func (c *Contract) WhoAmI(ctx *txn.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return marshal(RolesView{Key: caller.Identity.Key(), MSP: caller.Identity.MSP, Roles: caller.Grants.Roles,
+	return marshal(schema.RolesView{Key: caller.Identity.Key(), MSP: caller.Identity.MSP, Roles: caller.Grants.Roles,
 		Admin: caller.Admin, RoleAttribute: caller.RoleAttr})
 }
 

@@ -6,7 +6,6 @@ import (
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -15,14 +14,14 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
-func supply(t testing.TB, w *contracttest.World) cash.SupplyView {
+func supply(t testing.TB, w *contracttest.World) schema.CashSupplyView {
 	t.Helper()
-	return contracttest.Decode[cash.SupplyView](t, w.Must(w.NoRole, "Cash:Supply"))
+	return contracttest.Decode[schema.CashSupplyView](t, w.Must(w.NoRole, "Cash:Supply"))
 }
 
-func balance(t testing.TB, w *contracttest.World, id *stubtest.Identity) cash.BalanceView {
+func balance(t testing.TB, w *contracttest.World, id *stubtest.Identity) schema.CashBalance {
 	t.Helper()
-	return contracttest.Decode[cash.BalanceView](t, w.Must(w.Trustee, "Cash:Balance", w.Key(id)))
+	return contracttest.Decode[schema.CashBalance](t, w.Must(w.Trustee, "Cash:Balance", w.Key(id)))
 }
 
 func amount(s string) money.Amount {
@@ -68,7 +67,7 @@ func TestMintPayTransferReturnBurn(t *testing.T) {
 		t.Fatalf("balances %+v %+v", a, b)
 	}
 	s := supply(t, w)
-	want := cash.SupplyView{Minted: amount("600000.00"), Burned: amount("100200.00"), Outstanding: amount("499800.00"),
+	want := schema.CashSupplyView{Minted: amount("600000.00"), Burned: amount("100200.00"), Outstanding: amount("499800.00"),
 		Float: amount("497499.50"), Reserves: amount("1000000.00"), Covered: true}
 	if s.Minted != want.Minted || s.Burned != want.Burned || s.Outstanding != want.Outstanding || s.Float != want.Float || s.Reserves != want.Reserves || !s.Covered {
 		t.Fatalf("supply %+v, want %+v", s, want)
@@ -124,7 +123,7 @@ func TestBalanceVisibilityAndHolds(t *testing.T) {
 	w.Refused(errs.Forbidden, w.Settlement, "Cash:Balance", w.Key(bob))
 	w.Refused(errs.Forbidden, w.Compliance[w.Net.Servicer], "Cash:Balance", w.Key(bob))
 	// Cash held for a pending settlement stays the holder's but cannot
-	// move; the Settlement contract sets holds through cash.Ledger.
+	// move; the Settlement contract sets holds through cashbook.Ledger.
 	k, err := shim.CreateCompositeKey(schema.TypeCash, []string{w.Key(bob)})
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	cashbook "github.com/tranchenet/tranchenet/chaincode/ledger/cash"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
@@ -52,7 +53,7 @@ func (c *Contract) AttestReserves(ctx *txn.Context, amount, evidence string) err
 	if err != nil {
 		return err
 	}
-	l, err := Open(ctx)
+	l, err := cashbook.Open(ctx)
 	if err != nil {
 		return err
 	}
@@ -66,15 +67,15 @@ func (c *Contract) AttestReserves(ctx *txn.Context, amount, evidence string) err
 // LIMIT_EXCEEDED when the tokens outstanding would exceed the attested
 // reserves.
 func (c *Contract) Mint(ctx *txn.Context, amount string) error {
-	return c.supplyChange(ctx, amount, "CashMinted", (*Ledger).Mint)
+	return c.supplyChange(ctx, amount, "CashMinted", (*cashbook.Ledger).Mint)
 }
 
 // Burn destroys cash held in the float (settlement agent).
 func (c *Contract) Burn(ctx *txn.Context, amount string) error {
-	return c.supplyChange(ctx, amount, "CashBurned", (*Ledger).Burn)
+	return c.supplyChange(ctx, amount, "CashBurned", (*cashbook.Ledger).Burn)
 }
 
-func (c *Contract) supplyChange(ctx *txn.Context, amount, event string, change func(*Ledger, money.Amount) error) error {
+func (c *Contract) supplyChange(ctx *txn.Context, amount, event string, change func(*cashbook.Ledger, money.Amount) error) error {
 	if _, err := ctx.Require(roles.Settlement); err != nil {
 		return err
 	}
@@ -82,7 +83,7 @@ func (c *Contract) supplyChange(ctx *txn.Context, amount, event string, change f
 	if err != nil {
 		return err
 	}
-	l, err := Open(ctx)
+	l, err := cashbook.Open(ctx)
 	if err != nil {
 		return err
 	}
@@ -105,7 +106,7 @@ func (c *Contract) Pay(ctx *txn.Context, toKey, amount string) error {
 	if err != nil {
 		return err
 	}
-	l, err := Open(ctx)
+	l, err := cashbook.Open(ctx)
 	if err != nil {
 		return err
 	}
@@ -129,7 +130,7 @@ func (c *Contract) Transfer(ctx *txn.Context, toKey, amount string) error {
 	if err != nil {
 		return err
 	}
-	l, err := Open(ctx)
+	l, err := cashbook.Open(ctx)
 	if err != nil {
 		return err
 	}
@@ -150,7 +151,7 @@ func (c *Contract) Return(ctx *txn.Context, amount string) error {
 	if err != nil {
 		return err
 	}
-	l, err := Open(ctx)
+	l, err := cashbook.Open(ctx)
 	if err != nil {
 		return err
 	}
@@ -158,14 +159,6 @@ func (c *Contract) Return(ctx *txn.Context, amount string) error {
 		return err
 	}
 	return ctx.Emit("CashReturned", movedEvent{From: caller.Identity.Key()})
-}
-
-// BalanceView is Balance's answer.
-type BalanceView struct {
-	Holder    string       `json:"holder"`
-	Balance   money.Amount `json:"balance"`
-	Held      money.Amount `json:"held"`      // reserved by pending settlements
-	Available money.Amount `json:"available"` // balance − held
 }
 
 // Balance returns a holder's cash: to the holder, the trustee, and its own
@@ -183,7 +176,7 @@ func (c *Contract) Balance(ctx *txn.Context, holderKey string) (string, error) {
 		return "", errs.New(errs.Forbidden, "%s may not see the cash of %s: only the holder, the trustee and its own bank's compliance officers and admins may",
 			caller.Identity.Short(), holder.Short())
 	}
-	l, err := Open(ctx)
+	l, err := cashbook.Open(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -191,21 +184,7 @@ func (c *Contract) Balance(ctx *txn.Context, holderKey string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return marshal(BalanceView{Holder: holder.Key(), Balance: a.Balance, Held: a.Held, Available: a.Balance - a.Held})
-}
-
-// SupplyView is Supply's answer: the public proof-of-reserve status.
-type SupplyView struct {
-	Minted      money.Amount `json:"minted"`
-	Burned      money.Amount `json:"burned"`
-	Outstanding money.Amount `json:"outstanding"` // minted − burned
-	Float       money.Amount `json:"float"`       // outstanding not held by anyone (minted, not yet paid; returned, not yet burned)
-	Reserves    money.Amount `json:"reserves"`
-	// Covered reports whether the last attested reserves cover the tokens
-	// outstanding.
-	Covered            bool   `json:"covered"`
-	ReservesAttestedAt string `json:"reservesAttestedAt,omitempty"`
-	ReservesEvidence   string `json:"reservesEvidence,omitempty"`
+	return marshal(schema.CashBalance{Holder: holder.Key(), Balance: a.Balance, Held: a.Held, Available: a.Balance - a.Held})
 }
 
 // Supply returns the public supply (any consortium member).
@@ -213,7 +192,7 @@ func (c *Contract) Supply(ctx *txn.Context) (string, error) {
 	if _, err := ctx.Caller(); err != nil {
 		return "", err
 	}
-	l, err := Open(ctx)
+	l, err := cashbook.Open(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -226,7 +205,7 @@ func (c *Contract) Supply(ctx *txn.Context) (string, error) {
 		return "", err
 	}
 	out := s.Minted - s.Burned
-	return marshal(SupplyView{Minted: s.Minted, Burned: s.Burned, Outstanding: out, Float: b.Float, Reserves: s.Reserves,
+	return marshal(schema.CashSupplyView{Minted: s.Minted, Burned: s.Burned, Outstanding: out, Float: b.Float, Reserves: s.Reserves,
 		Covered: s.Reserves >= out, ReservesAttestedAt: s.ReservesAttestedAt, ReservesEvidence: s.ReservesEvidence})
 }
 

@@ -11,14 +11,14 @@
 package deal
 
 import (
-	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/cash"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/positions"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
@@ -173,7 +173,7 @@ func (c *Contract) Issue(ctx *txn.Context, trancheID, units string) error {
 	if err != nil {
 		return err
 	}
-	reg, err := token.Open(ctx, trancheID, nil)
+	reg, err := positions.Open(ctx, trancheID, nil)
 	if err != nil {
 		return err
 	}
@@ -198,7 +198,7 @@ func (c *Contract) Issue(ctx *txn.Context, trancheID, units string) error {
 // organisation). The investor's units earn distributions from the
 // tranche's current index on: one already holding units is first paid
 // what those accrued. Primary issuance against payment (DvP) is the
-// Settlement contract's; both use token.Register.
+// Settlement contract's; both use positions.Register.
 func (c *Contract) Place(ctx *txn.Context, trancheID, investorKey, units string) error {
 	caller, err := ctx.Require(roles.Trustee, roles.Arranger)
 	if err != nil {
@@ -221,7 +221,7 @@ func (c *Contract) Place(ctx *txn.Context, trancheID, investorKey, units string)
 	if err != nil {
 		return err
 	}
-	reg, err := token.Open(ctx, trancheID, ledger)
+	reg, err := positions.Open(ctx, trancheID, ledger)
 	if err != nil {
 		return err
 	}
@@ -234,7 +234,7 @@ func (c *Contract) Place(ctx *txn.Context, trancheID, investorKey, units string)
 			return err
 		}
 	}
-	m := token.Movement{Kind: rules.KindIssue, To: investor, Units: n}
+	m := positions.Movement{Kind: rules.KindIssue, To: investor, Units: n}
 	if err := reg.Move(m); err != nil {
 		return reg.RedactFor(caller.Grants, m, err)
 	}
@@ -268,7 +268,7 @@ func (c *Contract) GetTranche(ctx *txn.Context, trancheID string) (string, error
 	if _, err := schema.ParseID("trancheID", trancheID); err != nil {
 		return "", err
 	}
-	reg, err := token.Open(ctx, trancheID, nil)
+	reg, err := positions.Open(ctx, trancheID, nil)
 	if err != nil {
 		return "", err
 	}

@@ -9,10 +9,8 @@ import (
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/shopspring/decimal"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/admin"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
@@ -171,7 +169,7 @@ func TestIssueIsGatedByCollateral(t *testing.T) {
 		t.Fatalf("issue up to the gate: %s", r.Message)
 	}
 	w.Refused(errs.LimitExceeded, w.Arranger, "Deal:Issue", "D-R", "1")
-	s := contracttest.Decode[token.SupplyView](t, w.Must(w.NoRole, "Token:Supply", "D-A"))
+	s := contracttest.Decode[schema.TrancheSupply](t, w.Must(w.NoRole, "Token:Supply", "D-A"))
 	if s.Issued != maxUnits-rUnits || s.IssuerUnits != s.Issued || s.Holders != 0 {
 		t.Fatalf("supply %+v", s)
 	}
@@ -211,7 +209,7 @@ func TestPlace(t *testing.T) {
 	w.Must(w.Arranger, "Deal:Place", "D-A", w.Key(bob), "400")
 	w.Refused(errs.InsufficientBalance, w.Trustee, "Deal:Place", "D-A", w.Key(bob), "1")
 	w.Refused(errs.RuleNotAttested, w.Trustee, "Deal:Place", "D-A", w.Key(w.Investor(w.Net.Investors, "x")), "1")
-	s := contracttest.Decode[token.SupplyView](t, w.Must(w.NoRole, "Token:Supply", "D-A"))
+	s := contracttest.Decode[schema.TrancheSupply](t, w.Must(w.NoRole, "Token:Supply", "D-A"))
 	if s.IssuerUnits != 0 || s.Placed != 1000 || s.Holders != 1 {
 		t.Fatalf("supply %+v", s)
 	}
@@ -247,7 +245,7 @@ func TestOnlyTheDealsArranger(t *testing.T) {
 			next.Orgs[i].Roles = next.Orgs[i].Roles.With("arranger")
 		}
 	}
-	hash := contracttest.Decode[admin.ProposalStatus](t, w.Must(w.Admins[w.Net.Trustee], "Admin:ProposeConfig", js(t, next))).Hash
+	hash := contracttest.Decode[schema.ProposalStatus](t, w.Must(w.Admins[w.Net.Trustee], "Admin:ProposeConfig", js(t, next))).Hash
 	w.Must(w.Admins[w.Net.Servicer], "Admin:ApproveConfig", hash)
 	other := w.Identity(w.Net.Servicer, "arranger2", stubtest.Attr("tranchenet.role", "arranger"))
 	w.Refused(errs.Forbidden, other, "Deal:Issue", "D-A", "1")

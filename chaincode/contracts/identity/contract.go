@@ -216,13 +216,6 @@ func (c *Contract) update(ctx *txn.Context, investor roles.Identity, eventType, 
 	return ctx.Emit(eventType, investorEvent{Investor: investor.Key(), Reason: reason})
 }
 
-// ClaimsView is GetClaims' answer.
-type ClaimsView struct {
-	Investor string             `json:"investor"`
-	Claims   rules.Claims       `json:"claims"`
-	Dossier  *schema.DossierRef `json:"dossier,omitempty"`
-}
-
 // GetClaims returns an investor's claims and dossier hash: to the
 // investor itself, the trustee, and the compliance officers and admins of
 // every member bank (all banks hold the compliance collection, since
@@ -247,7 +240,7 @@ func (c *Contract) GetClaims(ctx *txn.Context, investorKey string) (string, erro
 	if claims == nil {
 		return "", errs.New(errs.NotFound, "%s has no claims on record", investor.Short())
 	}
-	view := ClaimsView{Investor: investor.Key(), Claims: *claims}
+	view := schema.ClaimsView{Investor: investor.Key(), Claims: *claims}
 	dossierKey, err := ctx.Key(schema.TypeDossier, investor.Key())
 	if err != nil {
 		return "", err
@@ -259,14 +252,6 @@ func (c *Contract) GetClaims(ctx *txn.Context, investorKey string) (string, erro
 		view.Dossier = &ref
 	}
 	return marshal(view)
-}
-
-// DossierView is GetDossier's answer: the dossier bytes as base64 (a
-// dossier need not be text) and their SHA-256.
-type DossierView struct {
-	Investor string `json:"investor"`
-	SHA256   string `json:"sha256"`
-	Dossier  string `json:"dossier"` // base64 (standard encoding)
 }
 
 // GetDossier returns an investor's dossier to its own bank only: a
@@ -296,7 +281,7 @@ func (c *Contract) GetDossier(ctx *txn.Context, investorKey string) (string, err
 		return "", errs.New(errs.NotFound, "no dossier of %s on this peer", investor.Short())
 	}
 	sum := sha256.Sum256(b)
-	return marshal(DossierView{Investor: investor.Key(), SHA256: hex.EncodeToString(sum[:]), Dossier: base64.StdEncoding.EncodeToString(b)})
+	return marshal(schema.DossierView{Investor: investor.Key(), SHA256: hex.EncodeToString(sum[:]), Dossier: base64.StdEncoding.EncodeToString(b)})
 }
 
 // sameMSP refuses a compliance action on an investor of another MSP.

@@ -77,12 +77,12 @@ func TestAttestKeepsTheDossierAtTheBank(t *testing.T) {
 		t.Errorf("event %s", data)
 	}
 	// Claims are in the compliance collection, attested by the bank.
-	v := contracttest.Decode[identity.ClaimsView](t, w.Must(w.Trustee, "Identity:GetClaims", w.Key(bob)))
+	v := contracttest.Decode[schema.ClaimsView](t, w.Must(w.Trustee, "Identity:GetClaims", w.Key(bob)))
 	if v.Claims.Jurisdiction != "US-CA" || v.Claims.AttestedBy != w.Net.Investors || v.Dossier == nil || v.Dossier.SHA256 != want {
 		t.Errorf("claims %+v", v)
 	}
 	// Only the bank's own identities read the dossier, on its own peer.
-	d := contracttest.Decode[identity.DossierView](t, w.Must(officer, "Identity:GetDossier", w.Key(bob)))
+	d := contracttest.Decode[schema.DossierView](t, w.Must(officer, "Identity:GetDossier", w.Key(bob)))
 	if raw, _ := base64.StdEncoding.DecodeString(d.Dossier); string(raw) != doc || d.SHA256 != want {
 		t.Errorf("dossier %+v", d)
 	}
@@ -135,7 +135,7 @@ func TestRevokeFreezeUnfreeze(t *testing.T) {
 	alice, bob := f.Investors[0], f.Investors[2]
 	officer3 := w.Compliance[w.Net.Investors]
 	claimsOf := func(id *stubtest.Identity) rules.Claims {
-		return contracttest.Decode[identity.ClaimsView](t, w.Must(w.Trustee, "Identity:GetClaims", w.Key(id))).Claims
+		return contracttest.Decode[schema.ClaimsView](t, w.Must(w.Trustee, "Identity:GetClaims", w.Key(id))).Claims
 	}
 	// Freeze by the investor's own bank, or the trustee; the reason is published.
 	w.Refused(errs.Forbidden, w.Compliance[w.Net.Servicer], "Identity:Freeze", w.Key(bob), "aml review")

@@ -6,6 +6,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // FuzzPoolArguments feeds arbitrary arguments and loan chunks to every
@@ -15,7 +16,7 @@ func FuzzPoolArguments(f *testing.F) {
 	w := contracttest.New(f)
 	loans := w.SealedPool("P1", 12, 5, 5)
 	w.CreatePool("OPEN")
-	lp := contracttest.Decode[pool.LoanProof](f, w.Must(w.Trustee, "Pool:GetLoan", "P1", loans[2].AssetNumber))
+	lp := contracttest.Decode[schema.LoanProof](f, w.Must(w.Trustee, "Pool:GetLoan", "P1", loans[2].AssetNumber))
 	fns := []struct {
 		name string
 		id   *stubtest.Identity

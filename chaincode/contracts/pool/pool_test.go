@@ -8,7 +8,6 @@ import (
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/admin"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
@@ -67,7 +66,7 @@ func TestCreate(t *testing.T) {
 		t.Fatalf("%s %v", r.Message, r.EventTypes())
 	}
 	w.Refused(errs.AlreadyExists, w.Arranger, "Pool:Create", js(t, good))
-	v := contracttest.Decode[pool.PoolView](t, w.Must(w.NoRole, "Pool:Get", "P1"))
+	v := contracttest.Decode[schema.PoolView](t, w.Must(w.NoRole, "Pool:Get", "P1"))
 	if v.Pool.Status != schema.PoolOpen || v.NextChunk != 0 || v.Pool.Servicer != w.Net.Servicer {
 		t.Fatalf("pool %+v", v)
 	}
@@ -103,7 +102,7 @@ func TestAddLoansInChunks(t *testing.T) {
 	if r := w.AddLoans("P1", 1, loans[10:20]); !r.OK() {
 		t.Fatal(r.Message)
 	}
-	v := contracttest.Decode[pool.PoolView](t, w.Must(w.NoRole, "Pool:Get", "P1"))
+	v := contracttest.Decode[schema.PoolView](t, w.Must(w.NoRole, "Pool:Get", "P1"))
 	if v.LoansAdded != 20 || v.NextChunk != 2 || v.BalanceSoFar != sum(loans[:20]) {
 		t.Fatalf("progress %+v", v)
 	}
@@ -167,7 +166,7 @@ func TestSealPublishesRootAndAggregates(t *testing.T) {
 	w.CreatePool("EMPTY")
 	w.Refused(errs.WrongState, w.Servicer, "Pool:Seal", "EMPTY")
 	loans := w.SealedPool("P1", 6, 30, 12)
-	v := contracttest.Decode[pool.PoolView](t, w.Must(w.NoRole, "Pool:Get", "P1"))
+	v := contracttest.Decode[schema.PoolView](t, w.Must(w.NoRole, "Pool:Get", "P1"))
 	p := v.Pool
 	if p.Status != schema.PoolSealed || p.LoanCount != 30 || p.Balance != sum(loans) || p.SealedTx == "" {
 		t.Fatalf("sealed pool %+v", p)
@@ -199,9 +198,9 @@ func TestSealPublishesRootAndAggregates(t *testing.T) {
 func TestLoanProofs(t *testing.T) {
 	w := contracttest.New(t)
 	loans := w.SealedPool("P1", 8, 37, 10)
-	root := contracttest.Decode[pool.PoolView](t, w.Must(w.NoRole, "Pool:Get", "P1")).Pool.MerkleRoot
+	root := contracttest.Decode[schema.PoolView](t, w.Must(w.NoRole, "Pool:Get", "P1")).Pool.MerkleRoot
 	for _, i := range []int{0, 17, 36} {
-		lp := contracttest.Decode[pool.LoanProof](t, w.Must(w.Trustee, "Pool:GetLoan", "P1", loans[i].AssetNumber))
+		lp := contracttest.Decode[schema.LoanProof](t, w.Must(w.Trustee, "Pool:GetLoan", "P1", loans[i].AssetNumber))
 		if string(lp.Loan.Canonical()) != string(loans[i].Canonical()) || lp.Proof.Index != i || lp.Root != root {
 			t.Fatalf("loan %d: %+v", i, lp)
 		}
@@ -210,23 +209,23 @@ func TestLoanProofs(t *testing.T) {
 			t.Fatalf("loan %d: the proof does not verify off chain: %v", i, err)
 		}
 		// Anyone in the consortium verifies against the public root.
-		ok := contracttest.Decode[pool.Verification](t, w.Must(w.NoRole, "Pool:VerifyLoan", "P1", js(t, lp.Loan), js(t, lp.Proof)))
+		ok := contracttest.Decode[schema.Verification](t, w.Must(w.NoRole, "Pool:VerifyLoan", "P1", js(t, lp.Loan), js(t, lp.Proof)))
 		if !ok.Valid {
 			t.Fatalf("loan %d: %+v", i, ok)
 		}
 		tampered := lp.Loan
 		tampered.ReportingPeriodActualEndBalanceAmount += money.Cents(1)
-		if v := contracttest.Decode[pool.Verification](t, w.Must(w.NoRole, "Pool:VerifyLoan", "P1", js(t, tampered), js(t, lp.Proof))); v.Valid || v.Reason == "" {
+		if v := contracttest.Decode[schema.Verification](t, w.Must(w.NoRole, "Pool:VerifyLoan", "P1", js(t, tampered), js(t, lp.Proof))); v.Valid || v.Reason == "" {
 			t.Fatalf("a tampered loan verified: %+v", v)
 		}
 		resized := lp.Proof
 		resized.Size++
-		if v := contracttest.Decode[pool.Verification](t, w.Must(w.NoRole, "Pool:VerifyLoan", "P1", js(t, lp.Loan), js(t, resized))); v.Valid {
+		if v := contracttest.Decode[schema.Verification](t, w.Must(w.NoRole, "Pool:VerifyLoan", "P1", js(t, lp.Loan), js(t, resized))); v.Valid {
 			t.Fatalf("a proof for another tree size verified: %+v", v)
 		}
 	}
 	w.Refused(errs.BadInput, w.NoRole, "Pool:VerifyLoan", "P1", `{"assetNumber":1}`, js(t, merkle.Proof{}))
-	if v := contracttest.Decode[pool.Verification](t, w.Must(w.NoRole, "Pool:VerifyLoan", "P1", "{}", `{"index":0}`)); v.Valid {
+	if v := contracttest.Decode[schema.Verification](t, w.Must(w.NoRole, "Pool:VerifyLoan", "P1", "{}", `{"index":0}`)); v.Valid {
 		t.Fatalf("an empty loan and proof verified: %+v", v)
 	}
 	w.Refused(errs.BadInput, w.NoRole, "Pool:VerifyLoan", "P1", js(t, loans[0]), `{"index":0,"size":37,"path":["zz"],"x":1}`)
@@ -251,7 +250,7 @@ func TestOnlyThePoolsServicer(t *testing.T) {
 			next.Orgs[i].Roles = next.Orgs[i].Roles.With(roles.Servicer)
 		}
 	}
-	hash := contracttest.Decode[admin.ProposalStatus](t, w.Must(w.Admins[w.Net.Trustee], "Admin:ProposeConfig", js(t, next))).Hash
+	hash := contracttest.Decode[schema.ProposalStatus](t, w.Must(w.Admins[w.Net.Trustee], "Admin:ProposeConfig", js(t, next))).Hash
 	w.Must(w.Admins[w.Net.Investors], "Admin:ApproveConfig", hash)
 	other := w.Identity(w.Net.Investors, "servicer3", stubtest.Attr(roles.RoleAttribute, "servicer"))
 	w.RefusedWith(errs.Forbidden, other, "Pool:AddLoans", []string{"P2", "0"}, contracttest.LoansTransient(t, loans))
@@ -264,11 +263,11 @@ func TestProofOfAThousandLoanPool(t *testing.T) {
 	w := contracttest.New(t)
 	loans := w.SealedPool("BIG", 10, 1000, 500)
 	last := loans[len(loans)-1]
-	lp := contracttest.Decode[pool.LoanProof](t, w.Must(w.Servicer, "Pool:GetLoan", "BIG", last.AssetNumber))
+	lp := contracttest.Decode[schema.LoanProof](t, w.Must(w.Servicer, "Pool:GetLoan", "BIG", last.AssetNumber))
 	if lp.Proof.Size != 1000 || lp.Proof.Index != 999 || len(lp.Proof.Path) > 10 {
 		t.Fatalf("proof %+v", lp.Proof)
 	}
-	if v := contracttest.Decode[pool.Verification](t, w.Must(w.Auditor, "Pool:VerifyLoan", "BIG", js(t, lp.Loan), js(t, lp.Proof))); !v.Valid {
+	if v := contracttest.Decode[schema.Verification](t, w.Must(w.Auditor, "Pool:VerifyLoan", "BIG", js(t, lp.Loan), js(t, lp.Proof))); !v.Valid {
 		t.Fatalf("%+v", v)
 	}
 }

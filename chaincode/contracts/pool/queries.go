@@ -8,20 +8,10 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
-	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
-
-// PoolView is Get's answer: the public pool record and, while the tape is
-// being built, how far it has come.
-type PoolView struct {
-	Pool         schema.Pool  `json:"pool"`
-	NextChunk    int          `json:"nextChunk"`
-	LoansAdded   int          `json:"loansAdded"`
-	BalanceSoFar money.Amount `json:"balanceSoFar"`
-}
 
 // Get returns a pool's public record (any consortium member).
 func (c *Contract) Get(ctx *txn.Context, poolID string) (string, error) {
@@ -39,17 +29,7 @@ func (c *Contract) Get(ctx *txn.Context, poolID string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return marshal(PoolView{Pool: p, NextChunk: progress.NextChunk, LoansAdded: progress.Builder.Size, BalanceSoFar: progress.Aggregates.Balance})
-}
-
-// LoanProof is GetLoan's answer: a loan of a sealed pool with the proof
-// that its canonical record (loantape.Loan.Canonical) is leaf Proof.Index
-// of the tree whose root the pool published.
-type LoanProof struct {
-	Pool  string        `json:"pool"`
-	Root  string        `json:"root"`
-	Loan  loantape.Loan `json:"loan"`
-	Proof merkle.Proof  `json:"proof"`
+	return marshal(schema.PoolView{Pool: p, NextChunk: progress.NextChunk, LoansAdded: progress.Builder.Size, BalanceSoFar: progress.Aggregates.Balance})
 }
 
 // GetLoan returns one loan of a sealed pool with its inclusion proof, to
@@ -131,16 +111,7 @@ func (c *Contract) GetLoan(ctx *txn.Context, poolID, assetNumber string) (string
 	if err != nil {
 		return "", errs.New(errs.Internal, "pool %s: %v", poolID, err)
 	}
-	return marshal(LoanProof{Pool: poolID, Root: p.MerkleRoot, Loan: tl.Loan, Proof: proof})
-}
-
-// Verification is VerifyLoan's answer.
-type Verification struct {
-	Valid  bool   `json:"valid"`
-	Pool   string `json:"pool"`
-	Root   string `json:"root"`
-	Leaf   string `json:"leaf"` // the loan's leaf hash, hex
-	Reason string `json:"reason,omitempty"`
+	return marshal(schema.LoanProof{Pool: poolID, Root: p.MerkleRoot, Loan: tl.Loan, Proof: proof})
 }
 
 // VerifyLoan checks a disclosed loan (a loantape.Loan as JSON) and its
@@ -181,7 +152,7 @@ func (c *Contract) VerifyLoan(ctx *txn.Context, poolID, loanJSON, proofJSON stri
 		return "", errs.New(errs.Internal, "pool %s: stored root: %v", poolID, err)
 	}
 	leaf := merkle.LeafHash(loan.Canonical())
-	v := Verification{Valid: true, Pool: poolID, Root: p.MerkleRoot, Leaf: merkle.Hex(leaf)}
+	v := schema.Verification{Valid: true, Pool: poolID, Root: p.MerkleRoot, Leaf: merkle.Hex(leaf)}
 	switch err := merkle.Verify(root, leaf, proof); {
 	case proof.Size != p.LoanCount:
 		// Root and size are one commitment: the size comes from the ledger.

@@ -3,13 +3,13 @@ package servicing
 import (
 	"sort"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/accrual"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/accruals"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/cash"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
@@ -76,7 +76,7 @@ func (a *dealAccounts) sub(name string, amount money.Amount) error {
 	return nil
 }
 
-// open creates an account with a zero balance unless it exists. Accounts
+// open creates an account with a zero balance unless it exists. schema.Accounts
 // are opened by SetWaterfall, whose majority endorsement satisfies the
 // chaincode policy a new public key needs; once created they carry the
 // trustee's key-level policy, which is all later trustee-endorsed
@@ -209,25 +209,6 @@ func deposit(ctx *txn.Context, deal string, from roles.Identity, account string,
 	return acc.flush()
 }
 
-// Accounts is GetAccounts' answer: every cash account of the deal.
-type Accounts struct {
-	Deal       string         `json:"deal"`
-	Collection money.Amount   `json:"collection"`
-	Reserves   []NamedBalance `json:"reserves"`
-	Fees       []NamedBalance `json:"fees"`
-	// Classes are the tranches' distribution accounts (class books):
-	// cash distributed and not yet claimed, residue line included.
-	Classes []NamedBalance `json:"classes"`
-	Total   money.Amount   `json:"total"`
-}
-
-// NamedBalance is one account's balance.
-type NamedBalance struct {
-	Name    string       `json:"name"`
-	Tranche string       `json:"tranche,omitempty"`
-	Balance money.Amount `json:"balance"`
-}
-
 // GetAccounts returns the deal's cash accounts (public).
 func (c *Contract) GetAccounts(ctx *txn.Context, dealID string) (string, error) {
 	if _, err := ctx.Require(schema.AnyRole()...); err != nil {
@@ -244,34 +225,34 @@ func (c *Contract) GetAccounts(ctx *txn.Context, dealID string) (string, error) 
 	return jsonString(out)
 }
 
-func readAccounts(ctx *txn.Context, f *dealFacts) (Accounts, error) {
+func readAccounts(ctx *txn.Context, f *dealFacts) (schema.Accounts, error) {
 	acc := openAccounts(ctx, f.deal.ID)
-	out := Accounts{Deal: f.deal.ID, Reserves: []NamedBalance{}, Fees: []NamedBalance{}, Classes: []NamedBalance{}}
+	out := schema.Accounts{Deal: f.deal.ID, Reserves: []schema.NamedBalance{}, Fees: []schema.NamedBalance{}, Classes: []schema.NamedBalance{}}
 	var err error
 	if out.Collection, err = acc.get(schema.AccountCollection); err != nil {
-		return Accounts{}, err
+		return schema.Accounts{}, err
 	}
 	total := out.Collection
 	for _, r := range f.def.Reserves {
 		b, err := acc.get(schema.ReserveAccount(r.Name))
 		if err != nil {
-			return Accounts{}, err
+			return schema.Accounts{}, err
 		}
-		out.Reserves, total = append(out.Reserves, NamedBalance{Name: r.Name, Balance: b}), total+b
+		out.Reserves, total = append(out.Reserves, schema.NamedBalance{Name: r.Name, Balance: b}), total+b
 	}
 	for _, fee := range f.def.Fees {
 		b, err := acc.get(schema.FeeAccount(fee.Name))
 		if err != nil {
-			return Accounts{}, err
+			return schema.Accounts{}, err
 		}
-		out.Fees, total = append(out.Fees, NamedBalance{Name: fee.Name, Balance: b}), total+b
+		out.Fees, total = append(out.Fees, schema.NamedBalance{Name: fee.Name, Balance: b}), total+b
 	}
 	for _, ct := range f.wf.Classes {
-		book, _, err := accrual.ReadBook(ctx, ct.Tranche)
+		book, _, err := accruals.ReadBook(ctx, ct.Tranche)
 		if err != nil {
-			return Accounts{}, err
+			return schema.Accounts{}, err
 		}
-		out.Classes, total = append(out.Classes, NamedBalance{Name: ct.Class, Tranche: ct.Tranche, Balance: book.Balance()}), total+book.Balance()
+		out.Classes, total = append(out.Classes, schema.NamedBalance{Name: ct.Class, Tranche: ct.Tranche, Balance: book.Balance()}), total+book.Balance()
 	}
 	out.Total = total
 	return out, nil

@@ -5,13 +5,13 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/accrual"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/accruals"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/positions"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
@@ -32,7 +32,7 @@ import (
 //   - on an event of default (declared, or a trigger's), stops transfers
 //     of every tranche of the deal.
 //
-// Only the trustee may. It returns a CertifySummary (GetCertification
+// Only the trustee may. It returns a schema.CertifySummary (GetCertification
 // returns the whole record).
 func (c *Contract) Certify(ctx *txn.Context, dealID, period string) (string, error) {
 	caller, err := ctx.Require(roles.Trustee)
@@ -114,22 +114,8 @@ func (c *Contract) Certify(ctx *txn.Context, dealID, period string) (string, err
 	}); err != nil {
 		return "", err
 	}
-	return jsonString(CertifySummary{Deal: cert.Deal, Period: p, ResultHash: cert.ResultHash, InputsHash: cert.InputsHash,
+	return jsonString(schema.CertifySummary{Deal: cert.Deal, Period: p, ResultHash: cert.ResultHash, InputsHash: cert.InputsHash,
 		Cash: cert.Cash, Distributions: dists, Reserve: reserve, EventOfDefault: eod, Accelerated: cert.Accelerated})
-}
-
-// CertifySummary is what Certify returns: the certification without the
-// waterfall result itself.
-type CertifySummary struct {
-	Deal           string                     `json:"deal"`
-	Period         int                        `json:"period"`
-	ResultHash     string                     `json:"resultHash"`
-	InputsHash     string                     `json:"inputsHash"`
-	Cash           distribution.CashPlan      `json:"cash"`
-	Distributions  []schema.ClassDistribution `json:"distributions"`
-	Reserve        distribution.Reserve       `json:"reserve"`
-	EventOfDefault bool                       `json:"eventOfDefault"`
-	Accelerated    bool                       `json:"accelerated"`
 }
 
 // periodInputs gathers a period's public inputs from the ledger: the
@@ -217,7 +203,7 @@ func distribute(ctx *txn.Context, f *dealFacts, plan distribution.CashPlan) ([]s
 		if !ok {
 			return nil, errs.New(errs.Internal, "deal %s: class %s has no tranche", f.deal.ID, cc.Class)
 		}
-		reg, err := token.Open(ctx, trancheID, nil)
+		reg, err := positions.Open(ctx, trancheID, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -231,7 +217,7 @@ func distribute(ctx *txn.Context, f *dealFacts, plan distribution.CashPlan) ([]s
 			out = append(out, cd)
 			continue
 		}
-		book, found, err := accrual.ReadBook(ctx, trancheID)
+		book, found, err := accruals.ReadBook(ctx, trancheID)
 		if err != nil {
 			return nil, err
 		}
@@ -240,7 +226,7 @@ func distribute(ctx *txn.Context, f *dealFacts, plan distribution.CashPlan) ([]s
 			return nil, errs.Wrap(err, "deal %s class %s", f.deal.ID, cc.Class)
 		}
 		cd.Distribution = d
-		key, err := accrual.BookKey(ctx, trancheID)
+		key, err := accruals.BookKey(ctx, trancheID)
 		if err != nil {
 			return nil, err
 		}
@@ -276,7 +262,7 @@ func proveReserve(d schema.Deal, res waterfall.Result) (distribution.Reserve, er
 // trustee excepted), while holders can still claim distributions.
 func stopTransfers(ctx *txn.Context, f *dealFacts) error {
 	for _, id := range f.deal.Tranches {
-		reg, err := token.Open(ctx, id, nil)
+		reg, err := positions.Open(ctx, id, nil)
 		if err != nil {
 			return err
 		}

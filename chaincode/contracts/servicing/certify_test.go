@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
@@ -55,7 +54,7 @@ func TestCertifyRefusals(t *testing.T) {
 	if !r.OK() || strings.Join(r.EventTypes(), ",") != "PeriodCertified" {
 		t.Fatalf("%s %v", r.Message, r.EventTypes())
 	}
-	sum := contracttest.Decode[servicing.CertifySummary](t, string(r.Payload))
+	sum := contracttest.Decode[schema.CertifySummary](t, string(r.Payload))
 	if sum.Period != 1 || len(sum.Distributions) != 4 || !sum.Reserve.Covered {
 		t.Fatalf("summary %+v", sum)
 	}

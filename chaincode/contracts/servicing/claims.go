@@ -1,29 +1,15 @@
 package servicing
 
 import (
-	"github.com/shopspring/decimal"
-
-	"github.com/tranchenet/tranchenet/chaincode/contracts/accrual"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
-	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/accruals"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/cash"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/positions"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
-
-// ClaimResult is what a claim paid. It goes to the caller only (the
-// endorsing peers and the submitter), never into an event.
-type ClaimResult struct {
-	Tranche string       `json:"tranche"`
-	Holder  string       `json:"holder"`
-	Units   int64        `json:"units"`
-	Amount  money.Amount `json:"amount"`
-	// IndexPaid is the position's index after the claim (the tranche's).
-	IndexPaid string `json:"indexPaid"`
-}
 
 // Claim pays the calling investor its distributions on a tranche: its
 // units × (index − indexPaid), floored to the cent, from the tranche's
@@ -61,7 +47,7 @@ func claim(ctx *txn.Context, trancheID string, holder roles.Identity) (string, e
 	if err != nil {
 		return "", err
 	}
-	reg, err := token.Open(ctx, id, ledger)
+	reg, err := positions.Open(ctx, id, ledger)
 	if err != nil {
 		return "", err
 	}
@@ -69,11 +55,11 @@ func claim(ctx *txn.Context, trancheID string, holder roles.Identity) (string, e
 	if err != nil {
 		return "", err
 	}
-	res := ClaimResult{Tranche: id, Holder: holder.Key(), Units: pos.Units, Amount: s.Amount, IndexPaid: s.NewIndex.String()}
+	res := schema.ClaimResult{Tranche: id, Holder: holder.Key(), Units: pos.Units, Amount: s.Amount, IndexPaid: s.NewIndex.String()}
 	if !changed {
 		return jsonString(res) // nothing due: nothing written
 	}
-	if err := ctx.Emit("DistributionClaimed", map[string]any{"tranche": id, "holder": holder.Key()}); err != nil {
+	if err := ctx.Emit("DistributionClaimed", schema.DistributionClaimed{Tranche: id, Holder: holder.Key()}); err != nil {
 		return "", err
 	}
 	return jsonString(res)
@@ -111,7 +97,7 @@ func (c *Contract) ClaimFee(ctx *txn.Context, dealID, fee string) (string, error
 	if err != nil {
 		return "", err
 	}
-	res := map[string]any{"deal": f.deal.ID, "fee": fee, "payee": payee, "amount": amount}
+	res := schema.FeeClaim{Deal: f.deal.ID, Fee: fee, Payee: payee, Amount: amount}
 	if amount == 0 {
 		return jsonString(res)
 	}
@@ -134,18 +120,6 @@ func (c *Contract) ClaimFee(ctx *txn.Context, dealID, fee string) (string, error
 	return jsonString(res)
 }
 
-// Accrual is what a position has accrued and not claimed.
-type Accrual struct {
-	Tranche   string          `json:"tranche"`
-	Holder    string          `json:"holder"`
-	Units     int64           `json:"units"`
-	Index     decimal.Decimal `json:"index"`
-	IndexPaid decimal.Decimal `json:"indexPaid"`
-	// Entitlement is exact; Claimable is what a claim would pay now.
-	Entitlement decimal.Decimal `json:"entitlement"`
-	Claimable   money.Amount    `json:"claimable"`
-}
-
 // Accrued answers what a holder could claim on a tranche now. The holder
 // itself, the trustee, and its own bank's compliance officers and admins
 // may ask (schema.MaySee).
@@ -165,7 +139,7 @@ func (c *Contract) Accrued(ctx *txn.Context, trancheID, holderKey string) (strin
 	if err != nil {
 		return "", err
 	}
-	reg, err := token.Open(ctx, id, nil)
+	reg, err := positions.Open(ctx, id, nil)
 	if err != nil {
 		return "", err
 	}
@@ -173,7 +147,7 @@ func (c *Contract) Accrued(ctx *txn.Context, trancheID, holderKey string) (strin
 	if err != nil {
 		return "", err
 	}
-	book, _, err := accrual.ReadBook(ctx, id)
+	book, _, err := accruals.ReadBook(ctx, id)
 	if err != nil {
 		return "", err
 	}
@@ -185,16 +159,8 @@ func (c *Contract) Accrued(ctx *txn.Context, trancheID, holderKey string) (strin
 	if err != nil {
 		return "", err
 	}
-	return jsonString(Accrual{Tranche: id, Holder: holder.Key(), Units: pos.Units, Index: book.Index, IndexPaid: paid,
+	return jsonString(schema.Accrual{Tranche: id, Holder: holder.Key(), Units: pos.Units, Index: book.Index, IndexPaid: paid,
 		Entitlement: cl.Residue.Add(cl.Amount.Decimal()), Claimable: cl.Amount})
-}
-
-// ClassBookView is GetClassBook's answer.
-type ClassBookView struct {
-	Tranche string `json:"tranche"`
-	distribution.ClassBook
-	Balance     money.Amount    `json:"balance"`
-	ResidueLine decimal.Decimal `json:"residueLine"`
 }
 
 // GetClassBook returns a tranche's distribution index and account
@@ -210,9 +176,9 @@ func (c *Contract) GetClassBook(ctx *txn.Context, trancheID string) (string, err
 	if _, err := readTranche(ctx, id); err != nil {
 		return "", err
 	}
-	book, _, err := accrual.ReadBook(ctx, id)
+	book, _, err := accruals.ReadBook(ctx, id)
 	if err != nil {
 		return "", err
 	}
-	return jsonString(ClassBookView{Tranche: id, ClassBook: book, Balance: book.Balance(), ResidueLine: book.ResidueLine()})
+	return jsonString(schema.ClassBookView{Tranche: id, ClassBook: book, Balance: book.Balance(), ResidueLine: book.ResidueLine()})
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
@@ -17,12 +16,12 @@ func TestClaims(t *testing.T) {
 	a := d.tranche["A"]
 	// Before any distribution a claim pays nothing and writes nothing.
 	before := w.Snapshot()
-	res := contracttest.Decode[servicing.ClaimResult](t, w.Must(d.alice, "Servicing:Claim", a))
+	res := contracttest.Decode[schema.ClaimResult](t, w.Must(d.alice, "Servicing:Claim", a))
 	if res.Amount != 0 || len(w.Diff(before)) != 0 {
 		t.Fatalf("claim before any distribution: %+v, diff %v", res, w.Diff(before))
 	}
 	d.runPeriod(t)
-	acc := contracttest.Decode[servicing.Accrual](t, w.Must(d.alice, "Servicing:Accrued", a, w.Key(d.alice)))
+	acc := contracttest.Decode[schema.Accrual](t, w.Must(d.alice, "Servicing:Accrued", a, w.Key(d.alice)))
 	if acc.Claimable <= 0 || acc.Units != d.holders[a][d.alice] {
 		t.Fatalf("accrual %+v", acc)
 	}
@@ -32,7 +31,7 @@ func TestClaims(t *testing.T) {
 	w.Must(w.Trustee, "Servicing:Accrued", a, w.Key(d.alice))
 
 	r := w.CallWith(d.alice, "Servicing:Claim", []string{a})
-	res = contracttest.Decode[servicing.ClaimResult](t, string(r.Payload))
+	res = contracttest.Decode[schema.ClaimResult](t, string(r.Payload))
 	if !r.OK() || res.Amount != acc.Claimable || res.IndexPaid != acc.Index.String() || strings.Join(r.EventTypes(), ",") != "DistributionClaimed" {
 		t.Fatalf("claim %+v (accrued %s), events %v", res, acc.Claimable, r.EventTypes())
 	}
@@ -41,14 +40,14 @@ func TestClaims(t *testing.T) {
 		t.Fatalf("event carries the amount: %s", r.Events()[0].Data)
 	}
 	before = w.Snapshot()
-	if again := contracttest.Decode[servicing.ClaimResult](t, w.Must(d.alice, "Servicing:Claim", a)); again.Amount != 0 || len(w.Diff(before)) != 0 {
+	if again := contracttest.Decode[schema.ClaimResult](t, w.Must(d.alice, "Servicing:Claim", a)); again.Amount != 0 || len(w.Diff(before)) != 0 {
 		t.Fatalf("second claim %+v", again)
 	}
 	// An investor without units has nothing to claim, and its claim leaves
 	// no empty position behind.
 	carol := w.AttestedInvestor(w.Net.Investors, "carol")
 	before = w.Snapshot()
-	if none := contracttest.Decode[servicing.ClaimResult](t, w.Must(carol, "Servicing:Claim", a)); none.Amount != 0 || none.Units != 0 || len(w.Diff(before)) != 0 {
+	if none := contracttest.Decode[schema.ClaimResult](t, w.Must(carol, "Servicing:Claim", a)); none.Amount != 0 || none.Units != 0 || len(w.Diff(before)) != 0 {
 		t.Fatalf("claim without units %+v, diff %v", none, w.Diff(before))
 	}
 	// The trustee, as paying agent, claims for a holder; nobody else may.
@@ -58,7 +57,7 @@ func TestClaims(t *testing.T) {
 	w.Refused(errs.Forbidden, w.NoRole, "Servicing:Claim", a)
 	w.Refused(errs.NotFound, d.bob, "Servicing:Claim", "NO-TRANCHE")
 	w.Refused(errs.BadInput, w.Trustee, "Servicing:ClaimFor", a, "bob")
-	paid := contracttest.Decode[servicing.ClaimResult](t, w.Must(w.Trustee, "Servicing:ClaimFor", a, w.Key(d.bob)))
+	paid := contracttest.Decode[schema.ClaimResult](t, w.Must(w.Trustee, "Servicing:ClaimFor", a, w.Key(d.bob)))
 	if paid.Amount <= 0 || paid.Holder != w.Key(d.bob) {
 		t.Fatalf("claim for bob %+v", paid)
 	}
@@ -93,7 +92,7 @@ func TestRemitCollections(t *testing.T) {
 	if !r.OK() || strings.Join(r.EventTypes(), ",") != "CollectionsRemitted" {
 		t.Fatalf("%s %v", r.Message, r.EventTypes())
 	}
-	acc := contracttest.Decode[servicing.Accounts](t, w.Must(w.Auditor, "Servicing:GetAccounts", d.deal))
+	acc := contracttest.Decode[schema.Accounts](t, w.Must(w.Auditor, "Servicing:GetAccounts", d.deal))
 	if acc.Collection != money.Cents(25025) || acc.Total != acc.Collection+d.reserveInitial() {
 		t.Fatalf("accounts %+v", acc)
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
@@ -105,7 +104,7 @@ func TestMovementsPayAccruedDistributionsFirst(t *testing.T) {
 	// A claim pays what is owed, once.
 	owed := w.owed(a, d.alice)
 	cashBefore := w.CashAccount(d.alice).Balance
-	if got := contracttest.Decode[servicing.ClaimResult](t, w.Must(d.alice, "Servicing:Claim", a)).Amount; got != owed || owed <= 0 {
+	if got := contracttest.Decode[schema.ClaimResult](t, w.Must(d.alice, "Servicing:Claim", a)).Amount; got != owed || owed <= 0 {
 		t.Fatalf("alice claimed %s on A, owed %s", got, owed)
 	}
 	if w.CashAccount(d.alice).Balance != cashBefore+owed || w.owed(a, d.alice) != 0 {
@@ -189,8 +188,8 @@ func TestMovementsPayAccruedDistributionsFirst(t *testing.T) {
 			deltaC = cd.Delta
 		}
 	}
-	aliceClaim := contracttest.Decode[servicing.ClaimResult](t, w.Must(d.alice, "Servicing:Claim", c)).Amount
-	bellaClaim := contracttest.Decode[servicing.ClaimResult](t, w.Must(d.bella, "Servicing:Claim", c)).Amount
+	aliceClaim := contracttest.Decode[schema.ClaimResult](t, w.Must(d.alice, "Servicing:Claim", c)).Amount
+	bellaClaim := contracttest.Decode[schema.ClaimResult](t, w.Must(d.bella, "Servicing:Claim", c)).Amount
 	if aliceClaim != floorCents(soldC, deltaC) || bellaClaim != floorCents(bellaC-soldC, deltaC) || aliceClaim <= 0 {
 		t.Fatalf("period 2 on C: alice claimed %s, want %s; bella %s, want %s",
 			aliceClaim, floorCents(soldC, deltaC), bellaClaim, floorCents(bellaC-soldC, deltaC))
@@ -233,7 +232,7 @@ func TestMovementsPayAccruedDistributionsFirst(t *testing.T) {
 	for _, class := range d.classes {
 		for _, h := range []*stubtest.Identity{d.alice, d.anna, d.bob, d.bella} {
 			want := w.owed(d.tranche[class], h)
-			if got := contracttest.Decode[servicing.ClaimResult](t, w.Must(h, "Servicing:Claim", d.tranche[class])).Amount; got != want {
+			if got := contracttest.Decode[schema.ClaimResult](t, w.Must(h, "Servicing:Claim", d.tranche[class])).Amount; got != want {
 				t.Fatalf("final claim of %s on %s: %s, owed %s", h, class, got, want)
 			}
 		}

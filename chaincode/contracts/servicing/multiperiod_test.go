@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
@@ -31,7 +30,7 @@ func TestFourPeriodsReportedCertifiedAndClaimed(t *testing.T) {
 	claimedBy := map[*stubtest.Identity]money.Amount{}
 	claim := func(h *stubtest.Identity, class string) {
 		t.Helper()
-		res := contracttest.Decode[servicing.ClaimResult](t, w.Must(h, "Servicing:Claim", d.tranche[class]))
+		res := contracttest.Decode[schema.ClaimResult](t, w.Must(h, "Servicing:Claim", d.tranche[class]))
 		claimed[d.tranche[class]] += res.Amount
 		claimedBy[h] += res.Amount
 	}
@@ -79,7 +78,7 @@ func TestFourPeriodsReportedCertifiedAndClaimed(t *testing.T) {
 			t.Fatalf("period %d: replay %+v", period, v)
 		}
 		// The proof of reserve is the certified pool against the notes left.
-		por := contracttest.Decode[servicing.ReserveProof](t, w.Must(w.Auditor, "Servicing:ProofOfReserve", d.deal, fmt.Sprint(period)))
+		por := contracttest.Decode[schema.ReserveProof](t, w.Must(w.Auditor, "Servicing:ProofOfReserve", d.deal, fmt.Sprint(period)))
 		var notes money.Amount
 		for _, c := range res.Classes {
 			notes += c.EndingBalance
@@ -136,7 +135,7 @@ func TestFourPeriodsReportedCertifiedAndClaimed(t *testing.T) {
 	}
 	// The deal's own accounts hold only the reserve now: collections were
 	// fully paid out and every fee claimed.
-	acc := contracttest.Decode[servicing.Accounts](t, w.Must(w.Auditor, "Servicing:GetAccounts", d.deal))
+	acc := contracttest.Decode[schema.Accounts](t, w.Must(w.Auditor, "Servicing:GetAccounts", d.deal))
 	status := contracttest.Decode[schema.DealServicing](t, w.Must(w.Auditor, "Servicing:GetStatus", d.deal))
 	if acc.Collection != 0 || acc.Fees[0].Balance != 0 || acc.Fees[1].Balance != 0 || acc.Reserves[0].Balance != status.State.Reserves[0].Balance {
 		t.Fatalf("accounts %+v, reserve state %s", acc, status.State.Reserves[0].Balance)

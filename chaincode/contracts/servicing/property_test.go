@@ -8,11 +8,11 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // TestPropertyAccrualsFollowTheUnits runs seeded random sequences over four
@@ -195,11 +195,11 @@ func (p *movementRun) step() {
 		p.move(h.tranche, h.holder, nil, n)
 		p.done["redeem"]++
 	case op < 7: // claim, by the holder or by the trustee for it
-		var res servicing.ClaimResult
+		var res schema.ClaimResult
 		if op == 5 {
-			res = contracttest.Decode[servicing.ClaimResult](p.t, w.Must(h.holder, "Servicing:Claim", h.tranche))
+			res = contracttest.Decode[schema.ClaimResult](p.t, w.Must(h.holder, "Servicing:Claim", h.tranche))
 		} else {
-			res = contracttest.Decode[servicing.ClaimResult](p.t, w.Must(w.Trustee, "Servicing:ClaimFor", h.tranche, w.Key(h.holder)))
+			res = contracttest.Decode[schema.ClaimResult](p.t, w.Must(w.Trustee, "Servicing:ClaimFor", h.tranche, w.Key(h.holder)))
 		}
 		want := money.Amount(0)
 		if m.units[h] > 0 { // a claim without units writes nothing, not even the index

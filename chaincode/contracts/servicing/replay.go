@@ -103,16 +103,6 @@ func (c *Contract) GetCertification(ctx *txn.Context, dealID, period string) (st
 	return jsonString(cert)
 }
 
-// ReserveProof is ProofOfReserve's answer.
-type ReserveProof struct {
-	Deal   string `json:"deal"`
-	Period int    `json:"period"`
-	distribution.Reserve
-	// MerkleRoot commits to the report rows the pool balance sums.
-	MerkleRoot  string `json:"merkleRoot"`
-	CertifiedTx string `json:"certifiedTx"`
-}
-
 // ProofOfReserve returns a certified period's proof of reserve: the
 // attested pool balance × the deal's required collateralization against
 // the notes outstanding after the period's payments, with the Merkle root
@@ -126,7 +116,7 @@ func (c *Contract) ProofOfReserve(ctx *txn.Context, dealID, period string) (stri
 	if err != nil {
 		return "", err
 	}
-	return jsonString(ReserveProof{Deal: cert.Deal, Period: cert.Period, Reserve: cert.Reserve, MerkleRoot: r.MerkleRoot, CertifiedTx: cert.CertifiedTx})
+	return jsonString(schema.ReserveProof{Deal: cert.Deal, Period: cert.Period, Reserve: cert.Reserve, MerkleRoot: r.MerkleRoot, CertifiedTx: cert.CertifiedTx})
 }
 
 func certificationArg(ctx *txn.Context, dealID, period string) (schema.Certification, error) {

@@ -4,6 +4,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/holds"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
@@ -25,7 +26,7 @@ func New() *Contract {
 // units are reserved until the settlement ends. Sent by the seller (role
 // investor) or, for an issuance, by an arranger of the issuer. Like every
 // submitted function of the contract it returns the step's outcome, a
-// StatusEvent (the record, with its transaction IDs, is read with Get).
+// schema.SettlementStep (the record, with its transaction IDs, is read with Get).
 func (c *Contract) InstructDeliver(ctx *txn.Context, hold bool) (string, error) {
 	return c.instruct(ctx, core.Deliver, hold)
 }
@@ -78,7 +79,7 @@ func (c *Contract) instruct(ctx *txn.Context, side core.Side, hold bool) (string
 	if err != nil {
 		return "", err
 	}
-	if err := newBooks(ctx, next, &t).apply(effects); err != nil {
+	if err := holds.Open(ctx, next, &t).Apply(effects); err != nil {
 		return "", err
 	}
 	if err := storeTerms(ctx, t, side); err != nil {
@@ -147,7 +148,7 @@ func (c *Contract) Settle(ctx *txn.Context, tradeRef string) (string, error) {
 	if err == nil {
 		return finish(ctx, e, next, false)
 	}
-	code, rule, isRefusal := refusal(err)
+	code, rule, isRefusal := holds.Refusal(err)
 	if !isRefusal {
 		return "", err
 	}
@@ -163,8 +164,8 @@ func (c *Contract) Settle(ctx *txn.Context, tradeRef string) (string, error) {
 // settlement date, then the books. On a refusal by the books it has put
 // back any hold it released, so the ledger is as before; the caller
 // records the failure or, for CheckSettle, reports it.
-func attempt(ctx *txn.Context, t core.Terms, rec core.Record) (core.Event, core.Record, *books, error) {
-	b := newBooks(ctx, rec, &t)
+func attempt(ctx *txn.Context, t core.Terms, rec core.Record) (core.Event, core.Record, *holds.Books, error) {
+	b := holds.Open(ctx, rec, &t)
 	e, err := event(ctx, core.EventSettle)
 	if err != nil {
 		return e, rec, b, err
@@ -177,9 +178,9 @@ func attempt(ctx *txn.Context, t core.Terms, rec core.Record) (core.Event, core.
 		return e, rec, b, err
 	}
 	if rec.Payment == core.PaymentRTGS {
-		err = b.lock(effects)
+		err = b.Lock(effects)
 	} else {
-		err = b.settle(effects)
+		err = b.Settle(effects)
 	}
 	return e, next, b, err
 }
@@ -209,9 +210,9 @@ func (c *Contract) ConfirmPayment(ctx *txn.Context, tradeRef string) (string, er
 	if err != nil {
 		return "", err
 	}
-	b := newBooks(ctx, rec, &t)
-	if err := b.apply(effects); err != nil {
-		return "", b.redact(caller.Grants, err)
+	b := holds.Open(ctx, rec, &t)
+	if err := b.Apply(effects); err != nil {
+		return "", b.Redact(caller.Grants, err)
 	}
 	return finish(ctx, e, next, false)
 }
@@ -245,7 +246,7 @@ func (c *Contract) Cancel(ctx *txn.Context, tradeRef, side string) (string, erro
 	if err != nil {
 		return "", err
 	}
-	if err := newBooks(ctx, rec, &t).apply(effects); err != nil {
+	if err := holds.Open(ctx, rec, &t).Apply(effects); err != nil {
 		return "", err
 	}
 	return finish(ctx, e, next, false)
@@ -275,7 +276,7 @@ func (c *Contract) Expire(ctx *txn.Context, tradeRef string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := newBooks(ctx, rec, nil).apply(effects); err != nil {
+	if err := holds.Open(ctx, rec, nil).Apply(effects); err != nil {
 		return "", err
 	}
 	return finish(ctx, e, next, false)
@@ -291,7 +292,7 @@ func event(ctx *txn.Context, typ core.EventType) (core.Event, error) {
 }
 
 // finish writes the record, emits the step's events and returns the
-// step's outcome (StatusEvent) as canonical JSON. The outcome depends on
+// step's outcome (schema.SettlementStep) as canonical JSON. The outcome depends on
 // nothing but the transaction's input and state, so every endorser
 // returns the same bytes; the record, with its transaction IDs, is read
 // with Get.

@@ -22,7 +22,7 @@
 //     proves the terms against GetPrivateDataHash of both instructions,
 //     runs the tranche's transfer rules for the buyer, checks both
 //     balances, pays seller and buyer the distributions their units have
-//     accrued (token.Register, through the transaction's one cash
+//     accrued (positions.Register, through the transaction's one cash
 //     ledger) and moves units to the buyer and cash to the seller; or,
 //     if a rule or a balance refuses, moves nothing and records status
 //     failed with the code (retry until expiry; CheckSettle gives the

@@ -1,9 +1,9 @@
 package settlement
 
 import (
-	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Event types of the Settlement contract, one per step:
@@ -19,7 +19,7 @@ import (
 //	SettlementCancelled        cancelled; holds released
 //	SettlementExpired          expired; holds released
 //
-// Every payload is a StatusEvent: public facts only, like the record.
+// Every payload is a schema.SettlementStep: public facts only, like the record.
 const (
 	EventInstructed      = "SettlementInstructed"
 	EventMatched         = "SettlementMatched"
@@ -32,20 +32,6 @@ const (
 	EventCancelled       = "SettlementCancelled"
 	EventExpired         = "SettlementExpired"
 )
-
-// StatusEvent is the payload of every settlement event: which settlement,
-// between which banks, in which tranche, and its status after the step.
-// Like the public record it carries no party, units or cash.
-type StatusEvent struct {
-	TradeRef   string      `json:"tradeRef"`
-	Tranche    string      `json:"tranche"`
-	SellerBank string      `json:"sellerBank"`
-	BuyerBank  string      `json:"buyerBank"`
-	Status     core.Status `json:"status"`
-	Side       core.Side   `json:"side,omitempty"`
-	Code       errs.Code   `json:"code,omitempty"` // SettlementFailed
-	Rule       int         `json:"rule,omitempty"` // SettlementFailed, a transfer rule
-}
 
 // emitStep emits the events of one transition that led to r.
 func emitStep(ctx *txn.Context, e core.Event, r core.Record) error {
@@ -62,8 +48,8 @@ func emitStep(ctx *txn.Context, e core.Event, r core.Record) error {
 }
 
 // outcome is the public summary of the step e that led to r.
-func outcome(e core.Event, r core.Record) StatusEvent {
-	o := StatusEvent{TradeRef: r.TradeRef, Tranche: r.Tranche, SellerBank: r.SellerBank, BuyerBank: r.BuyerBank, Status: r.Status}
+func outcome(e core.Event, r core.Record) schema.SettlementStep {
+	o := schema.SettlementStep{TradeRef: r.TradeRef, Tranche: r.Tranche, SellerBank: r.SellerBank, BuyerBank: r.BuyerBank, Status: r.Status}
 	switch e.Type {
 	case core.EventInstruct, core.EventCancel:
 		o.Side = e.Side

@@ -9,7 +9,6 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
@@ -76,9 +75,9 @@ func rtgs(t core.Terms) core.Terms {
 }
 
 // outcome decodes a submitted function's payload.
-func outcome(t testing.TB, r contracttest.Result) settlement.StatusEvent {
+func outcome(t testing.TB, r contracttest.Result) schema.SettlementStep {
 	t.Helper()
-	var o settlement.StatusEvent
+	var o schema.SettlementStep
 	if err := canon.Unmarshal(r.Payload, &o); err != nil {
 		t.Fatalf("decode outcome of %s: %v\n%s", r.Function, err, r.Payload)
 	}

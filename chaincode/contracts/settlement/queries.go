@@ -3,6 +3,8 @@ package settlement
 import (
 	"strconv"
 
+	"github.com/tranchenet/tranchenet/chaincode/ledger/holds"
+
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
@@ -30,15 +32,6 @@ func (c *Contract) Get(ctx *txn.Context, tradeRef string) (string, error) {
 	return marshal(r)
 }
 
-// Page is one page of a bank's settlement history.
-type Page struct {
-	Bank        string        `json:"bank"`
-	Settlements []core.Record `json:"settlements"` // in trade reference order
-	// Bookmark continues the listing. It is empty after a page that was not
-	// full; a full last page is followed by an empty one.
-	Bookmark string `json:"bookmark"`
-}
-
 // ListByBank lists the public records of the settlements bank is party
 // to, pageSize at a time (1 to MaxPageSize), from bookmark ("" for the
 // first page). A bank lists its own; the trustee and auditors any bank's.
@@ -64,7 +57,7 @@ func (c *Contract) ListByBank(ctx *txn.Context, bank, pageSize, bookmark string)
 		return "", errs.New(errs.BadInput, "list settlements of %s from bookmark %q: %v", bank, bookmark, err)
 	}
 	defer it.Close()
-	page := Page{Bank: bank, Settlements: []core.Record{}}
+	page := schema.SettlementPage{Bank: bank, Settlements: []core.Record{}}
 	for it.HasNext() {
 		kv, err := it.Next()
 		if err != nil {
@@ -154,10 +147,10 @@ func (c *Contract) CheckSettle(ctx *txn.Context, tradeRef string) (string, error
 	}
 	// An evaluation never commits, so the attempt's writes are discarded.
 	_, _, b, err := attempt(ctx, t, rec)
-	err = withholdBalances(caller, t, b.redact(caller.Grants, err))
+	err = withholdBalances(caller, t, b.Redact(caller.Grants, err))
 	// A refusal or a settlement not in a state to settle is the answer;
 	// anything else is a failure to look.
-	if _, _, isRefusal := refusal(err); err != nil && !isRefusal && !errs.Is(err, errs.WrongState) {
+	if _, _, isRefusal := holds.Refusal(err); err != nil && !isRefusal && !errs.Is(err, errs.WrongState) {
 		return "", err
 	}
 	return marshal(rules.VerdictOf(err))

@@ -17,16 +17,16 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
-func (w *world) listByBank(id *stubtest.Identity, bank, size, bookmark string) settlement.Page {
+func (w *world) listByBank(id *stubtest.Identity, bank, size, bookmark string) schema.SettlementPage {
 	w.TB.Helper()
-	var p settlement.Page
+	var p schema.SettlementPage
 	if err := canon.Unmarshal([]byte(w.Must(id, "Settlement:ListByBank", bank, size, bookmark)), &p); err != nil {
 		w.TB.Fatal(err)
 	}
 	return p
 }
 
-func refs(p settlement.Page) []string {
+func refs(p schema.SettlementPage) []string {
 	var out []string
 	for _, r := range p.Settlements {
 		out = append(out, r.TradeRef)

@@ -23,10 +23,6 @@ func termsKey(ctx *txn.Context, tradeRef string, side core.Side) (string, error)
 	return ctx.Key(schema.TypeSettlementTerms, tradeRef, string(side))
 }
 
-func holdKey(ctx *txn.Context, tradeRef string, side core.Side) (string, error) {
-	return ctx.Key(schema.TypeSettlementHold, tradeRef, string(side))
-}
-
 // parseTradeRef checks a trade reference argument the way the terms check
 // theirs, so that it is safe as a key component.
 func parseTradeRef(s string) (string, error) {

@@ -12,7 +12,7 @@
 // distributed while they were held: a seller keeps its share of past
 // distributions, a buyer earns from the next one.
 //
-// The movement logic (Register) is exported: the Deal contract places
+// The movement logic (positions.Register) is exported: the Deal contract places
 // units with it, the Settlement contract delivers units with it and the
 // Servicing contract pays claims with it.
 //
@@ -24,12 +24,14 @@ import (
 	"errors"
 	"math"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/positions"
+
 	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/cash"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
@@ -86,7 +88,7 @@ func (c *Contract) CanTransfer(ctx *txn.Context, trancheID, fromKey, toKey, unit
 	if err != nil {
 		return "", err
 	}
-	r, err := Open(ctx, trancheID, nil)
+	r, err := positions.Open(ctx, trancheID, nil)
 	if err != nil {
 		return "", err
 	}
@@ -124,7 +126,7 @@ func (c *Contract) Freeze(ctx *txn.Context, trancheID, holderKey, units string) 
 			return errs.Field("units", `%.40q is neither a positive count of units nor "all"`, units)
 		}
 	}
-	r, err := Open(ctx, trancheID, nil)
+	r, err := positions.Open(ctx, trancheID, nil)
 	if err != nil {
 		return err
 	}
@@ -146,7 +148,7 @@ func (c *Contract) Unfreeze(ctx *txn.Context, trancheID, holderKey string) error
 	if err != nil {
 		return err
 	}
-	r, err := Open(ctx, trancheID, nil)
+	r, err := positions.Open(ctx, trancheID, nil)
 	if err != nil {
 		return err
 	}
@@ -211,7 +213,7 @@ func (c *Contract) setPaused(ctx *txn.Context, trancheID string, paused bool) er
 	if _, err := schema.ParseID("trancheID", trancheID); err != nil {
 		return err
 	}
-	r, err := Open(ctx, trancheID, nil)
+	r, err := positions.Open(ctx, trancheID, nil)
 	if err != nil {
 		return err
 	}
@@ -268,7 +270,7 @@ func (c *Contract) Position(ctx *txn.Context, trancheID, holderKey string) (stri
 		return "", errs.New(errs.Forbidden, "%s may not see the position of %s: only the holder, the trustee and its own bank's compliance officers and admins may",
 			caller.Identity.Short(), holder.Short())
 	}
-	r, err := Open(ctx, trancheID, nil)
+	r, err := positions.Open(ctx, trancheID, nil)
 	if err != nil {
 		return "", err
 	}
@@ -276,7 +278,7 @@ func (c *Contract) Position(ctx *txn.Context, trancheID, holderKey string) (stri
 	if err != nil {
 		return "", err
 	}
-	return marshal(positionView(trancheID, holder, p))
+	return marshal(schema.NewPositionView(trancheID, holder.Key(), p))
 }
 
 // Holders lists every holder of the tranche with its position (trustee
@@ -289,7 +291,7 @@ func (c *Contract) Holders(ctx *txn.Context, trancheID string) (string, error) {
 	if _, err := schema.ParseID("trancheID", trancheID); err != nil {
 		return "", err
 	}
-	r, err := Open(ctx, trancheID, nil)
+	r, err := positions.Open(ctx, trancheID, nil)
 	if err != nil {
 		return "", err
 	}
@@ -309,7 +311,7 @@ func (c *Contract) Supply(ctx *txn.Context, trancheID string) (string, error) {
 	if _, err := schema.ParseID("trancheID", trancheID); err != nil {
 		return "", err
 	}
-	r, err := Open(ctx, trancheID, nil)
+	r, err := positions.Open(ctx, trancheID, nil)
 	if err != nil {
 		return "", err
 	}
@@ -318,18 +320,18 @@ func (c *Contract) Supply(ctx *txn.Context, trancheID string) (string, error) {
 
 // openForMoves opens a register that moves units, with the
 // transaction's cash ledger for the accrued distributions a movement pays.
-func openForMoves(ctx *txn.Context, trancheID string) (*Register, error) {
+func openForMoves(ctx *txn.Context, trancheID string) (*positions.Register, error) {
 	l, err := cash.Open(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return Open(ctx, trancheID, l)
+	return positions.Open(ctx, trancheID, l)
 }
 
 // parseMovement reads the arguments every movement shares. fromKey or
 // toKey is "" for the side that is an account of the book.
-func parseMovement(kind rules.Kind, trancheID, fromKey, toKey, units string) (Movement, error) {
-	m := Movement{Kind: kind}
+func parseMovement(kind rules.Kind, trancheID, fromKey, toKey, units string) (positions.Movement, error) {
+	m := positions.Movement{Kind: kind}
 	var err error
 	if _, err = schema.ParseID("trancheID", trancheID); err != nil {
 		return m, err

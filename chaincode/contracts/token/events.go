@@ -26,10 +26,3 @@ type frozenEvent struct {
 type trancheEvent struct {
 	Tranche string `json:"tranche"`
 }
-
-// accrualEvent is DistributionClaimed, as the Servicing contract's claims
-// emit it: a movement paid the holder its accrued distribution.
-type accrualEvent struct {
-	Tranche string `json:"tranche"`
-	Holder  string `json:"holder"`
-}

@@ -6,10 +6,10 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // placed is the Standard fixture with 5,000 units of tranche A placed
@@ -21,14 +21,14 @@ func placed(t testing.TB) (*contracttest.World, contracttest.Fixture) {
 	return w, f
 }
 
-func position(t *testing.T, w *contracttest.World, tranche string, holder *stubtest.Identity) token.PositionView {
+func position(t *testing.T, w *contracttest.World, tranche string, holder *stubtest.Identity) schema.PositionView {
 	t.Helper()
-	return contracttest.Decode[token.PositionView](t, w.Must(w.Trustee, "Token:Position", tranche, w.Key(holder)))
+	return contracttest.Decode[schema.PositionView](t, w.Must(w.Trustee, "Token:Position", tranche, w.Key(holder)))
 }
 
-func supply(t *testing.T, w *contracttest.World, tranche string) token.SupplyView {
+func supply(t *testing.T, w *contracttest.World, tranche string) schema.TrancheSupply {
 	t.Helper()
-	return contracttest.Decode[token.SupplyView](t, w.Must(w.NoRole, "Token:Supply", tranche))
+	return contracttest.Decode[schema.TrancheSupply](t, w.Must(w.NoRole, "Token:Supply", tranche))
 }
 
 func TestTransferAcrossBanks(t *testing.T) {
@@ -254,7 +254,7 @@ func TestRedeem(t *testing.T) {
 func TestHoldersAndPositionVisibility(t *testing.T) {
 	w, f := placed(t)
 	alice, anna, bob := f.Investors[0], f.Investors[1], f.Investors[2]
-	list := contracttest.Decode[token.HolderList](t, w.Must(w.Trustee, "Token:Holders", f.A))
+	list := contracttest.Decode[schema.HolderList](t, w.Must(w.Trustee, "Token:Holders", f.A))
 	if len(list.Holders) != 3 || list.Units != 15000 {
 		t.Fatalf("holders %+v", list)
 	}
@@ -298,7 +298,7 @@ func TestHeldUnitsCannotMove(t *testing.T) {
 		t.Errorf("message %q", r.Message)
 	}
 	w.Must(alice, "Token:Transfer", f.A, w.Key(bob), "500")
-	v := contracttest.Decode[token.PositionView](t, w.Must(alice, "Token:Position", f.A, w.Key(alice)))
+	v := contracttest.Decode[schema.PositionView](t, w.Must(alice, "Token:Position", f.A, w.Key(alice)))
 	if v.Free != 0 || v.Units != 4500 || v.HeldUnits != 4500 {
 		t.Errorf("position %+v", v)
 	}

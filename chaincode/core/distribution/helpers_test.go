@@ -4,8 +4,9 @@ import (
 	"errors"
 
 	"fmt"
-	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"testing"
+
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 
 	"github.com/shopspring/decimal"
 

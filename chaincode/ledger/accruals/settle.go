@@ -7,7 +7,7 @@
 // or settlement), so that units earn exactly the distributions paid while
 // they were held:
 //
-//	s := accrual.New(ctx, ledger)                                // ledger: the transaction's one cash.Ledger
+//	s := accruals.New(ctx, ledger)                                // ledger: the transaction's one cash.Ledger
 //	if _, err := s.Settle(trancheID, holder, &pos); err != nil { // pays, sets pos.IndexPaid
 //		return err
 //	}
@@ -17,19 +17,20 @@
 // IndexPaid moved up to the index: units it receives next earn no past
 // distribution.
 //
-// The token contract's Register settles every movement through a Settler
-// and Servicing's claims go through the Register, so the package sits
-// below both (servicing imports token). The class book (schema.TypeClassBook,
+// The tranche register (ledger/positions) settles every movement through
+// a Settler and Servicing's claims go through the register, so the
+// package sits below it. It may import ledger/txn, ledger/cash,
+// chaincode/schema and chaincode/core. The class book (schema.TypeClassBook,
 // public, kept by the trustee) holds the index and the distribution
 // account; the cash goes to the holder's registry account through
 // cash.Ledger; the arithmetic is package distribution's.
-package accrual
+package accruals
 
 import (
-	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/cash"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )

@@ -1,30 +1,38 @@
-package settlement
+// Package holds carries out a settlement's effects on the books: the
+// hold records (schema.SettlementHold) in the parties' registries, the
+// units and cash they reserve, the delivery of units through the
+// tranche's register and the payment through the cash ledger. The
+// settlement's life cycle and hold arithmetic are the pure core's
+// (core/settlement); the Settlement contract drives it. It may import
+// ledger/txn, ledger/positions, ledger/cash, chaincode/schema and
+// chaincode/core.
+package holds
 
 import (
 	"errors"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/cash"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/positions"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // unitRegister is what a settlement needs of a tranche's register of
-// holders (token.Register): read a position, set the units pending
+// holders (positions.Register): read a position, set the units pending
 // settlements hold, and check or make a movement under the transfer
 // rules. The register remembers what it wrote, so a hold released earlier
 // in the transaction is seen by the movement that follows.
 type unitRegister interface {
 	Position(holder roles.Identity) (schema.Position, error)
 	SetHeld(holder roles.Identity, units int64) error
-	Check(m token.Movement) error
-	Move(m token.Movement) error
-	RedactFor(viewer roles.Grants, m token.Movement, err error) error
+	Check(m positions.Movement) error
+	Move(m positions.Movement) error
+	RedactFor(viewer roles.Grants, m positions.Movement, err error) error
 }
 
 // cashLedger is what a settlement needs of the cash token (cash.Ledger).
@@ -34,7 +42,7 @@ type cashLedger interface {
 	Transfer(from, to roles.Identity, amount money.Amount) error
 }
 
-// books carries out a transition's effects (core.Effect) for one
+// Books carries out a transition's effects (core.Effect) for one
 // settlement: holds and their releases on the tranche register and the
 // cash ledger, the delivery of units and the payment. The transaction has
 // one cash ledger, which the register also pays the parties' accrued
@@ -44,7 +52,7 @@ type cashLedger interface {
 // does not read any cash record. Amounts of a hold come from the terms
 // when it is placed and from the hold record (schema.SettlementHold) when
 // it is released, so Expire can release without the terms.
-type books struct {
+type Books struct {
 	ctx   *txn.Context
 	rec   core.Record // the settlement: its reference and banks
 	terms *core.Terms // nil when the caller gave none (Expire)
@@ -53,17 +61,17 @@ type books struct {
 	cash  *cash.Ledger
 }
 
-func newBooks(ctx *txn.Context, rec core.Record, terms *core.Terms) *books {
-	return &books{ctx: ctx, rec: rec, terms: terms}
+func Open(ctx *txn.Context, rec core.Record, terms *core.Terms) *Books {
+	return &Books{ctx: ctx, rec: rec, terms: terms}
 }
 
-func (b *books) register(trancheID string) (unitRegister, error) {
+func (b *Books) register(trancheID string) (unitRegister, error) {
 	if b.units == nil {
 		l, err := b.openLedger()
 		if err != nil {
 			return nil, err
 		}
-		r, err := openRegister(b.ctx, trancheID, l)
+		r, err := positions.Open(b.ctx, trancheID, l)
 		if err != nil {
 			return nil, err
 		}
@@ -72,11 +80,11 @@ func (b *books) register(trancheID string) (unitRegister, error) {
 	return b.units, nil
 }
 
-func (b *books) ledger() (cashLedger, error) {
+func (b *Books) ledger() (cashLedger, error) {
 	return b.openLedger()
 }
 
-func (b *books) openLedger() (*cash.Ledger, error) {
+func (b *Books) openLedger() (*cash.Ledger, error) {
 	if b.cash == nil {
 		l, err := cash.Open(b.ctx)
 		if err != nil {
@@ -87,8 +95,8 @@ func (b *books) openLedger() (*cash.Ledger, error) {
 	return b.cash, nil
 }
 
-// apply carries out effects in order.
-func (b *books) apply(effects []core.Effect) error {
+// Apply carries out effects in order.
+func (b *Books) Apply(effects []core.Effect) error {
 	for _, e := range effects {
 		var err error
 		switch e {
@@ -114,12 +122,12 @@ func (b *books) apply(effects []core.Effect) error {
 	return nil
 }
 
-// settle carries out a ledger-payment settlement (effects: releases of
+// Settle carries out a ledger-payment settlement (effects: releases of
 // its own holds, then deliver-units and pay-cash). The delivery and the
 // payment are both checked before either is written, with the holds
 // already released so that they do not stand in their own way; on a
 // refusal the holds are put back and nothing has changed.
-func (b *books) settle(effects []core.Effect) error {
+func (b *Books) Settle(effects []core.Effect) error {
 	var undo []func() error
 	var moves []core.Effect
 	for _, e := range effects {
@@ -145,7 +153,7 @@ func (b *books) settle(effects []core.Effect) error {
 	if err := b.checkPayment(); err != nil {
 		return undoAll(undo, err)
 	}
-	if err := b.apply(moves); err != nil {
+	if err := b.Apply(moves); err != nil {
 		return appliedPartly{err}
 	}
 	return nil
@@ -160,15 +168,15 @@ type appliedPartly struct{ error }
 
 func (e appliedPartly) Unwrap() error { return e.error }
 
-// lock carries out an RTGS settlement: the delivery must pass the
+// Lock carries out an RTGS settlement: the delivery must pass the
 // transfer rules now, and the units go on hold (unless the deliver
 // instruction holds them already) until payment is confirmed.
-func (b *books) lock(effects []core.Effect) error {
+func (b *Books) Lock(effects []core.Effect) error {
 	if len(effects) > 0 { // hold-units
 		if err := b.checkDelivery(); err != nil {
 			return err
 		}
-		return b.apply(effects)
+		return b.Apply(effects)
 	}
 	// Held already: check the delivery as if the hold were released.
 	undo, err := b.release(core.Deliver)
@@ -192,7 +200,7 @@ func undoAll(undo []func() error, cause error) error {
 	return cause
 }
 
-func (b *books) needTerms(e core.Effect) (core.Terms, error) {
+func (b *Books) needTerms(e core.Effect) (core.Terms, error) {
 	if b.terms == nil {
 		return core.Terms{}, errs.New(errs.Internal, "settlement %s: effect %s needs the terms", b.rec.TradeRef, e)
 	}
@@ -200,7 +208,7 @@ func (b *books) needTerms(e core.Effect) (core.Terms, error) {
 }
 
 // holdUnits reserves the seller's units for this settlement.
-func (b *books) holdUnits() error {
+func (b *Books) holdUnits() error {
 	t, err := b.needTerms(core.HoldUnits)
 	if err != nil {
 		return err
@@ -216,7 +224,7 @@ func (b *books) holdUnits() error {
 }
 
 // holdCash reserves the buyer's cash for this settlement.
-func (b *books) holdCash() error {
+func (b *Books) holdCash() error {
 	t, err := b.needTerms(core.HoldCash)
 	if err != nil {
 		return err
@@ -233,7 +241,7 @@ func (b *books) holdCash() error {
 
 // release un-reserves what side's hold record says and deletes the
 // record. The returned undo puts both back exactly as they were.
-func (b *books) release(side core.Side) (undo func() error, err error) {
+func (b *Books) release(side core.Side) (undo func() error, err error) {
 	h, registry, key, err := b.hold(side)
 	if err != nil {
 		return nil, err
@@ -265,7 +273,7 @@ func (b *books) release(side core.Side) (undo func() error, err error) {
 // setUnitsHeld adds (sign +1) or removes (−1) a hold of n units, with the
 // core's arithmetic: a hold needs free units, a release needs held ones.
 // The returned undo sets the holding's held units back to what they were.
-func (b *books) setUnitsHeld(trancheID string, holder roles.Identity, n int64, sign int) (undo func() error, err error) {
+func (b *Books) setUnitsHeld(trancheID string, holder roles.Identity, n int64, sign int) (undo func() error, err error) {
 	reg, err := b.register(trancheID)
 	if err != nil {
 		return nil, err
@@ -289,7 +297,7 @@ func (b *books) setUnitsHeld(trancheID string, holder roles.Identity, n int64, s
 	return func() error { return reg.SetHeld(holder, p.HeldUnits) }, nil
 }
 
-func (b *books) setCashHeld(holder roles.Identity, a money.Amount, sign int) (undo func() error, err error) {
+func (b *Books) setCashHeld(holder roles.Identity, a money.Amount, sign int) (undo func() error, err error) {
 	l, err := b.ledger()
 	if err != nil {
 		return nil, err
@@ -314,7 +322,7 @@ func (b *books) setCashHeld(holder roles.Identity, a money.Amount, sign int) (un
 }
 
 // hold reads side's hold record from the holder's registry.
-func (b *books) hold(side core.Side) (schema.SettlementHold, string, string, error) {
+func (b *Books) hold(side core.Side) (schema.SettlementHold, string, string, error) {
 	registry := roles.RegistryCollection(b.rec.Bank(side))
 	key, err := holdKey(b.ctx, b.rec.TradeRef, side)
 	if err != nil {
@@ -332,7 +340,7 @@ func (b *books) hold(side core.Side) (schema.SettlementHold, string, string, err
 	return h, registry, key, nil
 }
 
-func (b *books) putHold(side core.Side, msp string, h schema.SettlementHold) error {
+func (b *Books) putHold(side core.Side, msp string, h schema.SettlementHold) error {
 	key, err := holdKey(b.ctx, b.rec.TradeRef, side)
 	if err != nil {
 		return err
@@ -341,12 +349,12 @@ func (b *books) putHold(side core.Side, msp string, h schema.SettlementHold) err
 }
 
 // movement is the delivery of the settlement's units.
-func (b *books) movement() (token.Movement, error) {
+func (b *Books) movement() (positions.Movement, error) {
 	t, err := b.needTerms(core.DeliverUnits)
 	if err != nil {
-		return token.Movement{}, err
+		return positions.Movement{}, err
 	}
-	m := token.Movement{Kind: rules.KindTransfer, Units: t.Units}
+	m := positions.Movement{Kind: rules.KindTransfer, Units: t.Units}
 	if t.Kind == core.KindIssuance {
 		m.Kind = rules.KindIssue
 	} else if m.From, err = roles.ParseKey(t.Seller); err != nil {
@@ -360,7 +368,7 @@ func (b *books) movement() (token.Movement, error) {
 
 // checkDelivery runs the transfer rules and balance checks of the
 // delivery without writing.
-func (b *books) checkDelivery() error {
+func (b *Books) checkDelivery() error {
 	m, err := b.movement()
 	if err != nil {
 		return err
@@ -374,7 +382,7 @@ func (b *books) checkDelivery() error {
 
 // checkPayment checks the buyer can pay from cash no other settlement
 // holds, without writing.
-func (b *books) checkPayment() error {
+func (b *Books) checkPayment() error {
 	t, err := b.needTerms(core.PayCash)
 	if err != nil {
 		return err
@@ -397,7 +405,7 @@ func (b *books) checkPayment() error {
 	return nil
 }
 
-func (b *books) deliver() error {
+func (b *Books) deliver() error {
 	m, err := b.movement()
 	if err != nil {
 		return err
@@ -409,7 +417,7 @@ func (b *books) deliver() error {
 	return reg.Move(m)
 }
 
-func (b *books) pay() error {
+func (b *Books) pay() error {
 	t, err := b.needTerms(core.PayCash)
 	if err != nil {
 		return err
@@ -429,9 +437,9 @@ func (b *books) pay() error {
 	return l.Transfer(buyer, payee, t.Cash)
 }
 
-// redact hides, from viewer, details of a refusal that describe a party
+// Redact hides, from viewer, details of a refusal that describe a party
 // it may not see (the Token contract's rule).
-func (b *books) redact(viewer roles.Grants, err error) error {
+func (b *Books) Redact(viewer roles.Grants, err error) error {
 	if b.units == nil || b.terms == nil {
 		return err
 	}
@@ -442,10 +450,10 @@ func (b *books) redact(viewer roles.Grants, err error) error {
 	return b.units.RedactFor(viewer, m, err)
 }
 
-// refusal reports whether err is the trade's own failure (a transfer rule,
+// Refusal reports whether err is the trade's own failure (a transfer rule,
 // a balance) rather than a malformed request or a fault: a refusal is
 // recorded as a failed attempt, anything else fails the transaction.
-func refusal(err error) (code errs.Code, rule int, ok bool) {
+func Refusal(err error) (code errs.Code, rule int, ok bool) {
 	var partly appliedPartly
 	if errors.As(err, &partly) {
 		return "", 0, false
@@ -458,4 +466,10 @@ func refusal(err error) (code errs.Code, rule int, ok bool) {
 		return e.Code, e.Rule, true
 	}
 	return "", 0, false
+}
+
+// holdKey is where side's hold record of a settlement lives, in the
+// holder's bank's registry collection.
+func holdKey(ctx *txn.Context, tradeRef string, side core.Side) (string, error) {
+	return ctx.Key(schema.TypeSettlementHold, tradeRef, string(side))
 }

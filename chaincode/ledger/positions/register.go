@@ -1,14 +1,21 @@
-package token
+// Package positions is a tranche's register of holders: the public terms
+// and supply, the tranche book the trustee keeps (issuance account,
+// redemptions, holder count) and the holders' positions with their
+// frozen and held units. Every movement of units goes through a Register,
+// which settles the accrued distributions first (ledger/accruals). It may
+// import ledger/txn, ledger/cash, ledger/accruals, chaincode/schema and
+// chaincode/core.
+package positions
 
 import (
 	"math"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/accrual"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/accruals"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/cash"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
@@ -44,7 +51,7 @@ type Register struct {
 	claims              map[string]*rules.Claims    // by holder key; nil: none on record
 	// accruals settles holders' distributions before their units change;
 	// nil for a register opened without a cash ledger.
-	accruals *accrual.Settler
+	accruals *accruals.Settler
 	// paidTo are the holders Move paid an accrued distribution, in order.
 	paidTo []roles.Identity
 }
@@ -61,7 +68,7 @@ func Open(ctx *txn.Context, trancheID string, ledger *cash.Ledger) (*Register, e
 	}
 	r := &Register{ctx: ctx, cfg: cfg, positions: map[string]*schema.Position{}, claims: map[string]*rules.Claims{}}
 	if ledger != nil {
-		r.accruals = accrual.New(ctx, ledger)
+		r.accruals = accruals.New(ctx, ledger)
 	}
 	if r.trancheKey, err = ctx.Key(schema.TypeTranche, trancheID); err != nil {
 		return nil, err
@@ -317,7 +324,7 @@ func (r *Register) settleAccrued(holder roles.Identity, p *schema.Position) erro
 // Settlement contract's events must not name parties.
 func (r *Register) EmitAccrualsPaid() error {
 	for _, h := range r.paidTo {
-		if err := r.ctx.Emit("DistributionClaimed", accrualEvent{Tranche: r.Tranche.ID, Holder: h.Key()}); err != nil {
+		if err := r.ctx.Emit("DistributionClaimed", schema.DistributionClaimed{Tranche: r.Tranche.ID, Holder: h.Key()}); err != nil {
 			return err
 		}
 	}

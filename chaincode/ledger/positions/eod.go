@@ -1,4 +1,4 @@
-package token
+package positions
 
 import (
 	"encoding/json"

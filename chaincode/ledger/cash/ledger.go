@@ -1,3 +1,8 @@
+// Package cash is the settlement asset's book: holders' cash accounts in
+// their banks' registries, the float the trustee keeps and the public
+// supply with its attested reserves. Ledger reads them; the pure
+// functions in decide.go work out each movement; Ledger applies the
+// result. It may import ledger/txn, chaincode/schema and chaincode/core.
 package cash
 
 import (
@@ -30,7 +35,7 @@ import (
 // Fabric does not show a transaction its own writes; a Ledger remembers
 // what it wrote, so several movements in one transaction see each other.
 // That works only if the transaction has one Ledger: open it once and
-// hand it to everything that moves cash (token.Open takes it for the
+// hand it to everything that moves cash (positions.Open takes it for the
 // accruals a movement of units pays).
 type Ledger struct {
 	ctx *txn.Context
