@@ -7,9 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tranchenet/tranchenet/test-network/autodeal"
+
 	"github.com/shopspring/decimal"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
@@ -45,7 +46,7 @@ func TestIntegrationServicing(t *testing.T) {
 		t.Fatal(err)
 	}
 	loans := slices.Collect(sim.Tape())
-	balance := contracttest.Balance(loans)
+	balance := autodeal.Balance(loans)
 	cs.submit(arranger, "Pool:Create", []string{canonJSON(t, pool.CreateInput{ID: poolID, Name: "Servicing pool",
 		Originator: servicer.msp, Servicer: servicer.msp, CutoffDate: "2025-12-31"})}, nil, "")
 	for c := 0; c*500 < len(loans); c++ {
@@ -94,7 +95,7 @@ func TestIntegrationServicing(t *testing.T) {
 	for _, c := range classes {
 		tranches[c] = dealID + "-" + c
 	}
-	terms := contracttest.AutoWaterfall{Deal: dealID, PoolBalance: balance, Faces: faces, Reserve: reserve, Residual: "R",
+	terms := autodeal.AutoWaterfall{Deal: dealID, PoolBalance: balance, Faces: faces, Reserve: reserve, Residual: "R",
 		Delinquency: "0.02", Tranches: tranches, ServicingPayee: servicer.key, TrusteePayee: trustee.key}.Terms()
 	cs.submit(arranger, "Servicing:SetWaterfall", []string{dealID, canonJSON(t, terms)}, nil, "")
 

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
 )
 
 // FuzzAdminArguments feeds arbitrary arguments to every Admin function as

@@ -5,10 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
+	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 

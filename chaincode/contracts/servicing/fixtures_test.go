@@ -5,14 +5,16 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/tranchenet/tranchenet/test-network/autodeal"
+
 	"github.com/shopspring/decimal"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape/loansim"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
@@ -79,7 +81,7 @@ func buildDeal(t testing.TB, w *world, n, chunkSize int, servicingSet, fundReser
 	}
 	d.sim = contracttest.Simulator(t, 42, n)
 	loans := slices.Collect(d.sim.Tape())
-	d.balance = contracttest.Balance(loans)
+	d.balance = autodeal.Balance(loans)
 	w.SealPool(d.pool, loans, 500)
 
 	whole := func(permille int64) money.Amount { return money.FromMajor(d.balance.Cents() * permille / 1000 / 100) }
@@ -148,7 +150,7 @@ func (d *dealFixture) reserveInitial() money.Amount { return money.Amount(d.bala
 func (d *dealFixture) terms(t testing.TB, version int) string {
 	t.Helper()
 	w := d.w
-	terms := contracttest.AutoWaterfall{Deal: d.deal, Version: version, PoolBalance: d.balance, Faces: d.faces,
+	terms := autodeal.AutoWaterfall{Deal: d.deal, Version: version, PoolBalance: d.balance, Faces: d.faces,
 		Reserve: d.reserveInitial(), Residual: "Certificates", Tranches: d.tranche,
 		ServicingPayee: w.Key(w.Servicer), TrusteePayee: w.Key(w.Trustee)}.Terms()
 	if d.editDefinition != nil {

@@ -4,9 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
+	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -13,6 +12,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )

@@ -5,15 +5,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tranchenet/tranchenet/test-network/autodeal"
+
 	"github.com/shopspring/decimal"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
@@ -45,7 +47,7 @@ const (
 func (w *world) standard() fixture {
 	w.TB.Helper()
 	loans := w.SealedPool("POOL-1", 7, 12, 12)
-	note := w.Tranche(trancheID, "A", 1, money.FromMajor(contracttest.Balance(loans).Cents()/100))
+	note := w.Tranche(trancheID, "A", 1, money.FromMajor(autodeal.Balance(loans).Cents()/100))
 	w.CreateDeal(deal.DealInput{ID: dealID, Name: "Deal 1", Pool: "POOL-1",
 		RequiredCollateralization: decimal.NewFromInt(1), Tranches: []deal.TrancheInput{note}})
 	f := fixture{tranche: trancheID,

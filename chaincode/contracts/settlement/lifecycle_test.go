@@ -7,11 +7,11 @@ import (
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
 )
 
 func TestExpiryReleasesHolds(t *testing.T) {

@@ -9,9 +9,9 @@ import (
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
 )
 

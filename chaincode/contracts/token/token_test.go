@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
+	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )

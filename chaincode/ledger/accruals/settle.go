@@ -1,4 +1,4 @@
-// Package accrual keeps holders' shares of a tranche's distributions in
+// Package accruals keeps holders' shares of a tranche's distributions in
 // step with their units. Servicing:Certify raises a tranche's cumulative
 // per-unit index in its class book; a holder is owed
 // units × (index − Position.IndexPaid), floored to the cent, and is paid

@@ -14,6 +14,11 @@
 // test if their results differ, then commits one; a query is evaluated on
 // the peer the table names. So every test also checks that the table's
 // endorsers can execute the transaction, which the real network needs.
+//
+// It is test tooling, internal to the chaincode: it may import the
+// contracts, the ledger layer, schema, the core, stubtest and the test
+// network's fixtures (test-network/autodeal); no product package imports
+// it.
 package contracttest
 
 import (

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tranchenet/tranchenet/test-network/autodeal"
+
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
@@ -78,15 +80,6 @@ func Simulator(tb testing.TB, seed uint64, n int) *loansim.Simulator {
 func Loans(tb testing.TB, seed uint64, n int) []loantape.Loan {
 	tb.Helper()
 	return slices.Collect(Simulator(tb, seed, n).Tape())
-}
-
-// Balance is the loans' total balance at the cut-off.
-func Balance(loans []loantape.Loan) money.Amount {
-	var sum money.Amount
-	for _, l := range loans {
-		sum += l.ReportingPeriodActualEndBalanceAmount
-	}
-	return sum
 }
 
 // CreatePool has the arranger create an open pool serviced and originated
@@ -181,7 +174,7 @@ func (w *World) Standard() Fixture {
 	w.TB.Helper()
 	f := Fixture{Pool: "POOL-1", Deal: "DEAL-1", A: "DEAL-1-A", B: "DEAL-1-B", R: "DEAL-1-R"}
 	f.Loans = w.SealedPool(f.Pool, 7, 24, 10)
-	f.Balance = Balance(f.Loans)
+	f.Balance = autodeal.Balance(f.Loans)
 	whole := func(pct int64) money.Amount { return money.FromMajor(f.Balance.Cents() * pct / 100 / 100) }
 	a := w.Tranche(f.A, "A", 1, whole(80))
 	b := w.Tranche(f.B, "B", 2, whole(15))

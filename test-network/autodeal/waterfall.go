@@ -1,7 +1,14 @@
-package contracttest
+// Package autodeal is the auto-loan deal the contract tests
+// (chaincode/internal/contracttest and the contracts' own tests) and the
+// test network's integration tests set up: its waterfall and the pool
+// balance it is sized on. It is test tooling; it may import the
+// contracts' argument types, chaincode/schema and chaincode/core.
+package autodeal
 
 import (
 	"fmt"
+
+	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
@@ -95,4 +102,13 @@ func (a AutoWaterfall) Terms() servicing.WaterfallTerms {
 		terms.Classes = append(terms.Classes, schema.ClassTranche{Class: c, Tranche: a.Tranches[c]})
 	}
 	return terms
+}
+
+// Balance is the loans' total balance at the cut-off.
+func Balance(loans []loantape.Loan) money.Amount {
+	var sum money.Amount
+	for _, l := range loans {
+		sum += l.ReportingPeriodActualEndBalanceAmount
+	}
+	return sum
 }
