@@ -94,14 +94,14 @@ func (r *resources) cash(s *api.Server) {
 			Args: func(c *api.Call, in *AmountInput) ([]string, error) { return []string{in.Amount.String()}, nil }},
 		Result: done[AmountInput],
 	})
-	api.Register(s, api.Endpoint[api.NoBody, CashBalance]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.CashBalance]{
 		Method: "GET", Path: "/v1/cash/balances/{msp}/{id}", Tag: "cash", Roles: anyRole,
 		Summary: "A holder's cash", Description: "For the holder, the trustee, and its own bank's compliance officers and admins.",
 		Params: holderParams,
 		Tx: &api.Tx[api.NoBody]{Fn: "Cash:Balance",
 			Args: func(c *api.Call, _ *api.NoBody) ([]string, error) { return []string{identityOf(c)}, nil }},
 	})
-	api.Register(s, api.Endpoint[api.NoBody, CashSupply]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.CashSupplyView]{
 		Method: "GET", Path: "/v1/cash/supply", Tag: "cash", Roles: anyRole,
 		Summary: "The cash token's public supply and reserve cover",
 		Tx: &api.Tx[api.NoBody]{Fn: "Cash:Supply",

@@ -122,7 +122,7 @@ func (r *resources) investors(s *api.Server) {
 			Args: func(c *api.Call, _ *api.NoBody) ([]string, error) { return []string{identityOf(c)}, nil }},
 		Result: done[api.NoBody],
 	})
-	api.Register(s, api.Endpoint[api.NoBody, ClaimsView]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.ClaimsView]{
 		Method: "GET", Path: investorPath + "/claims", Tag: "investors", Roles: anyRole,
 		Summary:     "An investor's attested claims",
 		Description: "For the investor itself, the trustee, and banks' compliance officers and admins (the chaincode decides).",
@@ -130,7 +130,7 @@ func (r *resources) investors(s *api.Server) {
 		Tx: &api.Tx[api.NoBody]{Fn: "Identity:GetClaims",
 			Args: func(c *api.Call, _ *api.NoBody) ([]string, error) { return []string{identityOf(c)}, nil }},
 	})
-	api.Register(s, api.Endpoint[api.NoBody, DossierView]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.DossierView]{
 		Method: "GET", Path: investorPath + "/dossier", Tag: "investors", Roles: []roles.Role{roles.Compliance, roles.Admin},
 		Summary:     "An investor's dossier (its own bank only)",
 		Description: "Read on this bank's own peer, the only one holding its implicit collection.",

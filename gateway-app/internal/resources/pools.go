@@ -57,7 +57,7 @@ func (r *resources) pools(s *api.Server) {
 			}},
 		Result: done[PoolInput],
 	})
-	api.Register(s, api.Endpoint[api.NoBody, PoolView]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.PoolView]{
 		Method: "GET", Path: "/v1/pools/{pool}", Tag: "pools", Roles: anyRole,
 		Summary: "A pool's public record", Description: "Status, loan count, balance, Merkle root and aggregates once sealed; the tape's progress while open.",
 		Params: []api.Param{poolParam},
@@ -73,7 +73,7 @@ func (r *resources) pools(s *api.Server) {
 			Args: func(c *api.Call, _ *api.NoBody) ([]string, error) { return []string{c.Path("pool")}, nil }},
 		Result: done[api.NoBody],
 	})
-	api.Register(s, api.Endpoint[api.NoBody, LoanProof]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.LoanProof]{
 		Method: "GET", Path: "/v1/pools/{pool}/loans/{asset}", Tag: "pools",
 		Roles:   []roles.Role{roles.Trustee, roles.Arranger, roles.Servicer},
 		Summary: "A loan of a sealed pool, with its inclusion proof",
@@ -85,7 +85,7 @@ func (r *resources) pools(s *api.Server) {
 				return []string{c.Path("pool"), c.Path("asset")}, nil
 			}},
 	})
-	api.Register(s, api.Endpoint[VerifyInput, Verification]{
+	api.Register(s, api.Endpoint[VerifyInput, schema.Verification]{
 		Method: "POST", Path: "/v1/pools/{pool}/proofs/verify", Tag: "pools", Roles: anyRole,
 		Summary:     "Verify a disclosed loan against the pool's root",
 		Description: "A read: nothing is written. A proof that does not hold is valid=false with the reason.",

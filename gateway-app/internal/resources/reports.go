@@ -104,7 +104,7 @@ func (r *resources) reports(s *api.Server) {
 }
 
 // dealPool reads a deal and its pool.
-func dealPool(c *api.Call, deal string) (*schema.Deal, *PoolView, error) {
+func dealPool(c *api.Call, deal string) (*schema.Deal, *schema.PoolView, error) {
 	res, err := c.Ask("Deal:Get", deal)
 	if err != nil {
 		return nil, nil, err
@@ -116,7 +116,7 @@ func dealPool(c *api.Call, deal string) (*schema.Deal, *PoolView, error) {
 	if res, err = c.Ask("Pool:Get", d.Pool); err != nil {
 		return nil, nil, err
 	}
-	p, err := decodeInto[PoolView](res, "Pool:Get")
+	p, err := decodeInto[schema.PoolView](res, "Pool:Get")
 	return d, p, err
 }
 
@@ -316,7 +316,7 @@ func (r *resources) uploadReport(c *api.Call, _ *api.NoBody) (*ReportUpload, err
 // previous report), with the function that ends its read transaction and
 // reports a failure to read the book; a nil lookup leaves the loan checks
 // to the chaincode.
-func (r *resources) loanLookup(c *api.Call, deal string, pool *PoolView, period int) (func(string) (loantape.PriorLoan, bool), func() error, error) {
+func (r *resources) loanLookup(c *api.Call, deal string, pool *schema.PoolView, period int) (func(string) (loantape.PriorLoan, bool), func() error, error) {
 	previousRoot := ""
 	if period > 1 {
 		prev, found, err := reportOf(c, deal, period-1)

@@ -10,7 +10,7 @@ import (
 // ProposalOutcome is a configuration proposal's status after submitting it.
 type ProposalOutcome struct {
 	Committed
-	ProposalStatus
+	schema.ProposalStatus
 }
 
 var (
@@ -54,13 +54,13 @@ func (r *resources) roles(s *api.Server) {
 			}},
 		Result: done[api.NoBody],
 	})
-	api.Register(s, api.Endpoint[api.NoBody, RolesView]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.RolesView]{
 		Method: "GET", Path: rolePath, Tag: "roles", Roles: anyRole,
 		Summary: "An identity's on-chain role grants", Params: []api.Param{mspParam, idParam},
 		Tx: &api.Tx[api.NoBody]{Fn: "Admin:Roles",
 			Args: func(c *api.Call, _ *api.NoBody) ([]string, error) { return []string{identityOf(c)}, nil }},
 	})
-	api.Register(s, api.Endpoint[api.NoBody, RolesView]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.RolesView]{
 		Method: "GET", Path: "/v1/whoami/ledger", Tag: "roles", Roles: anyRole,
 		Summary:     "The caller's identity and roles as the chaincode sees them",
 		Description: "From every source: the NodeOU, on-chain grants and the certificate attribute. GET /v1/whoami answers without a ledger call.",
@@ -83,7 +83,7 @@ func (r *resources) roles(s *api.Server) {
 				return []string{arg}, err
 			}},
 		Result: func(c *api.Call, _ *roles.OrgConfig, res ledger.Result) (*ProposalOutcome, error) {
-			st, err := decodeInto[ProposalStatus](res, "Admin:ProposeConfig")
+			st, err := decodeInto[schema.ProposalStatus](res, "Admin:ProposeConfig")
 			if err != nil {
 				return nil, err
 			}

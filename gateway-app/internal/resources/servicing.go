@@ -55,19 +55,19 @@ type Fixings struct {
 // CertifyOutcome is what a certification did and where it committed.
 type CertifyOutcome struct {
 	Committed
-	CertifySummary
+	schema.CertifySummary
 }
 
 // ClaimOutcome is what a claim paid and where it committed.
 type ClaimOutcome struct {
 	Committed
-	ClaimResult
+	schema.ClaimResult
 }
 
 // FeeClaimOutcome is what a fee claim paid and where it committed.
 type FeeClaimOutcome struct {
 	Committed
-	FeeClaim
+	schema.FeeClaim
 }
 
 var (
@@ -143,7 +143,7 @@ func (r *resources) servicing(s *api.Server) {
 		Params: periodParams,
 		Tx:     &api.Tx[api.NoBody]{Fn: "Servicing:Certify", Submit: true, Args: dealPeriod},
 		Result: func(_ *api.Call, _ *api.NoBody, res ledger.Result) (*CertifyOutcome, error) {
-			sum, err := decodeInto[CertifySummary](res, "Servicing:Certify")
+			sum, err := decodeInto[schema.CertifySummary](res, "Servicing:Certify")
 			if err != nil {
 				return nil, err
 			}
@@ -156,7 +156,7 @@ func (r *resources) servicing(s *api.Server) {
 		Params: periodParams,
 		Tx:     &api.Tx[api.NoBody]{Fn: "Servicing:GetCertification", Args: dealPeriod},
 	})
-	api.Register(s, api.Endpoint[api.NoBody, ReserveProof]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.ReserveProof]{
 		Method: "GET", Path: period + "/proof-of-reserve", Tag: "certification", Roles: anyRole,
 		Summary:     "A certified period's proof of reserve",
 		Description: "The attested pool balance × required collateralization against the notes outstanding, with the Merkle root of the rows behind the balance.",
@@ -191,14 +191,14 @@ func (r *resources) servicing(s *api.Server) {
 			}},
 		Result: done[AmountInput],
 	})
-	api.Register(s, api.Endpoint[api.NoBody, Accounts]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.Accounts]{
 		Method: "GET", Path: deal + "/accounts", Tag: "distributions", Roles: anyRole,
 		Summary: "The deal's cash accounts", Params: dealOnly,
 		Tx: &api.Tx[api.NoBody]{Fn: "Servicing:GetAccounts",
 			Args: func(c *api.Call, _ *api.NoBody) ([]string, error) { return []string{c.Path("deal")}, nil }},
 	})
 	claimResult := func(_ *api.Call, _ *api.NoBody, res ledger.Result) (*ClaimOutcome, error) {
-		cl, err := decodeInto[ClaimResult](res, "Servicing:Claim")
+		cl, err := decodeInto[schema.ClaimResult](res, "Servicing:Claim")
 		if err != nil {
 			return nil, err
 		}
@@ -224,14 +224,14 @@ func (r *resources) servicing(s *api.Server) {
 		Tx:      &api.Tx[api.NoBody]{Fn: "Servicing:ClaimFor", Submit: true, Args: holderArgs},
 		Result:  claimResult,
 	})
-	api.Register(s, api.Endpoint[api.NoBody, Accrual]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.Accrual]{
 		Method: "GET", Path: holderPath + "/accrual", Tag: "distributions", Roles: anyRole,
 		Summary:     "What a holder could claim on a tranche now",
 		Description: "For the holder, the trustee, and its own bank's compliance officers and admins; evaluated on the trustee's peer.",
 		Params:      []api.Param{trancheParam, mspParam, idParam},
 		Tx:          &api.Tx[api.NoBody]{Fn: "Servicing:Accrued", Args: holderArgs},
 	})
-	api.Register(s, api.Endpoint[api.NoBody, ClassBookView]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.ClassBookView]{
 		Method: "GET", Path: "/v1/tranches/{tranche}/distribution-book", Tag: "distributions", Roles: anyRole,
 		Summary: "A tranche's cumulative distribution index and account", Params: []api.Param{trancheParam},
 		Tx: &api.Tx[api.NoBody]{Fn: "Servicing:GetClassBook",
@@ -246,7 +246,7 @@ func (r *resources) servicing(s *api.Server) {
 				return []string{c.Path("deal"), c.Path("fee")}, nil
 			}},
 		Result: func(_ *api.Call, _ *api.NoBody, res ledger.Result) (*FeeClaimOutcome, error) {
-			fc, err := decodeInto[FeeClaim](res, "Servicing:ClaimFee")
+			fc, err := decodeInto[schema.FeeClaim](res, "Servicing:ClaimFee")
 			if err != nil {
 				return nil, err
 			}

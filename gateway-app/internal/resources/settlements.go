@@ -6,6 +6,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	"github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 )
@@ -44,7 +45,7 @@ func (in *CancelInput) Validate() error {
 // SettlementOutcome is a settlement step's outcome and where it committed.
 type SettlementOutcome struct {
 	Committed
-	SettlementStep
+	schema.SettlementStep
 }
 
 var sideParam = api.Param{Name: "side", In: "path", Description: "deliver or receive", Enum: []string{"deliver", "receive"}}
@@ -122,7 +123,7 @@ func (r *resources) settlements(s *api.Server) {
 		Tx: &api.Tx[api.NoBody]{Fn: "Settlement:Get",
 			Args: func(c *api.Call, _ *api.NoBody) ([]string, error) { return []string{c.Path("ref")}, nil }},
 	})
-	api.Register(s, api.Endpoint[api.NoBody, SettlementPage]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.SettlementPage]{
 		Method: "GET", Path: "/v1/settlements", Tag: "settlement", Roles: anyRole,
 		Summary:     "A bank's settlements, page by page",
 		Description: "This bank's by default; the trustee and auditors may list any bank's.",
@@ -234,7 +235,7 @@ func termsTransient(t settlement.Terms) (map[string][]byte, error) {
 
 // stepOutcome decodes a settlement step's answer.
 func stepOutcome[Req any](_ *api.Call, _ *Req, res ledger.Result) (*SettlementOutcome, error) {
-	st, err := decodeInto[SettlementStep](res, "settlement step")
+	st, err := decodeInto[schema.SettlementStep](res, "settlement step")
 	if err != nil {
 		return nil, err
 	}

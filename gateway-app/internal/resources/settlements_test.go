@@ -7,6 +7,7 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 )
 
@@ -18,7 +19,7 @@ func TestSettleReadsTheBanksOwnTermsWhenNoneAreSent(t *testing.T) {
 	stored := `{"buyer":"` + holderA + `","cash":"10.00","expiry":"2026-03-01T00:00:00Z","kind":"trade","nonce":"00112233445566778899aabbccddeeff","payment":"ledger","seller":"` + holderB + `","settlementDate":"2026-02-01","tradeRef":"T-1","tranche":"D-1-A","units":10}`
 	ts.ledger.answer("Settlement:Get", settlement.Record{TradeRef: "T-1", Tranche: "D-1-A", SellerBank: "Org2MSP", BuyerBank: "Org3MSP", Status: settlement.Matched})
 	ts.ledger.script("Settlement:Terms", func(ledger.Tx) (ledger.Result, error) { return ledger.Result{Payload: []byte(stored)}, nil })
-	ts.ledger.answer("Settlement:Settle", SettlementStep{TradeRef: "T-1", Tranche: "D-1-A", SellerBank: "Org2MSP", BuyerBank: "Org3MSP", Status: settlement.Settled})
+	ts.ledger.answer("Settlement:Settle", schema.SettlementStep{TradeRef: "T-1", Tranche: "D-1-A", SellerBank: "Org2MSP", BuyerBank: "Org3MSP", Status: settlement.Settled})
 	a := ts.do("POST", "/v1/settlements/T-1/settle", roles.Investor, `{}`)
 	if a.Status != http.StatusOK || !strings.Contains(string(a.Body), `"status":"settled"`) || !strings.Contains(string(a.Body), `"txId"`) {
 		t.Fatalf("%d %s", a.Status, a.Body)

@@ -82,7 +82,7 @@ func TestStatementsFromTheReadModel(t *testing.T) {
 	me, compliance := ts.key(roles.Investor), ts.key(roles.Compliance)
 	units := map[string]int64{me: 250, compliance: 750}
 	ts.ledger.script("Token:Position", func(tx ledger.Tx) (ledger.Result, error) {
-		return jsonResult(PositionView{Tranche: tx.Args[0], Holder: tx.Args[1], Units: units[tx.Args[1]], Free: units[tx.Args[1]]})
+		return jsonResult(schema.PositionView{Tranche: tx.Args[0], Holder: tx.Args[1], Units: units[tx.Args[1]], Free: units[tx.Args[1]]})
 	})
 	perUnit := decimal.RequireFromString("0.2")
 	ts.ledger.answer("Servicing:GetCertification", schema.Certification{Deal: "D-1", Period: 1, ResultHash: "rh", InputsHash: "ih",

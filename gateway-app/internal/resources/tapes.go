@@ -81,7 +81,7 @@ func (r *resources) uploadTape(c *api.Call, _ *api.NoBody) (*TapeUpload, error) 
 	if err != nil {
 		return nil, err
 	}
-	view, err := decodeInto[PoolView](res, "Pool:Get")
+	view, err := decodeInto[schema.PoolView](res, "Pool:Get")
 	if err != nil {
 		return nil, err
 	}

@@ -99,7 +99,7 @@ func (r *resources) tokens(s *api.Server) {
 	holder := tranche + "/holders/{msp}/{id}"
 	holderParams := []api.Param{trancheParam, mspParam, idParam}
 	trancheOnly := []api.Param{trancheParam}
-	api.Register(s, api.Endpoint[api.NoBody, PositionView]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.PositionView]{
 		Method: "GET", Path: holder, Tag: "holdings", Roles: anyRole,
 		Summary:     "A holder's position",
 		Description: "For the holder, the trustee, and its own bank's compliance officers and admins; read on this bank's peer.",
@@ -191,7 +191,7 @@ func (r *resources) tokens(s *api.Server) {
 			}},
 		Result: done[RedeemInput],
 	})
-	api.Register(s, api.Endpoint[api.NoBody, HolderList]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.HolderList]{
 		Method: "GET", Path: tranche + "/holders", Tag: "holdings", Roles: trustee,
 		Summary:     "Every holder of the tranche (trustee)",
 		Description: "Ranges over every custodian bank's registry: evaluated on the trustee's peer, the only one holding them all.",
@@ -199,7 +199,7 @@ func (r *resources) tokens(s *api.Server) {
 		Tx: &api.Tx[api.NoBody]{Fn: "Token:Holders",
 			Args: func(c *api.Call, _ *api.NoBody) ([]string, error) { return []string{c.Path("tranche")}, nil }},
 	})
-	api.Register(s, api.Endpoint[api.NoBody, TrancheSupply]{
+	api.Register(s, api.Endpoint[api.NoBody, schema.TrancheSupply]{
 		Method: "GET", Path: tranche + "/supply", Tag: "holdings", Roles: anyRole,
 		Summary: "A tranche's public supply", Params: trancheOnly,
 		Tx: &api.Tx[api.NoBody]{Fn: "Token:Supply",

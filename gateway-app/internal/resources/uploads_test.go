@@ -122,7 +122,7 @@ func (ts *testServer) chaincode(t *testing.T, f poolFiles) *chaincodeFake {
 	l.script("Pool:Get", func(ledger.Tx) (ledger.Result, error) {
 		cc.mu.Lock()
 		defer cc.mu.Unlock()
-		return jsonResult(PoolView{Pool: cc.pool, NextChunk: cc.tapeChunk, LoansAdded: cc.tapeLoans, BalanceSoFar: cc.tapeBal})
+		return jsonResult(schema.PoolView{Pool: cc.pool, NextChunk: cc.tapeChunk, LoansAdded: cc.tapeLoans, BalanceSoFar: cc.tapeBal})
 	})
 	l.script("Pool:AddLoans", func(tx ledger.Tx) (ledger.Result, error) {
 		cc.mu.Lock()
