@@ -3,8 +3,6 @@ package servicing
 import (
 	"time"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
@@ -118,28 +116,17 @@ func (c *Contract) Certify(ctx *txn.Context, dealID, period string) (string, err
 		Cash: cert.Cash, Distributions: dists, Reserve: reserve, EventOfDefault: eod, Accelerated: cert.Accelerated})
 }
 
-// periodInputs gathers a period's public inputs from the ledger: the
-// report's declared (and reconciled) totals and header, the fixings, the
-// payment date from the waterfall's payment day.
+// periodInputs reads a period's fixings and rebuilds its waterfall
+// inputs from the records (schema.PeriodInputs, which the gateway's
+// replay uses too).
 func periodInputs(ctx *txn.Context, f *dealFacts, r schema.Report, declareEoD bool) (distribution.PeriodInputs, error) {
-	agg := r.Header.Aggregates
-	pay, err := distribution.PaymentDate(agg.Period.Ending, f.wf.PaymentDay)
-	if err != nil {
-		return distribution.PeriodInputs{}, errs.New(errs.Internal, "deal %s: %v", f.deal.ID, err)
-	}
 	fixings, err := readFixings(ctx, f.deal.ID, r.Period)
 	if err != nil {
 		return distribution.PeriodInputs{}, err
 	}
-	in := distribution.PeriodInputs{
-		Aggregates: agg, PaymentDate: pay, ServicerAdvances: r.Header.ServicerAdvances,
-		CleanUpCall: r.Header.CleanUpCall, CleanUpProceeds: r.Header.CleanUpProceeds, DeclareEventOfDefault: declareEoD,
-	}
-	if len(fixings) > 0 {
-		in.IndexFixings = make(map[string]decimal.Decimal, len(fixings))
-		for _, fx := range fixings {
-			in.IndexFixings[fx.Index] = fx.Rate
-		}
+	in, err := schema.PeriodInputs(r, f.wf, fixings, declareEoD)
+	if err != nil { // only a payment date the waterfall cannot have
+		return distribution.PeriodInputs{}, errs.New(errs.Internal, "deal %s: %v", f.deal.ID, err)
 	}
 	return in, nil
 }

@@ -3,8 +3,6 @@ package resources
 import (
 	"strconv"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
@@ -69,7 +67,7 @@ func (r *resources) replayPeriod(c *api.Call, _ *api.NoBody) (*ReplayAnswer, err
 		}
 		previous = prev.Result
 	}
-	in, err := periodInputs(*rep, *wf, *fixings, cert.Inputs.DeclareEventOfDefault)
+	in, err := schema.PeriodInputs(*rep, *wf, *fixings, cert.Inputs.DeclareEventOfDefault)
 	if err != nil {
 		return nil, err
 	}
@@ -86,30 +84,6 @@ func (r *resources) replayPeriod(c *api.Call, _ *api.NoBody) (*ReplayAnswer, err
 	}
 	return &ReplayAnswer{Deal: deal, Period: p, Local: local, Chaincode: *chain,
 		Agree: local.Match && chain.Match && local.ReplayedHash == chain.ReplayedHash && local.InputsHash == chain.InputsHash}, nil
-}
-
-// periodInputs rebuilds a period's waterfall inputs from the records they
-// come from, as the chaincode's certification gathered them: the report's
-// declared totals and header, the fixings, the payment date from the
-// waterfall's payment day, and the trustee's event-of-default declaration
-// (consumed by the certification it applied to, so read from it).
-func periodInputs(rep schema.Report, wf schema.Waterfall, fixings []schema.Fixing, declaredEoD bool) (distribution.PeriodInputs, error) {
-	agg := rep.Header.Aggregates
-	pay, err := distribution.PaymentDate(agg.Period.Ending, wf.PaymentDay)
-	if err != nil {
-		return distribution.PeriodInputs{}, err
-	}
-	in := distribution.PeriodInputs{
-		Aggregates: agg, PaymentDate: pay, ServicerAdvances: rep.Header.ServicerAdvances,
-		CleanUpCall: rep.Header.CleanUpCall, CleanUpProceeds: rep.Header.CleanUpProceeds, DeclareEventOfDefault: declaredEoD,
-	}
-	if len(fixings) > 0 {
-		in.IndexFixings = make(map[string]decimal.Decimal, len(fixings))
-		for _, fx := range fixings {
-			in.IndexFixings[fx.Index] = fx.Rate
-		}
-	}
-	return in, nil
 }
 
 // askJSON evaluates fn and decodes its answer.
