@@ -29,6 +29,10 @@ func TestClaims(t *testing.T) {
 	w.Refused(errs.Forbidden, w.Servicer, "Servicing:Accrued", a, w.Key(d.alice)) // same bank, no compliance role
 	w.Must(w.Compliance[d.alice.MSPID()], "Servicing:Accrued", a, w.Key(d.alice)) // its bank's compliance officer
 	w.Must(w.Trustee, "Servicing:Accrued", a, w.Key(d.alice))
+	book := contracttest.Decode[schema.ClassBookView](t, w.Must(w.Auditor, "Servicing:GetClassBook", a))
+	if book.Tranche != a || book.Balance <= 0 || book.Balance < acc.Claimable {
+		t.Fatalf("class book after the period %+v, alice may claim %s", book, acc.Claimable)
+	}
 
 	r := w.CallWith(d.alice, "Servicing:Claim", []string{a})
 	res = contracttest.Decode[schema.ClaimResult](t, string(r.Payload))
@@ -63,10 +67,10 @@ func TestClaims(t *testing.T) {
 	}
 	// Fees go to their named payees only.
 	w.Refused(errs.Forbidden, d.alice, "Servicing:ClaimFee", d.deal, "servicing")
-	w.Refused(errs.BadInput, w.Trustee, "Servicing:ClaimFee", d.deal, "bonus") // the fees are public terms
-	fee := w.Must(w.Trustee, "Servicing:ClaimFee", d.deal, "servicing")        // the trustee for the servicer
-	if !strings.Contains(fee, `"payee":"`+w.Key(w.Servicer)+`"`) {
-		t.Fatal(fee)
+	w.Refused(errs.BadInput, w.Trustee, "Servicing:ClaimFee", d.deal, "bonus")                                   // the fees are public terms
+	fee := contracttest.Decode[schema.FeeClaim](t, w.Must(w.Trustee, "Servicing:ClaimFee", d.deal, "servicing")) // the trustee for the servicer
+	if fee.Payee != w.Key(w.Servicer) || fee.Deal != d.deal || fee.Fee != "servicing" || fee.Amount <= 0 {
+		t.Fatalf("fee claim %+v", fee)
 	}
 	if err := w.CheckCash(); err != nil {
 		t.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
-	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
@@ -79,9 +78,9 @@ func rtgs(t core.Terms) core.Terms {
 // outcome decodes a submitted function's payload.
 func outcome(t testing.TB, r contracttest.Result) schema.SettlementStep {
 	t.Helper()
-	var o schema.SettlementStep
-	if err := canon.Unmarshal(r.Payload, &o); err != nil {
-		t.Fatalf("decode outcome of %s: %v\n%s", r.Function, err, r.Payload)
+	o, err := contracttest.RoundTrip[schema.SettlementStep](r.Payload)
+	if err != nil {
+		t.Fatalf("decode outcome of %s: %v", r.Function, err)
 	}
 	return o
 }

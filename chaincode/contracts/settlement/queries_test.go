@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/settlement"
-	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
@@ -19,11 +18,7 @@ import (
 
 func (w *world) listByBank(id *stubtest.Identity, bank, size, bookmark string) schema.SettlementPage {
 	w.TB.Helper()
-	var p schema.SettlementPage
-	if err := canon.Unmarshal([]byte(w.Must(id, "Settlement:ListByBank", bank, size, bookmark)), &p); err != nil {
-		w.TB.Fatal(err)
-	}
-	return p
+	return contracttest.Decode[schema.SettlementPage](w.TB, w.Must(id, "Settlement:ListByBank", bank, size, bookmark))
 }
 
 func refs(p schema.SettlementPage) []string {

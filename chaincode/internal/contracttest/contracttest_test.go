@@ -7,6 +7,7 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // The harness reads the test network's files; these are the facts about
@@ -63,6 +64,26 @@ func TestStandardFixture(t *testing.T) {
 	for id, want := range map[string]string{w.Key(w.Trustee): "trustee", w.Key(w.Servicer): "servicer", w.Key(w.Settlement): "settlement"} {
 		if got := w.Must(w.NoRole, "Admin:Roles", id); !strings.Contains(got, `"`+want+`"`) {
 			t.Errorf("roles of %s: %s", id, got)
+		}
+	}
+}
+
+// RoundTrip is what catches the gateway's decoding drifting from a
+// contract's answer: a field the contract writes that the type lacks, and
+// a field the type has that the contract does not write, both fail.
+func TestRoundTripCatchesDrift(t *testing.T) {
+	ok := `{"available":"70.00","balance":"100.00","held":"30.00","holder":"Org2MSP/alice"}`
+	got, err := contracttest.RoundTrip[schema.CashBalance]([]byte(ok))
+	if err != nil || got.Available != 70_00 {
+		t.Fatalf("a faithful answer: %+v, %v", got, err)
+	}
+	for name, payload := range map[string]string{
+		"a field the type lacks":        `{"available":"70.00","balance":"100.00","held":"30.00","holder":"Org2MSP/alice","pending":"1.00"}`,
+		"a field the contract left out": `{"balance":"100.00","held":"30.00","holder":"Org2MSP/alice"}`,
+		"not in canonical form":         `{"holder":"Org2MSP/alice","balance":"100.00","held":"30.00","available":"70.00"}`,
+	} {
+		if _, err := contracttest.RoundTrip[schema.CashBalance]([]byte(payload)); err == nil {
+			t.Errorf("%s: accepted %s", name, payload)
 		}
 	}
 }

@@ -23,6 +23,7 @@ package contracttest
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
@@ -378,14 +379,43 @@ func clip(args []string) []string {
 	return out
 }
 
-// Decode unmarshals a query's canonical JSON payload.
+// Decode unmarshals a query's canonical JSON payload into the type both
+// the contract and the gateway app use for it (chaincode/schema), and
+// fails the test if the two could drift: the payload is decoded as the
+// gateway does (encoding/json) but refusing unknown fields, re-encoded
+// canonically, and must come back byte for byte. A field the contract
+// writes that the type lacks, or one the type has that the contract does
+// not write, fails every test that reads the answer.
 func Decode[T any](tb testing.TB, payload string) T {
 	tb.Helper()
-	var v T
-	if err := canon.Unmarshal([]byte(payload), &v); err != nil {
-		tb.Fatalf("decode %T: %v\n%s", v, err, payload)
+	v, err := RoundTrip[T]([]byte(payload))
+	if err != nil {
+		tb.Fatalf("%v\n%s", err, payload)
 	}
 	return v
+}
+
+// RoundTrip decodes payload strictly into a T as the gateway would,
+// re-encodes it canonically, and says where the bytes differ.
+func RoundTrip[T any](payload []byte) (T, error) {
+	var v T
+	if err := canon.Unmarshal(payload, &v); err != nil {
+		return v, fmt.Errorf("decode %T: %w", v, err)
+	}
+	var gw T
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&gw); err != nil {
+		return v, fmt.Errorf("the gateway's decoding into %T: %w", gw, err)
+	}
+	again, err := canon.Marshal(gw)
+	if err != nil {
+		return v, fmt.Errorf("re-encode %T: %w", gw, err)
+	}
+	if !bytes.Equal(again, payload) {
+		return v, fmt.Errorf("%T does not carry the answer unchanged: the contract wrote\n%s\nthe type gives back\n%s", gw, payload, again)
+	}
+	return v, nil
 }
 
 // MustCanon is v's canonical JSON; it fails the test if v has none.
