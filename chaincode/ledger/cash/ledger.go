@@ -93,42 +93,33 @@ func (l *Ledger) Book() (schema.CashBook, error) {
 // Account returns a holder's account (zero if it has none, or if its
 // organisation keeps no registry).
 func (l *Ledger) Account(holder roles.Identity) (schema.CashAccount, error) {
-	a, err := l.account(holder)
-	if err != nil {
-		return schema.CashAccount{}, err
-	}
-	return *a, nil
-}
-
-func (l *Ledger) account(holder roles.Identity) (*schema.CashAccount, error) {
 	if a, ok := l.accounts[holder.Key()]; ok {
-		return a, nil
+		return *a, nil
 	}
 	a := &schema.CashAccount{}
 	if registry, err := l.cfg.RegistryFor(holder.MSP); err == nil {
 		key, err := l.ctx.Key(schema.TypeCash, holder.Key())
 		if err != nil {
-			return nil, err
+			return schema.CashAccount{}, err
 		}
 		if _, err := l.ctx.GetPrivate(registry, key, a); err != nil {
-			return nil, err
+			return schema.CashAccount{}, err
 		}
 	}
 	l.accounts[holder.Key()] = a
-	return a, nil
+	return *a, nil
 }
 
 // AttestReserves records the reserves backing the tokens and the evidence
-// (a hash or reference of the bank statement or auditor's letter). Lower
-// reserves than the tokens outstanding are recorded as they are, not
-// refused: the supply then shows the shortfall and Mint stops.
+// (a hash or reference of the bank statement or auditor's letter); see
+// DecideAttest.
 func (l *Ledger) AttestReserves(reserves money.Amount, evidence string, at time.Time) error {
 	s, err := l.Supply()
 	if err != nil {
 		return err
 	}
-	s.Reserves, s.ReservesEvidence, s.ReservesAttestedAt = reserves, evidence, at.UTC().Format(time.RFC3339)
-	return l.putSupply(s)
+	s = DecideAttest(s, reserves, evidence, at)
+	return l.apply(change{supply: &s})
 }
 
 // Mint creates cash in the float, if the tokens outstanding afterwards
@@ -137,36 +128,14 @@ func (l *Ledger) Mint(amount money.Amount) error {
 	if err := positive(amount); err != nil {
 		return err
 	}
-	s, err := l.Supply()
+	s, b, err := l.float()
 	if err != nil {
 		return err
 	}
-	outstanding, err := s.Minted.Sub(s.Burned)
-	if err != nil {
-		return overflow(err)
-	}
-	after, err := outstanding.Add(amount)
-	if err != nil {
-		return overflow(err)
-	}
-	if after > s.Reserves {
-		return errs.New(errs.LimitExceeded, "minting %s would bring the tokens outstanding to %s, above the attested reserves %s (attested %s)",
-			amount, after, s.Reserves, orNever(s.ReservesAttestedAt))
-	}
-	if s.Minted, err = s.Minted.Add(amount); err != nil {
-		return overflow(err)
-	}
-	b, err := l.Book()
-	if err != nil {
+	if s, b, err = DecideMint(s, b, amount); err != nil {
 		return err
 	}
-	if b.Float, err = b.Float.Add(amount); err != nil {
-		return overflow(err)
-	}
-	if err := l.putSupply(s); err != nil {
-		return err
-	}
-	return l.putBook(b)
+	return l.apply(change{supply: &s, book: &b})
 }
 
 // Burn destroys cash held in the float (returned by holders).
@@ -174,25 +143,14 @@ func (l *Ledger) Burn(amount money.Amount) error {
 	if err := positive(amount); err != nil {
 		return err
 	}
-	b, err := l.Book()
+	s, b, err := l.float()
 	if err != nil {
 		return err
 	}
-	if amount > b.Float {
-		return errs.New(errs.InsufficientBalance, "burning %s: the float holds %s", amount, b.Float)
-	}
-	s, err := l.Supply()
-	if err != nil {
+	if s, b, err = DecideBurn(s, b, amount); err != nil {
 		return err
 	}
-	if s.Burned, err = s.Burned.Add(amount); err != nil {
-		return overflow(err)
-	}
-	b.Float -= amount
-	if err := l.putSupply(s); err != nil {
-		return err
-	}
-	return l.putBook(b)
+	return l.apply(change{supply: &s, book: &b})
 }
 
 // Pay moves cash from the float to a holder's account.
@@ -204,14 +162,17 @@ func (l *Ledger) Pay(to roles.Identity, amount money.Amount) error {
 	if err != nil {
 		return err
 	}
-	if amount > b.Float {
-		return errs.New(errs.InsufficientBalance, "paying %s: the float holds %s (mint first)", amount, b.Float)
-	}
-	if err := l.credit(to, amount); err != nil {
+	if b, err = DecidePay(b, amount); err != nil {
 		return err
 	}
-	b.Float -= amount
-	return l.putBook(b)
+	a, err := l.Account(to)
+	if err != nil {
+		return err
+	}
+	if a, err = DecideCredit(a, amount); err != nil {
+		return err
+	}
+	return l.apply(change{accounts: []held{{to, a}}, book: &b})
 }
 
 // Return moves cash from a holder's account back to the float, for
@@ -220,17 +181,21 @@ func (l *Ledger) Return(from roles.Identity, amount money.Amount) error {
 	if err := positive(amount); err != nil {
 		return err
 	}
-	if err := l.debit(from, amount); err != nil {
+	a, err := l.Account(from)
+	if err != nil {
+		return err
+	}
+	if a, err = DecideDebit(from, a, amount); err != nil {
 		return err
 	}
 	b, err := l.Book()
 	if err != nil {
 		return err
 	}
-	if b.Float, err = b.Float.Add(amount); err != nil {
-		return overflow(err)
+	if b, err = DecideReturn(b, amount); err != nil {
+		return err
 	}
-	return l.putBook(b)
+	return l.apply(change{accounts: []held{{from, a}}, book: &b})
 }
 
 // Transfer moves cash between two holders' accounts.
@@ -241,22 +206,33 @@ func (l *Ledger) Transfer(from, to roles.Identity, amount money.Amount) error {
 	if from == to {
 		return errs.Field("to", "payer and payee are both %s", from.Short())
 	}
-	if err := l.debit(from, amount); err != nil {
+	a, err := l.Account(from)
+	if err != nil {
 		return err
 	}
-	return l.credit(to, amount)
+	if a, err = DecideDebit(from, a, amount); err != nil {
+		return err
+	}
+	c, err := l.Account(to)
+	if err != nil {
+		return err
+	}
+	if c, err = DecideCredit(c, amount); err != nil {
+		return err
+	}
+	return l.apply(change{accounts: []held{{from, a}, {to, c}}})
 }
 
 // Credit adds amount to a holder's account, paid out of one of a deal's
 // books: a tranche's distribution account (an accrued distribution, see
-// package accrual) or a deal's fee account. The caller takes the same
-// amount out of that book in the same transaction; the float is not
+// package ledger/accruals) or a deal's fee account. The caller takes the
+// same amount out of that book in the same transaction; the float is not
 // touched.
 func (l *Ledger) Credit(holder roles.Identity, amount money.Amount) error {
 	if err := positive(amount); err != nil {
 		return err
 	}
-	return l.credit(holder, amount)
+	return l.updateAccount(holder, func(a schema.CashAccount) (schema.CashAccount, error) { return DecideCredit(a, amount) })
 }
 
 // Debit takes amount from a holder's available cash (balance less what
@@ -267,97 +243,85 @@ func (l *Ledger) Debit(holder roles.Identity, amount money.Amount) error {
 	if err := positive(amount); err != nil {
 		return err
 	}
-	return l.debit(holder, amount)
+	return l.updateAccount(holder, func(a schema.CashAccount) (schema.CashAccount, error) { return DecideDebit(holder, a, amount) })
 }
 
 // SetHeld sets the cash of a holder's account that pending settlement
 // instructions reserve (the Settlement contract's to call): it stays the
 // holder's but cannot be transferred or returned until released.
 func (l *Ledger) SetHeld(holder roles.Identity, amount money.Amount) error {
-	a, err := l.account(holder)
+	return l.updateAccount(holder, func(a schema.CashAccount) (schema.CashAccount, error) { return DecideHeld(holder, a, amount) })
+}
+
+func (l *Ledger) updateAccount(holder roles.Identity, decide func(schema.CashAccount) (schema.CashAccount, error)) error {
+	a, err := l.Account(holder)
 	if err != nil {
 		return err
 	}
-	if amount < 0 || amount > a.Balance {
-		return errs.New(errs.InsufficientBalance, "%s has %s; cannot hold %s for settlement", holder.Short(), a.Balance, amount)
+	if a, err = decide(a); err != nil {
+		return err
 	}
-	next := *a
-	next.Held = amount
-	return l.putAccount(holder, &next)
+	return l.apply(change{accounts: []held{{holder, a}}})
 }
 
-// debit takes amount from a holder's available balance (balance less
-// what pending settlements hold).
-func (l *Ledger) debit(holder roles.Identity, amount money.Amount) error {
-	a, err := l.account(holder)
+// float reads the supply and the float.
+func (l *Ledger) float() (schema.CashSupply, schema.CashBook, error) {
+	s, err := l.Supply()
 	if err != nil {
-		return err
+		return s, schema.CashBook{}, err
 	}
-	if available := a.Balance - a.Held; amount > available {
-		return errs.New(errs.InsufficientBalance, "%s has %s available (%s held by pending settlements), %s requested",
-			holder.Short(), max(available, 0), a.Held, amount)
-	}
-	next := *a
-	next.Balance -= amount
-	return l.putAccount(holder, &next)
+	b, err := l.Book()
+	return s, b, err
 }
 
-func (l *Ledger) credit(holder roles.Identity, amount money.Amount) error {
-	a, err := l.account(holder)
-	if err != nil {
-		return err
-	}
-	next := *a
-	if next.Balance, err = next.Balance.Add(amount); err != nil {
-		return overflow(err)
-	}
-	return l.putAccount(holder, &next)
+// held is a holder's account as a decision left it.
+type held struct {
+	holder  roles.Identity
+	account schema.CashAccount
 }
 
-func (l *Ledger) putAccount(holder roles.Identity, a *schema.CashAccount) error {
-	registry, err := l.cfg.RegistryFor(holder.MSP)
-	if err != nil {
-		return err
-	}
-	key, err := l.ctx.Key(schema.TypeCash, holder.Key())
-	if err != nil {
-		return err
-	}
-	l.accounts[holder.Key()] = a
-	return l.ctx.PutPrivate(registry, key, a)
+// change is what a decision wrote: accounts, then supply, then float.
+type change struct {
+	accounts []held
+	supply   *schema.CashSupply
+	book     *schema.CashBook
 }
 
-func (l *Ledger) putSupply(s schema.CashSupply) error {
-	l.supply = &s
-	return l.ctx.Put(l.supplyKey, s)
-}
-
-// putBook writes the float; the first write gives the book its key-level
-// policy, so later float movements need only the trustee's endorsement.
-func (l *Ledger) putBook(b schema.CashBook) error {
-	l.book = &b
-	if err := l.ctx.Put(l.bookKey, b); err != nil {
+// apply writes a change through txn.Context.Apply and remembers it, so
+// later movements of the transaction see it. The float's first write
+// gives it its key-level policy, so later float movements need only the
+// trustee's endorsement.
+func (l *Ledger) apply(c change) error {
+	var writes []txn.Write
+	for _, h := range c.accounts {
+		registry, err := l.cfg.RegistryFor(h.holder.MSP)
+		if err != nil {
+			return err
+		}
+		key, err := l.ctx.Key(schema.TypeCash, h.holder.Key())
+		if err != nil {
+			return err
+		}
+		writes = append(writes, txn.Write{Collection: registry, Key: key, Value: h.account})
+	}
+	if c.supply != nil {
+		writes = append(writes, txn.Write{Key: l.supplyKey, Value: *c.supply})
+	}
+	if c.book != nil {
+		writes = append(writes, txn.Write{Key: l.bookKey, Value: *c.book, KeptByTrustee: !l.bookExists})
+	}
+	if err := l.ctx.Apply(writes...); err != nil {
 		return err
 	}
-	if !l.bookExists {
-		l.bookExists = true
-		return l.ctx.KeptByTrustee(l.bookKey)
+	for _, h := range c.accounts {
+		a := h.account
+		l.accounts[h.holder.Key()] = &a
+	}
+	if c.supply != nil {
+		l.supply = c.supply
+	}
+	if c.book != nil {
+		l.book, l.bookExists = c.book, true
 	}
 	return nil
-}
-
-func positive(a money.Amount) error {
-	if !a.IsPositive() {
-		return errs.Field("amount", "must be positive, got %s", a)
-	}
-	return nil
-}
-
-func overflow(err error) error { return errs.New(errs.Overflow, "cash amount: %v", err) }
-
-func orNever(at string) string {
-	if at == "" {
-		return "never"
-	}
-	return at
 }
