@@ -111,7 +111,7 @@ func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *schema.Po
 	}
 	if st.Amount > 0 || !st.Residue.IsZero() {
 		b.status = next
-		if err := s.ctx.Put(b.key, b.status); err != nil {
+		if err := s.ctx.Apply(txn.Write{Key: b.key, Value: b.status}); err != nil {
 			return distribution.Settlement{}, err
 		}
 	}

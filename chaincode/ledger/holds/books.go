@@ -259,14 +259,14 @@ func (b *Books) release(side core.Side) (undo func() error, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := b.ctx.GetStub().DelPrivateData(registry, key); err != nil {
+	if err := b.ctx.Apply(txn.Write{Collection: registry, Key: key, Delete: true}); err != nil {
 		return nil, errs.New(errs.Internal, "settlement %s: delete the %s hold: %v", b.rec.TradeRef, side, err)
 	}
 	return func() error {
 		if err := restoreHeld(); err != nil {
 			return err
 		}
-		return b.ctx.PutPrivate(registry, key, h)
+		return b.ctx.Apply(txn.Write{Collection: registry, Key: key, Value: h})
 	}, nil
 }
 
@@ -345,7 +345,7 @@ func (b *Books) putHold(side core.Side, msp string, h schema.SettlementHold) err
 	if err != nil {
 		return err
 	}
-	return b.ctx.PutPrivate(roles.RegistryCollection(msp), key, h)
+	return b.ctx.Apply(txn.Write{Collection: roles.RegistryCollection(msp), Key: key, Value: h})
 }
 
 // movement is the delivery of the settlement's units.

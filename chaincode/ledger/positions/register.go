@@ -8,8 +8,6 @@
 package positions
 
 import (
-	"math"
-
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
@@ -169,111 +167,67 @@ func (r *Register) Check(m Movement) error {
 }
 
 // Move checks m and, if it may happen, pays each holder whose units it
-// changes the distributions they have accrued (package accrual: into the
+// changes the distributions they have accrued (package accruals: into the
 // holder's cash account, at the tranche's index; a new holder starts at
 // the index and earns nothing of the past), then applies it and writes
 // the positions and the book. Nothing is written when it is refused.
 func (r *Register) Move(m Movement) error {
-	from, to, err := r.prepare(m)
+	fromp, top, err := r.prepare(m)
 	if err != nil {
 		return err
 	}
+	var from, to schema.Position
 	if m.Kind != rules.KindIssue {
-		if err := r.settleAccrued(m.From, from); err != nil {
+		from = *fromp
+		if err := r.settleAccrued(m.From, &from); err != nil {
 			return err
 		}
 	}
 	if m.Kind != rules.KindRedeem {
-		if err := r.settleAccrued(m.To, to); err != nil {
+		to = *top
+		if err := r.settleAccrued(m.To, &to); err != nil {
 			return err
 		}
 	}
-	book := r.Book
-	switch m.Kind {
-	case rules.KindIssue:
-		book.IssuerUnits -= m.Units
-	default:
-		from.Units -= m.Units
-		if from.Units == 0 {
-			book.Holders--
-		}
-	}
-	switch m.Kind {
-	case rules.KindRedeem:
-		book.Redeemed += m.Units // cannot overflow: Redeemed + outstanding = Issued
-	default:
-		if to.Units == 0 {
-			book.Holders++
-		}
-		to.Units += m.Units // overflow refused by rules.Check
-	}
+	book, from, to := DecideMove(r.Book, from, to, m)
+	var c change
 	if m.Kind != rules.KindIssue {
-		if err := r.putPosition(m.From, from); err != nil {
-			return err
-		}
+		c.positions = append(c.positions, holding{m.From, from})
 	}
 	if m.Kind != rules.KindRedeem {
-		if err := r.putPosition(m.To, to); err != nil {
-			return err
-		}
+		c.positions = append(c.positions, holding{m.To, to})
 	}
 	// Write the tranche book only when it changed (a new or departed
 	// holder, issuance, redemption): every transfer reads it, but if every
 	// transfer wrote it, concurrent transfers of a tranche would all
 	// conflict (MVCC) and settle one per block.
-	if book == r.Book {
-		return nil
+	if book != r.Book {
+		c.book = &book
 	}
-	r.Book = book
-	return r.ctx.Put(r.bookKey, r.Book)
+	return r.apply(c)
 }
 
-// prepare runs every check of m and returns the two positions it would
-// change (nil for the side that is an account of the book).
+// prepare runs every check of m (CheckMovement) and returns the two
+// positions it would change (nil for the side that is an account of the
+// book).
 func (r *Register) prepare(m Movement) (from, to *schema.Position, err error) {
-	t := rules.Transfer{Kind: m.Kind, Tranche: r.Tranche.ID, Units: m.Units}
-	var s rules.State
-	if t.Time, err = r.ctx.Now(); err != nil {
+	now, err := r.ctx.Now()
+	if err != nil {
 		return nil, nil, err
 	}
-	s.Holders = r.Book.Holders
-	if m.Kind == rules.KindIssue {
-		t.Sender = rules.Party{Key: "issuer:" + r.Tranche.ID}
-	} else {
-		if t.Sender, from, err = r.party(m.From); err != nil {
+	var sender, receiver rules.Party
+	if m.Kind != rules.KindIssue {
+		if sender, from, err = r.party(m.From); err != nil {
 			return nil, nil, err
 		}
-		s.Sender = rules.Holding{Units: from.Units, FrozenUnits: from.FrozenUnits}
 	}
 	if m.Kind != rules.KindRedeem {
-		if t.Receiver, to, err = r.party(m.To); err != nil {
+		if receiver, to, err = r.party(m.To); err != nil {
 			return nil, nil, err
 		}
-		s.Receiver = rules.Holding{Units: to.Units, FrozenUnits: to.FrozenUnits}
 	}
-	if err := rules.Check(r.Tranche.Rules, t, s); err != nil {
+	if err := CheckMovement(r.cfg, r.Tranche, r.Book, m, now, sender, receiver, from, to); err != nil {
 		return nil, nil, err
-	}
-	if m.Kind == rules.KindIssue && m.Units > r.Book.IssuerUnits {
-		return nil, nil, errs.New(errs.InsufficientBalance,
-			"placement refused: the issuance account of tranche %s holds %d units, %d requested (issue more first)",
-			r.Tranche.ID, r.Book.IssuerUnits, m.Units)
-	}
-	if from != nil && from.HeldUnits > 0 && m.Units > from.Units-from.HeldUnits {
-		return nil, nil, errs.New(errs.InsufficientBalance,
-			"%s refused: %d of the sender's %d units of tranche %s are held by pending settlement instructions",
-			verb(m.Kind), from.HeldUnits, from.Units, r.Tranche.ID)
-	}
-	// From here on the positions are about to be written: the holder's
-	// organisation must keep a registry. rules.Check has already refused
-	// an MSP outside the tranche's consortium, and Create only admits
-	// custodians there, so this catches a configuration changed since.
-	for _, id := range []roles.Identity{m.From, m.To} {
-		if !id.IsZero() {
-			if _, err := r.cfg.RegistryFor(id.MSP); err != nil {
-				return nil, nil, err
-			}
-		}
 	}
 	return from, to, nil
 }
@@ -291,17 +245,59 @@ func (r *Register) party(id roles.Identity) (rules.Party, *schema.Position, erro
 	return rules.Party{Key: id.Key(), MSP: id.MSP, Claims: c}, p, nil
 }
 
-func (r *Register) putPosition(holder roles.Identity, p *schema.Position) error {
-	registry, err := r.cfg.RegistryFor(holder.MSP)
-	if err != nil {
+func (r *Register) putPosition(holder roles.Identity, p schema.Position) error {
+	return r.apply(change{positions: []holding{{holder, p}}})
+}
+
+// holding is a holder's position as a decision left it.
+type holding struct {
+	holder   roles.Identity
+	position schema.Position
+}
+
+// change is what a decision wrote: positions, then the tranche's public
+// record, then its book.
+type change struct {
+	positions []holding
+	tranche   *schema.Tranche
+	book      *schema.TrancheBook
+}
+
+// apply writes a change through txn.Context.Apply and remembers it, so
+// later movements of the transaction see it.
+func (r *Register) apply(c change) error {
+	var writes []txn.Write
+	for _, h := range c.positions {
+		registry, err := r.cfg.RegistryFor(h.holder.MSP)
+		if err != nil {
+			return err
+		}
+		key, err := r.positionKey(h.holder)
+		if err != nil {
+			return err
+		}
+		writes = append(writes, txn.Write{Collection: registry, Key: key, Value: h.position})
+	}
+	if c.tranche != nil {
+		writes = append(writes, txn.Write{Key: r.trancheKey, Value: *c.tranche})
+	}
+	if c.book != nil {
+		writes = append(writes, txn.Write{Key: r.bookKey, Value: *c.book})
+	}
+	if err := r.ctx.Apply(writes...); err != nil {
 		return err
 	}
-	key, err := r.positionKey(holder)
-	if err != nil {
-		return err
+	for _, h := range c.positions {
+		p := h.position
+		r.positions[h.holder.Key()] = &p
 	}
-	r.positions[holder.Key()] = p
-	return r.ctx.PutPrivate(registry, key, p)
+	if c.tranche != nil {
+		r.Tranche = *c.tranche
+	}
+	if c.book != nil {
+		r.Book = *c.book
+	}
+	return nil
 }
 
 // settleAccrued pays a holder the distributions its position has accrued
@@ -356,31 +352,21 @@ func (r *Register) PayAccrued(holder roles.Identity) (schema.Position, distribut
 	if p.Units == 0 || (st.Amount == 0 && st.NewIndex.Equal(st.IndexPaid)) {
 		return *p, st, false, nil // Settle paid nothing and left the class book alone
 	}
-	if err := r.putPosition(holder, &next); err != nil {
+	if err := r.putPosition(holder, next); err != nil {
 		return schema.Position{}, distribution.Settlement{}, false, err
 	}
 	return next, st, true, nil
 }
 
 // Mint adds units to the SPV's issuance account and to the tranche's
-// public supply, up to the units its original face allows. The deal's
-// collateral gate is the caller's to check first (Deal:Issue).
+// public supply (DecideMint). The deal's collateral gate is the caller's
+// to check first (Deal:Issue).
 func (r *Register) Mint(units int64) error {
-	if units <= 0 {
-		return errs.Field("units", "must be positive, got %d", units)
-	}
-	limit := r.Tranche.MaxUnits()
-	if r.Tranche.Issued > limit-units {
-		return errs.New(errs.LimitExceeded,
-			"tranche %s: issuing %d units would bring it to %d units, above the %d its original face %s allows at %s per unit",
-			r.Tranche.ID, units, satAdd(r.Tranche.Issued, units), limit, r.Tranche.OriginalFace, r.Tranche.UnitFace)
-	}
-	r.Tranche.Issued += units
-	r.Book.IssuerUnits += units
-	if err := r.ctx.Put(r.trancheKey, r.Tranche); err != nil {
+	t, b, err := DecideMint(r.Tranche, r.Book, units)
+	if err != nil {
 		return err
 	}
-	return r.ctx.Put(r.bookKey, r.Book)
+	return r.apply(change{tranche: &t, book: &b})
 }
 
 // SetFrozen sets how many of a holder's units the trustee has frozen
@@ -396,9 +382,7 @@ func (r *Register) SetFrozen(holder roles.Identity, units int64) error {
 	if err != nil {
 		return err
 	}
-	next := *p
-	next.FrozenUnits = units
-	return r.putPosition(holder, &next)
+	return r.putPosition(holder, DecideFrozen(*p, units))
 }
 
 // SetHeld sets the units of a holder's position that pending settlement
@@ -410,13 +394,11 @@ func (r *Register) SetHeld(holder roles.Identity, units int64) error {
 	if err != nil {
 		return err
 	}
-	if units < 0 || units > p.Units {
-		return errs.New(errs.InsufficientBalance, "tranche %s: %s holds %d units; cannot hold %d for settlement",
-			r.Tranche.ID, holder.Short(), p.Units, units)
+	next, err := DecideHeld(r.Tranche.ID, holder, *p, units)
+	if err != nil {
+		return err
 	}
-	next := *p
-	next.HeldUnits = units
-	return r.putPosition(holder, &next)
+	return r.putPosition(holder, next)
 }
 
 // SetPaused pauses or resumes every movement but forced transfers. A
@@ -424,44 +406,20 @@ func (r *Register) SetHeld(holder roles.Identity, units int64) error {
 // breached trigger's, as Servicing records it) stays paused: resuming it
 // is refused with WRONG_STATE.
 func (r *Register) SetPaused(paused bool) error {
-	if r.Tranche.Rules.Paused == paused {
-		state := "not paused"
-		if paused {
-			state = "already paused"
-		}
-		return errs.New(errs.WrongState, "tranche %s is %s", r.Tranche.ID, state)
+	t, err := DecidePaused(r.Tranche, paused)
+	if err != nil {
+		return err
 	}
 	if !paused {
 		if err := r.refuseInEventOfDefault(); err != nil {
 			return err
 		}
 	}
-	r.Tranche.Rules.Paused = paused
-	return r.ctx.Put(r.trancheKey, r.Tranche)
+	return r.apply(change{tranche: &t})
 }
 
 // Outstanding is the number of units in existence: issued less redeemed.
 func (r *Register) Outstanding() int64 { return r.Tranche.Issued - r.Book.Redeemed }
-
-func verb(k rules.Kind) string {
-	switch k {
-	case rules.KindIssue:
-		return "placement"
-	case rules.KindForced:
-		return "forced transfer"
-	case rules.KindRedeem:
-		return "redemption"
-	}
-	return "transfer"
-}
-
-// satAdd adds without overflowing, for messages.
-func satAdd(a, b int64) int64 {
-	if a > math.MaxInt64-b {
-		return math.MaxInt64
-	}
-	return a + b
-}
 
 func txnCorrupt(key string) error {
 	return errs.New(errs.Internal, "registry key %q is not a position key", key)
