@@ -1,6 +1,14 @@
 // Package contracts registers every contract of the tranchenet chaincode.
-// Contracts are thin: they check the caller, read state, call the pure core
-// (chaincode/core/...) and write state.
+//
+// Each contract package (admin, cash, deal, identity, pool, probe,
+// servicing, settlement, token) is a read → decide → write shell: it
+// checks the caller, reads through the ledger's books
+// (chaincode/ledger/...), decides with them and the pure core
+// (chaincode/core/...), and writes through the books. A contract package
+// may import chaincode/ledger/..., chaincode/schema, chaincode/core/... and
+// chaincode/contracts/internal/...; never another contract package. Only
+// this package, which assembles them, imports the contracts
+// (layering_test.go holds the plan to it).
 package contracts
 
 import (

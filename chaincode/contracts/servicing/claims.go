@@ -37,7 +37,7 @@ func (c *Contract) ClaimFor(ctx *txn.Context, trancheID, holderKey string) (stri
 }
 
 // claim pays a holder's accrual through the tranche's register, the one
-// writer of positions (package accrual does the arithmetic).
+// writer of positions (package ledger/accruals does the arithmetic).
 func claim(ctx *txn.Context, trancheID string, holder roles.Identity) (string, error) {
 	id, err := schema.ParseID("trancheID", trancheID)
 	if err != nil {

@@ -17,7 +17,7 @@
 //
 // A holder need not claim: whatever changes its units (a transfer,
 // forced transfer, redemption, placement or DvP settlement) pays it what
-// those units accrued first (package accrual, through positions.Register),
+// those units accrued first (package ledger/accruals, through positions.Register),
 // so units earn exactly the distributions paid while they were held. All
 // the cash of a period moves through the transaction's one cash.Ledger:
 // remittances and reserve funding in, claims and fees out.

@@ -8,7 +8,7 @@
 // and needs a majority.
 //
 // Before a holder's units change, the holder is paid the distributions
-// its units accrued (package accrual), so units earn exactly what was
+// its units accrued (package ledger/accruals), so units earn exactly what was
 // distributed while they were held: a seller keeps its share of past
 // distributions, a buyer earns from the next one.
 //

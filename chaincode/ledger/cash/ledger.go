@@ -20,7 +20,7 @@ import (
 // read so far. Every contract moves holders' cash only through it: the
 // Cash contract, the Servicing contract (remittances and reserve funding
 // in, claims and fees out, see Debit and Credit), accrued distributions
-// paid on a change of units (package accrual) and the Settlement
+// paid on a change of units (package ledger/accruals) and the Settlement
 // contract's DvP. The settlement asset is then conserved across every
 // place it can be,
 //

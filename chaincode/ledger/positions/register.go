@@ -30,7 +30,7 @@ import (
 //	Σ positions + Book.IssuerUnits = Tranche.Issued − Book.Redeemed
 //
 // and the settlement of accrued distributions before any holder's units
-// change (package accrual) are enforced in one place. Servicing's claims
+// change (package ledger/accruals) are enforced in one place. Servicing's claims
 // settle through PayAccrued, so the Register is the only writer of
 // positions.
 //
