@@ -19,7 +19,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
-	"github.com/tranchenet/tranchenet/chaincode/core/loantape/loansim"
+	"github.com/tranchenet/tranchenet/test-network/loansim"
 )
 
 func main() {
