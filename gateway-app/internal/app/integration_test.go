@@ -14,8 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tranchenet/tranchenet/gateway-app/internal/config"
+	"github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/network/consortium"
+	"github.com/tranchenet/tranchenet/test-network/gatewayconfig"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
 
@@ -39,7 +40,7 @@ type gatewayApp struct {
 // starts it on a free loopback port.
 func startGateway(t *testing.T, c *consortium.Consortium, run, msp string) *gatewayApp {
 	t.Helper()
-	cfg, issued, err := config.ForTestNetwork(c, run, msp)
+	cfg, issued, err := gatewayconfig.ForOrg(c, run, msp)
 	if err != nil {
 		t.Fatal(err)
 	}

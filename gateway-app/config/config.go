@@ -195,6 +195,10 @@ const (
 	DefaultMaxUploadBytes = 1 << 30
 )
 
+// AdminIdentity is the name cryptogen gives an org's admin user; when the
+// configuration has it, the event stream fetches blocks as that identity.
+const AdminIdentity = "Admin"
+
 // Load reads a configuration file, applies environment overrides (see Env)
 // and defaults, makes relative paths relative to the file's directory and
 // validates the result.
