@@ -65,7 +65,11 @@ func startDealNetwork(t *testing.T) *cast {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := &cast{t: t, n: n, cfg: n.Consortium.ChaincodeConfig(), admins: map[string]*actor{}, by: map[string]*actor{}}
+	onChain, err := roles.ParseOrgConfig(n.Consortium.ChaincodeConfigJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := &cast{t: t, n: n, cfg: onChain, admins: map[string]*actor{}, by: map[string]*actor{}}
 	t.Cleanup(func() {
 		for _, a := range cs.by {
 			a.c.Close()

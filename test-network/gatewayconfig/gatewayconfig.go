@@ -108,7 +108,12 @@ func ForOrg(c *consortium.Consortium, runDir string, mspID string) (config.Confi
 	}
 	addUser("admin", config.AdminIdentity, roles.Admin)
 	users := idNames[1:]
-	for i, u := range roleUsers(c, org, len(users)) {
+	onChain, err := roles.ParseOrgConfig(c.ChaincodeConfigJSON())
+	if err != nil {
+		return config.Config{}, nil, fmt.Errorf("consortium roles: %w", err)
+	}
+	held, _ := onChain.Org(org.MSPID)
+	for i, u := range roleUsers(held.Roles, len(users)) {
 		addUser(u.name, users[i%len(users)], u.role)
 	}
 	// The event stream is read by the most restricted identity that can read
@@ -133,13 +138,7 @@ type roleUser struct {
 
 // roleUsers lists one API user per role the org's identities may hold, with
 // the investor role expanded to fill the identities left over.
-func roleUsers(c *consortium.Consortium, org consortium.Org, identities int) []roleUser {
-	var held roles.Set
-	for _, o := range c.ChaincodeConfig().Orgs {
-		if o.MSP == org.MSPID {
-			held = o.Roles
-		}
-	}
+func roleUsers(held roles.Set, identities int) []roleUser {
 	others := 0
 	for _, r := range held.Roles() {
 		if r != roles.Investor && r != roles.Admin {

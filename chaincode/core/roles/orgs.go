@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 )
 
@@ -38,6 +39,19 @@ type Org struct {
 // OrgConfig is the consortium: every member organisation, in a fixed order.
 type OrgConfig struct {
 	Orgs []Org `json:"orgs"`
+}
+
+// ParseOrgConfig reads the consortium configuration as Admin:Init receives
+// it (JSON: unknown fields and role names refused) and validates it.
+func ParseOrgConfig(b []byte) (OrgConfig, error) {
+	var c OrgConfig
+	if err := canon.Unmarshal(b, &c); err != nil {
+		return OrgConfig{}, err
+	}
+	if err := c.Validate(); err != nil {
+		return OrgConfig{}, err
+	}
+	return c, nil
 }
 
 // Validate checks the configuration: at least one organisation, valid and

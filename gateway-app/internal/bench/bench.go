@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/test-network/load"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
@@ -63,7 +64,11 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	}
 	defer direct.Close()
 	kind := schema.Endorsement["Token:Transfer"]
-	endorsers, err := kind.Resolve(cfg.Network.Consortium.ChaincodeConfig(), cfg.MSP, "")
+	onChain, err := roles.ParseOrgConfig(cfg.Network.Consortium.ChaincodeConfigJSON())
+	if err != nil {
+		return Report{}, err
+	}
+	endorsers, err := kind.Resolve(onChain, cfg.MSP, "")
 	if err != nil {
 		return Report{}, err
 	}
