@@ -17,10 +17,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 )
 
 // Config is the whole configuration of one gateway app.
@@ -300,7 +301,7 @@ func (c *Config) Endorsers(collections ...string) (orgs []string, ok bool) {
 	for _, coll := range collections {
 		list, found := c.Endorsement.Collections[coll]
 		if !found {
-			if msp, implicit := implicitOrg(coll); implicit {
+			if msp, implicit := roles.ImplicitCollectionOrg(coll); implicit {
 				list, found = []string{msp}, true
 			}
 		}
@@ -315,14 +316,6 @@ func (c *Config) Endorsers(collections ...string) (orgs []string, ok bool) {
 		}
 	}
 	return orgs, ok && len(orgs) > 0
-}
-
-// ImplicitCollectionPrefix starts the name of an org's implicit collection.
-const ImplicitCollectionPrefix = "_implicit_org_"
-
-func implicitOrg(collection string) (string, bool) {
-	msp, ok := strings.CutPrefix(collection, ImplicitCollectionPrefix)
-	return msp, ok && msp != ""
 }
 
 // IsLoopback reports whether a listen address binds only the loopback interface.
