@@ -6,6 +6,9 @@
 // Tests that need the network are opt-in: they skip unless TRANCHENET_INTEGRATION=1
 // (which `make test` and .ci/run set), because the network binds fixed
 // loopback ports and takes seconds to start.
+//
+// As a test-network tool it may import the consortium description, Fabric's
+// client libraries and the standard library; only tests import it.
 package tnet
 
 import (

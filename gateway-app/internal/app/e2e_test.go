@@ -18,7 +18,7 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
-	"github.com/tranchenet/tranchenet/gateway-app/internal/bench"
+	"github.com/tranchenet/tranchenet/test-network/bench"
 	"github.com/tranchenet/tranchenet/test-network/loansim"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )

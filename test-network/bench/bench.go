@@ -4,6 +4,10 @@
 // with test-network/load, and reports throughput, latency percentiles and
 // the REST overhead as ratios (these machines drift by about ±15 %, so
 // only ratios measured in one run mean much).
+//
+// It is a test-network tool (it was gateway-app/internal/bench): it may
+// import load, tnet, the ledger schema and the core's roles, never the
+// gateway's internals, since it measures the gateway from outside.
 package bench
 
 import (
