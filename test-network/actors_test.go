@@ -3,7 +3,6 @@ package testnetwork
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -59,12 +58,7 @@ var castMembers = []castMember{
 // consortium initialised, connects every actor and grants its role.
 func startDealNetwork(t *testing.T) *cast {
 	t.Helper()
-	tnet.RequireIntegration(t)
-	ctx := context.Background()
-	n, err := tnet.Up(ctx, filepath.Join(t.TempDir(), "run"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := tnet.UpForTest(t)
 	onChain, err := roles.ParseOrgConfig(n.Consortium.ChaincodeConfigJSON())
 	if err != nil {
 		t.Fatal(err)
@@ -76,9 +70,6 @@ func startDealNetwork(t *testing.T) *cast {
 		}
 		for _, a := range cs.admins {
 			a.c.Close()
-		}
-		if err := n.Down(context.Background()); err != nil {
-			t.Errorf("down: %v", err)
 		}
 	})
 	for _, msp := range n.Consortium.MSPIDs() {

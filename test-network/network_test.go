@@ -19,21 +19,9 @@ import (
 // collection and endorsement policies through the peer CLI from several
 // orgs, and brings it down leaving no process or port behind.
 func TestIntegrationNetworkLifecycle(t *testing.T) {
-	tnet.RequireIntegration(t)
+	n := tnet.UpForTest(t)
 	ctx := context.Background()
-	run := filepath.Join(t.TempDir(), "run")
-
-	start := time.Now()
-	n, err := tnet.Up(ctx, run)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("up + deploy took %s", time.Since(start).Round(time.Millisecond))
-	defer func() {
-		if err := n.Down(ctx); err != nil {
-			t.Errorf("down: %v", err)
-		}
-	}()
+	run := n.Run
 
 	trustee := n.Consortium.Trustee().MSPID
 	servicer := n.Consortium.OrgsWithRole("servicer")[0].MSPID

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -36,22 +35,13 @@ import (
 // role that may and refused for one that may not.
 func TestIntegrationGatewayResources(t *testing.T) {
 	tnet.RequireIntegration(t)
-	ctx := context.Background()
-	run := filepath.Join(t.TempDir(), "run")
 	began := time.Now()
 
 	var bin string
 	built := make(chan struct{})
 	go func() { defer close(built); bin = buildGateway(t) }() // compiles while the network starts
-	n, err := tnet.Up(ctx, run)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if err := n.Down(context.Background()); err != nil {
-			t.Errorf("down: %v", err)
-		}
-	}()
+	n := tnet.UpForTest(t)
+	run := n.Run
 	<-built
 	t.Logf("network up and gateway built in %s", time.Since(began).Round(time.Second))
 	org1, org2, org3 := startBank(t, bin, run, "Org1MSP"), startBank(t, bin, run, "Org2MSP"), startBank(t, bin, run, "Org3MSP")
