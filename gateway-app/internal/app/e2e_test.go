@@ -658,7 +658,7 @@ func (e *e2e) killAndRestart() {
 
 // benchmark measures a read and a transfer through Org2's gateway app and
 // through the Fabric Gateway client directly, as alice, and logs the JSON
-// report (TRANCHENET_GATEWAY_BENCH=1; cmd/gateway-bench does the same on
+// report (TRANCHENET_GATEWAY_BENCH=1; test-network/cmd/gateway-bench does the same on
 // a network started by hand).
 func (e *e2e) benchmark(n *tnet.Network) {
 	report, err := bench.Run(context.Background(), bench.Config{Gateway: e.org2.base, Token: e.org2.tokens["investor1"],
