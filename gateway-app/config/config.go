@@ -8,6 +8,11 @@
 // token or a client certificate and are each mapped to exactly one of those
 // identities: nothing in a request can choose another identity or another
 // bank's.
+//
+// The file format is public (not internal) because test-network's
+// gatewayconfig writes the local network's files in it. The package
+// imports only the standard library, yaml and the pure core's errs and
+// roles (role and collection names): no Fabric, no other gateway package.
 package config
 
 import (
