@@ -139,6 +139,10 @@ func layerViolation(rel, name, dep string) string {
 		return "test-support packages (…test) are for tests only"
 	case under(rel, "network") && (under(dep, "chaincode") || under(dep, "gateway-app")):
 		return "the consortium description depends on neither the chaincode nor the gateway; a test checks they agree"
+	case under(rel, "collections") && !under(dep, "collections") && !under(dep, "network") && !under(dep, "chaincode/core"):
+		return "the collection config generator reads the consortium and the core's collection names only"
+	case under(rel, "gateway-app/config") && !under(dep, "chaincode/core"):
+		return "the gateway's configuration format is a leaf: the core's names, nothing of the gateway or the tools"
 	}
 	return ""
 }
@@ -154,8 +158,8 @@ func foreignViolation(rel, dep string, standard bool) string {
 		return "the pure core imports only the core, the standard library and decimal"
 	case under(rel, "chaincode/schema") && strings.HasPrefix(dep, "github.com/hyperledger/"):
 		return "the ledger schema imports no Fabric"
-	case under(rel, "network") && strings.HasPrefix(dep, "github.com/hyperledger/"):
-		return "the consortium description imports no Fabric"
+	case (under(rel, "network") || under(rel, "collections") || under(rel, "gateway-app/config")) && strings.HasPrefix(dep, "github.com/hyperledger/"):
+		return "the consortium, the collection config and the gateway's configuration format import no Fabric"
 	}
 	return ""
 }
