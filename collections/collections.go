@@ -3,6 +3,11 @@
 // their roles. The same function writes the checked-in config of the test
 // network and the config of any real consortium, so the choices below are
 // made once, here; README.md says why each value is what it is.
+//
+// It may import the consortium description (network/consortium) and the
+// chaincode's collection names (chaincode/core/roles, which defines them
+// once for the contracts, this generator and the gateway); nothing from the
+// contracts, the gateway or Fabric.
 package collections
 
 import (
@@ -10,19 +15,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/network/consortium"
 )
-
-// Collection names the chaincode uses. Registry collections are named
-// RegistryPrefix + custodian MSP ID.
-const (
-	LoanTape       = "loanTape"
-	Compliance     = "compliance"
-	RegistryPrefix = "registry"
-)
-
-// Registry is the name of a custodian bank's registry collection.
-func Registry(mspID string) string { return RegistryPrefix + mspID }
 
 // Collection is one entry of Fabric's collection config JSON
 // (peer lifecycle chaincode approveformyorg --collections-config).
@@ -60,7 +55,7 @@ func Generate(c *consortium.Consortium) ([]Collection, error) {
 		tapePolicy = onlyPeer(trustee.MSPID)
 	}
 	out := []Collection{{
-		Name:              LoanTape,
+		Name:              roles.LoanTapeCollection,
 		Policy:            orOf(tapeMembers, "member"),
 		RequiredPeerCount: min(1, peerCount(c, tapeMembers)-1),
 		MaxPeerCount:      peerCount(c, tapeMembers) - 1,
@@ -75,7 +70,7 @@ func Generate(c *consortium.Consortium) ([]Collection, error) {
 	// unfreeze a claim.
 	all := c.MSPIDs()
 	out = append(out, Collection{
-		Name:              Compliance,
+		Name:              roles.ComplianceCollection,
 		Policy:            orOf(all, "member"),
 		RequiredPeerCount: min(1, peerCount(c, all)-1),
 		MaxPeerCount:      peerCount(c, all) - 1,
@@ -95,7 +90,7 @@ func Generate(c *consortium.Consortium) ([]Collection, error) {
 	for _, org := range c.Custodians() {
 		members := unique([]string{trustee.MSPID, org.MSPID})
 		out = append(out, Collection{
-			Name:              Registry(org.MSPID),
+			Name:              roles.RegistryCollection(org.MSPID),
 			Policy:            orOf(members, "member"),
 			RequiredPeerCount: min(1, peerCount(c, members)-1),
 			MaxPeerCount:      peerCount(c, members) - 1,

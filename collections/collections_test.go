@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/network/consortium"
 )
 
@@ -42,18 +43,18 @@ func TestPolicies(t *testing.T) {
 	for _, c := range cs {
 		byName[c.Name] = c
 	}
-	tape := byName[LoanTape]
+	tape := byName[roles.LoanTapeCollection]
 	if tape.Policy != "OR('Org1MSP.member', 'Org2MSP.member')" || !tape.MemberOnlyRead || !tape.MemberOnlyWrite {
 		t.Errorf("loanTape = %+v", tape)
 	}
 	if !strings.HasPrefix(tape.EndorsementPolicy.SignaturePolicy, "AND('Org1MSP.peer'") {
 		t.Errorf("loanTape must need the trustee and the servicer: %s", tape.EndorsementPolicy.SignaturePolicy)
 	}
-	if got := byName[Compliance].EndorsementPolicy.SignaturePolicy; !strings.HasPrefix(got, "OutOf(2,") {
+	if got := byName[roles.ComplianceCollection].EndorsementPolicy.SignaturePolicy; !strings.HasPrefix(got, "OutOf(2,") {
 		t.Errorf("compliance needs a majority of 3 banks: %s", got)
 	}
 	for _, msp := range []string{"Org1MSP", "Org2MSP", "Org3MSP"} {
-		r, ok := byName[Registry(msp)]
+		r, ok := byName[roles.RegistryCollection(msp)]
 		if !ok {
 			t.Fatalf("no registry for %s", msp)
 		}

@@ -3,7 +3,6 @@ package testnetwork
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -59,22 +58,18 @@ var castMembers = []castMember{
 // consortium initialised, connects every actor and grants its role.
 func startDealNetwork(t *testing.T) *cast {
 	t.Helper()
-	tnet.RequireIntegration(t)
-	ctx := context.Background()
-	n, err := tnet.Up(ctx, filepath.Join(t.TempDir(), "run"))
+	n := tnet.UpForTest(t)
+	onChain, err := roles.ParseOrgConfig(n.Consortium.ChaincodeConfigJSON())
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := &cast{t: t, n: n, cfg: n.Consortium.ChaincodeConfig(), admins: map[string]*actor{}, by: map[string]*actor{}}
+	cs := &cast{t: t, n: n, cfg: onChain, admins: map[string]*actor{}, by: map[string]*actor{}}
 	t.Cleanup(func() {
 		for _, a := range cs.by {
 			a.c.Close()
 		}
 		for _, a := range cs.admins {
 			a.c.Close()
-		}
-		if err := n.Down(context.Background()); err != nil {
-			t.Errorf("down: %v", err)
 		}
 	})
 	for _, msp := range n.Consortium.MSPIDs() {

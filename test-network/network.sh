@@ -546,7 +546,9 @@ gateway_ports() {
 cmd_gateways() {
   [[ -x $BIN/tnctl ]] || fail "the network is not up: run ./network.sh up first"
   load_names
-  step "build gateway-app" "$LOGS/build.log" go build -C "$ROOT" -o "$BIN/gateway-app" ./gateway-app/cmd/gateway-app
+  # tnctl is built again with the app: it writes the apps' configurations
+  # (gateway-config), and the run folder may predate that command.
+  step "build gateway-app" "$LOGS/build.log" go build -C "$ROOT" -o "$BIN/" ./gateway-app/cmd/gateway-app ./test-network/cmd/tnctl
   local msp port dir
   while read -r msp port; do
     local name=gateway-$msp
@@ -554,7 +556,7 @@ cmd_gateways() {
     mkdir -p "$dir"
     if [[ ! -f $dir/config.yaml ]]; then
       # Tokens are generated once and printed once; only their hashes are in the config.
-      step "gateway config ($msp)" "$LOGS/setup.log" bash -c "'$BIN/gateway-app' testnet-config -run '$RUN' -org '$msp' -consortium '$CONSORTIUM' -out '$dir/config.yaml' >'$dir/tokens.json'"
+      step "gateway config ($msp)" "$LOGS/setup.log" bash -c "'$BIN/tnctl' -consortium '$CONSORTIUM' gateway-config '$RUN' '$msp' '$dir/config.yaml' >'$dir/tokens.json'"
       chmod 600 "$dir/tokens.json"
     fi
     if running "$name" "gateway-app"; then continue; fi

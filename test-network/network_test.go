@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tranchenet/tranchenet/collections"
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
 
@@ -19,21 +19,9 @@ import (
 // collection and endorsement policies through the peer CLI from several
 // orgs, and brings it down leaving no process or port behind.
 func TestIntegrationNetworkLifecycle(t *testing.T) {
-	tnet.RequireIntegration(t)
+	n := tnet.UpForTest(t)
 	ctx := context.Background()
-	run := filepath.Join(t.TempDir(), "run")
-
-	start := time.Now()
-	n, err := tnet.Up(ctx, run)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("up + deploy took %s", time.Since(start).Round(time.Millisecond))
-	defer func() {
-		if err := n.Down(ctx); err != nil {
-			t.Errorf("down: %v", err)
-		}
-	}()
+	run := n.Run
 
 	trustee := n.Consortium.Trustee().MSPID
 	servicer := n.Consortium.OrgsWithRole("servicer")[0].MSPID
@@ -75,7 +63,7 @@ func TestIntegrationNetworkLifecycle(t *testing.T) {
 	})
 
 	t.Run("registry is private to the trustee and the custodian", func(t *testing.T) {
-		registry := collections.Registry(servicer)
+		registry := roles.RegistryCollection(servicer)
 		secret := "positions of " + servicer + " clients"
 		_, err := n.Invoke(ctx, tnet.Call{Org: servicer, Args: []string{"Probe:PutPrivate", registry, "book"},
 			Transient: map[string][]byte{"value": []byte(secret)}, Endorsers: []string{trustee}})
@@ -110,7 +98,7 @@ func TestIntegrationNetworkLifecycle(t *testing.T) {
 	})
 
 	t.Run("registry write without the trustee is invalid", func(t *testing.T) {
-		_, err := n.Invoke(ctx, tnet.Call{Org: servicer, Args: []string{"Probe:PutPrivate", collections.Registry(servicer), "minted"},
+		_, err := n.Invoke(ctx, tnet.Call{Org: servicer, Args: []string{"Probe:PutPrivate", roles.RegistryCollection(servicer), "minted"},
 			Transient: map[string][]byte{"value": []byte("1000000 units")}, Endorsers: []string{servicer}})
 		if err == nil || !strings.Contains(err.Error(), "ENDORSEMENT_POLICY_FAILURE") {
 			t.Fatalf("want ENDORSEMENT_POLICY_FAILURE, got %v", err)
@@ -118,28 +106,28 @@ func TestIntegrationNetworkLifecycle(t *testing.T) {
 	})
 
 	t.Run("loan tape is shared by trustee and servicer only", func(t *testing.T) {
-		_, err := n.Invoke(ctx, tnet.Call{Org: servicer, Args: []string{"Probe:PutPrivate", collections.LoanTape, "loan-1"},
+		_, err := n.Invoke(ctx, tnet.Call{Org: servicer, Args: []string{"Probe:PutPrivate", roles.LoanTapeCollection, "loan-1"},
 			Transient: map[string][]byte{"value": []byte("balance 12000.00")}, Endorsers: []string{trustee, servicer}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res, err := n.Query(ctx, tnet.Call{Org: trustee, Args: []string{"Probe:GetPrivate", collections.LoanTape, "loan-1"}}); err != nil || res.Payload != "balance 12000.00" {
+		if res, err := n.Query(ctx, tnet.Call{Org: trustee, Args: []string{"Probe:GetPrivate", roles.LoanTapeCollection, "loan-1"}}); err != nil || res.Payload != "balance 12000.00" {
 			t.Fatalf("trustee reads %q, %v", res.Payload, err)
 		}
-		if res, err := n.Query(ctx, tnet.Call{Org: investorBank, Args: []string{"Probe:GetPrivate", collections.LoanTape, "loan-1"}}); err == nil {
+		if res, err := n.Query(ctx, tnet.Call{Org: investorBank, Args: []string{"Probe:GetPrivate", roles.LoanTapeCollection, "loan-1"}}); err == nil {
 			t.Fatalf("%s read the loan tape: %q", investorBank, res.Payload)
 		}
 	})
 
 	t.Run("compliance claims are shared by every bank", func(t *testing.T) {
-		_, err := n.Invoke(ctx, tnet.Call{Org: investorBank, Args: []string{"Probe:PutPrivate", collections.Compliance, "claims"},
+		_, err := n.Invoke(ctx, tnet.Call{Org: investorBank, Args: []string{"Probe:PutPrivate", roles.ComplianceCollection, "claims"},
 			Transient: map[string][]byte{"value": []byte("kyc ok")}, Endorsers: []string{investorBank, trustee}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, org := range n.Consortium.MSPIDs() {
 			res, err := eventually(func() (tnet.Result, error) {
-				return n.Query(ctx, tnet.Call{Org: org, Args: []string{"Probe:GetPrivate", collections.Compliance, "claims"}})
+				return n.Query(ctx, tnet.Call{Org: org, Args: []string{"Probe:GetPrivate", roles.ComplianceCollection, "claims"}})
 			})
 			if err != nil || res.Payload != "kyc ok" {
 				t.Errorf("%s reads %q, %v", org, res.Payload, err)

@@ -2,6 +2,12 @@
 // tranchenet consortium (orgs, their roles, nodes and ports) from which the
 // test network renders its Fabric configuration and from which the collection
 // config is generated. Nothing else in the code names an org.
+//
+// It is the network's description, not the chaincode's: it imports only the
+// standard library and yaml, never chaincode/... or gateway-app/.... Where
+// the chaincode needs something from it (the Admin:Init argument), it
+// speaks the chaincode's JSON, and chaincode_config_test.go checks the two
+// sides agree.
 package consortium
 
 import (

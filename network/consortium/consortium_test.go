@@ -79,15 +79,3 @@ func TestValidateNamesTheProblem(t *testing.T) {
 		})
 	}
 }
-
-func TestChaincodeConfig(t *testing.T) {
-	cfg := loadTestNetwork(t).ChaincodeConfig()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	org1, _ := cfg.Org("Org1MSP")
-	org3, _ := cfg.Org("Org3MSP")
-	if !org1.Roles.Has("trustee") || !org1.Roles.Has("settlement") || org3.Roles.Has("trustee") || !org3.Roles.Has("investor") {
-		t.Fatalf("roles: org1 %s, org3 %s", org1.Roles, org3.Roles)
-	}
-}

@@ -3,6 +3,9 @@
 // and the run reports throughput and latency percentiles as JSON. Figures are
 // meant to be compared as ratios between operations measured in the same run
 // (these machines drift by about ±15 %).
+//
+// It imports only the standard library (operations are functions the
+// caller supplies); no product package imports it.
 package load
 
 import (

@@ -6,6 +6,9 @@
 // Tests that need the network are opt-in: they skip unless TRANCHENET_INTEGRATION=1
 // (which `make test` and .ci/run set), because the network binds fixed
 // loopback ports and takes seconds to start.
+//
+// As a test-network tool it may import the consortium description, Fabric's
+// client libraries and the standard library; only tests import it.
 package tnet
 
 import (
@@ -83,6 +86,28 @@ func Up(ctx context.Context, run string) (*Network, error) {
 		return nil, err
 	}
 	return Attach(run)
+}
+
+// UpForTest brings a fresh network up in a run folder of its own under
+// t.TempDir and deploys the chaincode (skipping the test unless
+// integration tests are enabled), logs how long that took, and brings the
+// network down when the test and the cleanups registered after this call
+// are done.
+func UpForTest(t testing.TB) *Network {
+	t.Helper()
+	RequireIntegration(t)
+	start := time.Now()
+	n, err := Up(context.Background(), filepath.Join(t.TempDir(), "run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("network up and deployed in %s", time.Since(start).Round(time.Millisecond))
+	t.Cleanup(func() {
+		if err := n.Down(context.Background()); err != nil {
+			t.Errorf("down: %v", err)
+		}
+	})
+	return n
 }
 
 // Attach returns a handle on a network that is already up in run.

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
-	"github.com/tranchenet/tranchenet/chaincode/core/loantape/loansim"
+	"github.com/tranchenet/tranchenet/test-network/loansim"
 )
 
 const benchLoans = 100_000

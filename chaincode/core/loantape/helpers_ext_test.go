@@ -8,7 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
-	"github.com/tranchenet/tranchenet/chaincode/core/loantape/loansim"
+	"github.com/tranchenet/tranchenet/test-network/loansim"
 )
 
 // stressed are assumptions that make every kind of row appear in a small

@@ -4,24 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 )
-
-// Names of the private data collections shared by the whole consortium.
-// Per-organisation collections are derived by RegistryCollection and
-// ImplicitCollection; nothing else names an organisation.
-const (
-	LoanTapeCollection   = "loanTape"   // loan-level tapes: trustee and servicer organisations
-	ComplianceCollection = "compliance" // investor claims read by transfer rules: all member banks
-)
-
-// RegistryCollection names the collection in which custodian msp keeps its
-// clients' holdings and cash balances (shared with the trustee as registrar).
-func RegistryCollection(msp string) string { return "registry" + msp }
-
-// ImplicitCollection names Fabric's implicit collection of msp, which only
-// that organisation's peers hold.
-func ImplicitCollection(msp string) string { return "_implicit_org_" + msp }
 
 // Org is one consortium member as the Admin contract records it at init.
 type Org struct {
@@ -38,6 +23,19 @@ type Org struct {
 // OrgConfig is the consortium: every member organisation, in a fixed order.
 type OrgConfig struct {
 	Orgs []Org `json:"orgs"`
+}
+
+// ParseOrgConfig reads the consortium configuration as Admin:Init receives
+// it (JSON: unknown fields and role names refused) and validates it.
+func ParseOrgConfig(b []byte) (OrgConfig, error) {
+	var c OrgConfig
+	if err := canon.Unmarshal(b, &c); err != nil {
+		return OrgConfig{}, err
+	}
+	if err := c.Validate(); err != nil {
+		return OrgConfig{}, err
+	}
+	return c, nil
 }
 
 // Validate checks the configuration: at least one organisation, valid and

@@ -16,6 +16,10 @@
 // Either way an organisation can only give its identities the roles the
 // consortium configuration (OrgConfig) lets that organisation hold: an
 // investor bank cannot make one of its users a trustee.
+//
+// It also names the private data collections (collections.go), once for
+// the contracts, the collections generator and the gateway. Like all of
+// the core it imports only the core (errs, canon) and the standard library.
 package roles
 
 import (

@@ -53,7 +53,11 @@ func TestNetwork() (*Network, error) {
 	if err := json.Unmarshal(raw, &defs); err != nil {
 		return nil, fmt.Errorf("collections/test-network.json: %w", err)
 	}
-	n := &Network{Config: c.ChaincodeConfig(), Trustee: c.Trustee().MSPID}
+	cfg, err := roles.ParseOrgConfig(c.ChaincodeConfigJSON())
+	if err != nil {
+		return nil, err
+	}
+	n := &Network{Config: cfg, Trustee: c.Trustee().MSPID}
 	for _, d := range defs {
 		col := stubtest.Collection{Name: d.Name, MemberOnlyRead: d.MemberOnlyRead, MemberOnlyWrite: d.MemberOnlyWrite}
 		for _, m := range memberPattern.FindAllStringSubmatch(d.Policy, -1) {

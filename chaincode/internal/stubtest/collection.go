@@ -3,15 +3,13 @@ package stubtest
 import (
 	"fmt"
 	"strings"
+
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 )
 
-// implicitPrefix names an org's implicit collection, as in Fabric's
-// core/chaincode/implicitcollection.
-const implicitPrefix = "_implicit_org_"
-
 // ImplicitCollection returns the name of the implicit private data
-// collection of an org, "_implicit_org_" + mspID.
-func ImplicitCollection(mspID string) string { return implicitPrefix + mspID }
+// collection of an org, "_implicit_org_" + mspID (roles names it once).
+func ImplicitCollection(mspID string) string { return roles.ImplicitCollection(mspID) }
 
 // Collection is a static private data collection of the chaincode
 // definition, reduced to what decides who may read and write it. Pass it to
@@ -37,8 +35,8 @@ func (c Collection) validate() error {
 	switch {
 	case c.Name == "":
 		return fmt.Errorf("collection name is empty")
-	case strings.HasPrefix(c.Name, implicitPrefix):
-		return fmt.Errorf("collection %q: names starting with %q are reserved for implicit collections", c.Name, implicitPrefix)
+	case strings.HasPrefix(c.Name, roles.ImplicitCollection("")):
+		return fmt.Errorf("collection %q: names starting with %q are reserved for implicit collections", c.Name, roles.ImplicitCollection(""))
 	case len(c.Members) == 0:
 		return fmt.Errorf("collection %q: no member orgs", c.Name)
 	}

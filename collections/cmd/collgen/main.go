@@ -1,6 +1,8 @@
 // Command collgen writes the private data collection config of a consortium.
 //
 //	go run ./collections/cmd/collgen -consortium network/consortium.yaml -o collections/test-network.json
+//
+// It imports collections and the consortium description only.
 package main
 
 import (

@@ -2,9 +2,6 @@
 //
 //	gateway-app serve -config FILE
 //	    Serve the API until SIGINT or SIGTERM, then shut down gracefully.
-//	gateway-app testnet-config -run DIR -org MSPID -out FILE [-consortium FILE]
-//	    Write a ready configuration for one org of a local test network
-//	    (after network.sh up) and print its API users' tokens as JSON.
 //	gateway-app token
 //	    Print a fresh bearer token and the SHA-256 to put in a configuration.
 //
@@ -21,13 +18,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 
+	"github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/app"
-	"github.com/tranchenet/tranchenet/gateway-app/internal/config"
-	"github.com/tranchenet/tranchenet/network/consortium"
 )
 
 func main() {
@@ -50,8 +45,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(args[1:], stderr)
-	case "testnet-config":
-		return testnetConfig(args[1:], stdout, stderr)
 	case "token":
 		token := config.NewToken()
 		return writeJSON(stdout, map[string]string{"token": token, "tokenSHA256": config.HashToken(token)})
@@ -69,7 +62,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   gateway-app serve -config FILE
-  gateway-app testnet-config -run DIR -org MSPID -out FILE [-consortium FILE]
   gateway-app token
   gateway-app version
 
@@ -102,42 +94,6 @@ func serve(args []string, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	return a.Run(ctx)
-}
-
-func testnetConfig(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("testnet-config", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	runDir := fs.String("run", "", "test network run folder (TRANCHENET_RUN)")
-	org := fs.String("org", "", "MSP ID of the org, e.g. Org1MSP")
-	out := fs.String("out", "", "configuration file to write")
-	consortiumFile := fs.String("consortium", defaultConsortium(), "consortium description")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if *runDir == "" || *org == "" || *out == "" {
-		return fmt.Errorf("%w: testnet-config needs -run DIR -org MSPID -out FILE", errUsage)
-	}
-	c, err := consortium.Load(*consortiumFile)
-	if err != nil {
-		return err
-	}
-	cfg, tokens, err := config.ForTestNetwork(c, *runDir, *org)
-	if err != nil {
-		return err
-	}
-	if err := config.WriteFile(*out, cfg); err != nil {
-		return err
-	}
-	return writeJSON(stdout, map[string]any{"config": *out, "listen": cfg.Listen, "tokens": tokens})
-}
-
-// defaultConsortium is $TRANCHENET_CONSORTIUM, else network/consortium.yaml
-// under the working directory (the repository root in scripts).
-func defaultConsortium() string {
-	if p := os.Getenv("TRANCHENET_CONSORTIUM"); p != "" {
-		return p
-	}
-	return filepath.Join("network", "consortium.yaml")
 }
 
 func writeJSON(w io.Writer, v any) error {

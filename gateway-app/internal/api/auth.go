@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
-	"github.com/tranchenet/tranchenet/gateway-app/internal/config"
+	"github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 )
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tranchenet/tranchenet/gateway-app/internal/config"
+	"github.com/tranchenet/tranchenet/gateway-app/config"
 )
 
 func TestBadRequestsNameTheField(t *testing.T) {

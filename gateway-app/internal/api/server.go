@@ -24,7 +24,7 @@ import (
 	"go.etcd.io/bbolt"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
-	"github.com/tranchenet/tranchenet/gateway-app/internal/config"
+	"github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/endorse"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/metrics"

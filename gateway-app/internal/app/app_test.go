@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tranchenet/tranchenet/gateway-app/internal/config"
+	"github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/readmodel"
 )
 

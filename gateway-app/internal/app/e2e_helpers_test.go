@@ -18,11 +18,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tranchenet/tranchenet/gateway-app/config"
+	"github.com/tranchenet/tranchenet/network/consortium"
+	"github.com/tranchenet/tranchenet/test-network/gatewayconfig"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
 
 // The end-to-end tests run each bank's gateway app as a real process
-// (built from cmd/gateway-app, configured with testnet-config, serving
+// (built from cmd/gateway-app, configured as network.sh gateways does, serving
 // until it is killed), against a real network, and talk to them over HTTP
 // as a bank's systems would.
 
@@ -61,30 +64,25 @@ type bank struct {
 	lastTx  uint64
 }
 
-// startBank writes the org's configuration with testnet-config and starts
+// startBank writes the org's configuration as network.sh gateways does and starts
 // its app on a free loopback port with its own data directory.
 func startBank(t *testing.T, bin, run, msp string) *bank {
 	t.Helper()
 	b := &bank{t: t, msp: msp, bin: bin, dir: t.TempDir(), tokens: map[string]string{}, roles: map[string][]string{},
 		keys: map[string]string{}, ids: map[string]string{}, covered: map[string]bool{}}
 	b.config = filepath.Join(b.dir, "config.yaml")
-	out, err := exec.Command(bin, "testnet-config", "-run", run, "-org", msp, "-out", b.config,
-		"-consortium", tnet.ConsortiumPath()).Output()
+	c, err := consortium.Load(tnet.ConsortiumPath())
 	if err != nil {
-		t.Fatalf("testnet-config %s: %v", msp, err)
-	}
-	var issued struct {
-		Tokens []struct {
-			User     string   `json:"user"`
-			Roles    []string `json:"roles"`
-			Identity string   `json:"identity"`
-			Token    string   `json:"token"`
-		} `json:"tokens"`
-	}
-	if err := json.Unmarshal(out, &issued); err != nil {
 		t.Fatal(err)
 	}
-	for _, tok := range issued.Tokens {
+	cfg, issued, err := gatewayconfig.ForOrg(c, run, msp)
+	if err != nil {
+		t.Fatalf("gateway config %s: %v", msp, err)
+	}
+	if err := config.WriteFile(b.config, cfg); err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range issued {
 		b.tokens[tok.User], b.roles[tok.User], b.ids[tok.User] = tok.Token, tok.Roles, tok.Identity
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")

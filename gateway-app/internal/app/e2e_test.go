@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,9 +16,9 @@ import (
 	"time"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
-	"github.com/tranchenet/tranchenet/chaincode/core/loantape/loansim"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
-	"github.com/tranchenet/tranchenet/gateway-app/internal/bench"
+	"github.com/tranchenet/tranchenet/test-network/bench"
+	"github.com/tranchenet/tranchenet/test-network/loansim"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
 
@@ -36,22 +35,13 @@ import (
 // role that may and refused for one that may not.
 func TestIntegrationGatewayResources(t *testing.T) {
 	tnet.RequireIntegration(t)
-	ctx := context.Background()
-	run := filepath.Join(t.TempDir(), "run")
 	began := time.Now()
 
 	var bin string
 	built := make(chan struct{})
 	go func() { defer close(built); bin = buildGateway(t) }() // compiles while the network starts
-	n, err := tnet.Up(ctx, run)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if err := n.Down(context.Background()); err != nil {
-			t.Errorf("down: %v", err)
-		}
-	}()
+	n := tnet.UpForTest(t)
+	run := n.Run
 	<-built
 	t.Logf("network up and gateway built in %s", time.Since(began).Round(time.Second))
 	org1, org2, org3 := startBank(t, bin, run, "Org1MSP"), startBank(t, bin, run, "Org2MSP"), startBank(t, bin, run, "Org3MSP")
@@ -668,7 +658,7 @@ func (e *e2e) killAndRestart() {
 
 // benchmark measures a read and a transfer through Org2's gateway app and
 // through the Fabric Gateway client directly, as alice, and logs the JSON
-// report (TRANCHENET_GATEWAY_BENCH=1; cmd/gateway-bench does the same on
+// report (TRANCHENET_GATEWAY_BENCH=1; test-network/cmd/gateway-bench does the same on
 // a network started by hand).
 func (e *e2e) benchmark(n *tnet.Network) {
 	report, err := bench.Run(context.Background(), bench.Config{Gateway: e.org2.base, Token: e.org2.tokens["investor1"],

@@ -14,8 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tranchenet/tranchenet/gateway-app/internal/config"
+	"github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/network/consortium"
+	"github.com/tranchenet/tranchenet/test-network/gatewayconfig"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
 
@@ -39,7 +40,7 @@ type gatewayApp struct {
 // starts it on a free loopback port.
 func startGateway(t *testing.T, c *consortium.Consortium, run, msp string) *gatewayApp {
 	t.Helper()
-	cfg, issued, err := config.ForTestNetwork(c, run, msp)
+	cfg, issued, err := gatewayconfig.ForOrg(c, run, msp)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,20 +191,8 @@ func (g *gatewayApp) submits(fn string) string {
 // idempotent retries (sequential, concurrent and across a restart) that
 // submit nothing twice, and the event listener's stream.
 func TestIntegrationGatewayProbe(t *testing.T) {
-	tnet.RequireIntegration(t)
-	ctx := context.Background()
-	run := filepath.Join(t.TempDir(), "run")
-	start := time.Now()
-	n, err := tnet.Up(ctx, run)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("network up and deployed in %s", time.Since(start).Round(time.Millisecond))
-	defer func() {
-		if err := n.Down(ctx); err != nil {
-			t.Errorf("down: %v", err)
-		}
-	}()
+	n := tnet.UpForTest(t)
+	run := n.Run
 
 	trustee := n.Consortium.Trustee().MSPID
 	var other string

@@ -13,7 +13,7 @@ import (
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
-	"github.com/tranchenet/tranchenet/gateway-app/internal/config"
+	"github.com/tranchenet/tranchenet/gateway-app/config"
 )
 
 // loadedIdentity is a Fabric identity ready to sign.

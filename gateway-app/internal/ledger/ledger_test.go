@@ -24,7 +24,7 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
-	"github.com/tranchenet/tranchenet/gateway-app/internal/config"
+	"github.com/tranchenet/tranchenet/gateway-app/config"
 )
 
 // gatewayError builds the gRPC status the Fabric Gateway returns, with

@@ -27,8 +27,8 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
-	"github.com/tranchenet/tranchenet/gateway-app/internal/config"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 )
 

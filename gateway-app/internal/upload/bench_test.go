@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
-	"github.com/tranchenet/tranchenet/chaincode/core/loantape/loansim"
+	"github.com/tranchenet/tranchenet/test-network/loansim"
 )
 
 // BenchmarkReportPipeline checks and chunks a 100,000-loan servicer report

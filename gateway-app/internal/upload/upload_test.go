@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
-	"github.com/tranchenet/tranchenet/chaincode/core/loantape/loansim"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/test-network/loansim"
 )
 
 func reportFile(t *testing.T, n int) ([]byte, loantape.Period) {

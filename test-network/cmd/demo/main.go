@@ -31,6 +31,10 @@
 // progress and failures; the other files are the stages of the deal's
 // life: roles, origination, investors, cash, issuance, trading, periods,
 // claims, finish and tryit.
+//
+// As a test-network tool it may import loansim and the pure core; it talks
+// to the gateways over HTTP only, never to the contracts or the gateway's
+// internals.
 package main
 
 import (

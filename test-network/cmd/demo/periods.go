@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
@@ -53,14 +51,10 @@ type certification struct {
 	Result json.RawMessage `json:"result"`
 }
 
-// reserveProof is a period's proof of reserve.
+// reserveProof is a period's proof of reserve, as the gateway answers it
+// (the deal's reserve test, as the chaincode computes it, embedded).
 type reserveProof struct {
-	PoolBalance               money.Amount    `json:"poolBalance"`
-	NotesOutstanding          money.Amount    `json:"notesOutstanding"`
-	RequiredCollateralization decimal.Decimal `json:"requiredCollateralization"`
-	Capacity                  money.Amount    `json:"capacity"`
-	Coverage                  decimal.Decimal `json:"coverage"`
-	Covered                   bool            `json:"covered"`
+	distribution.Reserve
 }
 
 func (d *demo) period(p int) error {

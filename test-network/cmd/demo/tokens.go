@@ -11,7 +11,7 @@ import (
 )
 
 // What `network.sh gateways` leaves in the run folder for each bank:
-// gateways/<MSP>/tokens.json, the output of `gateway-app testnet-config`,
+// gateways/<MSP>/tokens.json, the output of `tnctl gateway-config`,
 // listing where the app listens and every API user with its roles,
 // Fabric identity and bearer token. The demo learns the banks, their
 // URLs and who may do what from these files alone: no org name or role

@@ -6,6 +6,8 @@
 //	loansim -loans 1000 -months 6 -stress-period 4 -stress-delinquency 6 -stress-chargeoff 0.03 -out ./stressed
 //
 // The same flags always give the same files.
+//
+// It imports loansim, the pure core (loantape) and decimal only.
 package main
 
 import (
@@ -19,7 +21,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
-	"github.com/tranchenet/tranchenet/chaincode/core/loantape/loansim"
+	"github.com/tranchenet/tranchenet/test-network/loansim"
 )
 
 func main() {

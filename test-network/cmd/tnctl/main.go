@@ -6,6 +6,13 @@
 //	tnctl [-consortium FILE] nodes          one line per node (see nodesCmd)
 //	tnctl [-consortium FILE] get KEY        channel | chaincode | ccport | profile | orgs | trustee
 //	tnctl [-consortium FILE] profiles RUN   write RUN/profiles/<org>.json from the crypto in RUN/crypto
+//	tnctl [-consortium FILE] gateway-config RUN MSPID OUT
+//	                                        write the gateway-app configuration of org MSPID to OUT
+//	                                        and print its API users' tokens as JSON
+//
+// It is a test-network tool and may import the consortium description, the
+// collections generator, the gateway's configuration format and the pure
+// core; the product binaries do not contain it.
 package main
 
 import (
@@ -19,7 +26,7 @@ import (
 func main() {
 	file := flag.String("consortium", "network/consortium.yaml", "consortium description")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: tnctl [-consortium FILE] render DIR | nodes | get KEY | profiles RUNDIR")
+		fmt.Fprintln(os.Stderr, "usage: tnctl [-consortium FILE] render DIR | nodes | get KEY | profiles RUNDIR | gateway-config RUNDIR MSPID OUT")
 	}
 	flag.Parse()
 	if err := run(*file, flag.Args()); err != nil {
@@ -46,6 +53,8 @@ func run(file string, args []string) error {
 		return getCmd(c, rest[0], os.Stdout)
 	case cmd == "profiles" && len(rest) == 1:
 		return profilesCmd(c, rest[0])
+	case cmd == "gateway-config" && len(rest) == 3:
+		return gatewayConfigCmd(c, rest[0], rest[1], rest[2], os.Stdout)
 	default:
 		flag.Usage()
 		return fmt.Errorf("unknown command or wrong arguments: %v", args)

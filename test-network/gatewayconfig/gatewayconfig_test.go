@@ -1,4 +1,4 @@
-package config
+package gatewayconfig
 
 import (
 	"fmt"
@@ -8,10 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/network/consortium"
 )
 
-// fakeRun writes the part of a test network run folder ForTestNetwork
+// fakeRun writes the part of a test network run folder ForOrg
 // reads: each org's peer TLS CA and its users' certificates and keystores.
 func fakeRun(t *testing.T, c *consortium.Consortium) string {
 	t.Helper()
@@ -40,14 +41,14 @@ func fakeRun(t *testing.T, c *consortium.Consortium) string {
 
 func loadConsortium(t *testing.T) *consortium.Consortium {
 	t.Helper()
-	c, err := consortium.Load(filepath.Join("..", "..", "..", "network", "consortium.yaml"))
+	c, err := consortium.Load(filepath.Join("..", "..", "network", "consortium.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
 
-func TestForTestNetwork(t *testing.T) {
+func TestForOrg(t *testing.T) {
 	c := loadConsortium(t)
 	run := fakeRun(t, c)
 	tests := []struct {
@@ -70,7 +71,7 @@ func TestForTestNetwork(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.msp, func(t *testing.T) {
-			cfg, tokens, err := ForTestNetwork(c, run, tt.msp)
+			cfg, tokens, err := ForOrg(c, run, tt.msp)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -78,7 +79,7 @@ func TestForTestNetwork(t *testing.T) {
 			for i, u := range cfg.Users {
 				users = append(users, u.Name+":"+u.Identity+":"+strings.Join(u.Roles, ","))
 				tok := tokens[i]
-				if tok.User != u.Name || tok.Identity != u.Identity || HashToken(tok.Token) != u.TokenSHA256 || !strings.HasPrefix(tok.Token, TokenPrefix) {
+				if tok.User != u.Name || tok.Identity != u.Identity || config.HashToken(tok.Token) != u.TokenSHA256 || !strings.HasPrefix(tok.Token, config.TokenPrefix) {
 					t.Errorf("token %d %+v does not match user %+v", i, tok, u)
 				}
 			}
@@ -105,10 +106,10 @@ func TestForTestNetwork(t *testing.T) {
 
 			// Written and loaded back, it is the same configuration.
 			path := filepath.Join(t.TempDir(), "gw.yaml")
-			if err := WriteFile(path, cfg); err != nil {
+			if err := config.WriteFile(path, cfg); err != nil {
 				t.Fatal(err)
 			}
-			back, err := Load(path)
+			back, err := config.Load(path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -124,19 +125,19 @@ func TestForTestNetwork(t *testing.T) {
 		})
 	}
 	// Fresh tokens every time.
-	_, t1, _ := ForTestNetwork(c, run, "Org1MSP")
-	_, t2, _ := ForTestNetwork(c, run, "Org1MSP")
+	_, t1, _ := ForOrg(c, run, "Org1MSP")
+	_, t2, _ := ForOrg(c, run, "Org1MSP")
 	if t1[0].Token == t2[0].Token {
 		t.Error("tokens repeat across calls")
 	}
 }
 
-func TestForTestNetworkErrors(t *testing.T) {
+func TestForOrgErrors(t *testing.T) {
 	c := loadConsortium(t)
-	if _, _, err := ForTestNetwork(c, t.TempDir(), "Org9MSP"); err == nil || !strings.Contains(err.Error(), "Org1MSP, Org2MSP, Org3MSP") {
+	if _, _, err := ForOrg(c, t.TempDir(), "Org9MSP"); err == nil || !strings.Contains(err.Error(), "Org1MSP, Org2MSP, Org3MSP") {
 		t.Fatalf("unknown org: %v", err)
 	}
-	if _, _, err := ForTestNetwork(c, t.TempDir(), "Org1MSP"); err == nil || !strings.Contains(err.Error(), "is the network up in this run folder?") {
+	if _, _, err := ForOrg(c, t.TempDir(), "Org1MSP"); err == nil || !strings.Contains(err.Error(), "is the network up in this run folder?") {
 		t.Fatalf("empty run folder: %v", err)
 	}
 }

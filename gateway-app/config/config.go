@@ -8,6 +8,11 @@
 // token or a client certificate and are each mapped to exactly one of those
 // identities: nothing in a request can choose another identity or another
 // bank's.
+//
+// The file format is public (not internal) because test-network's
+// gatewayconfig writes the local network's files in it. The package
+// imports only the standard library, yaml and the pure core's errs and
+// roles (role and collection names): no Fabric, no other gateway package.
 package config
 
 import (
@@ -17,10 +22,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 )
 
 // Config is the whole configuration of one gateway app.
@@ -195,6 +201,10 @@ const (
 	DefaultMaxUploadBytes = 1 << 30
 )
 
+// AdminIdentity is the name cryptogen gives an org's admin user; when the
+// configuration has it, the event stream fetches blocks as that identity.
+const AdminIdentity = "Admin"
+
 // Load reads a configuration file, applies environment overrides (see Env)
 // and defaults, makes relative paths relative to the file's directory and
 // validates the result.
@@ -296,7 +306,7 @@ func (c *Config) Endorsers(collections ...string) (orgs []string, ok bool) {
 	for _, coll := range collections {
 		list, found := c.Endorsement.Collections[coll]
 		if !found {
-			if msp, implicit := implicitOrg(coll); implicit {
+			if msp, implicit := roles.ImplicitCollectionOrg(coll); implicit {
 				list, found = []string{msp}, true
 			}
 		}
@@ -311,14 +321,6 @@ func (c *Config) Endorsers(collections ...string) (orgs []string, ok bool) {
 		}
 	}
 	return orgs, ok && len(orgs) > 0
-}
-
-// ImplicitCollectionPrefix starts the name of an org's implicit collection.
-const ImplicitCollectionPrefix = "_implicit_org_"
-
-func implicitOrg(collection string) (string, bool) {
-	msp, ok := strings.CutPrefix(collection, ImplicitCollectionPrefix)
-	return msp, ok && msp != ""
 }
 
 // IsLoopback reports whether a listen address binds only the loopback interface.

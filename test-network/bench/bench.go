@@ -4,6 +4,10 @@
 // with test-network/load, and reports throughput, latency percentiles and
 // the REST overhead as ratios (these machines drift by about ±15 %, so
 // only ratios measured in one run mean much).
+//
+// It is a test-network tool (it was gateway-app/internal/bench): it may
+// import load, tnet, the ledger schema and the core's roles, never the
+// gateway's internals, since it measures the gateway from outside.
 package bench
 
 import (
@@ -15,6 +19,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/test-network/load"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
@@ -63,7 +68,11 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	}
 	defer direct.Close()
 	kind := schema.Endorsement["Token:Transfer"]
-	endorsers, err := kind.Resolve(cfg.Network.Consortium.ChaincodeConfig(), cfg.MSP, "")
+	onChain, err := roles.ParseOrgConfig(cfg.Network.Consortium.ChaincodeConfigJSON())
+	if err != nil {
+		return Report{}, err
+	}
+	endorsers, err := kind.Resolve(onChain, cfg.MSP, "")
 	if err != nil {
 		return Report{}, err
 	}

@@ -6,10 +6,12 @@
 //
 //	./test-network/network.sh up && ./test-network/network.sh deploy && ./test-network/network.sh gateways
 //	(set up a deal whose tranche the user holds, e.g. with the e2e test's steps)
-//	go run ./gateway-app/cmd/gateway-bench -org Org2MSP -user investor1 -tranche AUTO-1-A -to Org3MSP/<id>
+//	go run ./test-network/cmd/gateway-bench -org Org2MSP -user investor1 -tranche AUTO-1-A -to Org3MSP/<id>
 //
 // The gateway's URL and the user's token and identity come from the run
 // folder's gateways/<MSP>/tokens.json, as network.sh gateways writes them.
+//
+// It imports bench and tnet; the gateway binary does not contain it.
 package main
 
 import (
@@ -20,7 +22,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/tranchenet/tranchenet/gateway-app/internal/bench"
+	"github.com/tranchenet/tranchenet/test-network/bench"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
 

@@ -1,20 +1,27 @@
-package config
+// Package gatewayconfig renders each bank's gateway-app configuration for
+// the local test network: its peer, its cryptogen identities, one API user
+// per role with a fresh token, and the collection endorsers the network's
+// policies need. network.sh gateways runs it through `tnctl gateway-config`.
+//
+// It is a test-network tool: the gateway binary does not contain it. It
+// imports the gateway's configuration format (gateway-app/config), the
+// consortium description (network/consortium) and the chaincode's role and
+// collection names (chaincode/core/roles), never the contracts.
+package gatewayconfig
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/network/consortium"
 )
 
 // IssuedToken is an API user's bearer token in plain text, returned once by
-// ForTestNetwork: the configuration keeps only its hash.
+// ForOrg: the configuration keeps only its hash.
 type IssuedToken struct {
 	User     string   `json:"user"`
 	Roles    []string `json:"roles"`
@@ -22,10 +29,7 @@ type IssuedToken struct {
 	Token    string   `json:"token"`
 }
 
-// AdminIdentity is the name cryptogen gives an org's admin user.
-const AdminIdentity = "Admin"
-
-// ForTestNetwork builds a ready configuration for the gateway app of the
+// ForOrg builds a ready configuration for the gateway app of the
 // org mspID in a test network whose run folder is runDir (after
 // `network.sh up`: it reads the crypto material there).
 //
@@ -44,7 +48,7 @@ const AdminIdentity = "Admin"
 //     default to their own org.
 //   - Listen: 127.0.0.1 and the org's gatewayApp.port; data under
 //     runDir/gateway-app/<Org>.
-func ForTestNetwork(c *consortium.Consortium, runDir string, mspID string) (Config, []IssuedToken, error) {
+func ForOrg(c *consortium.Consortium, runDir string, mspID string) (config.Config, []IssuedToken, error) {
 	var org consortium.Org
 	found := false
 	for _, o := range c.Orgs {
@@ -53,11 +57,11 @@ func ForTestNetwork(c *consortium.Consortium, runDir string, mspID string) (Conf
 		}
 	}
 	if !found {
-		return Config{}, nil, fmt.Errorf("org %q is not in the consortium (orgs: %s)", mspID, strings.Join(c.MSPIDs(), ", "))
+		return config.Config{}, nil, fmt.Errorf("org %q is not in the consortium (orgs: %s)", mspID, strings.Join(c.MSPIDs(), ", "))
 	}
 	runDir, err := filepath.Abs(runDir)
 	if err != nil {
-		return Config{}, nil, err
+		return config.Config{}, nil, err
 	}
 	crypto := filepath.Join(runDir, "crypto", "peerOrganizations", org.Domain)
 	peer := org.Peers[0]
@@ -66,50 +70,55 @@ func ForTestNetwork(c *consortium.Consortium, runDir string, mspID string) (Conf
 	if port == 0 {
 		port = 8080
 	}
-	cfg := Config{
+	cfg := config.Config{
 		Listen:    fmt.Sprintf("127.0.0.1:%d", port),
 		DataDir:   filepath.Join(runDir, "gateway-app", org.Name),
 		MSPID:     org.MSPID,
 		Channel:   c.Channel,
 		Chaincode: c.Chaincode,
-		Peer: Peer{
+		Peer: config.Peer{
 			Endpoint:     fmt.Sprintf("127.0.0.1:%d", peer.Port),
 			TLSCACert:    filepath.Join(crypto, "peers", host, "tls", "ca.crt"),
 			HostOverride: host,
 		},
-		Endorsement: Endorsement{Collections: testNetworkEndorsers(c, org)},
+		Endorsement: config.Endorsement{Collections: testNetworkEndorsers(c, org)},
 	}
 
-	idNames := []string{AdminIdentity}
+	idNames := []string{config.AdminIdentity}
 	for i := 1; i <= org.Users; i++ {
 		idNames = append(idNames, fmt.Sprintf("User%d", i))
 	}
 	for _, name := range idNames {
 		id, err := cryptogenIdentity(crypto, org.Domain, name)
 		if err != nil {
-			return Config{}, nil, err
+			return config.Config{}, nil, err
 		}
 		cfg.Identities = append(cfg.Identities, id)
 	}
 
 	var tokens []IssuedToken
 	addUser := func(name, identity string, rs ...roles.Role) {
-		token := NewToken()
+		token := config.NewToken()
 		names := make([]string, len(rs))
 		for i, r := range rs {
 			names[i] = string(r)
 		}
-		cfg.Users = append(cfg.Users, User{Name: name, Identity: identity, Roles: names, TokenSHA256: HashToken(token)})
+		cfg.Users = append(cfg.Users, config.User{Name: name, Identity: identity, Roles: names, TokenSHA256: config.HashToken(token)})
 		tokens = append(tokens, IssuedToken{User: name, Roles: names, Identity: identity, Token: token})
 	}
-	addUser("admin", AdminIdentity, roles.Admin)
+	addUser("admin", config.AdminIdentity, roles.Admin)
 	users := idNames[1:]
-	for i, u := range roleUsers(c, org, len(users)) {
+	onChain, err := roles.ParseOrgConfig(c.ChaincodeConfigJSON())
+	if err != nil {
+		return config.Config{}, nil, fmt.Errorf("consortium roles: %w", err)
+	}
+	held, _ := onChain.Org(org.MSPID)
+	for i, u := range roleUsers(held.Roles, len(users)) {
 		addUser(u.name, users[i%len(users)], u.role)
 	}
 	// The event stream is read by the most restricted identity that can read
 	// the channel: the auditor's if the org has one.
-	cfg.Events.Identity = AdminIdentity
+	cfg.Events.Identity = config.AdminIdentity
 	for _, u := range cfg.Users {
 		if len(u.Roles) == 1 && u.Roles[0] == string(roles.Auditor) {
 			cfg.Events.Identity = u.Identity
@@ -117,7 +126,7 @@ func ForTestNetwork(c *consortium.Consortium, runDir string, mspID string) (Conf
 	}
 	cfg.SetDefaults()
 	if err := cfg.Validate(); err != nil {
-		return Config{}, nil, fmt.Errorf("test network config for %s: %w", mspID, err)
+		return config.Config{}, nil, fmt.Errorf("test network config for %s: %w", mspID, err)
 	}
 	return cfg, tokens, nil
 }
@@ -129,13 +138,7 @@ type roleUser struct {
 
 // roleUsers lists one API user per role the org's identities may hold, with
 // the investor role expanded to fill the identities left over.
-func roleUsers(c *consortium.Consortium, org consortium.Org, identities int) []roleUser {
-	var held roles.Set
-	for _, o := range c.ChaincodeConfig().Orgs {
-		if o.MSP == org.MSPID {
-			held = o.Roles
-		}
-	}
+func roleUsers(held roles.Set, identities int) []roleUser {
 	others := 0
 	for _, r := range held.Roles() {
 		if r != roles.Investor && r != roles.Admin {
@@ -195,30 +198,11 @@ func appendNew(list []string, s string) []string {
 
 // cryptogenIdentity locates the certificate and keystore cryptogen wrote
 // for user@domain.
-func cryptogenIdentity(orgCrypto, domain, user string) (Identity, error) {
+func cryptogenIdentity(orgCrypto, domain, user string) (config.Identity, error) {
 	msp := filepath.Join(orgCrypto, "users", user+"@"+domain, "msp")
 	certs, _ := filepath.Glob(filepath.Join(msp, "signcerts", "*.pem"))
 	if len(certs) != 1 {
-		return Identity{}, fmt.Errorf("identity %s: want one certificate in %s/signcerts, found %d (is the network up in this run folder?)", user, msp, len(certs))
+		return config.Identity{}, fmt.Errorf("identity %s: want one certificate in %s/signcerts, found %d (is the network up in this run folder?)", user, msp, len(certs))
 	}
-	return Identity{Name: user, Cert: certs[0], Keystore: filepath.Join(msp, "keystore")}, nil
-}
-
-// WriteFile writes the configuration as YAML, readable by its owner only:
-// it holds token hashes and the paths of private keys.
-func WriteFile(path string, c Config) error {
-	body, err := yaml.Marshal(c)
-	if err != nil {
-		return err
-	}
-	header := "# tranchenet gateway-app configuration (see gateway-app/README.md).\n" +
-		"# Tokens are stored as SHA-256 only; environment variables TRANCHENET_GATEWAY_* override fields.\n"
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append([]byte(header), body...), 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return config.Identity{Name: user, Cert: certs[0], Keystore: filepath.Join(msp, "keystore")}, nil
 }

@@ -36,4 +36,9 @@
 // Every row satisfies loantape's rules, the balance roll-forward first.
 // Shocks force a stress month (say, a delinquency spike and a wave of
 // charge-offs) so a demo can breach a deal trigger on purpose.
+//
+// It is a tool, not part of the product: it lives beside the test network
+// and imports only the pure core (loantape, money) and decimal. Product
+// packages (chaincode/..., gateway-app/...) never import it; their tests,
+// the demo and cmd/loansim do (test-network/layers_test.go checks this).
 package loansim

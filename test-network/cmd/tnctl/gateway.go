@@ -1,0 +1,35 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/tranchenet/tranchenet/gateway-app/config"
+	"github.com/tranchenet/tranchenet/network/consortium"
+	"github.com/tranchenet/tranchenet/test-network/gatewayconfig"
+)
+
+// gatewayConfigCmd writes the gateway-app configuration of org mspID for
+// the network in runDir to out and prints, as JSON, where it went, the
+// address the app will listen on and its API users' tokens in plain text
+// (the only time they are shown: the file keeps their hashes).
+func gatewayConfigCmd(c *consortium.Consortium, runDir, mspID, out string, w io.Writer) error {
+	cfg, tokens, err := gatewayconfig.ForOrg(c, runDir, mspID)
+	if err != nil {
+		return err
+	}
+	if err := config.WriteFile(out, cfg); err != nil {
+		return err
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(gatewayConfigResult{Config: out, Listen: cfg.Listen, Tokens: tokens})
+}
+
+// gatewayConfigResult is what gateway-config prints; the demo and the
+// gateway's end-to-end tests read it from tokens.json.
+type gatewayConfigResult struct {
+	Config string                      `json:"config"`
+	Listen string                      `json:"listen"`
+	Tokens []gatewayconfig.IssuedToken `json:"tokens"`
+}
