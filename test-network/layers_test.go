@@ -19,22 +19,6 @@ import (
 
 const module = "github.com/tranchenet/tranchenet/"
 
-// knownContractImports are contract-to-contract imports that exist only
-// because the contracts' books (token register, cash ledger, settlement
-// holds, accruals) and the kernel txn still live in contract packages.
-// removed when issue 10 part 3 lands
-var knownContractImports = map[string][]string{
-	"accrual":    {"cash", "txn"},
-	"admin":      {"txn"},
-	"cash":       {"txn"},
-	"deal":       {"cash", "token", "txn"},
-	"identity":   {"txn"},
-	"pool":       {"txn"},
-	"servicing":  {"accrual", "cash", "token", "txn"},
-	"settlement": {"cash", "token", "txn"},
-	"token":      {"accrual", "cash", "txn"},
-}
-
 func TestLayers(t *testing.T) {
 	g := loadImportGraph(t)
 	for _, p := range g.ours() {
@@ -58,19 +42,9 @@ func TestLayers(t *testing.T) {
 		if from, ok := contractOf(rel); ok {
 			for _, imp := range p.Imports {
 				to, isContract := contractOf(strings.TrimPrefix(imp, module))
-				if isContract && to != from && !slices.Contains(knownContractImports[from], to) {
+				if isContract && to != from {
 					t.Errorf("contract %s imports contract %s: contracts share books through chaincode/ledger, never each other", from, to)
 				}
-			}
-		}
-	}
-	// Every allowed exception still exists: an entry that no longer
-	// matches an import is deleted, so the list only shrinks.
-	for from, tos := range knownContractImports {
-		for _, to := range tos {
-			p, ok := g.byPath[module+"chaincode/contracts/"+from]
-			if !ok || !slices.Contains(p.Imports, module+"chaincode/contracts/"+to) {
-				t.Errorf("knownContractImports lets %s import %s, which it no longer does: delete the entry", from, to)
 			}
 		}
 	}
