@@ -24,7 +24,7 @@ import (
 	"github.com/tranchenet/tranchenet/gateway-app/internal/config"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/endorse"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
-	"github.com/tranchenet/tranchenet/gateway-app/internal/readmodel"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 // The test bank is the servicer bank of a three-bank consortium: Org1 the
@@ -143,7 +143,7 @@ type testServer struct {
 	srv    *api.Server
 	h      http.Handler
 	ledger *fakeLedger
-	store  *readmodel.Store
+	store  *store.DB
 	ids    map[string]ledger.IdentityInfo // identity name → info
 }
 
@@ -170,7 +170,7 @@ func identityInfo(t *testing.T, name string, admin bool) ledger.IdentityInfo {
 func newTestServer(t *testing.T) *testServer {
 	t.Helper()
 	dir := t.TempDir()
-	store, err := readmodel.Open(dir)
+	store, err := store.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func newTestServer(t *testing.T) *testServer {
 	cfg.SetDefaults()
 	fl := &fakeLedger{answers: map[string]func(ledger.Tx) (ledger.Result, error){}}
 	srv, err := api.New(api.Deps{
-		Config: cfg, Ledger: fl, DB: store.DB(), Identities: ids,
+		Config: cfg, Ledger: fl, Store: store, Identities: ids,
 		Endorsement: endorse.NewResolver(func(context.Context) (roles.OrgConfig, error) { return testConsortium(), nil }),
 		Resources:   []func(*api.Server){Register},
 	})

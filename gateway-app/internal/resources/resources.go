@@ -22,26 +22,25 @@ import (
 	"encoding/json"
 	"errors"
 
-	"go.etcd.io/bbolt"
-
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/config"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
-// resources is what the handlers share: the database for the read model
-// and the loan book, and the configuration.
+// resources is what the handlers share: the store for the read model and
+// the loan book, and the configuration.
 type resources struct {
-	db  *bbolt.DB
-	cfg config.Config
+	store store.Store
+	cfg   config.Config
 }
 
 // Register declares every resource on s; pass it in api.Deps.Resources.
 func Register(s *api.Server) {
-	r := &resources{db: s.DB(), cfg: s.Config()}
+	r := &resources{store: s.Store(), cfg: s.Config()}
 	for _, register := range []func(*api.Server){
 		r.pools, r.tapes, r.deals, r.investors, r.tokens, r.cash, r.roles, r.settlements,
 		r.servicing, r.reports, r.replay, r.statements, r.reference,

@@ -23,6 +23,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/upload"
 )
 
 // poolFiles is a simulated pool: its tape and first servicer report, and
@@ -206,13 +207,13 @@ func jsonResult(v any) (ledger.Result, error) {
 
 // uploadTapeAndSeal puts the whole tape through the gateway and seals the
 // pool, so the gateway's loan book matches the ledger.
-func uploadTapeAndSeal(t *testing.T, ts *testServer, f poolFiles) TapeUpload {
+func uploadTapeAndSeal(t *testing.T, ts *testServer, f poolFiles) upload.TapeUpload {
 	t.Helper()
 	a := ts.upload("PUT", "/v1/pools/POOL-1/loans?chunkSize=7", "text/csv", csvOf(t, f.loans))
 	if a.Status != http.StatusOK {
 		t.Fatalf("tape upload: %d %s", a.Status, a.Body)
 	}
-	var tu TapeUpload
+	var tu upload.TapeUpload
 	a.decode(t, &tu)
 	if s := ts.do("POST", "/v1/pools/POOL-1/seal", roles.Servicer, ""); s.Status != http.StatusOK {
 		t.Fatalf("seal: %d %s", s.Status, s.Body)
@@ -276,7 +277,7 @@ func TestTapeUploadResumesTheSameFileAndRefusesAnother(t *testing.T) {
 	}
 	// The same file resumes at chunk 2.
 	a = ts.upload("PUT", "/v1/pools/POOL-1/loans?chunkSize=5", "text/csv", file)
-	var tu TapeUpload
+	var tu upload.TapeUpload
 	a.decode(t, &tu)
 	if a.Status != http.StatusOK || tu.ResumedAt != 2 || len(tu.Transactions) != 2 || cc.tapeChunk != 4 || cc.tapeLoans != 20 {
 		t.Fatalf("resume: %d %s (ledger %d chunks)", a.Status, a.Body, cc.tapeChunk)
@@ -376,7 +377,7 @@ func TestReportUploadOpensThenAddsEveryChunk(t *testing.T) {
 			if a.Status != http.StatusCreated {
 				t.Fatalf("%d %s", a.Status, a.Body)
 			}
-			var ru ReportUpload
+			var ru upload.ReportUpload
 			a.decode(t, &ru)
 			if ru.Period != 1 || ru.Rows != 45 || ru.Chunks != 3 || ru.Status != schema.ReportComplete || !ru.LoansChecked ||
 				ru.MerkleRoot == "" || ru.MerkleRoot != cc.report.MerkleRoot || len(ru.Transactions) != 4 {
