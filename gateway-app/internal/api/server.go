@@ -10,9 +10,10 @@
 // The same declaration serves requests, checks roles and documents the
 // operation.
 //
-// Imports: config, ledger, endorse, metrics, logctx and store (through its
-// interfaces: the API never sees how the database keeps its records); it
-// never imports the resources it serves, the projections or bbolt.
+// Imports: the chaincode's pure core (canon, errs, money, roles),
+// config, ledger, endorse, metrics, logctx and store
+// (through its interfaces: the API never sees how the database keeps its
+// records); never the resources it serves, the projections or bbolt.
 package api
 
 import (

@@ -3,6 +3,9 @@
 // until asked to stop, then shuts down in order: stop accepting and drain
 // HTTP requests, stop the event listener, close the Fabric connection,
 // close the database.
+//
+// Imports: every gateway package (it is the one place they meet); the
+// database is opened through package store.
 package app
 
 import (

@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -307,5 +308,34 @@ func TestARefusedFetchIsAnAnswerNotAStall(t *testing.T) {
 	})
 	if len(h.state.asked) != 2 {
 		t.Fatalf("asked %v", h.state.asked)
+	}
+}
+
+func TestEventLogKeepsNonJSONPayloads(t *testing.T) {
+	db, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	at := time.Date(2025, 3, 1, 10, 0, 0, 0, time.FixedZone("CET", 3600))
+	err = db.Update(func(w store.Writer) error {
+		if err := EventLog(w, events.Event{Block: 1, TxID: "t", Name: "raw", Data: []byte{0xff, 0x00}}); err != nil {
+			return err
+		}
+		return EventLog(w, events.Event{Block: 2, TxID: "u", Name: "Typed", Time: at, Data: []byte(`{"a":1}`)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page store.EventPage
+	db.View(func(r store.Reader) (err error) { page, err = r.Events(store.EventQuery{}); return err })
+	if len(page.Events) != 2 {
+		t.Fatalf("%+v", page.Events)
+	}
+	if raw := page.Events[0]; raw.Data != nil || !bytes.Equal(raw.Payload, []byte{0xff, 0x00}) || raw.Time != nil {
+		t.Fatalf("raw payload: %+v", raw)
+	}
+	if typed := page.Events[1]; string(typed.Data) != `{"a":1}` || typed.Payload != nil || typed.Time == nil || typed.Time.Location() != time.UTC || !typed.Time.Equal(at) {
+		t.Fatalf("JSON event: %+v", typed)
 	}
 }

@@ -15,7 +15,13 @@
 //
 // Files: one per resource family (pools.go, deals.go, ...); views.go holds
 // the chaincode's answers as the gateway restates them (the gateway does
-// not import the contracts: DESIGN.md §7).
+// not import the contracts: DESIGN.md §7). Uploads run in package upload;
+// their handlers (tapes.go, reports.go) translate HTTP to one workflow
+// call and back.
+//
+// Imports: api, config, ledger, store (read model and loan book, through
+// its interfaces), upload, the chaincode's pure core and schema; never
+// bbolt or the contracts.
 package resources
 
 import (

@@ -25,8 +25,9 @@
 // package existed (readmodel, events, projections, api), so an existing
 // data directory opens unchanged.
 //
-// Imports: bbolt, the chaincode's pure core (loantape, money,
-// distribution) and the standard library; nothing else of the gateway.
+// Imports: bbolt, shopspring/decimal, the chaincode's pure core (loantape,
+// money) and the standard library; nothing of the gateway. No other
+// package may import bbolt.
 package store
 
 import (
