@@ -141,16 +141,16 @@ func testConfig() config.Config {
 
 func newTestServer(t *testing.T, mutate ...func(*config.Config, *Deps)) *testServer {
 	t.Helper()
-	store, err := store.Open(t.TempDir())
+	db, err := store.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
+	t.Cleanup(func() { db.Close() })
 	fl := &fakeLedger{}
 	reg := metrics.NewRegistry()
 	cfg := testConfig()
 	d := Deps{
-		Ledger: fl, Store: store, Metrics: reg,
+		Ledger: fl, Store: db, Metrics: reg,
 		Identities: []ledger.IdentityInfo{identityInfo(t, "Admin", true), identityInfo(t, "User1", false)},
 		Ready:      func(context.Context) (ReadyReport, error) { return ReadyReport{Height: 42}, nil },
 	}
@@ -162,7 +162,7 @@ func newTestServer(t *testing.T, mutate ...func(*config.Config, *Deps)) *testSer
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testServer{t: t, srv: srv, handler: srv.Handler(), ledger: fl, store: store, metrics: reg}
+	return &testServer{t: t, srv: srv, handler: srv.Handler(), ledger: fl, store: db, metrics: reg}
 }
 
 // answer is a recorded response.
