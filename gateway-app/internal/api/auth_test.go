@@ -139,10 +139,10 @@ func TestEveryCallUsesTheUsersOwnIdentity(t *testing.T) {
 }
 
 func TestAdminRoleNeedsAnAdminCertificate(t *testing.T) {
-	store := newTestServer(t).store
+	db := newTestServer(t).store
 	cfg := testConfig()
 	cfg.Users = []config.User{{Name: "fake-admin", Identity: "User1", Roles: []string{"admin"}, TokenSHA256: config.HashToken("x")}}
-	_, err := New(Deps{Config: cfg, Ledger: &fakeLedger{}, DB: store.DB(),
+	_, err := New(Deps{Config: cfg, Ledger: &fakeLedger{}, Store: db,
 		Identities: []ledger.IdentityInfo{identityInfo(t, "User1", false)}})
 	if err == nil || err.Error() != `users[0].roles: role admin needs an admin identity, and User1's certificate has no OU "admin"` {
 		t.Fatalf("err = %v", err)

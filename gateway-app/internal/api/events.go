@@ -5,9 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"go.etcd.io/bbolt"
-
-	"github.com/tranchenet/tranchenet/gateway-app/internal/readmodel"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 var eventParams = []Param{
@@ -21,24 +19,24 @@ var eventParams = []Param{
 }
 
 func registerEvents(s *Server) {
-	Register(s, Endpoint[NoBody, readmodel.EventPage]{
+	Register(s, Endpoint[NoBody, store.EventPage]{
 		Method: "GET", Path: "/v1/events", Tag: "events",
 		Summary: "Chaincode events seen by this gateway",
 		Description: "From the gateway's read model, fed by its chaincode event listener: every event of every transaction, " +
 			"in ledger order (block, transaction, event), filtered by type, transaction or time, page by page.",
 		Params: eventParams,
-		Handle: func(c *Call, _ *NoBody) (*readmodel.EventPage, error) {
+		Handle: func(c *Call, _ *NoBody) (*store.EventPage, error) {
 			q, err := eventQuery(c)
 			if err != nil {
 				return nil, err
 			}
-			var page readmodel.EventPage
-			err = c.s.db.View(func(tx *bbolt.Tx) error {
+			var page store.EventPage
+			err = c.s.store.View(func(r store.Reader) error {
 				var err error
-				page, err = readmodel.EventLog{}.Query(tx, q)
+				page, err = r.Events(q)
 				return err
 			})
-			if errors.Is(err, readmodel.ErrBadCursor) {
+			if errors.Is(err, store.ErrBadCursor) {
 				return nil, BadInput("after", "%v", err)
 			}
 			return &page, err
@@ -46,8 +44,8 @@ func registerEvents(s *Server) {
 	})
 }
 
-func eventQuery(c *Call) (readmodel.EventQuery, error) {
-	q := readmodel.EventQuery{Name: c.Query("name"), TxID: c.Query("txId"), After: c.Query("after"), Desc: c.Query("order") == "desc"}
+func eventQuery(c *Call) (store.EventQuery, error) {
+	q := store.EventQuery{Name: c.Query("name"), TxID: c.Query("txId"), After: c.Query("after"), Desc: c.Query("order") == "desc"}
 	for _, t := range []struct {
 		name string
 		dst  *time.Time
@@ -62,8 +60,8 @@ func eventQuery(c *Call) (readmodel.EventQuery, error) {
 	}
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > readmodel.MaxPageSize {
-			return q, BadInput("limit", "want 1 to %d, got %q", readmodel.MaxPageSize, v)
+		if err != nil || n < 1 || n > store.MaxPageSize {
+			return q, BadInput("limit", "want 1 to %d, got %q", store.MaxPageSize, v)
 		}
 		q.Limit = n
 	}

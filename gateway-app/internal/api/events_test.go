@@ -8,40 +8,39 @@ import (
 	"testing"
 	"time"
 
-	"go.etcd.io/bbolt"
-
 	"github.com/tranchenet/tranchenet/gateway-app/internal/events"
-	"github.com/tranchenet/tranchenet/gateway-app/internal/readmodel"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 func TestEventsListsTheReadModel(t *testing.T) {
 	ts := newTestServer(t)
 	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
-	ts.store.Update(func(tx *bbolt.Tx) error {
+	ts.store.Update(func(w store.Writer) error {
 		for i := 0; i < 5; i++ {
 			name := "TokenTransferred"
 			if i%2 == 1 {
 				name = "ReportCertified"
 			}
-			ev := events.Event{Block: uint64(10 + i), TxID: fmt.Sprintf("%064x", i), Name: name, ChaincodeEvent: "tranchenet",
-				Schema: events.EnvelopeSchema, Time: base.Add(time.Duration(i) * time.Hour), Data: []byte(fmt.Sprintf(`{"n":%d}`, i))}
-			if err := (readmodel.EventLog{}).Apply(tx, ev); err != nil {
+			at := base.Add(time.Duration(i) * time.Hour)
+			rec := store.EventRecord{Block: uint64(10 + i), TxID: fmt.Sprintf("%064x", i), Name: name, ChaincodeEvent: "tranchenet",
+				Schema: events.EnvelopeSchema, Time: &at, Data: json.RawMessage(fmt.Sprintf(`{"n":%d}`, i))}
+			if err := w.AppendEvent(rec); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	list := func(query string) readmodel.EventPage {
+	list := func(query string) store.EventPage {
 		t.Helper()
 		a := ts.do(req{method: "GET", path: "/v1/events?" + query, token: trusteeToken})
 		if a.Status != http.StatusOK {
 			t.Fatalf("%s: %d %s", query, a.Status, a.Body)
 		}
-		var p readmodel.EventPage
+		var p store.EventPage
 		a.json(t, &p)
 		return p
 	}
-	blocks := func(p readmodel.EventPage) []uint64 {
+	blocks := func(p store.EventPage) []uint64 {
 		var out []uint64
 		for _, e := range p.Events {
 			out = append(out, e.Block)

@@ -22,7 +22,7 @@ import (
 	"github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/metrics"
-	"github.com/tranchenet/tranchenet/gateway-app/internal/readmodel"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 const testMSP = "Org1MSP"
@@ -121,7 +121,7 @@ type testServer struct {
 	srv     *Server
 	handler http.Handler
 	ledger  *fakeLedger
-	store   *readmodel.Store
+	store   *store.DB
 	metrics *metrics.Registry
 }
 
@@ -141,16 +141,16 @@ func testConfig() config.Config {
 
 func newTestServer(t *testing.T, mutate ...func(*config.Config, *Deps)) *testServer {
 	t.Helper()
-	store, err := readmodel.Open(t.TempDir())
+	db, err := store.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
+	t.Cleanup(func() { db.Close() })
 	fl := &fakeLedger{}
 	reg := metrics.NewRegistry()
 	cfg := testConfig()
 	d := Deps{
-		Ledger: fl, DB: store.DB(), Metrics: reg,
+		Ledger: fl, Store: db, Metrics: reg,
 		Identities: []ledger.IdentityInfo{identityInfo(t, "Admin", true), identityInfo(t, "User1", false)},
 		Ready:      func(context.Context) (ReadyReport, error) { return ReadyReport{Height: 42}, nil },
 	}
@@ -162,7 +162,7 @@ func newTestServer(t *testing.T, mutate ...func(*config.Config, *Deps)) *testSer
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testServer{t: t, srv: srv, handler: srv.Handler(), ledger: fl, store: store, metrics: reg}
+	return &testServer{t: t, srv: srv, handler: srv.Handler(), ledger: fl, store: db, metrics: reg}
 }
 
 // answer is a recorded response.

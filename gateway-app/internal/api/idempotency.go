@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -13,9 +12,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"go.etcd.io/bbolt"
-
 	"github.com/tranchenet/tranchenet/gateway-app/internal/metrics"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 // HeaderIdempotencyKey is the request header that makes a write safe to retry.
@@ -41,7 +39,7 @@ const HeaderIdempotentReplay = "Idempotent-Replayed"
 // the handler panicked mid-request, possibly after submitting) gets 409
 // IDEMPOTENCY_OUTCOME_UNKNOWN rather than a second submission.
 type idempotency struct {
-	db        *bbolt.DB
+	records   store.Idempotency
 	retention time.Duration
 	boot      string // this process's ID, owner of its pending records
 
@@ -51,33 +49,14 @@ type idempotency struct {
 	replays, waits prometheus.Counter
 }
 
-var bucketIdempotency = []byte("idempotency")
-
-// idemRecord is one stored key.
-type idemRecord struct {
-	State       string      `json:"state"` // "pending" or "done"
-	Fingerprint string      `json:"fingerprint"`
-	Owner       string      `json:"owner"`
-	Created     time.Time   `json:"created"`
-	Status      int         `json:"status,omitempty"`
-	Header      http.Header `json:"header,omitempty"`
-	Body        []byte      `json:"body,omitempty"`
-}
-
 // replayedHeaders are the response headers kept with a stored answer.
 var replayedHeaders = []string{"Content-Type", "Location", "Retry-After", HeaderTransactionID, HeaderBlockNumber}
 
-func newIdempotency(db *bbolt.DB, retention time.Duration, reg *metrics.Registry) (*idempotency, error) {
-	if err := db.Update(func(tx *bbolt.Tx) error {
-		_, err := tx.CreateBucketIfNotExists(bucketIdempotency)
-		return err
-	}); err != nil {
-		return nil, err
-	}
+func newIdempotency(records store.Idempotency, retention time.Duration, reg *metrics.Registry) (*idempotency, error) {
 	var b [8]byte
 	rand.Read(b[:])
 	return &idempotency{
-		db: db, retention: retention, boot: hex.EncodeToString(b[:]), inflight: map[string]chan struct{}{},
+		records: records, retention: retention, boot: hex.EncodeToString(b[:]), inflight: map[string]chan struct{}{},
 		replays: reg.NewCounter("tranchenet_gateway_idempotent_replays_total", "Writes answered from the idempotency store instead of running again."),
 		waits:   reg.NewCounter("tranchenet_gateway_idempotent_waits_total", "Duplicate writes that waited for the first request with the same key to finish."),
 	}, nil
@@ -137,7 +116,7 @@ func (id *idempotency) serve(s *Server, w http.ResponseWriter, r *http.Request, 
 	case err != nil:
 		s.writeProblem(w, r, problemFrom(err))
 	case !found:
-		pending := idemRecord{State: "pending", Fingerprint: fp, Owner: id.boot, Created: time.Now().UTC()}
+		pending := store.IdempotencyRecord{State: "pending", Fingerprint: fp, Owner: id.boot, Created: time.Now().UTC()}
 		if err := id.store(scope, &pending); err != nil {
 			s.writeProblem(w, r, problemFrom(err))
 			return
@@ -182,7 +161,7 @@ func (id *idempotency) claim(r *http.Request, scope string) (release func()) {
 }
 
 // runAndStore runs the request, then keeps its answer or releases the key.
-func (id *idempotency) runAndStore(s *Server, w http.ResponseWriter, r *http.Request, scope string, rec idemRecord, run func(http.ResponseWriter, *http.Request)) {
+func (id *idempotency) runAndStore(s *Server, w http.ResponseWriter, r *http.Request, scope string, rec store.IdempotencyRecord, run func(http.ResponseWriter, *http.Request)) {
 	// If run panics, the outer layer answers 500 and the record stays
 	// pending: a retry then gets IDEMPOTENCY_OUTCOME_UNKNOWN instead of
 	// running a request that may have reached the ledger a second time.
@@ -206,7 +185,7 @@ func (id *idempotency) runAndStore(s *Server, w http.ResponseWriter, r *http.Req
 	}
 }
 
-func (id *idempotency) replay(w http.ResponseWriter, r *http.Request, rec idemRecord) {
+func (id *idempotency) replay(w http.ResponseWriter, r *http.Request, rec store.IdempotencyRecord) {
 	for h, v := range rec.Header {
 		w.Header()[h] = v
 	}
@@ -229,64 +208,23 @@ func fingerprint(r *http.Request, body []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func (id *idempotency) load(scope string) (rec idemRecord, found bool, err error) {
-	err = id.db.View(func(tx *bbolt.Tx) error {
-		raw := tx.Bucket(bucketIdempotency).Get([]byte(scope))
-		if raw == nil {
-			return nil
-		}
-		found = true
-		return json.Unmarshal(raw, &rec)
-	})
-	return rec, found, err
+func (id *idempotency) load(scope string) (store.IdempotencyRecord, bool, error) {
+	return id.records.Load(scope)
 }
 
-func (id *idempotency) store(scope string, rec *idemRecord) error {
-	raw, err := json.Marshal(rec)
-	if err != nil {
-		return err
-	}
-	return id.db.Update(func(tx *bbolt.Tx) error {
-		return tx.Bucket(bucketIdempotency).Put([]byte(scope), raw)
-	})
+func (id *idempotency) store(scope string, rec *store.IdempotencyRecord) error {
+	return id.records.Save(scope, *rec)
 }
 
-func (id *idempotency) delete(scope string) error {
-	return id.db.Update(func(tx *bbolt.Tx) error {
-		return tx.Bucket(bucketIdempotency).Delete([]byte(scope))
-	})
-}
+func (id *idempotency) delete(scope string) error { return id.records.Delete(scope) }
 
 // sweep deletes records created before now - retention, except pending
 // records of this process (their request is still running).
 func (id *idempotency) sweep(now time.Time) (int, error) {
 	cutoff := now.Add(-id.retention)
-	n := 0
-	err := id.db.Update(func(tx *bbolt.Tx) error {
-		b := tx.Bucket(bucketIdempotency)
-		var old [][]byte
-		err := b.ForEach(func(k, v []byte) error {
-			var rec idemRecord
-			if err := json.Unmarshal(v, &rec); err != nil {
-				return err
-			}
-			if rec.Created.Before(cutoff) && !(rec.State == "pending" && rec.Owner == id.boot) {
-				old = append(old, bytes.Clone(k))
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, k := range old {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		n = len(old)
-		return nil
+	return id.records.Sweep(func(rec store.IdempotencyRecord) bool {
+		return rec.Created.Before(cutoff) && !(rec.State == "pending" && rec.Owner == id.boot)
 	})
-	return n, err
 }
 
 // teeRecorder passes the answer through and keeps a copy.

@@ -2,16 +2,14 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"sync"
 	"testing"
 	"time"
 
-	"go.etcd.io/bbolt"
-
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 func TestIdempotentRetryReturnsTheFirstAnswerAndSubmitsOnce(t *testing.T) {
@@ -178,11 +176,10 @@ func TestInterruptedRequestIsNotRunAgain(t *testing.T) {
 	// A pending record left by a previous process that died mid-request.
 	put := req{method: "PUT", path: "/v1/probe/public/k", token: adminToken, body: `{"value":"v"}`, idemKey: "crash"}
 	hr, _ := http.NewRequest(put.method, put.path, nil)
-	rec := idemRecord{State: "pending", Fingerprint: fingerprint(hr, []byte(put.body)), Owner: "previous-boot", Created: time.Now().UTC()}
-	raw, _ := json.Marshal(rec)
-	ts.store.Update(func(tx *bbolt.Tx) error {
-		return tx.Bucket(bucketIdempotency).Put([]byte("admin\x00crash"), raw)
-	})
+	rec := store.IdempotencyRecord{State: "pending", Fingerprint: fingerprint(hr, []byte(put.body)), Owner: "previous-boot", Created: time.Now().UTC()}
+	if err := ts.store.Idempotency().Save("admin\x00crash", rec); err != nil {
+		t.Fatal(err)
+	}
 	a := ts.do(put)
 	if a.Status != http.StatusConflict || a.problem(t).Code != CodeIdempotencyUnknown {
 		t.Fatalf("%d %s", a.Status, a.Body)

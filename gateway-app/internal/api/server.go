@@ -9,6 +9,11 @@
 // response types, the chaincode transaction it runs and the roles it needs.
 // The same declaration serves requests, checks roles and documents the
 // operation.
+//
+// Imports: the chaincode's pure core (canon, errs, money, roles),
+// config, ledger, endorse, metrics, logctx and store
+// (through its interfaces: the API never sees how the database keeps its
+// records); never the resources it serves, the projections or bbolt.
 package api
 
 import (
@@ -21,13 +26,12 @@ import (
 	"sync"
 	"time"
 
-	"go.etcd.io/bbolt"
-
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/endorse"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/metrics"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 // Version is the gateway app's version, reported in the OpenAPI document.
@@ -46,8 +50,8 @@ type Deps struct {
 	Ledger ledger.Ledger
 	// Identities are the bank's loaded Fabric identities (ledger.Gateway.Identities).
 	Identities []ledger.IdentityInfo
-	// DB holds the read model and the idempotency records.
-	DB      *bbolt.DB
+	// Store holds the read model and the idempotency records.
+	Store   Store
 	Logger  *slog.Logger
 	Metrics *metrics.Registry
 	// Ready reports whether the ledger answers; /readyz calls it.
@@ -74,7 +78,7 @@ type Server struct {
 	cfg        config.Config
 	ledger     ledger.Ledger
 	identities map[string]ledger.IdentityInfo
-	db         *bbolt.DB
+	store      Store
 	log        *slog.Logger
 	auth       *authenticator
 	idem       *idempotency
@@ -99,7 +103,7 @@ func New(d Deps) (*Server, error) {
 	}
 	d.Config.SetDefaults() // a zero body limit or retention would refuse or forget everything
 	s := &Server{
-		cfg: d.Config, ledger: d.Ledger, db: d.DB, log: d.Logger, ready: d.Ready, reg: d.Metrics, endorsers: d.Endorsement,
+		cfg: d.Config, ledger: d.Ledger, store: d.Store, log: d.Logger, ready: d.Ready, reg: d.Metrics, endorsers: d.Endorsement,
 		identities: map[string]ledger.IdentityInfo{}, mux: http.NewServeMux(),
 	}
 	for _, id := range d.Identities {
@@ -109,7 +113,7 @@ func New(d Deps) (*Server, error) {
 	if s.auth, err = newAuthenticator(d.Config.Users, s.identities); err != nil {
 		return nil, err
 	}
-	if s.idem, err = newIdempotency(d.DB, d.Config.Idempotency.Retention.D(), d.Metrics); err != nil {
+	if s.idem, err = newIdempotency(d.Store.Idempotency(), d.Config.Idempotency.Retention.D(), d.Metrics); err != nil {
 		return nil, err
 	}
 	if err := s.clearUploads(); err != nil {
@@ -140,8 +144,15 @@ func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(s.serve)
 }
 
-// DB is the app's database (read model, idempotency records).
-func (s *Server) DB() *bbolt.DB { return s.db }
+// Store is the gateway's database as the API uses it: the read model in
+// transactions, and the idempotency records (*store.DB).
+type Store interface {
+	store.Store
+	Idempotency() store.Idempotency
+}
+
+// Store is the app's database (read model, loan book).
+func (s *Server) Store() store.Store { return s.store }
 
 // Config is the app's configuration.
 func (s *Server) Config() config.Config { return s.cfg }

@@ -3,6 +3,9 @@
 // until asked to stop, then shuts down in order: stop accepting and drain
 // HTTP requests, stop the event listener, close the Fabric connection,
 // close the database.
+//
+// Imports: every gateway package (it is the one place they meet); the
+// database is opened through package store.
 package app
 
 import (
@@ -20,8 +23,6 @@ import (
 	"sync"
 	"time"
 
-	"go.etcd.io/bbolt"
-
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
@@ -31,15 +32,15 @@ import (
 	"github.com/tranchenet/tranchenet/gateway-app/internal/logctx"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/metrics"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/projections"
-	"github.com/tranchenet/tranchenet/gateway-app/internal/readmodel"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/resources"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 // App is a configured gateway app, bound to its listen address.
 type App struct {
 	cfg      config.Config
 	log      *slog.Logger
-	store    *readmodel.Store
+	store    *store.DB
 	gateway  *ledger.Gateway
 	listener *events.Listener
 	api      *api.Server
@@ -76,7 +77,7 @@ func New(cfg config.Config, log *slog.Logger) (*App, error) {
 func (a *App) open() error {
 	cfg, log := a.cfg, a.log
 	var err error
-	if a.store, err = readmodel.Open(cfg.DataDir); err != nil {
+	if a.store, err = store.Open(cfg.DataDir); err != nil {
 		return err
 	}
 	if a.gateway, err = ledger.Dial(cfg); err != nil {
@@ -98,18 +99,18 @@ func (a *App) open() error {
 		if err != nil {
 			return err
 		}
-		a.listener = events.New(a.store.DB(), events.FabricSource{Network: network, Chaincode: cfg.Chaincode}, events.Options{
+		a.listener = events.New(a.store, events.FabricSource{Network: network, Chaincode: cfg.Chaincode}, events.Options{
 			StartBlock: cfg.Events.StartBlock, MaxBackoff: cfg.Events.MaxBackoff.D(),
 			Logger: log.With("component", "events"), Metrics: reg,
 		})
-		a.listener.RegisterAll(readmodel.EventLog{}.Apply)
+		a.listener.RegisterAll(projections.EventLog)
 		projections.New(cfg.MSPID, fetch, log.With("component", "projections")).Register(a.listener)
 		// A new consortium configuration changes who endorses what.
-		a.listener.Register("ConfigApplied", func(*bbolt.Tx, events.Event) error { resolver.Invalidate(); return nil })
+		a.listener.Register("ConfigApplied", func(store.Writer, events.Event) error { resolver.Invalidate(); return nil })
 	}
 	a.api, err = api.New(api.Deps{
 		Config: cfg, Ledger: ldg,
-		Identities: a.gateway.Identities(), DB: a.store.DB(), Logger: log.With("component", "http"), Metrics: reg,
+		Identities: a.gateway.Identities(), Store: a.store, Logger: log.With("component", "http"), Metrics: reg,
 		Ready: a.ready, Endorsement: resolver, Resources: []func(*api.Server){resources.Register},
 	})
 	if err != nil {
@@ -225,7 +226,7 @@ func (a *App) ready(ctx context.Context) (api.ReadyReport, error) {
 	if a.listener != nil {
 		type listenerReport struct {
 			events.Status
-			Checkpoint events.Checkpoint `json:"checkpoint"`
+			Checkpoint store.Checkpoint `json:"checkpoint"`
 		}
 		cp, _ := a.listener.Checkpoint()
 		cp.Applied = nil // the list is bookkeeping, not news

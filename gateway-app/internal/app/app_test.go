@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/tranchenet/tranchenet/gateway-app/config"
-	"github.com/tranchenet/tranchenet/gateway-app/internal/readmodel"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 // pki issues test certificates from one CA.
@@ -162,7 +162,7 @@ func TestServeOverMutualTLSAndShutDownCleanly(t *testing.T) {
 		t.Fatal("Run did not return after shutdown was requested")
 	}
 	// The database is closed: another process could open it now.
-	s, err := readmodel.Open(cfg.DataDir)
+	s, err := store.Open(cfg.DataDir)
 	if err != nil {
 		t.Fatalf("database still locked after shutdown: %v", err)
 	}
@@ -181,7 +181,7 @@ func TestNewFailsCleanlyOnABadConfiguration(t *testing.T) {
 		t.Fatal("a key that does not match its certificate must stop the app")
 	}
 	// Nothing stays open: the data directory can be used again.
-	s, err := readmodel.Open(cfg.DataDir)
+	s, err := store.Open(cfg.DataDir)
 	if err != nil {
 		t.Fatalf("database left locked by a failed start: %v", err)
 	}

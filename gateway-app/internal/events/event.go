@@ -1,11 +1,15 @@
 // Package events is the gateway app's chaincode event listener. It reads the
 // chaincode's event stream from the Fabric Gateway starting at its
 // checkpoint, hands each event to the registered projections and advances
-// the checkpoint in the same bbolt transaction, so a gateway killed at any
+// the checkpoint in the same store transaction, so a gateway killed at any
 // moment resumes where it stopped: no event is lost and none is applied
 // twice. When the stream ends (the Fabric client closes it silently on any
 // error) the listener reconnects from the checkpoint with exponential
 // backoff.
+//
+// Imports: the store (checkpoint and the projections' transaction), the
+// chaincode's event envelope (core/events), metrics and the Fabric Gateway
+// client; never the API or the projections.
 package events
 
 import (

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
+
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 // FabricSource reads a chaincode's events through the Fabric Gateway.
@@ -14,7 +16,7 @@ type FabricSource struct {
 
 // Events opens client.Network.ChaincodeEvents at the checkpoint: from its
 // block, after its transaction.
-func (s FabricSource) Events(ctx context.Context, cp Checkpoint) (<-chan RawEvent, error) {
+func (s FabricSource) Events(ctx context.Context, cp store.Checkpoint) (<-chan RawEvent, error) {
 	opts := []client.ChaincodeEventsOption{client.WithStartBlock(cp.Block)}
 	if cp.TxID != "" {
 		opts = append(opts, client.WithCheckpoint(cp))

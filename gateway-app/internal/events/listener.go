@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"go.etcd.io/bbolt"
 
 	"github.com/tranchenet/tranchenet/gateway-app/internal/metrics"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 // Source opens a stream of chaincode events.
@@ -21,15 +21,15 @@ type Source interface {
 	// after transaction cp.TxID (all of cp.Block if cp.TxID is ""), then
 	// every later block, in order. The channel closes when the stream ends
 	// for any reason, or when ctx is done.
-	Events(ctx context.Context, cp Checkpoint) (<-chan RawEvent, error)
+	Events(ctx context.Context, cp store.Checkpoint) (<-chan RawEvent, error)
 }
 
 // Projection applies one event to the read model inside the listener's
-// transaction. An error rolls back the whole transaction (projections and
+// transaction (w), whose checkpoint write commits with it. An error rolls back the whole transaction (projections and
 // checkpoint) and the listener retries the event after a backoff, so a
 // projection must be deterministic: never half-apply, never depend on
 // anything but the event and the database.
-type Projection func(tx *bbolt.Tx, ev Event) error
+type Projection func(w store.Writer, ev Event) error
 
 // Enricher fetches, before an event's transaction opens, what projections
 // need and the event does not carry: chaincode events are public, so they
@@ -60,7 +60,7 @@ type Options struct {
 
 // Listener feeds chaincode events to projections, exactly once.
 type Listener struct {
-	db     *bbolt.DB
+	db     store.Store
 	src    Source
 	opts   Options
 	log    *slog.Logger
@@ -81,7 +81,7 @@ type Status struct {
 }
 
 // New returns a listener that keeps its checkpoint in db and reads src.
-func New(db *bbolt.DB, src Source, opts Options) *Listener {
+func New(db store.Store, src Source, opts Options) *Listener {
 	if opts.MinBackoff <= 0 {
 		opts.MinBackoff = 250 * time.Millisecond
 	}
@@ -115,11 +115,11 @@ func (l *Listener) RegisterAll(p Projection) { l.all = append(l.all, p) }
 func (l *Listener) SetEnricher(e Enricher) { l.enrich = e }
 
 // Checkpoint returns the stored checkpoint, or the start position.
-func (l *Listener) Checkpoint() (Checkpoint, error) {
-	var cp Checkpoint
-	err := l.db.View(func(tx *bbolt.Tx) error {
+func (l *Listener) Checkpoint() (store.Checkpoint, error) {
+	var cp store.Checkpoint
+	err := l.db.View(func(r store.Reader) error {
 		var err error
-		cp, err = l.checkpointIn(tx)
+		cp, err = l.checkpointIn(r)
 		return err
 	})
 	return cp, err
@@ -215,24 +215,24 @@ func (l *Listener) stream(ctx context.Context) (progressed bool, err error) {
 // skipped. The enricher, if any, runs first, outside the transaction.
 func (l *Listener) apply(ctx context.Context, raw RawEvent) error {
 	var (
-		next Checkpoint
-		evs  []Event
-		seen bool
+		next    store.Checkpoint
+		evs     []Event
+		already bool
 	)
-	err := l.db.View(func(tx *bbolt.Tx) error {
-		cp, err := l.checkpointIn(tx)
+	err := l.db.View(func(r store.Reader) error {
+		cp, err := l.checkpointIn(r)
 		if err != nil {
 			return err
 		}
-		if seen = cp.seen(raw.Block, raw.TxID); seen {
+		if already = seen(cp, raw.Block, raw.TxID); already {
 			return nil
 		}
 		var txSeq uint32
-		next, txSeq = cp.advance(raw.Block, raw.TxID)
+		next, txSeq = advance(cp, raw.Block, raw.TxID)
 		evs, err = Unpack(raw, txSeq)
 		return err
 	})
-	if err != nil || seen {
+	if err != nil || already {
 		return err
 	}
 	if l.enrich != nil {
@@ -244,22 +244,22 @@ func (l *Listener) apply(ctx context.Context, raw RawEvent) error {
 			evs[i].Facts = facts
 		}
 	}
-	err = l.db.Update(func(tx *bbolt.Tx) error {
+	err = l.db.Update(func(w store.Writer) error {
 		// The listener is the checkpoint's only writer: it cannot have
 		// moved since the view above.
 		for _, ev := range evs {
 			for _, p := range l.all {
-				if err := p(tx, ev); err != nil {
+				if err := p(w, ev); err != nil {
 					return fmt.Errorf("block %d tx %s event %s: %w", ev.Block, ev.TxID, ev.Name, err)
 				}
 			}
 			for _, p := range l.byEvt[ev.Name] {
-				if err := p(tx, ev); err != nil {
+				if err := p(w, ev); err != nil {
 					return fmt.Errorf("block %d tx %s event %s: %w", ev.Block, ev.TxID, ev.Name, err)
 				}
 			}
 		}
-		return saveCheckpoint(tx, next)
+		return w.SetCheckpoint(next)
 	})
 	if err != nil {
 		return err
@@ -269,13 +269,13 @@ func (l *Listener) apply(ctx context.Context, raw RawEvent) error {
 }
 
 // checkpointIn reads the checkpoint, or the start position before the first event.
-func (l *Listener) checkpointIn(tx *bbolt.Tx) (Checkpoint, error) {
-	cp, found, err := LoadCheckpoint(tx)
+func (l *Listener) checkpointIn(r store.Reader) (store.Checkpoint, error) {
+	cp, found, err := r.Checkpoint()
 	if err != nil {
-		return Checkpoint{}, err
+		return store.Checkpoint{}, err
 	}
 	if !found {
-		cp = Checkpoint{Block: l.opts.StartBlock}
+		cp = store.Checkpoint{Block: l.opts.StartBlock}
 	}
 	return cp, nil
 }

@@ -2,7 +2,6 @@ package events
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"go.etcd.io/bbolt"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 // fakeSource replays a fixed chain of chaincode events the way the Fabric
@@ -29,10 +28,10 @@ type fakeSource struct {
 	resendBlock bool
 	// failOpens makes the first opens fail.
 	failOpens int
-	opens     []Checkpoint
+	opens     []store.Checkpoint
 }
 
-func (f *fakeSource) Events(ctx context.Context, cp Checkpoint) (<-chan RawEvent, error) {
+func (f *fakeSource) Events(ctx context.Context, cp store.Checkpoint) (<-chan RawEvent, error) {
 	f.mu.Lock()
 	f.opens = append(f.opens, cp)
 	if f.failOpens > 0 {
@@ -83,27 +82,20 @@ func (f *fakeSource) Events(ctx context.Context, cp Checkpoint) (<-chan RawEvent
 	return out, nil
 }
 
-// countingProjection counts how often each event was applied and records
-// the order, in the listener's transaction.
-func countingProjection(tx *bbolt.Tx, ev Event) error {
-	counts, err := tx.CreateBucketIfNotExists([]byte("test.counts"))
+// countingProjection records each application of an event, in the
+// listener's transaction: it appends to the store's event log at the next
+// free position an entry named after the event, so the log lists every
+// application in order, repeats included.
+func countingProjection(w store.Writer, ev Event) error {
+	last, err := w.Events(store.EventQuery{Desc: true, Limit: 1})
 	if err != nil {
 		return err
 	}
-	key := []byte(fmt.Sprintf("%s/%d", ev.TxID, ev.Index))
-	n := uint64(0)
-	if v := counts.Get(key); v != nil {
-		n = binary.BigEndian.Uint64(v)
+	next := uint64(0)
+	if len(last.Events) > 0 {
+		next = last.Events[0].Block + 1
 	}
-	if err := counts.Put(key, binary.BigEndian.AppendUint64(nil, n+1)); err != nil {
-		return err
-	}
-	order, err := tx.CreateBucketIfNotExists([]byte("test.order"))
-	if err != nil {
-		return err
-	}
-	seq, _ := order.NextSequence()
-	return order.Put(binary.BigEndian.AppendUint64(nil, seq), key)
+	return w.AppendEvent(store.EventRecord{Block: next, TxID: ev.TxID, Name: fmt.Sprintf("%s/%d", ev.TxID, ev.Index), ChaincodeEvent: "test"})
 }
 
 // expectedKeys lists the projection keys of a chain, in order.
@@ -123,24 +115,31 @@ func expectedKeys(t *testing.T, chain []RawEvent) []string {
 
 // checkExactlyOnce asserts every event of chain was applied once, in order,
 // and the checkpoint names the last one.
-func checkExactlyOnce(t *testing.T, db *bbolt.DB, chain []RawEvent) {
+func checkExactlyOnce(t *testing.T, db *store.DB, chain []RawEvent) {
 	t.Helper()
 	want := expectedKeys(t, chain)
-	err := db.View(func(tx *bbolt.Tx) error {
+	err := db.View(func(r store.Reader) error {
 		var got []string
-		if b := tx.Bucket([]byte("test.order")); b != nil {
-			b.ForEach(func(_, v []byte) error { got = append(got, string(v)); return nil })
+		q := store.EventQuery{Limit: store.MaxPageSize}
+		for {
+			page, err := r.Events(q)
+			if err != nil {
+				return err
+			}
+			for _, e := range page.Events {
+				got = append(got, e.Name)
+			}
+			if page.Next == "" {
+				break
+			}
+			q.After = page.Next
 		}
+		// Applied once each, in order: the log of applications is the
+		// list of events.
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			return fmt.Errorf("applied in order\n%v\nwant\n%v", got, want)
 		}
-		counts := tx.Bucket([]byte("test.counts"))
-		for _, k := range want {
-			if n := binary.BigEndian.Uint64(counts.Get([]byte(k))); n != 1 {
-				return fmt.Errorf("event %s applied %d times", k, n)
-			}
-		}
-		cp, found, err := LoadCheckpoint(tx)
+		cp, found, err := r.Checkpoint()
 		if err != nil {
 			return err
 		}
@@ -155,9 +154,10 @@ func checkExactlyOnce(t *testing.T, db *bbolt.DB, chain []RawEvent) {
 	}
 }
 
-func openDB(t *testing.T, path string) *bbolt.DB {
+// openDB opens the store in dir (one database per directory).
+func openDB(t *testing.T, dir string) *store.DB {
 	t.Helper()
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: time.Second})
+	db, err := store.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func testChain() []RawEvent {
 }
 
 func TestStreamClosingReconnectsFromTheCheckpoint(t *testing.T) {
-	db := openDB(t, filepath.Join(t.TempDir(), "db"))
+	db := openDB(t, t.TempDir())
 	defer db.Close()
 	chain := testChain()
 	src := &fakeSource{chain: chain, closeAfter: 2, failOpens: 2}
@@ -234,7 +234,7 @@ func TestStreamClosingReconnectsFromTheCheckpoint(t *testing.T) {
 }
 
 func TestRepeatedEventsAreSkipped(t *testing.T) {
-	db := openDB(t, filepath.Join(t.TempDir(), "db"))
+	db := openDB(t, t.TempDir())
 	defer db.Close()
 	chain := testChain()
 	src := &fakeSource{chain: chain, closeAfter: 1, resendBlock: true}
@@ -261,7 +261,7 @@ func TestKillAtAnyPointResumesExactlyOnce(t *testing.T) {
 			seen := 0
 			l := New(db, &fakeSource{chain: chain}, testOptions())
 			l.RegisterAll(countingProjection)
-			l.RegisterAll(func(tx *bbolt.Tx, ev Event) error {
+			l.RegisterAll(func(w store.Writer, ev Event) error {
 				if seen == crashAt {
 					kill()
 					return errCrash
@@ -311,7 +311,7 @@ func TestRandomFaultsNeverLoseOrRepeatEvents(t *testing.T) {
 			ctx, kill := context.WithCancel(context.Background())
 			crashAfter := rng.IntN(8) // applications before this lifetime's crash
 			applied := 0
-			l.RegisterAll(func(tx *bbolt.Tx, ev Event) error {
+			l.RegisterAll(func(w store.Writer, ev Event) error {
 				if applied == crashAfter {
 					kill()
 					return errCrash
@@ -347,7 +347,7 @@ func TestRandomFaultsNeverLoseOrRepeatEvents(t *testing.T) {
 }
 
 func TestUnknownSchemaStopsWithoutAdvancing(t *testing.T) {
-	db := openDB(t, filepath.Join(t.TempDir(), "db"))
+	db := openDB(t, t.TempDir())
 	defer db.Close()
 	future := RawEvent{Block: 7, TxID: "f1", Name: "tranchenet",
 		Payload: []byte(`{"schema":"tranchenet.events/v2","txId":"f1","events":[{"type":"X","data":{}}]}`)}
@@ -362,14 +362,14 @@ func TestUnknownSchemaStopsWithoutAdvancing(t *testing.T) {
 }
 
 func TestProjectionsByEventName(t *testing.T) {
-	db := openDB(t, filepath.Join(t.TempDir(), "db"))
+	db := openDB(t, t.TempDir())
 	defer db.Close()
 	chain := testChain()
 	var mu sync.Mutex
 	seen := map[string][]string{}
 	l := New(db, &fakeSource{chain: chain}, testOptions())
 	for _, name := range []string{"Type1", "legacy"} {
-		l.Register(name, func(tx *bbolt.Tx, ev Event) error {
+		l.Register(name, func(w store.Writer, ev Event) error {
 			mu.Lock()
 			defer mu.Unlock()
 			seen[name] = append(seen[name], fmt.Sprintf("%d/%d/%s/%d", ev.Block, ev.TxSeq, ev.TxID, ev.Index))
@@ -389,7 +389,7 @@ func TestProjectionsByEventName(t *testing.T) {
 // fails (the ledger does not answer) keeps the checkpoint before the
 // event; the retry fetches again and the projection sees the facts.
 func TestFailedFetchLeavesTheEventUnappliedAndIsRetried(t *testing.T) {
-	db := openDB(t, filepath.Join(t.TempDir(), "db"))
+	db := openDB(t, t.TempDir())
 	defer db.Close()
 	chain := testChain()
 	var mu sync.Mutex
@@ -408,15 +408,15 @@ func TestFailedFetchLeavesTheEventUnappliedAndIsRetried(t *testing.T) {
 		return "facts of " + key, nil
 	})
 	l.RegisterAll(countingProjection)
-	var stuckAt Checkpoint
-	l.RegisterAll(func(tx *bbolt.Tx, ev Event) error {
+	var stuckAt store.Checkpoint
+	l.RegisterAll(func(w store.Writer, ev Event) error {
 		if want := fmt.Sprintf("facts of %s/%d", ev.TxID, ev.Index); ev.Facts != want {
 			return fmt.Errorf("facts %v, want %q", ev.Facts, want)
 		}
 		if ev.TxID == "c1" {
 			// c1 is applied only after its fetches succeeded; the
 			// checkpoint was still before it meanwhile.
-			cp, _, err := LoadCheckpoint(tx)
+			cp, _, err := w.Checkpoint()
 			stuckAt = cp
 			return err
 		}

@@ -17,22 +17,23 @@
 // chain from an earlier block reads today's amounts for past events,
 // because Fabric keeps no history of private data; the current snapshots
 // are exact either way.
+//
+// The projections decide what to record; package store keeps it, in the
+// listener's transaction (store.Writer). Imports: events, ledger (for the
+// fetches), store and the chaincode's pure core; never bbolt or the API.
 package projections
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"slices"
 
-	"go.etcd.io/bbolt"
-
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/events"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
-	"github.com/tranchenet/tranchenet/gateway-app/internal/readmodel"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 // Fetch evaluates a chaincode query as the bank's fetch identity, on its
@@ -134,47 +135,16 @@ func refused(err error) bool {
 	return errors.As(err, &le) && le.Kind == ledger.KindRefused
 }
 
-// posKey orders an event in the chain: block, transaction in block, event
-// in transaction (the event log's order).
-func posKey(ev events.Event) []byte {
-	k := binary.BigEndian.AppendUint64(make([]byte, 0, 16), ev.Block)
-	k = binary.BigEndian.AppendUint32(k, ev.TxSeq)
-	return binary.BigEndian.AppendUint32(k, ev.Index)
+// position places an event in the chain: block, transaction in block,
+// event in transaction (the event log's order).
+func position(ev events.Event) store.Position {
+	return store.Position{Block: ev.Block, TxSeq: ev.TxSeq, Index: ev.Index}
 }
 
-// Stamp places a history entry in the chain.
-type Stamp struct {
-	Block uint64 `json:"block"`
-	TxID  string `json:"txId"`
-	Event string `json:"event"`
-	Time  string `json:"time,omitempty" doc:"transaction time (RFC 3339)"`
-}
-
-func stampOf(ev events.Event) Stamp {
-	s := Stamp{Block: ev.Block, TxID: ev.TxID, Event: ev.Name}
+func stampOf(ev events.Event) store.Stamp {
+	s := store.Stamp{Block: ev.Block, TxID: ev.TxID, Event: ev.Name}
 	if !ev.Time.IsZero() {
 		s.Time = ev.Time.UTC().Format("2006-01-02T15:04:05.999999999Z07:00")
 	}
 	return s
-}
-
-// key joins string parts with a 0 byte, which none of them contains, so
-// keys sort by their parts (readmodel.Key with readmodel.Sep).
-func key(parts ...string) []byte {
-	var out []byte
-	for i, p := range parts {
-		if i > 0 {
-			out = append(out, readmodel.Sep...)
-		}
-		out = append(out, p...)
-	}
-	return out
-}
-
-// scanPrefix calls fn for each value under prefix in a top-level bucket,
-// in key order.
-func scanPrefix(tx *bbolt.Tx, name string, prefix []byte, fn func(v []byte) error) error {
-	return readmodel.Scan(tx.Bucket([]byte(name)), readmodel.PrefixRange(prefix), nil, false, func(_, v []byte) (bool, error) {
-		return true, fn(v)
-	})
 }

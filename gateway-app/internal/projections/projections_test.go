@@ -1,17 +1,16 @@
 package projections
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
-	"go.etcd.io/bbolt"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -21,6 +20,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/events"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 const (
@@ -32,7 +32,7 @@ const (
 // chain is a fixed list of chaincode events served from a checkpoint.
 type chain []events.RawEvent
 
-func (c chain) Events(ctx context.Context, cp events.Checkpoint) (<-chan events.RawEvent, error) {
+func (c chain) Events(ctx context.Context, cp store.Checkpoint) (<-chan events.RawEvent, error) {
 	out := make(chan events.RawEvent)
 	go func() {
 		defer close(out)
@@ -108,12 +108,12 @@ func (s *ledgerState) set(f func()) {
 // what the step set) with a real listener and waits for it.
 type harness struct {
 	t     *testing.T
-	db    *bbolt.DB
+	db    *store.DB
 	state *ledgerState
 }
 
 func newHarness(t *testing.T) *harness {
-	db, err := bbolt.Open(filepath.Join(t.TempDir(), "db"), 0o600, nil)
+	db, err := store.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func (h *harness) apply(evs chain) {
 	<-done
 }
 
-func (h *harness) view(fn func(tx *bbolt.Tx) error) {
+func (h *harness) view(fn func(rm store.Reader) error) {
 	h.t.Helper()
 	if err := h.db.View(fn); err != nil {
 		h.t.Fatal(err)
@@ -179,15 +179,15 @@ func TestHoldingsAndCashFollowTheBanksClients(t *testing.T) {
 	h.state.set(func() { h.state.positions["A|"+alice] = Position{Units: 70, FrozenUnits: 10, Free: 60} })
 	h.apply(chain{envelope(10, "UnitsFrozen", map[string]any{"tranche": "A", "holder": alice})})
 
-	h.view(func(tx *bbolt.Tx) error {
-		all, err := Holdings(tx, "", "")
+	h.view(func(rm store.Reader) error {
+		all, err := rm.Holdings("", "")
 		if err != nil {
 			return err
 		}
 		if len(all) != 2 || all[0].Holder != alice || all[0].Units != 70 || all[0].FrozenUnits != 10 || all[0].AsOf.Block != 10 || all[1].Holder != anna {
 			t.Fatalf("holdings %+v: only this bank's clients, as last read", all)
 		}
-		hist, err := HoldingHistory(tx, alice, "A")
+		hist, err := rm.HoldingHistory(alice, "A")
 		if err != nil {
 			return err
 		}
@@ -198,11 +198,11 @@ func TestHoldingsAndCashFollowTheBanksClients(t *testing.T) {
 		if got := strings.Join(changes, " "); got != "UnitsPlaced:100→100 TokenTransferred:-30→70 UnitsFrozen:0→70" {
 			t.Fatalf("history %s", got)
 		}
-		c, found, err := Cash(tx, alice)
+		c, found, err := rm.Cash(alice)
 		if err != nil || !found || c.Balance != money.FromMajor(12) {
 			t.Fatalf("cash %+v %v %v", c, found, err)
 		}
-		ch, _ := CashHistory(tx, alice)
+		ch, _ := rm.CashHistory(alice)
 		if len(ch) != 1 || ch[0].Change != money.FromMajor(12) || ch[0].Event != "DistributionClaimed" {
 			t.Fatalf("cash history %+v", ch)
 		}
@@ -226,9 +226,9 @@ func TestSettlementMovesAreReadFromTheBanksOwnTerms(t *testing.T) {
 		envelope(3, "SettlementSettled", map[string]string{"tradeRef": "T-1", "tranche": "A", "sellerBank": "Org2MSP", "buyerBank": "Org3MSP", "status": "settled"}),
 		envelope(4, "SettlementSettled", map[string]string{"tradeRef": "T-2", "tranche": "A", "sellerBank": "Org1MSP", "buyerBank": "Org3MSP", "status": "settled"}),
 	})
-	h.view(func(tx *bbolt.Tx) error {
-		hist, _ := HoldingHistory(tx, alice, "A")
-		ch, _ := CashHistory(tx, alice)
+	h.view(func(rm store.Reader) error {
+		hist, _ := rm.HoldingHistory(alice, "A")
+		ch, _ := rm.CashHistory(alice)
 		if len(hist) != 1 || hist[0].Units != 95 || hist[0].Detail != "T-1" || len(ch) != 1 || ch[0].Balance != money.FromMajor(105) {
 			t.Fatalf("history %+v cash %+v", hist, ch)
 		}
@@ -259,8 +259,8 @@ func TestPeriodStatementPaysEachClientItsUnitsTimesThePerUnitAmount(t *testing.T
 		envelope(3, "UnitsPlaced", map[string]string{"tranche": "A", "investor": anna}),
 		envelope(4, "PeriodCertified", map[string]any{"deal": "D", "period": 1, "resultHash": "r", "eventOfDefault": false}),
 	})
-	h.view(func(tx *bbolt.Tx) error {
-		s, found, err := Statement(tx, "D", 1)
+	h.view(func(rm store.Reader) error {
+		s, found, err := rm.Statement("D", 1)
 		if err != nil || !found {
 			t.Fatalf("statement: %v %v", found, err)
 		}
@@ -279,11 +279,11 @@ func TestPeriodStatementPaysEachClientItsUnitsTimesThePerUnitAmount(t *testing.T
 			lines[1] != "D,1,2026-02-15,"+alice+",A,A,333,0.1,33.3,33.30" {
 			t.Fatalf("csv:\n%s", csv)
 		}
-		inv, err := Investor(tx, anna)
+		inv, err := rm.Investor(anna)
 		if err != nil || len(inv.Distributions) != 1 || inv.Distributions[0].Amount != money.Amount(6670) || len(inv.Positions) != 1 {
 			t.Fatalf("investor statement %+v %v", inv, err)
 		}
-		hist, _ := ReportHistory(tx, "D")
+		hist, _ := rm.ReportHistory("D")
 		if len(hist) != 1 || hist[0].Event != "PeriodCertified" {
 			t.Fatalf("report history %+v", hist)
 		}
@@ -299,8 +299,8 @@ func TestARefusedFetchIsAnAnswerNotAStall(t *testing.T) {
 		envelope(2, "UnitsPlaced", map[string]string{"tranche": "A", "investor": alice}),
 		envelope(3, "CashPaid", map[string]string{"to": alice}),
 	})
-	h.view(func(tx *bbolt.Tx) error {
-		all, _ := Holdings(tx, "", "")
+	h.view(func(rm store.Reader) error {
+		all, _ := rm.Holdings("", "")
 		if len(all) != 0 {
 			t.Fatalf("an unreadable position was recorded: %+v", all)
 		}
@@ -308,5 +308,34 @@ func TestARefusedFetchIsAnAnswerNotAStall(t *testing.T) {
 	})
 	if len(h.state.asked) != 2 {
 		t.Fatalf("asked %v", h.state.asked)
+	}
+}
+
+func TestEventLogKeepsNonJSONPayloads(t *testing.T) {
+	db, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	at := time.Date(2025, 3, 1, 10, 0, 0, 0, time.FixedZone("CET", 3600))
+	err = db.Update(func(w store.Writer) error {
+		if err := EventLog(w, events.Event{Block: 1, TxID: "t", Name: "raw", Data: []byte{0xff, 0x00}}); err != nil {
+			return err
+		}
+		return EventLog(w, events.Event{Block: 2, TxID: "u", Name: "Typed", Time: at, Data: []byte(`{"a":1}`)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page store.EventPage
+	db.View(func(r store.Reader) (err error) { page, err = r.Events(store.EventQuery{}); return err })
+	if len(page.Events) != 2 {
+		t.Fatalf("%+v", page.Events)
+	}
+	if raw := page.Events[0]; raw.Data != nil || !bytes.Equal(raw.Payload, []byte{0xff, 0x00}) || raw.Time != nil {
+		t.Fatalf("raw payload: %+v", raw)
+	}
+	if typed := page.Events[1]; string(typed.Data) != `{"a":1}` || typed.Payload != nil || typed.Time == nil || typed.Time.Location() != time.UTC || !typed.Time.Equal(at) {
+		t.Fatalf("JSON event: %+v", typed)
 	}
 }

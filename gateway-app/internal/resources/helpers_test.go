@@ -24,7 +24,7 @@ import (
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/endorse"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
-	"github.com/tranchenet/tranchenet/gateway-app/internal/readmodel"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 // The test bank is the servicer bank of a three-bank consortium: Org1 the
@@ -143,7 +143,7 @@ type testServer struct {
 	srv    *api.Server
 	h      http.Handler
 	ledger *fakeLedger
-	store  *readmodel.Store
+	store  *store.DB
 	ids    map[string]ledger.IdentityInfo // identity name → info
 }
 
@@ -170,11 +170,11 @@ func identityInfo(t *testing.T, name string, admin bool) ledger.IdentityInfo {
 func newTestServer(t *testing.T) *testServer {
 	t.Helper()
 	dir := t.TempDir()
-	store, err := readmodel.Open(dir)
+	db, err := store.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
+	t.Cleanup(func() { db.Close() })
 	cfg := config.Config{MSPID: testMSP, Channel: "tranchenet", Chaincode: "tranchenet", DataDir: dir}
 	var ids []ledger.IdentityInfo
 	byName := map[string]ledger.IdentityInfo{}
@@ -190,14 +190,14 @@ func newTestServer(t *testing.T) *testServer {
 	cfg.SetDefaults()
 	fl := &fakeLedger{answers: map[string]func(ledger.Tx) (ledger.Result, error){}}
 	srv, err := api.New(api.Deps{
-		Config: cfg, Ledger: fl, DB: store.DB(), Identities: ids,
+		Config: cfg, Ledger: fl, Store: db, Identities: ids,
 		Endorsement: endorse.NewResolver(func(context.Context) (roles.OrgConfig, error) { return testConsortium(), nil }),
 		Resources:   []func(*api.Server){Register},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testServer{t: t, srv: srv, h: srv.Handler(), ledger: fl, store: store, ids: byName}
+	return &testServer{t: t, srv: srv, h: srv.Handler(), ledger: fl, store: db, ids: byName}
 }
 
 // key is the identity key of the user with role r.

@@ -15,14 +15,18 @@
 //
 // Files: one per resource family (pools.go, deals.go, ...); views.go holds
 // the chaincode's answers as the gateway restates them (the gateway does
-// not import the contracts: DESIGN.md §7).
+// not import the contracts: DESIGN.md §7). Uploads run in package upload;
+// their handlers (tapes.go, reports.go) translate HTTP to one workflow
+// call and back.
+//
+// Imports: api, config, ledger, store (read model and loan book, through
+// its interfaces), upload, the chaincode's pure core and schema; never
+// bbolt or the contracts.
 package resources
 
 import (
 	"encoding/json"
 	"errors"
-
-	"go.etcd.io/bbolt"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -30,18 +34,19 @@ import (
 	"github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
-// resources is what the handlers share: the database for the read model
-// and the loan book, and the configuration.
+// resources is what the handlers share: the store for the read model and
+// the loan book, and the configuration.
 type resources struct {
-	db  *bbolt.DB
-	cfg config.Config
+	store store.Store
+	cfg   config.Config
 }
 
 // Register declares every resource on s; pass it in api.Deps.Resources.
 func Register(s *api.Server) {
-	r := &resources{db: s.DB(), cfg: s.Config()}
+	r := &resources{store: s.Store(), cfg: s.Config()}
 	for _, register := range []func(*api.Server){
 		r.pools, r.tapes, r.deals, r.investors, r.tokens, r.cash, r.roles, r.settlements,
 		r.servicing, r.reports, r.replay, r.statements, r.reference,

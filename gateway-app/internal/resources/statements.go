@@ -4,15 +4,13 @@ import (
 	"slices"
 	"strconv"
 
-	"go.etcd.io/bbolt"
-
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
-	"github.com/tranchenet/tranchenet/gateway-app/internal/projections"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 // The read model's resources: this bank's view of its clients and of the
-// deals, kept by the event listener (package projections). They answer
+// deals, kept by the event listener (package projections, kept in package store). They answer
 // without a ledger call, as of the last event applied (GET /readyz shows
 // the listener's checkpoint).
 
@@ -23,26 +21,26 @@ var staff = []roles.Role{roles.Compliance, roles.Admin, roles.Trustee}
 
 // HoldingList is the current positions the read model holds.
 type HoldingList struct {
-	Holdings []projections.Holding `json:"holdings"`
+	Holdings []store.Holding `json:"holdings"`
 }
 
 // HoldingHistory is a client's position changes in a tranche.
 type HoldingHistory struct {
-	Holder  string                     `json:"holder"`
-	Tranche string                     `json:"tranche"`
-	Entries []projections.HoldingEntry `json:"entries"`
+	Holder  string               `json:"holder"`
+	Tranche string               `json:"tranche"`
+	Entries []store.HoldingEntry `json:"entries"`
 }
 
 // ReportHistory is a deal's servicer report events.
 type ReportHistory struct {
-	Deal   string                    `json:"deal"`
-	Events []projections.ReportEvent `json:"events"`
+	Deal   string              `json:"deal"`
+	Events []store.ReportEvent `json:"events"`
 }
 
 // DistributionHistory is a deal's certified periods.
 type DistributionHistory struct {
-	Deal          string                     `json:"deal"`
-	Distributions []projections.Distribution `json:"distributions"`
+	Deal          string               `json:"deal"`
+	Distributions []store.Distribution `json:"distributions"`
 }
 
 // maySeeClient enforces who may read a client's records from the read
@@ -62,7 +60,7 @@ func maySeeClient(c *api.Call, holder string) error {
 	return nil
 }
 
-func (r *resources) view(fn func(tx *bbolt.Tx) error) error { return r.db.View(fn) }
+func (r *resources) view(fn func(store.Reader) error) error { return r.store.View(fn) }
 
 func (r *resources) statements(s *api.Server) {
 	api.Register(s, api.Endpoint[api.NoBody, HoldingList]{
@@ -87,9 +85,9 @@ func (r *resources) statements(s *api.Server) {
 				}
 			}
 			out := &HoldingList{}
-			err := r.view(func(tx *bbolt.Tx) error {
+			err := r.view(func(rm store.Reader) error {
 				var err error
-				out.Holdings, err = projections.Holdings(tx, holder, c.Query("tranche"))
+				out.Holdings, err = rm.Holdings(holder, c.Query("tranche"))
 				return err
 			})
 			return out, err
@@ -104,28 +102,28 @@ func (r *resources) statements(s *api.Server) {
 				return nil, err
 			}
 			out := &HoldingHistory{Holder: holder, Tranche: c.Path("tranche")}
-			err := r.view(func(tx *bbolt.Tx) error {
+			err := r.view(func(rm store.Reader) error {
 				var err error
-				out.Entries, err = projections.HoldingHistory(tx, holder, out.Tranche)
+				out.Entries, err = rm.HoldingHistory(holder, out.Tranche)
 				return err
 			})
 			return out, err
 		},
 	})
-	api.Register(s, api.Endpoint[api.NoBody, projections.InvestorStatement]{
+	api.Register(s, api.Endpoint[api.NoBody, store.InvestorStatement]{
 		Method: "GET", Path: "/v1/investors/{msp}/{id}/statement", Tag: "statements", Roles: anyRole,
 		Summary:     "An investor's statement (read model)",
 		Description: "Positions, cash, distributions due per period and class, and the history of each, for a client of this bank.",
 		Params:      holderParams,
-		Handle: func(c *api.Call, _ *api.NoBody) (*projections.InvestorStatement, error) {
+		Handle: func(c *api.Call, _ *api.NoBody) (*store.InvestorStatement, error) {
 			holder := identityOf(c)
 			if err := maySeeClient(c, holder); err != nil {
 				return nil, err
 			}
-			var st projections.InvestorStatement
-			err := r.view(func(tx *bbolt.Tx) error {
+			var st store.InvestorStatement
+			err := r.view(func(rm store.Reader) error {
 				var err error
-				st, err = projections.Investor(tx, holder)
+				st, err = rm.Investor(holder)
 				return err
 			})
 			return &st, err
@@ -137,9 +135,9 @@ func (r *resources) statements(s *api.Server) {
 		Params: []api.Param{dealParam},
 		Handle: func(c *api.Call, _ *api.NoBody) (*ReportHistory, error) {
 			out := &ReportHistory{Deal: c.Path("deal")}
-			err := r.view(func(tx *bbolt.Tx) error {
+			err := r.view(func(rm store.Reader) error {
 				var err error
-				out.Events, err = projections.ReportHistory(tx, out.Deal)
+				out.Events, err = rm.ReportHistory(out.Deal)
 				return err
 			})
 			return out, err
@@ -150,29 +148,29 @@ func (r *resources) statements(s *api.Server) {
 		Summary: "A deal's distributions per period and class (read model)", Params: []api.Param{dealParam},
 		Handle: func(c *api.Call, _ *api.NoBody) (*DistributionHistory, error) {
 			out := &DistributionHistory{Deal: c.Path("deal")}
-			err := r.view(func(tx *bbolt.Tx) error {
+			err := r.view(func(rm store.Reader) error {
 				var err error
-				out.Distributions, err = projections.Distributions(tx, out.Deal)
+				out.Distributions, err = rm.Distributions(out.Deal)
 				return err
 			})
 			return out, err
 		},
 	})
-	api.Register(s, api.Endpoint[api.NoBody, projections.PeriodStatement]{
+	api.Register(s, api.Endpoint[api.NoBody, store.PeriodStatement]{
 		Method: "GET", Path: "/v1/deals/{deal}/periods/{period}/statement", Tag: "statements", Roles: staff,
 		Summary: "A certified period's distribution statement for this bank's clients (read model)",
 		Description: "What each class paid per unit and what each client is due (units × per-unit, floored to the cent), with totals per tranche. " +
 			"?format=csv gives the lines as CSV.",
 		Params: []api.Param{dealParam, periodParam, formatParam},
-		Alternates: []api.Alternate[projections.PeriodStatement]{{Format: "csv", ContentType: "text/csv; charset=utf-8",
-			Render: func(s *projections.PeriodStatement) ([]byte, error) { return s.CSV() }}},
-		Handle: func(c *api.Call, _ *api.NoBody) (*projections.PeriodStatement, error) {
+		Alternates: []api.Alternate[store.PeriodStatement]{{Format: "csv", ContentType: "text/csv; charset=utf-8",
+			Render: func(s *store.PeriodStatement) ([]byte, error) { return s.CSV() }}},
+		Handle: func(c *api.Call, _ *api.NoBody) (*store.PeriodStatement, error) {
 			p, _ := strconv.Atoi(c.Path("period"))
-			var st projections.PeriodStatement
+			var st store.PeriodStatement
 			var found bool
-			err := r.view(func(tx *bbolt.Tx) error {
+			err := r.view(func(rm store.Reader) error {
 				var err error
-				st, found, err = projections.Statement(tx, c.Path("deal"), p)
+				st, found, err = rm.Statement(c.Path("deal"), p)
 				return err
 			})
 			if err == nil && !found {

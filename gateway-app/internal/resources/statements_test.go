@@ -19,13 +19,13 @@ import (
 	"github.com/tranchenet/tranchenet/gateway-app/internal/events"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/projections"
-	"github.com/tranchenet/tranchenet/gateway-app/internal/readmodel"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 // eventChain serves chaincode events from a checkpoint, as the peer does.
 type eventChain []events.RawEvent
 
-func (c eventChain) Events(ctx context.Context, cp events.Checkpoint) (<-chan events.RawEvent, error) {
+func (c eventChain) Events(ctx context.Context, cp store.Checkpoint) (<-chan events.RawEvent, error) {
 	out := make(chan events.RawEvent)
 	go func() {
 		defer close(out)
@@ -55,8 +55,8 @@ func chainEvent(n uint64, typ string, data any) events.RawEvent {
 // listener and the projections, fetching from the fake ledger.
 func (ts *testServer) feed(evs eventChain) {
 	ts.t.Helper()
-	l := events.New(ts.store.DB(), evs, events.Options{MinBackoff: time.Millisecond})
-	l.RegisterAll(readmodel.EventLog{}.Apply)
+	l := events.New(ts.store, evs, events.Options{MinBackoff: time.Millisecond})
+	l.RegisterAll(projections.EventLog)
 	projections.New(testMSP, func(ctx context.Context, fn string, args ...string) ([]byte, error) {
 		res, err := ts.ledger.Evaluate(ctx, "Admin", ledger.Tx{Fn: fn, Args: args})
 		return res.Payload, err
@@ -118,13 +118,13 @@ func TestStatementsFromTheReadModel(t *testing.T) {
 
 	// The investor's statement and the period statement agree: 250 units
 	// at 0.20 is 50.00.
-	var st projections.InvestorStatement
+	var st store.InvestorStatement
 	a = ts.do("GET", "/v1/investors/"+me+"/statement", roles.Investor, "")
 	a.decode(t, &st)
 	if a.Status != 200 || len(st.Distributions) != 1 || st.Distributions[0].Amount != money.FromMajor(50) || len(st.HoldingHistory) != 1 {
 		t.Fatalf("investor statement: %d %s", a.Status, a.Body)
 	}
-	var ps projections.PeriodStatement
+	var ps store.PeriodStatement
 	a = ts.do("GET", "/v1/deals/D-1/periods/1/statement", roles.Compliance, "")
 	a.decode(t, &ps)
 	if a.Status != 200 || len(ps.Lines) != 2 || ps.Totals[0].Amount != money.FromMajor(200) {

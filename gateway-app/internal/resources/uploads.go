@@ -6,23 +6,73 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/upload"
 )
 
 // What the tape and report uploads share: the spooled file, its format,
 // the query options, and the problems they answer with.
 
-// uploadFile returns the spooled file's opener and format.
-func uploadFile(c *api.Call) (upload.Opener, upload.Format, error) {
+// uploadFile returns the spooled file, to open for each pass, and its format.
+func uploadFile(c *api.Call) (upload.File, error) {
 	sp := c.Upload()
 	f, err := upload.FormatOf(sp.ContentType)
 	if err != nil {
-		return nil, "", api.NewProblem(api.CodeUnsupportedMediaType, "%v", err)
+		return upload.File{}, api.NewProblem(api.CodeUnsupportedMediaType, "%v", err)
 	}
-	return func() (io.ReadCloser, error) { return sp.Open() }, f, nil
+	return upload.File{Open: func() (io.ReadCloser, error) { return sp.Open() }, Format: f}, nil
+}
+
+// workflow is the upload workflow as the call's user.
+func (r *resources) workflow(c *api.Call) upload.Workflow {
+	return upload.Workflow{Ledger: callLedger{c}, Book: r.store, MSP: c.MSPID()}
+}
+
+// callLedger is the upload workflow's Submitter over an API call: it reads
+// and submits as the call's user, endorsed as the endorsement table says.
+type callLedger struct{ c *api.Call }
+
+func (l callLedger) Pool(id string) (schema.Pool, upload.TapeProgress, error) {
+	res, err := l.c.Ask("Pool:Get", id)
+	if err != nil {
+		return schema.Pool{}, upload.TapeProgress{}, err
+	}
+	v, err := decodeInto[schema.PoolView](res, "Pool:Get")
+	if err != nil {
+		return schema.Pool{}, upload.TapeProgress{}, err
+	}
+	return v.Pool, upload.TapeProgress{NextChunk: v.NextChunk, LoansAdded: v.LoansAdded, BalanceSoFar: v.BalanceSoFar}, nil
+}
+
+func (l callLedger) DealPool(deal string) (schema.Pool, error) {
+	_, p, err := dealPool(l.c, deal)
+	if err != nil {
+		return schema.Pool{}, err
+	}
+	return p.Pool, nil
+}
+
+func (l callLedger) Servicing(deal string) (schema.DealServicing, error) {
+	res, err := l.c.Ask("Servicing:GetStatus", deal)
+	if err != nil {
+		return schema.DealServicing{}, err
+	}
+	svc, err := decodeInto[schema.DealServicing](res, "Servicing:GetStatus")
+	if err != nil {
+		return schema.DealServicing{}, err
+	}
+	return *svc, nil
+}
+
+func (l callLedger) Report(deal string, period int) (*schema.Report, bool, error) {
+	return reportOf(l.c, deal, period)
+}
+
+func (l callLedger) Submit(tx ledger.Tx, party string) (ledger.Result, error) {
+	return l.c.SubmitFn(tx, party)
 }
 
 // refusedProblem answers a refused file: 422 UPLOAD_INVALID listing every
@@ -37,23 +87,21 @@ func refusedProblem(what string, r *upload.Refused) *api.Problem {
 	return p
 }
 
-// uploadError maps a pipeline error: a refused file, or a failure that
-// left chunks before index on the ledger (the same file uploaded again
-// resumes after them).
-func uploadError(what string, chunk, committedChunks int, err error) error {
+// uploadError maps an upload workflow error: a refused file, or a failed
+// chunk that left the chunks before it on the ledger (the same file
+// uploaded again resumes after them). Anything else is answered as any
+// handler error is.
+func uploadError(what string, err error) error {
 	var refused *upload.Refused
 	if errors.As(err, &refused) {
 		return refusedProblem(what, refused)
 	}
-	var p *api.Problem
-	if errors.As(err, &p) {
-		return p
-	}
-	if chunk < 0 {
+	var ce *upload.ChunkError
+	if !errors.As(err, &ce) {
 		return err
 	}
-	p = problemOf(err)
-	p.Detail = fmt.Sprintf("chunk %d: %s (chunks before it are on the ledger: %d; upload the same file again to resume after them)", chunk, p.Detail, committedChunks)
+	p := problemOf(ce.Err)
+	p.Detail = fmt.Sprintf("chunk %d: %s (chunks before it are on the ledger: %d; upload the same file again to resume after them)", ce.Index, p.Detail, ce.Committed)
 	return p
 }
 
@@ -100,12 +148,6 @@ func queryAmount(c *api.Call, name string) (*money.Amount, error) {
 		return nil, api.BadInput(name, "%v", err)
 	}
 	return &a, nil
-}
-
-// wrongState is the chaincode's WRONG_STATE refusal, answered by the
-// gateway before it submits anything.
-func wrongState(format string, args ...any) *api.Problem {
-	return api.NewProblem(string(errs.WrongState), format, args...)
 }
 
 // controlParam documents a control total query parameter: an amount or a

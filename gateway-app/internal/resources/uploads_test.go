@@ -22,7 +22,8 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
-	"github.com/tranchenet/tranchenet/test-network/loansim"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/upload"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/upload/uploadtest"
 )
 
 // poolFiles is a simulated pool: its tape and first servicer report, and
@@ -35,51 +36,13 @@ type poolFiles struct {
 }
 
 func simulate(t *testing.T, n int) poolFiles {
-	t.Helper()
-	f := poolFiles{cutoff: loantape.Month{Year: 2025, Month: time.December}}
-	sim, err := loansim.New(loansim.PoolSpec{Seed: 11, Loans: n, Cutoff: f.cutoff}, loansim.DefaultAssumptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for l := range sim.Tape() {
-		f.loans = append(f.loans, l)
-		f.balance += l.ReportingPeriodActualEndBalanceAmount
-	}
-	if _, err := sim.Advance(func(r loantape.PeriodRow) error { f.rows = append(f.rows, r); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	return f
+	p := uploadtest.Simulate(t, 11, n)
+	return poolFiles{cutoff: p.Cutoff, loans: p.Loans, rows: p.Rows, balance: p.Balance}
 }
 
-func csvOf[R loantape.Record](t *testing.T, recs []R) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	w := loantape.NewCSVWriter[R](&b)
-	for _, r := range recs {
-		if err := w.Write(r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
+func csvOf[R loantape.Record](t *testing.T, recs []R) []byte { return uploadtest.CSV(t, recs) }
 
-func xmlOf[R loantape.Record](t *testing.T, recs []R) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	w := loantape.NewXMLWriter[R](&b)
-	for _, r := range recs {
-		if err := w.Write(r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
+func xmlOf[R loantape.Record](t *testing.T, recs []R) []byte { return uploadtest.XML(t, recs) }
 
 // upload sends a file as the servicer.
 func (ts *testServer) upload(method, path, contentType string, body []byte, header ...string) answer {
@@ -199,6 +162,19 @@ func (ts *testServer) chaincode(t *testing.T, f poolFiles) *chaincodeFake {
 	return cc
 }
 
+// failAddLoans makes the call-th Pool:AddLoans fail as an unreachable
+// orderer (nothing committed, worth a retry).
+func (ts *testServer) failAddLoans(call int) {
+	calls := 0
+	add := ts.ledger.answers["Pool:AddLoans"]
+	ts.ledger.script("Pool:AddLoans", func(tx ledger.Tx) (ledger.Result, error) {
+		if calls++; calls == call {
+			return ledger.Result{}, &ledger.Error{Kind: ledger.KindUnavailable, Message: "orderer unreachable", Retryable: true}
+		}
+		return add(tx)
+	})
+}
+
 func jsonResult(v any) (ledger.Result, error) {
 	b, err := json.Marshal(v)
 	return ledger.Result{Payload: b}, err
@@ -206,13 +182,13 @@ func jsonResult(v any) (ledger.Result, error) {
 
 // uploadTapeAndSeal puts the whole tape through the gateway and seals the
 // pool, so the gateway's loan book matches the ledger.
-func uploadTapeAndSeal(t *testing.T, ts *testServer, f poolFiles) TapeUpload {
+func uploadTapeAndSeal(t *testing.T, ts *testServer, f poolFiles) upload.TapeUpload {
 	t.Helper()
 	a := ts.upload("PUT", "/v1/pools/POOL-1/loans?chunkSize=7", "text/csv", csvOf(t, f.loans))
 	if a.Status != http.StatusOK {
 		t.Fatalf("tape upload: %d %s", a.Status, a.Body)
 	}
-	var tu TapeUpload
+	var tu upload.TapeUpload
 	a.decode(t, &tu)
 	if s := ts.do("POST", "/v1/pools/POOL-1/seal", roles.Servicer, ""); s.Status != http.StatusOK {
 		t.Fatalf("seal: %d %s", s.Status, s.Body)
@@ -250,14 +226,7 @@ func TestTapeUploadResumesTheSameFileAndRefusesAnother(t *testing.T) {
 	f := simulate(t, 20)
 	cc := ts.chaincode(t, f)
 	// The third chunk fails (the orderer is unreachable): two are on the ledger.
-	calls := 0
-	add := ts.ledger.answers["Pool:AddLoans"]
-	ts.ledger.script("Pool:AddLoans", func(tx ledger.Tx) (ledger.Result, error) {
-		if calls++; calls == 3 {
-			return ledger.Result{}, &ledger.Error{Kind: ledger.KindUnavailable, Message: "orderer unreachable", Retryable: true}
-		}
-		return add(tx)
-	})
+	ts.failAddLoans(3)
 	file := csvOf(t, f.loans)
 	a := ts.upload("PUT", "/v1/pools/POOL-1/loans?chunkSize=5", "text/csv", file)
 	p := a.problem(t)
@@ -276,7 +245,7 @@ func TestTapeUploadResumesTheSameFileAndRefusesAnother(t *testing.T) {
 	}
 	// The same file resumes at chunk 2.
 	a = ts.upload("PUT", "/v1/pools/POOL-1/loans?chunkSize=5", "text/csv", file)
-	var tu TapeUpload
+	var tu upload.TapeUpload
 	a.decode(t, &tu)
 	if a.Status != http.StatusOK || tu.ResumedAt != 2 || len(tu.Transactions) != 2 || cc.tapeChunk != 4 || cc.tapeLoans != 20 {
 		t.Fatalf("resume: %d %s (ledger %d chunks)", a.Status, a.Body, cc.tapeChunk)
@@ -289,6 +258,35 @@ func TestTapeUploadResumesTheSameFileAndRefusesAnother(t *testing.T) {
 	// Half the file is not what the pool holds.
 	if a := ts.upload("PUT", "/v1/pools/POOL-1/loans?chunkSize=5", "text/csv", csvOf(t, f.loans[:10])); a.Status != http.StatusConflict {
 		t.Fatalf("a shorter file: %d %s", a.Status, a.Body)
+	}
+}
+
+// TestARetryWithTheSameIdempotencyKeyResumes: a chunk that failed for a
+// transient reason releases the Idempotency-Key (nothing of that chunk
+// committed), so the client's retry of the same request with the same key
+// runs again and resumes after the chunks on the ledger; a third send is
+// answered from the idempotency store without a submission.
+func TestARetryWithTheSameIdempotencyKeyResumes(t *testing.T) {
+	ts := newTestServer(t)
+	f := simulate(t, 12)
+	cc := ts.chaincode(t, f)
+	ts.failAddLoans(2)
+	file := csvOf(t, f.loans)
+	send := func() answer {
+		return ts.upload("PUT", "/v1/pools/POOL-1/loans?chunkSize=4", "text/csv", file, api.HeaderIdempotencyKey, "tape-1")
+	}
+	if a := send(); a.Status != http.StatusServiceUnavailable || !strings.Contains(a.problem(t).Detail, "chunk 1") {
+		t.Fatalf("failed chunk: %d %s", a.Status, a.Body)
+	}
+	a := send()
+	var tu upload.TapeUpload
+	a.decode(t, &tu)
+	if a.Status != http.StatusOK || a.Header.Get(api.HeaderIdempotentReplay) != "" || tu.ResumedAt != 1 || len(tu.Transactions) != 2 || cc.tapeChunk != 3 {
+		t.Fatalf("retry: %d %s (ledger %d chunks)", a.Status, a.Body, cc.tapeChunk)
+	}
+	n := len(ts.ledger.submitted(""))
+	if again := send(); again.Status != http.StatusOK || again.Header.Get(api.HeaderIdempotentReplay) != "true" || !bytes.Equal(again.Body, a.Body) || len(ts.ledger.submitted("")) != n {
+		t.Fatalf("replay: %d %s", again.Status, again.Body)
 	}
 }
 
@@ -376,7 +374,7 @@ func TestReportUploadOpensThenAddsEveryChunk(t *testing.T) {
 			if a.Status != http.StatusCreated {
 				t.Fatalf("%d %s", a.Status, a.Body)
 			}
-			var ru ReportUpload
+			var ru upload.ReportUpload
 			a.decode(t, &ru)
 			if ru.Period != 1 || ru.Rows != 45 || ru.Chunks != 3 || ru.Status != schema.ReportComplete || !ru.LoansChecked ||
 				ru.MerkleRoot == "" || ru.MerkleRoot != cc.report.MerkleRoot || len(ru.Transactions) != 4 {

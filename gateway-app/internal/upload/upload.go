@@ -16,6 +16,17 @@
 // Memory is one chunk plus the validator's set of asset numbers (needed to
 // refuse a loan reported twice): a 100,000-loan report never sits in
 // memory whole, let alone twice.
+//
+// Workflow runs a whole upload: read the pool, deal and report records
+// it depends on, check the file, open or resume the report, submit the
+// chunks through a Submitter (the API's call, or a fake in tests), and
+// keep the loan book in the store in step. The HTTP handlers only turn a
+// request into a TapeRequest or ReportRequest and the answer or error
+// back into HTTP.
+//
+// Imports: the chaincode's pure core and schema, ledger (transactions
+// and errors) and store (the loan book); never the API, bbolt or the
+// contracts.
 package upload
 
 import (

@@ -1,4 +1,4 @@
-package readmodel
+package store
 
 import (
 	"strconv"
@@ -9,7 +9,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 )
 
-// LoanBook is what this gateway knows of a pool's loans from the files it
+// The loan book is what this gateway knows of a pool's loans from the files it
 // uploaded itself: each loan's last reported ending balance, and the
 // Merkle roots of the tape and of each complete report. Loan data is
 // private (the loanTape collection) and never in an event, so the book is
@@ -23,7 +23,26 @@ import (
 // root, and its root of the previous period's report equals the root the
 // ledger published (see Synced). Otherwise (another gateway uploaded a
 // file) the chaincode's own chunk checks stand alone.
-type LoanBook struct{}
+type (
+	// LoanBookReader reads the loan book.
+	LoanBookReader interface {
+		// Tape returns the recorded tape, if this gateway uploaded it in full.
+		Tape(pool string) (BookTape, bool, error)
+		// ReportRoot returns the root recorded for period's report.
+		ReportRoot(pool string, period int) (string, bool, error)
+		// Prior answers a loan's balance at the end of the period before period.
+		Prior(pool string, period int, asset string) (loantape.PriorLoan, bool, error)
+		// Synced reports whether the book matches the ledger for a report of period.
+		Synced(pool string, period int, ledgerTapeRoot, ledgerPreviousRoot string) (bool, error)
+	}
+	// LoanBookWriter records what the upload workflow submitted.
+	LoanBookWriter interface {
+		PutTapeLoans(pool string, loans []loantape.Loan) error
+		FinishTape(pool, root string, loans int) error
+		PutReportRows(pool string, period int, rows []loantape.PeriodRow) error
+		FinishReport(pool string, period int, root string) error
+	}
+)
 
 // Buckets: loanbook/<pool>/loans (asset number → BookLoan) and
 // loanbook/<pool>/meta ("tape" → BookTape, "report/<period>" → root).
@@ -44,22 +63,22 @@ type BookTape struct {
 }
 
 func bookBuckets(tx *bbolt.Tx, pool string) (loans, meta *bbolt.Bucket, err error) {
-	if loans, err = Bucket(tx, bucketLoanBook, pool, "loans"); err != nil {
+	if loans, err = bucket(tx, bucketLoanBook, pool, "loans"); err != nil {
 		return nil, nil, err
 	}
-	meta, err = Bucket(tx, bucketLoanBook, pool, "meta")
+	meta, err = bucket(tx, bucketLoanBook, pool, "meta")
 	return loans, meta, err
 }
 
 // PutTapeLoans records the cut-off balances of loans added to the pool.
-func (LoanBook) PutTapeLoans(tx *bbolt.Tx, pool string, loans []loantape.Loan) error {
-	b, _, err := bookBuckets(tx, pool)
+func (t txn) PutTapeLoans(pool string, loans []loantape.Loan) error {
+	b, _, err := bookBuckets(t.tx, pool)
 	if err != nil {
 		return err
 	}
 	for _, l := range loans {
 		bal := l.ReportingPeriodActualEndBalanceAmount
-		if err := PutJSON(b, []byte(l.AssetNumber), BookLoan{End: bal, Prior: bal}); err != nil {
+		if err := putJSON(b, []byte(l.AssetNumber), BookLoan{End: bal, Prior: bal}); err != nil {
 			return err
 		}
 	}
@@ -67,43 +86,43 @@ func (LoanBook) PutTapeLoans(tx *bbolt.Tx, pool string, loans []loantape.Loan) e
 }
 
 // FinishTape records the root and size of the whole tape.
-func (LoanBook) FinishTape(tx *bbolt.Tx, pool, root string, loans int) error {
-	_, meta, err := bookBuckets(tx, pool)
+func (t txn) FinishTape(pool, root string, loans int) error {
+	_, meta, err := bookBuckets(t.tx, pool)
 	if err != nil {
 		return err
 	}
-	return PutJSON(meta, []byte("tape"), BookTape{Root: root, Loans: loans})
+	return putJSON(meta, []byte("tape"), BookTape{Root: root, Loans: loans})
 }
 
 // Tape returns the recorded tape, if this gateway uploaded it in full.
-func (LoanBook) Tape(tx *bbolt.Tx, pool string) (BookTape, bool, error) {
-	meta, err := Bucket(tx, bucketLoanBook, pool, "meta")
+func (t txn) Tape(pool string) (BookTape, bool, error) {
+	meta, err := bucket(t.tx, bucketLoanBook, pool, "meta")
 	if err != nil {
 		return BookTape{}, false, err
 	}
-	var t BookTape
-	found, err := GetJSON(meta, []byte("tape"), &t)
-	return t, found, err
+	var tape BookTape
+	found, err := getJSON(meta, []byte("tape"), &tape)
+	return tape, found, err
 }
 
 // PutReportRows records the ending balances of a report's rows for
 // period. Rows of a period already recorded (an earlier attempt) keep
 // their prior balance.
-func (LoanBook) PutReportRows(tx *bbolt.Tx, pool string, period int, rows []loantape.PeriodRow) error {
-	b, _, err := bookBuckets(tx, pool)
+func (t txn) PutReportRows(pool string, period int, rows []loantape.PeriodRow) error {
+	b, _, err := bookBuckets(t.tx, pool)
 	if err != nil {
 		return err
 	}
 	for _, r := range rows {
 		var l BookLoan
-		if _, err := GetJSON(b, []byte(r.AssetNumber), &l); err != nil {
+		if _, err := getJSON(b, []byte(r.AssetNumber), &l); err != nil {
 			return err
 		}
 		if l.Period < period {
 			l.Prior, l.Period = l.End, period
 		}
 		l.End = r.ReportingPeriodActualEndBalanceAmount
-		if err := PutJSON(b, []byte(r.AssetNumber), l); err != nil {
+		if err := putJSON(b, []byte(r.AssetNumber), l); err != nil {
 			return err
 		}
 	}
@@ -111,8 +130,8 @@ func (LoanBook) PutReportRows(tx *bbolt.Tx, pool string, period int, rows []loan
 }
 
 // FinishReport records the Merkle root of a complete report of period.
-func (LoanBook) FinishReport(tx *bbolt.Tx, pool string, period int, root string) error {
-	_, meta, err := bookBuckets(tx, pool)
+func (t txn) FinishReport(pool string, period int, root string) error {
+	_, meta, err := bookBuckets(t.tx, pool)
 	if err != nil {
 		return err
 	}
@@ -120,8 +139,8 @@ func (LoanBook) FinishReport(tx *bbolt.Tx, pool string, period int, root string)
 }
 
 // ReportRoot returns the root recorded for period's report.
-func (LoanBook) ReportRoot(tx *bbolt.Tx, pool string, period int) (string, bool, error) {
-	meta, err := Bucket(tx, bucketLoanBook, pool, "meta")
+func (t txn) ReportRoot(pool string, period int) (string, bool, error) {
+	meta, err := bucket(t.tx, bucketLoanBook, pool, "meta")
 	if err != nil || meta == nil {
 		return "", false, err
 	}
@@ -132,13 +151,13 @@ func (LoanBook) ReportRoot(tx *bbolt.Tx, pool string, period int) (string, bool,
 // Prior answers, for a report of period, a loan's balance at the end of
 // the previous period: its last recorded ending balance, or the balance
 // before period when rows of period were recorded by an earlier attempt.
-func (LoanBook) Prior(tx *bbolt.Tx, pool string, period int, asset string) (loantape.PriorLoan, bool, error) {
-	b, err := Bucket(tx, bucketLoanBook, pool, "loans")
+func (t txn) Prior(pool string, period int, asset string) (loantape.PriorLoan, bool, error) {
+	b, err := bucket(t.tx, bucketLoanBook, pool, "loans")
 	if err != nil {
 		return loantape.PriorLoan{}, false, err
 	}
 	var l BookLoan
-	found, err := GetJSON(b, []byte(asset), &l)
+	found, err := getJSON(b, []byte(asset), &l)
 	if err != nil || !found {
 		return loantape.PriorLoan{}, false, err
 	}
@@ -151,14 +170,14 @@ func (LoanBook) Prior(tx *bbolt.Tx, pool string, period int, asset string) (loan
 // Synced reports whether the book matches the ledger for a report of
 // period: the tape root equals ledgerTapeRoot and, after period 1, the
 // previous report's root equals ledgerPreviousRoot.
-func (lb LoanBook) Synced(tx *bbolt.Tx, pool string, period int, ledgerTapeRoot, ledgerPreviousRoot string) (bool, error) {
-	tape, found, err := lb.Tape(tx, pool)
+func (t txn) Synced(pool string, period int, ledgerTapeRoot, ledgerPreviousRoot string) (bool, error) {
+	tape, found, err := t.Tape(pool)
 	if err != nil || !found || tape.Root != ledgerTapeRoot {
 		return false, err
 	}
 	if period <= 1 {
 		return true, nil
 	}
-	root, found, err := lb.ReportRoot(tx, pool, period-1)
+	root, found, err := t.ReportRoot(pool, period-1)
 	return found && root == ledgerPreviousRoot && root != "", err
 }

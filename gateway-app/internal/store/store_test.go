@@ -1,7 +1,8 @@
-package readmodel
+package store
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -10,11 +11,9 @@ import (
 	"time"
 
 	"go.etcd.io/bbolt"
-
-	"github.com/tranchenet/tranchenet/gateway-app/internal/events"
 )
 
-func openStore(t *testing.T) *Store {
+func openStore(t *testing.T) *DB {
 	t.Helper()
 	s, err := Open(t.TempDir())
 	if err != nil {
@@ -38,26 +37,26 @@ func TestOpenRefusesASharedDataDirectory(t *testing.T) {
 
 func TestBucketInReadOnlyTransactions(t *testing.T) {
 	s := openStore(t)
-	s.View(func(tx *bbolt.Tx) error {
-		if b, err := Bucket(tx, "a", "b"); b != nil || err != nil {
+	s.db.View(func(tx *bbolt.Tx) error {
+		if b, err := bucket(tx, "a", "b"); b != nil || err != nil {
 			t.Errorf("missing bucket in a read: %v %v", b, err)
 		}
 		return nil
 	})
-	s.Update(func(tx *bbolt.Tx) error {
-		b, err := Bucket(tx, "a", "b")
+	s.db.Update(func(tx *bbolt.Tx) error {
+		b, err := bucket(tx, "a", "b")
 		if err != nil {
 			t.Fatal(err)
 		}
-		return PutJSON(b, []byte("k"), map[string]int{"n": 1})
+		return putJSON(b, []byte("k"), map[string]int{"n": 1})
 	})
-	s.View(func(tx *bbolt.Tx) error {
-		b, _ := Bucket(tx, "a", "b")
+	s.db.View(func(tx *bbolt.Tx) error {
+		b, _ := bucket(tx, "a", "b")
 		var v map[string]int
-		if found, err := GetJSON(b, []byte("k"), &v); !found || err != nil || v["n"] != 1 {
-			t.Errorf("GetJSON: %v %v %v", found, err, v)
+		if found, err := getJSON(b, []byte("k"), &v); !found || err != nil || v["n"] != 1 {
+			t.Errorf("getJSON: %v %v %v", found, err, v)
 		}
-		if found, _ := GetJSON(b, []byte("none"), &v); found {
+		if found, _ := getJSON(b, []byte("none"), &v); found {
 			t.Error("found a missing key")
 		}
 		return nil
@@ -70,8 +69,8 @@ func TestScanMatchesASortedSlice(t *testing.T) {
 	s := openStore(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	var keys [][]byte
-	s.Update(func(tx *bbolt.Tx) error {
-		b, _ := Bucket(tx, "scan")
+	s.db.Update(func(tx *bbolt.Tx) error {
+		b, _ := bucket(tx, "scan")
 		for i := 0; i < 300; i++ {
 			k := []byte{byte(rng.IntN(6)), byte(rng.IntN(256)), byte(rng.IntN(256))}
 			if b.Get(k) == nil {
@@ -92,11 +91,11 @@ func TestScanMatchesASortedSlice(t *testing.T) {
 		return []byte{byte(rng.IntN(7)), byte(rng.IntN(256))}
 	}
 	for iter := 0; iter < 500; iter++ {
-		var r Range
+		var r keyRange
 		if rng.IntN(3) == 0 {
-			r = PrefixRange([]byte{byte(rng.IntN(6))})
+			r = prefixRange([]byte{byte(rng.IntN(6))})
 		} else {
-			r = Range{Lower: randKey(), Upper: randKey()}
+			r = keyRange{Lower: randKey(), Upper: randKey()}
 		}
 		after, desc := randKey(), rng.IntN(2) == 0
 		var want [][]byte
@@ -110,9 +109,9 @@ func TestScanMatchesASortedSlice(t *testing.T) {
 			slices.Reverse(want)
 		}
 		var got [][]byte
-		s.View(func(tx *bbolt.Tx) error {
-			b, _ := Bucket(tx, "scan")
-			return Scan(b, r, after, desc, func(k, _ []byte) (bool, error) {
+		s.db.View(func(tx *bbolt.Tx) error {
+			b, _ := bucket(tx, "scan")
+			return scan(b, r, after, desc, func(k, _ []byte) (bool, error) {
 				got = append(got, bytes.Clone(k))
 				return true, nil
 			})
@@ -129,8 +128,8 @@ func TestPrefixRange(t *testing.T) {
 		{[]byte{1, 0xff}, []byte{2}},
 		{[]byte{0xff, 0xff}, nil},
 	} {
-		if r := PrefixRange(tc.prefix); !bytes.Equal(r.Upper, tc.upper) || !bytes.Equal(r.Lower, tc.prefix) {
-			t.Errorf("PrefixRange(%v) = %v", tc.prefix, r)
+		if r := prefixRange(tc.prefix); !bytes.Equal(r.Upper, tc.upper) || !bytes.Equal(r.Lower, tc.prefix) {
+			t.Errorf("prefixRange(%v) = %v", tc.prefix, r)
 		}
 	}
 }
@@ -144,7 +143,7 @@ func TestEventLogQueriesMatchBruteForce(t *testing.T) {
 	names := []string{"TokenTransferred", "ReportCertified", "DealCreated"}
 	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	var all []EventRecord
-	s.Update(func(tx *bbolt.Tx) error {
+	s.Update(func(w Writer) error {
 		block := uint64(0)
 		for len(all) < 400 {
 			block += uint64(1 + rng.IntN(3))
@@ -155,14 +154,13 @@ func TestEventLogQueriesMatchBruteForce(t *testing.T) {
 					at = base.Add(time.Duration(block) * time.Minute)
 				}
 				for i := 0; i < 1+rng.IntN(3); i++ {
-					ev := events.Event{Block: block, TxSeq: uint32(txSeq), Index: uint32(i), TxID: txID,
-						Name: names[rng.IntN(len(names))], ChaincodeEvent: "tranchenet", Time: at, Data: []byte(fmt.Sprintf(`{"i":%d}`, len(all)))}
-					if err := (EventLog{}).Apply(tx, ev); err != nil {
-						t.Fatal(err)
-					}
-					rec := EventRecord{Block: block, TxSeq: uint32(txSeq), Index: uint32(i), TxID: txID, Name: ev.Name, ChaincodeEvent: "tranchenet", Data: ev.Data}
+					rec := EventRecord{Block: block, TxSeq: uint32(txSeq), Index: uint32(i), TxID: txID, Name: names[rng.IntN(len(names))],
+						ChaincodeEvent: "tranchenet", Data: json.RawMessage(fmt.Sprintf(`{"i":%d}`, len(all)))}
 					if !at.IsZero() {
 						rec.Time = &at
+					}
+					if err := w.AppendEvent(rec); err != nil {
+						t.Fatal(err)
 					}
 					all = append(all, rec)
 				}
@@ -199,7 +197,7 @@ func TestEventLogQueriesMatchBruteForce(t *testing.T) {
 		var got []string
 		for pages := 0; ; pages++ {
 			var page EventPage
-			if err := s.View(func(tx *bbolt.Tx) (err error) { page, err = EventLog{}.Query(tx, q); return err }); err != nil {
+			if err := s.View(func(r Reader) (err error) { page, err = r.Events(q); return err }); err != nil {
 				t.Fatal(err)
 			}
 			if len(page.Events) > q.Limit || page.Next != "" && len(page.Events) != q.Limit {
@@ -219,17 +217,10 @@ func TestEventLogQueriesMatchBruteForce(t *testing.T) {
 	}
 }
 
-func TestEventLogKeepsNonJSONPayloads(t *testing.T) {
+func TestEventLogRefusesACursorItDidNotIssue(t *testing.T) {
 	s := openStore(t)
-	s.Update(func(tx *bbolt.Tx) error {
-		return EventLog{}.Apply(tx, events.Event{Block: 1, TxID: "t", Name: "raw", Data: []byte{0xff, 0x00}})
-	})
-	var page EventPage
-	s.View(func(tx *bbolt.Tx) (err error) { page, err = EventLog{}.Query(tx, EventQuery{}); return err })
-	if len(page.Events) != 1 || page.Events[0].Data != nil || !bytes.Equal(page.Events[0].Payload, []byte{0xff, 0x00}) {
-		t.Fatalf("%+v", page.Events)
-	}
-	if _, err := (EventLog{}).Query(nil, EventQuery{After: "!!"}); err != ErrBadCursor {
+	err := s.View(func(r Reader) error { _, err := r.Events(EventQuery{After: "!!"}); return err })
+	if err != ErrBadCursor {
 		t.Fatalf("bad cursor: %v", err)
 	}
 }

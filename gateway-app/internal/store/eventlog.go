@@ -1,4 +1,4 @@
-package readmodel
+package store
 
 import (
 	"bytes"
@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"go.etcd.io/bbolt"
-
-	"github.com/tranchenet/tranchenet/gateway-app/internal/events"
 )
 
 // EventRecord is one stored event, as GET /v1/events lists it.
@@ -39,11 +37,19 @@ var (
 	indexByTime  = "events.byTime" // unix nanoseconds (8 bytes) position
 )
 
-// positionKey orders events: block, transaction in block, event in transaction.
-func positionKey(block uint64, txSeq, index uint32) []byte {
-	k := binary.BigEndian.AppendUint64(make([]byte, 0, 16), block)
-	k = binary.BigEndian.AppendUint32(k, txSeq)
-	return binary.BigEndian.AppendUint32(k, index)
+// Position places an event in the chain: block, transaction in block,
+// event in transaction. Histories are kept in this order.
+type Position struct {
+	Block uint64
+	TxSeq uint32
+	Index uint32
+}
+
+// key orders positions: 16 big-endian bytes.
+func (p Position) key() []byte {
+	k := binary.BigEndian.AppendUint64(make([]byte, 0, positionKeyLen), p.Block)
+	k = binary.BigEndian.AppendUint32(k, p.TxSeq)
+	return binary.BigEndian.AppendUint32(k, p.Index)
 }
 
 const positionKeyLen = 16
@@ -54,42 +60,29 @@ func timeKey(t time.Time) []byte {
 	if n < 0 {
 		n = 0
 	}
-	return U64(uint64(n))
+	return u64(uint64(n))
 }
 
-// EventLog is the projection that keeps every chaincode event, queryable by
-// type, transaction and time, page by page.
-type EventLog struct{}
-
-// Apply stores one event; register it with Listener.RegisterAll.
-func (EventLog) Apply(tx *bbolt.Tx, ev events.Event) error {
-	pos := positionKey(ev.Block, ev.TxSeq, ev.Index)
-	rec := EventRecord{Block: ev.Block, TxSeq: ev.TxSeq, Index: ev.Index, TxID: ev.TxID, Name: ev.Name,
-		Schema: ev.Schema, ChaincodeEvent: ev.ChaincodeEvent}
-	if !ev.Time.IsZero() {
-		t := ev.Time.UTC()
-		rec.Time = &t
-	}
-	if json.Valid(ev.Data) {
-		rec.Data = json.RawMessage(bytes.Clone(ev.Data))
-	} else {
-		rec.Payload = bytes.Clone(ev.Data)
-	}
-	main, err := Bucket(tx, bucketEvents)
+// AppendEvent stores one event in the event log, with its indexes by
+// type, transaction and time. Storing the same position again replaces it.
+func (t txn) AppendEvent(rec EventRecord) error {
+	tx := t.tx
+	pos := Position{Block: rec.Block, TxSeq: rec.TxSeq, Index: rec.Index}.key()
+	main, err := bucket(tx, bucketEvents)
 	if err != nil {
 		return err
 	}
-	if err := PutJSON(main, pos, rec); err != nil {
+	if err := putJSON(main, pos, rec); err != nil {
 		return err
 	}
 	for _, ix := range []struct {
 		bucket string
 		key    []byte
 	}{
-		{indexByName, Key([]byte(ev.Name), Sep, pos)},
-		{indexByTx, Key([]byte(ev.TxID), Sep, pos)},
+		{indexByName, joinKey([]byte(rec.Name), sep, pos)},
+		{indexByTx, joinKey([]byte(rec.TxID), sep, pos)},
 	} {
-		b, err := Bucket(tx, ix.bucket)
+		b, err := bucket(tx, ix.bucket)
 		if err != nil {
 			return err
 		}
@@ -98,11 +91,11 @@ func (EventLog) Apply(tx *bbolt.Tx, ev events.Event) error {
 		}
 	}
 	if rec.Time != nil {
-		b, err := Bucket(tx, indexByTime)
+		b, err := bucket(tx, indexByTime)
 		if err != nil {
 			return err
 		}
-		return b.Put(Key(timeKey(*rec.Time), pos), nil)
+		return b.Put(joinKey(timeKey(*rec.Time), pos), nil)
 	}
 	return nil
 }
@@ -137,9 +130,10 @@ type EventPage struct {
 // ErrBadCursor reports a cursor that this event log did not issue.
 var ErrBadCursor = fmt.Errorf("not a cursor returned by this endpoint")
 
-// Query returns one page of events in position order (block, transaction,
+// Events returns one page of events in position order (block, transaction,
 // event), using the most selective index for the query.
-func (EventLog) Query(tx *bbolt.Tx, q EventQuery) (EventPage, error) {
+func (t txn) Events(q EventQuery) (EventPage, error) {
+	tx := t.tx
 	limit := q.Limit
 	if limit <= 0 {
 		limit = DefaultPageSize
@@ -153,7 +147,7 @@ func (EventLog) Query(tx *bbolt.Tx, q EventQuery) (EventPage, error) {
 		}
 		after = raw
 	}
-	main, err := Bucket(tx, bucketEvents)
+	main, err := bucket(tx, bucketEvents)
 	if err != nil {
 		return EventPage{}, err
 	}
@@ -161,22 +155,22 @@ func (EventLog) Query(tx *bbolt.Tx, q EventQuery) (EventPage, error) {
 	// Choose the index, its range, and how a position key maps into it.
 	var (
 		index   *bbolt.Bucket
-		r       Range
+		r       keyRange
 		indexOf func(pos []byte) ([]byte, error)
 	)
-	prefixed := func(bucket string, prefix []byte) {
-		index, err = Bucket(tx, bucket)
-		r = PrefixRange(prefix)
-		indexOf = func(pos []byte) ([]byte, error) { return Key(prefix, pos), nil }
+	prefixed := func(name string, prefix []byte) {
+		index, err = bucket(tx, name)
+		r = prefixRange(prefix)
+		indexOf = func(pos []byte) ([]byte, error) { return joinKey(prefix, pos), nil }
 	}
 	timed := !q.From.IsZero() || !q.To.IsZero()
 	switch {
 	case q.TxID != "":
-		prefixed(indexByTx, Key([]byte(q.TxID), Sep))
+		prefixed(indexByTx, joinKey([]byte(q.TxID), sep))
 	case q.Name != "":
-		prefixed(indexByName, Key([]byte(q.Name), Sep))
+		prefixed(indexByName, joinKey([]byte(q.Name), sep))
 	case timed:
-		index, err = Bucket(tx, indexByTime)
+		index, err = bucket(tx, indexByTime)
 		if !q.From.IsZero() {
 			r.Lower = timeKey(q.From)
 		}
@@ -185,11 +179,11 @@ func (EventLog) Query(tx *bbolt.Tx, q EventQuery) (EventPage, error) {
 		}
 		indexOf = func(pos []byte) ([]byte, error) {
 			var rec EventRecord
-			found, err := GetJSON(main, pos, &rec)
+			found, err := getJSON(main, pos, &rec)
 			if err != nil || !found || rec.Time == nil {
 				return nil, ErrBadCursor
 			}
-			return Key(timeKey(*rec.Time), pos), nil
+			return joinKey(timeKey(*rec.Time), pos), nil
 		}
 	default:
 		index = main
@@ -207,14 +201,14 @@ func (EventLog) Query(tx *bbolt.Tx, q EventQuery) (EventPage, error) {
 
 	page := EventPage{Events: []EventRecord{}}
 	var last []byte
-	err = Scan(index, r, start, q.Desc, func(k, v []byte) (bool, error) {
+	err = scan(index, r, start, q.Desc, func(k, v []byte) (bool, error) {
 		pos := k[len(k)-positionKeyLen:]
 		var rec EventRecord
 		if index == main {
 			if err := json.Unmarshal(v, &rec); err != nil {
 				return false, err
 			}
-		} else if found, err := GetJSON(main, pos, &rec); err != nil || !found {
+		} else if found, err := getJSON(main, pos, &rec); err != nil || !found {
 			return false, fmt.Errorf("event log index points at a missing event (block %d): %v", binary.BigEndian.Uint64(pos), err)
 		}
 		if !q.matches(rec) {

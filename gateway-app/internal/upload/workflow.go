@@ -1,0 +1,93 @@
+package upload
+
+import (
+	"fmt"
+
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
+)
+
+// Submitter is what the workflow needs of the ledger, as the user who
+// uploads: the records it reads before deciding, and the submission of
+// each transaction (endorsed as the endorsement table says). The API's
+// handlers implement it over their call; tests fake it.
+type Submitter interface {
+	// Pool reads a pool's public record and how far its tape has come (Pool:Get).
+	Pool(id string) (schema.Pool, TapeProgress, error)
+	// DealPool reads the pool of a deal (Deal:Get, then Pool:Get).
+	DealPool(deal string) (schema.Pool, error)
+	// Servicing reads a deal's servicing state (Servicing:GetStatus).
+	Servicing(deal string) (schema.DealServicing, error)
+	// Report reads a period's report; found is false when there is none
+	// (Servicing:GetReport).
+	Report(deal string, period int) (rep *schema.Report, found bool, err error)
+	// Submit submits tx and waits for its commit; party is as ledger.Tx.Party.
+	Submit(tx ledger.Tx, party string) (ledger.Result, error)
+}
+
+// TapeProgress is how far a pool's tape has come on the ledger.
+type TapeProgress struct {
+	NextChunk    int
+	LoansAdded   int
+	BalanceSoFar money.Amount
+}
+
+// Chaincode limits of rows per transaction.
+const (
+	MaxTapeChunk   = 1000 // Pool:AddLoans
+	MaxReportChunk = 2000 // Servicing:AddReportRows
+)
+
+// Workflow uploads loan tapes and servicer reports for one user: check
+// the whole file, then submit it chunk by chunk, resuming after the
+// chunks an earlier upload of the same file left on the ledger, and keep
+// the loan book (store.LoanBookWriter) in step with what was submitted.
+type Workflow struct {
+	// Ledger reads and submits as the uploading user.
+	Ledger Submitter
+	// Book is the store holding the loan book.
+	Book store.Store
+	// MSP is this bank's MSP ID: the servicer a report must come from,
+	// and the party whose peers endorse the chunks with the trustee.
+	MSP string
+}
+
+// File is an uploaded file: how to open it again for each pass, and its format.
+type File struct {
+	Open   Opener
+	Format Format
+}
+
+// ChunkError is a chunk the ledger refused or that could not be
+// submitted. Committed chunks (those before Index) stay on the ledger:
+// the same file uploaded again resumes after them.
+type ChunkError struct {
+	Index     int
+	Committed int
+	Err       error
+}
+
+func (e *ChunkError) Error() string {
+	return fmt.Sprintf("chunk %d: %v (chunks before it are on the ledger: %d)", e.Index, e.Err, e.Committed)
+}
+
+func (e *ChunkError) Unwrap() error { return e.Err }
+
+// chunkFailed marks an error of one chunk's submission inside a pass.
+type chunkFailed struct {
+	index int
+	err   error
+}
+
+func (f chunkFailed) Error() string { return fmt.Sprintf("chunk %d: %v", f.index, f.err) }
+
+// passError maps an error of the submission pass: a failed chunk becomes
+// a *ChunkError counting the chunks committed before it.
+func passError(firstChunk, submitted int, err error) error {
+	if cf, ok := err.(chunkFailed); ok {
+		return &ChunkError{Index: cf.index, Committed: firstChunk + submitted, Err: cf.err}
+	}
+	return err
+}
