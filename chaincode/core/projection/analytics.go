@@ -35,8 +35,8 @@ type ClassPricing struct {
 
 // CurvePoint is one point of a yield curve.
 type CurvePoint struct {
-	Years float64         `json:"years"`
-	Rate  decimal.Decimal `json:"rate"`
+	Years decimal.Decimal `json:"years" doc:"term in years"`
+	Rate  decimal.Decimal `json:"rate" doc:"yield, a fraction"`
 }
 
 // Analytics are a note's measures on its projected cash flows. Times are
@@ -93,9 +93,9 @@ func (pr Pricing) Validate(classes []string) error {
 	}
 	for i, b := range pr.Benchmark {
 		path := fmt.Sprintf("benchmark[%d]", i)
-		if b.Years < 0 || b.Years > 100 || math.IsNaN(b.Years) {
+		if b.Years.IsNegative() || b.Years.GreaterThan(decimal.NewFromInt(100)) {
 			p.add(path+".years", "must be 0 to 100, got %v", b.Years)
-		} else if i > 0 && b.Years <= pr.Benchmark[i-1].Years {
+		} else if i > 0 && !b.Years.GreaterThan(pr.Benchmark[i-1].Years) {
 			p.add(path+".years", "terms must increase, got %v after %v", b.Years, pr.Benchmark[i-1].Years)
 		}
 		if b.Rate.LessThan(decimal.NewFromFloat(-0.05)) || b.Rate.GreaterThan(one) {
@@ -193,13 +193,14 @@ func solveYield(flows []cashFlow, target float64) float64 {
 
 // benchmarkAt interpolates the curve linearly, flat beyond its ends.
 func benchmarkAt(curve []CurvePoint, years float64) float64 {
-	if years <= curve[0].Years {
+	if years <= curve[0].Years.InexactFloat64() {
 		return curve[0].Rate.InexactFloat64()
 	}
 	for i := 1; i < len(curve); i++ {
-		if years <= curve[i].Years {
+		if at := curve[i].Years.InexactFloat64(); years <= at {
 			a, b := curve[i-1], curve[i]
-			w := (years - a.Years) / (b.Years - a.Years)
+			from := a.Years.InexactFloat64()
+			w := (years - from) / (at - from)
 			return a.Rate.InexactFloat64()*(1-w) + b.Rate.InexactFloat64()*w
 		}
 	}
