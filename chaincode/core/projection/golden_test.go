@@ -139,3 +139,19 @@ func TestCSV(t *testing.T) {
 		}
 	}
 }
+
+// The spread is the yield less the benchmark at the WAL, interpolated
+// linearly: A (WAL 0.1458, yield 0 at par) over a curve of 1% at 0.1 years
+// and 3% at 0.2 years is 0 − (1% + 2% × 0.458) = −191.6bp.
+func TestSpreadOverInterpolatedBenchmark(t *testing.T) {
+	deal := sequentialDeal(t)
+	loans := []Loan{{ID: "L", Balance: amt(t, "1000000.00"), Rate: decimal.Zero, RemainingTerm: 4, Count: 1}}
+	a := Assumptions{Prepayment: Prepayment{Kind: CPR}, Defaults: Defaults{Kind: CDR}}
+	p, err := Analyze(deal, loans, a, Pricing{Benchmark: []CurvePoint{{Years: dec("0.1"), Rate: dec("0.01")}, {Years: dec("0.2"), Rate: dec("0.03")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := p.Classes[0].Analytics.SpreadBP; s == nil || *s != -191.6 {
+		t.Fatalf("spread %v, want -191.6bp", s)
+	}
+}

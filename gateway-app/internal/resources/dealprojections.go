@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/projection"
@@ -26,6 +27,11 @@ type ProjectionRequest struct {
 	// Loans replaces the pool's public statistics with the caller's own
 	// representative lines, scaled to the deal's pool balance.
 	Loans []projection.Loan `json:"loans,omitempty" doc:"representative lines to project instead of the pool's weighted averages; scaled to the deal's pool balance"`
+	// FromPeriod starts from the state an earlier certified period left
+	// (0: closing) instead of the last one; with that next period's
+	// certified inputs as assumptions.actuals the projection reproduces
+	// its certified distribution.
+	FromPeriod *int `json:"fromPeriod,omitempty" doc:"start from the state after this certified period (0: closing) rather than the last; default the last"`
 }
 
 // GridRequest lists a grid's speeds.
@@ -40,6 +46,9 @@ const maxRequestLoans = 10_000
 // Validate checks what needs no ledger data; the deal's definition is
 // checked against in the handler (floating classes need a curve).
 func (in *ProjectionRequest) Validate() error {
+	if in.FromPeriod != nil && *in.FromPeriod < 0 {
+		return api.BadInput("fromPeriod", "must be 0 (closing) or a certified period, got %d", *in.FromPeriod)
+	}
 	if len(in.Loans) > maxRequestLoans {
 		return api.BadInput("loans", "at most %d lines, got %d", maxRequestLoans, len(in.Loans))
 	}
@@ -74,7 +83,7 @@ func (r *resources) projections(s *api.Server) {
 		Params: []api.Param{dealParam, formatParam},
 		Alternates: []api.Alternate[ProjectionAnswer]{{Format: "csv", ContentType: "text/csv; charset=utf-8",
 			Render: func(a *ProjectionAnswer) ([]byte, error) { return a.Projection.CSV() }}},
-		Chaincode: []string{"Servicing:GetStatus", "Servicing:GetWaterfall", "Pool:Get"},
+		Chaincode: []string{"Servicing:GetStatus", "Servicing:GetWaterfall", "Servicing:GetCertification", "Pool:Get"},
 		Handle:    r.project,
 	})
 }
@@ -99,14 +108,20 @@ func (r *resources) project(c *api.Call, req *ProjectionRequest) (*ProjectionAns
 	if err := requestProblems(req, def); err != nil {
 		return nil, err
 	}
+	if req.FromPeriod != nil && *req.FromPeriod != status.Period {
+		if status.State, err = certifiedState(c, deal, def, *req.FromPeriod, status.Period); err != nil {
+			return nil, err
+		}
+		status.Period = *req.FromPeriod
+	}
 	out := &ProjectionAnswer{Deal: deal, WaterfallVersion: wf.Version, Period: status.Period}
 	loans, source := req.Loans, "request"
 	if len(loans) == 0 {
-		pool, err := askJSON[schema.Pool](c, "Pool:Get", status.Pool)
+		view, err := askJSON[PoolView](c, "Pool:Get", status.Pool)
 		if err != nil {
 			return nil, err
 		}
-		if loans, err = poolLine(*pool, status.Period); err != nil {
+		if loans, err = poolLine(view.Pool, status.Period); err != nil {
 			return nil, err
 		}
 		source = "poolStatistics"
@@ -129,6 +144,27 @@ func (r *resources) project(c *api.Call, req *ProjectionRequest) (*ProjectionAns
 		}
 	}
 	return out, nil
+}
+
+// certifiedState is the state certified period k left (the closing state
+// for 0), read from its certification's result.
+func certifiedState(c *api.Call, deal string, def waterfall.Definition, k, last int) (waterfall.State, error) {
+	if k > last {
+		return waterfall.State{}, api.BadInput("fromPeriod", "deal %s has certified %d periods, not %d", deal, last, k)
+	}
+	var previous []byte
+	if k > 0 {
+		cert, err := askJSON[schema.Certification](c, "Servicing:GetCertification", deal, strconv.Itoa(k))
+		if err != nil {
+			return waterfall.State{}, err
+		}
+		previous = cert.Result
+	}
+	st, err := distribution.PriorState(def, previous)
+	if err != nil {
+		return waterfall.State{}, api.NewProblem(api.CodeInternal, "deal %s period %d: %v", deal, k, err)
+	}
+	return st, nil
 }
 
 // requestProblems checks the request against the deal, naming every bad

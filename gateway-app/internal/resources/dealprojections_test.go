@@ -35,7 +35,7 @@ func projectedDeal(t *testing.T) *testServer {
 	ts := newTestServer(t)
 	ts.ledger.answer("Servicing:GetStatus", schema.DealServicing{Deal: "D-1", Pool: "P-1", WaterfallVersion: 1, Period: 1, State: res.NewState})
 	ts.ledger.answer("Servicing:GetWaterfall", wf)
-	ts.ledger.answer("Pool:Get", schema.Pool{ID: "P-1", Status: "sealed", LoanCount: 60, Balance: f.balance, Aggregates: agg})
+	ts.ledger.answer("Pool:Get", PoolView{Pool: schema.Pool{ID: "P-1", Status: "sealed", LoanCount: 60, Balance: f.balance, Aggregates: agg}})
 	return ts
 }
 
@@ -102,5 +102,43 @@ func TestProjectionRefusesBadAssumptions(t *testing.T) {
 	}
 	if !strings.Contains(p.Errors[2].Detail, "0 to 36") {
 		t.Errorf("the rule is not stated: %+v", p.Errors[2])
+	}
+}
+
+// Projected from closing with period 1's certified inputs as its actual
+// collections, the deal pays every class what the certification paid, to
+// the cent: the gateway runs the engine the chaincode certified with.
+func TestProjectionReproducesACertifiedPeriod(t *testing.T) {
+	cert, _, _ := certifiedPeriod(t)
+	var certified waterfall.Result
+	if err := json.Unmarshal(cert.Result, &certified); err != nil {
+		t.Fatal(err)
+	}
+	ts := projectedDeal(t)
+	ts.ledger.answer("Servicing:GetCertification", cert)
+	inputs, err := json.Marshal(cert.Inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"fromPeriod": 0, "assumptions": {"prepayment": {"kind": "ABS", "rate": "0.015"}, "defaults": {"kind": "CDR", "rate": "0.02"},
+  "severity": "0.5", "recoveryLag": 3, "chargeOffMonths": 3, "months": 1, "actuals": [` + string(inputs) + `]}, "pricing": {}}`
+	a := ts.do("POST", "/v1/deals/D-1/projections", roles.Investor, body)
+	if a.Status != http.StatusOK {
+		t.Fatalf("%d %s", a.Status, a.Body)
+	}
+	var out ProjectionAnswer
+	a.decode(t, &out)
+	if out.Period != 0 || len(out.Projection.Pool) != 1 {
+		t.Fatalf("from period %d, %d periods projected", out.Period, len(out.Projection.Pool))
+	}
+	for i, c := range out.Projection.Classes {
+		f, want := c.Flows[0], certified.Classes[i]
+		if f.Interest != want.InterestPaid || f.Principal != want.PrincipalPaid || f.Residual != want.ResidualPaid || f.Balance != want.EndingBalance {
+			t.Errorf("class %s: projected %+v, certified %+v", c.Class, f, want)
+		}
+	}
+	if a := ts.do("POST", "/v1/deals/D-1/projections", roles.Investor, `{"fromPeriod": 2, "assumptions": {"prepayment": {"kind": "ABS", "rate": "0.015"},
+  "defaults": {"kind": "CDR", "rate": "0.02"}, "severity": "0.5"}, "pricing": {}}`); a.Status != http.StatusBadRequest || a.problem(t).Field != "fromPeriod" {
+		t.Errorf("from a period not certified yet: %d %s", a.Status, a.Body)
 	}
 }
