@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/projection"
 )
 
@@ -118,6 +120,41 @@ func (d *demo) priceDeal() error {
 		}
 	}
 	d.out.lines(t.lines("           "))
+	return d.reproduceCertified(investor)
+}
+
+// reproduceCertified projects the last certified period from the state
+// before it with its certified inputs as the "assumption", and checks that
+// every class is paid what the trustee's certification paid, to the cent.
+func (d *demo) reproduceCertified(investor *actor) error {
+	var cert struct {
+		Inputs json.RawMessage `json:"inputs"`
+	}
+	if err := investor.get(d.ctx, fmt.Sprintf("/v1/deals/%s/periods/%d/certification", d.dealID, d.last.Period), &cert); err != nil {
+		return err
+	}
+	req := pricingRequest()
+	delete(req, "grid")
+	req["pricing"] = projection.Pricing{}
+	a := req["assumptions"].(projection.Assumptions)
+	var actual distribution.PeriodInputs
+	if err := json.Unmarshal(cert.Inputs, &actual); err != nil {
+		return fmt.Errorf("period %d's certified inputs: %w", d.last.Period, err)
+	}
+	a.Actuals, a.Months = []distribution.PeriodInputs{actual}, 1
+	req["assumptions"], req["fromPeriod"] = a, d.last.Period-1
+	var ans projectionAnswer
+	if _, err := investor.post(d.ctx, "/v1/deals/"+d.dealID+"/projections", req, &ans); err != nil {
+		return err
+	}
+	for i, c := range ans.Projection.Classes {
+		f, want := c.Flows[0], d.last.Classes[i]
+		if f.Interest != want.InterestPaid || f.Principal != want.PrincipalPaid || f.Residual != want.ResidualPaid || f.Balance != want.EndingBalance {
+			return fmt.Errorf("class %s: projecting period %d with its actual collections paid %+v, the certification %+v", c.Class, d.last.Period, f, want)
+		}
+	}
+	d.out.say("✓ period %d projected from period %d's state with its certified collections pays every class what the certification paid, to the cent",
+		d.last.Period, d.last.Period-1)
 	return nil
 }
 
