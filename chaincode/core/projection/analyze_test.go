@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
 )
 
@@ -186,5 +187,32 @@ func TestRepLines(t *testing.T) {
 	}
 	if _, err := json.Marshal(rep); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// ScaleTo splits by largest remainder exactly as money.Allocate does.
+func TestScaleToMatchesAllocate(t *testing.T) {
+	loans := syntheticLoans(t, 997, amt(t, "12345678.91"))
+	weights := make([]money.Amount, len(loans))
+	for i, l := range loans {
+		weights[i] = l.Balance
+	}
+	for _, target := range []string{"0.00", "0.07", "10000000.00", "12345678.91", "98765432.10"} {
+		want, left, err := money.Allocate(amt(t, target), weights)
+		if err != nil || left != 0 {
+			t.Fatal(err, left)
+		}
+		got, err := ScaleTo(loans, amt(t, target))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range got {
+			if got[i].Balance != want[i] {
+				t.Fatalf("target %s loan %d: %s, money.Allocate %s", target, i, got[i].Balance, want[i])
+			}
+		}
+	}
+	if _, err := ScaleTo([]Loan{{Balance: 0}}, amt(t, "1.00")); err == nil {
+		t.Error("scaled a zero balance to 1.00")
 	}
 }

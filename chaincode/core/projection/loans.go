@@ -3,6 +3,8 @@ package projection
 import (
 	"cmp"
 	"fmt"
+	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/shopspring/decimal"
@@ -108,24 +110,68 @@ func RepLines(loans []Loan, rateBucket decimal.Decimal, termBucket int) ([]Loan,
 
 // ScaleTo returns the loans with their balances scaled so that they add up
 // to target exactly: each is floored pro rata and the cents the floors left
-// over go one each to the largest remainders (money.Allocate). The deal's
-// state fixes the pool balance a projection starts from; a tape at cut-off,
-// or lines drawn from pool statistics, are scaled to it.
+// over go one each to the largest remainders, ties to the earlier loan
+// (the rule of money.Allocate, in O(n log n) for tapes of many loans). The
+// deal's state fixes the pool balance a projection starts from; a tape at
+// cut-off, or lines drawn from pool statistics, are scaled to it.
 func ScaleTo(loans []Loan, target money.Amount) ([]Loan, error) {
-	weights := make([]money.Amount, len(loans))
+	weights := make([]int64, len(loans))
 	for i, l := range loans {
-		weights[i] = l.Balance
+		weights[i] = l.Balance.Cents()
 	}
-	parts, left, err := money.Allocate(target, weights)
+	parts, err := scale(weights, target.Cents())
 	if err != nil {
-		return nil, err
-	}
-	if left != 0 {
-		return nil, fmt.Errorf("loans: cannot scale a zero balance to %s", target)
+		return nil, fmt.Errorf("loans: %w", err)
 	}
 	out := slices.Clone(loans)
 	for i := range out {
-		out[i].Balance = parts[i]
+		out[i].Balance = money.Amount(parts[i])
 	}
 	return out, nil
+}
+
+// scale splits total (≥ 0) pro rata to the weights (≥ 0) by largest
+// remainder, exactly: total × weight is a 128-bit product, and the weights'
+// sum fits 64 bits for any pool the limits allow.
+func scale(weights []int64, total int64) ([]int64, error) {
+	if total < 0 {
+		return nil, fmt.Errorf("cannot scale to a negative total %d", total)
+	}
+	var sum uint64
+	for i, w := range weights {
+		if w < 0 {
+			return nil, fmt.Errorf("weight %d is negative", i)
+		}
+		next := sum + uint64(w)
+		if next < sum || next > math.MaxInt64 {
+			return nil, fmt.Errorf("the balances' sum overflows")
+		}
+		sum = next
+	}
+	parts := make([]int64, len(weights))
+	if total == 0 {
+		return parts, nil
+	}
+	if sum == 0 {
+		return nil, fmt.Errorf("cannot scale a zero balance to %d cents", total)
+	}
+	rems := make([]uint64, len(weights))
+	order := make([]int, 0, len(weights))
+	left := total
+	for i, w := range weights {
+		// total × w ÷ sum < 2⁶⁴ because w ≤ sum, so hi < sum and Div64 is safe.
+		hi, lo := bits.Mul64(uint64(total), uint64(w))
+		q, r := bits.Div64(hi, lo, sum)
+		parts[i], rems[i] = int64(q), r
+		left -= parts[i]
+		if w > 0 {
+			order = append(order, i)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rems[b], rems[a]) })
+	for k := 0; left > 0; k++ { // left < the number of positive weights
+		parts[order[k]]++
+		left--
+	}
+	return parts, nil
 }

@@ -292,24 +292,15 @@ func (m *model) fixings(t int) map[string]decimal.Decimal {
 // target; the pipeline and pending recoveries are dropped (the actual
 // report's pool is the whole pool).
 func (c *collateral) refit(target money.Amount) error {
-	weights := make([]money.Amount, len(c.balance))
-	for i, b := range c.balance {
-		weights[i] = money.Amount(b)
+	for i := range c.balance {
 		c.term[i] = max(1, c.term[i]-1)
 		c.age[i]++
 	}
-	parts, left, err := money.Allocate(target, weights)
+	parts, err := scale(c.balance, target.Cents())
 	if err != nil {
-		return err
+		return fmt.Errorf("the loans cannot take the actual pool %s: %w", target, err)
 	}
-	if left != 0 {
-		return fmt.Errorf("the loans are paid off but the actual pool is %s", target)
-	}
-	c.performing = 0
-	for i, a := range parts {
-		c.balance[i] = a.Cents()
-		c.performing += c.balance[i]
-	}
+	c.balance, c.performing = parts, target.Cents()
 	clear(c.pipeline)
 	clear(c.recoveries)
 	return nil
