@@ -226,7 +226,10 @@ func (m *model) period(t int, st waterfall.State, pay daycount.Date, pool *colla
 	}
 	if m.a.Defaults.Kind == LossCurve && m.curveTarget == nil {
 		m.curveTarget = make([]float64, len(m.a.Defaults.Timing))
-		defaults := float64(pool.start) * m.a.Defaults.CumulativeLoss.InexactFloat64() / m.severity
+		var defaults float64 // a zero loss needs no defaults, whatever the severity
+		if loss := m.a.Defaults.CumulativeLoss.InexactFloat64(); loss > 0 {
+			defaults = float64(pool.start) * loss / m.severity
+		}
 		for i, share := range m.a.Defaults.Timing {
 			m.curveTarget[i] = defaults * share.InexactFloat64()
 		}

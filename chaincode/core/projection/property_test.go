@@ -73,7 +73,10 @@ func scenarios() []namedScenario {
 			out = append(out, namedScenario{fmt.Sprintf("%s %s × %s %s%s", pp.Kind, pp.Rate, d.Kind, d.Rate, d.CumulativeLoss), a})
 		}
 	}
-	return out
+	zeroCurve := baseAssumptions()
+	zeroCurve.Severity = decimal.Zero
+	zeroCurve.Defaults = Defaults{Kind: LossCurve, CumulativeLoss: decimal.Zero, Timing: []decimal.Decimal{dec("1")}}
+	return append(out, namedScenario{"a zero loss curve at zero severity", zeroCurve})
 }
 
 // Faster prepayments return the senior classes' principal sooner.
