@@ -150,3 +150,44 @@ func TestCleanUpCall(t *testing.T) {
 		}
 	}
 }
+
+// Random assumptions, across the whole range the validator admits, never
+// break the pool's roll-forward or leave a cent unallocated (the waterfall
+// itself refuses a period that does not conserve).
+func TestRandomAssumptionsConserve(t *testing.T) {
+	deal := autoDeal(t)
+	loans := syntheticLoans(t, 40, deal.State.PoolBalance)
+	x := uint64(0x9E3779B97F4A7C15)
+	next := func(n uint64) uint64 {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		return x % n
+	}
+	kinds := []PrepaymentKind{CPR, SMM, ABS}
+	for i := range 40 {
+		a := Assumptions{
+			Prepayment:      Prepayment{Kind: kinds[next(3)], Rate: decimal.New(int64(next(1001)), -3)},
+			Defaults:        Defaults{Kind: CDR, Rate: decimal.New(int64(next(1001)), -3)},
+			Severity:        decimal.New(int64(next(101)), -2),
+			RecoveryLag:     int(next(13)),
+			ChargeOffMonths: int(next(13)),
+		}
+		if a.Prepayment.Kind == ABS {
+			a.Prepayment.Rate = decimal.New(int64(next(101)), -3)
+		}
+		p, err := Project(deal, loans, a)
+		if err != nil {
+			t.Fatalf("case %d %+v: %v", i, a, err)
+		}
+		for _, pp := range p.Pool {
+			if pp.BeginningBalance-pp.ScheduledPrincipal-pp.Prepayments-pp.Defaults != pp.EndingBalance ||
+				pp.InterestCollections < 0 || pp.Recoveries < 0 || pp.NewDelinquent < 0 {
+				t.Fatalf("case %d period %d: %+v", i, pp.Period, pp)
+			}
+		}
+		if last := p.Pool[len(p.Pool)-1]; last.EndingBalance != 0 {
+			t.Errorf("case %d: the projection stopped with %s left in the pool", i, last.EndingBalance)
+		}
+	}
+}
