@@ -210,7 +210,11 @@ func Register[Req, Resp any](s *Server, e Endpoint[Req, Resp]) {
 			s.writeProblem(c.w, c.Request, problemFrom(err))
 			return
 		}
-		if format := c.Query("format"); format != "" && format != "json" {
+		format := c.Query("format")
+		if format == "" {
+			format = acceptedFormat(c.Request.Header.Get("Accept"), e.Alternates)
+		}
+		if format != "" && format != "json" {
 			for _, a := range e.Alternates {
 				if a.Format == format {
 					s.writeRendered(c, status, a.ContentType, func() ([]byte, error) { return a.Render(resp) })

@@ -69,6 +69,8 @@ func TestIntegrationGatewayResources(t *testing.T) {
 	e.periodOne()
 	step("period 2: EX-102 XML report, withdrawn and uploaded again")
 	e.periodTwo()
+	step("projections: priced from the certified state; period 2 reproduced from its certified inputs")
+	e.projections()
 	step("the servicer bank's app killed while applying events, restarted")
 	e.killAndRestart()
 	if os.Getenv("TRANCHENET_GATEWAY_BENCH") == "1" {

@@ -104,6 +104,9 @@ func (d *demo) steps() []step {
 	}
 	for p := 1; p <= periods; p++ {
 		s = append(s, step{periodTitle(p), func(d *demo) error { return d.period(p) }})
+		if p == pricingAfter {
+			s = append(s, step{"Pricing: the notes projected from the certified state, through the waterfall the ledger runs", (*demo).priceDeal})
+		}
 	}
 	return append(s,
 		step{"End of the deal's first year: clean-up call or pay-down", (*demo).finish},
