@@ -1,6 +1,7 @@
 package servicing
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/tranchenet/tranchenet/chaincode/ledger/dealaccounts"
@@ -206,26 +207,8 @@ func distribute(ctx *txn.Context, f *dealFacts, plan distribution.CashPlan) ([]s
 			out = append(out, cd)
 			continue
 		}
-		book, found, err := accruals.ReadBook(ctx, trancheID)
-		if err != nil {
+		if cd.Distribution, err = accruals.Distribute(ctx, trancheID, cc.Total, units, fmt.Sprintf("deal %s class %s", f.deal.ID, cc.Class)); err != nil {
 			return nil, err
-		}
-		next, d, err := book.Distribute(cc.Total, units)
-		if err != nil {
-			return nil, errs.Wrap(err, "deal %s class %s", f.deal.ID, cc.Class)
-		}
-		cd.Distribution = d
-		key, err := accruals.BookKey(ctx, trancheID)
-		if err != nil {
-			return nil, err
-		}
-		if err := ctx.Put(key, next); err != nil {
-			return nil, err
-		}
-		if !found {
-			if err := ctx.KeptByTrustee(key); err != nil {
-				return nil, err
-			}
 		}
 		out = append(out, cd)
 	}
