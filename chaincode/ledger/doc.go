@@ -8,6 +8,7 @@
 //	cash       the settlement asset: holders' balances, the float, supply
 //	accruals   holders' distributions, settled before their units change
 //	holds      settlement holds and a settlement's delivery and payment
+//	dealaccounts  a deal's collection, reserve and fee accounts
 //
 // Each book decides in pure functions (records in, records out, or a
 // refusal with its errs code) and lands what it decided through

@@ -93,17 +93,7 @@ func (c *Contract) Create(ctx *txn.Context, dealJSON string) error {
 		tranche := schema.Tranche{ID: t.ID, Deal: in.ID, Class: t.Class, Seniority: t.Seniority, Kind: t.Kind,
 			OriginalFace: t.OriginalFace, UnitFace: t.UnitFace, Coupon: t.Coupon, LegalFinalDate: t.LegalFinalDate,
 			Rules: t.Rules, CreatedTx: ctx.TxID()}
-		if err := ctx.Put(key, tranche); err != nil {
-			return err
-		}
-		bookKey, err := ctx.Key(schema.TypeTrancheBook, t.ID)
-		if err != nil {
-			return err
-		}
-		if err := ctx.Put(bookKey, schema.TrancheBook{}); err != nil {
-			return err
-		}
-		if err := ctx.KeptByTrustee(bookKey); err != nil {
+		if err := positions.Create(ctx, tranche); err != nil {
 			return err
 		}
 		d.Tranches = append(d.Tranches, t.ID)

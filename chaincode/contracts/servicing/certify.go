@@ -1,7 +1,10 @@
 package servicing
 
 import (
+	"fmt"
 	"time"
+
+	"github.com/tranchenet/tranchenet/chaincode/ledger/dealaccounts"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -67,7 +70,7 @@ func (c *Contract) Certify(ctx *txn.Context, dealID, period string) (string, err
 	if err != nil {
 		return "", errs.Wrap(err, "deal %s period %d", f.deal.ID, p)
 	}
-	acc := openAccounts(ctx, f.deal.ID)
+	acc := dealaccounts.Open(ctx, f.deal.ID)
 	if err := moveCash(acc, f, out.Cash); err != nil {
 		return "", err
 	}
@@ -97,7 +100,7 @@ func (c *Contract) Certify(ctx *txn.Context, dealID, period string) (string, err
 	}
 	svc := f.svc
 	svc.Period, svc.State, svc.EventOfDefault, svc.Declared = p, out.Result.NewState, eod, nil
-	if err := acc.flush(); err != nil {
+	if err := acc.Flush(); err != nil {
 		return "", err
 	}
 	if err := ctx.Put(servicingKey(ctx, f.deal.ID), svc); err != nil {
@@ -134,8 +137,8 @@ func periodInputs(ctx *txn.Context, f *dealFacts, r schema.Report, declareEoD bo
 // moveCash applies the cash plan to the deal's accounts after checking
 // they hold what it takes: the period's collections, and in every reserve
 // account the balance the waterfall state carries.
-func moveCash(acc *dealAccounts, f *dealFacts, plan distribution.CashPlan) error {
-	have, err := acc.get(schema.AccountCollection)
+func moveCash(acc *dealaccounts.Book, f *dealFacts, plan distribution.CashPlan) error {
+	have, err := acc.Balance(schema.AccountCollection)
 	if err != nil {
 		return err
 	}
@@ -145,7 +148,7 @@ func moveCash(acc *dealAccounts, f *dealFacts, plan distribution.CashPlan) error
 	}
 	for i, rc := range plan.Reserves {
 		name := schema.ReserveAccount(rc.Account)
-		bal, err := acc.get(name)
+		bal, err := acc.Balance(name)
 		if err != nil {
 			return err
 		}
@@ -154,25 +157,25 @@ func moveCash(acc *dealAccounts, f *dealFacts, plan distribution.CashPlan) error
 				f.deal.ID, rc.Account, bal, want)
 		}
 	}
-	if err := acc.sub(schema.AccountCollection, plan.Collections); err != nil {
+	if err := acc.Sub(schema.AccountCollection, plan.Collections); err != nil {
 		return err
 	}
 	// Unallocated funds (the waterfall's rounding residue line) stay in the
 	// collection account.
-	if err := acc.add(schema.AccountCollection, plan.Unallocated); err != nil {
+	if err := acc.Add(schema.AccountCollection, plan.Unallocated); err != nil {
 		return err
 	}
 	for _, rc := range plan.Reserves {
 		name := schema.ReserveAccount(rc.Account)
-		if err := acc.add(name, rc.Deposit); err != nil {
+		if err := acc.Add(name, rc.Deposit); err != nil {
 			return err
 		}
-		if err := acc.sub(name, rc.Draw+rc.Release); err != nil {
+		if err := acc.Sub(name, rc.Draw+rc.Release); err != nil {
 			return err
 		}
 	}
 	for _, fc := range plan.Fees {
-		if err := acc.add(schema.FeeAccount(fc.Fee), fc.Paid); err != nil {
+		if err := acc.Add(schema.FeeAccount(fc.Fee), fc.Paid); err != nil {
 			return err
 		}
 	}
@@ -204,26 +207,8 @@ func distribute(ctx *txn.Context, f *dealFacts, plan distribution.CashPlan) ([]s
 			out = append(out, cd)
 			continue
 		}
-		book, found, err := accruals.ReadBook(ctx, trancheID)
-		if err != nil {
+		if cd.Distribution, err = accruals.Distribute(ctx, trancheID, cc.Total, units, fmt.Sprintf("deal %s class %s", f.deal.ID, cc.Class)); err != nil {
 			return nil, err
-		}
-		next, d, err := book.Distribute(cc.Total, units)
-		if err != nil {
-			return nil, errs.Wrap(err, "deal %s class %s", f.deal.ID, cc.Class)
-		}
-		cd.Distribution = d
-		key, err := accruals.BookKey(ctx, trancheID)
-		if err != nil {
-			return nil, err
-		}
-		if err := ctx.Put(key, next); err != nil {
-			return nil, err
-		}
-		if !found {
-			if err := ctx.KeptByTrustee(key); err != nil {
-				return nil, err
-			}
 		}
 		out = append(out, cd)
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/accruals"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/cash"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/dealaccounts"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/positions"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
@@ -92,8 +93,8 @@ func (c *Contract) ClaimFee(ctx *txn.Context, dealID, fee string) (string, error
 	if err != nil {
 		return "", errs.New(errs.Internal, "deal %s fee %s: stored payee %q: %v", f.deal.ID, fee, payee, err)
 	}
-	acc := openAccounts(ctx, f.deal.ID)
-	amount, err := acc.get(schema.FeeAccount(fee))
+	acc := dealaccounts.Open(ctx, f.deal.ID)
+	amount, err := acc.Balance(schema.FeeAccount(fee))
 	if err != nil {
 		return "", err
 	}
@@ -108,10 +109,10 @@ func (c *Contract) ClaimFee(ctx *txn.Context, dealID, fee string) (string, error
 	if err := ledger.Credit(to, amount); err != nil {
 		return "", err
 	}
-	if err := acc.sub(schema.FeeAccount(fee), amount); err != nil {
+	if err := acc.Sub(schema.FeeAccount(fee), amount); err != nil {
 		return "", err
 	}
-	if err := acc.flush(); err != nil {
+	if err := acc.Flush(); err != nil {
 		return "", err
 	}
 	if err := ctx.Emit("FeeClaimed", res); err != nil {

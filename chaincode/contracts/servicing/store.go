@@ -127,10 +127,6 @@ func servicingKey(ctx *txn.Context, deal string) string {
 	return ctx.MustKey(schema.TypeDealServicing, deal)
 }
 
-func dealAccountKey(ctx *txn.Context, deal, account string) string {
-	return ctx.MustKey(schema.TypeDealAccount, deal, account)
-}
-
 // readReport reads a report; found is false when none was submitted.
 func readReport(ctx *txn.Context, deal string, period int) (schema.Report, bool, error) {
 	var r schema.Report

@@ -29,6 +29,7 @@ package accruals
 import (
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/cash"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
@@ -117,6 +118,27 @@ func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *schema.Po
 	}
 	pos.IndexPaid = st.NewIndex.String()
 	return st, nil
+}
+
+// Distribute pays a class's share of a period into its tranche's
+// distribution account and raises the tranche's index over its units
+// outstanding (distribution.ClassBook.Distribute decides), writing the
+// class book; its first write gives it the trustee's key-level policy.
+// what names the class in a refusal ("deal D class A").
+func Distribute(ctx *txn.Context, trancheID string, payment money.Amount, units int64, what string) (distribution.Distribution, error) {
+	book, found, err := ReadBook(ctx, trancheID)
+	if err != nil {
+		return distribution.Distribution{}, err
+	}
+	next, d, err := book.Distribute(payment, units)
+	if err != nil {
+		return distribution.Distribution{}, errs.Wrap(err, "%s", what)
+	}
+	key, err := BookKey(ctx, trancheID)
+	if err != nil {
+		return distribution.Distribution{}, err
+	}
+	return d, ctx.Apply(txn.Write{Key: key, Value: next, KeptByTrustee: !found})
 }
 
 // BookKey is where a tranche's class book lives in public state.

@@ -90,6 +90,21 @@ func Open(ctx *txn.Context, trancheID string, ledger *cash.Ledger) (*Register, e
 	return r, nil
 }
 
+// Create opens a new tranche's register: its public terms and supply, and
+// an empty tranche book that carries the trustee's key-level policy from
+// its first write, since the trustee keeps it as registrar.
+func Create(ctx *txn.Context, t schema.Tranche) error {
+	trancheKey, err := ctx.Key(schema.TypeTranche, t.ID)
+	if err != nil {
+		return err
+	}
+	bookKey, err := ctx.Key(schema.TypeTrancheBook, t.ID)
+	if err != nil {
+		return err
+	}
+	return ctx.Apply(txn.Write{Key: trancheKey, Value: t}, txn.Write{Key: bookKey, Value: schema.TrancheBook{}, KeptByTrustee: true})
+}
+
 // Movement is one movement of units of the register's tranche.
 type Movement struct {
 	Kind rules.Kind
