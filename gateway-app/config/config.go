@@ -46,6 +46,12 @@ type Config struct {
 	Channel   string `yaml:"channel"`
 	Chaincode string `yaml:"chaincode"`
 	Peer      Peer   `yaml:"peer"`
+	// FailoverPeers are the bank's other peers, tried in order when Peer
+	// does not answer (its Gateway service is down or restarting).
+	FailoverPeers []Peer `yaml:"failoverPeers,omitempty"`
+	// CA is the bank's Fabric CA, through which the app onboards (registers
+	// and enrolls) and revokes client identities; nil disables onboarding.
+	CA *CA `yaml:"ca,omitempty"`
 
 	// Identities are the bank's Fabric identities, by name.
 	Identities []Identity `yaml:"identities"`
@@ -90,6 +96,34 @@ type Peer struct {
 	// level, when the peer requires client TLS (peer.tls.clientAuthRequired).
 	ClientCert string `yaml:"clientCert,omitempty"`
 	ClientKey  string `yaml:"clientKey,omitempty"`
+}
+
+// CA is the bank's Fabric CA (REST API) and the registrar identity the app
+// uses there: one with hf.Registrar.Roles=client, hf.Revoker=true and the
+// attributes it may give (hf.Registrar.Attributes=tranchenet.role), never
+// the CA's bootstrap admin.
+type CA struct {
+	URL       string   `yaml:"url"`            // https://host:port
+	Name      string   `yaml:"name,omitempty"` // caname, when the server hosts several CAs
+	TLSCACert string   `yaml:"tlsCACert"`      // PEM bundle that signs the CA's TLS certificate
+	Registrar Identity `yaml:"registrar"`      // cert + key (or keystore) of the registrar
+	// Wallet keeps the private keys of identities the app enrolls.
+	Wallet Wallet `yaml:"wallet"`
+}
+
+// Wallet is where enrolled identities' private keys live: a directory of
+// files (default: dataDir/wallet) or a PKCS#11 token (an HSM; SoftHSM in
+// tests), in which case only certificates are kept on disk.
+type Wallet struct {
+	Dir    string  `yaml:"dir,omitempty"`
+	PKCS11 *PKCS11 `yaml:"pkcs11,omitempty"`
+}
+
+// PKCS11 names an HSM slot by its token label.
+type PKCS11 struct {
+	Library string `yaml:"library"` // path to the PKCS#11 module (.so)
+	Label   string `yaml:"label"`   // token label
+	PIN     string `yaml:"pin"`     // user PIN; ${ENV} references are expanded
 }
 
 // Identity is one Fabric identity of the bank: an X.509 certificate issued
