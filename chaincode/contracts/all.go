@@ -8,7 +8,7 @@
 // may import chaincode/ledger/..., chaincode/schema, chaincode/core/... and
 // chaincode/contracts/internal/...; never another contract package. Only
 // this package, which assembles them, imports the contracts
-// (layering_test.go holds the plan to it).
+// (test-network/layers_test.go holds the plan to it).
 package contracts
 
 import (
