@@ -6,28 +6,19 @@ import (
 	"time"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // The cash token: the settlement asset (tokenized deposits) in which
 // buyers pay for notes, the servicer remits collections and holders
 // receive their distributions.
 
-// cashSupply is the settlement asset's public supply.
-type cashSupply struct {
-	Minted      money.Amount `json:"minted"`
-	Burned      money.Amount `json:"burned"`
-	Outstanding money.Amount `json:"outstanding"`
-	Float       money.Amount `json:"float"`
-	Reserves    money.Amount `json:"reserves"`
-	Covered     bool         `json:"covered"`
-}
-
 // fundCash: the settlement agent (the trustee bank's treasury) attests
 // the reserves behind the cash token, mints what the deal's life will
 // need, and pays the buyers their purchase money. The servicer's monthly
 // collections are paid out of the float as they arrive.
 func (d *demo) fundCash() error {
-	var before cashSupply
+	var before schema.CashSupplyView
 	if err := d.auditor.get(d.ctx, "/v1/cash/supply", &before); err != nil {
 		return err
 	}
@@ -62,7 +53,7 @@ func (d *demo) fundCash() error {
 		txs = append(txs, tx)
 		paid = append(paid, fmt.Sprintf("%s %s", p.holder, usd(p.amount)))
 	}
-	var after cashSupply
+	var after schema.CashSupplyView
 	if err := d.auditor.get(d.ctx, "/v1/cash/supply", &after); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // finish closes the story: the clean-up call that ended the deal (its
@@ -53,7 +54,7 @@ func (d *demo) finish() error {
 			return err
 		}
 	}
-	var supply cashSupply
+	var supply schema.CashSupplyView
 	if err := d.auditor.get(d.ctx, "/v1/cash/supply", &supply); err != nil {
 		return err
 	}
