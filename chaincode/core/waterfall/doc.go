@@ -176,6 +176,36 @@
 // CleanUpProceeds). The deal ends: the next state has a zero pool and
 // CleanUpCalled, and Run refuses any later period.
 //
+// # Two pool measures and fee bases
+//
+// A definition with a yieldSupplement discounts the receivables at a
+// required rate. The yield supplement overcollateralization amount (YSOC)
+// is either a schedule fixed at closing (entry n is the YSOC at the end of
+// period n) or recomputed by the servicer each period from its loans
+// (PoolYieldSupplement: the excess of each loan's scheduled payments
+// discounted at its APR over the same discounted at the required rate)
+// and reported in Period.YieldSupplementAmount. The adjusted pool = pool −
+// YSOC then takes the pool's place wherever notes are measured against
+// collateral: notesOverPool, regular and poolDecline amounts (so a
+// poolDecline step is beginning − ending adjusted pool, and a regular step
+// after it adds the OC shortfall), the OC target's cap, the reported
+// overcollateralization and the overcollateralization trigger. Defaults,
+// losses, the pool factor and the clean-up call stay on the pool itself.
+// Result.Pool.Adjusted shows both measures.
+//
+// Each fee has a basis: "fixed", "beginningPool" (the pool including
+// YSOC, the servicing-fee convention), "beginningAdjustedPool",
+// "noteBalance" (rate ÷ 12 on the notes at the beginning of the period)
+// or "asIncurred" (Period.FeesIncurred). An annualCap limits what the
+// fee's normal step pays per calendar year of payment dates; its excess
+// step pays the rest.
+//
+// Targets (OC and reserve) are a fraction of the current or initial pool
+// or adjusted pool, or a fixed amount; floors are a fraction of the
+// initial pool on the same measure and/or a fixed floorAmount; stepDowns
+// replace the fraction or amount from a period on, unless a named trigger
+// is breached. The OC target is evaluated after the trigger steps.
+//
 // # Limits
 //
 // Inputs are bounded (MaxInputAmount per amount, 64 classes, 256 steps,

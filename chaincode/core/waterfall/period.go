@@ -41,6 +41,13 @@ type Period struct {
 	// ServicerAdvances is cash advanced by the servicer this period, net of
 	// reimbursements of earlier advances (the servicer nets those).
 	ServicerAdvances money.Amount `json:"servicerAdvances,omitzero"`
+	// YieldSupplementAmount is the YSOC at the end of the period, computed
+	// by the servicer on the loan tape (PoolYieldSupplement) when the deal
+	// discounts at a required rate; zero otherwise.
+	YieldSupplementAmount money.Amount `json:"yieldSupplementAmount,omitzero"`
+	// FeesIncurred are the expenses of "asIncurred" fees this period
+	// (trustee, owner trustee, asset representations reviewer).
+	FeesIncurred []FeeAmount `json:"feesIncurred,omitempty"`
 	// CleanUpCall is true when the servicer exercises the clean-up call;
 	// CleanUpProceeds is then the purchase price it pays for the pool.
 	CleanUpCall     bool         `json:"cleanUpCall,omitempty"`
@@ -48,6 +55,22 @@ type Period struct {
 	// DeclareEventOfDefault records an event of default the data cannot
 	// show (e.g. servicer insolvency), declared by the trustee.
 	DeclareEventOfDefault bool `json:"declareEventOfDefault,omitempty"`
+}
+
+// FeeAmount is an amount owed to a named fee.
+type FeeAmount struct {
+	Fee    string       `json:"fee"`
+	Amount money.Amount `json:"amount"`
+}
+
+// incurred is what the period reports for an "asIncurred" fee.
+func (p *Period) incurred(fee string) money.Amount {
+	for _, f := range p.FeesIncurred {
+		if f.Fee == fee {
+			return f.Amount
+		}
+	}
+	return 0
 }
 
 // Delinquencies are balances by days past due.
@@ -89,6 +112,7 @@ func (d *Definition) checkPeriod(s State, pr Period) error {
 		{"period.delinquencies.days90Plus", pr.Delinquencies.Days90Plus},
 		{"period.servicerAdvances", pr.ServicerAdvances},
 		{"period.cleanUpProceeds", pr.CleanUpProceeds},
+		{"period.yieldSupplementAmount", pr.YieldSupplementAmount},
 	} {
 		checkAmount(&p, f.path, f.a, false)
 	}
@@ -118,6 +142,7 @@ func (d *Definition) checkPeriod(s State, pr Period) error {
 			checkRate(&p, path, pr.IndexFixings[name], true)
 		}
 	}
+	d.checkPoolMeasureInputs(&p, pr)
 	d.checkCleanUp(&p, pr)
 	if pr.DeclareEventOfDefault && len(d.AccelerationSteps) == 0 {
 		p.add("period.declareEventOfDefault", "the definition has no accelerationSteps")

@@ -150,4 +150,16 @@ type PoolResult struct {
 	Overcollateralization  money.Amount    `json:"overcollateralization"`
 	CumulativeNetLoss      money.Amount    `json:"cumulativeNetLoss"`
 	CumulativeNetLossRatio decimal.Decimal `json:"cumulativeNetLossRatio"`
+	// Adjusted is the second pool measure of a deal with a yield
+	// supplement (absent otherwise); Overcollateralization is then the
+	// adjusted pool less the notes.
+	Adjusted *AdjustedPool `json:"adjusted,omitempty"`
+}
+
+// AdjustedPool is the pool balance less the yield supplement OC amount.
+type AdjustedPool struct {
+	BeginningYieldSupplement money.Amount `json:"beginningYieldSupplement"`
+	EndingYieldSupplement    money.Amount `json:"endingYieldSupplement"`
+	BeginningBalance         money.Amount `json:"beginningBalance"`
+	EndingBalance            money.Amount `json:"endingBalance"`
 }

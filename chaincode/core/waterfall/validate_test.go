@@ -84,7 +84,7 @@ func TestDefinitionValidation(t *testing.T) {
 			`steps[1].excess: the excess step of fee "servicing" must follow its normal step`},
 		{"fee neither fixed nor rate", func(d *Definition) { d.Fees[1].Fixed = 0 }, "fees[1]: want a positive fixed amount or annualRate"},
 		{"absurd exponent", func(d *Definition) { d.OCTarget.Fraction = huge }, "ocTarget.fraction: at most 12 decimal places"},
-		{"OC basis", func(d *Definition) { d.OCTarget.Of = "pool" }, `ocTarget.of: want "currentPool" or "initialPool", got "pool"`},
+		{"OC basis", func(d *Definition) { d.OCTarget.Of = "pool" }, `ocTarget.of: want "currentPool", "initialPool", "currentAdjustedPool" or "initialAdjustedPool", got "pool"`},
 		{"name with a control character", func(d *Definition) { d.Fees[1].Name = "trus\ttee" }, `fees[1].name: "trus\ttee": printable characters only`},
 	}
 	for _, c := range cases {

@@ -1,0 +1,86 @@
+package waterfall
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestPoolMeasureValidation refuses each misuse of the yield supplement,
+// fee bases and targets with the path of the field.
+func TestPoolMeasureValidation(t *testing.T) {
+	base := func() Definition { return loadDefinition(t, "golden/pool_measures/definition.json") }
+	cases := []struct {
+		name   string
+		mutate func(*Definition)
+		want   string
+	}{
+		{"schedule and rate", func(d *Definition) { d.YieldSupplement.RequiredRate = dec("0.1") },
+			"yieldSupplement: schedule and requiredRate/initialAmount are exclusive"},
+		{"neither", func(d *Definition) { d.YieldSupplement = &YieldSupplement{} },
+			"yieldSupplement: want a schedule fixed at closing, or a requiredRate and initialAmount"},
+		{"ysoc above pool", func(d *Definition) { d.YieldSupplement.Schedule[0] = d.InitialPoolBalance },
+			"yieldSupplement: the YSOC at closing"},
+		{"rate as percent", func(d *Definition) { d.YieldSupplement = &YieldSupplement{RequiredRate: dec("9.5")} },
+			"yieldSupplement.requiredRate: rate 9.5 out of range"},
+		{"unknown basis", func(d *Definition) { d.Fees[0].Basis = "pool" }, `fees[0].basis: unknown basis "pool"`},
+		{"incurred with rate", func(d *Definition) { d.Fees[1].AnnualRate = dec("0.001") },
+			`fees[1]: an "asIncurred" fee takes its amount from period.feesIncurred`},
+		{"rate basis without rate", func(d *Definition) { d.Fees[1].Basis = NoteBalance },
+			`fees[1].basis: a fee on "noteBalance" needs an annualRate`},
+		{"adjusted without ysoc", func(d *Definition) { d.YieldSupplement = nil },
+			`reserves[0].target.of: "initialAdjustedPool" needs a yieldSupplement`},
+		{"amount and fraction", func(d *Definition) { d.OCTarget.Fraction = dec("0.01") },
+			"ocTarget: a fixed amount and a fraction of a pool are exclusive"},
+		{"step-down kind", func(d *Definition) { d.OCTarget.StepDowns[0].Fraction = dec("0.01") },
+			"ocTarget.stepDowns[0]: a step-down replaces the target's own kind"},
+		{"step-down period", func(d *Definition) { d.OCTarget.StepDowns[0].FromPeriod = 1 },
+			"ocTarget.stepDowns[0].fromPeriod: periods must start after period 1"},
+		{"step-down trigger", func(d *Definition) { d.OCTarget.StepDowns[0].UnlessBreached = []string{"x"} },
+			`ocTarget.stepDowns[0].unlessBreached[0]: unknown trigger "x"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := base()
+			c.mutate(&d)
+			err := d.Validate()
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("Validate() = %v\nwant it to contain %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestPoolMeasurePeriodInputs refuses period inputs the deal does not take.
+func TestPoolMeasurePeriodInputs(t *testing.T) {
+	def := loadDefinition(t, "golden/pool_measures/definition.json")
+	st := mustState(t, def)
+	good := Period{Period: 1, AccrualStart: day("2026-01-15"), AccrualEnd: day("2026-02-15"),
+		ScheduledPrincipal: amt("1000.00"), EndingPoolBalance: amt("999000.00")}
+	for _, c := range []struct {
+		name   string
+		mutate func(*Period)
+		want   string
+	}{
+		{"ysoc on a schedule", func(p *Period) { p.YieldSupplementAmount = amt("1.00") },
+			"period.yieldSupplementAmount: the deal's YSOC is a schedule fixed at closing"},
+		{"unknown fee", func(p *Period) { p.FeesIncurred = []FeeAmount{{Fee: "audit", Amount: 1}} },
+			`period.feesIncurred[0].fee: unknown fee "audit"`},
+		{"fee not incurred", func(p *Period) { p.FeesIncurred = []FeeAmount{{Fee: "servicing", Amount: 1}} },
+			`period.feesIncurred[0].fee: fee "servicing" is not charged "asIncurred"`},
+		{"twice", func(p *Period) {
+			p.FeesIncurred = []FeeAmount{{Fee: "trustee", Amount: 1}, {Fee: "trustee", Amount: 2}}
+		}, `period.feesIncurred[1].fee: fee "trustee" listed twice`},
+		{"negative", func(p *Period) { p.FeesIncurred = []FeeAmount{{Fee: "trustee", Amount: -1}} },
+			"period.feesIncurred[0].amount: must not be negative"},
+	} {
+		p := good
+		c.mutate(&p)
+		_, err := Run(def, st, p)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: Run() = %v\nwant it to contain %q", c.name, err, c.want)
+		}
+	}
+	if _, err := Run(def, st, good); err != nil {
+		t.Fatalf("good period refused: %v", err)
+	}
+}
