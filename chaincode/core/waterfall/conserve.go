@@ -37,6 +37,7 @@ func (r *run) result() (Result, error) {
 		RoundingResidue:   r.available,
 		EventOfDefault:    r.eventOfDefault,
 		CleanUpCall:       r.cleanUp,
+		PaymentDate:       r.dates,
 	}
 	next := State{
 		Period:            p.Period,

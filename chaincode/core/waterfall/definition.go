@@ -40,6 +40,10 @@ type Definition struct {
 	// adjusted pool (pool − YSOC) then sizes principal and overcollateral-
 	// ization (see pool_measures.go).
 	YieldSupplement *YieldSupplement `json:"yieldSupplement,omitempty"`
+	// PaymentDates, when set, derives each period's nominal and business-day
+	// adjusted payment dates, and so each class's accrual window (see
+	// payment_dates.go).
+	PaymentDates *PaymentDates `json:"paymentDates,omitempty"`
 	// CleanUpCallFactor is the pool factor (ending pool ÷ initial pool) at or
 	// below which the servicer may buy the pool back; zero means no call.
 	CleanUpCallFactor decimal.Decimal `json:"cleanUpCallFactor,omitzero"`

@@ -132,7 +132,13 @@
 // payment dates on the 15th make every month 30 days); "ACT/360" counts
 // calendar days. A class uses its own DayCount or the definition's.
 // Interest accrues from Period.AccrualStart to AccrualEnd on the beginning
-// balance; unpaid interest is carried forward and, for a class with
+// balance, unless the definition has paymentDates: then payment dates are
+// nominal dates (the same day each month) rolled to a business day on a
+// holiday calendar held as data (package calendar), a 30/360 class accrues
+// from nominal date to nominal date (a stub from the closing date in
+// period 1) and an ACT/360 class over the actual days between the
+// adjusted dates, which are what the period's accrual dates must be; each
+// period's index fixings are the rates fixed for that period's accrual; unpaid interest is carried forward and, for a class with
 // InterestOnUnpaidInterest, itself accrues interest at the coupon. A
 // floating coupon is the period's index fixing + margin, then floor, then
 // cap, never below zero; a missing fixing is an error.
@@ -205,6 +211,11 @@
 // initial pool on the same measure and/or a fixed floorAmount; stepDowns
 // replace the fraction or amount from a period on, unless a named trigger
 // is breached. The OC target is evaluated after the trigger steps.
+//
+// # Imports
+//
+// The package may import the standard library, shopspring/decimal and the
+// pure core packages money, calendar and waterfall/daycount; never Fabric.
 //
 // # Limits
 //

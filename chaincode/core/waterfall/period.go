@@ -143,6 +143,7 @@ func (d *Definition) checkPeriod(s State, pr Period) error {
 		}
 	}
 	d.checkPoolMeasureInputs(&p, pr)
+	d.checkPaymentDate(&p, pr)
 	d.checkCleanUp(&p, pr)
 	if pr.DeclareEventOfDefault && len(d.AccelerationSteps) == 0 {
 		p.add("period.declareEventOfDefault", "the definition has no accelerationSteps")

@@ -7,7 +7,9 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/calendar"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
 )
 
 // withCertificateConventions rewrites a generated deal to use the trustee
@@ -70,6 +72,11 @@ func withCertificateConventions(r *rand.Rand, def Definition) Definition {
 	for i := range def.Reserves {
 		def.Reserves[i].Target = target()
 	}
+	if r.Intn(2) == 0 {
+		first := calendar.AddMonths(daycount.NewDate(def.ClosingDate.Year, def.ClosingDate.Month, 15), 1)
+		def.PaymentDates = &PaymentDates{FirstPaymentDate: first, Calendar: calendar.USFederalReserve,
+			BusinessDayConvention: []calendar.Convention{calendar.Following, calendar.ModifiedFollowing}[r.Intn(2)]}
+	}
 	// Annual caps hold back what an excess step pays later.
 	for _, f := range def.Fees {
 		if f.AnnualCap > 0 && f.CapPerPeriod == 0 {
@@ -83,6 +90,12 @@ func withCertificateConventions(r *rand.Rand, def Definition) Definition {
 func withConventionInputs(r *rand.Rand, def Definition, ps []Period) []Period {
 	for i := range ps {
 		p := &ps[i]
+		if def.PaymentDates != nil {
+			if i > 0 {
+				p.AccrualStart = ps[i-1].AccrualEnd
+			}
+			p.AccrualEnd, _ = def.AdjustedPaymentDate(p.Period)
+		}
 		if ys := def.YieldSupplement; ys != nil && len(ys.Schedule) == 0 {
 			p.YieldSupplementAmount, _ = p.EndingPoolBalance.MulRate(decimal.New(int64(r.Intn(900)), -4))
 		}
@@ -101,7 +114,7 @@ func withConventionInputs(r *rand.Rand, def Definition, ps []Period) []Period {
 // the adjusted pool: pool − YSOC, never negative.
 func TestPropertiesWithCertificateConventions(t *testing.T) {
 	r := rand.New(rand.NewSource(13))
-	runs, ysocPeriods, capped := 0, 0, 0
+	runs, ysocPeriods, capped, dated := 0, 0, 0, 0
 	for deal := 0; deal < 200; deal++ {
 		def := withCertificateConventions(r, genDeal(r, deal%2 == 0))
 		if err := def.Validate(); err != nil {
@@ -123,6 +136,10 @@ func TestPropertiesWithCertificateConventions(t *testing.T) {
 				a.BeginningYieldSupplement != st.YieldSupplement {
 				t.Fatalf("%s: adjusted pool %+v against pool %s", label, a, res.Pool.EndingBalance)
 			}
+			if def.PaymentDates != nil {
+				checkAccrualWindows(t, label, def, res)
+				dated++
+			}
 			if a.EndingYieldSupplement > 0 {
 				ysocPeriods++
 			}
@@ -137,8 +154,43 @@ func TestPropertiesWithCertificateConventions(t *testing.T) {
 			st = res.NewState
 		}
 	}
-	if runs < 1000 || ysocPeriods < 100 || capped < 10 {
-		t.Fatalf("too timid: %d periods, %d with YSOC, %d at an annual cap", runs, ysocPeriods, capped)
+	if runs < 1000 || ysocPeriods < 100 || capped < 10 || dated < 300 {
+		t.Fatalf("too timid: %d periods, %d with YSOC, %d at an annual cap, %d on a payment schedule", runs, ysocPeriods, capped, dated)
 	}
-	t.Logf("%d periods, %d with YSOC, %d at an annual cap", runs, ysocPeriods, capped)
+	t.Logf("%d periods, %d with YSOC, %d at an annual cap, %d on a payment schedule", runs, ysocPeriods, capped, dated)
+}
+
+// checkAccrualWindows: on a payment schedule the paid date is a business
+// day on or after the nominal date (following) or within its month
+// (modified following); a 30/360 class accrues 30 days after the stub; an
+// ACT/360 class accrues the actual days between paid dates.
+func checkAccrualWindows(t *testing.T, label string, def Definition, res Result) {
+	t.Helper()
+	pd := res.PaymentDate
+	cal, _ := calendar.Named(def.PaymentDates.Calendar)
+	if ok, err := cal.IsBusinessDay(pd.Adjusted); !ok || err != nil {
+		t.Fatalf("%s: paid on %s, not a business day (%v)", label, pd.Adjusted, err)
+	}
+	if def.PaymentDates.BusinessDayConvention == calendar.Following && pd.Adjusted.Before(pd.Nominal) ||
+		pd.Adjusted.Month != pd.Nominal.Month && def.PaymentDates.BusinessDayConvention == calendar.ModifiedFollowing {
+		t.Fatalf("%s: nominal %s paid %s against the convention", label, pd.Nominal, pd.Adjusted)
+	}
+	for i, c := range res.Classes {
+		if def.Classes[i].Residual || c.BeginningBalance == 0 && c.UnpaidInterestBefore == 0 {
+			continue
+		}
+		want := int64(30)
+		if def.dayCount(def.Classes[i]) == daycount.Actual360 {
+			start := def.ClosingDate
+			if res.Period > 1 {
+				start, _ = def.AdjustedPaymentDate(res.Period - 1)
+			}
+			want = daycount.ActualDays(start, pd.Adjusted)
+		} else if res.Period == 1 {
+			want, _, _ = daycount.Thirty360.Fraction(def.ClosingDate, pd.Nominal)
+		}
+		if c.AccrualDays != want {
+			t.Fatalf("%s: class %s accrued %d days, want %d", label, c.Class, c.AccrualDays, want)
+		}
+	}
 }

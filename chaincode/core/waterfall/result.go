@@ -33,9 +33,12 @@ type Result struct {
 	// zero; it is a named line so that conservation reads
 	// AvailableFunds.Total = Σ Payments.Paid + RoundingResidue.
 	RoundingResidue money.Amount `json:"roundingResidue"`
-	EventOfDefault  bool         `json:"eventOfDefault"`
-	CleanUpCall     bool         `json:"cleanUpCall"`
-	NewState        State        `json:"newState"`
+	// PaymentDate gives the nominal and adjusted dates under a payment
+	// schedule (absent without one).
+	PaymentDate    *PaymentDateResult `json:"paymentDate,omitempty"`
+	EventOfDefault bool               `json:"eventOfDefault"`
+	CleanUpCall    bool               `json:"cleanUpCall"`
+	NewState       State              `json:"newState"`
 }
 
 // AvailableFunds lists the sources of cash of the period. Reserve draws and

@@ -98,6 +98,10 @@ type run struct {
 
 	step     int
 	payments []Payment
+
+	// dates are the period's payment dates under Definition.PaymentDates;
+	// nil without a schedule.
+	dates *PaymentDateResult
 }
 
 type classLedger struct {
@@ -149,6 +153,13 @@ func newRun(def *Definition, st State, p Period) (*run, error) {
 		payments:       make([]Payment, 0, 2*len(def.Classes)+len(def.Fees)+4),
 	}
 	r.adjBegin, r.adjEnd = r.poolBegin-r.ysocBegin, r.poolEnd-r.ysocEnd
+	if def.PaymentDates != nil {
+		dates, err := def.datesFor(p.Period)
+		if err != nil {
+			return nil, err
+		}
+		r.dates = &dates
+	}
 	r.funds = AvailableFunds{
 		InterestCollections: p.InterestCollections,
 		ScheduledPrincipal:  p.ScheduledPrincipal,

@@ -44,6 +44,7 @@ func (d *Definition) Validate() error {
 	d.validateClasses(&p)
 	d.validateFees(&p)
 	d.validateYieldSupplement(&p)
+	d.validatePaymentDates(&p)
 	d.validateReserves(&p)
 	d.validateTriggers(&p)
 	if d.OCTarget != nil {

@@ -3,6 +3,10 @@ package waterfall
 import (
 	"strings"
 	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
 )
 
 // TestPoolMeasureValidation refuses each misuse of the yield supplement,
@@ -82,5 +86,39 @@ func TestPoolMeasurePeriodInputs(t *testing.T) {
 	}
 	if _, err := Run(def, st, good); err != nil {
 		t.Fatalf("good period refused: %v", err)
+	}
+}
+
+// TestPaymentDateValidation refuses bad schedules and a period that is
+// not paid on its scheduled business day.
+func TestPaymentDateValidation(t *testing.T) {
+	base := func() Definition { return loadDefinition(t, "golden/payment_dates/definition.json") }
+	for _, c := range []struct {
+		name   string
+		mutate func(*Definition)
+		want   string
+	}{
+		{"calendar", func(d *Definition) { d.PaymentDates.Calendar = "TARGET2" }, `paymentDates.calendar: calendar "TARGET2": unknown`},
+		{"convention", func(d *Definition) { d.PaymentDates.BusinessDayConvention = "nearest" },
+			`paymentDates.businessDayConvention: want "following", "modifiedFollowing" or "preceding", got "nearest"`},
+		{"before closing", func(d *Definition) { d.PaymentDates.FirstPaymentDate = day("2026-01-15") },
+			"paymentDates.firstPaymentDate: must be after the closing date 2026-01-20"},
+		{"outside the data", func(d *Definition) { d.PaymentDates.ExtraHolidays = []daycount.Date{day("2040-04-06")} },
+			"paymentDates.extraHolidays: calendar US-FRB covers"},
+	} {
+		d := base()
+		c.mutate(&d)
+		if err := d.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: Validate() = %v\nwant it to contain %q", c.name, err, c.want)
+		}
+	}
+	def := base()
+	st := mustState(t, def)
+	p := Period{Period: 1, AccrualStart: day("2026-01-20"), AccrualEnd: day("2026-02-15"),
+		IndexFixings: map[string]decimal.Decimal{"SOFR30A": dec("0.043")}, EndingPoolBalance: amt("1000000.00")}
+	_, err := Run(def, st, p)
+	want := "period.accrualEnd: want 2026-02-17, the payment date of period 1 (nominal 2026-02-15 rolled following on US-FRB), got 2026-02-15"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Run() = %v\nwant %q", err, want)
 	}
 }

@@ -1,8 +1,6 @@
 package waterfall
 
 import (
-	"encoding/csv"
-	"os"
 	"strconv"
 	"testing"
 )
@@ -10,21 +8,11 @@ import (
 // TestLoanYieldSupplementTable checks the per-loan YSOC against the
 // hand-worked table testdata/ysoc_loans.csv, then the pool's total.
 func TestLoanYieldSupplementTable(t *testing.T) {
-	f, err := os.Open("testdata/ysoc_loans.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comment = '#'
-	rows, err := r.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readTable(t, "testdata/ysoc_loans.csv", "id,apr,monthlyPayment,remainingPayments,ysoc,derivation")
 	required := dec("0.12")
 	var loans []YieldSupplementLoan
 	var want int64
-	for _, row := range rows[1:] {
+	for _, row := range rows {
 		n, err := strconv.Atoi(row[3])
 		if err != nil {
 			t.Fatal(err)
