@@ -64,8 +64,10 @@ func (r *run) result() (Result, error) {
 			EndingBalance: l.balance, ResidualPaid: l.residualPaid,
 		}
 		if !c.Residual {
-			cr.Factor = money.Ratio(l.balance, c.OriginalBalance, 10)
 			notes += l.balance
+		}
+		if c.OriginalBalance > 0 {
+			cr.Factor = money.Ratio(l.balance, c.OriginalBalance, 10)
 		}
 		res.Classes[i] = cr
 		res.ResidualPaid += l.residualPaid

@@ -68,8 +68,10 @@ type Class struct {
 	// InterestOnUnpaidInterest makes carried-forward unpaid interest accrue
 	// interest at the class coupon.
 	InterestOnUnpaidInterest bool `json:"interestOnUnpaidInterest,omitempty"`
-	// Residual marks the certificate (equity) class: no balance, no coupon,
-	// it receives whatever the residual step leaves.
+	// Residual marks the certificate (equity) class: no coupon, it receives
+	// whatever the residual step leaves. It may carry a balance (a
+	// certificate balance): once every note is paid off, what it receives
+	// repays that balance first, as principal.
 	Residual bool `json:"residual,omitempty"`
 }
 

@@ -65,7 +65,9 @@
 // # Priority of payments
 //
 // Available funds are interest collections + scheduled principal +
-// prepayments + recoveries + servicer advances + clean-up proceeds. Reserve
+// prepayments + repurchases + recoveries + liquidation proceeds + reserve
+// investment earnings + servicer advances + clean-up proceeds − advance
+// reimbursements (the lines a report does not give are zero). Reserve
 // draws and releases join them at the step that makes them. The steps of
 // the list in force then run in order, each taking what it is due from
 // what is left:
@@ -87,7 +89,9 @@
 //     by the amount the notes exceed the pool (moves no cash).
 //   - cleanUpCall: in the period the call is exercised, pays the listed
 //     notes in full, sequentially, from what is left.
-//   - residual: pays everything left to the residual class.
+//   - residual: pays everything left to the residual class; a residual
+//     class with a certificate balance is first repaid that balance, as
+//     principal, once every note is paid off.
 //
 // Every cent of available funds ends on exactly one Payment line (fees,
 // interest, principal, reserve deposits, residual) or on the named
@@ -159,7 +163,7 @@
 // available funds at the start.
 //
 // Triggers: cumulative net loss = (cumulative defaults − cumulative
-// recoveries) ÷ initial pool, and delinquency = 60+ days delinquent ÷ ending
+// recoveries and liquidation proceeds) ÷ initial pool, and delinquency = 60+ days delinquent ÷ ending
 // pool, breach when above the threshold; overcollateralization = ending pool
 // ÷ beginning balance of the notes (or the listed classes), and interest
 // coverage = interest collections ÷ interest due on the notes (or the listed

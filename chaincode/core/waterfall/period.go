@@ -41,6 +41,24 @@ type Period struct {
 	// ServicerAdvances is cash advanced by the servicer this period, net of
 	// reimbursements of earlier advances (the servicer nets those).
 	ServicerAdvances money.Amount `json:"servicerAdvances,omitzero"`
+	// The lines below are what trustee certificates show separately; each
+	// is cash in available funds (advance reimbursements are taken out).
+	//
+	// ReserveInvestmentEarnings are the reserve account's investment
+	// earnings for the period, paid into the collection account.
+	ReserveInvestmentEarnings money.Amount `json:"reserveInvestmentEarnings,omitzero"`
+	// LiquidationProceeds are net proceeds of selling the vehicles of
+	// defaulted receivables; with Recoveries (collected after charge-off)
+	// they reduce net losses.
+	LiquidationProceeds money.Amount `json:"liquidationProceeds,omitzero"`
+	// Repurchases is the principal balance of receivables the seller or
+	// servicer bought back this period, paid in cash; it leaves the pool
+	// like a prepayment (interest on it is in InterestCollections).
+	Repurchases money.Amount `json:"repurchases,omitzero"`
+	// AdvanceReimbursements repay the servicer's earlier advances out of
+	// collections before anything else. When it is given, ServicerAdvances
+	// is this period's advances, not netted.
+	AdvanceReimbursements money.Amount `json:"advanceReimbursements,omitzero"`
 	// YieldSupplementAmount is the YSOC at the end of the period, computed
 	// by the servicer on the loan tape (PoolYieldSupplement) when the deal
 	// discounts at a required rate; zero otherwise.
@@ -55,6 +73,13 @@ type Period struct {
 	// DeclareEventOfDefault records an event of default the data cannot
 	// show (e.g. servicer insolvency), declared by the trustee.
 	DeclareEventOfDefault bool `json:"declareEventOfDefault,omitempty"`
+}
+
+// cashIn is every source of cash of the period before reserve movements
+// and advance reimbursements.
+func (p *Period) cashIn() money.Amount {
+	return p.InterestCollections + p.ScheduledPrincipal + p.Prepayments + p.Repurchases + p.Recoveries +
+		p.LiquidationProceeds + p.ReserveInvestmentEarnings + p.ServicerAdvances + p.CleanUpProceeds
 }
 
 // FeeAmount is an amount owed to a named fee.
@@ -113,6 +138,10 @@ func (d *Definition) checkPeriod(s State, pr Period) error {
 		{"period.servicerAdvances", pr.ServicerAdvances},
 		{"period.cleanUpProceeds", pr.CleanUpProceeds},
 		{"period.yieldSupplementAmount", pr.YieldSupplementAmount},
+		{"period.reserveInvestmentEarnings", pr.ReserveInvestmentEarnings},
+		{"period.liquidationProceeds", pr.LiquidationProceeds},
+		{"period.repurchases", pr.Repurchases},
+		{"period.advanceReimbursements", pr.AdvanceReimbursements},
 	} {
 		checkAmount(&p, f.path, f.a, false)
 	}
@@ -122,11 +151,18 @@ func (d *Definition) checkPeriod(s State, pr Period) error {
 	if err := p.err(); err != nil {
 		return err // the roll-forward below needs amounts in range
 	}
-	rolled := s.PoolBalance - pr.ScheduledPrincipal - pr.Prepayments - pr.Defaults - pr.OtherAdjustments
+	rolled := s.PoolBalance - pr.ScheduledPrincipal - pr.Prepayments - pr.Repurchases - pr.Defaults - pr.OtherAdjustments
 	if rolled != pr.EndingPoolBalance {
-		p.add("period.endingPoolBalance", "pool does not roll forward: beginning %s − scheduled %s − prepayments %s "+
+		repurchases := ""
+		if pr.Repurchases != 0 {
+			repurchases = " − repurchases " + pr.Repurchases.String()
+		}
+		p.add("period.endingPoolBalance", "pool does not roll forward: beginning %s − scheduled %s − prepayments %s%s "+
 			"− defaults %s − other adjustments %s = %s, reported %s", s.PoolBalance, pr.ScheduledPrincipal,
-			pr.Prepayments, pr.Defaults, pr.OtherAdjustments, rolled, pr.EndingPoolBalance)
+			pr.Prepayments, repurchases, pr.Defaults, pr.OtherAdjustments, rolled, pr.EndingPoolBalance)
+	}
+	if cash := pr.cashIn(); pr.AdvanceReimbursements > cash {
+		p.add("period.advanceReimbursements", "%s exceeds the period's collections %s", pr.AdvanceReimbursements, cash)
 	}
 	dq := pr.Delinquencies
 	if dq.Days30to59+dq.Days60to89+dq.Days90Plus > pr.EndingPoolBalance {

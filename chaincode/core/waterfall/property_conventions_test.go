@@ -49,9 +49,10 @@ func withCertificateConventions(r *rand.Rand, def Definition) Definition {
 	target := func() PoolTarget {
 		if r.Intn(2) == 0 {
 			a, _ := def.InitialPoolBalance.MulRate(frac(1500))
+			a = max(a, 1) // zero would be no fixed amount at all
 			t := PoolTarget{Amount: a, FloorAmount: a / 3}
 			if r.Intn(2) == 0 {
-				t.StepDowns = []StepDown{{FromPeriod: 2 + r.Intn(6), Amount: a / 2}}
+				t.StepDowns = []StepDown{{FromPeriod: 2 + r.Intn(6), Amount: max(a/2, 1)}}
 			}
 			return t
 		}
@@ -77,6 +78,10 @@ func withCertificateConventions(r *rand.Rand, def Definition) Definition {
 		def.PaymentDates = &PaymentDates{FirstPaymentDate: first, Calendar: calendar.USFederalReserve,
 			BusinessDayConvention: []calendar.Convention{calendar.Following, calendar.ModifiedFollowing}[r.Intn(2)]}
 	}
+	if r.Intn(2) == 0 {
+		res := &def.Classes[len(def.Classes)-1]
+		res.OriginalBalance, _ = def.InitialPoolBalance.MulRate(frac(300))
+	}
 	// Annual caps hold back what an excess step pays later.
 	for _, f := range def.Fees {
 		if f.AnnualCap > 0 && f.CapPerPeriod == 0 {
@@ -87,7 +92,15 @@ func withCertificateConventions(r *rand.Rand, def Definition) Definition {
 }
 
 // withConventionInputs adds what the conventions read from each report.
+// A third of the chains end with the pool prepaid in full, so that notes
+// pay off and a certificate balance is repaid.
 func withConventionInputs(r *rand.Rand, def Definition, ps []Period) []Period {
+	if k := r.Intn(len(ps)); r.Intn(3) == 0 && !ps[k].CleanUpCall {
+		ps = ps[:k+1]
+		p := &ps[k]
+		p.Prepayments += p.EndingPoolBalance
+		p.EndingPoolBalance, p.Delinquencies = 0, Delinquencies{}
+	}
 	for i := range ps {
 		p := &ps[i]
 		if def.PaymentDates != nil {
@@ -98,6 +111,13 @@ func withConventionInputs(r *rand.Rand, def Definition, ps []Period) []Period {
 		}
 		if ys := def.YieldSupplement; ys != nil && len(ys.Schedule) == 0 {
 			p.YieldSupplementAmount, _ = p.EndingPoolBalance.MulRate(decimal.New(int64(r.Intn(900)), -4))
+		}
+		if r.Intn(2) == 0 { // the certificate's separate lines, carved out so the pool still rolls forward
+			p.Repurchases = p.Prepayments / 5
+			p.Prepayments -= p.Repurchases
+			p.LiquidationProceeds = p.Defaults / 2
+			p.ReserveInvestmentEarnings = money.Amount(r.Int63n(100_000))
+			p.AdvanceReimbursements = min(p.ServicerAdvances/2+money.Amount(r.Int63n(50_000)), p.InterestCollections)
 		}
 		for _, f := range def.Fees {
 			if f.basis() == AsIncurred && r.Intn(3) > 0 {
@@ -114,7 +134,7 @@ func withConventionInputs(r *rand.Rand, def Definition, ps []Period) []Period {
 // the adjusted pool: pool − YSOC, never negative.
 func TestPropertiesWithCertificateConventions(t *testing.T) {
 	r := rand.New(rand.NewSource(13))
-	runs, ysocPeriods, capped, dated := 0, 0, 0, 0
+	runs, ysocPeriods, capped, dated, certPaid := 0, 0, 0, 0, 0
 	for deal := 0; deal < 200; deal++ {
 		def := withCertificateConventions(r, genDeal(r, deal%2 == 0))
 		if err := def.Validate(); err != nil {
@@ -140,6 +160,9 @@ func TestPropertiesWithCertificateConventions(t *testing.T) {
 				checkAccrualWindows(t, label, def, res)
 				dated++
 			}
+			if res.Classes[len(res.Classes)-1].PrincipalPaid > 0 {
+				certPaid++
+			}
 			if a.EndingYieldSupplement > 0 {
 				ysocPeriods++
 			}
@@ -154,10 +177,11 @@ func TestPropertiesWithCertificateConventions(t *testing.T) {
 			st = res.NewState
 		}
 	}
-	if runs < 1000 || ysocPeriods < 100 || capped < 10 || dated < 300 {
-		t.Fatalf("too timid: %d periods, %d with YSOC, %d at an annual cap, %d on a payment schedule", runs, ysocPeriods, capped, dated)
+	if runs < 1000 || ysocPeriods < 100 || capped < 10 || dated < 300 || certPaid < 5 {
+		t.Fatalf("too timid: %d periods, %d with YSOC, %d at an annual cap, %d on a payment schedule, %d repaying a certificate", runs, ysocPeriods, capped, dated, certPaid)
 	}
-	t.Logf("%d periods, %d with YSOC, %d at an annual cap, %d on a payment schedule", runs, ysocPeriods, capped, dated)
+	t.Logf("%d periods, %d with YSOC, %d at an annual cap, %d on a payment schedule, %d repaying a certificate balance",
+		runs, ysocPeriods, capped, dated, certPaid)
 }
 
 // checkAccrualWindows: on a payment schedule the paid date is a business

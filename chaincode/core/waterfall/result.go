@@ -52,12 +52,19 @@ type AvailableFunds struct {
 	CleanUpProceeds     money.Amount `json:"cleanUpProceeds"`
 	ReserveDraws        money.Amount `json:"reserveDraws"`
 	ReserveReleases     money.Amount `json:"reserveReleases"`
-	Total               money.Amount `json:"total"`
+	// Lines a deal shows separately when its reports give them (absent
+	// when zero); AdvanceReimbursements is taken out of the total.
+	Repurchases               money.Amount `json:"repurchases,omitzero"`
+	LiquidationProceeds       money.Amount `json:"liquidationProceeds,omitzero"`
+	ReserveInvestmentEarnings money.Amount `json:"reserveInvestmentEarnings,omitzero"`
+	AdvanceReimbursements     money.Amount `json:"advanceReimbursements,omitzero"`
+	Total                     money.Amount `json:"total"`
 }
 
 func (f AvailableFunds) sum() money.Amount {
 	return f.InterestCollections + f.ScheduledPrincipal + f.Prepayments + f.Recoveries +
-		f.ServicerAdvances + f.CleanUpProceeds + f.ReserveDraws + f.ReserveReleases
+		f.ServicerAdvances + f.CleanUpProceeds + f.ReserveDraws + f.ReserveReleases +
+		f.Repurchases + f.LiquidationProceeds + f.ReserveInvestmentEarnings - f.AdvanceReimbursements
 }
 
 // Payment is one line of the priority of payments.

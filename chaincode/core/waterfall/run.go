@@ -142,7 +142,7 @@ func newRun(def *Definition, st State, p Period) (*run, error) {
 		poolEnd:        p.EndingPoolBalance,
 		ysocBegin:      st.YieldSupplement,
 		ysocEnd:        def.endingYieldSupplement(&p),
-		cnl:            st.CumulativeNetLoss + p.Defaults - p.Recoveries,
+		cnl:            st.CumulativeNetLoss + p.Defaults - p.Recoveries - p.LiquidationProceeds,
 		cleanUp:        p.CleanUpCall,
 		accelerated:    st.Accelerated || p.DeclareEventOfDefault,
 		eventOfDefault: st.EventOfDefault || p.DeclareEventOfDefault,
@@ -167,6 +167,11 @@ func newRun(def *Definition, st State, p Period) (*run, error) {
 		Recoveries:          p.Recoveries,
 		ServicerAdvances:    p.ServicerAdvances,
 		CleanUpProceeds:     p.CleanUpProceeds,
+
+		Repurchases:               p.Repurchases,
+		LiquidationProceeds:       p.LiquidationProceeds,
+		ReserveInvestmentEarnings: p.ReserveInvestmentEarnings,
+		AdvanceReimbursements:     p.AdvanceReimbursements,
 	}
 	r.available = r.funds.sum()
 	for i, t := range st.Triggers {
@@ -285,7 +290,16 @@ func (r *run) beginningBalance(idx []int) money.Amount {
 
 func (r *run) payResidual(s ResidualStep) {
 	ci := r.def.classIndex(s.Class)
+	l := &r.classes[ci]
+	if l.balance > 0 && r.notesOutstanding() == 0 {
+		// A certificate balance is repaid after the notes, before any
+		// residual distribution.
+		paid := r.take(l.balance)
+		l.balance -= paid
+		l.principalPaid += paid
+		r.record(Payment{Kind: KindPrincipal, Class: s.Class, Due: paid, Paid: paid})
+	}
 	paid := r.take(r.available)
-	r.classes[ci].residualPaid += paid
+	l.residualPaid += paid
 	r.record(Payment{Kind: KindResidual, Class: s.Class, Due: paid, Paid: paid})
 }

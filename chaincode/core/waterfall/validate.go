@@ -92,9 +92,7 @@ func (d *Definition) validateClasses(p *problems) {
 		}
 		if c.Residual {
 			residuals++
-			if c.OriginalBalance != 0 {
-				p.add(path+".originalBalance", "residual class %q holds no balance, got %s", c.Name, c.OriginalBalance)
-			}
+			checkAmount(p, path+".originalBalance", c.OriginalBalance, false)
 			if c.Coupon != nil {
 				p.add(path+".coupon", "residual class %q bears no coupon", c.Name)
 			}

@@ -122,3 +122,22 @@ func TestPaymentDateValidation(t *testing.T) {
 		t.Fatalf("Run() = %v\nwant %q", err, want)
 	}
 }
+
+// TestCertificateInputsValidation refuses reimbursements larger than the
+// period's cash and names repurchases in a pool that does not roll forward.
+func TestCertificateInputsValidation(t *testing.T) {
+	def := loadDefinition(t, "golden/certificate_inputs/definition.json")
+	st := mustState(t, def)
+	p := Period{Period: 1, AccrualStart: day("2026-11-15"), AccrualEnd: day("2026-12-15"),
+		InterestCollections: amt("10.00"), AdvanceReimbursements: amt("15.01"), Repurchases: amt("5.00"),
+		EndingPoolBalance: amt("100000.00")}
+	_, err := Run(def, st, p)
+	for _, want := range []string{
+		"period.advanceReimbursements: 15.01 exceeds the period's collections 15.00",
+		"− repurchases 5.00 − defaults 0.00 − other adjustments 0.00 = 99995.00, reported 100000.00",
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Run() = %v\nwant it to contain %q", err, want)
+		}
+	}
+}
