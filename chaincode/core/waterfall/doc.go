@@ -216,6 +216,18 @@
 // replace the fraction or amount from a period on, unless a named trigger
 // is breached. The OC target is evaluated after the trigger steps.
 //
+// # Onboarding a deal mid-life
+//
+// A deal moved onto the ledger after closing starts from its latest
+// trustee certificate: OpenState(def, Onboarding) builds the state after
+// period N from the certificate's class balances, unpaid interest, fee
+// carry-forwards, reserve balances, trigger status, pool, YSOC and
+// cumulative net loss, after checking the figures against each other
+// (pool − YSOC = adjusted pool, adjusted pool − notes = the OC amount,
+// printed factors and ratios match the amounts to their printed places,
+// the payment date is the scheduled one, the YSOC the scheduled one). The
+// next Run continues as if every earlier period had run on the ledger.
+//
 // # Imports
 //
 // The package may import the standard library, shopspring/decimal and the
