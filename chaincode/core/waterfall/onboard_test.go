@@ -34,7 +34,6 @@ func onboardingFrom(def Definition, res Result, paymentDate daycount.Date) Onboa
 	return o
 }
 
-
 // TestOnboardFromACertificate opens POOL MEASURES 2026-1 at period 1 from
 // the figures its period-1 certificate prints (testdata/onboard, copied by
 // hand from testdata/golden/pool_measures/expected.csv) and runs period 2:
