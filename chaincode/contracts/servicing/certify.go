@@ -137,7 +137,7 @@ type CertifySummary struct {
 // payment date from the waterfall's payment day.
 func periodInputs(ctx *txn.Context, f *dealFacts, r schema.Report, declareEoD bool) (distribution.PeriodInputs, error) {
 	agg := r.Header.Aggregates
-	pay, err := distribution.PaymentDate(agg.Period.Ending, f.wf.PaymentDay)
+	pay, err := distribution.ScheduledPaymentDate(&f.def, agg.Period.Number, agg.Period.Ending, f.wf.PaymentDay)
 	if err != nil {
 		return distribution.PeriodInputs{}, errs.New(errs.Internal, "deal %s: %v", f.deal.ID, err)
 	}

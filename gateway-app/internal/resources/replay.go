@@ -6,6 +6,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
+	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 )
@@ -95,7 +96,11 @@ func (r *resources) replayPeriod(c *api.Call, _ *api.NoBody) (*ReplayAnswer, err
 // (consumed by the certification it applied to, so read from it).
 func periodInputs(rep schema.Report, wf schema.Waterfall, fixings []schema.Fixing, declaredEoD bool) (distribution.PeriodInputs, error) {
 	agg := rep.Header.Aggregates
-	pay, err := distribution.PaymentDate(agg.Period.Ending, wf.PaymentDay)
+	def, err := waterfall.ParseDefinition(wf.Definition)
+	if err != nil {
+		return distribution.PeriodInputs{}, err
+	}
+	pay, err := distribution.ScheduledPaymentDate(&def, agg.Period.Number, agg.Period.Ending, wf.PaymentDay)
 	if err != nil {
 		return distribution.PeriodInputs{}, err
 	}
