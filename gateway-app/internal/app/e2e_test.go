@@ -19,6 +19,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape/loansim"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/statement"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/bench"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
@@ -534,6 +535,21 @@ func (e *e2e) certify(period int, a loantape.ReportAggregates) {
 	e.org3.must(200, "GET", "/v1/deals/"+e.deal+"/periods/"+p+"/replay", "auditor", nil).decode(t, &replay)
 	if !replay.Agree || !replay.Local.Match || !replay.Chaincode.Match {
 		t.Fatalf("period %d replay %+v", period, replay)
+	}
+	// The trustee certificate statement is the same bytes on the trustee's
+	// bank and on another bank, ties out, and renders as CSV.
+	path := "/v1/deals/" + e.deal + "/periods/" + p + "/trustee-statement"
+	trusteeSt, auditorSt := e.org1.must(200, "GET", path, "trustee", nil), e.org3.must(200, "GET", path, "auditor", nil)
+	if !bytes.Equal(trusteeSt.body, auditorSt.body) {
+		t.Fatalf("period %d: trustee statements differ between banks:\n%s\n%s", period, trusteeSt.body, auditorSt.body)
+	}
+	var st statement.Statement
+	auditorSt.decode(t, &st)
+	if st.Period != period || st.AvailableFunds.Total != st.Distributions.TotalPaid || len(st.Notes) == 0 || len(st.Distributions.Lines) == 0 {
+		t.Fatalf("period %d trustee statement does not tie out: %s", period, auditorSt.body)
+	}
+	if csv := e.org3.must(200, "GET", path+"?format=csv", "auditor", nil); !bytes.HasPrefix(csv.body, []byte("section,item,field,value\n")) {
+		t.Fatalf("period %d trustee statement CSV:\n%s", period, csv.body)
 	}
 	e.org3.must(200, "GET", "/v1/deals/"+e.deal+"/accounts", "auditor", nil)
 	e.org3.must(200, "GET", "/v1/tranches/"+e.tranche("A")+"/distribution-book", "auditor", nil)
