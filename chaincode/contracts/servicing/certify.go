@@ -148,6 +148,7 @@ func periodInputs(ctx *txn.Context, f *dealFacts, r schema.Report, declareEoD bo
 	in := distribution.PeriodInputs{
 		Aggregates: agg, PaymentDate: pay, ServicerAdvances: r.Header.ServicerAdvances,
 		CleanUpCall: r.Header.CleanUpCall, CleanUpProceeds: r.Header.CleanUpProceeds, DeclareEventOfDefault: declareEoD,
+		Certificate: r.Header.Certificate,
 	}
 	if len(fixings) > 0 {
 		in.IndexFixings = make(map[string]decimal.Decimal, len(fixings))

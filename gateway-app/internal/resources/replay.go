@@ -107,6 +107,7 @@ func periodInputs(rep schema.Report, wf schema.Waterfall, fixings []schema.Fixin
 	in := distribution.PeriodInputs{
 		Aggregates: agg, PaymentDate: pay, ServicerAdvances: rep.Header.ServicerAdvances,
 		CleanUpCall: rep.Header.CleanUpCall, CleanUpProceeds: rep.Header.CleanUpProceeds, DeclareEventOfDefault: declaredEoD,
+		Certificate: rep.Header.Certificate,
 	}
 	if len(fixings) > 0 {
 		in.IndexFixings = make(map[string]decimal.Decimal, len(fixings))
