@@ -8,6 +8,7 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
 )
 
@@ -22,7 +23,7 @@ func TestPeriodInputsFromRecords(t *testing.T) {
 	rep.Header.CleanUpProceeds = money.Amount(99_00)
 	fixings := []Fixing{{Index: "SOFR", Rate: decimal.RequireFromString("0.0431")}, {Index: "EURIBOR", Rate: decimal.RequireFromString("0.0275")}}
 
-	in, err := PeriodInputs(rep, Waterfall{PaymentDay: 15}, fixings, true)
+	in, err := PeriodInputs(&waterfall.Definition{}, rep, Waterfall{PaymentDay: 15}, fixings, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +38,7 @@ func TestPeriodInputsFromRecords(t *testing.T) {
 		t.Errorf("fixings %v", in.IndexFixings)
 	}
 
-	none, err := PeriodInputs(rep, Waterfall{PaymentDay: 15}, nil, false)
+	none, err := PeriodInputs(&waterfall.Definition{}, rep, Waterfall{PaymentDay: 15}, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +50,7 @@ func TestPeriodInputsFromRecords(t *testing.T) {
 func TestPeriodInputsRefusesAPaymentDayOutsideTheMonth(t *testing.T) {
 	var rep Report
 	rep.Header.Aggregates.Period = loantape.MonthlyPeriod(1, loantape.Month{Year: 2025, Month: time.December})
-	if _, err := PeriodInputs(rep, Waterfall{PaymentDay: 29}, nil, false); err == nil {
+	if _, err := PeriodInputs(&waterfall.Definition{}, rep, Waterfall{PaymentDay: 29}, nil, false); err == nil {
 		t.Fatal("payment day 29 accepted")
 	}
 }

@@ -155,6 +155,10 @@ type ReportHeader struct {
 	ServicerAdvances money.Amount `json:"servicerAdvances,omitzero"`
 	CleanUpCall      bool         `json:"cleanUpCall,omitempty"`
 	CleanUpProceeds  money.Amount `json:"cleanUpProceeds,omitzero"`
+	// Certificate holds the certificate lines the servicer declares for a
+	// deal whose waterfall takes them (reserve earnings, repurchases,
+	// advance reimbursements, YSOC, expenses as incurred).
+	Certificate *distribution.CertificateInputs `json:"certificate,omitempty"`
 }
 
 // Report is the public record of one servicer report.

@@ -127,7 +127,7 @@ func periodInputs(ctx *txn.Context, f *dealFacts, r schema.Report, declareEoD bo
 	if err != nil {
 		return distribution.PeriodInputs{}, err
 	}
-	in, err := schema.PeriodInputs(r, f.wf, fixings, declareEoD)
+	in, err := schema.PeriodInputs(&f.def, r, f.wf, fixings, declareEoD)
 	if err != nil { // only a payment date the waterfall cannot have
 		return distribution.PeriodInputs{}, errs.New(errs.Internal, "deal %s: %v", f.deal.ID, err)
 	}

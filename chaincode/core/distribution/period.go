@@ -29,6 +29,9 @@ type PeriodInputs struct {
 	// DeclareEventOfDefault is set when the trustee declared an event of
 	// default the data cannot show, before this period was certified.
 	DeclareEventOfDefault bool `json:"declareEventOfDefault,omitempty"`
+	// Certificate holds the servicer's declared certificate lines, when
+	// the deal takes them (see CertificateInputs).
+	Certificate *CertificateInputs `json:"certificate,omitempty"`
 }
 
 // PaymentDate is the payment date of a collection period that ends on
@@ -97,6 +100,9 @@ func (in PeriodInputs) Period(accruedThrough daycount.Date) (waterfall.Period, e
 		CleanUpCall:           in.CleanUpCall,
 		CleanUpProceeds:       in.CleanUpProceeds,
 		DeclareEventOfDefault: in.DeclareEventOfDefault,
+	}
+	if err := in.Certificate.apply(&p, a.RepossessionProceeds); err != nil {
+		return waterfall.Period{}, err
 	}
 	if len(in.IndexFixings) > 0 {
 		p.IndexFixings = make(map[string]decimal.Decimal, len(in.IndexFixings))

@@ -16,9 +16,13 @@ var ErrNotConserved = errors.New("waterfall: result does not reconcile")
 func (r *run) result() (Result, error) {
 	def, p := r.def, r.p
 	r.funds.Total = r.funds.sum()
-	poolAfter := r.poolEnd
+	poolAfter, ysocAfter := r.poolEnd, r.ysocEnd
 	if r.cleanUp {
-		poolAfter = 0
+		poolAfter, ysocAfter = 0, 0
+	}
+	ocTarget, err := r.ocTargetAmount()
+	if err != nil {
+		return Result{}, fmt.Errorf("ocTarget: %w", err)
 	}
 	res := Result{
 		DefinitionVersion: def.Version,
@@ -33,11 +37,13 @@ func (r *run) result() (Result, error) {
 		RoundingResidue:   r.available,
 		EventOfDefault:    r.eventOfDefault,
 		CleanUpCall:       r.cleanUp,
+		PaymentDate:       r.dates,
 	}
 	next := State{
 		Period:            p.Period,
 		AccruedThrough:    p.AccrualEnd,
 		PoolBalance:       poolAfter,
+		YieldSupplement:   ysocAfter,
 		CumulativeNetLoss: r.cnl,
 		Classes:           make([]ClassState, len(def.Classes)),
 		Fees:              make([]FeeState, len(def.Fees)),
@@ -58,8 +64,10 @@ func (r *run) result() (Result, error) {
 			EndingBalance: l.balance, ResidualPaid: l.residualPaid,
 		}
 		if !c.Residual {
-			cr.Factor = money.Ratio(l.balance, c.OriginalBalance, 10)
 			notes += l.balance
+		}
+		if c.OriginalBalance > 0 {
+			cr.Factor = money.Ratio(l.balance, c.OriginalBalance, 10)
 		}
 		res.Classes[i] = cr
 		res.ResidualPaid += l.residualPaid
@@ -69,6 +77,9 @@ func (r *run) result() (Result, error) {
 		l := r.fees[i]
 		res.Fees[i] = FeeResult{Fee: f.Name, UnpaidBefore: l.unpaidBefore, Accrued: l.accrued, Paid: l.paid, Unpaid: l.owed}
 		next.Fees[i] = FeeState{Fee: f.Name, Unpaid: l.owed}
+		if f.AnnualCap > 0 {
+			next.Fees[i].CapYear, next.Fees[i].PaidInCapYear = p.AccrualEnd.Year, l.paidInYear
+		}
 	}
 	for i, a := range def.Reserves {
 		l := r.reserves[i]
@@ -91,10 +102,16 @@ func (r *run) result() (Result, error) {
 		BeginningBalance:       r.poolBegin,
 		EndingBalance:          poolAfter,
 		Factor:                 money.Ratio(poolAfter, def.InitialPoolBalance, 10),
-		OCTarget:               r.ocTarget,
-		Overcollateralization:  poolAfter - notes,
+		OCTarget:               ocTarget,
+		Overcollateralization:  poolAfter - ysocAfter - notes,
 		CumulativeNetLoss:      r.cnl,
 		CumulativeNetLossRatio: money.Ratio(r.cnl, def.InitialPoolBalance, 10),
+	}
+	if def.YieldSupplement != nil {
+		res.Pool.Adjusted = &AdjustedPool{
+			BeginningYieldSupplement: r.ysocBegin, EndingYieldSupplement: ysocAfter,
+			BeginningBalance: r.adjBegin, EndingBalance: poolAfter - ysocAfter,
+		}
 	}
 	res.NewState = next
 	return res, nil

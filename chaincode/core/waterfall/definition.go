@@ -36,6 +36,14 @@ type Definition struct {
 	// distribution amount builds and keeps; required by a principal step
 	// with amount "regular".
 	OCTarget *PoolTarget `json:"ocTarget,omitempty"`
+	// YieldSupplement, when set, discounts the pool at a required rate: the
+	// adjusted pool (pool − YSOC) then sizes principal and overcollateral-
+	// ization (see pool_measures.go).
+	YieldSupplement *YieldSupplement `json:"yieldSupplement,omitempty"`
+	// PaymentDates, when set, derives each period's nominal and business-day
+	// adjusted payment dates, and so each class's accrual window (see
+	// payment_dates.go).
+	PaymentDates *PaymentDates `json:"paymentDates,omitempty"`
 	// CleanUpCallFactor is the pool factor (ending pool ÷ initial pool) at or
 	// below which the servicer may buy the pool back; zero means no call.
 	CleanUpCallFactor decimal.Decimal `json:"cleanUpCallFactor,omitzero"`
@@ -60,8 +68,10 @@ type Class struct {
 	// InterestOnUnpaidInterest makes carried-forward unpaid interest accrue
 	// interest at the class coupon.
 	InterestOnUnpaidInterest bool `json:"interestOnUnpaidInterest,omitempty"`
-	// Residual marks the certificate (equity) class: no balance, no coupon,
-	// it receives whatever the residual step leaves.
+	// Residual marks the certificate (equity) class: no coupon, it receives
+	// whatever the residual step leaves. It may carry a balance (a
+	// certificate balance): once every note is paid off, what it receives
+	// repays that balance first, as principal.
 	Residual bool `json:"residual,omitempty"`
 }
 
@@ -87,6 +97,12 @@ type Fee struct {
 	// rest stays owed and may be paid by a later step of the same fee with
 	// "excess": true.
 	CapPerPeriod money.Amount `json:"capPerPeriod,omitzero"`
+	// Basis says what the fee is charged on; empty means "fixed" for a
+	// fixed fee and "beginningPool" for a rate (see FeeBasis).
+	Basis FeeBasis `json:"basis,omitempty"`
+	// AnnualCap limits what the fee's normal step pays in one calendar year
+	// of payment dates; the rest waits for the fee's excess step.
+	AnnualCap money.Amount `json:"annualCap,omitzero"`
 }
 
 // ReserveAccount is a cash reserve held by the trust. It is funded at
@@ -110,11 +126,16 @@ const (
 )
 
 // PoolTarget is max(Fraction × pool balance on the Of basis, FloorFraction ×
-// initial pool balance), each product rounded half-up to the cent.
+// initial pool balance), each product rounded half-up to the cent; or a
+// fixed dollar Amount. FloorAmount is a floor in dollars and StepDowns
+// change the fraction or amount from a period on (see pool_measures.go).
 type PoolTarget struct {
 	Fraction      decimal.Decimal `json:"fraction"`
-	Of            PoolBasis       `json:"of"`
+	Of            PoolBasis       `json:"of,omitempty"`
 	FloorFraction decimal.Decimal `json:"floorFraction,omitzero"`
+	Amount        money.Amount    `json:"amount,omitzero"`
+	FloorAmount   money.Amount    `json:"floorAmount,omitzero"`
+	StepDowns     []StepDown      `json:"stepDowns,omitempty"`
 }
 
 // TestKind names what a trigger measures.

@@ -65,7 +65,9 @@
 // # Priority of payments
 //
 // Available funds are interest collections + scheduled principal +
-// prepayments + recoveries + servicer advances + clean-up proceeds. Reserve
+// prepayments + repurchases + recoveries + liquidation proceeds + reserve
+// investment earnings + servicer advances + clean-up proceeds − advance
+// reimbursements (the lines a report does not give are zero). Reserve
 // draws and releases join them at the step that makes them. The steps of
 // the list in force then run in order, each taking what it is due from
 // what is left:
@@ -87,7 +89,9 @@
 //     by the amount the notes exceed the pool (moves no cash).
 //   - cleanUpCall: in the period the call is exercised, pays the listed
 //     notes in full, sequentially, from what is left.
-//   - residual: pays everything left to the residual class.
+//   - residual: pays everything left to the residual class; a residual
+//     class with a certificate balance is first repaid that balance, as
+//     principal, once every note is paid off.
 //
 // Every cent of available funds ends on exactly one Payment line (fees,
 // interest, principal, reserve deposits, residual) or on the named
@@ -132,7 +136,13 @@
 // payment dates on the 15th make every month 30 days); "ACT/360" counts
 // calendar days. A class uses its own DayCount or the definition's.
 // Interest accrues from Period.AccrualStart to AccrualEnd on the beginning
-// balance; unpaid interest is carried forward and, for a class with
+// balance, unless the definition has paymentDates: then payment dates are
+// nominal dates (the same day each month) rolled to a business day on a
+// holiday calendar held as data (package calendar), a 30/360 class accrues
+// from nominal date to nominal date (a stub from the closing date in
+// period 1) and an ACT/360 class over the actual days between the
+// adjusted dates, which are what the period's accrual dates must be; each
+// period's index fixings are the rates fixed for that period's accrual; unpaid interest is carried forward and, for a class with
 // InterestOnUnpaidInterest, itself accrues interest at the coupon. A
 // floating coupon is the period's index fixing + margin, then floor, then
 // cap, never below zero; a missing fixing is an error.
@@ -153,7 +163,7 @@
 // available funds at the start.
 //
 // Triggers: cumulative net loss = (cumulative defaults − cumulative
-// recoveries) ÷ initial pool, and delinquency = 60+ days delinquent ÷ ending
+// recoveries and liquidation proceeds) ÷ initial pool, and delinquency = 60+ days delinquent ÷ ending
 // pool, breach when above the threshold; overcollateralization = ending pool
 // ÷ beginning balance of the notes (or the listed classes), and interest
 // coverage = interest collections ÷ interest due on the notes (or the listed
@@ -175,6 +185,53 @@
 // CleanUpCallFactor and exercised by the period (with the purchase price in
 // CleanUpProceeds). The deal ends: the next state has a zero pool and
 // CleanUpCalled, and Run refuses any later period.
+//
+// # Two pool measures and fee bases
+//
+// A definition with a yieldSupplement discounts the receivables at a
+// required rate. The yield supplement overcollateralization amount (YSOC)
+// is either a schedule fixed at closing (entry n is the YSOC at the end of
+// period n) or recomputed by the servicer each period from its loans
+// (PoolYieldSupplement: the excess of each loan's scheduled payments
+// discounted at its APR over the same discounted at the required rate)
+// and reported in Period.YieldSupplementAmount. The adjusted pool = pool −
+// YSOC then takes the pool's place wherever notes are measured against
+// collateral: notesOverPool, regular and poolDecline amounts (so a
+// poolDecline step is beginning − ending adjusted pool, and a regular step
+// after it adds the OC shortfall), the OC target's cap, the reported
+// overcollateralization and the overcollateralization trigger. Defaults,
+// losses, the pool factor and the clean-up call stay on the pool itself.
+// Result.Pool.Adjusted shows both measures.
+//
+// Each fee has a basis: "fixed", "beginningPool" (the pool including
+// YSOC, the servicing-fee convention), "beginningAdjustedPool",
+// "noteBalance" (rate ÷ 12 on the notes at the beginning of the period)
+// or "asIncurred" (Period.FeesIncurred). An annualCap limits what the
+// fee's normal step pays per calendar year of payment dates; its excess
+// step pays the rest.
+//
+// Targets (OC and reserve) are a fraction of the current or initial pool
+// or adjusted pool, or a fixed amount; floors are a fraction of the
+// initial pool on the same measure and/or a fixed floorAmount; stepDowns
+// replace the fraction or amount from a period on, unless a named trigger
+// is breached. The OC target is evaluated after the trigger steps.
+//
+// # Onboarding a deal mid-life
+//
+// A deal moved onto the ledger after closing starts from its latest
+// trustee certificate: OpenState(def, Onboarding) builds the state after
+// period N from the certificate's class balances, unpaid interest, fee
+// carry-forwards, reserve balances, trigger status, pool, YSOC and
+// cumulative net loss, after checking the figures against each other
+// (pool − YSOC = adjusted pool, adjusted pool − notes = the OC amount,
+// printed factors and ratios match the amounts to their printed places,
+// the payment date is the scheduled one, the YSOC the scheduled one). The
+// next Run continues as if every earlier period had run on the ledger.
+//
+// # Imports
+//
+// The package may import the standard library, shopspring/decimal and the
+// pure core packages money, calendar and waterfall/daycount; never Fabric.
 //
 // # Limits
 //

@@ -42,7 +42,8 @@ func (r *run) accrueInterest(i int) error {
 	if err != nil {
 		return err
 	}
-	days, basis, err := r.def.dayCount(c).Fraction(r.p.AccrualStart, r.p.AccrualEnd)
+	start, end := r.accrualWindow(c)
+	days, basis, err := r.def.dayCount(c).Fraction(start, end)
 	if err != nil {
 		return fmt.Errorf("class %q: %w", c.Name, err)
 	}

@@ -41,6 +41,31 @@ type Period struct {
 	// ServicerAdvances is cash advanced by the servicer this period, net of
 	// reimbursements of earlier advances (the servicer nets those).
 	ServicerAdvances money.Amount `json:"servicerAdvances,omitzero"`
+	// The lines below are what trustee certificates show separately; each
+	// is cash in available funds (advance reimbursements are taken out).
+	//
+	// ReserveInvestmentEarnings are the reserve account's investment
+	// earnings for the period, paid into the collection account.
+	ReserveInvestmentEarnings money.Amount `json:"reserveInvestmentEarnings,omitzero"`
+	// LiquidationProceeds are net proceeds of selling the vehicles of
+	// defaulted receivables; with Recoveries (collected after charge-off)
+	// they reduce net losses.
+	LiquidationProceeds money.Amount `json:"liquidationProceeds,omitzero"`
+	// Repurchases is the principal balance of receivables the seller or
+	// servicer bought back this period, paid in cash; it leaves the pool
+	// like a prepayment (interest on it is in InterestCollections).
+	Repurchases money.Amount `json:"repurchases,omitzero"`
+	// AdvanceReimbursements repay the servicer's earlier advances out of
+	// collections before anything else. When it is given, ServicerAdvances
+	// is this period's advances, not netted.
+	AdvanceReimbursements money.Amount `json:"advanceReimbursements,omitzero"`
+	// YieldSupplementAmount is the YSOC at the end of the period, computed
+	// by the servicer on the loan tape (PoolYieldSupplement) when the deal
+	// discounts at a required rate; zero otherwise.
+	YieldSupplementAmount money.Amount `json:"yieldSupplementAmount,omitzero"`
+	// FeesIncurred are the expenses of "asIncurred" fees this period
+	// (trustee, owner trustee, asset representations reviewer).
+	FeesIncurred []FeeAmount `json:"feesIncurred,omitempty"`
 	// CleanUpCall is true when the servicer exercises the clean-up call;
 	// CleanUpProceeds is then the purchase price it pays for the pool.
 	CleanUpCall     bool         `json:"cleanUpCall,omitempty"`
@@ -48,6 +73,29 @@ type Period struct {
 	// DeclareEventOfDefault records an event of default the data cannot
 	// show (e.g. servicer insolvency), declared by the trustee.
 	DeclareEventOfDefault bool `json:"declareEventOfDefault,omitempty"`
+}
+
+// cashIn is every source of cash of the period before reserve movements
+// and advance reimbursements.
+func (p *Period) cashIn() money.Amount {
+	return p.InterestCollections + p.ScheduledPrincipal + p.Prepayments + p.Repurchases + p.Recoveries +
+		p.LiquidationProceeds + p.ReserveInvestmentEarnings + p.ServicerAdvances + p.CleanUpProceeds
+}
+
+// FeeAmount is an amount owed to a named fee.
+type FeeAmount struct {
+	Fee    string       `json:"fee"`
+	Amount money.Amount `json:"amount"`
+}
+
+// incurred is what the period reports for an "asIncurred" fee.
+func (p *Period) incurred(fee string) money.Amount {
+	for _, f := range p.FeesIncurred {
+		if f.Fee == fee {
+			return f.Amount
+		}
+	}
+	return 0
 }
 
 // Delinquencies are balances by days past due.
@@ -89,6 +137,11 @@ func (d *Definition) checkPeriod(s State, pr Period) error {
 		{"period.delinquencies.days90Plus", pr.Delinquencies.Days90Plus},
 		{"period.servicerAdvances", pr.ServicerAdvances},
 		{"period.cleanUpProceeds", pr.CleanUpProceeds},
+		{"period.yieldSupplementAmount", pr.YieldSupplementAmount},
+		{"period.reserveInvestmentEarnings", pr.ReserveInvestmentEarnings},
+		{"period.liquidationProceeds", pr.LiquidationProceeds},
+		{"period.repurchases", pr.Repurchases},
+		{"period.advanceReimbursements", pr.AdvanceReimbursements},
 	} {
 		checkAmount(&p, f.path, f.a, false)
 	}
@@ -98,11 +151,18 @@ func (d *Definition) checkPeriod(s State, pr Period) error {
 	if err := p.err(); err != nil {
 		return err // the roll-forward below needs amounts in range
 	}
-	rolled := s.PoolBalance - pr.ScheduledPrincipal - pr.Prepayments - pr.Defaults - pr.OtherAdjustments
+	rolled := s.PoolBalance - pr.ScheduledPrincipal - pr.Prepayments - pr.Repurchases - pr.Defaults - pr.OtherAdjustments
 	if rolled != pr.EndingPoolBalance {
-		p.add("period.endingPoolBalance", "pool does not roll forward: beginning %s − scheduled %s − prepayments %s "+
+		repurchases := ""
+		if pr.Repurchases != 0 {
+			repurchases = " − repurchases " + pr.Repurchases.String()
+		}
+		p.add("period.endingPoolBalance", "pool does not roll forward: beginning %s − scheduled %s − prepayments %s%s "+
 			"− defaults %s − other adjustments %s = %s, reported %s", s.PoolBalance, pr.ScheduledPrincipal,
-			pr.Prepayments, pr.Defaults, pr.OtherAdjustments, rolled, pr.EndingPoolBalance)
+			pr.Prepayments, repurchases, pr.Defaults, pr.OtherAdjustments, rolled, pr.EndingPoolBalance)
+	}
+	if cash := pr.cashIn(); pr.AdvanceReimbursements > cash {
+		p.add("period.advanceReimbursements", "%s exceeds the period's collections %s", pr.AdvanceReimbursements, cash)
 	}
 	dq := pr.Delinquencies
 	if dq.Days30to59+dq.Days60to89+dq.Days90Plus > pr.EndingPoolBalance {
@@ -118,6 +178,8 @@ func (d *Definition) checkPeriod(s State, pr Period) error {
 			checkRate(&p, path, pr.IndexFixings[name], true)
 		}
 	}
+	d.checkPoolMeasureInputs(&p, pr)
+	d.checkPaymentDate(&p, pr)
 	d.checkCleanUp(&p, pr)
 	if pr.DeclareEventOfDefault && len(d.AccelerationSteps) == 0 {
 		p.add("period.declareEventOfDefault", "the definition has no accelerationSteps")

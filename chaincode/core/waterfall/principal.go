@@ -12,26 +12,34 @@ import (
 // already sized, which reproduces the US auto-ABS definitions (the second
 // priority principal distribution amount is max(0, A+B − pool) less the
 // first, and so on).
-func (r *run) principalAmount(s PrincipalStep, idx []int) money.Amount {
+//
+// With a yield supplement the pool these amounts measure is the adjusted
+// pool: poolDecline is then beginning − ending adjusted pool, and a
+// regular step after it adds the OC shortfall.
+func (r *run) principalAmount(s PrincipalStep, idx []int) (money.Amount, error) {
 	var target money.Amount
 	switch s.Amount {
 	case NotesOverPool:
-		target = r.beginningBalance(idx) - r.poolEnd
+		target = r.beginningBalance(idx) - r.adjEnd
 	case RegularPrincipal:
-		target = r.beginningBalance(r.def.noteIndices()) - (r.poolEnd - r.ocTarget)
+		oc, err := r.ocTargetAmount()
+		if err != nil {
+			return 0, err
+		}
+		target = r.beginningBalance(r.def.noteIndices()) - (r.adjEnd - oc)
 	case PoolDecline:
-		target = r.poolBegin - r.poolEnd
+		target = r.adjBegin - r.adjEnd
 	case TurboPrincipal:
 		if r.effectActive(Turbo) {
-			return r.available
+			return r.available, nil
 		}
-		return 0
+		return 0, nil
 	case RemainingFunds:
-		return r.available
+		return r.available, nil
 	}
 	amount := max(0, target-r.determined)
 	r.determined += amount
-	return amount
+	return amount, nil
 }
 
 // payPrincipal pays a principal step: the amount due is capped at what the
@@ -45,7 +53,11 @@ func (r *run) payPrincipal(s PrincipalStep) error {
 		balances[k] = r.classes[i].balance
 		outstanding += balances[k]
 	}
-	due := min(r.principalAmount(s, idx), outstanding)
+	amount, err := r.principalAmount(s, idx)
+	if err != nil {
+		return err
+	}
+	due := min(amount, outstanding)
 	if s.ReserveDraw != "" && due > r.available {
 		r.drawReserve(r.def.reserveIndex(s.ReserveDraw), due-r.available)
 	}

@@ -9,7 +9,7 @@ func (r *run) reserveTarget(i int) (money.Amount, error) {
 	if r.cleanUp {
 		return 0, nil
 	}
-	t, err := r.poolTarget(r.def.Reserves[i].Target)
+	t, err := r.targetAmount(r.def.Reserves[i].Target)
 	if err != nil {
 		return 0, err
 	}

@@ -33,9 +33,12 @@ type Result struct {
 	// zero; it is a named line so that conservation reads
 	// AvailableFunds.Total = Σ Payments.Paid + RoundingResidue.
 	RoundingResidue money.Amount `json:"roundingResidue"`
-	EventOfDefault  bool         `json:"eventOfDefault"`
-	CleanUpCall     bool         `json:"cleanUpCall"`
-	NewState        State        `json:"newState"`
+	// PaymentDate gives the nominal and adjusted dates under a payment
+	// schedule (absent without one).
+	PaymentDate    *PaymentDateResult `json:"paymentDate,omitempty"`
+	EventOfDefault bool               `json:"eventOfDefault"`
+	CleanUpCall    bool               `json:"cleanUpCall"`
+	NewState       State              `json:"newState"`
 }
 
 // AvailableFunds lists the sources of cash of the period. Reserve draws and
@@ -49,12 +52,19 @@ type AvailableFunds struct {
 	CleanUpProceeds     money.Amount `json:"cleanUpProceeds"`
 	ReserveDraws        money.Amount `json:"reserveDraws"`
 	ReserveReleases     money.Amount `json:"reserveReleases"`
-	Total               money.Amount `json:"total"`
+	// Lines a deal shows separately when its reports give them (absent
+	// when zero); AdvanceReimbursements is taken out of the total.
+	Repurchases               money.Amount `json:"repurchases,omitzero"`
+	LiquidationProceeds       money.Amount `json:"liquidationProceeds,omitzero"`
+	ReserveInvestmentEarnings money.Amount `json:"reserveInvestmentEarnings,omitzero"`
+	AdvanceReimbursements     money.Amount `json:"advanceReimbursements,omitzero"`
+	Total                     money.Amount `json:"total"`
 }
 
 func (f AvailableFunds) sum() money.Amount {
 	return f.InterestCollections + f.ScheduledPrincipal + f.Prepayments + f.Recoveries +
-		f.ServicerAdvances + f.CleanUpProceeds + f.ReserveDraws + f.ReserveReleases
+		f.ServicerAdvances + f.CleanUpProceeds + f.ReserveDraws + f.ReserveReleases +
+		f.Repurchases + f.LiquidationProceeds + f.ReserveInvestmentEarnings - f.AdvanceReimbursements
 }
 
 // Payment is one line of the priority of payments.
@@ -150,4 +160,16 @@ type PoolResult struct {
 	Overcollateralization  money.Amount    `json:"overcollateralization"`
 	CumulativeNetLoss      money.Amount    `json:"cumulativeNetLoss"`
 	CumulativeNetLossRatio decimal.Decimal `json:"cumulativeNetLossRatio"`
+	// Adjusted is the second pool measure of a deal with a yield
+	// supplement (absent otherwise); Overcollateralization is then the
+	// adjusted pool less the notes.
+	Adjusted *AdjustedPool `json:"adjusted,omitempty"`
+}
+
+// AdjustedPool is the pool balance less the yield supplement OC amount.
+type AdjustedPool struct {
+	BeginningYieldSupplement money.Amount `json:"beginningYieldSupplement"`
+	EndingYieldSupplement    money.Amount `json:"endingYieldSupplement"`
+	BeginningBalance         money.Amount `json:"beginningBalance"`
+	EndingBalance            money.Amount `json:"endingBalance"`
 }

@@ -69,8 +69,14 @@ type run struct {
 	prior State
 
 	poolBegin, poolEnd money.Amount
+	// ysocBegin and ysocEnd are the yield supplement OC amounts; adjBegin
+	// and adjEnd the adjusted pool (pool − YSOC), which sizes principal and
+	// overcollateralization. Without a yield supplement they equal the pool.
+	ysocBegin, ysocEnd money.Amount
+	adjBegin, adjEnd   money.Amount
 	cnl                money.Amount
 	ocTarget           money.Amount
+	ocTargetSet        bool
 	cleanUp            bool
 	accelerated        bool
 	eventOfDefault     bool
@@ -92,6 +98,10 @@ type run struct {
 
 	step     int
 	payments []Payment
+
+	// dates are the period's payment dates under Definition.PaymentDates;
+	// nil without a schedule.
+	dates *PaymentDateResult
 }
 
 type classLedger struct {
@@ -109,6 +119,9 @@ type classLedger struct {
 type feeLedger struct {
 	unpaidBefore, accrued money.Amount
 	owed, paid            money.Amount
+	// paidInYear counts the normal step's payments in the payment date's
+	// calendar year, for Fee.AnnualCap.
+	paidInYear money.Amount
 }
 
 type reserveLedger struct {
@@ -127,7 +140,9 @@ func newRun(def *Definition, st State, p Period) (*run, error) {
 		def: def, p: &p, prior: st,
 		poolBegin:      st.PoolBalance,
 		poolEnd:        p.EndingPoolBalance,
-		cnl:            st.CumulativeNetLoss + p.Defaults - p.Recoveries,
+		ysocBegin:      st.YieldSupplement,
+		ysocEnd:        def.endingYieldSupplement(&p),
+		cnl:            st.CumulativeNetLoss + p.Defaults - p.Recoveries - p.LiquidationProceeds,
 		cleanUp:        p.CleanUpCall,
 		accelerated:    st.Accelerated || p.DeclareEventOfDefault,
 		eventOfDefault: st.EventOfDefault || p.DeclareEventOfDefault,
@@ -137,6 +152,14 @@ func newRun(def *Definition, st State, p Period) (*run, error) {
 		triggers:       make([]triggerLedger, len(def.Triggers)),
 		payments:       make([]Payment, 0, 2*len(def.Classes)+len(def.Fees)+4),
 	}
+	r.adjBegin, r.adjEnd = r.poolBegin-r.ysocBegin, r.poolEnd-r.ysocEnd
+	if def.PaymentDates != nil {
+		dates, err := def.datesFor(p.Period)
+		if err != nil {
+			return nil, err
+		}
+		r.dates = &dates
+	}
 	r.funds = AvailableFunds{
 		InterestCollections: p.InterestCollections,
 		ScheduledPrincipal:  p.ScheduledPrincipal,
@@ -144,6 +167,11 @@ func newRun(def *Definition, st State, p Period) (*run, error) {
 		Recoveries:          p.Recoveries,
 		ServicerAdvances:    p.ServicerAdvances,
 		CleanUpProceeds:     p.CleanUpProceeds,
+
+		Repurchases:               p.Repurchases,
+		LiquidationProceeds:       p.LiquidationProceeds,
+		ReserveInvestmentEarnings: p.ReserveInvestmentEarnings,
+		AdvanceReimbursements:     p.AdvanceReimbursements,
 	}
 	r.available = r.funds.sum()
 	for i, t := range st.Triggers {
@@ -158,20 +186,6 @@ func newRun(def *Definition, st State, p Period) (*run, error) {
 			r.releaseReserve(i, r.reserves[i].balance)
 		}
 	}
-	if def.OCTarget != nil {
-		t, err := r.poolTarget(*def.OCTarget)
-		if err != nil {
-			return nil, err
-		}
-		r.ocTarget = min(t, r.poolEnd)
-	}
-	for i, f := range st.Fees {
-		accrued, err := r.feeAccrual(def.Fees[i])
-		if err != nil {
-			return nil, fmt.Errorf("fees[%d] (%s): %w", i, def.Fees[i].Name, err)
-		}
-		r.fees[i] = feeLedger{unpaidBefore: f.Unpaid, accrued: accrued, owed: f.Unpaid + accrued}
-	}
 	for i, c := range st.Classes {
 		r.classes[i] = classLedger{begin: c.Balance, balance: c.Balance, unpaidBefore: c.UnpaidInterest, writtenOff: c.WrittenDown}
 		if def.Classes[i].Residual {
@@ -180,6 +194,14 @@ func newRun(def *Definition, st State, p Period) (*run, error) {
 		if err := r.accrueInterest(i); err != nil {
 			return nil, err
 		}
+	}
+	for i, f := range st.Fees {
+		accrued, err := r.feeAccrual(def.Fees[i])
+		if err != nil {
+			return nil, fmt.Errorf("fees[%d] (%s): %w", i, def.Fees[i].Name, err)
+		}
+		r.fees[i] = feeLedger{unpaidBefore: f.Unpaid, accrued: accrued, owed: f.Unpaid + accrued,
+			paidInYear: r.paidInYearBefore(f)}
 	}
 	return r, nil
 }
@@ -266,25 +288,18 @@ func (r *run) beginningBalance(idx []int) money.Amount {
 	return t
 }
 
-func (r *run) poolTarget(t PoolTarget) (money.Amount, error) {
-	base := r.poolEnd
-	if t.Of == InitialPool {
-		base = r.def.InitialPoolBalance
-	}
-	target, err := base.MulRate(t.Fraction)
-	if err != nil {
-		return 0, err
-	}
-	floor, err := r.def.InitialPoolBalance.MulRate(t.FloorFraction)
-	if err != nil {
-		return 0, err
-	}
-	return max(target, floor), nil
-}
-
 func (r *run) payResidual(s ResidualStep) {
 	ci := r.def.classIndex(s.Class)
+	l := &r.classes[ci]
+	if l.balance > 0 && r.notesOutstanding() == 0 {
+		// A certificate balance is repaid after the notes, before any
+		// residual distribution.
+		paid := r.take(l.balance)
+		l.balance -= paid
+		l.principalPaid += paid
+		r.record(Payment{Kind: KindPrincipal, Class: s.Class, Due: paid, Paid: paid})
+	}
 	paid := r.take(r.available)
-	r.classes[ci].residualPaid += paid
+	l.residualPaid += paid
 	r.record(Payment{Kind: KindResidual, Class: s.Class, Due: paid, Paid: paid})
 }

@@ -18,6 +18,9 @@ type State struct {
 	// PoolBalance is the pool balance at the end of the last period (the
 	// initial pool balance at closing), the beginning balance of the next.
 	PoolBalance money.Amount `json:"poolBalance"`
+	// YieldSupplement is the YSOC at the end of the last period (at
+	// closing, the initial YSOC); zero without a yield supplement.
+	YieldSupplement money.Amount `json:"yieldSupplement,omitzero"`
 	// CumulativeNetLoss is the sum of defaults less recoveries to date.
 	CumulativeNetLoss money.Amount   `json:"cumulativeNetLoss"`
 	Classes           []ClassState   `json:"classes"`
@@ -46,6 +49,10 @@ type ClassState struct {
 type FeeState struct {
 	Fee    string       `json:"fee"`
 	Unpaid money.Amount `json:"unpaid"`
+	// CapYear and PaidInCapYear count what the fee's normal step paid in
+	// the calendar year of the last payment date, against Fee.AnnualCap.
+	CapYear       int          `json:"capYear,omitzero"`
+	PaidInCapYear money.Amount `json:"paidInCapYear,omitzero"`
 }
 
 // ReserveState is a reserve account's balance.
@@ -71,12 +78,13 @@ func NewState(def Definition) (State, error) {
 		return State{}, err
 	}
 	s := State{
-		AccruedThrough: def.ClosingDate,
-		PoolBalance:    def.InitialPoolBalance,
-		Classes:        make([]ClassState, len(def.Classes)),
-		Fees:           make([]FeeState, len(def.Fees)),
-		Reserves:       make([]ReserveState, len(def.Reserves)),
-		Triggers:       make([]TriggerState, len(def.Triggers)),
+		AccruedThrough:  def.ClosingDate,
+		PoolBalance:     def.InitialPoolBalance,
+		YieldSupplement: def.initialYieldSupplement(),
+		Classes:         make([]ClassState, len(def.Classes)),
+		Fees:            make([]FeeState, len(def.Fees)),
+		Reserves:        make([]ReserveState, len(def.Reserves)),
+		Triggers:        make([]TriggerState, len(def.Triggers)),
 	}
 	for i, c := range def.Classes {
 		s.Classes[i] = ClassState{Class: c.Name, Balance: c.OriginalBalance}
@@ -107,6 +115,13 @@ func (d *Definition) checkState(s State) error {
 		p.add("state.accruedThrough", "required")
 	}
 	checkAmount(&p, "state.poolBalance", s.PoolBalance, false)
+	checkAmount(&p, "state.yieldSupplement", s.YieldSupplement, false)
+	if s.YieldSupplement > s.PoolBalance {
+		p.add("state.yieldSupplement", "YSOC %s exceeds the pool balance %s", s.YieldSupplement, s.PoolBalance)
+	}
+	if s.YieldSupplement != 0 && d.YieldSupplement == nil {
+		p.add("state.yieldSupplement", "the definition has no yieldSupplement")
+	}
 	if s.CumulativeNetLoss > MaxInputAmount || s.CumulativeNetLoss < -MaxInputAmount {
 		p.add("state.cumulativeNetLoss", "%s exceeds the limit %s", s.CumulativeNetLoss, MaxInputAmount)
 	}
@@ -139,6 +154,7 @@ func (d *Definition) checkState(s State) error {
 				p.add(path+".fee", "want %q (definition order), got %q", d.Fees[i].Name, f.Fee)
 			}
 			checkAmount(&p, path+".unpaid", f.Unpaid, false)
+			checkAmount(&p, path+".paidInCapYear", f.PaidInCapYear, false)
 		}
 	}
 	if len(s.Reserves) != len(d.Reserves) {

@@ -45,7 +45,7 @@ func (r *run) test(ti int) *TriggerResult {
 	case Delinquency:
 		num, den = r.p.Delinquencies.Days60to89+r.p.Delinquencies.Days90Plus, r.poolEnd
 	case Overcollateralization:
-		num, den, above = r.poolEnd, r.beginningBalance(r.triggerClasses(t)), false
+		num, den, above = r.adjEnd, r.beginningBalance(r.triggerClasses(t)), false
 	case InterestCoverage:
 		num, above = r.p.InterestCollections, false
 		for _, i := range r.triggerClasses(t) {

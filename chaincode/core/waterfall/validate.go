@@ -43,10 +43,12 @@ func (d *Definition) Validate() error {
 	}
 	d.validateClasses(&p)
 	d.validateFees(&p)
+	d.validateYieldSupplement(&p)
+	d.validatePaymentDates(&p)
 	d.validateReserves(&p)
 	d.validateTriggers(&p)
 	if d.OCTarget != nil {
-		validatePoolTarget(&p, "ocTarget", *d.OCTarget)
+		d.validatePoolTarget(&p, "ocTarget", *d.OCTarget)
 	}
 	if checkPlaces(&p, "cleanUpCallFactor", d.CleanUpCallFactor) &&
 		(d.CleanUpCallFactor.IsNegative() || d.CleanUpCallFactor.GreaterThanOrEqual(one)) {
@@ -90,9 +92,7 @@ func (d *Definition) validateClasses(p *problems) {
 		}
 		if c.Residual {
 			residuals++
-			if c.OriginalBalance != 0 {
-				p.add(path+".originalBalance", "residual class %q holds no balance, got %s", c.Name, c.OriginalBalance)
-			}
+			checkAmount(p, path+".originalBalance", c.OriginalBalance, false)
 			if c.Coupon != nil {
 				p.add(path+".coupon", "residual class %q bears no coupon", c.Name)
 			}
@@ -159,14 +159,20 @@ func (d *Definition) validateFees(p *problems) {
 		switch {
 		case f.Fixed != 0 && !f.AnnualRate.IsZero():
 			p.add(path, "fixed and annualRate are exclusive")
+		case f.basis() == AsIncurred:
+			if f.Fixed != 0 || !f.AnnualRate.IsZero() {
+				p.add(path, "an %q fee takes its amount from period.feesIncurred: no fixed or annualRate", AsIncurred)
+			}
 		case f.Fixed != 0:
 			checkAmount(p, path+".fixed", f.Fixed, true)
 		case !f.AnnualRate.IsZero():
 			checkRate(p, path+".annualRate", f.AnnualRate, false)
 		default:
-			p.add(path, "want a positive fixed amount or annualRate")
+			p.add(path, "want a positive fixed amount or annualRate, or basis %q", AsIncurred)
 		}
+		d.checkFeeBasis(p, path, f)
 		checkAmount(p, path+".capPerPeriod", f.CapPerPeriod, false)
+		checkAmount(p, path+".annualCap", f.AnnualCap, false)
 	}
 }
 
@@ -180,15 +186,7 @@ func (d *Definition) validateReserves(p *problems) {
 		}
 		seen[a.Name] = true
 		checkAmount(p, path+".initialBalance", a.InitialBalance, false)
-		validatePoolTarget(p, path+".target", a.Target)
-	}
-}
-
-func validatePoolTarget(p *problems, path string, t PoolTarget) {
-	checkFraction(p, path+".fraction", t.Fraction)
-	checkFraction(p, path+".floorFraction", t.FloorFraction)
-	if t.Of != CurrentPool && t.Of != InitialPool {
-		p.add(path+".of", "want %q or %q, got %q", CurrentPool, InitialPool, string(t.Of))
+		d.validatePoolTarget(p, path+".target", a.Target)
 	}
 }
 

@@ -27,8 +27,8 @@ func TestDefinitionValidation(t *testing.T) {
 		{"rate as a percentage", func(d *Definition) { r := dec("5.25"); d.Classes[0].Coupon.Fixed = &r },
 			"classes[0].coupon.fixed: rate 5.25 out of range"},
 		{"note without coupon", func(d *Definition) { d.Classes[2].Coupon = nil }, `classes[2].coupon: required for note class "A-3"`},
-		{"residual with a balance", func(d *Definition) { d.Classes[7].OriginalBalance = amt("1.00") },
-			"classes[7].originalBalance: residual class"},
+		{"residual with a negative balance", func(d *Definition) { d.Classes[7].OriginalBalance = -1 },
+			"classes[7].originalBalance: must not be negative"},
 		{"no residual class", func(d *Definition) { d.Classes[7].Residual = false }, "classes: want exactly one residual class, got 0"},
 		{"unknown day count", func(d *Definition) { d.Classes[0].DayCount = "ACT/ACT" }, `classes[0].dayCount: class "A-1": day count "ACT/ACT"`},
 		{"negative pool", func(d *Definition) { d.InitialPoolBalance = amt("-1.00") }, "initialPoolBalance: must not be negative"},
@@ -84,7 +84,7 @@ func TestDefinitionValidation(t *testing.T) {
 			`steps[1].excess: the excess step of fee "servicing" must follow its normal step`},
 		{"fee neither fixed nor rate", func(d *Definition) { d.Fees[1].Fixed = 0 }, "fees[1]: want a positive fixed amount or annualRate"},
 		{"absurd exponent", func(d *Definition) { d.OCTarget.Fraction = huge }, "ocTarget.fraction: at most 12 decimal places"},
-		{"OC basis", func(d *Definition) { d.OCTarget.Of = "pool" }, `ocTarget.of: want "currentPool" or "initialPool", got "pool"`},
+		{"OC basis", func(d *Definition) { d.OCTarget.Of = "pool" }, `ocTarget.of: want "currentPool", "initialPool", "currentAdjustedPool" or "initialAdjustedPool", got "pool"`},
 		{"name with a control character", func(d *Definition) { d.Fees[1].Name = "trus\ttee" }, `fees[1].name: "trus\ttee": printable characters only`},
 	}
 	for _, c := range cases {

@@ -9,14 +9,18 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/statement"
 	"github.com/tranchenet/tranchenet/test-network/bench"
 	"github.com/tranchenet/tranchenet/test-network/loansim"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
@@ -204,7 +208,7 @@ func (e *e2e) dealAndInvestors() {
 	for i, c := range []string{"A", "B", "C", "R"} {
 		tr := map[string]any{"id": e.tranche(c), "class": c, "seniority": i + 1, "kind": "note", "originalFace": e.faces[c],
 			"unitFace": "1.00", "legalFinalDate": "2032-06-15", "rules": rules,
-			"coupon": map[string]string{"fixed": []string{"0.045", "0.055", "0.065"}[min(i, 2)], "dayCount": "30/360"}}
+			"coupon": map[string]string{"fixed": []string{"0.045", "0.055", "0.065"}[min(i, 2)], "dayCount": []string{"ACT/360", "30/360"}[min(i, 1)]}}
 		if c == "R" {
 			tr["kind"] = "certificate"
 			delete(tr, "coupon")
@@ -254,14 +258,28 @@ func (e *e2e) dealAndInvestors() {
 		e.org1.must(200, "POST", "/v1/tranches/"+e.tranche(c)+"/placements", "trustee", map[string]any{"investor": e.bob, "units": units - units*6/10})
 	}
 
+	// Written as an auto-loan indenture reads: a yield supplement OC
+	// schedule fixed at closing (3% of the pool, falling a tenth a month),
+	// principal and OC on the adjusted pool, the servicing fee on the pool
+	// including YSOC, payment dates the 15th rolled on the Federal Reserve
+	// calendar (period 1 is paid Tuesday 17 February 2026 after a 25-day
+	// 30/360 and 28-day ACT/360 stub), class A accruing ACT/360.
+	ysoc, y := []string{}, e.balance
+	y, _ = y.MulRate(decimal.RequireFromString("0.03"))
+	for range 24 {
+		ysoc = append(ysoc, strconv.Quote(y.String()))
+		y, _ = y.MulRate(decimal.RequireFromString("0.9"))
+	}
 	def := fmt.Sprintf(`{"version": 1, "deal": %q, "closingDate": "2026-01-20", "initialPoolBalance": %q, "dayCount": "30/360",
-  "classes": [{"name": "A", "rank": 1, "originalBalance": %q, "coupon": {"fixed": "0.045"}},
+  "yieldSupplement": {"schedule": [`+strings.Join(ysoc, ", ")+`]},
+  "paymentDates": {"firstPaymentDate": "2026-02-15", "calendar": "US-FRB", "businessDayConvention": "following"},
+  "classes": [{"name": "A", "rank": 1, "originalBalance": %q, "coupon": {"fixed": "0.045"}, "dayCount": "ACT/360"},
     {"name": "B", "rank": 2, "originalBalance": %q, "coupon": {"fixed": "0.055"}},
     {"name": "C", "rank": 3, "originalBalance": %q, "coupon": {"fixed": "0.065"}},
     {"name": "R", "rank": 4, "originalBalance": "0", "residual": true}],
-  "fees": [{"name": "servicing", "annualRate": "0.01"}, {"name": "trustee", "fixed": "500.00"}],
+  "fees": [{"name": "servicing", "annualRate": "0.01", "basis": "beginningPool"}, {"name": "trustee", "fixed": "500.00"}],
   "reserves": [{"name": "reserve", "initialBalance": %q, "target": {"fraction": "0.005", "of": "initialPool"}}],
-  "ocTarget": {"fraction": "0.08", "of": "currentPool", "floorFraction": "0.005"},
+  "ocTarget": {"fraction": "0.08", "of": "currentAdjustedPool", "floorFraction": "0.005"},
   "steps": [{"kind": "fee", "fee": "servicing"}, {"kind": "fee", "fee": "trustee"},
     {"kind": "interest", "classes": ["A"], "reserveDraw": "reserve"}, {"kind": "interest", "classes": ["B"], "reserveDraw": "reserve"},
     {"kind": "interest", "classes": ["C"], "reserveDraw": "reserve"}, {"kind": "reserve", "account": "reserve", "action": "deposit"},
@@ -526,6 +544,29 @@ func (e *e2e) certify(period int, a loantape.ReportAggregates) {
 	e.org3.must(200, "GET", "/v1/deals/"+e.deal+"/periods/"+p+"/replay", "auditor", nil).decode(t, &replay)
 	if !replay.Agree || !replay.Local.Match || !replay.Chaincode.Match {
 		t.Fatalf("period %d replay %+v", period, replay)
+	}
+	// The trustee certificate statement is the same bytes on the trustee's
+	// bank and on another bank, ties out, and renders as CSV.
+	path := "/v1/deals/" + e.deal + "/periods/" + p + "/trustee-statement"
+	trusteeSt, auditorSt := e.org1.must(200, "GET", path, "trustee", nil), e.org3.must(200, "GET", path, "auditor", nil)
+	if !bytes.Equal(trusteeSt.body, auditorSt.body) {
+		t.Fatalf("period %d: trustee statements differ between banks:\n%s\n%s", period, trusteeSt.body, auditorSt.body)
+	}
+	var st statement.Statement
+	auditorSt.decode(t, &st)
+	if st.Period != period || st.AvailableFunds.Total != st.Distributions.TotalPaid || len(st.Notes) == 0 || len(st.Distributions.Lines) == 0 {
+		t.Fatalf("period %d trustee statement does not tie out: %s", period, auditorSt.body)
+	}
+	csv := e.org3.must(200, "GET", path+"?format=csv", "auditor", nil)
+	if !bytes.HasPrefix(csv.body, []byte("section,item,field,value\n")) {
+		t.Fatalf("period %d trustee statement CSV:\n%s", period, csv.body)
+	}
+	if period == 1 {
+		if st.PaymentDate.String() != "2026-02-17" || st.Notes[0].AccrualDays != 28 || st.Notes[1].AccrualDays != 25 ||
+			st.Pool.EndingAdjustedPool != st.Pool.EndingPoolBalance-st.Pool.EndingYieldSupplement || st.Pool.EndingYieldSupplement == 0 {
+			t.Fatalf("period 1 trustee statement misses the indenture's conventions: %s", auditorSt.body)
+		}
+		t.Logf("period 1 trustee statement (CSV):\n%s", csv.body)
 	}
 	e.org3.must(200, "GET", "/v1/deals/"+e.deal+"/accounts", "auditor", nil)
 	e.org3.must(200, "GET", "/v1/tranches/"+e.tranche("A")+"/distribution-book", "auditor", nil)

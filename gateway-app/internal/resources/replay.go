@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
+	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 )
@@ -67,7 +68,11 @@ func (r *resources) replayPeriod(c *api.Call, _ *api.NoBody) (*ReplayAnswer, err
 		}
 		previous = prev.Result
 	}
-	in, err := schema.PeriodInputs(*rep, *wf, *fixings, cert.Inputs.DeclareEventOfDefault)
+	def, err := waterfall.ParseDefinition(wf.Definition)
+	if err != nil {
+		return nil, err
+	}
+	in, err := schema.PeriodInputs(&def, *rep, *wf, *fixings, cert.Inputs.DeclareEventOfDefault)
 	if err != nil {
 		return nil, err
 	}

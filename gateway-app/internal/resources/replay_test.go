@@ -45,7 +45,7 @@ func certifiedPeriod(t *testing.T) (schema.Certification, schema.Waterfall, sche
 	}
 	rep := schema.Report{Deal: "D-1", Period: 1, Attempt: 1, Status: schema.ReportComplete, Header: schema.ReportHeader{Aggregates: agg}}
 	wf := schema.Waterfall{Deal: "D-1", Version: 1, Definition: canonical, PaymentDay: 15}
-	in, err := schema.PeriodInputs(rep, wf, nil, false)
+	in, err := schema.PeriodInputs(&parsed, rep, wf, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package resources
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -39,7 +40,7 @@ func (r *resources) reports(s *api.Server) {
 			"and a file with any bad row is refused (422 UPLOAD_INVALID: errors lists each row, field and rule) with nothing submitted. " +
 			"Then the report opens with the rows' totals as the declared totals (Servicing:SubmitReport) and the rows follow in chunks " +
 			"(Servicing:AddReportRows, rows in transient data, endorsed by the trustee and the servicer). If a chunk fails, upload the same file again: it resumes.",
-		Params:    reportParams,
+		Params:    slices.Concat(reportParams, certificateParams),
 		Upload:    &api.Upload{ContentTypes: upload.AcceptedContentTypes(), Description: "the monthly servicer report: EX-102 auto-loan asset data, one row per loan, as CSV or XML"},
 		Chaincode: []string{"Servicing:GetStatus", "Deal:Get", "Pool:Get", "Servicing:GetReport", "Servicing:SubmitReport", "Servicing:AddReportRows"},
 		Handle:    r.uploadReport,
@@ -121,6 +122,9 @@ func reportRequest(c *api.Call) (upload.ReportRequest, error) {
 		}
 	}
 	o.Header.CleanUpCall = c.Query("cleanUpCall") == "true"
+	if o.Header.Certificate, err = certificateLines(c.Request.URL.Query()); err != nil {
+		return o, err
+	}
 	ctl := &o.Control
 	if ctl.LoanCount, err = queryIntPtr(c, "loanCount"); err != nil {
 		return o, err
