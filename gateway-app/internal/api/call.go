@@ -182,6 +182,10 @@ func (s *Server) wrap(rt *route, serve func(c *Call)) http.Handler {
 			defer sp.remove()
 			r = r.WithContext(context.WithValue(r.Context(), spoolKey{}, sp))
 		}
+		if prob := s.awaitBlock(r, user.Identity); prob != nil {
+			s.writeProblem(w, r, prob)
+			return
+		}
 		run := func(w http.ResponseWriter, r *http.Request) {
 			serve(&Call{Request: r, User: user, w: w, s: s})
 		}

@@ -106,7 +106,9 @@ Every API user acts as exactly one Fabric identity of this bank, fixed by the ga
 
 Request and response bodies are JSON. Amounts, rates and factors are decimal strings, never JSON numbers with fractions. Unknown fields, duplicate keys and trailing data are refused. Errors are RFC 9457 problem details (application/problem+json) with a stable "code"; "x-problem-types" lists every code.
 
-Every write accepts an Idempotency-Key header: a retry with the same key returns the first answer and submits nothing; the same key with a different request is refused (422).`
+Every write accepts an Idempotency-Key header: a retry with the same key returns the first answer and submits nothing; the same key with a different request is refused (422).
+
+Every request accepts an X-Await-Block header: the X-Block-Number a write answered, at this bank or another. The app then answers only once this bank's peer has committed that block (at most 10 s; else 503 LEDGER_UNAVAILABLE, nothing done), so a client working through several banks' gateways reads its own writes.`
 
 func (s *Server) buildOpenAPI() {
 	g := newSchemaGen()

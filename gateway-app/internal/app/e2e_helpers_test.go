@@ -12,13 +12,16 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/tranchenet/tranchenet/gateway-app/config"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 	"github.com/tranchenet/tranchenet/network/consortium"
 	"github.com/tranchenet/tranchenet/test-network/gatewayconfig"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
@@ -58,6 +61,12 @@ type bank struct {
 	exited  chan struct{}
 	logPath string
 
+	// tip is the newest block any write of this test's client committed,
+	// shared by the banks of one network: every request carries it as
+	// X-Await-Block, as a client working through several banks' gateways
+	// would, so no bank answers from a peer that lags another bank's write.
+	tip *atomic.Uint64
+
 	mu      sync.Mutex
 	covered map[string]bool // "METHOD /path" answered 2xx
 	txIDs   []string
@@ -69,7 +78,7 @@ type bank struct {
 func startBank(t *testing.T, bin, run, msp string) *bank {
 	t.Helper()
 	b := &bank{t: t, msp: msp, bin: bin, dir: t.TempDir(), tokens: map[string]string{}, roles: map[string][]string{},
-		keys: map[string]string{}, ids: map[string]string{}, covered: map[string]bool{}}
+		keys: map[string]string{}, ids: map[string]string{}, covered: map[string]bool{}, tip: tipOf(run)}
 	b.config = filepath.Join(b.dir, "config.yaml")
 	c, err := consortium.Load(tnet.ConsortiumPath())
 	if err != nil {
@@ -237,6 +246,9 @@ func (b *bank) try(method, path, user string, body []byte, contentType, idemKey 
 	if idemKey != "" {
 		req.Header.Set("Idempotency-Key", idemKey)
 	}
+	if tip := b.tip.Load(); tip > 0 {
+		req.Header.Set(api.HeaderAwaitBlock, strconv.FormatUint(tip, 10))
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return resp{}, err
@@ -277,6 +289,8 @@ func (b *bank) send(method, path, user string, body []byte, contentType, idemKey
 			var n uint64
 			fmt.Sscan(r.header.Get("X-Block-Number"), &n)
 			b.lastTx = max(b.lastTx, n)
+			for tip := b.tip.Load(); n > tip && !b.tip.CompareAndSwap(tip, n); tip = b.tip.Load() {
+			}
 		}
 		b.mu.Unlock()
 	}
@@ -403,4 +417,12 @@ func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// tips holds each network's (run folder's) client tip, shared by its banks.
+var tips sync.Map
+
+func tipOf(run string) *atomic.Uint64 {
+	tip, _ := tips.LoadOrStore(run, new(atomic.Uint64))
+	return tip.(*atomic.Uint64)
 }
