@@ -3,6 +3,7 @@ package cash
 import (
 	"time"
 
+	"github.com/tranchenet/tranchenet/chaincode/contracts/keypolicy"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
@@ -324,7 +325,11 @@ func (l *Ledger) putAccount(holder roles.Identity, a *schema.CashAccount) error 
 
 func (l *Ledger) putSupply(s schema.CashSupply) error {
 	l.supply = &s
-	return l.ctx.Put(l.supplyKey, s)
+	if err := l.ctx.Put(l.supplyKey, s); err != nil {
+		return err
+	}
+	// The supply and attested reserves are the settlement agent's to change.
+	return keypolicy.KeptBySettlementAgent(l.ctx.GetStub(), l.cfg, l.supplyKey)
 }
 
 // putBook writes the float; the first write gives the book its key-level

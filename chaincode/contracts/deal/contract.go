@@ -11,8 +11,8 @@
 package deal
 
 import (
-	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/token"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
@@ -96,6 +96,9 @@ func (c *Contract) Create(ctx *txn.Context, dealJSON string) error {
 		if err := ctx.Put(key, tranche); err != nil {
 			return err
 		}
+		if err := governTerms(ctx, key); err != nil {
+			return err
+		}
 		bookKey, err := ctx.Key(schema.TypeTrancheBook, t.ID)
 		if err != nil {
 			return err
@@ -109,6 +112,9 @@ func (c *Contract) Create(ctx *txn.Context, dealJSON string) error {
 		d.Tranches = append(d.Tranches, t.ID)
 	}
 	if err := ctx.Put(dealKey, d); err != nil {
+		return err
+	}
+	if err := governTerms(ctx, dealKey); err != nil {
 		return err
 	}
 	if err := ctx.Put(backsKey, d.ID); err != nil {
