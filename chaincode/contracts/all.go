@@ -7,6 +7,7 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/admin"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/amendment"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
@@ -32,5 +33,6 @@ func All() []contractapi.ContractInterface {
 		cash.New(),
 		servicing.New(),
 		settlement.New(),
+		amendment.New(),
 	}
 }

@@ -206,6 +206,28 @@ var Endorsement = map[string]Endorsers{
 	"Settlement:Terms": Query,
 	// Reads both parties' registries: the trustee's peer.
 	"Settlement:CheckSettle": QueryOnTrustee,
+
+	// Amendment.
+	// Propose creates the public amendment record (a new key: the
+	// chaincode's trustee-and-majority policy) and gives it the trustee's
+	// key-level policy; reads public deal and tranche terms.
+	"Amendment:Propose": ByMajority,
+	// Record ranges every registry for the voting classes' positions and
+	// writes each holder's into its registry, and the tally into the
+	// record the trustee keeps: only the trustee's peer holds them all.
+	"Amendment:Record": ByTrustee,
+	// A vote reads and writes the holder's position in its registry and
+	// the kept tally.
+	"Amendment:Vote": ByTrustee,
+	// Execute writes tranche terms (key-level: the trustee and a
+	// majority), the pool for a servicer replacement and the new deal
+	// version (chaincode policy); reads public state only.
+	"Amendment:Execute": ByMajority,
+	"Amendment:Get":     Query,
+	"Amendment:List":    Query,
+	"Amendment:History": Query,
+	// The caller's own registry, which its bank's peer holds.
+	"Amendment:MyVote": Query,
 }
 
 // EndorsementOf returns the entries of one contract ("Servicing").
