@@ -44,7 +44,7 @@ func Register(s *api.Server) {
 	r := &resources{db: s.DB(), cfg: s.Config()}
 	for _, register := range []func(*api.Server){
 		r.pools, r.tapes, r.deals, r.investors, r.tokens, r.cash, r.roles, r.settlements,
-		r.servicing, r.reports, r.replay, r.statements, r.reference,
+		r.servicing, r.reports, r.replay, r.statements, r.reference, r.amendments,
 	} {
 		register(s)
 	}
