@@ -21,9 +21,13 @@ import (
 // Version is the chaincode's version, reported by the server at start.
 const Version = "0.1.0"
 
+// variants are contracts a build tag adds (only the test-only "rogue"
+// build does); the regular chaincode has none.
+var variants []contractapi.ContractInterface
+
 // All returns the contracts the chaincode serves, in a fixed order.
 func All() []contractapi.ContractInterface {
-	return []contractapi.ContractInterface{
+	return append([]contractapi.ContractInterface{
 		probe.New(),
 		admin.New(),
 		identity.New(),
@@ -34,5 +38,5 @@ func All() []contractapi.ContractInterface {
 		servicing.New(),
 		settlement.New(),
 		amendment.New(),
-	}
+	}, variants...)
 }
