@@ -41,7 +41,7 @@ func (d *demo) amend() error {
 	now := time.Now().UTC()
 	proposal := map[string]any{
 		"id": amendmentID, "kind": "trigger-threshold-change",
-		"change":     map[string]string{"terms": "cumulative net loss trigger raised from 4% to 6% of the original pool balance"},
+		"change":     map[string]string{"terms": "cumulative net loss trigger level 1.50% → 2.00% of the original pool balance, from the next certified period"},
 		"reason":     "noteholders' meeting: loss-timing assumptions revised",
 		"recordDate": now.Add(-time.Minute), "expiry": now.Add(7 * 24 * time.Hour),
 	}
@@ -94,5 +94,6 @@ func (d *demo) amend() error {
 	}
 	v := versions[len(versions)-1]
 	d.out.say("executed by the trustee (tx %s): deal version %d (%s), applies from %s", shortTx(tx), v.Version, v.Amendment, v.EffectiveFrom)
+	d.out.say("(the version is the authority for the trustee's Servicing:SetWaterfall; this demo keeps the 1.50%% level below)")
 	return nil
 }
