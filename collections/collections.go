@@ -65,9 +65,11 @@ func Generate(c *consortium.Consortium) ([]Collection, error) {
 		EndorsementPolicy: EndorsementPolicy{SignaturePolicy: tapePolicy},
 	}}
 
-	// Investor claims: every bank needs them to run transfer rules; a
-	// majority of banks must endorse so no single bank can plant, clear or
-	// unfreeze a claim.
+	// Investor claims: every bank needs them to run transfer rules. A new
+	// claim needs the trustee and a majority of banks (the governance
+	// policy), so no bank, nor any banks without the trustee, can plant
+	// one; the chaincode then gives each claim the key-level policy "the
+	// investor's bank AND the trustee" (chaincode/ledger/keypolicy).
 	all := c.MSPIDs()
 	out = append(out, Collection{
 		Name:              roles.ComplianceCollection,
@@ -77,7 +79,7 @@ func Generate(c *consortium.Consortium) ([]Collection, error) {
 		BlockToLive:       0,
 		MemberOnlyRead:    true,
 		MemberOnlyWrite:   true,
-		EndorsementPolicy: EndorsementPolicy{SignaturePolicy: fmt.Sprintf("OutOf(%d, %s)", len(all)/2+1, list(all, "peer"))},
+		EndorsementPolicy: EndorsementPolicy{SignaturePolicy: c.GovernancePolicy("peer")},
 	})
 
 	// Registries: the trustee keeps every register of holders (it is the

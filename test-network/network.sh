@@ -520,12 +520,16 @@ init_consortium() {
   local config peers=() kind name msp domain port rest count=0 needed
   config=$(tnctl get chaincode-config)
   needed=$(($(tnctl get orgs | wc -w) / 2 + 1))
+  # The trustee's peer first: the chaincode policy is the trustee AND a
+  # majority, whatever order consortium.yaml lists the banks in.
+  local seen=" "
   while read -r kind name msp domain port rest; do
-    [[ $kind == peer ]] || continue
+    [[ $kind == peer && $seen != *" $msp "* ]] || continue
     ((count < needed)) || break
     peers+=(--peerAddresses "127.0.0.1:$port" --tlsRootCertFiles "$RUN/crypto/peerOrganizations/$domain/peers/$name.$domain/tls/ca.crt")
+    seen+="$msp "
     count=$((count + 1))
-  done < <(tnctl nodes)
+  done < <(tnctl nodes | awk -v t="$trustee" '$1=="peer" && $3==t' && tnctl nodes | awk -v t="$trustee" '$1=="peer" && $3!=t')
   # shellcheck disable=SC2207
   local orderer=($(first_orderer))
   local args

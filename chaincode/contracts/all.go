@@ -15,6 +15,7 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/admin"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/amendment"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
@@ -28,9 +29,13 @@ import (
 // Version is the chaincode's version, reported by the server at start.
 const Version = "0.1.0"
 
+// variants are contracts a build tag adds (only the test-only "rogue"
+// build does); the regular chaincode has none.
+var variants []contractapi.ContractInterface
+
 // All returns the contracts the chaincode serves, in a fixed order.
 func All() []contractapi.ContractInterface {
-	return []contractapi.ContractInterface{
+	return append([]contractapi.ContractInterface{
 		probe.New(),
 		admin.New(),
 		identity.New(),
@@ -40,5 +45,6 @@ func All() []contractapi.ContractInterface {
 		cash.New(),
 		servicing.New(),
 		settlement.New(),
-	}
+		amendment.New(),
+	}, variants...)
 }

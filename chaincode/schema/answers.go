@@ -118,6 +118,9 @@ type ProposalStatus struct {
 	Approvals int    `json:"approvals"`
 	Needed    int    `json:"needed"`
 	Applied   bool   `json:"applied"`
+	// MissingTrustees lists the trustee organisations whose admins must
+	// still approve, because the proposal moves a guarded role.
+	MissingTrustees []string `json:"missingTrustees,omitempty"`
 }
 
 // ClaimsView is an investor's attested claims and dossier hash

@@ -15,9 +15,9 @@ const (
 	// the caller's own org (or any other org when the caller is the
 	// trustee's).
 	ByMajority Endorsers = "majority"
-	// ByTrusteeAndCustodian: public state plus one custodian's registry
-	// (e.g. minting to a holder): the trustee and that custodian, both
-	// members of the registry.
+	// ByTrusteeAndCustodian: what the trustee and one custodian bank keep
+	// together, e.g. an investor's compliance claim (key-level policy: the
+	// investor's bank AND the trustee); the party is that bank.
 	ByTrusteeAndCustodian Endorsers = "trustee+custodian"
 	// ByTrusteeAndServicer: the loan tape (its collection policy).
 	ByTrusteeAndServicer Endorsers = "trustee+servicer"

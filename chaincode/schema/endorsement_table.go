@@ -14,8 +14,12 @@ import "strings"
 // Policies behind the entries (README "Endorsement", this package's doc):
 // public state needs a majority of banks; keys the trustee keeps (tranche
 // books, the cash float) need the trustee; registries need the trustee's
-// peer; compliance needs a majority of banks; loanTape needs the trustee
-// and the servicer; an implicit collection needs its own org.
+// peer; compliance needs the trustee and a majority of banks for a new
+// claim, then the investor's bank and the trustee; loanTape needs the
+// trustee and the servicer; an implicit collection needs its own org.
+// Governance records (configuration, proposals, role grants, deal and
+// tranche terms) need the trustee AND a majority; the cash supply the
+// settlement agent (README "Who must endorse what").
 var Endorsement = map[string]Endorsers{
 	// Admin. The configuration and role grants are public state.
 	"Admin:Init":          ByMajority, // writes the configuration
@@ -35,11 +39,14 @@ var Endorsement = map[string]Endorsers{
 	// bank holds, and writes the implicit collection without reading it,
 	// so the trustee's and other banks' peers can execute it too.
 	"Identity:Attest": ByOwnOrgAndTrustee,
-	// Revoke, Freeze and Unfreeze change the compliance collection only:
-	// a majority of banks, every one of which holds it.
+	// Revoke, Freeze and Unfreeze change an existing claim in the
+	// compliance collection only, whose key-level policy is the investor's
+	// bank AND the trustee (every bank holds the collection). Revoke is
+	// called by the investor's own bank; a freeze may come from the
+	// trustee, so its party is the investor's bank.
 	"Identity:Revoke":   ByMajority,
-	"Identity:Freeze":   ByMajority,
-	"Identity:Unfreeze": ByMajority,
+	"Identity:Freeze":   ByTrusteeAndCustodian,
+	"Identity:Unfreeze": ByTrusteeAndCustodian,
 	// Claims are in the compliance collection, on every bank's peer.
 	"Identity:GetClaims": Query,
 	// The dossier is in the investor bank's implicit collection: only its
@@ -199,6 +206,28 @@ var Endorsement = map[string]Endorsers{
 	"Settlement:Terms": Query,
 	// Reads both parties' registries: the trustee's peer.
 	"Settlement:CheckSettle": QueryOnTrustee,
+
+	// Amendment.
+	// Propose creates the public amendment record (a new key: the
+	// chaincode's trustee-and-majority policy) and gives it the trustee's
+	// key-level policy; reads public deal and tranche terms.
+	"Amendment:Propose": ByMajority,
+	// Record ranges every registry for the voting classes' positions and
+	// writes each holder's into its registry, and the tally into the
+	// record the trustee keeps: only the trustee's peer holds them all.
+	"Amendment:Record": ByTrustee,
+	// A vote reads and writes the holder's position in its registry and
+	// the kept tally.
+	"Amendment:Vote": ByTrustee,
+	// Execute writes tranche terms (key-level: the trustee and a
+	// majority), the pool for a servicer replacement and the new deal
+	// version (chaincode policy); reads public state only.
+	"Amendment:Execute": ByMajority,
+	"Amendment:Get":     Query,
+	"Amendment:List":    Query,
+	"Amendment:History": Query,
+	// The caller's own registry, which its bank's peer holds.
+	"Amendment:MyVote": Query,
 }
 
 // EndorsementOf returns the entries of one contract ("Servicing").

@@ -4,7 +4,12 @@
 // Any member organisation's admin (NodeOU admin) records the
 // configuration once (Init); changing it later takes a majority of member
 // organisations' admins approving the same proposal (ProposeConfig,
-// ApproveConfig). An organisation's admin grants and revokes roles for
+// ApproveConfig), and the current trustee bank's admin as well when the
+// proposal moves the trustee, arranger or settlement role. The
+// configuration, proposals and role grants carry the governance
+// key-level policy (the trustee's peers AND a majority of banks, package
+// keypolicy), so banks running altered chaincode cannot rewrite them
+// without the trustee. An organisation's admin grants and revokes roles for
 // identities of its own MSP only, among the roles the configuration lets
 // that organisation hold; a Fabric CA attribute tranchenet.role counts as
 // well (see package roles).
@@ -16,6 +21,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/keypolicy"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
@@ -55,6 +61,9 @@ func (c *Contract) Init(ctx *txn.Context, configJSON string) error {
 		return errs.New(errs.AlreadyExists, "the consortium is already initialised; change it with Admin:ProposeConfig")
 	}
 	if err := ctx.Put(txn.ConfigKey, cfg); err != nil {
+		return err
+	}
+	if err := keypolicy.Govern(ctx.GetStub(), cfg, txn.ConfigKey); err != nil {
 		return err
 	}
 	hash, err := canon.HashHex(cfg)
@@ -109,12 +118,15 @@ func (c *Contract) ProposeConfig(ctx *txn.Context, configJSON string) (string, e
 	if err := settle(ctx, key, p, current); err != nil {
 		return "", err
 	}
-	return marshal(schema.ProposalStatus{Hash: hash, Approvals: len(p.Approvals), Needed: needed(current), Applied: len(p.Approvals) >= needed(current)})
+	d := roles.DecideConfig(current, next, p.Approvals)
+	return marshal(schema.ProposalStatus{Hash: hash, Approvals: d.Approvals, Needed: d.Needed, Applied: d.Apply, MissingTrustees: d.Missing})
 }
 
 // ApproveConfig adds the approval of the caller's organisation (its
 // admin) to a pending proposal; the configuration applies as soon as
-// admins of more than half of the member organisations have approved. A
+// admins of more than half of the member organisations have approved,
+// including the current trustee bank's when the proposal moves the
+// trustee, arranger or settlement role. A
 // proposal made before another change was applied is stale and refused.
 func (c *Contract) ApproveConfig(ctx *txn.Context, hash string) error {
 	caller, err := ctx.Require(roles.Admin)
@@ -154,13 +166,22 @@ func (c *Contract) ApproveConfig(ctx *txn.Context, hash string) error {
 	return settle(ctx, key, p, current)
 }
 
-// settle stores a proposal, or applies it and deletes it once a majority
-// of current members approved.
+// settle stores a proposal (under the governance policy of the
+// configuration in force), or applies it and deletes it once
+// roles.DecideConfig says so. The applied configuration's policy is the
+// new configuration's: after a trustee succession, the successor's peers
+// guard it.
 func settle(ctx *txn.Context, key string, p schema.ConfigProposal, current roles.OrgConfig) error {
-	if len(p.Approvals) < needed(current) {
-		return ctx.Put(key, p)
+	if !roles.DecideConfig(current, p.Config, p.Approvals).Apply {
+		if err := ctx.Put(key, p); err != nil {
+			return err
+		}
+		return keypolicy.Govern(ctx.GetStub(), current, key)
 	}
 	if err := ctx.Put(txn.ConfigKey, p.Config); err != nil {
+		return err
+	}
+	if err := keypolicy.Govern(ctx.GetStub(), p.Config, txn.ConfigKey); err != nil {
 		return err
 	}
 	if err := ctx.GetStub().DelState(key); err != nil {
@@ -231,6 +252,8 @@ func (c *Contract) changeRole(ctx *txn.Context, identityKey, role string, grant 
 			return errs.New(errs.Internal, "delete %q: %v", key, err)
 		}
 	} else if err := ctx.Put(key, set); err != nil {
+		return err
+	} else if err := keypolicy.Govern(ctx.GetStub(), cfg, key); err != nil {
 		return err
 	}
 	return ctx.Emit(event, roleEvent{Identity: grantee.Key(), Role: r, By: caller.Identity.Key()})

@@ -96,9 +96,19 @@ func (c *Contract) Create(ctx *txn.Context, dealJSON string) error {
 		if err := positions.Create(ctx, tranche); err != nil {
 			return err
 		}
+		trancheKey, err := ctx.Key(schema.TypeTranche, t.ID)
+		if err != nil {
+			return err
+		}
+		if err := governTerms(ctx, trancheKey); err != nil {
+			return err
+		}
 		d.Tranches = append(d.Tranches, t.ID)
 	}
 	if err := ctx.Put(dealKey, d); err != nil {
+		return err
+	}
+	if err := governTerms(ctx, dealKey); err != nil {
 		return err
 	}
 	if err := ctx.Put(backsKey, d.ID); err != nil {

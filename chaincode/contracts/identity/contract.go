@@ -102,7 +102,7 @@ func (c *Contract) Attest(ctx *txn.Context, investorKey, claimsJSON string) erro
 	if previous != nil {
 		claims.Frozen = previous.Frozen
 	}
-	if err := ctx.PutPrivate(roles.ComplianceCollection, key, claims); err != nil {
+	if err := putClaims(ctx, investor, key, claims); err != nil {
 		return err
 	}
 	dossierKey, err := ctx.Key(schema.TypeDossier, investor.Key())
@@ -210,7 +210,7 @@ func (c *Contract) update(ctx *txn.Context, investor roles.Identity, eventType, 
 	if err := change(claims); err != nil {
 		return err
 	}
-	if err := ctx.PutPrivate(roles.ComplianceCollection, key, claims); err != nil {
+	if err := putClaims(ctx, investor, key, *claims); err != nil {
 		return err
 	}
 	return ctx.Emit(eventType, investorEvent{Investor: investor.Key(), Reason: reason})

@@ -257,7 +257,7 @@ func (w *World) run(id *stubtest.Identity, fn string, args []string, commit bool
 func (w *World) Propose(id *stubtest.Identity, fn string, args []string, opts ...stubtest.InvokeOption) (*stubtest.Tx, Result) {
 	w.TB.Helper()
 	kind, known := contracts.Endorsement[fn]
-	peers := w.Endorsers(id, fn)
+	peers := w.Endorsers(id, fn, args...)
 	at := w.now
 	w.now = w.now.Add(time.Second)
 	opts = append(slices.Clone(opts), stubtest.At(at))
@@ -279,7 +279,7 @@ func (w *World) Propose(id *stubtest.Identity, fn string, args []string, opts ..
 // endorsement table resolved against the configuration; the caller's own
 // peer for a function outside the table or a caller outside the
 // consortium.
-func (w *World) Endorsers(id *stubtest.Identity, fn string) []string {
+func (w *World) Endorsers(id *stubtest.Identity, fn string, args ...string) []string {
 	kind, known := contracts.Endorsement[fn]
 	if !known {
 		return []string{id.MSPID()}
@@ -287,6 +287,9 @@ func (w *World) Endorsers(id *stubtest.Identity, fn string) []string {
 	party := w.Net.Servicer
 	if o, ok := w.Net.Config.Org(id.MSPID()); ok && o.Roles.Has(roles.Servicer) {
 		party = id.MSPID()
+	}
+	if kind == schema.ByTrusteeAndCustodian {
+		party = custodianOf(args)
 	}
 	peers, err := kind.Resolve(w.Net.Config, id.MSPID(), party)
 	if err != nil || len(peers) == 0 {

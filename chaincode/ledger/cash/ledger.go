@@ -11,6 +11,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/keypolicy"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
@@ -312,6 +313,13 @@ func (l *Ledger) apply(c change) error {
 	}
 	if err := l.ctx.Apply(writes...); err != nil {
 		return err
+	}
+	if c.supply != nil {
+		// The supply and attested reserves are the settlement agent's to
+		// change: no set of other banks may inflate them.
+		if err := keypolicy.KeptBySettlementAgent(l.ctx.GetStub(), l.cfg, l.supplyKey); err != nil {
+			return err
+		}
 	}
 	for _, h := range c.accounts {
 		a := h.account

@@ -67,6 +67,8 @@ func TestIntegrationGatewayResources(t *testing.T) {
 	e.cash()
 	step("transfers, freezes, pause, redemption, idempotent retry")
 	e.tokens()
+	step("amendment: proposed, positions recorded, voted at two banks, executed")
+	e.amendments()
 	step("settlements: DvP, RTGS, cancellation")
 	e.settlements()
 	step("period 1: malformed report refused, 10,000-loan CSV report, certification, replay, claims")

@@ -112,14 +112,16 @@ func (r *resources) investors(s *api.Server) {
 		Summary: "Freeze an investor in every tranche", Description: "The trustee, or the investor's own bank's compliance officer.",
 		Params: holderParams,
 		Tx: &api.Tx[ReasonInput]{Fn: "Identity:Freeze", Submit: true,
-			Args: func(c *api.Call, in *ReasonInput) ([]string, error) { return []string{identityOf(c), in.Reason}, nil }},
+			Args:  func(c *api.Call, in *ReasonInput) ([]string, error) { return []string{identityOf(c), in.Reason}, nil },
+			Party: func(c *api.Call, _ *ReasonInput) (string, error) { return c.Path("msp"), nil }},
 		Result: done[ReasonInput],
 	})
 	api.Register(s, api.Endpoint[api.NoBody, Committed]{
 		Method: "DELETE", Path: investorPath + "/freeze", Tag: "investors", Roles: []roles.Role{roles.Trustee, roles.Compliance},
 		Summary: "Lift an investor's freeze", Params: holderParams,
 		Tx: &api.Tx[api.NoBody]{Fn: "Identity:Unfreeze", Submit: true,
-			Args: func(c *api.Call, _ *api.NoBody) ([]string, error) { return []string{identityOf(c)}, nil }},
+			Args:  func(c *api.Call, _ *api.NoBody) ([]string, error) { return []string{identityOf(c)}, nil },
+			Party: func(c *api.Call, _ *api.NoBody) (string, error) { return c.Path("msp"), nil }},
 		Result: done[api.NoBody],
 	})
 	api.Register(s, api.Endpoint[api.NoBody, schema.ClaimsView]{

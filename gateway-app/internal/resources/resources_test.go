@@ -59,8 +59,8 @@ func resourceCases() []resourceCase {
 		{"PUT", "/v1/investors/" + pathA + "/attestation", `{"claims":{"investorType":"qib","jurisdiction":"US","kycExpiry":"2030-01-01T00:00:00Z"},"dossier":{"name":"Bob"}}`,
 			roles.Compliance, roles.Trustee, "Identity:Attest", true, nil, majority, 200},
 		{"DELETE", "/v1/investors/" + pathA + "/attestation", "", roles.Compliance, roles.Admin, "Identity:Revoke", true, []string{holderA}, majority, 200},
-		{"PUT", "/v1/investors/" + pathA + "/freeze", `{"reason":"court order 12"}`, roles.Trustee, roles.Investor, "Identity:Freeze", true, []string{holderA, "court order 12"}, majority, 200},
-		{"DELETE", "/v1/investors/" + pathA + "/freeze", "", roles.Compliance, roles.Investor, "Identity:Unfreeze", true, []string{holderA}, majority, 200},
+		{"PUT", "/v1/investors/" + pathA + "/freeze", `{"reason":"court order 12"}`, roles.Trustee, roles.Investor, "Identity:Freeze", true, []string{holderA, "court order 12"}, []string{"Org1MSP", "Org3MSP"}, 200}, // the investor's bank and the trustee
+		{"DELETE", "/v1/investors/" + pathA + "/freeze", "", roles.Compliance, roles.Investor, "Identity:Unfreeze", true, []string{holderA}, []string{"Org1MSP", "Org3MSP"}, 200},                                      // the investor's bank and the trustee
 		{"GET", "/v1/investors/" + pathA + "/claims", "", roles.Compliance, "", "Identity:GetClaims", false, []string{holderA}, ownBank, 200},
 		{"GET", "/v1/investors/" + pathA + "/dossier", "", roles.Compliance, roles.Trustee, "Identity:GetDossier", false, []string{holderA}, ownBank, 200},
 		{"GET", "/v1/tranches/D-1-A/holders/" + pathA, "", roles.Investor, "", "Token:Position", false, []string{"D-1-A", holderA}, ownBank, 200},
@@ -116,6 +116,13 @@ func resourceCases() []resourceCase {
 		{"GET", "/v1/tranches/D-1-A/distribution-book", "", roles.Auditor, "", "Servicing:GetClassBook", false, []string{"D-1-A"}, ownBank, 200},
 		{"POST", "/v1/deals/D-1/fees/servicing/claims", "", roles.Servicer, "", "Servicing:ClaimFee", true, []string{"D-1", "servicing"}, trusteeBank, 200},
 		{"GET", "/v1/deals/D-1/periods/2/report", "", roles.Auditor, "", "Servicing:GetReport", false, []string{"D-1", "2"}, ownBank, 200},
+		{"POST", "/v1/deals/D-1/amendments", `{"id":"AMD-1","kind":"trigger-threshold-change","change":{"terms":"loss trigger 6%"},"reason":"r","recordDate":"2026-12-01T00:00:00Z","expiry":"2026-12-31T00:00:00Z"}`,
+			roles.Arranger, roles.Investor, "Amendment:Propose", true, nil, majority, 201},
+		{"POST", "/v1/deals/D-1/amendments/AMD-1/votes", `{"tranche":"D-1-A","inFavour":true}`, roles.Investor, roles.Servicer, "Amendment:Vote", true, []string{"D-1", "AMD-1"}, trusteeBank, 201},
+		{"POST", "/v1/deals/D-1/amendments/AMD-1/execution", "", roles.Trustee, roles.Investor, "Amendment:Execute", true, []string{"D-1", "AMD-1"}, majority, 200},
+		{"GET", "/v1/deals/D-1/amendments/AMD-1", "", roles.Auditor, "", "Amendment:Get", false, []string{"D-1", "AMD-1"}, ownBank, 200},
+		{"GET", "/v1/deals/D-1/amendments/AMD-1/votes/mine?tranche=D-1-A", "", roles.Investor, roles.Servicer, "Amendment:MyVote", false, []string{"D-1", "AMD-1", "D-1-A"}, ownBank, 200},
+		{"GET", "/v1/deals/D-1/versions", "", roles.Auditor, "", "Amendment:History", false, []string{"D-1"}, ownBank, 200},
 	}
 }
 
@@ -126,7 +133,7 @@ func TestResourcesRunTheirFunctionWithTheRightPeersAndRefuseOtherRoles(t *testin
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
 			ts := newTestServer(t)
 			ts.ledger.script(tc.fn, func(ledger.Tx) (ledger.Result, error) { return ledger.Result{Payload: []byte(`{}`)}, nil })
-			if tc.fn == "Servicing:GetFixings" {
+			if tc.fn == "Servicing:GetFixings" || tc.fn == "Amendment:History" {
 				ts.ledger.answer(tc.fn, []any{})
 			}
 			a := ts.do(tc.method, tc.path, tc.as, tc.body)

@@ -101,6 +101,7 @@ func (d *demo) steps() []step {
 		{"Primary issuance, delivery versus payment", (*demo).issue},
 		{"Secondary trade between banks, delivery versus payment", (*demo).trade},
 		{"A trade refused by a transfer rule", (*demo).refusedTrade},
+		{"Amendment: the Controlling Class's holders at two banks raise a trigger; the trustee executes it", (*demo).amend},
 	}
 	for p := 1; p <= periods; p++ {
 		s = append(s, step{periodTitle(p), func(d *demo) error { return d.period(p) }})
