@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts"
-	"github.com/tranchenet/tranchenet/chaincode/ledger/keypolicy"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/keypolicy"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 

@@ -5,9 +5,9 @@ import (
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/keypolicy"
-	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 

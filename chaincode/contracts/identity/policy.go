@@ -1,10 +1,10 @@
 package identity
 
 import (
-	"github.com/tranchenet/tranchenet/chaincode/ledger/keypolicy"
-	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/keypolicy"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 )
 
 // putClaims writes an investor's claims into the compliance collection
