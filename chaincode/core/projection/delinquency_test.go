@@ -120,3 +120,33 @@ func TestCuresAreValidated(t *testing.T) {
 		t.Errorf("got %v, want the count and cures[1] named", err)
 	}
 }
+
+// A deal whose pool starts with loans in every bucket pays every period
+// through the waterfall (which checks the pool rolls forward to the cent),
+// reports them as delinquent from its first period, and with cures loses
+// less than without.
+func TestDelinquentStartPaysThroughTheWaterfall(t *testing.T) {
+	deal := autoDeal(t)
+	loans := syntheticLoans(t, 40, deal.State.PoolBalance)
+	for i := range loans {
+		loans[i].MonthsPastDue = i % 4 // 0 current, 1 to 3 late
+	}
+	a := baseAssumptions()
+	without, err := Project(deal, loans, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Cures = []decimal.Decimal{dec("0.3"), dec("0.2"), dec("0.1")}
+	with, err := Project(deal, loans, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := without.Pool[0].Delinquencies
+	if d.Days30to59 == 0 || d.Days60to89 == 0 || d.Days90Plus == 0 || without.Pool[0].Defaults == 0 {
+		t.Errorf("first period without cures: %+v, charged off %s", d, without.Pool[0].Defaults)
+	}
+	last := func(p *Projection) int64 { return p.Pool[len(p.Pool)-1].CumulativeNetLoss.Cents() }
+	if last(with) >= last(without) {
+		t.Errorf("cumulative net loss with cures %d cents, without %d: cures should lose less", last(with), last(without))
+	}
+}
