@@ -50,14 +50,18 @@ type Analytics struct {
 	FirstPrincipalDate   daycount.Date `json:"firstPrincipalDate,omitzero"`
 	LastPrincipalPeriod  int           `json:"lastPrincipalPeriod,omitempty"`
 	LastPrincipalDate    daycount.Date `json:"lastPrincipalDate,omitzero"`
-	// Price is per 100 of the start balance; Yield is the yield at it.
-	Price float64 `json:"price"`
-	Yield float64 `json:"yield"`
+	// Price is per 100 of the start balance; Yield is the yield at it,
+	// null when no yield prices the flows at it (YieldProblem says why:
+	// no flows at all, or a price the flows cannot reach at any yield an
+	// ABS note can have); spread and duration are then null too.
+	Price        float64  `json:"price"`
+	Yield        *float64 `json:"yield"`
+	YieldProblem string   `json:"yieldProblem,omitempty"`
 	// SpreadBP is Yield − benchmark(WAL), in basis points (absent without
 	// a benchmark curve).
 	SpreadBP *float64 `json:"spreadBp,omitempty"`
 	// ModifiedDuration is −(dP/dy) ÷ P at Yield.
-	ModifiedDuration float64 `json:"modifiedDuration"`
+	ModifiedDuration *float64 `json:"modifiedDuration"`
 	// PriceAtYield is the price at the yield asked for, if one was.
 	PriceAtYield *float64 `json:"priceAtYield,omitempty"`
 	// LossFraction is the class's loss ÷ its start balance.
@@ -137,18 +141,21 @@ func measure(start daycount.Date, c ClassProjection, price float64, atYield *flo
 	if c.StartBalance > 0 {
 		a.LossFraction = round(float64(c.Loss)/float64(c.StartBalance), 8)
 		target := price / 100 * float64(c.StartBalance)
-		y := solveYield(flows, target)
-		a.Yield = round(y, 8)
-		if pv := presentValue(flows, y); pv > 0 {
-			a.ModifiedDuration = round(durationSum(flows, y)/pv, 4)
-		}
 		if atYield != nil {
 			v := round(presentValue(flows, *atYield)/float64(c.StartBalance)*100, 6)
 			a.PriceAtYield = &v
 		}
+		y, problem := solveYield(flows, target)
+		if problem != "" {
+			a.YieldProblem = problem
+			return a
+		}
+		a.Yield = ptr(round(y, 8))
+		if pv := presentValue(flows, y); pv > 0 {
+			a.ModifiedDuration = ptr(round(durationSum(flows, y)/pv, 4))
+		}
 		if len(bench) > 0 {
-			s := round((y-benchmarkAt(bench, a.WAL))*10000, 2)
-			a.SpreadBP = &s
+			a.SpreadBP = ptr(round((y-benchmarkAt(bench, a.WAL))*10000, 2))
 		}
 	}
 	return a
@@ -172,13 +179,27 @@ func durationSum(flows []cashFlow, y float64) float64 {
 	return s
 }
 
+// Yields are solved between these: −1,188% (a monthly rate of −99%) and
+// 1,000%, the widest an ABS note can have.
+const (
+	lowestYield  = -0.99 * 12
+	highestYield = 10.0
+)
+
 // solveYield finds y with PV(y) = target by bisection: PV falls as y
 // rises when every flow is positive, so the root is bracketed by the
-// widest yields an ABS note can have.
-func solveYield(flows []cashFlow, target float64) float64 {
-	lo, hi := -0.99*12, 10.0
-	if len(flows) == 0 || presentValue(flows, hi) > target || presentValue(flows, lo) < target {
-		return math.NaN()
+// widest yields an ABS note can have. When there is none it says why.
+func solveYield(flows []cashFlow, target float64) (float64, string) {
+	lo, hi := lowestYield, highestYield
+	switch {
+	case len(flows) == 0:
+		return 0, "the class receives no cash in the projection: no yield prices it"
+	case target <= 0:
+		return 0, "a price of zero has no yield"
+	case presentValue(flows, hi) > target:
+		return 0, "the price is below the flows' value at a 1,000% yield: no yield prices them"
+	case presentValue(flows, lo) < target:
+		return 0, "the price is above the flows' value at a -1,188% yield: no yield prices them"
 	}
 	for i := 0; i < 200 && hi-lo > 1e-12; i++ {
 		mid := (lo + hi) / 2
@@ -188,8 +209,10 @@ func solveYield(flows []cashFlow, target float64) float64 {
 			hi = mid
 		}
 	}
-	return (lo + hi) / 2
+	return (lo + hi) / 2, ""
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // benchmarkAt interpolates the curve linearly, flat beyond its ends.
 func benchmarkAt(curve []CurvePoint, years float64) float64 {

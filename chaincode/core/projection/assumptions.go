@@ -77,6 +77,12 @@ type Assumptions struct {
 	// charge-off: 3 passes it through 30-59, 60-89 and 90+ and charges it
 	// off at 120 days; 0 charges off at once.
 	ChargeOffMonths int `json:"chargeOffMonths" doc:"months a defaulted loan spends in the 30/60/90 buckets before charge-off (0 to 12)"`
+	// Cures is the monthly cure rate of each delinquency bucket: cures[k]
+	// of the balance k+1 payments behind pays up and is current again;
+	// the rest (the roll rate, 1 − cures[k]) misses another payment and
+	// moves a bucket on, out of the last one to charge-off. One per
+	// bucket (chargeOffMonths of them); absent, nothing cures.
+	Cures []decimal.Decimal `json:"cures,omitempty" doc:"monthly cure rate of each delinquency bucket (30, 60, 90, ...), one per chargeOffMonths; the rest rolls to the next bucket (roll rate = 1 − cure), from the last to charge-off"`
 	// IndexCurves gives the fixing of every index a floating class uses.
 	IndexCurves []IndexCurve `json:"indexCurves,omitempty"`
 	// CleanUpCall exercises the deal's clean-up call as soon as allowed.
@@ -114,6 +120,12 @@ func (a Assumptions) Validate(def waterfall.Definition) error {
 	if a.ChargeOffMonths < 0 || a.ChargeOffMonths > maxChargeOffMonths {
 		p.add("chargeOffMonths", "must be 0 to %d months, got %d", maxChargeOffMonths, a.ChargeOffMonths)
 	}
+	if len(a.Cures) > 0 && len(a.Cures) != a.ChargeOffMonths {
+		p.add("cures", "want one cure rate per delinquency bucket (chargeOffMonths %d), got %d", a.ChargeOffMonths, len(a.Cures))
+	}
+	for i, c := range a.Cures {
+		fraction(&p, fmt.Sprintf("cures[%d]", i), c)
+	}
 	if a.Months < 0 || a.Months > MaxMonths {
 		p.add("months", "must be 0 to %d, got %d", MaxMonths, a.Months)
 	}
@@ -148,6 +160,18 @@ func (a Assumptions) Validate(def waterfall.Definition) error {
 		p.add("cleanUpCall", "the deal has no clean-up call (cleanUpCallFactor is zero)")
 	}
 	return p.err()
+}
+
+// cureRates are the cures as floats for the monthly loop (nil: none).
+func (a Assumptions) cureRates() []float64 {
+	if len(a.Cures) == 0 {
+		return nil
+	}
+	out := make([]float64, len(a.Cures))
+	for i, c := range a.Cures {
+		out[i] = c.InexactFloat64()
+	}
+	return out
 }
 
 func (a Assumptions) checkPrepayment(p *problems) {

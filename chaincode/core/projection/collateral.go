@@ -8,9 +8,9 @@ import (
 )
 
 // collateral is the pool being projected: each loan's performing balance
-// in cents, its monthly rate, remaining term and age, the delinquency
-// pipeline and the recoveries still to come. Slices rather than a slice
-// of structs keep the monthly loop over 10,000 loans in cache.
+// in cents, its monthly rate, remaining term and age, its delinquent
+// balance by bucket, and the recoveries still to come. Slices rather than
+// a slice of structs keep the monthly loop over 10,000 loans in cache.
 type collateral struct {
 	balance []int64
 	rate    []float64 // monthly: annual ÷ 12
@@ -18,9 +18,19 @@ type collateral struct {
 	age     []int
 	// performing is Σ balance.
 	performing int64
-	// pipeline[k] is the balance that has missed k+1 payments; it is
-	// charged off when it would move past the last slot.
+	// buckets is the number of delinquency buckets (chargeOffMonths);
+	// late[i×buckets+k] is loan i's balance that has missed k+1 payments,
+	// charged off when it would move past the last bucket.
+	buckets int
+	late    []int64
+	// pipeline[k] is Σ late over the loans for bucket k.
 	pipeline []int64
+	// cures[k] is the fraction of bucket k that pays up each month and is
+	// current again; the rest rolls on (nil: nothing cures).
+	cures []float64
+	// overdue is a delinquent balance at the start with no bucket to sit
+	// in (chargeOffMonths 0): charged off in the first month.
+	overdue int64
 	// recoveries[t] is what month t will recover.
 	recoveries map[int]int64
 	// start is the pool balance at the start (the loss curve's base).
@@ -28,16 +38,27 @@ type collateral struct {
 }
 
 func newCollateral(loans []Loan, chargeOffMonths int) *collateral {
+	n := chargeOffMonths
 	c := &collateral{
 		balance: make([]int64, len(loans)), rate: make([]float64, len(loans)),
 		term: make([]int, len(loans)), age: make([]int, len(loans)),
-		pipeline: make([]int64, chargeOffMonths), recoveries: map[int]int64{},
+		buckets: n, late: make([]int64, len(loans)*n), pipeline: make([]int64, n), recoveries: map[int]int64{},
 	}
 	for i, l := range loans {
-		c.balance[i] = l.Balance.Cents()
+		b := l.Balance.Cents()
 		c.rate[i] = l.Rate.InexactFloat64() / 12
 		c.term[i], c.age[i] = l.RemainingTerm, l.Age
-		c.performing += c.balance[i]
+		switch {
+		case l.MonthsPastDue == 0:
+			c.balance[i] = b
+			c.performing += b
+		case n == 0:
+			c.overdue += b
+		default: // a loan past the last bucket sits in it
+			k := min(l.MonthsPastDue, n) - 1
+			c.late[i*n+k] += b
+			c.pipeline[k] += b
+		}
 	}
 	c.start = c.total()
 	return c
@@ -45,7 +66,7 @@ func newCollateral(loans []Loan, chargeOffMonths int) *collateral {
 
 // total is the pool balance: performing plus delinquent.
 func (c *collateral) total() int64 {
-	t := c.performing
+	t := c.performing + c.overdue
 	for _, d := range c.pipeline {
 		t += d
 	}
@@ -80,20 +101,38 @@ type speeds struct {
 // roundCents rounds half away from zero; amounts here are never negative.
 func roundCents(x float64) int64 { return int64(math.Round(x)) }
 
-// step runs month t: defaults, then interest and scheduled principal on
-// what still performs, then prepayments; the pipeline moves one bucket
-// and recoveries fall due.
+// step runs month t: each loan's delinquent buckets move (cures pay up
+// and are current again, the rest rolls one bucket on, out of the last to
+// charge-off), then defaults, interest and scheduled principal on what
+// performs, then prepayments; recoveries fall due.
 func (c *collateral) step(t int, s speeds, severity float64, recoveryLag int) month {
-	m := month{begin: c.total()}
-	n := len(c.pipeline)
-	if n > 0 {
-		m.chargedOff = c.pipeline[n-1]
-		copy(c.pipeline[1:], c.pipeline[:n-1])
-		c.pipeline[0] = 0
-	}
+	m := month{begin: c.total(), chargedOff: c.overdue}
+	c.overdue = 0
+	n := c.buckets
+	clear(c.pipeline)
 	var performing int64
 	for i, b := range c.balance {
-		if b == 0 {
+		late := c.late[i*n : i*n+n]
+		var cured int64
+		for k := n - 1; k >= 0; k-- { // oldest first: a roll lands in a bucket already moved
+			x := late[k]
+			if x == 0 {
+				continue
+			}
+			cure := int64(0)
+			if c.cures != nil {
+				cure = min(x, roundCents(float64(x)*c.cures[k]))
+			}
+			late[k] = 0
+			cured += cure
+			if k == n-1 {
+				m.chargedOff += x - cure
+			} else {
+				late[k+1] += x - cure
+			}
+		}
+		b += cured
+		if b == 0 && cured == 0 && (n == 0 || !anyLate(late)) {
 			continue
 		}
 		d := min(b, roundCents(float64(b)*s.mdr))
@@ -124,17 +163,20 @@ func (c *collateral) step(t int, s speeds, severity float64, recoveryLag int) mo
 			m.scheduled += sched
 			m.prepaid += prepaid
 		}
+		if n == 0 {
+			m.chargedOff += d
+		} else {
+			late[0] += d
+			for k, x := range late {
+				c.pipeline[k] += x
+			}
+		}
 		c.balance[i] = b
 		c.term[i]--
 		c.age[i]++
 		performing += b
 	}
 	c.performing = performing
-	if n == 0 {
-		m.chargedOff += m.newDelinquent
-	} else {
-		c.pipeline[0] = m.newDelinquent
-	}
 	if m.chargedOff > 0 {
 		c.recoveries[t+recoveryLag] += roundCents(float64(m.chargedOff) * (1 - severity))
 	}
@@ -152,4 +194,13 @@ func (c *collateral) step(t int, s speeds, severity float64, recoveryLag int) mo
 	}
 	m.end = c.total()
 	return m
+}
+
+func anyLate(late []int64) bool {
+	for _, x := range late {
+		if x != 0 {
+			return true
+		}
+	}
+	return false
 }

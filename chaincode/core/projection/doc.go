@@ -25,7 +25,13 @@
 // (reported to the waterfall as delinquencies, so delinquency triggers
 // see them) and is charged off ChargeOffMonths after its first missed
 // payment; severity × the charge-off is lost and the rest is recovered
-// RecoveryLag months later. Every amount is computed per loan and rounded
+// RecoveryLag months later. A loan delinquent at the start (its
+// MonthsPastDue, from the tape's or report's days past due) starts in its
+// bucket, not performing. With Cures, each month cures[k] of a loan's
+// balance in bucket k pays up and performs again (the missed payments
+// are not caught up: the loan amortises on over its remaining term) and
+// the rest rolls a bucket on: a roll-rate model with roll = 1 − cure.
+// Buckets are kept per loan, so a cure returns to the loan it left. Every amount is computed per loan and rounded
 // half away from zero to the cent, so the pool rolls forward to the cent
 // exactly as the waterfall checks: ending = beginning − scheduled −
 // prepayments − charge-offs.

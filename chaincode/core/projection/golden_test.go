@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
+	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
 )
 
 // sequentialDeal is a two-class deal with no interest anywhere, so every
@@ -73,7 +74,7 @@ func TestSequentialWAL(t *testing.T) {
 	if b.LastPrincipalDate != date(2025, time.May, 15) {
 		t.Errorf("B's last principal on %s, want 2025-05-15", b.LastPrincipalDate)
 	}
-	if math.Abs(a1.Yield) > 1e-8 || math.Abs(a1.ModifiedDuration-0.1458) > 1e-4 {
+	if a1.Yield == nil || a1.ModifiedDuration == nil || math.Abs(*a1.Yield) > 1e-8 || math.Abs(*a1.ModifiedDuration-0.1458) > 1e-4 {
 		t.Errorf("A at par: yield %v duration %v, want 0 and 0.1458", a1.Yield, a1.ModifiedDuration)
 	}
 }
@@ -90,10 +91,10 @@ func TestYieldPriceRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := p.Classes[1]
-	if b.Analytics.Yield <= 0 {
+	if b.Analytics.Yield == nil || *b.Analytics.Yield <= 0 {
 		t.Fatalf("yield at 98 = %v, want positive", b.Analytics.Yield)
 	}
-	y := decimal.NewFromFloat(b.Analytics.Yield)
+	y := decimal.NewFromFloat(*b.Analytics.Yield)
 	p, err = Analyze(deal, loans, a, Pricing{Classes: []ClassPricing{{Class: "B", Price: dec("98"), Yield: &y}}})
 	if err != nil {
 		t.Fatal(err)
@@ -106,9 +107,9 @@ func TestYieldPriceRoundTrip(t *testing.T) {
 	for _, f := range b.Flows {
 		flows = append(flows, cashFlow{years: float64(f.Period) / 12, amount: float64(f.Principal + f.Interest)})
 	}
-	yy, h := got.Yield, 1e-6
+	yy, h := *got.Yield, 1e-6
 	slope := (presentValue(flows, yy-h) - presentValue(flows, yy+h)) / (2 * h) / presentValue(flows, yy)
-	if math.Abs(slope-got.ModifiedDuration) > 1e-3 {
+	if math.Abs(slope-*got.ModifiedDuration) > 1e-3 {
 		t.Errorf("modified duration %v, finite difference %v", got.ModifiedDuration, slope)
 	}
 }
@@ -153,5 +154,29 @@ func TestSpreadOverInterpolatedBenchmark(t *testing.T) {
 	}
 	if s := p.Classes[0].Analytics.SpreadBP; s == nil || *s != -191.6 {
 		t.Fatalf("spread %v, want -191.6bp", s)
+	}
+}
+
+// A yield that cannot be solved is absent, with the reason, never 0: no
+// flows at all; a price above what the flows are worth at the lowest
+// yield (a class written down to 0.05 a month away from a 100.00 start is
+// worth 5.00 at a monthly rate of −99%, not par);
+// and a flow of 101 in a year priced at 100 solves to 0.995% (monthly
+// compounding: 12 × (1.01^(1/12) − 1) = 0.0099543).
+func TestUnsolvableYieldIsAbsentWithAReason(t *testing.T) {
+	start := daycount.NewDate(2026, 1, 15)
+	none := measure(start, ClassProjection{StartBalance: 10000}, 100, nil, nil)
+	if none.Yield != nil || none.ModifiedDuration != nil || !strings.Contains(none.YieldProblem, "no cash") {
+		t.Errorf("no flows: yield %v duration %v problem %q", none.Yield, none.ModifiedDuration, none.YieldProblem)
+	}
+	month := []ClassFlow{{Period: 1, PaymentDate: daycount.NewDate(2026, 2, 15), Principal: 5}}
+	dear := measure(start, ClassProjection{StartBalance: 10000, Flows: month}, 100, nil, []CurvePoint{{Years: dec("1"), Rate: dec("0.04")}})
+	if dear.Yield != nil || dear.SpreadBP != nil || !strings.Contains(dear.YieldProblem, "above") {
+		t.Errorf("unreachable price: yield %v spread %v problem %q", dear.Yield, dear.SpreadBP, dear.YieldProblem)
+	}
+	year := []ClassFlow{{Period: 12, PaymentDate: daycount.NewDate(2027, 1, 15), Interest: 100, Principal: 10000}}
+	ok := measure(start, ClassProjection{StartBalance: 10000, Flows: year}, 100, nil, nil)
+	if ok.Yield == nil || math.Abs(*ok.Yield-0.0099543) > 1e-6 || ok.YieldProblem != "" {
+		t.Errorf("101 in a year at 100: yield %v problem %q, want 0.0099543", ok.Yield, ok.YieldProblem)
 	}
 }

@@ -27,6 +27,27 @@ type Loan struct {
 	Age int `json:"age"`
 	// Count is how many loans the line stands for (1 for a loan).
 	Count int `json:"count"`
+	// MonthsPastDue is the payments the loan has missed at the start (0:
+	// current; 1: 30-59 days; 2: 60-89; 3: 90+): a delinquent loan starts
+	// in that bucket of the pipeline, not performing (MonthsPastDueOf
+	// maps a tape's days past due).
+	MonthsPastDue int `json:"monthsPastDue,omitempty"`
+}
+
+// MonthsPastDueOf maps days past due, as a tape or report row states
+// them, to missed payments, with the buckets the report aggregates use:
+// up to 30 days is current, 31-60 one payment, 61-90 two, more three.
+func MonthsPastDueOf(days int) int {
+	switch {
+	case days <= 30:
+		return 0
+	case days <= 60:
+		return 1
+	case days <= 90:
+		return 2
+	default:
+		return 3
+	}
 }
 
 // FromTape turns tape rows into loans, as they stand at cut-off.
@@ -37,18 +58,19 @@ func FromTape(rows []loantape.Loan) []Loan {
 			ID: r.AssetNumber, Balance: r.ReportingPeriodActualEndBalanceAmount,
 			Rate: r.ReportingPeriodInterestRatePercentage, RemainingTerm: r.RemainingTermToMaturityNumber,
 			Age: max(0, r.OriginalLoanTerm-r.RemainingTermToMaturityNumber), Count: 1,
+			MonthsPastDue: MonthsPastDueOf(r.CurrentDelinquencyStatus),
 		}
 	}
 	return out
 }
 
-// RepLines groups loans into representative lines: loans whose rate falls
-// in the same rateBucket-wide band (0.01 = one point) and whose remaining
-// term in the same termBucket months form one line, with their total
-// balance and count, the balance-weighted average rate (rounded to 8
-// places) and age, and the balance-weighted average remaining term rounded
-// to whole months. Lines come out sorted by rate band, then term band, so
-// the grouping is deterministic.
+// RepLines groups loans into representative lines: loans as far past due,
+// whose rate falls in the same rateBucket-wide band (0.01 = one point)
+// and whose remaining term in the same termBucket months form one line,
+// with their total balance and count, the balance-weighted average rate
+// (rounded to 8 places) and age, and the balance-weighted average
+// remaining term rounded to whole months. Lines come out sorted by months
+// past due, rate band, then term band, so the grouping is deterministic.
 func RepLines(loans []Loan, rateBucket decimal.Decimal, termBucket int) ([]Loan, error) {
 	if !rateBucket.IsPositive() {
 		return nil, fmt.Errorf("rateBucket: must be positive, got %s", rateBucket)
@@ -56,7 +78,7 @@ func RepLines(loans []Loan, rateBucket decimal.Decimal, termBucket int) ([]Loan,
 	if termBucket < 1 {
 		return nil, fmt.Errorf("termBucket: must be at least 1, got %d", termBucket)
 	}
-	type key struct{ rate, term int64 }
+	type key struct{ late, rate, term int64 }
 	type acc struct {
 		key
 		balance             money.Amount
@@ -68,7 +90,7 @@ func RepLines(loans []Loan, rateBucket decimal.Decimal, termBucket int) ([]Loan,
 	groups := map[key]*acc{}
 	var order []*acc
 	for _, l := range loans {
-		k := key{l.Rate.Div(rateBucket).Floor().IntPart(), int64(l.RemainingTerm / termBucket)}
+		k := key{int64(l.MonthsPastDue), l.Rate.Div(rateBucket).Floor().IntPart(), int64(l.RemainingTerm / termBucket)}
 		g := groups[k]
 		if g == nil {
 			g = &acc{key: k}
@@ -86,11 +108,11 @@ func RepLines(loans []Loan, rateBucket decimal.Decimal, termBucket int) ([]Loan,
 		g.plainRate = g.plainRate.Add(l.Rate)
 	}
 	slices.SortFunc(order, func(a, b *acc) int {
-		return cmp.Or(cmp.Compare(a.rate, b.rate), cmp.Compare(a.term, b.term))
+		return cmp.Or(cmp.Compare(a.late, b.late), cmp.Compare(a.rate, b.rate), cmp.Compare(a.term, b.term))
 	})
 	out := make([]Loan, 0, len(order))
 	for i, g := range order {
-		line := Loan{ID: fmt.Sprintf("rep-%d", i+1), Balance: g.balance, Count: g.count}
+		line := Loan{ID: fmt.Sprintf("rep-%d", i+1), Balance: g.balance, Count: g.count, MonthsPastDue: int(g.late)}
 		if g.balance > 0 {
 			b := g.balance.Decimal()
 			line.Rate = g.rateW.DivRound(b, 8)

@@ -2,6 +2,7 @@ package projection
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -134,6 +135,9 @@ func check(deal Deal, loans []Loan, a Assumptions) error {
 		if l.Age < 0 || l.Age > MaxMonths {
 			p.add(path+".age", "must be 0 to %d months, got %d", MaxMonths, l.Age)
 		}
+		if l.MonthsPastDue < 0 || l.MonthsPastDue > maxChargeOffMonths {
+			p.add(path+".monthsPastDue", "must be 0 (current) to %d, got %d", maxChargeOffMonths, l.MonthsPastDue)
+		}
 		if len(p.v.Problems) > 20 {
 			break
 		}
@@ -148,6 +152,7 @@ func check(deal Deal, loans []Loan, a Assumptions) error {
 func project(deal Deal, loans []Loan, a Assumptions) (*Projection, error) {
 	m := newModel(deal, a)
 	pool := newCollateral(loans, a.ChargeOffMonths)
+	pool.cures = a.cureRates()
 	st := deal.State
 	out := &Projection{StartPeriod: st.Period, StartDate: st.AccruedThrough}
 	pay := firstPaymentDate(st.AccruedThrough, deal.PaymentDay)
@@ -295,16 +300,22 @@ func (m *model) fixings(t int) map[string]decimal.Decimal {
 // target; the pipeline and pending recoveries are dropped (the actual
 // report's pool is the whole pool).
 func (c *collateral) refit(target money.Amount) error {
+	weights := slices.Clone(c.balance)
 	for i := range c.balance {
 		c.term[i] = max(1, c.term[i]-1)
 		c.age[i]++
+		for _, x := range c.late[i*c.buckets : (i+1)*c.buckets] {
+			weights[i] += x
+		}
 	}
-	parts, err := scale(c.balance, target.Cents())
+	parts, err := scale(weights, target.Cents())
 	if err != nil {
 		return fmt.Errorf("the loans cannot take the actual pool %s: %w", target, err)
 	}
 	c.balance, c.performing = parts, target.Cents()
+	clear(c.late)
 	clear(c.pipeline)
+	c.overdue = 0
 	clear(c.recoveries)
 	return nil
 }

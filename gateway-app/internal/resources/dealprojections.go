@@ -24,9 +24,14 @@ type ProjectionRequest struct {
 	// Grid runs every prepayment speed against every default speed, the
 	// other assumptions as above.
 	Grid *GridRequest `json:"grid,omitempty" doc:"a scenario grid: every prepayment speed × every default speed"`
-	// Loans replaces the pool's public statistics with the caller's own
+	// Loans replaces the pool's collateral with the caller's own
 	// representative lines, scaled to the deal's pool balance.
-	Loans []projection.Loan `json:"loans,omitempty" doc:"representative lines to project instead of the pool's weighted averages; scaled to the deal's pool balance"`
+	Loans []projection.Loan `json:"loans,omitempty" doc:"representative lines to project instead of the pool's own; scaled to the deal's pool balance"`
+	// Collateral says how the loan book is projected, where this gateway
+	// keeps one (see collateral.go): loan by loan, or rep lines.
+	Collateral string `json:"collateral,omitempty" doc:"from this gateway's loan book: repLines (default: lines grouped by delinquency × rate band × remaining-term band) or loans (loan by loan)"`
+	// Bands are the rep lines' bands.
+	Bands *RepLineBands `json:"bands,omitempty" doc:"rep-line bands (default a rate band of 0.01 and a term band of 12 months)"`
 	// FromPeriod starts from the state an earlier certified period left
 	// (0: closing) instead of the last one; with that next period's
 	// certified inputs as assumptions.actuals the projection reproduces
@@ -49,6 +54,14 @@ func (in *ProjectionRequest) Validate() error {
 	if in.FromPeriod != nil && *in.FromPeriod < 0 {
 		return api.BadInput("fromPeriod", "must be 0 (closing) or a certified period, got %d", *in.FromPeriod)
 	}
+	switch in.Collateral {
+	case "", collateralRepLines, collateralLoans:
+	default:
+		return api.BadInput("collateral", "must be %s or %s, got %q", collateralRepLines, collateralLoans, in.Collateral)
+	}
+	if err := in.Bands.validate(); err != nil {
+		return err
+	}
 	if len(in.Loans) > maxRequestLoans {
 		return api.BadInput("loans", "at most %d lines, got %d", maxRequestLoans, len(in.Loans))
 	}
@@ -60,15 +73,19 @@ func (in *ProjectionRequest) Validate() error {
 
 // ProjectionAnswer is the deal projected from its last certified state.
 type ProjectionAnswer struct {
-	Deal             string `json:"deal"`
-	WaterfallVersion int    `json:"waterfallVersion"`
-	// Period is the last certified period, the projection's start.
-	Period int `json:"period" doc:"the last certified period: the projection starts from the state it left (0: closing)"`
-	// PoolSource says where the loans came from.
-	PoolSource string                 `json:"poolSource" doc:"poolStatistics (one line from the sealed pool's weighted averages) or request (the request's lines)"`
-	Loans      []projection.Loan      `json:"loans" doc:"the lines projected, at the start"`
-	Projection *projection.Projection `json:"projection"`
-	Grid       *projection.GridResult `json:"grid,omitempty"`
+	Deal string `json:"deal"`
+	// WaterfallVersion is the definition projected with: the one in
+	// force for the period after Period.
+	WaterfallVersion int `json:"waterfallVersion" doc:"the waterfall version projected with: the one that paid the period after the start if it is certified, else the one in force now"`
+	// Period is the certified period the projection starts after.
+	Period int `json:"period" doc:"the certified period the projection starts after (the last unless fromPeriod; 0: closing)"`
+	// CollateralSource says where the loans came from; CollateralNote why
+	// the loan book was not used, when it was not.
+	CollateralSource string                 `json:"collateralSource" doc:"loanBook (this gateway's loan book, as of the start period), poolAggregates (one line from the sealed pool's public weighted averages) or request (the request's lines)"`
+	CollateralNote   string                 `json:"collateralNote,omitempty" doc:"why the loan book was not used (this gateway keeps none for the pool, or it does not match the ledger)"`
+	Loans            []projection.Loan      `json:"loans" doc:"the loans or lines projected, at the start"`
+	Projection       *projection.Projection `json:"projection"`
+	Grid             *projection.GridResult `json:"grid,omitempty"`
 }
 
 func (r *resources) projections(s *api.Server) {
@@ -78,13 +95,14 @@ func (r *resources) projections(s *api.Server) {
 		Description: "A read: nothing is written. Projects the pool month by month from the deal's last certified state, " +
 			"under the assumptions, paying every period with the waterfall engine the ledger certifies with (package projection); " +
 			"answers each class's flows, WAL, principal window, yield, spread, duration, loss and, if asked, breakeven CDR, " +
-			"and a scenario grid if asked. The pool is one line from the sealed pool's public weighted averages unless the request gives its own. " +
-			"Accept: text/csv (or ?format=csv) gives the cash flows as CSV.",
-		Params: []api.Param{dealParam, formatParam},
-		Alternates: []api.Alternate[ProjectionAnswer]{{Format: "csv", ContentType: "text/csv; charset=utf-8",
-			Render: func(a *ProjectionAnswer) ([]byte, error) { return a.Projection.CSV() }}},
-		Chaincode: []string{"Servicing:GetStatus", "Servicing:GetWaterfall", "Servicing:GetCertification", "Pool:Get"},
-		Handle:    r.project,
+			"and a scenario grid if asked. The collateral is, in order: the request's lines; this gateway's loan book as of the start period " +
+			"(the gateway that uploaded the tape and reports, the servicer's), rep lines by default or loan by loan; " +
+			"else one line from the sealed pool's public weighted averages (collateralSource and collateralNote say which and why). " +
+			"Accept: text/csv (or ?format=csv) gives the cash flows as CSV, or with a grid one row per scenario × class.",
+		Params:     []api.Param{dealParam, formatParam},
+		Alternates: []api.Alternate[ProjectionAnswer]{{Format: "csv", ContentType: "text/csv; charset=utf-8", Render: projectionCSV}},
+		Chaincode:  []string{"Servicing:GetStatus", "Servicing:GetWaterfall", "Servicing:GetCertification", "Servicing:GetReport", "Pool:Get"},
+		Handle:     r.project,
 	})
 }
 
@@ -97,7 +115,13 @@ func (r *resources) project(c *api.Call, req *ProjectionRequest) (*ProjectionAns
 	if status.WaterfallVersion == 0 {
 		return nil, api.NewProblem(string(errs.WrongState), "deal %s has no waterfall yet: nothing to project", deal)
 	}
-	wf, err := askJSON[schema.Waterfall](c, "Servicing:GetWaterfall", deal, strconv.Itoa(status.WaterfallVersion))
+	start, version := status.Period, status.WaterfallVersion
+	if req.FromPeriod != nil && *req.FromPeriod != status.Period {
+		if start, version, err = startOf(c, deal, *req.FromPeriod, status.Period); err != nil {
+			return nil, err
+		}
+	}
+	wf, err := askJSON[schema.Waterfall](c, "Servicing:GetWaterfall", deal, strconv.Itoa(version))
 	if err != nil {
 		return nil, err
 	}
@@ -108,42 +132,49 @@ func (r *resources) project(c *api.Call, req *ProjectionRequest) (*ProjectionAns
 	if err := requestProblems(req, def); err != nil {
 		return nil, err
 	}
-	if req.FromPeriod != nil && *req.FromPeriod != status.Period {
-		if status.State, err = certifiedState(c, deal, def, *req.FromPeriod, status.Period); err != nil {
+	if start != status.Period {
+		if status.State, err = certifiedState(c, deal, def, start, status.Period); err != nil {
 			return nil, err
 		}
-		status.Period = *req.FromPeriod
 	}
-	out := &ProjectionAnswer{Deal: deal, WaterfallVersion: wf.Version, Period: status.Period}
-	loans, source := req.Loans, "request"
-	if len(loans) == 0 {
-		view, err := askJSON[schema.PoolView](c, "Pool:Get", status.Pool)
-		if err != nil {
-			return nil, err
-		}
-		if loans, err = poolLine(view.Pool, status.Period); err != nil {
-			return nil, err
-		}
-		source = "poolStatistics"
+	out := &ProjectionAnswer{Deal: deal, WaterfallVersion: wf.Version, Period: start}
+	if out.Loans, err = r.collateral(c, deal, status.Pool, start, status.State.PoolBalance, req, out); err != nil {
+		return nil, err
 	}
-	if status.State.PoolBalance > 0 {
-		if loans, err = projection.ScaleTo(loans, status.State.PoolBalance); err != nil {
-			return nil, api.BadInput("loans", "%v", err)
-		}
-	} else {
-		loans = nil
-	}
-	out.Loans, out.PoolSource = loans, source
 	d := projection.Deal{Definition: def, State: status.State, PaymentDay: wf.PaymentDay}
-	if out.Projection, err = projection.Analyze(d, loans, req.Assumptions, req.Pricing); err != nil {
+	if out.Projection, err = projection.Analyze(d, out.Loans, req.Assumptions, req.Pricing); err != nil {
 		return nil, projectionProblem("", err)
 	}
 	if req.Grid != nil {
-		if out.Grid, err = projection.Grid(d, loans, req.Assumptions, req.Pricing, req.Grid.Prepayments, req.Grid.Defaults); err != nil {
+		if out.Grid, err = projection.Grid(d, out.Loans, req.Assumptions, req.Pricing, req.Grid.Prepayments, req.Grid.Defaults); err != nil {
 			return nil, projectionProblem("grid.", err)
 		}
 	}
 	return out, nil
+}
+
+// startOf checks a fromPeriod k and finds the waterfall version to
+// project from it with: the one that paid period k+1 when k+1 is
+// certified (so that projecting it with its certified inputs reproduces
+// it, whatever amendments came after), else the one in force now.
+func startOf(c *api.Call, deal string, k, last int) (int, int, error) {
+	if k > last {
+		return 0, 0, api.BadInput("fromPeriod", "deal %s has certified %d periods, not %d", deal, last, k)
+	}
+	next, err := askJSON[schema.Certification](c, "Servicing:GetCertification", deal, strconv.Itoa(k+1))
+	if err != nil {
+		return 0, 0, err
+	}
+	return k, next.WaterfallVersion, nil
+}
+
+// projectionCSV is the grid, one row per scenario × class, when one was
+// asked for, else the cash flows.
+func projectionCSV(a *ProjectionAnswer) ([]byte, error) {
+	if a.Grid != nil {
+		return a.Grid.CSV()
+	}
+	return a.Projection.CSV()
 }
 
 // certifiedState is the state certified period k left (the closing state

@@ -2,14 +2,21 @@ package resources
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/projection"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 // projectedDeal scripts the ledger with a deal certified for period 1:
@@ -17,11 +24,19 @@ import (
 func projectedDeal(t *testing.T) *testServer {
 	t.Helper()
 	cert, wf, _ := certifiedPeriod(t)
-	var res waterfall.Result
-	if err := json.Unmarshal(cert.Result, &res); err != nil {
-		t.Fatal(err)
-	}
-	f := simulate(t, 60)
+	res := resultOf(t, cert)
+	ts := newTestServer(t)
+	ts.ledger.answer("Servicing:GetStatus", schema.DealServicing{Deal: "D-1", Pool: "P-1", WaterfallVersion: 1, Period: 1, State: res.NewState})
+	ts.ledger.answer("Servicing:GetWaterfall", wf)
+	ts.ledger.answer("Pool:Get", schema.PoolView{Pool: sealedPool(t, simulate(t, 60))})
+	return ts
+}
+
+// sealedPool is the simulated pool as the ledger shows it sealed, with
+// its tape's public aggregates (and no Merkle root: set one to match a
+// loan book).
+func sealedPool(t *testing.T, f poolFiles) schema.Pool {
+	t.Helper()
 	g := loantape.NewTapeAggregator()
 	for _, l := range f.loans {
 		if err := g.Add(l); err != nil {
@@ -32,11 +47,7 @@ func projectedDeal(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := newTestServer(t)
-	ts.ledger.answer("Servicing:GetStatus", schema.DealServicing{Deal: "D-1", Pool: "P-1", WaterfallVersion: 1, Period: 1, State: res.NewState})
-	ts.ledger.answer("Servicing:GetWaterfall", wf)
-	ts.ledger.answer("Pool:Get", schema.PoolView{Pool: schema.Pool{ID: "P-1", Status: "sealed", LoanCount: 60, Balance: f.balance, Aggregates: agg}})
-	return ts
+	return schema.Pool{ID: "P-1", Status: "sealed", LoanCount: len(f.loans), Balance: f.balance, Aggregates: agg}
 }
 
 const projectionBody = `{"assumptions": {"prepayment": {"kind": "ABS", "rate": "0.015"}, "defaults": {"kind": "CDR", "rate": "0.02"},
@@ -55,8 +66,9 @@ func TestProjectionFromTheCertifiedState(t *testing.T) {
 	}
 	var out ProjectionAnswer
 	a.decode(t, &out)
-	if out.Period != 1 || out.PoolSource != "poolStatistics" || len(out.Loans) != 1 || out.Loans[0].Count != 60 {
-		t.Fatalf("start %d from %s with %+v", out.Period, out.PoolSource, out.Loans)
+	if out.Period != 1 || out.CollateralSource != "poolAggregates" || !strings.Contains(out.CollateralNote, "not sealed") ||
+		len(out.Loans) != 1 || out.Loans[0].Count != 60 {
+		t.Fatalf("start %d from %s (%s) with %+v", out.Period, out.CollateralSource, out.CollateralNote, out.Loans)
 	}
 	p := out.Projection
 	if p.StartPeriod != 1 || p.Pool[0].Period != 2 || p.Pool[0].BeginningBalance != out.Loans[0].Balance {
@@ -73,10 +85,18 @@ func TestProjectionFromTheCertifiedState(t *testing.T) {
 		t.Fatalf("a projection submitted %v", s)
 	}
 
-	csv := ts.do("POST", "/v1/deals/D-1/projections", roles.Auditor, projectionBody, "Accept", "text/csv")
+	noGrid := projectionBody[:strings.Index(projectionBody, `,
+ "grid"`)] + "}"
+	csv := ts.do("POST", "/v1/deals/D-1/projections", roles.Auditor, noGrid, "Accept", "text/csv")
 	if csv.Status != http.StatusOK || !strings.HasPrefix(csv.Header.Get("Content-Type"), "text/csv") ||
 		!strings.HasPrefix(string(csv.Body), "class,period,paymentDate,interest,principal,") || !strings.Contains(string(csv.Body), "\nA,2,") {
 		t.Fatalf("CSV: %d %v %.300s", csv.Status, csv.Header, csv.Body)
+	}
+	grid := ts.do("POST", "/v1/deals/D-1/projections", roles.Auditor, projectionBody, "Accept", "text/csv")
+	rows := strings.Split(strings.TrimSpace(string(grid.Body)), "\n")
+	if grid.Status != http.StatusOK || !strings.HasPrefix(rows[0], "prepaymentKind,prepaymentRate,defaultsKind,defaultsRate,") ||
+		len(rows) != 1+4*2 || !strings.HasPrefix(rows[8], "ABS,0.02,CDR,0.05,") || !strings.Contains(rows[8], ",B,") {
+		t.Fatalf("grid CSV: %d, want a header and 4 scenarios × 2 notes:\n%s", grid.Status, grid.Body)
 	}
 }
 
@@ -110,10 +130,7 @@ func TestProjectionRefusesBadAssumptions(t *testing.T) {
 // the cent: the gateway runs the engine the chaincode certified with.
 func TestProjectionReproducesACertifiedPeriod(t *testing.T) {
 	cert, _, _ := certifiedPeriod(t)
-	var certified waterfall.Result
-	if err := json.Unmarshal(cert.Result, &certified); err != nil {
-		t.Fatal(err)
-	}
+	certified := resultOf(t, cert)
 	ts := projectedDeal(t)
 	ts.ledger.answer("Servicing:GetCertification", cert)
 	inputs, err := json.Marshal(cert.Inputs)
@@ -141,4 +158,119 @@ func TestProjectionReproducesACertifiedPeriod(t *testing.T) {
   "defaults": {"kind": "CDR", "rate": "0.02"}, "severity": "0.5"}, "pricing": {}}`); a.Status != http.StatusBadRequest || a.problem(t).Field != "fromPeriod" {
 		t.Errorf("from a period not certified yet: %d %s", a.Status, a.Body)
 	}
+}
+
+// The gateway that keeps the pool's loan book (it uploaded the tape and
+// period 1's report) projects from it as of period 1: rep lines by
+// default, whose balances add up to the certified pool balance to the
+// cent and whose counts to the loans still paying, or loan by loan; once
+// the book is past period 1+1, or at another gateway, it falls back to
+// the pool's aggregates and says why.
+func TestProjectionFromTheLoanBook(t *testing.T) {
+	cert, _, rep := certifiedPeriod(t)
+	ts := projectedDeal(t)
+	f := simulate(t, 60)
+	pool := sealedPool(t, f)
+	pool.MerkleRoot = "TAPE"
+	ts.ledger.answer("Pool:Get", schema.PoolView{Pool: pool})
+	rep.MerkleRoot = "REPORT-1"
+	ts.ledger.answer("Servicing:GetReport", rep)
+	ts.ledger.answer("Servicing:GetCertification", cert)
+	body := `{"assumptions": {"prepayment": {"kind": "ABS", "rate": "0.015"}, "defaults": {"kind": "CDR", "rate": "0.02"}, "severity": "0.5",
+  "chargeOffMonths": 3}, "pricing": {}%s}`
+	project := func(extra string) ProjectionAnswer {
+		t.Helper()
+		a := ts.do("POST", "/v1/deals/D-1/projections", roles.Investor, fmt.Sprintf(body, extra))
+		if a.Status != http.StatusOK {
+			t.Fatalf("%d %s", a.Status, a.Body)
+		}
+		var out ProjectionAnswer
+		a.decode(t, &out)
+		return out
+	}
+	if out := project(""); out.CollateralSource != "poolAggregates" || !strings.Contains(out.CollateralNote, "keeps no loan book") || len(out.Loans) != 1 {
+		t.Fatalf("without a book: %s (%s)", out.CollateralSource, out.CollateralNote)
+	}
+	if err := ts.store.Update(func(w store.Writer) error {
+		return errors.Join(w.PutTapeLoans("P-1", f.loans), w.FinishTape("P-1", "TAPE", len(f.loans)),
+			w.PutReportRows("P-1", 1, f.rows), w.FinishReport("P-1", 1, "REPORT-1"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	state := resultOf(t, cert)
+	paying := 0
+	for _, r := range f.rows {
+		if r.ReportingPeriodActualEndBalanceAmount > 0 {
+			paying++
+		}
+	}
+	sums := func(lines []projection.Loan) (money.Amount, int) {
+		var b money.Amount
+		var n int
+		for _, l := range lines {
+			b, n = b+l.Balance, n+l.Count
+		}
+		return b, n
+	}
+	lines := project("")
+	if b, n := sums(lines.Loans); lines.CollateralSource != "loanBook" || b != state.NewState.PoolBalance || n != paying ||
+		len(lines.Loans) >= paying || lines.Loans[0].ID != "rep-1" {
+		t.Fatalf("rep lines: %s (%s), %d lines of %s and %d loans; want %s and %d", lines.CollateralSource, lines.CollateralNote,
+			len(lines.Loans), b, n, state.NewState.PoolBalance, paying)
+	}
+	loans := project(`, "collateral": "loans"`)
+	if b, n := sums(loans.Loans); loans.CollateralSource != "loanBook" || len(loans.Loans) != paying || b != state.NewState.PoolBalance || n != paying {
+		t.Fatalf("loan by loan: %s, %d loans of %s", loans.CollateralSource, len(loans.Loans), b)
+	}
+	if err := ts.store.Update(func(w store.Writer) error { return w.PutReportRows("P-1", 3, f.rows[:1]) }); err != nil {
+		t.Fatal(err)
+	}
+	if out := project(""); out.CollateralSource != "poolAggregates" || !strings.Contains(out.CollateralNote, "past period 1+1") {
+		t.Fatalf("book two reports ahead: %s (%s)", out.CollateralSource, out.CollateralNote)
+	}
+	if a := ts.do("POST", "/v1/deals/D-1/projections", roles.Investor, fmt.Sprintf(body, `, "collateral": "tape"`)); a.Status != http.StatusBadRequest ||
+		a.problem(t).Field != "collateral" {
+		t.Errorf("unknown collateral: %d %s", a.Status, a.Body)
+	}
+}
+
+// From an earlier period the projection uses the waterfall version that
+// paid the period after it, not an amendment made since; from the last
+// period, the one in force.
+func TestProjectionFromAPeriodUsesTheWaterfallOfItsTime(t *testing.T) {
+	cert, wf, _ := certifiedPeriod(t)
+	res := resultOf(t, cert)
+	ts := projectedDeal(t)
+	ts.ledger.answer("Servicing:GetStatus", schema.DealServicing{Deal: "D-1", Pool: "P-1", WaterfallVersion: 2, Period: 1, State: res.NewState})
+	ts.ledger.answer("Servicing:GetCertification", cert) // period 1, paid by version 1
+	var asked []string
+	ts.ledger.script("Servicing:GetWaterfall", func(tx ledger.Tx) (ledger.Result, error) {
+		asked = append(asked, tx.Args[1])
+		v := wf
+		v.Version, _ = strconv.Atoi(tx.Args[1])
+		b, err := json.Marshal(v)
+		return ledger.Result{Payload: b}, err
+	})
+	body := `{%s"assumptions": {"prepayment": {"kind": "ABS", "rate": "0.015"}, "defaults": {"kind": "CDR", "rate": "0.02"}, "severity": "0.5"}, "pricing": {}}`
+	for _, c := range []struct {
+		from    string
+		version int
+	}{{`"fromPeriod": 0, `, 1}, {"", 2}} {
+		a := ts.do("POST", "/v1/deals/D-1/projections", roles.Investor, fmt.Sprintf(body, c.from))
+		var out ProjectionAnswer
+		a.decode(t, &out)
+		if a.Status != http.StatusOK || out.WaterfallVersion != c.version {
+			t.Errorf("%q: %d, version %d, want %d (asked %v)", c.from, a.Status, out.WaterfallVersion, c.version, asked)
+		}
+	}
+}
+
+// resultOf is a certification's waterfall result.
+func resultOf(t *testing.T, cert schema.Certification) waterfall.Result {
+	t.Helper()
+	var res waterfall.Result
+	if err := json.Unmarshal(cert.Result, &res); err != nil {
+		t.Fatal(err)
+	}
+	return res
 }

@@ -34,6 +34,9 @@ type (
 		Prior(pool string, period int, asset string) (loantape.PriorLoan, bool, error)
 		// Synced reports whether the book matches the ledger for a report of period.
 		Synced(pool string, period int, ledgerTapeRoot, ledgerPreviousRoot string) (bool, error)
+		// LoansAt calls each with every loan as it stood at the end of
+		// period (0: cut-off), in asset-number order (see loanbook_at.go).
+		LoansAt(pool string, period int, each func(BookLoanAt) error) error
 	}
 	// LoanBookWriter records what the upload workflow submitted.
 	LoanBookWriter interface {
@@ -49,11 +52,17 @@ type (
 const bucketLoanBook = "loanbook"
 
 // BookLoan is one loan's balances: End at the end of Period (0: cut-off),
-// Prior before Period (what stands while a report of Period is retried).
+// Prior before Period (what stands while a report of Period is retried);
+// Now and Before are its rate, remaining term and delinquency at those
+// two points, and OriginalTerm its term at origination (projections read
+// them: package projection).
 type BookLoan struct {
-	Period int          `json:"p"`
-	End    money.Amount `json:"e"`
-	Prior  money.Amount `json:"b"`
+	Period       int          `json:"p"`
+	End          money.Amount `json:"e"`
+	Prior        money.Amount `json:"b"`
+	OriginalTerm int          `json:"o,omitempty"`
+	Now          LoanTerms    `json:"n,omitzero"`
+	Before       LoanTerms    `json:"pn,omitzero"`
 }
 
 // BookTape records a tape uploaded in full.
@@ -78,7 +87,10 @@ func (t txn) PutTapeLoans(pool string, loans []loantape.Loan) error {
 	}
 	for _, l := range loans {
 		bal := l.ReportingPeriodActualEndBalanceAmount
-		if err := putJSON(b, []byte(l.AssetNumber), BookLoan{End: bal, Prior: bal}); err != nil {
+		terms := LoanTerms{Rate: l.ReportingPeriodInterestRatePercentage, RemainingTerm: l.RemainingTermToMaturityNumber,
+			DaysPastDue: l.CurrentDelinquencyStatus}
+		book := BookLoan{End: bal, Prior: bal, OriginalTerm: l.OriginalLoanTerm, Now: terms, Before: terms}
+		if err := putJSON(b, []byte(l.AssetNumber), book); err != nil {
 			return err
 		}
 	}
@@ -119,9 +131,11 @@ func (t txn) PutReportRows(pool string, period int, rows []loantape.PeriodRow) e
 			return err
 		}
 		if l.Period < period {
-			l.Prior, l.Period = l.End, period
+			l.Prior, l.Before, l.Period = l.End, l.Now, period
 		}
 		l.End = r.ReportingPeriodActualEndBalanceAmount
+		l.Now = LoanTerms{Rate: r.ReportingPeriodInterestRatePercentage, RemainingTerm: r.RemainingTermToMaturityNumber,
+			DaysPastDue: r.CurrentDelinquencyStatus}
 		if err := putJSON(b, []byte(r.AssetNumber), l); err != nil {
 			return err
 		}

@@ -24,7 +24,6 @@ const pricingAfter = 3
 // projectionAnswer is the part of the gateway's answer the demo prints.
 type projectionAnswer struct {
 	Period     int                    `json:"period"`
-	PoolSource string                 `json:"poolSource"`
 	Loans      []projection.Loan      `json:"loans"`
 	Projection projection.Projection  `json:"projection"`
 	Grid       *projection.GridResult `json:"grid"`
@@ -87,8 +86,8 @@ func (d *demo) priceDeal() error {
 		if c.Residual || a == nil {
 			continue
 		}
-		t.add(c.Class, fmt.Sprintf("%.2fy", a.WAL), window(a), fmt.Sprintf("%.3f%%", a.Yield*100), spreadText(a.SpreadBP),
-			fmt.Sprintf("%.2f", a.ModifiedDuration), fmt.Sprintf("%.2f%%", a.LossFraction*100), breakevenText(a.BreakevenCDR))
+		t.add(c.Class, fmt.Sprintf("%.2fy", a.WAL), window(a), orDash(a.Yield, "%.3f%%", 100), spreadText(a.SpreadBP),
+			orDash(a.ModifiedDuration, "%.2f", 1), fmt.Sprintf("%.2f%%", a.LossFraction*100), breakevenText(a.BreakevenCDR))
 	}
 	d.out.lines(t.lines("           "))
 	if ans.Grid == nil {
@@ -163,6 +162,15 @@ func window(a *projection.Analytics) string {
 		return "—"
 	}
 	return fmt.Sprintf("%d–%d", a.FirstPrincipalPeriod, a.LastPrincipalPeriod)
+}
+
+// orDash prints x × scale in format, or a dash when x is absent (a yield
+// no price reaches).
+func orDash(x *float64, format string, scale float64) string {
+	if x == nil {
+		return "—"
+	}
+	return fmt.Sprintf(format, *x*scale)
 }
 
 func spreadText(bp *float64) string {
