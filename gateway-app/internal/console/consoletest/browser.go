@@ -114,11 +114,17 @@ func (b *Browser) Problems() []string {
 	return out
 }
 
-// Run runs the actions with a deadline, failing the test with what failed
-// and the page's text.
+// Run runs the actions within 30 seconds, failing the test with what
+// failed and the page's text.
 func Run(t testing.TB, ctx context.Context, what string, actions ...chromedp.Action) {
 	t.Helper()
-	timed, cancel := context.WithTimeout(ctx, 30*time.Second)
+	RunWithin(t, ctx, 30*time.Second, what, actions...)
+}
+
+// RunWithin is Run with another deadline (an upload of many chunks).
+func RunWithin(t testing.TB, ctx context.Context, d time.Duration, what string, actions ...chromedp.Action) {
+	t.Helper()
+	timed, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	if err := chromedp.Run(timed, actions...); err != nil {
 		var body string
