@@ -434,6 +434,30 @@ func TestConsoleInABrowser(t *testing.T) {
 		if !slices.Contains(b.ledger.submitted(), "User5 Settlement:Settle") {
 			t.Errorf("submitted %v, want the investor's Settlement:Settle", b.ledger.submitted())
 		}
+
+		// Instruct the buying side of a new trade, then cancel a pending one.
+		l.answer("Settlement:InstructReceive", map[string]any{"tradeRef": "TRADE-10", "tranche": "DEAL-1-A", "sellerBank": "Org3MSP", "buyerBank": testMSP, "status": "pending-deliver", "side": "receive"})
+		seller, buyer := "Org3MSP/"+strings.Repeat("e", 64), b.keys[roles.Investor]
+		consoletest.Run(t, ctx, "instruct",
+			chromedp.SendKeys("#instr-ref", "TRADE-10", chromedp.ByID), chromedp.SetValue("#instr-side", "receive", chromedp.ByID),
+			chromedp.SendKeys("#instr-tranche", "DEAL-1-A", chromedp.ByID), chromedp.SendKeys("#instr-seller", seller, chromedp.ByID),
+			chromedp.SendKeys("#instr-buyer", buyer, chromedp.ByID), chromedp.SendKeys("#instr-units", "5", chromedp.ByID),
+			chromedp.SendKeys("#instr-cash", "5.00", chromedp.ByID), chromedp.Click("#instr-submit", chromedp.ByID),
+			chromedp.WaitVisible("#blotter-message .success", chromedp.ByQuery), chromedp.Text("#blotter-message", &msg, chromedp.ByQuery))
+		if !strings.Contains(msg, "TRADE-10 is pending-deliver") || !slices.Contains(b.ledger.submitted(), "User5 Settlement:InstructReceive") {
+			t.Errorf("instruct: message %q, submitted %v", msg, b.ledger.submitted())
+		}
+		l.answer("Settlement:Get", settlementRecord("TRADE-9", "pending-receive"))
+		l.answer("Settlement:Cancel", map[string]any{"tradeRef": "TRADE-9", "tranche": "DEAL-1-A", "sellerBank": "Org3MSP", "buyerBank": testMSP, "status": "cancelled"})
+		consoletest.Run(t, ctx, "cancel",
+			chromedp.SetValue("#filter-status", "", chromedp.ByID),
+			chromedp.Evaluate(`document.getElementById("filter-status").dispatchEvent(new Event("change"))`, nil),
+			chromedp.WaitVisible(`button[data-action="cancel"][data-ref="TRADE-9"]`, chromedp.ByQuery),
+			chromedp.Click(`button[data-action="cancel"][data-ref="TRADE-9"]`, chromedp.ByQuery),
+			chromedp.WaitVisible("#blotter-message .success", chromedp.ByQuery), chromedp.Text("#blotter-message", &msg, chromedp.ByQuery))
+		if !strings.Contains(msg, "TRADE-9 is cancelled") || !slices.Contains(b.ledger.submitted(), "User5 Settlement:Cancel") {
+			t.Errorf("cancel: message %q, submitted %v", msg, b.ledger.submitted())
+		}
 		noProblems(t)
 	})
 
@@ -486,6 +510,13 @@ func TestConsoleInABrowser(t *testing.T) {
 		}
 		consoletest.Run(t, ctx, "show claims", chromedp.SendKeys("#compliance-key", inv, chromedp.ByID), chromedp.Click("#compliance-show", chromedp.ByID),
 			chromedp.WaitVisible("#freeze", chromedp.ByID), chromedp.WaitVisible("#attest", chromedp.ByID))
+		b.ledger.answer("Identity:Freeze", map[string]any{})
+		var msg string
+		consoletest.Run(t, ctx, "freeze", chromedp.Click("#freeze", chromedp.ByID),
+			chromedp.WaitVisible("#compliance-message .success", chromedp.ByQuery), chromedp.Text("#compliance-message", &msg, chromedp.ByQuery))
+		if msg != "Frozen." || !slices.Contains(b.ledger.submitted(), "User4 Identity:Freeze") {
+			t.Errorf("freeze: %q, submitted %v", msg, b.ledger.submitted())
+		}
 		ctx = browser.Tab(t)
 		consoletest.SignIn(t, ctx, b.url, token(roles.Investor))
 		consoletest.Open(t, ctx, b.url, "#/compliance", "compliance")

@@ -233,10 +233,10 @@ async function deal(id) {
   const charts = [
     ["Pool balance", lineChart({ title: "Pool balance by period", labels, series: [{ name: "pool balance", values: R.map((r) => num(r.pool.endingBalance)) }], fmt: compact }), ["pool balance"]],
     ["Pool factor", lineChart({ title: "Pool factor by period", labels, series: [{ name: "factor", values: R.map((r) => num(r.pool.factor)) }], fmt: (v) => v.toFixed(2) }), ["factor"]],
-    ["Delinquency (share of pool)", lineChart({ title: "30, 60 and 90+ day delinquency by period", labels, fmt: pct, series: [
-      { name: "30–59", values: agg.map((a, i) => bucket(a, "days31To60") / end(a, i)) },
-      { name: "60–89", values: agg.map((a, i) => bucket(a, "days61To90") / end(a, i)) },
-      { name: "90+", values: agg.map((a, i) => (bucket(a, "days91To120") + bucket(a, "over120")) / end(a, i)) }] }), ["30–59", "60–89", "90+"]],
+    ["Delinquency (share of pool balance)", lineChart({ title: "30, 60 and 90+ day delinquency by period", labels, fmt: pct, series: [
+      { name: "31–60 days", values: agg.map((a, i) => bucket(a, "days31To60") / end(a, i)) },
+      { name: "61–90 days", values: agg.map((a, i) => bucket(a, "days61To90") / end(a, i)) },
+      { name: "91+ days", values: agg.map((a, i) => (bucket(a, "days91To120") + bucket(a, "over120")) / end(a, i)) }] }), ["31–60 days", "61–90 days", "91+ days"]],
     ["Cumulative net loss vs trigger", lineChart({ title: "Cumulative net loss ratio against its trigger threshold", labels, fmt: pct, series: [
       { name: "cumulative net loss", values: R.map((r) => num(r.pool.cumulativeNetLossRatio)) },
       { name: "trigger threshold", dashed: true, values: R.map((r) => num(cnlTrigger(r)?.threshold)) }] }), ["cumulative net loss", "trigger threshold"]],
