@@ -86,3 +86,11 @@ func (s *Server) serveDocs(file, contentType string) http.HandlerFunc {
 		w.Write(body)
 	}
 }
+
+// HandlePage serves a page or an asset outside the API (the console's
+// files): GET, no authentication (the page itself calls the API with the
+// user's token), not in the OpenAPI document. The handler sets its own
+// Content-Security-Policy.
+func (s *Server) HandlePage(path string, h http.Handler) {
+	s.register(&route{method: http.MethodGet, path: path, public: true, hidden: true, handler: h})
+}

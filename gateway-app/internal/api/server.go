@@ -133,6 +133,7 @@ func New(d Deps) (*Server, error) {
 var resources = []func(*Server){
 	registerWhoami,
 	registerEvents,
+	registerEventStream,
 	registerProbe,
 }
 

@@ -26,6 +26,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/console"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/endorse"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/events"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
@@ -111,7 +112,7 @@ func (a *App) open() error {
 	a.api, err = api.New(api.Deps{
 		Config: cfg, Ledger: ldg,
 		Identities: a.gateway.Identities(), Store: a.store, Logger: log.With("component", "http"), Metrics: reg,
-		Ready: a.ready, Endorsement: resolver, Resources: []func(*api.Server){resources.Register},
+		Ready: a.ready, Endorsement: resolver, Resources: []func(*api.Server){resources.Register, console.Register},
 	})
 	if err != nil {
 		return err

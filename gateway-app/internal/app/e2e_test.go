@@ -760,6 +760,7 @@ func duplicates(list []string) string {
 
 func (e *e2e) rest() {
 	t := e.t
+	streamFirstEvent(t, e.org3, "auditor") // the live tail (server-sent events)
 	// Statements from the read model.
 	e.org2.caughtUp(e.tip())
 	e.org2.must(200, "GET", "/v1/holdings", "investor1", nil)

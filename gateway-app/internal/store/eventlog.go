@@ -54,6 +54,12 @@ func (p Position) key() []byte {
 
 const positionKeyLen = 16
 
+// Cursor is the cursor that lists the events after rec (as EventPage.Next
+// would): a live tail resumes from the last event it sent.
+func (rec EventRecord) Cursor() string {
+	return base64.RawURLEncoding.EncodeToString(Position{rec.Block, rec.TxSeq, rec.Index}.key())
+}
+
 // timeKey is the index prefix of a time; times before 1970 sort first.
 func timeKey(t time.Time) []byte {
 	n := t.UnixNano()

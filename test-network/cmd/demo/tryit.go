@@ -7,10 +7,12 @@ import (
 )
 
 // tryIt prints where the apps are and a ready-made token per role at
-// each bank, with curl lines to start from.
+// each bank (to sign in to the bank's web console or to send as a bearer
+// token), with curl lines to start from.
 func (d *demo) tryIt() error {
 	for _, g := range d.banks {
 		d.out.say("%s  %s   API docs %s/docs   OpenAPI %s/openapi.json", g.MSP, g.URL, g.URL, g.URL)
+		d.out.say("         web console %s/  (sign in with a token of the role below)", g.URL)
 		t := &table{}
 		var seen []string
 		for _, u := range g.Users {
