@@ -401,12 +401,19 @@ func TestConsoleInABrowser(t *testing.T) {
 		l.answer("Settlement:Get", settlementRecord("TRADE-8", "matched"))
 		l.answer("Settlement:Terms", map[string]any{"tradeRef": "TRADE-8"})
 		l.answer("Settlement:Settle", map[string]any{"tradeRef": "TRADE-8", "tranche": "DEAL-1-A", "sellerBank": "Org3MSP", "buyerBank": testMSP, "status": "settled"})
+		l.answer("Admin:Config", map[string]any{"orgs": []any{
+			map[string]any{"msp": "Org1MSP", "roles": []string{"trustee", "arranger", "settlement"}, "custodian": true},
+			map[string]any{"msp": testMSP, "roles": []string{"servicer"}, "custodian": true},
+			map[string]any{"msp": "Org3MSP", "roles": []string{"investor"}, "custodian": true}}})
 
 		ctx := browser.Tab(t)
 		consoletest.SignIn(t, ctx, b.url, token(roles.Auditor))
 		consoletest.Open(t, ctx, b.url, "#/blotter", "blotter")
 		if n := len(consoletest.Texts(t, ctx, "#blotter tbody tr")); n != 3 {
 			t.Errorf("auditor's blotter: %d rows", n)
+		}
+		if banks := consoletest.Texts(t, ctx, "#filter-bank option"); !slices.Equal(banks, []string{testMSP, "Org1MSP", "Org3MSP"}) {
+			t.Errorf("auditor's bank filter %q, want its own bank then the consortium's other custodians", banks)
 		}
 		if btns := consoletest.Texts(t, ctx, "#blotter button"); len(btns) != 0 {
 			t.Errorf("an auditor sees actions %q", btns)

@@ -398,8 +398,17 @@ function watchChunks(deal, progress, status) {
 const STATUSES = ["pending-deliver", "pending-receive", "matched", "failed", "awaiting-payment", "settled", "released", "returned", "cancelled", "expired"];
 
 async function blotter() {
-  const bank = h("select", { id: "filter-bank" }, [me.identity.mspId, ...(can("trustee", "auditor") ? ["Org1MSP", "Org2MSP", "Org3MSP"].filter((m) => m !== me.identity.mspId) : [])]
-    .map((m) => h("option", { value: m }, m)));
+  // The trustee and auditors may look at every custodian bank's settlements;
+  // the banks come from the consortium configuration on the ledger.
+  let others = [];
+  if (can("trustee", "auditor")) {
+    try {
+      others = ((await get("/v1/consortium")).orgs || []).filter((o) => o.custodian && o.msp !== me.identity.mspId).map((o) => o.msp);
+    } catch (e) {
+      others = []; // without the consortium the blotter still shows this bank's settlements
+    }
+  }
+  const bank = h("select", { id: "filter-bank" }, [me.identity.mspId, ...others].map((m) => h("option", { value: m }, m)));
   const status = h("select", { id: "filter-status" }, h("option", { value: "" }, "all"), STATUSES.map((s) => h("option", { value: s }, s)));
   const tranche = h("input", { id: "filter-tranche" });
   const list = h("div", { id: "blotter-list" });
