@@ -121,16 +121,17 @@ func Open(cfg config.Config, loader Loader) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := New(cfg, ca, w, loader)
-	if err := s.load(); err != nil {
+	s, err := New(cfg, ca, w, loader)
+	if err != nil {
 		w.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-// New builds the service from its parts (tests give their own CA client).
-func New(cfg config.Config, ca *caclient.Client, w wallet.Wallet, loader Loader) *Service {
+// New builds the service from its parts, loads the records of earlier
+// onboardings kept in the wallet directory and loads every active identity.
+func New(cfg config.Config, ca *caclient.Client, w wallet.Wallet, loader Loader) (*Service, error) {
 	reserved := map[string]bool{}
 	for _, u := range cfg.Users {
 		reserved[u.Name] = true
@@ -138,12 +139,16 @@ func New(cfg config.Config, ca *caclient.Client, w wallet.Wallet, loader Loader)
 	for _, id := range cfg.Identities {
 		reserved[id.Name] = true
 	}
-	return &Service{
+	s := &Service{
 		msp: cfg.MSPID, ca: ca, wallet: w, loader: loader, reserved: func(n string) bool { return reserved[n] },
 		now: time.Now, recordDir: filepath.Join(w.Dir(), "identities"),
 		records: map[string]*Record{}, byToken: map[[sha256.Size]byte]string{}, infos: map[string]ledger.IdentityInfo{},
 		inFlight: map[string]bool{},
 	}
+	if err := s.load(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Close closes the wallet.
