@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"os"
 	"sync"
 
@@ -137,11 +138,28 @@ func (w *pkcs11Wallet) NewKey(name string) (crypto.Signer, error) {
 			return nil, fmt.Errorf("wallet.pkcs11: set key ID: %w", err)
 		}
 	}
-	sign, err := w.signer(ski)
-	if err != nil {
-		return nil, err
+	// The CSR is signed on the wallet's own session, so enrolling does not
+	// leave an HSM signer open per identity.
+	return &tokenSigner{pub: pub, sign: func(digest []byte) ([]byte, error) { return w.signOnSession(privH, digest) }}, nil
+}
+
+// signOnSession signs a digest with a private key handle on the wallet's
+// session, returning a DER signature with a low S as Fabric requires.
+func (w *pkcs11Wallet) signOnSession(key pkcs11.ObjectHandle, digest []byte) ([]byte, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.ctx.SignInit(w.session, []*pkcs11.Mechanism{pkcs11.NewMechanism(pkcs11.CKM_ECDSA, nil)}, key); err != nil {
+		return nil, fmt.Errorf("wallet.pkcs11: sign: %w", err)
 	}
-	return &tokenSigner{pub: pub, sign: sign}, nil
+	raw, err := w.ctx.Sign(w.session, digest)
+	if err != nil {
+		return nil, fmt.Errorf("wallet.pkcs11: sign: %w", err)
+	}
+	r, sv := new(big.Int).SetBytes(raw[:len(raw)/2]), new(big.Int).SetBytes(raw[len(raw)/2:])
+	if n := elliptic.P256().Params().N; sv.Cmp(new(big.Int).Rsh(n, 1)) > 0 {
+		sv.Sub(n, sv)
+	}
+	return asn1.Marshal(struct{ R, S *big.Int }{r, sv})
 }
 
 // ecPoint reads CKA_EC_POINT: a DER OCTET STRING holding the uncompressed
@@ -166,17 +184,8 @@ func SKI(pub *ecdsa.PublicKey) []byte {
 	return sum[:]
 }
 
-// signer opens an HSM signer for the key with the given CKA_ID; the wallet
-// closes it on Close. Called with w.mu held or from Sign.
-func (w *pkcs11Wallet) signer(ski []byte) (identity.Sign, error) {
-	sign, closeFn, err := w.factory.NewHSMSigner(identity.HSMSignerOptions{Label: w.opts.Label, Pin: w.opts.PIN, Identifier: string(ski)})
-	if err != nil {
-		return nil, fmt.Errorf("wallet.pkcs11: %w", err)
-	}
-	w.closers = append(w.closers, closeFn)
-	return sign, nil
-}
-
+// Sign opens an HSM signer (fabric-gateway's) for the key whose CKA_ID is
+// the certificate's SKI; the wallet closes it on Close.
 func (w *pkcs11Wallet) Sign(name string, cert *x509.Certificate) (identity.Sign, error) {
 	if err := checkName(name); err != nil {
 		return nil, err
@@ -185,9 +194,14 @@ func (w *pkcs11Wallet) Sign(name string, cert *x509.Certificate) (identity.Sign,
 	if !ok {
 		return nil, fmt.Errorf("wallet.pkcs11: certificate of %s: want an ECDSA key", name)
 	}
+	sign, closeFn, err := w.factory.NewHSMSigner(identity.HSMSignerOptions{Label: w.opts.Label, Pin: w.opts.PIN, Identifier: string(SKI(pub))})
+	if err != nil {
+		return nil, fmt.Errorf("wallet.pkcs11: %w", err)
+	}
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.signer(SKI(pub))
+	w.closers = append(w.closers, closeFn)
+	w.mu.Unlock()
+	return sign, nil
 }
 
 // find returns the token objects labelled name. Called with w.mu held.
