@@ -153,6 +153,30 @@ func TestIdentitiesOnboardUseRevoke(t *testing.T) {
 	}
 }
 
+// TestIdentitiesDocumented: the onboarding operations are in the OpenAPI
+// document with their roles, and DELETE names the chaincode function it runs.
+func TestIdentitiesDocumented(t *testing.T) {
+	ts, _ := newOnboardingServer(t)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Summary   string   `json:"summary"`
+			Roles     []string `json:"x-roles"`
+			Functions []string `json:"x-chaincode-functions"`
+		} `json:"paths"`
+	}
+	ts.do("GET", "/openapi.json", "", "").decode(t, &doc)
+	for _, op := range []struct{ path, method, roles, fn string }{
+		{"/v1/identities", "post", "admin,compliance", ""},
+		{"/v1/identities", "get", "admin,compliance", ""},
+		{"/v1/identities/{msp}/{id}", "delete", "compliance", "Identity:Freeze"},
+	} {
+		got, ok := doc.Paths[op.path][op.method]
+		if !ok || got.Summary == "" || strings.Join(got.Roles, ",") != op.roles || (op.fn != "" && (len(got.Functions) != 1 || got.Functions[0] != op.fn)) {
+			t.Errorf("%s %s documented as %+v", op.method, op.path, got)
+		}
+	}
+}
+
 // userIdentity is the identity name of the user with role r.
 func (ts *testServer) userIdentity(r roles.Role) string {
 	cfg := ts.srv.Config()
