@@ -248,13 +248,40 @@ func (s *Service) Onboard(ctx context.Context, req Request) (Record, string, err
 	}
 	defer s.release(req.Name)
 
-	secret, err := s.ca.Register(ctx, caclient.Registration{ID: req.Name, Type: "client", MaxEnrollments: 1,
-		Attributes: []caclient.Attribute{{Name: roles.RoleAttribute, Value: string(req.Role), ECert: true}}})
+	p, err := s.readPending(req.Name)
 	if err != nil {
-		if caclient.HasCode(err, caclient.CodeIdentityRegistered) {
-			return Record{}, "", fmt.Errorf("%w: %s is already registered at the CA", ErrExists, req.Name)
+		return Record{}, "", err
+	}
+	resumed := p != nil
+	if resumed && p.Role != string(req.Role) {
+		return Record{}, "", fmt.Errorf("%w: an onboarding of %s as %s is pending; retry it with that role", ErrExists, req.Name, p.Role)
+	}
+	if !resumed {
+		if p, err = s.startPending(req.Name, string(req.Role)); err != nil {
+			return Record{}, "", err
 		}
+	}
+	_, err = s.ca.Register(ctx, caclient.Registration{ID: req.Name, Type: "client", Secret: p.Secret, MaxEnrollments: 1,
+		Attributes: []caclient.Attribute{{Name: roles.RoleAttribute, Value: string(req.Role), ECert: true}}})
+	var refused *caclient.Error
+	switch {
+	case err == nil:
+	case resumed && caclient.HasCode(err, caclient.CodeIdentityRegistered):
+		// Registered by the interrupted attempt: enroll it now.
+	case caclient.HasCode(err, caclient.CodeIdentityRegistered):
+		s.clearPending(req.Name)
+		return Record{}, "", fmt.Errorf("%w: %s is already registered at the CA", ErrExists, req.Name)
+	case errors.As(err, &refused):
+		s.clearPending(req.Name) // refused: nothing was registered
 		return Record{}, "", caError(err)
+	default:
+		return Record{}, "", caError(err) // the CA may have registered it: keep the secret for a retry
+	}
+	secret := p.Secret
+	if resumed {
+		if err := s.wallet.DeleteKey(req.Name); err != nil { // a key of the interrupted attempt
+			return Record{}, "", err
+		}
 	}
 	key, err := s.wallet.NewKey(req.Name)
 	if err != nil {
@@ -285,6 +312,7 @@ func (s *Service) Onboard(ctx context.Context, req Request) (Record, string, err
 	if err := s.activate(r); err != nil {
 		return Record{}, "", err
 	}
+	s.clearPending(r.Name)
 	s.mu.Lock()
 	s.records[r.Name] = r
 	s.mu.Unlock()

@@ -8,6 +8,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -158,4 +160,35 @@ func BenchmarkOnboard(b *testing.B) {
 		})
 		b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "identities/s")
 	})
+}
+
+// TestOnboardResumesAfterInterruption: an onboarding that registered the
+// identity at the CA but could not finish (here the wallet refuses the
+// key: a stale key file of that name) completes when retried, enrolling
+// the registered identity with the secret the gateway kept, instead of
+// finding the name taken for good.
+func TestOnboardResumesAfterInterruption(t *testing.T) {
+	env := onboardtest.NewEnv(t, "Org3MSP")
+	svc, loader := env.Open(t)
+	ctx := context.Background()
+	stale := filepath.Join(env.Config.DataDir, "wallet", "keys", "carol_sk")
+	if err := os.WriteFile(stale, []byte("stale"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.Onboard(ctx, onboard.Request{Name: "carol", Role: roles.Investor}); err == nil {
+		t.Fatal("onboarded over a stale key file")
+	}
+	if _, err := env.CA.Client(t).Register(ctx, caclient.Registration{ID: "carol", Type: "client"}); !caclient.HasCode(err, caclient.CodeIdentityRegistered) {
+		t.Fatalf("carol is not registered at the CA after the first attempt: %v", err)
+	}
+	rec, _, err := svc.Onboard(ctx, onboard.Request{Name: "carol", Role: roles.Investor})
+	if err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	if !loader.Loaded("carol") || rec.Name != "carol" {
+		t.Fatalf("after the retry: %+v", rec)
+	}
+	if _, err := os.Stat(filepath.Join(env.Config.DataDir, "wallet", "identities", "carol.pending")); !os.IsNotExist(err) {
+		t.Fatalf("the pending secret outlived the onboarding: %v", err)
+	}
 }
