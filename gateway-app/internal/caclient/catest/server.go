@@ -38,8 +38,20 @@ type Server struct {
 // leaves 24900-24999 free for them.
 const portLow, portHigh = 24900, 24999
 
-// Start runs a fabric-ca-server for the test; it stops when the test ends.
-func Start(tb testing.TB) *Server {
+// Options change how the server starts.
+type Options struct {
+	// CACert and CAKey make the server issue with an existing CA (PEM
+	// files), e.g. the one a network's MSP already trusts; default: a new
+	// self-signed CA.
+	CACert, CAKey string
+}
+
+// Start runs a fabric-ca-server with a new CA for the test; it stops when
+// the test ends.
+func Start(tb testing.TB) *Server { return StartWith(tb, Options{}) }
+
+// StartWith runs a fabric-ca-server with options.
+func StartWith(tb testing.TB, o Options) *Server {
 	tb.Helper()
 	bin := Binaries(tb)
 	dir := tb.TempDir()
@@ -50,10 +62,16 @@ func Start(tb testing.TB) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cmd := exec.Command(filepath.Join(bin, "fabric-ca-server"), "start", "-b", "admin:adminpw",
+	args := []string{"start", "-b", "admin:adminpw",
 		"--home", s.Home, "--port", strconv.Itoa(port), "--address", "127.0.0.1",
 		"--ca.name", CAName, "--tls.enabled", "--csr.hosts", "localhost,127.0.0.1",
-		"--operations.listenaddress", fmt.Sprintf("127.0.0.1:%d", ops))
+		"--operations.listenaddress", fmt.Sprintf("127.0.0.1:%d", ops)}
+	s.TLSCACert = filepath.Join(s.Home, "ca-cert.pem")
+	if o.CACert != "" {
+		args = append(args, "--ca.certfile", o.CACert, "--ca.keyfile", o.CAKey)
+		s.TLSCACert = o.CACert
+	}
+	cmd := exec.Command(filepath.Join(bin, "fabric-ca-server"), args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		tb.Fatalf("start fabric-ca-server: %v", err)
@@ -63,7 +81,6 @@ func Start(tb testing.TB) *Server {
 		cmd.Wait()
 		logf.Close()
 	})
-	s.TLSCACert = filepath.Join(s.Home, "ca-cert.pem")
 	if err := s.waitReady(30 * time.Second); err != nil {
 		out, _ := os.ReadFile(logf.Name())
 		tb.Fatalf("fabric-ca-server did not start: %v\n%s", err, lastLines(string(out), 30))
