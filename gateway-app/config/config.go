@@ -324,6 +324,16 @@ func (c *Config) ResolvePaths(dir string) {
 		abs(&c.TLS.Key)
 		abs(&c.TLS.ClientCA)
 	}
+	if c.CA != nil {
+		abs(&c.CA.TLSCACert)
+		abs(&c.CA.Registrar.Cert)
+		abs(&c.CA.Registrar.Key)
+		abs(&c.CA.Registrar.Keystore)
+		abs(&c.CA.Wallet.Dir)
+		if c.CA.Wallet.PKCS11 != nil {
+			abs(&c.CA.Wallet.PKCS11.Library)
+		}
+	}
 	for i := range c.Identities {
 		abs(&c.Identities[i].Cert)
 		abs(&c.Identities[i].Key)

@@ -40,6 +40,7 @@ func (c *Config) Validate() error {
 	c.validateServer(v)
 	c.validateFabric(v)
 	c.validateIdentities(v)
+	c.validateCA(v)
 	c.validateUsers(v)
 	c.validateEndorsement(v)
 	c.validateRuntime(v)
@@ -135,18 +136,23 @@ func (c *Config) validateIdentities(v *validator) {
 			v.add(f+".name", "identity %q defined twice", id.Name)
 		}
 		seen[id.Name] = true
-		v.file(f+".cert", id.Cert)
-		switch {
-		case id.Key == "" && id.Keystore == "":
-			v.add(f+".key", "set key (a PEM file) or keystore (a directory with one key)")
-		case id.Key != "" && id.Keystore != "":
-			v.add(f+".key", "set key or keystore, not both")
-		case id.Key != "":
-			v.file(f+".key", id.Key)
-		default:
-			if st, err := os.Stat(id.Keystore); err != nil || !st.IsDir() {
-				v.add(f+".keystore", "%s is not a readable directory", id.Keystore)
-			}
+		v.certAndKey(f, id)
+	}
+}
+
+// certAndKey checks an identity's certificate and its key file or keystore.
+func (v *validator) certAndKey(f string, id Identity) {
+	v.file(f+".cert", id.Cert)
+	switch {
+	case id.Key == "" && id.Keystore == "":
+		v.add(f+".key", "set key (a PEM file) or keystore (a directory with one key)")
+	case id.Key != "" && id.Keystore != "":
+		v.add(f+".key", "set key or keystore, not both")
+	case id.Key != "":
+		v.file(f+".key", id.Key)
+	default:
+		if st, err := os.Stat(id.Keystore); err != nil || !st.IsDir() {
+			v.add(f+".keystore", "%s is not a readable directory", id.Keystore)
 		}
 	}
 }

@@ -26,8 +26,18 @@ type User struct {
 
 // authenticator maps credentials to API users.
 type authenticator struct {
-	tokens   []tokenEntry
-	subjects map[string]*User
+	tokens    []tokenEntry
+	subjects  map[string]*User
+	onboarded Onboarded // users added at run time; may be nil
+}
+
+// Onboarded are the API users and Fabric identities onboarded while the
+// app runs (package onboard): each user acts as its own identity.
+type Onboarded interface {
+	// UserByToken finds an active onboarded user by its token's SHA-256.
+	UserByToken(sum [sha256.Size]byte) (config.User, bool)
+	// Identity describes an active onboarded identity.
+	Identity(name string) (ledger.IdentityInfo, bool)
 }
 
 type tokenEntry struct {
@@ -118,6 +128,18 @@ func (a *authenticator) byToken(token string) *User {
 	for i := range a.tokens {
 		if subtle.ConstantTimeCompare(sum[:], a.tokens[i].hash[:]) == 1 {
 			found = a.tokens[i].user
+		}
+	}
+	if found == nil && a.onboarded != nil {
+		// Looked up by the token's hash: timing can reveal at most
+		// something about a SHA-256, never about a token.
+		if cu, ok := a.onboarded.UserByToken(sum); ok {
+			found = &User{Name: cu.Name, Identity: cu.Identity}
+			for _, r := range cu.Roles {
+				if role, err := roles.ParseRole(r); err == nil {
+					found.Roles = found.Roles.With(role)
+				}
+			}
 		}
 	}
 	return found

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"log/slog"
 	"net/http/httptest"
 	"testing"
 
@@ -49,5 +50,17 @@ func TestAwaitBlock(t *testing.T) {
 	s.ledger = struct{ ledger.Ledger }{}
 	if p := await("1"); p == nil || p.Code != CodeLedgerUnavailable {
 		t.Errorf("a ledger without heights: %v, want LEDGER_UNAVAILABLE", p)
+	}
+}
+
+// The app hands the API an instrumented ledger: X-Await-Block must reach
+// the gateway's height through it.
+func TestAwaitBlockThroughInstrumentedLedger(t *testing.T) {
+	inner := &climbingLedger{height: 1}
+	s := &Server{ledger: ledger.Instrument(inner, slog.New(slog.DiscardHandler), nil)}
+	r := httptest.NewRequest("GET", "/v1/whoami", nil)
+	r.Header.Set(HeaderAwaitBlock, "2")
+	if p := s.awaitBlock(r, "investor"); p != nil || inner.asked == 0 {
+		t.Fatalf("through Instrument: %v after %d questions", p, inner.asked)
 	}
 }

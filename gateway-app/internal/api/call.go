@@ -66,7 +66,13 @@ func (c *Call) Query(name string) string { return c.Request.URL.Query().Get(name
 func (c *Call) MSPID() string { return c.s.cfg.MSPID }
 
 // Identity describes the Fabric identity the user acts as.
-func (c *Call) Identity() ledger.IdentityInfo { return c.s.identities[c.User.Identity] }
+func (c *Call) Identity() ledger.IdentityInfo {
+	if id, ok := c.s.identities[c.User.Identity]; ok || c.s.onboarded == nil {
+		return id
+	}
+	id, _ := c.s.onboarded.Identity(c.User.Identity)
+	return id
+}
 
 // Endorsers returns the configured endorsing orgs for writes to the given
 // collections, or nil to let the Fabric Gateway choose.

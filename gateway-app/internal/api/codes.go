@@ -27,6 +27,8 @@ const (
 	CodeOutcomeUnknown       = "OUTCOME_UNKNOWN"
 	CodePeerError            = "PEER_ERROR"
 	CodeUploadInvalid        = "UPLOAD_INVALID"
+	CodeCARefused            = "CA_REFUSED"
+	CodeCAUnavailable        = "CA_UNAVAILABLE"
 )
 
 // CodeInfo documents one problem code.
@@ -50,6 +52,8 @@ var gatewayCodes = []CodeInfo{
 	{CodeTxInvalid, http.StatusBadGateway, "", "the transaction was ordered but the network invalidated it (e.g. endorsement policy failure); txId names it", "gateway"},
 	{CodeOutcomeUnknown, http.StatusGatewayTimeout, "", "the transaction was submitted but its commit status is unknown; txId names it; the Idempotency-Key stays bound to this answer so a retry cannot submit twice", "gateway"},
 	{CodePeerError, http.StatusBadGateway, "", "the peer reported an error that is neither a chaincode refusal nor unavailability", "gateway"},
+	{CodeCARefused, http.StatusBadGateway, "", "the bank's Fabric CA refused the registration, enrollment or revocation; detail carries its answer", "gateway"},
+	{CodeCAUnavailable, http.StatusServiceUnavailable, "", "the bank's Fabric CA could not be reached; nothing was onboarded; retry with the same Idempotency-Key", "gateway"},
 	{CodeUploadInvalid, http.StatusUnprocessableEntity, "", "the uploaded file has bad rows or totals that do not add up; errors lists each with its line, loan, field and rule; nothing was submitted", "gateway"},
 }
 

@@ -62,6 +62,9 @@ type Deps struct {
 	// Resources register more endpoints (with Register) after this
 	// package's own, for resources declared in other packages.
 	Resources []func(*Server)
+	// Onboarded are API users and identities added while the app runs
+	// (POST /v1/identities); nil when the bank has no CA configured.
+	Onboarded Onboarded
 }
 
 // ReadyReport is /readyz's answer when the app is ready.
@@ -86,6 +89,7 @@ type Server struct {
 	reg        *metrics.Registry
 	m          *httpMetrics
 	endorsers  *endorse.Resolver
+	onboarded  Onboarded
 
 	mux      *http.ServeMux
 	routes   []*route
@@ -113,6 +117,7 @@ func New(d Deps) (*Server, error) {
 	if s.auth, err = newAuthenticator(d.Config.Users, s.identities); err != nil {
 		return nil, err
 	}
+	s.auth.onboarded, s.onboarded = d.Onboarded, d.Onboarded
 	if s.idem, err = newIdempotency(d.Store.Idempotency(), d.Config.Idempotency.Retention.D(), d.Metrics); err != nil {
 		return nil, err
 	}

@@ -32,6 +32,7 @@ import (
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/logctx"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/metrics"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/onboard"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/projections"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/resources"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
@@ -44,6 +45,7 @@ type App struct {
 	store    *store.DB
 	gateway  *ledger.Gateway
 	listener *events.Listener
+	onboard  *onboard.Service // nil without a CA
 	api      *api.Server
 	http     *http.Server
 	ln       net.Listener
@@ -109,11 +111,18 @@ func (a *App) open() error {
 		// A new consortium configuration changes who endorses what.
 		a.listener.Register("ConfigApplied", func(store.Writer, events.Event) error { resolver.Invalidate(); return nil })
 	}
-	a.api, err = api.New(api.Deps{
+	deps := api.Deps{
 		Config: cfg, Ledger: ldg,
 		Identities: a.gateway.Identities(), Store: a.store, Logger: log.With("component", "http"), Metrics: reg,
 		Ready: a.ready, Endorsement: resolver, Resources: []func(*api.Server){resources.Register, console.Register},
-	})
+	}
+	if cfg.CA != nil { // onboarding through the bank's CA (POST /v1/identities)
+		if a.onboard, err = onboard.Open(cfg, a.gateway); err != nil {
+			return err
+		}
+		deps.Onboarded, deps.Resources = a.onboard, append(deps.Resources, resources.Identities(a.onboard))
+	}
+	a.api, err = api.New(deps)
 	if err != nil {
 		return err
 	}
@@ -239,6 +248,10 @@ func (a *App) ready(ctx context.Context) (api.ReadyReport, error) {
 func (a *App) closeResources() {
 	if a.ln != nil {
 		a.ln.Close()
+	}
+	if a.onboard != nil {
+		a.onboard.Close()
+		a.onboard = nil
 	}
 	if a.gateway != nil {
 		if err := a.gateway.Close(); err != nil {

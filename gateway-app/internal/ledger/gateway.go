@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
@@ -28,8 +29,12 @@ type Gateway struct {
 	conn    *grpc.ClientConn
 	channel string
 	msp     string
-	ids     map[string]*session
-	names   []string // identity names in configuration order
+	cfg     config.Config
+	// mu guards ids and names: onboarding adds and removes identities
+	// while requests run (dynamic.go).
+	mu    sync.RWMutex
+	ids   map[string]*session
+	names []string // identity names in configuration order, then onboarded ones
 }
 
 type session struct {
@@ -47,27 +52,42 @@ func Dial(cfg config.Config) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Gateway{conn: conn, channel: cfg.Channel, msp: cfg.MSPID, ids: map[string]*session{}}
+	g := &Gateway{conn: conn, channel: cfg.Channel, msp: cfg.MSPID, cfg: cfg, ids: map[string]*session{}}
 	for _, c := range cfg.Identities {
 		li, err := loadIdentity(cfg.MSPID, c)
 		if err != nil {
 			g.Close()
 			return nil, err
 		}
-		gw, err := client.Connect(li.id, client.WithSign(li.sign), client.WithClientConnection(conn),
-			client.WithEvaluateTimeout(cfg.Timeouts.Evaluate.D()),
-			client.WithEndorseTimeout(cfg.Timeouts.Endorse.D()),
-			client.WithSubmitTimeout(cfg.Timeouts.Submit.D()),
-			client.WithCommitStatusTimeout(cfg.Timeouts.CommitStatus.D()))
-		if err != nil {
+		if err := g.add(li); err != nil {
 			g.Close()
-			return nil, fmt.Errorf("identity %s: %w", c.Name, err)
+			return nil, err
 		}
-		network := gw.GetNetwork(cfg.Channel)
-		g.ids[c.Name] = &session{identity: li, gw: gw, network: network, contract: network.GetContract(cfg.Chaincode)}
-		g.names = append(g.names, c.Name)
 	}
 	return g, nil
+}
+
+// add opens a client.Gateway for a loaded identity on the shared connection.
+func (g *Gateway) add(li *loadedIdentity) error {
+	cfg := g.cfg
+	gw, err := client.Connect(li.id, client.WithSign(li.sign), client.WithClientConnection(g.conn),
+		client.WithEvaluateTimeout(cfg.Timeouts.Evaluate.D()),
+		client.WithEndorseTimeout(cfg.Timeouts.Endorse.D()),
+		client.WithSubmitTimeout(cfg.Timeouts.Submit.D()),
+		client.WithCommitStatusTimeout(cfg.Timeouts.CommitStatus.D()))
+	if err != nil {
+		return fmt.Errorf("identity %s: %w", li.info.Name, err)
+	}
+	network := gw.GetNetwork(cfg.Channel)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if _, dup := g.ids[li.info.Name]; dup {
+		gw.Close()
+		return fmt.Errorf("identity %s: loaded twice", li.info.Name)
+	}
+	g.ids[li.info.Name] = &session{identity: li, gw: gw, network: network, contract: network.GetContract(cfg.Chaincode)}
+	g.names = append(g.names, li.info.Name)
+	return nil
 }
 
 func dialPeer(p config.Peer) (*grpc.ClientConn, error) {
@@ -104,6 +124,8 @@ func (g *Gateway) Close() error {
 
 // Identities describes the bank's identities, in configuration order.
 func (g *Gateway) Identities() []IdentityInfo {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
 	out := make([]IdentityInfo, 0, len(g.names))
 	for _, n := range g.names {
 		out = append(out, g.ids[n].identity.info)
@@ -121,6 +143,8 @@ func (g *Gateway) Network(identity string) (*client.Network, error) {
 }
 
 func (g *Gateway) session(identity string) (*session, error) {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
 	s, ok := g.ids[identity]
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrNoIdentity, identity)

@@ -26,42 +26,56 @@ type loadedIdentity struct {
 // loadIdentity reads an identity's certificate and private key, checks that
 // they belong together and computes what the chaincode will see.
 func loadIdentity(mspID string, c config.Identity) (*loadedIdentity, error) {
-	certPEM, err := os.ReadFile(c.Cert)
+	_, cert, sign, err := LoadKeyPair(c)
 	if err != nil {
-		return nil, fmt.Errorf("identity %s: %w", c.Name, err)
+		return nil, err
 	}
-	cert, err := identity.CertificateFromPEM(certPEM)
-	if err != nil {
-		return nil, fmt.Errorf("identity %s: certificate %s: %w", c.Name, c.Cert, err)
+	return newLoadedIdentity(mspID, c.Name, cert, sign)
+}
+
+// LoadKeyPair reads a configured identity's PEM certificate and private key
+// (key file or single-key keystore), checks that they belong together and
+// returns a signing function of the key.
+func LoadKeyPair(c config.Identity) (certPEM []byte, cert *x509.Certificate, sign identity.Sign, err error) {
+	if certPEM, err = os.ReadFile(c.Cert); err != nil {
+		return nil, nil, nil, fmt.Errorf("identity %s: %w", c.Name, err)
+	}
+	if cert, err = identity.CertificateFromPEM(certPEM); err != nil {
+		return nil, nil, nil, fmt.Errorf("identity %s: certificate %s: %w", c.Name, c.Cert, err)
 	}
 	keyPath := c.Key
 	if keyPath == "" {
 		if keyPath, err = onlyFile(c.Keystore); err != nil {
-			return nil, fmt.Errorf("identity %s: %w", c.Name, err)
+			return nil, nil, nil, fmt.Errorf("identity %s: %w", c.Name, err)
 		}
 	}
 	keyPEM, err := os.ReadFile(keyPath)
 	if err != nil {
-		return nil, fmt.Errorf("identity %s: %w", c.Name, err)
+		return nil, nil, nil, fmt.Errorf("identity %s: %w", c.Name, err)
 	}
 	key, err := identity.PrivateKeyFromPEM(keyPEM)
 	if err != nil {
-		return nil, fmt.Errorf("identity %s: key %s: %w", c.Name, keyPath, err)
+		return nil, nil, nil, fmt.Errorf("identity %s: key %s: %w", c.Name, keyPath, err)
 	}
 	if err := keyMatches(cert, key); err != nil {
-		return nil, fmt.Errorf("identity %s: key %s %w certificate %s", c.Name, keyPath, err, c.Cert)
+		return nil, nil, nil, fmt.Errorf("identity %s: key %s %w certificate %s", c.Name, keyPath, err, c.Cert)
 	}
+	if sign, err = identity.NewPrivateKeySign(key); err != nil {
+		return nil, nil, nil, fmt.Errorf("identity %s: %w", c.Name, err)
+	}
+	return certPEM, cert, sign, nil
+}
+
+// newLoadedIdentity wraps a certificate and a signer (a key file's or a
+// wallet's) as an identity of mspID.
+func newLoadedIdentity(mspID, name string, cert *x509.Certificate, sign identity.Sign) (*loadedIdentity, error) {
 	id, err := identity.NewX509Identity(mspID, cert)
 	if err != nil {
-		return nil, fmt.Errorf("identity %s: %w", c.Name, err)
-	}
-	sign, err := identity.NewPrivateKeySign(key)
-	if err != nil {
-		return nil, fmt.Errorf("identity %s: %w", c.Name, err)
+		return nil, fmt.Errorf("identity %s: %w", name, err)
 	}
 	return &loadedIdentity{
 		info: IdentityInfo{
-			Name:        c.Name,
+			Name:        name,
 			Certificate: cert,
 			ID:          roles.IdentityOf(mspID, cert),
 			Admin:       slices.Contains(cert.Subject.OrganizationalUnit, roles.AdminOU),

@@ -78,3 +78,19 @@ func (in *Instrumented) record(ctx context.Context, kind, identity string, tx Tx
 	}
 	in.log.LogAttrs(ctx, level, "ledger "+kind, attrs...)
 }
+
+// ErrNoHeight is Height's answer for a wrapped ledger that cannot report
+// its peer's block height.
+var ErrNoHeight = errors.New("ledger: this ledger does not report its peer's height")
+
+// Height passes through to the wrapped ledger's Height (the peer's block
+// height, for X-Await-Block), when it has one.
+func (in *Instrumented) Height(ctx context.Context, identity string) (uint64, error) {
+	h, ok := in.Ledger.(interface {
+		Height(context.Context, string) (uint64, error)
+	})
+	if !ok {
+		return 0, ErrNoHeight
+	}
+	return h.Height(ctx, identity)
+}

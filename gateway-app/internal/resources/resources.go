@@ -20,8 +20,8 @@
 // call and back.
 //
 // Imports: api, config, ledger, store (read model and loan book, through
-// its interfaces), upload, the chaincode's pure core and schema; never
-// bbolt or the contracts.
+// its interfaces), upload, onboard (identities.go), the chaincode's pure
+// core and schema; never bbolt or the contracts.
 package resources
 
 import (
