@@ -180,7 +180,8 @@ const revokedReason = "identity revoked at its bank's CA"
 // compliance officer. Already frozen, or never attested (no claims), the
 // ledger refuses it already.
 func freezeRevoked(c *api.Call, key string) (LedgerRefusal, error) {
-	res, err := c.SubmitFn(ledger.Tx{Fn: "Identity:Freeze", Args: []string{key, revokedReason}}, "")
+	// Freezes are endorsed by the trustee and the investor's bank: this one.
+	res, err := c.SubmitFn(ledger.Tx{Fn: "Identity:Freeze", Args: []string{key, revokedReason}}, c.MSPID())
 	var le *ledger.Error
 	switch {
 	case err == nil:
