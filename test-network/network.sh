@@ -231,6 +231,17 @@ start_orderers() {
   done < <(tnctl nodes)
 }
 
+# gossip_bootstrap MSPID NAME PORT prints the address a peer bootstraps
+# gossip from: the next peer of its org (the first after the last), or itself
+# when the org has one peer. Gossip then finds the other orgs' peers through
+# the anchor peers in the channel config.
+gossip_bootstrap() {
+  local want=$1 self=$2 selfport=$3
+  tnctl nodes | awk -v m="$want" -v s="$self" -v sp="$selfport" '
+    $1=="peer" && $3==m { ports[n++]=$5; if ($2==s) me=n-1 }
+    END { if (n<2) print "127.0.0.1:" sp; else print "127.0.0.1:" ports[(me+1)%n] }'
+}
+
 start_peers() {
   local kind name msp domain port ccport ops org
   while read -r kind name msp domain port ccport ops org; do
@@ -240,6 +251,7 @@ start_peers() {
     render "$ROOT/network/core.yaml" "$dir/core.yaml" NODE_NAME="$host" MSP_ID="$msp" NODE_DIR="$dir" \
       PEER_ADDRESS="127.0.0.1:$port" PEER_CHAINCODE_ADDRESS="127.0.0.1:$ccport" \
       OPERATIONS_ADDRESS="127.0.0.1:$ops" BUILDER_DIR="$HERE/builders/ccaas" \
+      GOSSIP_BOOTSTRAP="$(gossip_bootstrap "$msp" "$name" "$port")" \
       GOSSIP_RECONNECT_INTERVAL=2s PVTDATA_PULL_RETRY_THRESHOLD=5s
     start_node "$host" "$dir" "$port $ccport $ops" "$FABRIC_BIN/peer" node start
   done < <(tnctl nodes)
@@ -495,9 +507,11 @@ cmd_deploy() {
     step "approve ($msp)" "$LOGS/deploy.log" bash -c "$(peer_env "$msp"); exec '$FABRIC_BIN/peer' lifecycle chaincode approveformyorg ${orderer[*]} ${definition[*]} --package-id '$package_id'"
   done
 
-  local peers=() port
+  # One endorsing peer per org (its first) satisfies the lifecycle policy.
+  local peers=() port seen=" "
   while read -r kind name msp domain port rest; do
-    [[ $kind == peer ]] || continue
+    [[ $kind == peer && $seen != *" $msp "* ]] || continue
+    seen+="$msp "
     peers+=(--peerAddresses "127.0.0.1:$port" --tlsRootCertFiles "$RUN/crypto/peerOrganizations/$domain/peers/$name.$domain/tls/ca.crt")
   done < <(tnctl nodes)
   say "• committing $CHAINCODE sequence $sequence"
@@ -529,11 +543,13 @@ init_consortium() {
     return 0
   fi
   say "• recording the consortium configuration (Admin:Init)"
-  local config peers=() kind name msp domain port rest count=0 needed
+  local config peers=() kind name msp domain port rest count=0 needed seen=" "
   config=$(tnctl get chaincode-config)
   needed=$(($(tnctl get orgs | wc -w) / 2 + 1))
+  # A majority of orgs, one peer each (an org's second peer adds nothing).
   while read -r kind name msp domain port rest; do
-    [[ $kind == peer ]] || continue
+    [[ $kind == peer && $seen != *" $msp "* ]] || continue
+    seen+="$msp "
     ((count < needed)) || break
     peers+=(--peerAddresses "127.0.0.1:$port" --tlsRootCertFiles "$RUN/crypto/peerOrganizations/$domain/peers/$name.$domain/tls/ca.crt")
     count=$((count + 1))
