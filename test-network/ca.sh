@@ -124,7 +124,7 @@ issue_org_identities() {
   orgdir=$(ca_org_dir "$orgkind" "$domain")
   [[ -f $orgdir/.issued ]] && return 0
   say "• $caname issues the identities of $org (Fabric CA)"
-  local log=$LOGS/ca-issue.log
+  local log=$LOGS/ca-issue-$org.log
   local bootstrap
   bootstrap=$(<"$orgdir/ca-server/bootstrap-admin")
   # The CA's bootstrap admin signs the registrations; its MSP stays in
@@ -167,13 +167,22 @@ issue_org_identities() {
   touch "$orgdir/.issued"
 }
 
-# issue_identities has every CA issue its org's identities (first up only).
+# issue_identities has every CA issue its org's identities (first up only),
+# the orgs in parallel: each enrollment is a round trip to a CA and a key
+# generation, and the CAs are independent.
 issue_identities() {
-  local kind name msp domain port _ ops org orgkind users nodes
+  local kind name msp domain port _ ops org orgkind users nodes pids=() orgs=()
   while read -r kind name msp domain port _ ops org orgkind users; do
     [[ $kind == ca ]] || continue
     # shellcheck disable=SC2207
     nodes=($(tnctl nodes | awk -v d="$domain" -v k="$orgkind" '$1==k && $4==d {print $2}'))
-    issue_org_identities "$orgkind" "$domain" "$org" "$port" "$users" "${nodes[@]}"
+    issue_org_identities "$orgkind" "$domain" "$org" "$port" "$users" "${nodes[@]}" &
+    pids+=($!)
+    orgs+=("$org")
   done < <(tnctl nodes)
+  local i failed=()
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || failed+=("${orgs[$i]}")
+  done
+  ((${#failed[@]} == 0)) || fail "the CA of ${failed[*]} could not issue its identities (logs: $LOGS/ca-issue-*.log)"
 }
