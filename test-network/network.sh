@@ -4,7 +4,8 @@
 # background processes bound to 127.0.0.1; everything they write lives in one
 # run folder.
 #
-#   ./network.sh up        build Fabric once, generate crypto and the channel, start and join every node
+#   ./network.sh up        build Fabric (and Fabric CA) once, start each org's CA (which issues its
+#                          identities on the first up), generate the channel, start and join every node
 #   ./network.sh deploy    build the chaincode, run it as a service, install/approve/commit (upgrades on re-run)
 #   ./network.sh gateways  build the gateway app and start one per bank (config and API tokens in the run folder)
 #   ./network.sh status    health of every node and the committed chaincode definition
@@ -26,7 +27,7 @@ ROOT=$(cd "$HERE/.." && pwd)
 # Go module proxy serves (DESIGN.md section 6).
 FABRIC_MODULE=github.com/hyperledger/fabric
 FABRIC_VERSION=v1.4.0-rc1.0.20230401164317-bd8e24856939
-FABRIC_TOOLS=(peer orderer configtxgen cryptogen osnadmin)
+FABRIC_TOOLS=(peer orderer configtxgen osnadmin)
 
 CACHE=${TRANCHENET_CACHE:-$HOME/.cache/tranchenet}
 FABRIC_BIN=$CACHE/fabric-$FABRIC_VERSION/bin
@@ -35,6 +36,9 @@ CONSORTIUM=${TRANCHENET_CONSORTIUM:-$ROOT/network/consortium.yaml}
 LOGS=$RUN/logs
 PIDS=$RUN/pids
 BIN=$RUN/bin
+
+# shellcheck source=ca.sh
+source "$HERE/ca.sh"
 
 # ---------------------------------------------------------------- output
 
@@ -60,34 +64,44 @@ step() {
 
 # ---------------------------------------------------------------- binaries
 
-# fabric_binaries builds peer, orderer and the tools from the pinned Fabric
-# source into the cache, once. `go install module@version` cannot be used: it
-# asks the proxy for the module's version list, which the proxy refuses.
-fabric_binaries() {
+# build_module_binaries MODULE VERSION BINDIR TOOL... builds cmd/TOOL of a
+# pinned Go module from its source into BINDIR, once. `go install
+# module@version` cannot be used: it asks the proxy for the module's version
+# list, which the proxy refuses.
+build_module_binaries() {
+  local module=$1 version=$2 bindir=$3
+  shift 3
   local missing=0 t
-  for t in "${FABRIC_TOOLS[@]}"; do [[ -x $FABRIC_BIN/$t ]] || missing=1; done
+  for t in "$@"; do [[ -x $bindir/$t ]] || missing=1; done
   ((missing)) || return 0
-  command -v go >/dev/null || fail "go is not on PATH: install Go 1.24+ to build the Fabric binaries"
-  say "• building Fabric $FABRIC_VERSION (v2.5.0) into $FABRIC_BIN (once; about 2 minutes)"
-  local work log=$CACHE/build-fabric.log
+  command -v go >/dev/null || fail "go is not on PATH: install Go 1.24+ to build $module"
+  say "• building $module $version into $bindir (once; a few minutes)"
+  local work log=$CACHE/build-$(basename "$module").log
   mkdir -p "$CACHE"
   : >"$log"
-  work=$(mktemp -d "$CACHE/fabric-src.XXXXXX")
+  work=$(mktemp -d "$CACHE/$(basename "$module")-src.XXXXXX")
   local dir
-  dir=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "$FABRIC_MODULE@$FABRIC_VERSION" 2>>"$log" |
+  dir=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "$module@$version" 2>>"$log" |
     sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') || true
-  [[ -n $dir && -d $dir ]] || { rm -rf "$work"; fail "could not download $FABRIC_MODULE@$FABRIC_VERSION from the Go module proxy (log: $log)"; }
+  [[ -n $dir && -d $dir ]] || { rm -rf "$work"; fail "could not download $module@$version from the Go module proxy (log: $log)"; }
   cp -r "$dir" "$work/src"
   chmod -R u+w "$work/src"
-  mkdir -p "$FABRIC_BIN.tmp"
+  mkdir -p "$bindir.tmp"
   local pkgs=()
-  for t in "${FABRIC_TOOLS[@]}"; do pkgs+=("./cmd/$t"); done
-  if ! (cd "$work/src" && GOFLAGS=-mod=mod go build -o "$FABRIC_BIN.tmp/" "${pkgs[@]}") >>"$log" 2>&1; then
-    rm -rf "$work" "$FABRIC_BIN.tmp"
-    fail "building Fabric failed (log: $log)"
+  for t in "$@"; do pkgs+=("./cmd/$t"); done
+  if ! (cd "$work/src" && GOFLAGS=-mod=mod go build -o "$bindir.tmp/" "${pkgs[@]}") >>"$log" 2>&1; then
+    rm -rf "$work" "$bindir.tmp"
+    fail "building $module failed (log: $log)"
   fi
-  rm -rf "$work" "$FABRIC_BIN"
-  mv "$FABRIC_BIN.tmp" "$FABRIC_BIN"
+  rm -rf "$work" "$bindir"
+  mv "$bindir.tmp" "$bindir"
+}
+
+# fabric_binaries builds peer, orderer and the tools (v2.5.0), and the Fabric
+# CA server and client (ca.sh), into the cache, once.
+fabric_binaries() {
+  build_module_binaries "$FABRIC_MODULE" "$FABRIC_VERSION" "$FABRIC_BIN" "${FABRIC_TOOLS[@]}"
+  fabric_ca_binaries
 }
 
 # project_tools builds this repository's helpers for the network.
@@ -192,11 +206,9 @@ load_names() {
 generate_artifacts() {
   mkdir -p "$RUN/config"
   tnctl render "$RUN/config"
-  if [[ ! -d $RUN/crypto ]]; then
-    say "• generating crypto material (cryptogen)"
-    step "cryptogen" "$LOGS/setup.log" "$FABRIC_BIN/cryptogen" generate --config="$RUN/config/crypto-config.yaml" --output="$RUN/crypto.tmp"
-    mv "$RUN/crypto.tmp" "$RUN/crypto"
-  fi
+  say "• starting the orgs' certificate authorities"
+  start_cas
+  issue_identities
   if [[ ! -f $RUN/channel/$CHANNEL.block ]]; then
     say "• generating the genesis block of channel $CHANNEL (configtxgen)"
     mkdir -p "$RUN/channel"
@@ -219,6 +231,17 @@ start_orderers() {
   done < <(tnctl nodes)
 }
 
+# gossip_bootstrap MSPID NAME PORT prints the address a peer bootstraps
+# gossip from: the next peer of its org (the first after the last), or itself
+# when the org has one peer. Gossip then finds the other orgs' peers through
+# the anchor peers in the channel config.
+gossip_bootstrap() {
+  local want=$1 self=$2 selfport=$3
+  tnctl nodes | awk -v m="$want" -v s="$self" -v sp="$selfport" '
+    $1=="peer" && $3==m { ports[n++]=$5; if ($2==s) me=n-1 }
+    END { if (n<2) print "127.0.0.1:" sp; else print "127.0.0.1:" ports[(me+1)%n] }'
+}
+
 start_peers() {
   local kind name msp domain port ccport ops org
   while read -r kind name msp domain port ccport ops org; do
@@ -228,6 +251,7 @@ start_peers() {
     render "$ROOT/network/core.yaml" "$dir/core.yaml" NODE_NAME="$host" MSP_ID="$msp" NODE_DIR="$dir" \
       PEER_ADDRESS="127.0.0.1:$port" PEER_CHAINCODE_ADDRESS="127.0.0.1:$ccport" \
       OPERATIONS_ADDRESS="127.0.0.1:$ops" BUILDER_DIR="$HERE/builders/ccaas" \
+      GOSSIP_BOOTSTRAP="$(gossip_bootstrap "$msp" "$name" "$port")" \
       GOSSIP_RECONNECT_INTERVAL=2s PVTDATA_PULL_RETRY_THRESHOLD=5s
     start_node "$host" "$dir" "$port $ccport $ops" "$FABRIC_BIN/peer" node start
   done < <(tnctl nodes)
@@ -483,9 +507,11 @@ cmd_deploy() {
     step "approve ($msp)" "$LOGS/deploy.log" bash -c "$(peer_env "$msp"); exec '$FABRIC_BIN/peer' lifecycle chaincode approveformyorg ${orderer[*]} ${definition[*]} --package-id '$package_id'"
   done
 
-  local peers=() port
+  # One endorsing peer per org (its first) satisfies the lifecycle policy.
+  local peers=() port seen=" "
   while read -r kind name msp domain port rest; do
-    [[ $kind == peer ]] || continue
+    [[ $kind == peer && $seen != *" $msp "* ]] || continue
+    seen+="$msp "
     peers+=(--peerAddresses "127.0.0.1:$port" --tlsRootCertFiles "$RUN/crypto/peerOrganizations/$domain/peers/$name.$domain/tls/ca.crt")
   done < <(tnctl nodes)
   say "• committing $CHAINCODE sequence $sequence"
@@ -517,12 +543,12 @@ init_consortium() {
     return 0
   fi
   say "• recording the consortium configuration (Admin:Init)"
-  local config peers=() kind name msp domain port rest count=0 needed
+  local config peers=() kind name msp domain port rest count=0 needed seen=" "
   config=$(tnctl get chaincode-config)
   needed=$(($(tnctl get orgs | wc -w) / 2 + 1))
-  # The trustee's peer first: the chaincode policy is the trustee AND a
-  # majority, whatever order consortium.yaml lists the banks in.
-  local seen=" "
+  # The trustee's peer first (the chaincode policy is the trustee AND a
+  # majority, whatever order consortium.yaml lists the banks in), then a
+  # majority of orgs, one peer each (an org's second peer adds nothing).
   while read -r kind name msp domain port rest; do
     [[ $kind == peer && $seen != *" $msp "* ]] || continue
     ((count < needed)) || break
@@ -674,7 +700,7 @@ main() {
     echo "export PATH=$FABRIC_BIN:\$PATH"
     ;;
   binaries) fabric_binaries && say "✓ Fabric binaries in $FABRIC_BIN" ;;
-  help | -h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' ;;
+  help | -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) fail "unknown command '$cmd' (try ./network.sh help)" ;;
   esac
 }

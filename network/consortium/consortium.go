@@ -37,8 +37,20 @@ type OrdererOrg struct {
 	Name   string        `yaml:"name"`
 	MSPID  string        `yaml:"mspID"`
 	Domain string        `yaml:"domain"`
+	CA     CA            `yaml:"ca"`
 	Nodes  []OrdererNode `yaml:"nodes"`
 }
+
+// CA is an org's Fabric CA server: it issues the org's enrollment (MSP)
+// certificates and, through its "tls" signing profile, its TLS certificates,
+// so one root certifies both (see test-network/ca.sh for why).
+type CA struct {
+	Port           int `yaml:"port"`
+	OperationsPort int `yaml:"operationsPort"`
+}
+
+// CAHost is the TLS host name of an org's CA server.
+func CAHost(domain string) string { return "ca." + domain }
 
 // OrdererNode is one Raft consenter.
 type OrdererNode struct {
@@ -56,6 +68,7 @@ type Org struct {
 	Roles      []string `yaml:"roles"`
 	Custodian  bool     `yaml:"custodian"`
 	Users      int      `yaml:"users"`
+	CA         CA       `yaml:"ca"`
 	Peers      []Peer   `yaml:"peers"`
 	GatewayApp struct {
 		Port int `yaml:"port"`
@@ -141,6 +154,20 @@ func (c *Consortium) Validate() error {
 	if !namePattern.MatchString(o.Name) || !namePattern.MatchString(o.MSPID) || !domainPattern.MatchString(o.Domain) {
 		return fmt.Errorf("ordererOrg: name, mspID and domain are required and well-formed")
 	}
+	useCA := func(ca CA, who string) error {
+		if ca.Port == 0 || ca.OperationsPort == 0 {
+			return fmt.Errorf("%s.ca: port and operationsPort are required (the org's Fabric CA)", who)
+		}
+		for _, p := range []int{ca.Port, ca.OperationsPort} {
+			if err := usePort(p, who+".ca"); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := useCA(o.CA, "ordererOrg"); err != nil {
+		return err
+	}
 	if len(o.Nodes) == 0 {
 		return fmt.Errorf("ordererOrg.nodes: at least one orderer is required")
 	}
@@ -176,6 +203,9 @@ func (c *Consortium) Validate() error {
 		}
 		if org.HasRole(OrgRoleTrustee) {
 			trustees++
+		}
+		if err := useCA(org.CA, who); err != nil {
+			return err
 		}
 		if len(org.Peers) == 0 {
 			return fmt.Errorf("%s: at least one peer is required", who)

@@ -34,8 +34,7 @@ func TestTestNetworkConsortium(t *testing.T) {
 func TestCheckedInRenderingsAreCurrent(t *testing.T) {
 	c := loadTestNetwork(t)
 	for name, render := range map[string]func() ([]byte, error){
-		"crypto-config.yaml": c.CryptoConfig,
-		"configtx.yaml":      c.ConfigTx,
+		"configtx.yaml": c.ConfigTx,
 	} {
 		want, err := render()
 		if err != nil {
@@ -64,7 +63,9 @@ func TestValidateNamesTheProblem(t *testing.T) {
 		{"two trustees", "roles: [originator, servicer]", "roles: [trustee, servicer]", `exactly one org must have role "trustee"`},
 		{"unknown role", "roles: [investor]", "roles: [hedgefund]", `unknown org role "hedgefund"`},
 		{"bad channel", "channel: tranchenet", "channel: Tranche_Net", "channel"},
-		{"unknown key", "custodian: true\n    users: 8\n    peers:\n      - {name: peer0, port: 9051", "custodian: true\n    users: 8\n    colour: red\n    peers:\n      - {name: peer0, port: 9051", "colour"},
+		{"unknown key", "    peers:\n      - {name: peer0, port: 9051", "    colour: red\n    peers:\n      - {name: peer0, port: 9051", "colour"},
+		{"missing CA", "    ca: {port: 8055, operationsPort: 9455}\n", "", "orgs[1] (Org2).ca: port and operationsPort are required"},
+		{"CA port taken", "ca: {port: 8055,", "ca: {port: 8051,", "port 8051 already used"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -9,9 +9,6 @@ import (
 //go:embed templates/*.tmpl
 var templates embed.FS
 
-// CryptoConfig renders the cryptogen input for the consortium.
-func (c *Consortium) CryptoConfig() ([]byte, error) { return c.render("crypto-config.yaml.tmpl") }
-
 // ConfigTx renders the configtxgen input; its profile is ConsortiumChannel.
 func (c *Consortium) ConfigTx() ([]byte, error) { return c.render("configtx.yaml.tmpl") }
 

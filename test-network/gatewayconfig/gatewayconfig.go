@@ -1,5 +1,5 @@
 // Package gatewayconfig renders each bank's gateway-app configuration for
-// the local test network: its peer, its cryptogen identities, one API user
+// the local test network: its peers, its CA-issued identities, one API user
 // per role with a fresh token, and the collection endorsers the network's
 // policies need. network.sh gateways runs it through `tnctl gateway-config`.
 //
@@ -33,7 +33,10 @@ type IssuedToken struct {
 // org mspID in a test network whose run folder is runDir (after
 // `network.sh up`: it reads the crypto material there).
 //
-//   - Peer: the org's first peer on 127.0.0.1, with its TLS CA and host name.
+//   - Peer: the org's first peer on 127.0.0.1, with its TLS CA and host name;
+//     FailoverPeers: the org's other peers, in consortium order.
+//   - CA: the org's Fabric CA (https://127.0.0.1:<ca.port>, TLS root from the
+//     org's MSP) and its Registrar identity; the wallet under dataDir.
 //   - Identities: the org's Admin and User1..UserN (N = users in consortium.yaml).
 //   - API users: "admin" (role admin, identity Admin), then one user per role
 //     the consortium lets this org's identities hold, in the order of
@@ -64,24 +67,41 @@ func ForOrg(c *consortium.Consortium, runDir string, mspID string) (config.Confi
 		return config.Config{}, nil, err
 	}
 	crypto := filepath.Join(runDir, "crypto", "peerOrganizations", org.Domain)
-	peer := org.Peers[0]
-	host := org.PeerHost(peer)
 	port := org.GatewayApp.Port
 	if port == 0 {
 		port = 8080
 	}
 	cfg := config.Config{
-		Listen:    fmt.Sprintf("127.0.0.1:%d", port),
-		DataDir:   filepath.Join(runDir, "gateway-app", org.Name),
-		MSPID:     org.MSPID,
-		Channel:   c.Channel,
-		Chaincode: c.Chaincode,
-		Peer: config.Peer{
-			Endpoint:     fmt.Sprintf("127.0.0.1:%d", peer.Port),
+		Listen:      fmt.Sprintf("127.0.0.1:%d", port),
+		DataDir:     filepath.Join(runDir, "gateway-app", org.Name),
+		MSPID:       org.MSPID,
+		Channel:     c.Channel,
+		Chaincode:   c.Chaincode,
+		Endorsement: config.Endorsement{Collections: testNetworkEndorsers(c, org)},
+	}
+	for i, p := range org.Peers {
+		host := org.PeerHost(p)
+		peer := config.Peer{
+			Endpoint:     fmt.Sprintf("127.0.0.1:%d", p.Port),
 			TLSCACert:    filepath.Join(crypto, "peers", host, "tls", "ca.crt"),
 			HostOverride: host,
-		},
-		Endorsement: config.Endorsement{Collections: testNetworkEndorsers(c, org)},
+		}
+		if i == 0 {
+			cfg.Peer = peer
+		} else {
+			cfg.FailoverPeers = append(cfg.FailoverPeers, peer)
+		}
+	}
+	registrar, err := caIdentity(crypto, org.Domain, "Registrar")
+	if err != nil {
+		return config.Config{}, nil, err
+	}
+	cfg.CA = &config.CA{
+		URL:       fmt.Sprintf("https://127.0.0.1:%d", org.CA.Port),
+		Name:      "ca-" + org.Name,
+		TLSCACert: filepath.Join(crypto, "msp", "tlscacerts", "ca.pem"),
+		Registrar: registrar,
+		Wallet:    config.Wallet{Dir: filepath.Join(cfg.DataDir, "wallet")},
 	}
 
 	idNames := []string{config.AdminIdentity}
@@ -89,7 +109,7 @@ func ForOrg(c *consortium.Consortium, runDir string, mspID string) (config.Confi
 		idNames = append(idNames, fmt.Sprintf("User%d", i))
 	}
 	for _, name := range idNames {
-		id, err := cryptogenIdentity(crypto, org.Domain, name)
+		id, err := caIdentity(crypto, org.Domain, name)
 		if err != nil {
 			return config.Config{}, nil, err
 		}
@@ -196,9 +216,9 @@ func appendNew(list []string, s string) []string {
 	return append(list, s)
 }
 
-// cryptogenIdentity locates the certificate and keystore cryptogen wrote
-// for user@domain.
-func cryptogenIdentity(orgCrypto, domain, user string) (config.Identity, error) {
+// caIdentity locates the certificate and keystore the org's CA issued to
+// user@domain at `network.sh up` (test-network/ca.sh).
+func caIdentity(orgCrypto, domain, user string) (config.Identity, error) {
 	msp := filepath.Join(orgCrypto, "users", user+"@"+domain, "msp")
 	certs, _ := filepath.Glob(filepath.Join(msp, "signcerts", "*.pem"))
 	if len(certs) != 1 {

@@ -13,7 +13,8 @@ import (
 )
 
 // fakeRun writes the part of a test network run folder ForOrg
-// reads: each org's peer TLS CA and its users' certificates and keystores.
+// reads: each org's peer TLS CA and its users' (and CA registrar's)
+// certificates and keystores.
 func fakeRun(t *testing.T, c *consortium.Consortium) string {
 	t.Helper()
 	run := t.TempDir()
@@ -24,7 +25,7 @@ func fakeRun(t *testing.T, c *consortium.Consortium) string {
 			os.MkdirAll(dir, 0o755)
 			os.WriteFile(filepath.Join(dir, "ca.crt"), []byte("ca"), 0o644)
 		}
-		users := []string{"Admin"}
+		users := []string{"Admin", "Registrar"}
 		for i := 1; i <= org.Users; i++ {
 			users = append(users, fmt.Sprintf("User%d", i))
 		}
@@ -37,6 +38,15 @@ func fakeRun(t *testing.T, c *consortium.Consortium) string {
 		}
 	}
 	return run
+}
+
+func orgOf(c *consortium.Consortium, msp string) consortium.Org {
+	for _, o := range c.Orgs {
+		if o.MSPID == msp {
+			return o
+		}
+	}
+	panic("no org " + msp)
 }
 
 func loadConsortium(t *testing.T) *consortium.Consortium {
@@ -102,6 +112,15 @@ func TestForOrg(t *testing.T) {
 			}
 			if !strings.HasPrefix(cfg.Peer.TLSCACert, run) || cfg.Peer.HostOverride == "" || !strings.HasPrefix(cfg.DataDir, run) {
 				t.Errorf("peer %+v data %s", cfg.Peer, cfg.DataDir)
+			}
+			org := orgOf(c, tt.msp)
+			if len(cfg.FailoverPeers) != len(org.Peers)-1 {
+				t.Errorf("failover peers %+v: want the org's other %d peer(s)", cfg.FailoverPeers, len(org.Peers)-1)
+			}
+			if cfg.CA == nil || cfg.CA.URL != fmt.Sprintf("https://127.0.0.1:%d", org.CA.Port) ||
+				!strings.HasSuffix(cfg.CA.Registrar.Cert, filepath.Join("Registrar@"+org.Domain, "msp", "signcerts", "Registrar@"+org.Domain+"-cert.pem")) ||
+				!strings.HasPrefix(cfg.CA.TLSCACert, filepath.Join(run, "crypto", "peerOrganizations", org.Domain)) {
+				t.Errorf("CA %+v", cfg.CA)
 			}
 
 			// Written and loaded back, it is the same configuration.

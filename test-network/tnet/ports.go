@@ -10,11 +10,12 @@ import (
 
 // Ports lists every loopback port the test network binds.
 func Ports(c *consortium.Consortium) []int {
-	var ports []int
+	ports := []int{c.OrdererOrg.CA.Port, c.OrdererOrg.CA.OperationsPort}
 	for _, o := range c.OrdererOrg.Nodes {
 		ports = append(ports, o.Port, o.AdminPort, o.OperationsPort)
 	}
 	for _, org := range c.Orgs {
+		ports = append(ports, org.CA.Port, org.CA.OperationsPort)
 		for _, p := range org.Peers {
 			ports = append(ports, p.Port, p.ChaincodePort, p.OperationsPort)
 		}

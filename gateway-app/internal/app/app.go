@@ -98,11 +98,11 @@ func (a *App) open() error {
 		return c, err
 	})
 	if !cfg.Events.Disabled {
-		network, err := a.gateway.Network(cfg.Events.Identity)
-		if err != nil {
+		if _, err := a.gateway.Network(cfg.Events.Identity); err != nil {
 			return err
 		}
-		a.listener = events.New(a.store, events.FabricSource{Network: network, Chaincode: cfg.Chaincode}, events.Options{
+		source := events.FabricSource{Peers: a.gateway, Identity: cfg.Events.Identity, Chaincode: cfg.Chaincode}
+		a.listener = events.New(a.store, source, events.Options{
 			StartBlock: cfg.Events.StartBlock, MaxBackoff: cfg.Events.MaxBackoff.D(),
 			Logger: log.With("component", "events"), Metrics: reg,
 		})

@@ -10,8 +10,18 @@ import (
 
 // FabricSource reads a chaincode's events through the Fabric Gateway.
 type FabricSource struct {
-	Network   *client.Network
+	// Peers gives the channel on the peer in use; it is asked at every
+	// (re)connect, so the stream follows the ledger's failover to the
+	// bank's other peer.
+	Peers     Channels
+	Identity  string // the identity that reads the stream
 	Chaincode string
+}
+
+// Channels hands out the channel as seen by one of the bank's identities
+// (ledger.Gateway).
+type Channels interface {
+	Network(identity string) (*client.Network, error)
 }
 
 // Events opens client.Network.ChaincodeEvents at the checkpoint: from its
@@ -21,7 +31,11 @@ func (s FabricSource) Events(ctx context.Context, cp store.Checkpoint) (<-chan R
 	if cp.TxID != "" {
 		opts = append(opts, client.WithCheckpoint(cp))
 	}
-	in, err := s.Network.ChaincodeEvents(ctx, s.Chaincode, opts...)
+	network, err := s.Peers.Network(s.Identity)
+	if err != nil {
+		return nil, err
+	}
+	in, err := network.ChaincodeEvents(ctx, s.Chaincode, opts...)
 	if err != nil {
 		return nil, err
 	}

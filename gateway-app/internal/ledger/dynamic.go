@@ -33,12 +33,16 @@ func (g *Gateway) RemoveIdentity(name string) error {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	s, ok := g.ids[name]
-	if !ok {
+	if _, ok := g.infos[name]; !ok {
 		return nil
 	}
-	s.gw.Close()
-	delete(g.ids, name)
+	for _, pc := range g.peers {
+		if s, ok := pc.ids[name]; ok {
+			s.gw.Close()
+			delete(pc.ids, name)
+		}
+	}
+	delete(g.infos, name)
 	g.names = slices.DeleteFunc(g.names, func(n string) bool { return n == name })
 	return nil
 }

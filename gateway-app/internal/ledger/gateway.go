@@ -15,6 +15,7 @@ import (
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/connectivity"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/protobuf/proto"
 
@@ -22,37 +23,51 @@ import (
 )
 
 // Gateway is the Ledger backed by a Fabric peer's Gateway service. It holds
-// one gRPC connection for the whole app and one client.Gateway per
-// identity: the connection is shared (Gateway.Close leaves it open), each
-// client.Gateway signs with its own key.
+// one gRPC connection per peer of the bank (the configured peer, then its
+// failover peers) and, on each, one client.Gateway per identity: the
+// connection is shared (Gateway.Close leaves it open), each client.Gateway
+// signs with its own key. Calls go to one peer at a time (see failover.go).
 type Gateway struct {
-	conn    *grpc.ClientConn
+	peers   []*peerConn // cfg.Peer first, then cfg.FailoverPeers
 	channel string
 	msp     string
 	cfg     config.Config
-	// mu guards ids and names: onboarding adds and removes identities
-	// while requests run (dynamic.go).
+	route   router
+	// mu guards names, infos and every peer's sessions: onboarding adds
+	// and removes identities while requests run (dynamic.go).
 	mu    sync.RWMutex
-	ids   map[string]*session
 	names []string // identity names in configuration order, then onboarded ones
+	infos map[string]IdentityInfo
+}
+
+// peerConn is the connection to one peer and the sessions over it.
+type peerConn struct {
+	endpoint string
+	conn     *grpc.ClientConn
+	ids      map[string]*session
 }
 
 type session struct {
-	identity *loadedIdentity
 	gw       *client.Gateway
 	network  *client.Network
 	contract *client.Contract
 }
 
-// Dial loads every configured identity and connects to the peer. gRPC
-// connects lazily, so Dial succeeds while the peer is down; Ready tells
-// whether it answers.
+// Dial loads every configured identity and connects to the bank's peers.
+// gRPC connects lazily, so Dial succeeds while a peer is down; Ready tells
+// whether one answers.
 func Dial(cfg config.Config) (*Gateway, error) {
-	conn, err := dialPeer(cfg.Peer)
-	if err != nil {
-		return nil, err
+	g := &Gateway{channel: cfg.Channel, msp: cfg.MSPID, cfg: cfg, infos: map[string]IdentityInfo{},
+		route: router{retryPrimaryAfter: retryPrimaryAfter}}
+	for _, p := range append([]config.Peer{cfg.Peer}, cfg.FailoverPeers...) {
+		conn, err := dialPeer(p)
+		if err != nil {
+			g.Close()
+			return nil, err
+		}
+		g.peers = append(g.peers, &peerConn{endpoint: p.Endpoint, conn: conn, ids: map[string]*session{}})
 	}
-	g := &Gateway{conn: conn, channel: cfg.Channel, msp: cfg.MSPID, cfg: cfg, ids: map[string]*session{}}
+	g.route.peers = len(g.peers)
 	for _, c := range cfg.Identities {
 		li, err := loadIdentity(cfg.MSPID, c)
 		if err != nil {
@@ -67,25 +82,39 @@ func Dial(cfg config.Config) (*Gateway, error) {
 	return g, nil
 }
 
-// add opens a client.Gateway for a loaded identity on the shared connection.
+// add opens a client.Gateway for a loaded identity on every peer's
+// connection, so a failover finds the identity on the next peer too.
 func (g *Gateway) add(li *loadedIdentity) error {
 	cfg := g.cfg
-	gw, err := client.Connect(li.id, client.WithSign(li.sign), client.WithClientConnection(g.conn),
-		client.WithEvaluateTimeout(cfg.Timeouts.Evaluate.D()),
-		client.WithEndorseTimeout(cfg.Timeouts.Endorse.D()),
-		client.WithSubmitTimeout(cfg.Timeouts.Submit.D()),
-		client.WithCommitStatusTimeout(cfg.Timeouts.CommitStatus.D()))
-	if err != nil {
-		return fmt.Errorf("identity %s: %w", li.info.Name, err)
+	sessions := make([]*session, 0, len(g.peers))
+	closeAll := func() {
+		for _, s := range sessions {
+			s.gw.Close()
+		}
 	}
-	network := gw.GetNetwork(cfg.Channel)
+	for _, pc := range g.peers {
+		gw, err := client.Connect(li.id, client.WithSign(li.sign), client.WithClientConnection(pc.conn),
+			client.WithEvaluateTimeout(cfg.Timeouts.Evaluate.D()),
+			client.WithEndorseTimeout(cfg.Timeouts.Endorse.D()),
+			client.WithSubmitTimeout(cfg.Timeouts.Submit.D()),
+			client.WithCommitStatusTimeout(cfg.Timeouts.CommitStatus.D()))
+		if err != nil {
+			closeAll()
+			return fmt.Errorf("identity %s: %w", li.info.Name, err)
+		}
+		network := gw.GetNetwork(cfg.Channel)
+		sessions = append(sessions, &session{gw: gw, network: network, contract: network.GetContract(cfg.Chaincode)})
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if _, dup := g.ids[li.info.Name]; dup {
-		gw.Close()
+	if _, dup := g.infos[li.info.Name]; dup {
+		closeAll()
 		return fmt.Errorf("identity %s: loaded twice", li.info.Name)
 	}
-	g.ids[li.info.Name] = &session{identity: li, gw: gw, network: network, contract: network.GetContract(cfg.Chaincode)}
+	for i, pc := range g.peers {
+		pc.ids[li.info.Name] = sessions[i]
+	}
+	g.infos[li.info.Name] = li.info
 	g.names = append(g.names, li.info.Name)
 	return nil
 }
@@ -114,12 +143,18 @@ func dialPeer(p config.Peer) (*grpc.ClientConn, error) {
 	return conn, nil
 }
 
-// Close closes every identity's gateway and the connection.
+// Close closes every identity's gateway and the connections.
 func (g *Gateway) Close() error {
-	for _, s := range g.ids {
-		s.gw.Close()
+	var first error
+	for _, p := range g.peers {
+		for _, s := range p.ids {
+			s.gw.Close()
+		}
+		if err := p.conn.Close(); err != nil && first == nil {
+			first = err
+		}
 	}
-	return g.conn.Close()
+	return first
 }
 
 // Identities describes the bank's identities, in configuration order.
@@ -128,28 +163,26 @@ func (g *Gateway) Identities() []IdentityInfo {
 	defer g.mu.RUnlock()
 	out := make([]IdentityInfo, 0, len(g.names))
 	for _, n := range g.names {
-		out = append(out, g.ids[n].identity.info)
+		out = append(out, g.infos[n])
 	}
 	return out
 }
 
-// Network returns the channel as seen by an identity, for event streams.
+// Network returns the channel as seen by an identity on the peer in use,
+// for event streams: ask again at each reconnect, so the stream follows a
+// failover (a peer whose connection is failing is passed over).
 func (g *Gateway) Network(identity string) (*client.Network, error) {
-	s, err := g.session(identity)
-	if err != nil {
-		return nil, err
-	}
-	return s.network, nil
-}
-
-func (g *Gateway) session(identity string) (*session, error) {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
-	s, ok := g.ids[identity]
-	if !ok {
+	if _, ok := g.infos[identity]; !ok {
 		return nil, fmt.Errorf("%w %q", ErrNoIdentity, identity)
 	}
-	return s, nil
+	for _, i := range g.route.order() {
+		if st := g.peers[i].conn.GetState(); st != connectivity.TransientFailure && st != connectivity.Shutdown {
+			return g.peers[i].ids[identity].network, nil
+		}
+	}
+	return g.peers[g.route.order()[0]].ids[identity].network, nil
 }
 
 func proposalOptions(tx Tx) []client.ProposalOption {
@@ -165,21 +198,25 @@ func proposalOptions(tx Tx) []client.ProposalOption {
 
 // Evaluate runs a query. Errors are *Error.
 func (g *Gateway) Evaluate(ctx context.Context, identity string, tx Tx) (Result, error) {
-	s, err := g.session(identity)
-	if err != nil {
-		return Result{}, err
-	}
-	proposal, err := s.contract.NewProposal(tx.Fn, proposalOptions(tx)...)
-	if err != nil {
-		return Result{}, Classify(err, "")
-	}
-	payload, err := proposal.EvaluateWithContext(ctx)
+	var res Result
+	err := g.onPeers(identity, func(s *session) error {
+		proposal, err := s.contract.NewProposal(tx.Fn, proposalOptions(tx)...)
+		if err != nil {
+			return err
+		}
+		payload, err := proposal.EvaluateWithContext(ctx)
+		if err != nil {
+			return err
+		}
+		res = Result{Payload: payload, TxID: proposal.TransactionID()}
+		return nil
+	}, alwaysAgain)
 	if err != nil {
 		// An evaluation is never ordered: its transaction ID names nothing
 		// on the ledger, so errors do not carry it.
-		return Result{}, Classify(err, "")
+		return Result{}, classifyCall(err, "")
 	}
-	return Result{Payload: payload, TxID: proposal.TransactionID()}, nil
+	return res, nil
 }
 
 // Submit endorses the transaction, sends it to ordering without waiting
@@ -187,11 +224,23 @@ func (g *Gateway) Evaluate(ctx context.Context, identity string, tx Tx) (Result,
 // is known and an invalid transaction is reported with its validation code.
 // Errors are *Error.
 func (g *Gateway) Submit(ctx context.Context, identity string, tx Tx) (Result, error) {
-	s, err := g.session(identity)
-	if err != nil {
+	var (
+		s       *session
+		payload []byte
+		commit  *client.Commit
+	)
+	// Only an endorsement that failed because the peer is down moves to
+	// the next peer: nothing was ordered then. A failure after ordering
+	// began is reported (the transaction may commit), not repeated.
+	err := g.onPeers(identity, func(on *session) error {
+		s = on
+		var err error
+		payload, commit, err = s.contract.SubmitAsyncWithContext(ctx, tx.Fn, proposalOptions(tx)...)
+		return err
+	}, notOrdered)
+	if errors.Is(err, ErrNoIdentity) {
 		return Result{}, err
 	}
-	payload, commit, err := s.contract.SubmitAsyncWithContext(ctx, tx.Fn, proposalOptions(tx)...)
 	// Endorsers disagreeing means one peer simulated on state another
 	// bank's write had not yet reached (each gateway waits only for its
 	// own transaction's endorsers): nothing was ordered, so propose again
@@ -275,13 +324,14 @@ func (g *Gateway) awaitBlock(ctx context.Context, s *session, orgs []string, blo
 // system chaincode (qscc GetChainInfo): a cheap evaluate that proves the
 // peer is reachable, serves the channel and accepts the identity.
 func (g *Gateway) Height(ctx context.Context, identity string) (uint64, error) {
-	s, err := g.session(identity)
+	var raw []byte
+	err := g.onPeers(identity, func(s *session) error {
+		var err error
+		raw, err = s.network.GetContract("qscc").EvaluateWithContext(ctx, "GetChainInfo", client.WithArguments(g.channel))
+		return err
+	}, alwaysAgain)
 	if err != nil {
-		return 0, err
-	}
-	raw, err := s.network.GetContract("qscc").EvaluateWithContext(ctx, "GetChainInfo", client.WithArguments(g.channel))
-	if err != nil {
-		return 0, Classify(err, "")
+		return 0, classifyCall(err, "")
 	}
 	var info common.BlockchainInfo
 	if err := proto.Unmarshal(raw, &info); err != nil {

@@ -17,8 +17,7 @@ func renderCmd(c *consortium.Consortium, dir string) error {
 		return err
 	}
 	for name, render := range map[string]func() ([]byte, error){
-		"crypto-config.yaml": c.CryptoConfig,
-		"configtx.yaml":      c.ConfigTx,
+		"configtx.yaml": c.ConfigTx,
 	} {
 		b, err := render()
 		if err != nil {
@@ -31,12 +30,21 @@ func renderCmd(c *consortium.Consortium, dir string) error {
 	return nil
 }
 
-// nodesCmd prints one whitespace-separated line per node, in start order:
+// nodesCmd prints one whitespace-separated line per node, in start order
+// (every org's CA first: it issues the other nodes' certificates):
 //
-//	orderer NAME MSPID DOMAIN PORT ADMINPORT OPSPORT
+//	ca      ca   MSPID DOMAIN PORT -             OPSPORT ORGNAME KIND USERS
+//	orderer NAME MSPID DOMAIN PORT ADMINPORT     OPSPORT
 //	peer    NAME MSPID DOMAIN PORT CHAINCODEPORT OPSPORT ORGNAME
+//
+// KIND is orderer or peer (the org's crypto folder); USERS is how many
+// client identities User1..USERS the CA issues at up.
 func nodesCmd(c *consortium.Consortium, w io.Writer) error {
 	o := c.OrdererOrg
+	fmt.Fprintf(w, "ca ca %s %s %d - %d %s orderer 0\n", o.MSPID, o.Domain, o.CA.Port, o.CA.OperationsPort, o.Name)
+	for _, org := range c.Orgs {
+		fmt.Fprintf(w, "ca ca %s %s %d - %d %s peer %d\n", org.MSPID, org.Domain, org.CA.Port, org.CA.OperationsPort, org.Name, org.Users)
+	}
 	for _, n := range o.Nodes {
 		fmt.Fprintf(w, "orderer %s %s %s %d %d %d\n", n.Name, o.MSPID, o.Domain, n.Port, n.AdminPort, n.OperationsPort)
 	}

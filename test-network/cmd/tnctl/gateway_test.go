@@ -23,9 +23,12 @@ func TestGatewayConfigCommand(t *testing.T) {
 	base := filepath.Join(run0, "crypto", "peerOrganizations", org.Domain)
 	os.MkdirAll(filepath.Join(base, "peers", org.PeerHost(org.Peers[0]), "tls"), 0o755)
 	os.WriteFile(filepath.Join(base, "peers", org.PeerHost(org.Peers[0]), "tls", "ca.crt"), []byte("ca"), 0o644)
-	for i := 0; i <= org.Users; i++ {
+	for i := -1; i <= org.Users; i++ {
 		user := "Admin"
-		if i > 0 {
+		switch {
+		case i < 0:
+			user = "Registrar"
+		case i > 0:
 			user = fmt.Sprintf("User%d", i)
 		}
 		msp := filepath.Join(base, "users", user+"@"+org.Domain, "msp")
