@@ -18,14 +18,14 @@ import (
 )
 
 // amend has the arranger propose an amendment of the deal, the trustee
-// record class A's holders, alice (40%) and bob (30%) vote for it, and the
-// trustee execute it: a majority of the Controlling Class.
-func (d *dealFixture) amend(t *testing.T, in amendment.ProposalInput) {
+// record the holders of the voting class, the voters vote for it, and the
+// trustee execute it.
+func (d *dealFixture) amend(t *testing.T, in amendment.ProposalInput, class string, voters ...*stubtest.Identity) {
 	t.Helper()
 	w := d.w
 	in.Reason, in.RecordDate, in.Expiry = "noteholders' meeting", w.Now(), w.Now().Add(30*24*time.Hour)
 	w.Must(w.Arranger, "Amendment:Propose", d.deal, string(contracttest.MustCanon(t, in)))
-	a := d.tranche["A"]
+	a := d.tranche[class]
 	var list []string
 	for _, h := range contracttest.Decode[schema.HolderList](t, w.Must(w.Trustee, "Token:Holders", a)).Holders {
 		list = append(list, h.Holder)
@@ -39,7 +39,7 @@ func (d *dealFixture) amend(t *testing.T, in amendment.ProposalInput) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, h := range []*stubtest.Identity{d.alice, d.bob} {
+	for _, h := range voters {
 		w.MustWith(h, "Amendment:Vote", []string{d.deal, in.ID}, stubtest.Transient(map[string][]byte{amendment.TransientVote: ballot}))
 	}
 	w.Must(w.Trustee, "Amendment:Execute", d.deal, in.ID)
@@ -92,7 +92,8 @@ func TestAnExecutedTriggerAmendmentAppliesFromTheNextPeriod(t *testing.T) {
 	bad(amendment.ProposalInput{ID: "AMD-X", Kind: consent.TriggerThresholdChange, Change: schema.AmendmentChange{
 		Trigger: &schema.TriggerThreshold{Name: trigger}}}, "schedule")
 
-	d.amend(t, amendment.ProposalInput{ID: "AMD-T", Kind: consent.TriggerThresholdChange, Change: change})
+	// alice (40% of A) and bob (30%): a majority of the Controlling Class.
+	d.amend(t, amendment.ProposalInput{ID: "AMD-T", Kind: consent.TriggerThresholdChange, Change: change}, "A", d.alice, d.bob)
 	v2 := contracttest.Decode[schema.Waterfall](t, w.Must(w.Auditor, "Servicing:GetWaterfall", d.deal, ""))
 	if v2.Version != 2 || v2.Amendment != "AMD-T" || v2.SetBy != w.Key(w.Trustee) {
 		t.Fatalf("version in force %d by %s (amendment %q)", v2.Version, v2.SetBy, v2.Amendment)
@@ -115,7 +116,9 @@ func TestAnExecutedTriggerAmendmentAppliesFromTheNextPeriod(t *testing.T) {
 }
 
 // A waterfall change may not rewrite a class's terms (a coupon has its
-// own, unanimous, amendment) nor skip a version.
+// own, unanimous, amendment) nor skip a version; one that keeps them (the
+// trustee's fee raised), passed by two-thirds of the affected class B, is
+// the version the next period runs.
 func TestAWaterfallAmendmentKeepsTheClassesTerms(t *testing.T) {
 	w := newWorld(t)
 	d := newDeal(t, w, 60, 25)
@@ -141,5 +144,17 @@ func TestAWaterfallAmendmentKeepsTheClassesTerms(t *testing.T) {
 		if !strings.Contains(r.Message, c.field) {
 			t.Errorf("%q does not name %s", r.Message, c.field)
 		}
+	}
+	fee := func(s string) string { return strings.Replace(s, `"500.00"`, `"600.00"`, 1) }
+	// bob holds 70% of B.
+	d.amend(t, amendment.ProposalInput{ID: "AMD-FEE", Kind: consent.WaterfallChange, Affected: []string{d.tranche["B"]},
+		Change: schema.AmendmentChange{Waterfall: def(2, fee), Terms: "trustee fee 600.00 a period"}}, "B", d.bob)
+	_, cert := d.runPeriod(t)
+	var res waterfall.Result
+	if err := json.Unmarshal(cert.Result, &res); err != nil {
+		t.Fatal(err)
+	}
+	if cert.WaterfallVersion != 2 || len(res.Fees) != 2 || res.Fees[1].Accrued.String() != "600.00" {
+		t.Fatalf("period 2 ran version %d with fees %+v", cert.WaterfallVersion, res.Fees)
 	}
 }
