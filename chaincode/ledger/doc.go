@@ -9,6 +9,7 @@
 //	accruals   holders' distributions, settled before their units change
 //	holds      settlement holds and a settlement's delivery and payment
 //	dealaccounts  a deal's collection, reserve and fee accounts
+//	waterfalls a deal's waterfall versions: SetWaterfall and executed amendments
 //
 // Each book decides in pure functions (records in, records out, or a
 // refusal with its errs code) and lands what it decided through

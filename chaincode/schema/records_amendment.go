@@ -1,8 +1,11 @@
 package schema
 
 import (
+	"encoding/json"
+
 	"github.com/tranchenet/tranchenet/chaincode/core/consent"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
+	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
 )
 
@@ -68,10 +71,25 @@ type AmendmentChange struct {
 	// (servicer-replacement) or the successor trustee bank
 	// (trustee-succession).
 	Successor string `json:"successor,omitempty"`
-	// Terms describes a change carried out through another contract
-	// (waterfall, trigger threshold, principal): the executed amendment is
-	// the authority the trustee cites there.
+	// Trigger is the new threshold schedule of one trigger of the
+	// waterfall (trigger-threshold-change).
+	Trigger *TriggerThreshold `json:"trigger,omitempty"`
+	// Waterfall is the new waterfall definition, a waterfall.Definition
+	// whose version is the next (waterfall-change).
+	Waterfall json.RawMessage `json:"waterfall,omitempty"`
+	// Terms describes the change in words: the whole of a change carried
+	// out through another step (principal, trustee succession), for which
+	// the executed amendment is the authority the trustee cites, and an
+	// optional summary of the others.
 	Terms string `json:"terms,omitempty"`
+}
+
+// TriggerThreshold replaces a trigger's threshold schedule. Periods
+// already certified were tested under the old one; the new schedule
+// applies from the first period certified after execution.
+type TriggerThreshold struct {
+	Name     string                `json:"name"`
+	Schedule []waterfall.Threshold `json:"schedule"`
 }
 
 // AmendmentPosition is a holder's record-date units in one voting class

@@ -87,8 +87,11 @@ type Waterfall struct {
 	// FeePayees names who may claim each fee's payable account, in
 	// definition order.
 	FeePayees []FeePayee `json:"feePayees"`
-	SetBy     string     `json:"setBy"` // identity key of the arranger
+	SetBy     string     `json:"setBy"` // identity key of the arranger, or of the trustee who executed Amendment
 	SetTx     string     `json:"setTx"`
+	// Amendment is the executed amendment that made this version (every
+	// version after the first certified period has one).
+	Amendment string `json:"amendment,omitempty"`
 }
 
 // ClassTranche maps a waterfall class to a tranche.

@@ -2,6 +2,7 @@ package amendment_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/consent"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
 	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
@@ -91,13 +93,21 @@ func (s setup) get(t *testing.T, id string) schema.Amendment {
 	return contracttest.Decode[schema.Amendment](t, s.w.Must(s.w.NoRole, "Amendment:Get", s.f.Deal, id))
 }
 
-// A trigger-threshold change needs a majority of the Controlling Class
-// (A): alice's 50% is not enough, with bob's 20% it passes; the trustee
-// executes it and the deal's history shows version 1.
+// blockKP is a transfer-rule change: class A no longer goes to investors
+// in North Korea.
+func (s setup) blockKP() schema.AmendmentChange {
+	return schema.AmendmentChange{Rules: &rules.TrancheRules{EligibleInvestorTypes: []string{"qib"},
+		BlockedJurisdictions: []string{"KP"}, ConsortiumMSPs: s.w.Net.Config.Custodians()}}
+}
+
+// A transfer-rule change of class A needs a majority of A: alice's 50%
+// is not enough, with bob's 20% it passes; the trustee executes it and
+// the deal's history shows version 1. (Trigger-threshold and waterfall
+// changes, which need a deal with a waterfall, are tested with the
+// servicing contract's deals.)
 func TestAnAmendmentThatPasses(t *testing.T) {
 	s := newSetup(t)
-	s.propose(t, amendment.ProposalInput{ID: "AMD-1", Kind: consent.TriggerThresholdChange,
-		Change: schema.AmendmentChange{Terms: "cumulative loss trigger 6% (was 4%)"}})
+	s.propose(t, amendment.ProposalInput{ID: "AMD-1", Kind: consent.TransferRuleChange, Affected: []string{s.f.A}, Change: s.blockKP()})
 	a := s.get(t, "AMD-1")
 	face := s.get(t, "AMD-1").Tally.Classes[0].Outstanding / 10000
 	want := consent.Requirement{Threshold: consent.Majority, Basis: consent.ControllingClass, Classes: []string{s.f.A}}
@@ -117,7 +127,8 @@ func TestAnAmendmentThatPasses(t *testing.T) {
 	s.w.Refused(errs.Forbidden, s.w.Arranger, "Amendment:Execute", s.f.Deal, "AMD-1")
 	s.w.Must(s.w.Trustee, "Amendment:Execute", s.f.Deal, "AMD-1")
 	history := contracttest.Decode[[]schema.DealVersion](t, s.w.Must(s.bob, "Amendment:History", s.f.Deal))
-	if len(history) != 1 || history[0].Version != 1 || history[0].Amendment != "AMD-1" || !strings.Contains(history[0].Change.Terms, "6%") {
+	if len(history) != 1 || history[0].Version != 1 || history[0].Amendment != "AMD-1" || history[0].Change.Rules == nil ||
+		!slices.Equal(history[0].Change.Rules.BlockedJurisdictions, []string{"KP"}) {
 		t.Fatalf("history %+v", history)
 	}
 	s.w.Refused(errs.WrongState, s.w.Trustee, "Amendment:Execute", s.f.Deal, "AMD-1")
@@ -238,8 +249,7 @@ func TestVotesAreHoldersOnlyOnceAndPrivate(t *testing.T) {
 // it keeps the registers); an executed version is governed.
 func TestAmendmentRecordsPolicies(t *testing.T) {
 	s := newSetup(t)
-	s.propose(t, amendment.ProposalInput{ID: "AMD-6", Kind: consent.TriggerThresholdChange,
-		Change: schema.AmendmentChange{Terms: "delinquency trigger 8%"}})
+	s.propose(t, amendment.ProposalInput{ID: "AMD-6", Kind: consent.TransferRuleChange, Affected: []string{s.f.A}, Change: s.blockKP()})
 	key := mustKey(t, schema.TypeAmendment, s.f.Deal, "AMD-6")
 	ep := s.w.ValidationParameter(key)
 	if ok, _ := keypolicy.Satisfied(ep, []string{s.w.Net.Trustee}); !ok {
@@ -260,7 +270,9 @@ func TestProposalsAreChecked(t *testing.T) {
 	}{
 		{amendment.ProposalInput{ID: "X", Kind: "rename", Change: schema.AmendmentChange{Terms: "x"}}, "kind"},
 		{amendment.ProposalInput{ID: "X", Kind: consent.CouponChange, Affected: []string{s.f.A}}, "change"},
-		{amendment.ProposalInput{ID: "X", Kind: consent.TriggerThresholdChange}, "change.terms"},
+		{amendment.ProposalInput{ID: "X", Kind: consent.PrincipalChange, Affected: []string{s.f.A}}, "change.terms"},
+		{amendment.ProposalInput{ID: "X", Kind: consent.TriggerThresholdChange, Change: schema.AmendmentChange{Terms: "x"}}, "trigger"},
+		{amendment.ProposalInput{ID: "X", Kind: consent.WaterfallChange, Affected: []string{s.f.B}, Change: schema.AmendmentChange{Terms: "x"}}, "waterfall"},
 		{amendment.ProposalInput{ID: "X", Kind: consent.MaturityExtension, Affected: []string{s.f.A},
 			Change: schema.AmendmentChange{LegalFinalDate: &date}}, "change.legalFinalDate"},
 		{amendment.ProposalInput{ID: "X", Kind: consent.TransferRuleChange, Affected: []string{"OTHER-A"},
@@ -276,7 +288,7 @@ func TestProposalsAreChecked(t *testing.T) {
 			t.Errorf("%s: %q does not name %s", c.in.Kind, r.Message, c.field)
 		}
 	}
-	b, _ := canon.Marshal(amendment.ProposalInput{ID: "X", Kind: consent.TriggerThresholdChange, Reason: "r",
+	b, _ := canon.Marshal(amendment.ProposalInput{ID: "X", Kind: consent.PrincipalChange, Affected: []string{s.f.A}, Reason: "r",
 		Change: schema.AmendmentChange{Terms: "x"}, RecordDate: now, Expiry: now.Add(time.Hour)})
 	s.w.Refused(errs.Forbidden, s.bob, "Amendment:Propose", s.f.Deal, string(b))
 	s.w.Refused(errs.NotFound, s.w.Arranger, "Amendment:Propose", "NO-DEAL", string(b))

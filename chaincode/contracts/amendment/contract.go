@@ -58,6 +58,11 @@ func (c *Contract) Propose(ctx *txn.Context, dealID, proposalJSON string) error 
 	if err := in.checkAgainst(d, tranches, cfg); err != nil {
 		return errs.Wrap(err, "proposalJSON")
 	}
+	if changesWaterfall(in.Kind) {
+		if _, _, err := nextWaterfall(ctx, d.ID, in.Change); err != nil {
+			return errs.Wrap(err, "proposalJSON")
+		}
+	}
 	now, err := ctx.Now()
 	if err != nil {
 		return err

@@ -19,8 +19,11 @@
 //   - Execute (the trustee, once passed; a majority with the trustee,
 //     since tranche terms carry the governance policy): the change is
 //     written as the deal's next version and applies from the next
-//     certified period.
+//     certified period. A trigger-threshold or waterfall change writes
+//     the deal's next waterfall version through ledger/waterfalls, the
+//     writer Servicing:SetWaterfall uses too, checked against the version
+//     in force; the next certification runs it.
 //
-// It may import txn, keypolicy, schema, the contracts' args and the pure
-// core; it must not import another contract.
+// It may import txn, keypolicy, waterfalls, schema, the contracts' args
+// and the pure core; it must not import another contract.
 package amendment

@@ -9,19 +9,22 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/keypolicy"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/waterfalls"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // Execute applies a passed amendment (the trustee) and records it as the
 // deal's next version. Coupon, maturity and transfer-rule changes are
 // written into the affected tranches' terms; a servicer replacement
-// makes the backup servicer the pool's servicer. A trustee succession,
-// a waterfall, trigger-threshold or principal change is recorded as the
-// authority for the step the trustee then takes (Admin:ProposeConfig,
-// Servicing:SetWaterfall). The change applies from the first period
-// certified after it.
+// makes the backup servicer the pool's servicer. A trigger-threshold or
+// waterfall change writes the deal's next waterfall version and puts it
+// in force (package ledger/waterfalls), so the next certification runs
+// it. A trustee succession or principal change is recorded as the
+// authority for the step the trustee then takes (Admin:ProposeConfig).
+// The change applies from the first period certified after it.
 func (c *Contract) Execute(ctx *txn.Context, dealID, amendmentID string) error {
-	if _, err := ctx.Require(roles.Trustee); err != nil {
+	caller, err := ctx.Require(roles.Trustee)
+	if err != nil {
 		return err
 	}
 	a, key, err := readAmendment(ctx, dealID, amendmentID)
@@ -53,6 +56,15 @@ func (c *Contract) Execute(ctx *txn.Context, dealID, amendmentID string) error {
 	}
 	if err := apply(ctx, cfg, a, d, tranches); err != nil {
 		return err
+	}
+	if changesWaterfall(a.Kind) {
+		cur, next, err := nextWaterfall(ctx, d.ID, a.Change)
+		if err != nil {
+			return errs.Wrap(err, "amendment %s", a.ID)
+		}
+		if _, err := waterfalls.Amend(ctx, cur, next, a.ID, caller.Identity.Key()); err != nil {
+			return err
+		}
 	}
 	version := 1
 	err = ctx.Range(schema.TypeDealVersion, []string{d.ID}, func(string, []byte) error { version++; return nil })

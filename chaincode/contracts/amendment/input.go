@@ -52,23 +52,25 @@ func (in *ProposalInput) validate() error {
 	}
 	c := in.Change
 	want := map[consent.Kind]bool{
-		consent.CouponChange:        c.Coupon != nil,
-		consent.MaturityExtension:   c.LegalFinalDate != nil,
-		consent.TransferRuleChange:  c.Rules != nil,
-		consent.ServicerReplacement: c.Successor != "",
-		consent.TrusteeSuccession:   c.Successor != "",
+		consent.CouponChange:           c.Coupon != nil,
+		consent.MaturityExtension:      c.LegalFinalDate != nil,
+		consent.TransferRuleChange:     c.Rules != nil,
+		consent.ServicerReplacement:    c.Successor != "",
+		consent.TrusteeSuccession:      c.Successor != "",
+		consent.TriggerThresholdChange: c.Trigger != nil,
+		consent.WaterfallChange:        len(c.Waterfall) > 0,
 	}
 	present := 0
-	for _, p := range []bool{c.Coupon != nil, c.LegalFinalDate != nil, c.Rules != nil, c.Successor != ""} {
+	for _, p := range []bool{c.Coupon != nil, c.LegalFinalDate != nil, c.Rules != nil, c.Successor != "", c.Trigger != nil, len(c.Waterfall) > 0} {
 		if p {
 			present++
 		}
 	}
 	if has, named := want[in.Kind]; named && !has {
-		return errs.Field("change", "a %s states the new term in its own field (coupon, legalFinalDate, rules or successor)", in.Kind)
+		return errs.Field("change", "a %s states the new term in its own field (coupon, legalFinalDate, rules, successor, trigger or waterfall)", in.Kind)
 	}
 	if _, named := want[in.Kind]; !named && present > 0 {
-		return errs.Field("change", "a %s is described in change.terms; it sets no coupon, date, rules or successor", in.Kind)
+		return errs.Field("change", "a %s is described in change.terms; it sets no coupon, date, rules, successor, trigger or waterfall", in.Kind)
 	}
 	if present > 1 {
 		return errs.Field("change", "one amendment changes one term")

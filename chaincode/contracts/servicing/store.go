@@ -1,9 +1,6 @@
 package servicing
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-
 	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -149,9 +146,4 @@ func jsonString(v any) (string, error) {
 		return "", err
 	}
 	return string(b), nil
-}
-
-func hashHex(b []byte) string {
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:])
 }

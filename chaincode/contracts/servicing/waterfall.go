@@ -13,6 +13,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/waterfalls"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
@@ -33,7 +34,8 @@ type WaterfallTerms struct {
 }
 
 // SetWaterfall sets the deal's waterfall, or replaces it with the next
-// version, before the first period is certified, and opens the deal's
+// version, before the first period is certified (after that, only an
+// executed amendment changes it: package ledger/waterfalls), and opens the deal's
 // cash accounts (collection, one per reserve and fee), kept by the
 // trustee. Only an arranger of the
 // organisation that created the deal may. The definition's version must
@@ -65,7 +67,7 @@ func (c *Contract) SetWaterfall(ctx *txn.Context, dealID, termsJSON string) erro
 	version := 1
 	if f.svcFound {
 		if f.svc.Period > 0 {
-			return errs.New(errs.WrongState, "deal %s: period %d is certified; the waterfall is fixed once the first period is paid", f.deal.ID, f.svc.Period)
+			return errs.New(errs.WrongState, "deal %s: period %d is certified, so its waterfall is a term of the issued notes: it changes only by an amendment the holders consent to (Amendment:Propose of a waterfall-change or trigger-threshold-change, executed by the trustee)", f.deal.ID, f.svc.Period)
 		}
 		version = f.svc.WaterfallVersion + 1
 	}
@@ -91,16 +93,11 @@ func (c *Contract) SetWaterfall(ctx *txn.Context, dealID, termsJSON string) erro
 	if err != nil {
 		return errs.Field("definition", "%v", err)
 	}
-	canonical, err := canon.Marshal(def)
-	if err != nil {
-		return err
-	}
-	wf := schema.Waterfall{
-		Deal: f.deal.ID, Version: version, Definition: canonical, DefinitionHash: hashHex(canonical),
-		Classes: terms.Classes, PaymentDay: terms.PaymentDay, FeePayees: terms.FeePayees,
+	wf, err := waterfalls.Put(ctx, schema.Waterfall{
+		Deal: f.deal.ID, Classes: terms.Classes, PaymentDay: terms.PaymentDay, FeePayees: terms.FeePayees,
 		SetBy: caller.Identity.Key(), SetTx: ctx.TxID(),
-	}
-	if err := ctx.Put(ctx.MustKey(schema.TypeWaterfall, f.deal.ID, schema.PeriodKey(version)), wf); err != nil {
+	}, def)
+	if err != nil {
 		return err
 	}
 	svc := schema.DealServicing{Deal: f.deal.ID, Pool: f.pool.ID, WaterfallVersion: version, State: state}

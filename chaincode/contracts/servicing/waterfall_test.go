@@ -98,7 +98,7 @@ func TestWaterfallVersionsUntilTheFirstPeriod(t *testing.T) {
 	w.Refused(errs.NotFound, w.Auditor, "Servicing:GetWaterfall", d.deal, "3")
 	d.runPeriod(t)
 	msg := w.Refused(errs.WrongState, w.Arranger, "Servicing:SetWaterfall", d.deal, d.terms(t, 3)).Message
-	if !strings.Contains(msg, "fixed once the first period is paid") {
+	if !strings.Contains(msg, "only by an amendment") || !strings.Contains(msg, "Amendment:Propose") {
 		t.Fatal(msg)
 	}
 	cert := contracttest.Decode[schema.Certification](t, w.Must(w.Auditor, "Servicing:GetCertification", d.deal, "1"))

@@ -156,11 +156,19 @@ func project(deal Deal, loans []Loan, a Assumptions) (*Projection, error) {
 	st := deal.State
 	out := &Projection{StartPeriod: st.Period, StartDate: st.AccruedThrough}
 	pay := firstPaymentDate(st.AccruedThrough, deal.PaymentDay)
+	var err error
 	horizon := a.Months
 	if horizon == 0 {
 		horizon = MaxMonths
 	}
 	for t := 1; t <= horizon; t++ {
+		if deal.Definition.PaymentDates != nil {
+			// A deal with a payment schedule is paid on its business-day-
+			// adjusted dates, which the engine checks each period against.
+			if pay, err = deal.Definition.AdjustedPaymentDate(st.Period + 1); err != nil {
+				return nil, fmt.Errorf("projected period %d (month %d): %w", st.Period+1, t, err)
+			}
+		}
 		period, flows, err := m.period(t, st, pay, pool)
 		if err != nil {
 			return nil, err

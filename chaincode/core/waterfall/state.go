@@ -101,6 +101,11 @@ func NewState(def Definition) (State, error) {
 	return s, nil
 }
 
+// CheckState refuses a state that does not belong to the definition. An
+// amended definition must accept the state the deal carries, since the
+// next period runs from it.
+func (d *Definition) CheckState(s State) error { return d.checkState(s) }
+
 // checkState verifies that a state belongs to the definition: same lists in
 // the same order, amounts in range, the deal not terminated.
 func (d *Definition) checkState(s State) error {

@@ -1,20 +1,25 @@
 package app
 
 import (
+	"encoding/json"
+	"strings"
 	"time"
 )
 
-// amendments: the arranger proposes a trigger-threshold change, the
-// trustee records the positions of class A (the Controlling Class), alice
-// (Org2) and bob (Org3) vote through their own banks, and the trustee
-// executes it; the deal's history then shows version 1.
+// amendments: the arranger proposes a waterfall change affecting class A
+// (the trustee's fee 500.00 → 600.00, as waterfall version 2), the
+// trustee records the positions of class A, alice (Org2) and bob (Org3)
+// vote through their own banks, and the trustee executes it; the deal's
+// history then shows version 1 and the waterfall in force is version 2,
+// written by the execution.
 func (e *e2e) amendments() {
 	t := e.t
 	base := "/v1/deals/" + e.deal + "/amendments"
 	one := base + "/AMD-E2E-1"
 	now := time.Now().UTC()
-	e.org1.must(201, "POST", base, "arranger", map[string]any{"id": "AMD-E2E-1", "kind": "trigger-threshold-change",
-		"change": map[string]any{"terms": "cumulative loss trigger 6%"}, "reason": "noteholders' meeting",
+	next := strings.Replace(strings.Replace(e.definition, `"version": 1`, `"version": 2`, 1), `"fixed": "500.00"`, `"fixed": "600.00"`, 1)
+	e.org1.must(201, "POST", base, "arranger", map[string]any{"id": "AMD-E2E-1", "kind": "waterfall-change", "affected": []string{e.tranche("A")},
+		"change": map[string]any{"waterfall": json.RawMessage(next), "terms": "trustee fee 600.00 a period"}, "reason": "noteholders' meeting",
 		"recordDate": now.Add(-time.Minute), "expiry": now.Add(24 * time.Hour)})
 	e.org1.must(200, "POST", one+"/record", "trustee", nil)
 	var a struct {
@@ -56,5 +61,13 @@ func (e *e2e) amendments() {
 	e.org2.must(200, "GET", base, "auditor", nil).decode(t, &list)
 	if len(versions) != 1 || versions[0].Amendment != "AMD-E2E-1" || len(list) != 1 {
 		t.Fatalf("versions %+v, amendments %+v", versions, list)
+	}
+	var wf struct {
+		Version   int
+		Amendment string
+	}
+	e.org3.must(200, "GET", "/v1/deals/"+e.deal+"/waterfall", "auditor", nil).decode(t, &wf)
+	if wf.Version != 2 || wf.Amendment != "AMD-E2E-1" {
+		t.Fatalf("waterfall in force %+v, want version 2 by AMD-E2E-1", wf)
 	}
 }

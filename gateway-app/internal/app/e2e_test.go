@@ -101,6 +101,7 @@ type e2e struct {
 	balance          money.Amount
 	faces            map[string]money.Amount
 	reserve          money.Amount
+	definition       string // the waterfall definition's JSON, version 1
 	rows2            []loantape.PeriodRow
 	expiringRef      string
 	expiringAt       time.Time
@@ -291,6 +292,7 @@ func (e *e2e) dealAndInvestors() {
     {"kind": "interest", "classes": ["A"]}, {"kind": "interest", "classes": ["B"]}, {"kind": "interest", "classes": ["C"]},
     {"kind": "principal", "amount": "remaining", "allocation": "sequential", "classes": ["A", "B", "C"]},
     {"kind": "residual", "class": "R"}]}`, e.deal, e.balance, e.faces["A"], e.faces["B"], e.faces["C"], e.reserve)
+	e.definition = def
 	var classes []map[string]string
 	for _, c := range []string{"A", "B", "C", "R"} {
 		classes = append(classes, map[string]string{"class": c, "tranche": e.tranche(c)})

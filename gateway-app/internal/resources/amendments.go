@@ -17,7 +17,7 @@ type AmendmentInput struct {
 	Kind            consent.Kind           `json:"kind" doc:"coupon-change, principal-change, maturity-extension, transfer-rule-change, waterfall-change, trigger-threshold-change, servicer-replacement or trustee-succession"`
 	Affected        []string               `json:"affected,omitempty" doc:"tranche IDs whose terms change"`
 	TouchesPriority bool                   `json:"touchesPriority,omitempty" doc:"a waterfall change that reorders or subordinates payments to an affected class (a sacred right)"`
-	Change          schema.AmendmentChange `json:"change" doc:"the new term: coupon, legalFinalDate, rules, successor, or terms (described)"`
+	Change          schema.AmendmentChange `json:"change" doc:"the new term: coupon, legalFinalDate, rules, successor, trigger (name and threshold schedule), waterfall (the next definition), or terms (described)"`
 	Reason          string                 `json:"reason"`
 	RecordDate      time.Time              `json:"recordDate" doc:"positions are fixed from then (RFC 3339)"`
 	Expiry          time.Time              `json:"expiry" doc:"the vote lapses then unless passed (RFC 3339)"`
@@ -121,7 +121,7 @@ func (r *resources) amendments(s *api.Server) {
 	api.Register(s, api.Endpoint[api.NoBody, Committed]{
 		Method: "POST", Path: one + "/execution", Tag: "amendments", Roles: trustee,
 		Summary:     "Execute a passed amendment (trustee)",
-		Description: "Writes the change into the deal's terms as its next version, applying from the next certified period.",
+		Description: "Writes the change into the deal's terms (a trigger or waterfall change: the deal's next waterfall version) as its next version, applying from the next certified period.",
 		Params:      both,
 		Tx:          &api.Tx[api.NoBody]{Fn: "Amendment:Execute", Submit: true, Args: ids},
 		Result:      done[api.NoBody],

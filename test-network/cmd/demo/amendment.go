@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 )
 
@@ -12,8 +14,13 @@ import (
 // servicer bank, bob at the investor bank), agree to raise the
 // cumulative net loss trigger. A majority of A-1's principal is needed;
 // both vote in favour, each through its own bank, and the trustee
-// executes it.
+// executes it: the execution writes the waterfall's next version, which
+// every period certified after it runs (its trigger line shows the new
+// level).
 const amendmentID = "AMD-1"
+
+// raisedNetLossLimit is the cumulative net loss level the amendment sets.
+var raisedNetLossLimit = decimal.RequireFromString("0.02")
 
 type amendmentTally struct {
 	Requirement struct {
@@ -41,7 +48,11 @@ func (d *demo) amend() error {
 	now := time.Now().UTC()
 	proposal := map[string]any{
 		"id": amendmentID, "kind": "trigger-threshold-change",
-		"change":     map[string]string{"terms": "cumulative net loss trigger level 1.50% → 2.00% of the original pool balance, from the next certified period"},
+		"change": map[string]any{
+			"trigger": map[string]any{"name": triggerNetLoss, "schedule": []map[string]any{{"fromPeriod": 1, "value": raisedNetLossLimit}}},
+			"terms": fmt.Sprintf("cumulative net loss trigger level %s → %s of the original pool balance, from the next certified period",
+				pct(netLossLimit, 2), pct(raisedNetLossLimit, 2)),
+		},
 		"reason":     "noteholders' meeting: loss-timing assumptions revised",
 		"recordDate": now.Add(-time.Minute), "expiry": now.Add(7 * 24 * time.Hour),
 	}
@@ -94,6 +105,17 @@ func (d *demo) amend() error {
 	}
 	v := versions[len(versions)-1]
 	d.out.say("executed by the trustee (tx %s): deal version %d (%s), applies from %s", shortTx(tx), v.Version, v.Amendment, v.EffectiveFrom)
-	d.out.say("(the version is the authority for the trustee's Servicing:SetWaterfall; this demo keeps the 1.50%% level below)")
+	var wf struct {
+		Version   int    `json:"version"`
+		Amendment string `json:"amendment"`
+	}
+	if err := d.auditor.get(d.ctx, "/v1/deals/"+d.dealID+"/waterfall", &wf); err != nil {
+		return err
+	}
+	if wf.Amendment != amendmentID {
+		return fmt.Errorf("the waterfall in force is version %d, not the one %s wrote", wf.Version, amendmentID)
+	}
+	d.out.say("waterfall version %d in force, written by the execution: %s trigger at %s; every period certified from now on tests it (and the arranger's SetWaterfall is refused once a period is certified)",
+		wf.Version, triggerNetLoss, pct(raisedNetLossLimit, 2))
 	return nil
 }
