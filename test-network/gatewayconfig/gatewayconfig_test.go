@@ -25,6 +25,9 @@ func fakeRun(t *testing.T, c *consortium.Consortium) string {
 			os.MkdirAll(dir, 0o755)
 			os.WriteFile(filepath.Join(dir, "ca.crt"), []byte("ca"), 0o644)
 		}
+		// The org's CA TLS root, which the gateway trusts to reach its CA.
+		os.MkdirAll(filepath.Join(base, "msp", "tlscacerts"), 0o755)
+		os.WriteFile(filepath.Join(base, "msp", "tlscacerts", "ca.pem"), []byte("ca"), 0o644)
 		users := []string{"Admin", "Registrar"}
 		for i := 1; i <= org.Users; i++ {
 			users = append(users, fmt.Sprintf("User%d", i))

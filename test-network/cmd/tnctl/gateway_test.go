@@ -23,6 +23,8 @@ func TestGatewayConfigCommand(t *testing.T) {
 	base := filepath.Join(run0, "crypto", "peerOrganizations", org.Domain)
 	os.MkdirAll(filepath.Join(base, "peers", org.PeerHost(org.Peers[0]), "tls"), 0o755)
 	os.WriteFile(filepath.Join(base, "peers", org.PeerHost(org.Peers[0]), "tls", "ca.crt"), []byte("ca"), 0o644)
+	os.MkdirAll(filepath.Join(base, "msp", "tlscacerts"), 0o755)
+	os.WriteFile(filepath.Join(base, "msp", "tlscacerts", "ca.pem"), []byte("ca"), 0o644)
 	for i := -1; i <= org.Users; i++ {
 		user := "Admin"
 		switch {
