@@ -75,7 +75,7 @@ func TestEveryYearHasTheElevenHolidays(t *testing.T) {
 
 func TestOutsideTheDataIsRefused(t *testing.T) {
 	c := usFRB(t)
-	for _, s := range []string{"2024-12-31", "2031-01-15"} {
+	for _, s := range []string{"2024-12-31", "2081-01-15"} {
 		if _, err := c.Adjust(mustDate(t, s), Following); err == nil || !strings.Contains(err.Error(), "covers") {
 			t.Errorf("%s: %v, want a refusal naming the years covered", s, err)
 		}
@@ -106,7 +106,7 @@ func TestExtraHolidaysAndBusinessDayArithmetic(t *testing.T) {
 	if got, _ := c.AddBusinessDays(mustDate(t, "2026-02-17"), -2); got.String() != "2026-02-12" {
 		t.Errorf("fixing date %s, want 2026-02-12", got)
 	}
-	if _, err := c.WithHolidays([]daycount.Date{mustDate(t, "2040-01-02")}, "x"); err == nil {
+	if _, err := c.WithHolidays([]daycount.Date{mustDate(t, "2081-01-02")}, "x"); err == nil {
 		t.Error("extra holiday outside the data accepted")
 	}
 	for _, m := range []struct{ from, want string }{{"2026-01-31", "2026-02-28"}, {"2026-01-15", "2026-02-15"}, {"2027-12-20", "2028-01-20"}} {
@@ -120,5 +120,28 @@ func TestParseRefusesAGapYear(t *testing.T) {
 	_, err := parse("X", strings.NewReader("date,holiday\n2025-01-01,a\n2027-01-01,b\n"))
 	if err == nil || !strings.Contains(err.Error(), "no holidays listed for 2026") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// The data file's later years follow the statutory rules: spot-check
+// dates worked by hand from them.
+func TestUSFRBLaterYears(t *testing.T) {
+	c, err := Named("US-FRB")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.FirstYear != 2025 || c.LastYear != 2080 {
+		t.Fatalf("US-FRB covers %d to %d, want 2025 to 2080", c.FirstYear, c.LastYear)
+	}
+	for _, m := range []struct{ date, want string }{
+		{"2031-01-15", "2031-01-15"}, // a Wednesday
+		{"2031-11-27", "2031-11-28"}, // Thanksgiving: fourth Thursday of November 2031
+		{"2033-12-26", "2033-12-27"}, // Christmas 2033 is a Sunday: observed Monday 26
+		{"2037-01-19", "2037-01-20"}, // MLK: third Monday of January 2037
+	} {
+		got, err := c.Adjust(mustDate(t, m.date), Following)
+		if err != nil || got.String() != m.want {
+			t.Errorf("%s rolled to %s (%v), want %s", m.date, got, err, m.want)
+		}
 	}
 }

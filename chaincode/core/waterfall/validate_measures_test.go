@@ -103,7 +103,7 @@ func TestPaymentDateValidation(t *testing.T) {
 			`paymentDates.businessDayConvention: want "following", "modifiedFollowing" or "preceding", got "nearest"`},
 		{"before closing", func(d *Definition) { d.PaymentDates.FirstPaymentDate = day("2026-01-15") },
 			"paymentDates.firstPaymentDate: must be after the closing date 2026-01-20"},
-		{"outside the data", func(d *Definition) { d.PaymentDates.ExtraHolidays = []daycount.Date{day("2040-04-06")} },
+		{"outside the data", func(d *Definition) { d.PaymentDates.ExtraHolidays = []daycount.Date{day("2081-04-07")} },
 			"paymentDates.extraHolidays: calendar US-FRB covers"},
 	} {
 		d := base()
