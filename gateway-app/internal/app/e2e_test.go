@@ -763,6 +763,7 @@ func duplicates(list []string) string {
 func (e *e2e) rest() {
 	t := e.t
 	streamFirstEvent(t, e.org3, "auditor") // the live tail (server-sent events)
+	e.onboarding()
 	// Statements from the read model.
 	e.org2.caughtUp(e.tip())
 	e.org2.must(200, "GET", "/v1/holdings", "investor1", nil)
@@ -874,3 +875,30 @@ func (e *e2e) refusalsAndCoverage(banks []*bank) {
 }
 
 var regexpParam = regexp.MustCompile(`\{[a-z]+\}`)
+
+// onboarding registers, lists and revokes an investor through Org3's CA,
+// when the network gives the gateway one (its identities endpoints exist
+// only then; TestIntegrationGatewayIdentities drives the whole flow).
+func (e *e2e) onboarding() {
+	t := e.t
+	r := e.org3.call("POST", "/v1/identities", "compliance", map[string]string{"name": "e2e-onboarded-1", "role": "investor"})
+	if r.status == 404 {
+		t.Log("no CA in Org3's gateway configuration: onboarding not offered")
+		return
+	}
+	if r.status != 201 {
+		t.Fatalf("POST /v1/identities: %d %s", r.status, r.body)
+	}
+	var onboarded struct{ IdentityKey string }
+	r.decode(t, &onboarded)
+	var list struct {
+		Identities []struct{ IdentityKey, Status string }
+	}
+	e.org3.must(200, "GET", "/v1/identities", "admin", nil).decode(t, &list)
+	if !slices.ContainsFunc(list.Identities, func(i struct{ IdentityKey, Status string }) bool {
+		return i.IdentityKey == onboarded.IdentityKey && i.Status == "active"
+	}) {
+		t.Fatalf("GET /v1/identities does not list %s as active: %+v", onboarded.IdentityKey, list)
+	}
+	e.org3.must(200, "DELETE", "/v1/identities/"+onboarded.IdentityKey, "compliance", nil)
+}
