@@ -23,6 +23,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/keypolicy"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
@@ -96,7 +97,7 @@ func (c *Contract) Create(ctx *txn.Context, poolJSON string) error {
 	if err := ctx.Put(progressKey, progress); err != nil {
 		return err
 	}
-	if err := keptBy(ctx, progressKey, append(cfg.MSPsWithRole(roles.Trustee), in.Servicer)...); err != nil {
+	if err := keypolicy.KeptBy(ctx.GetStub(), progressKey, append(cfg.MSPsWithRole(roles.Trustee), in.Servicer)...); err != nil {
 		return err
 	}
 	return ctx.Emit("PoolCreated", poolCreatedEvent{Pool: p.ID, Originator: p.Originator, Servicer: p.Servicer, CutoffDate: p.CutoffDate})

@@ -1,10 +1,8 @@
 package servicing
 
 import (
-	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
-
-	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/keypolicy"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 )
 
@@ -19,20 +17,5 @@ func keptByTrusteeAndServicer(ctx *txn.Context, key, servicerMSP string) error {
 	if err != nil {
 		return err
 	}
-	orgs := append(cfg.MSPsWithRole(roles.Trustee), servicerMSP)
-	ep, err := statebased.NewStateEP(nil)
-	if err != nil {
-		return errs.New(errs.Internal, "endorsement policy: %v", err)
-	}
-	if err := ep.AddOrgs(statebased.RoleTypePeer, orgs...); err != nil {
-		return errs.New(errs.Internal, "endorsement policy: %v", err)
-	}
-	policy, err := ep.Policy()
-	if err != nil {
-		return errs.New(errs.Internal, "endorsement policy: %v", err)
-	}
-	if err := ctx.GetStub().SetStateValidationParameter(key, policy); err != nil {
-		return errs.New(errs.Internal, "set endorsement policy of %q: %v", key, err)
-	}
-	return nil
+	return keypolicy.KeptBy(ctx.GetStub(), key, append(cfg.MSPsWithRole(roles.Trustee), servicerMSP)...)
 }

@@ -16,6 +16,17 @@ func Set(stub shim.ChaincodeStubInterface, key string, policy []byte) error {
 	return nil
 }
 
+// KeptBy gives a public key the policy "a peer of every one of these
+// organisations" (AllOf): the one construction behind the trustee's books,
+// a pool's tape progress and a report record.
+func KeptBy(stub shim.ChaincodeStubInterface, key string, msps ...string) error {
+	policy, err := AllOf(msps...)
+	if err != nil {
+		return err
+	}
+	return Set(stub, key, policy)
+}
+
 // SetPrivate gives a key of a private data collection its key-level policy.
 func SetPrivate(stub shim.ChaincodeStubInterface, collection, key string, policy []byte) error {
 	if err := stub.SetPrivateDataValidationParameter(collection, key, policy); err != nil {

@@ -1,11 +1,10 @@
 package txn
 
 import (
-	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
-
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/keypolicy"
 )
 
 // Key builds a composite key; attributes must be valid UTF-8 without U+0000.
@@ -80,22 +79,7 @@ func (c *Context) KeptByTrustee(key string) error {
 	if err != nil {
 		return err
 	}
-	trustees := cfg.MSPsWithRole(roles.Trustee)
-	ep, err := statebased.NewStateEP(nil)
-	if err != nil {
-		return errs.New(errs.Internal, "endorsement policy: %v", err)
-	}
-	if err := ep.AddOrgs(statebased.RoleTypePeer, trustees...); err != nil {
-		return errs.New(errs.Internal, "endorsement policy: %v", err)
-	}
-	policy, err := ep.Policy()
-	if err != nil {
-		return errs.New(errs.Internal, "endorsement policy: %v", err)
-	}
-	if err := c.GetStub().SetStateValidationParameter(key, policy); err != nil {
-		return errs.New(errs.Internal, "set endorsement policy of %q: %v", key, err)
-	}
-	return nil
+	return keypolicy.KeptBy(c.GetStub(), key, cfg.MSPsWithRole(roles.Trustee)...)
 }
 
 // Range calls each for every public key under a partial composite key, in
