@@ -62,8 +62,6 @@ func getCmd(c *consortium.Consortium, key string, w io.Writer) error {
 		fmt.Fprintln(w, c.Channel)
 	case "chaincode":
 		fmt.Fprintln(w, c.Chaincode)
-	case "ccport":
-		fmt.Fprintln(w, c.ChaincodeService.Port)
 	case "profile":
 		fmt.Fprintln(w, consortium.ChannelProfile)
 	case "orgs":
@@ -78,17 +76,24 @@ func getCmd(c *consortium.Consortium, key string, w io.Writer) error {
 		}
 		fmt.Fprintln(w, string(b))
 	default:
-		// gateway-port:<MSP> is the loopback port of that org's gateway app.
-		if msp, ok := strings.CutPrefix(key, "gateway-port:"); ok {
-			for _, o := range c.Orgs {
-				if o.MSPID == msp {
-					fmt.Fprintln(w, o.GatewayApp.Port)
-					return nil
-				}
-			}
+		// KEY:<MSP> is a port of that org's: gateway-port (its gateway
+		// app) or ccport (its chaincode service).
+		field, msp, ok := strings.Cut(key, ":")
+		if !ok {
+			return fmt.Errorf("unknown key %q", key)
+		}
+		org, found := c.OrgByMSP(msp)
+		if !found {
 			return fmt.Errorf("no org %q", msp)
 		}
-		return fmt.Errorf("unknown key %q", key)
+		switch field {
+		case "gateway-port":
+			fmt.Fprintln(w, org.GatewayApp.Port)
+		case "ccport":
+			fmt.Fprintln(w, org.ChaincodeService.Port)
+		default:
+			return fmt.Errorf("unknown key %q", key)
+		}
 	}
 	return nil
 }

@@ -4,7 +4,8 @@
 //
 //	tnctl [-consortium FILE] render DIR     write crypto-config.yaml and configtx.yaml into DIR
 //	tnctl [-consortium FILE] nodes          one line per node (see nodesCmd)
-//	tnctl [-consortium FILE] get KEY        channel | chaincode | ccport | profile | orgs | trustee
+//	tnctl [-consortium FILE] get KEY        channel | chaincode | profile | orgs | trustee | chaincode-config
+//	                                        | gateway-port:MSPID | ccport:MSPID
 //	tnctl [-consortium FILE] profiles RUN   write RUN/profiles/<org>.json from the crypto in RUN/crypto
 //	tnctl [-consortium FILE] gateway-config RUN MSPID OUT
 //	                                        write the gateway-app configuration of org MSPID to OUT
