@@ -1,12 +1,12 @@
 # shellcheck shell=bash
 # Sourced by network.sh: every org's Fabric CA (hyperledger/fabric-ca
 # v1.5.15, built from the module source like Fabric) and the identities it
-# issues at the first `up`. cryptogen is gone; the crypto folder keeps the
-# layout cryptogen had, so the rest of the network (configtxgen, node
-# folders, connection profiles, gateway configs, tests) reads it unchanged:
+# issues at the first `up`, into the org's own folder (org_dir; the whole
+# layout is in network/consortium/runfolder.go):
 #
-#   crypto/<kind>Organizations/<domain>/
+#   orgs/<MSPID>/
 #     ca-server/             the CA's home: its key, certificate and database (kept across down/up)
+#     ca-client/             the CA's bootstrap admin's enrollment (signs registrations)
 #     msp/                   the org's channel MSP: cacerts/ca.pem, tlscacerts/ca.pem, config.yaml (NodeOUs)
 #     peers|orderers/<host>/ msp/ (enrollment) and tls/{ca.crt,server.crt,server.key}
 #     users/<Name>@<domain>/ msp/ and, for Admin, tls/{ca.crt,client.crt,client.key}
@@ -35,7 +35,6 @@ fabric_ca_binaries() {
   build_module_binaries "$FABRIC_CA_MODULE" "$FABRIC_CA_VERSION" "$FABRIC_CA_BIN" "${FABRIC_CA_TOOLS[@]}"
 }
 
-ca_org_dir() { echo "$RUN/crypto/$1Organizations/$2"; } # KIND DOMAIN
 
 # start_cas starts every org's CA server (initialising it on first start)
 # and waits until each answers its health check.
@@ -44,7 +43,7 @@ start_cas() {
   while read -r kind name msp domain port _ ops org orgkind users; do
     [[ $kind == ca ]] || continue
     local home host=ca.$domain
-    home=$(ca_org_dir "$orgkind" "$domain")/ca-server
+    home=$(org_dir "$msp")/ca-server
     mkdir -p "$home"
     if [[ ! -f $home/bootstrap-admin ]]; then
       (umask 077 && printf 'admin:%s\n' "$(openssl rand -hex 16)" >"$home/bootstrap-admin")
@@ -115,13 +114,13 @@ enroll_identity() {
   rm -rf "$tmp"
 }
 
-# issue_org_identities KIND DOMAIN ORG PORT USERS NODES...: registers and
-# enrolls every identity of one org (see the header), once.
+# issue_org_identities MSPID KIND DOMAIN ORG PORT USERS NODES...: registers
+# and enrolls every identity of one org (see the header), once.
 issue_org_identities() {
-  local orgkind=$1 domain=$2 org=$3 port=$4 users=$5
-  shift 5
+  local msp=$1 orgkind=$2 domain=$3 org=$4 port=$5 users=$6
+  shift 6
   local orgdir caname=ca-$org
-  orgdir=$(ca_org_dir "$orgkind" "$domain")
+  orgdir=$(org_dir "$msp")
   [[ -f $orgdir/.issued ]] && return 0
   say "• $caname issues the identities of $org (Fabric CA)"
   local log=$LOGS/ca-issue-$org.log
@@ -176,7 +175,7 @@ issue_identities() {
     [[ $kind == ca ]] || continue
     # shellcheck disable=SC2207
     nodes=($(tnctl nodes | awk -v d="$domain" -v k="$orgkind" '$1==k && $4==d {print $2}'))
-    issue_org_identities "$orgkind" "$domain" "$org" "$port" "$users" "${nodes[@]}" &
+    issue_org_identities "$msp" "$orgkind" "$domain" "$org" "$port" "$users" "${nodes[@]}" &
     pids+=($!)
     orgs+=("$org")
   done < <(tnctl nodes)

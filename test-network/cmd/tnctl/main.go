@@ -2,11 +2,11 @@
 // needs: rendered cryptogen/configtxgen inputs, a plain-text list of nodes the
 // script can loop over, and connection profiles for clients.
 //
-//	tnctl [-consortium FILE] render DIR     write crypto-config.yaml and configtx.yaml into DIR
+//	tnctl [-consortium FILE] render DIR     write configtx.yaml into DIR (the orderer org's config folder)
 //	tnctl [-consortium FILE] nodes          one line per node (see nodesCmd)
-//	tnctl [-consortium FILE] get KEY        channel | chaincode | profile | orgs | trustee | chaincode-config
+//	tnctl [-consortium FILE] get KEY        channel | chaincode | profile | orgs | trustee | orderer-msp | chaincode-config
 //	                                        | gateway-port:MSPID | ccport:MSPID
-//	tnctl [-consortium FILE] profiles RUN   write RUN/profiles/<org>.json from the crypto in RUN/crypto
+//	tnctl [-consortium FILE] profiles RUN   write each bank's RUN/orgs/<MSPID>/profile.json
 //	tnctl [-consortium FILE] gateway-config RUN MSPID OUT
 //	                                        write the gateway-app configuration of org MSPID to OUT
 //	                                        and print its API users' tokens as JSON
