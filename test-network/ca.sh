@@ -21,7 +21,8 @@
 # admin, the NodeOU the channel's admin policies read), Registrar (type
 # client, hf.Registrar.Roles=client, hf.Registrar.Attributes=tranchenet.role,
 # hf.Revoker: what the gateway's onboarding uses, never the CA's bootstrap
-# admin) and User1..UserN (type client; their roles are granted on chain).
+# admin) and User1..UserN (type client, each with its fixed roles as the
+# tranchenet.role attribute: see issue_org_identities).
 # Issued once: a marker file records it, and `up` after `down` restarts the
 # CAs on the same keys and database without enrolling anything again.
 
@@ -156,9 +157,16 @@ issue_org_identities() {
       'hf.Registrar.Roles=client,hf.Registrar.Attributes=tranchenet.role,hf.Revoker=true,hf.GenCRL=true'
     step "enroll Registrar@$domain" "$log" enroll_identity "$orgdir" "$port" "$caname" "Registrar@$domain" "$secret" \
       "$orgdir/users/Registrar@$domain" none
-    local i
+    # Each User identity carries its fixed roles (the API users its gateway
+    # config maps to it: trustee, servicer, compliance officer, ...) as the
+    # tranchenet.role attribute in its enrollment certificate (:ecert); the
+    # chaincode counts it as held, within what the org may hold. Quoted, as
+    # a value may list several roles with commas.
+    local -A role_of=()
+    local id value i
+    while read -r id value; do role_of[$id]=$value; done < <(tnctl identity-roles "$msp")
     for ((i = 1; i <= users; i++)); do
-      register "User$i@$domain" client
+      register "User$i@$domain" client ${role_of[User$i]:+"\"tranchenet.role=${role_of[User$i]}:ecert\""}
       step "enroll User$i@$domain" "$log" enroll_identity "$orgdir" "$port" "$caname" "User$i@$domain" "$secret" \
         "$orgdir/users/User$i@$domain" none
     done

@@ -128,14 +128,12 @@ func ForOrg(c *consortium.Consortium, runDir string, mspID string) (config.Confi
 		tokens = append(tokens, IssuedToken{User: name, Roles: names, Identity: identity, Token: token})
 	}
 	addUser("admin", config.AdminIdentity, roles.Admin)
-	users := idNames[1:]
-	onChain, err := roles.ParseOrgConfig(c.ChaincodeConfigJSON())
+	cast, err := castUsers(c, org)
 	if err != nil {
-		return config.Config{}, nil, fmt.Errorf("consortium roles: %w", err)
+		return config.Config{}, nil, err
 	}
-	held, _ := onChain.Org(org.MSPID)
-	for i, u := range roleUsers(held.Roles, len(users)) {
-		addUser(u.name, users[i%len(users)], u.role)
+	for _, u := range cast {
+		addUser(u.name, u.identity, u.role)
 	}
 	// The event stream is read by the most restricted identity that can read
 	// the channel: the auditor's if the org has one.
@@ -153,8 +151,50 @@ func ForOrg(c *consortium.Consortium, runDir string, mspID string) (config.Confi
 }
 
 type roleUser struct {
-	name string
-	role roles.Role
+	name     string
+	role     roles.Role
+	identity string // User1..UserN
+}
+
+// castUsers gives each API user of the org (one per role its identities
+// may hold, investors filling the rest) one of its User1..UserN
+// identities, in order, sharing identities once they run out.
+func castUsers(c *consortium.Consortium, org consortium.Org) ([]roleUser, error) {
+	onChain, err := roles.ParseOrgConfig(c.ChaincodeConfigJSON())
+	if err != nil {
+		return nil, fmt.Errorf("consortium roles: %w", err)
+	}
+	held, _ := onChain.Org(org.MSPID)
+	out := roleUsers(held.Roles, org.Users)
+	for i := range out {
+		out[i].identity = fmt.Sprintf("User%d", i%org.Users+1)
+	}
+	return out, nil
+}
+
+// IdentityRoles is the value of the tranchenet.role certificate attribute
+// the org's CA gives each of its User1..UserN identities at `network.sh
+// up`: the roles of the API users ForOrg maps to that identity, comma
+// separated (as roles.ParseRoleList reads them). The chaincode counts the
+// attribute as held roles, within what the org may hold.
+func IdentityRoles(c *consortium.Consortium, mspID string) (map[string]string, error) {
+	org, ok := c.OrgByMSP(mspID)
+	if !ok {
+		return nil, fmt.Errorf("org %q is not in the consortium (orgs: %s)", mspID, strings.Join(c.MSPIDs(), ", "))
+	}
+	cast, err := castUsers(c, org)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, u := range cast {
+		if prev := out[u.identity]; prev != "" {
+			out[u.identity] = prev + "," + string(u.role)
+		} else {
+			out[u.identity] = string(u.role)
+		}
+	}
+	return out, nil
 }
 
 // roleUsers lists one API user per role the org's identities may hold, with

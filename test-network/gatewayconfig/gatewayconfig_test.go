@@ -172,3 +172,50 @@ func TestForOrgErrors(t *testing.T) {
 		t.Fatalf("empty run folder: %v", err)
 	}
 }
+
+// The CA's tranchenet.role attribute of each User identity is exactly the
+// roles of the API users the gateway config maps to it, shared identities
+// getting every role of theirs.
+func TestIdentityRolesAreTheRolesOfTheUsersMappedToEachIdentity(t *testing.T) {
+	c := loadConsortium(t)
+	run := fakeRun(t, c)
+	for _, org := range c.Orgs {
+		cfg, _, err := ForOrg(c, run, org.MSPID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		attrs, err := IdentityRoles(c, org.MSPID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{}
+		for _, u := range cfg.Users {
+			if u.Identity == config.AdminIdentity {
+				continue
+			}
+			if want[u.Identity] != "" {
+				want[u.Identity] += ","
+			}
+			want[u.Identity] += strings.Join(u.Roles, ",")
+		}
+		if !reflect.DeepEqual(attrs, want) {
+			t.Errorf("%s: attributes %v, want %v", org.MSPID, attrs, want)
+		}
+	}
+	org1 := c.Orgs[0]
+	if got, _ := IdentityRoles(c, org1.MSPID); got["User1"] != "arranger" || got["User2"] != "trustee" {
+		t.Errorf("Org1's first identities: %v", got)
+	}
+	// Two identities for six roles: each holds three.
+	c.Orgs[0].Users = 2
+	got, err := IdentityRoles(c, org1.MSPID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || strings.Count(got["User1"], ",") != 2 || strings.Count(got["User2"], ",") != 2 {
+		t.Errorf("shared identities: %v", got)
+	}
+	if _, err := IdentityRoles(c, "Org9MSP"); err == nil {
+		t.Error("an unknown org has no identities")
+	}
+}
