@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # tranchenet test network: a real Hyperledger Fabric 2.5 consortium on one
-# machine, without Docker. Orderers, peers and the chaincode service run as
-# background processes bound to 127.0.0.1; everything they write lives in one
-# run folder.
+# machine, without Docker. Orderers, peers and each bank's own chaincode
+# service run as background processes bound to 127.0.0.1. Each org's
+# processes live in its own folder of the run folder (org_dir), with only
+# what that org would have: its CA and keys, its nodes, chaincode service and
+# gateway app, and the others' public MSPs and the channel block copied in.
 #
 #   ./network.sh up        build Fabric (and Fabric CA) once, start each org's CA (which issues its
 #                          identities on the first up), generate the channel, start and join every node
-#   ./network.sh deploy    build the chaincode, run it as a service, install/approve/commit (upgrades on re-run)
-#   ./network.sh gateways  build the gateway app and start one per bank (config and API tokens in the run folder)
+#   ./network.sh deploy    build the chaincode, run each bank's own service of it, each bank installs and
+#                          approves its own package, commit (upgrades on re-run)
+#   ./network.sh gateways  build the gateway app and start one per bank (config and API tokens in orgs/<MSP>/gateway)
 #   ./network.sh status    health of every node and the committed chaincode definition
 #   ./network.sh logs [N]  list logs, or show the last lines of node N's log (e.g. peer0.org1.example.com)
 #   ./network.sh down      stop exactly the processes this script started; keeps the ledgers
@@ -36,6 +39,22 @@ CONSORTIUM=${TRANCHENET_CONSORTIUM:-$ROOT/network/consortium.yaml}
 LOGS=$RUN/logs
 PIDS=$RUN/pids
 BIN=$RUN/bin
+
+# org_dir MSPID is the folder of one org's process set; every other path of
+# an org is computed from it (layout: network/consortium/runfolder.go, which
+# is the Go side's one place for it). logs/, pids/ and bin/ above are the
+# script's own, not any org's.
+org_dir() { echo "$RUN/orgs/$1"; }
+
+# tls_root VIEWER OWNER is OWNER's TLS root as VIEWER's folder holds it (its
+# own, or the copy of OWNER's public MSP it was given).
+tls_root() {
+  if [[ $1 == "$2" ]]; then
+    echo "$(org_dir "$1")/msp/tlscacerts/ca.pem"
+  else
+    echo "$(org_dir "$1")/public/$2/msp/tlscacerts/ca.pem"
+  fi
+}
 
 # shellcheck source=ca.sh
 source "$HERE/ca.sh"
@@ -204,27 +223,54 @@ load_names() {
 }
 
 generate_artifacts() {
-  mkdir -p "$RUN/config"
-  tnctl render "$RUN/config"
   say "• starting the orgs' certificate authorities"
   start_cas
   issue_identities
-  if [[ ! -f $RUN/channel/$CHANNEL.block ]]; then
+  publish_public_msps
+  # The orderer org makes the channel's genesis block from its own MSP and
+  # the public MSPs the banks handed it, and gives every bank a copy.
+  local orderer_msp orderer_dir msp
+  orderer_msp=$(tnctl get orderer-msp)
+  orderer_dir=$(org_dir "$orderer_msp")
+  if [[ ! -f $orderer_dir/channel/$CHANNEL.block ]]; then
     say "• generating the genesis block of channel $CHANNEL (configtxgen)"
-    mkdir -p "$RUN/channel"
-    ln -sfn "$RUN/crypto" "$RUN/config/crypto"
-    step "configtxgen" "$LOGS/setup.log" "$FABRIC_BIN/configtxgen" -configPath "$RUN/config" \
-      -profile "$(tnctl get profile)" -channelID "$CHANNEL" -outputBlock "$RUN/channel/$CHANNEL.block"
+    tnctl render "$orderer_dir/config"
+    mkdir -p "$orderer_dir/channel"
+    step "configtxgen" "$LOGS/setup.log" "$FABRIC_BIN/configtxgen" -configPath "$orderer_dir/config" \
+      -profile "$(tnctl get profile)" -channelID "$CHANNEL" -outputBlock "$orderer_dir/channel/$CHANNEL.block"
   fi
+  for msp in $(tnctl get orgs); do
+    mkdir -p "$(org_dir "$msp")/channel"
+    cp -n "$orderer_dir/channel/$CHANNEL.block" "$(org_dir "$msp")/channel/" 2>/dev/null || true
+  done
   tnctl profiles "$RUN"
+}
+
+# publish_public_msps copies every org's public channel MSP (CA and TLS
+# roots, NodeOU config: no key) into every other org's public/ folder, as
+# banks exchange them when they form a consortium.
+publish_public_msps() {
+  local all owner viewer
+  all="$(tnctl get orderer-msp) $(tnctl get orgs)"
+  for viewer in $all; do
+    for owner in $all; do
+      [[ $viewer != "$owner" ]] || continue
+      local to
+      to=$(org_dir "$viewer")/public/$owner/msp
+      rm -rf "$to"
+      mkdir -p "$to"
+      cp -r "$(org_dir "$owner")/msp/cacerts" "$(org_dir "$owner")/msp/tlscacerts" "$(org_dir "$owner")/msp/config.yaml" "$to/"
+    done
+  done
 }
 
 start_orderers() {
   local kind name msp domain port admin ops
   while read -r kind name msp domain port admin ops; do
     [[ $kind == orderer ]] || continue
-    local host=$name.$domain dir=$RUN/nodes/$name.$domain
-    node_dir_link_crypto "$dir" "$RUN/crypto/ordererOrganizations/$domain/orderers/$host"
+    local host=$name.$domain dir
+    dir=$(org_dir "$msp")/nodes/$host
+    node_dir_link_crypto "$dir" "$(org_dir "$msp")/orderers/$host"
     render "$ROOT/network/orderer.yaml" "$dir/orderer.yaml" ORDERER_PORT="$port" MSP_ID="$msp" \
       NODE_DIR="$dir" OPERATIONS_ADDRESS="127.0.0.1:$ops" ADMIN_ADDRESS="127.0.0.1:$admin"
     start_node "$host" "$dir" "$port $admin $ops" "$FABRIC_BIN/orderer"
@@ -246,11 +292,17 @@ start_peers() {
   local kind name msp domain port ccport ops org
   while read -r kind name msp domain port ccport ops org; do
     [[ $kind == peer ]] || continue
-    local host=$name.$domain dir=$RUN/nodes/$name.$domain
-    node_dir_link_crypto "$dir" "$RUN/crypto/peerOrganizations/$domain/peers/$host"
+    local host=$name.$domain dir builders
+    dir=$(org_dir "$msp")/nodes/$host
+    node_dir_link_crypto "$dir" "$(org_dir "$msp")/peers/$host"
+    # The bank's own copy of the external builder its peers run.
+    builders=$(org_dir "$msp")/builders
+    mkdir -p "$builders"
+    rm -rf "$builders/ccaas"
+    cp -r "$HERE/builders/ccaas" "$builders/ccaas"
     render "$ROOT/network/core.yaml" "$dir/core.yaml" NODE_NAME="$host" MSP_ID="$msp" NODE_DIR="$dir" \
       PEER_ADDRESS="127.0.0.1:$port" PEER_CHAINCODE_ADDRESS="127.0.0.1:$ccport" \
-      OPERATIONS_ADDRESS="127.0.0.1:$ops" BUILDER_DIR="$HERE/builders/ccaas" \
+      OPERATIONS_ADDRESS="127.0.0.1:$ops" BUILDER_DIR="$builders/ccaas" \
       GOSSIP_BOOTSTRAP="$(gossip_bootstrap "$msp" "$name" "$port")" \
       GOSSIP_RECONNECT_INTERVAL=2s PVTDATA_PULL_RETRY_THRESHOLD=5s
     start_node "$host" "$dir" "$port $ccport $ops" "$FABRIC_BIN/peer" node start
@@ -265,8 +317,9 @@ wait_all_healthy() {
 }
 
 orderer_admin_tls() {
-  local domain=$1
-  local admin=$RUN/crypto/ordererOrganizations/$domain/users/Admin@$domain/tls
+  local msp=$1 domain=$2
+  local admin
+  admin=$(org_dir "$msp")/users/Admin@$domain/tls
   echo "--ca-file $admin/ca.crt --client-cert $admin/client.crt --client-key $admin/client.key"
 }
 
@@ -275,13 +328,13 @@ join_orderers() {
   while read -r kind name msp domain port admin ops; do
     [[ $kind == orderer ]] || continue
     # shellcheck disable=SC2046
-    if "$FABRIC_BIN/osnadmin" channel list -o "127.0.0.1:$admin" $(orderer_admin_tls "$domain") 2>/dev/null | grep -q "\"name\": \"$CHANNEL\""; then
+    if "$FABRIC_BIN/osnadmin" channel list -o "127.0.0.1:$admin" $(orderer_admin_tls "$msp" "$domain") 2>/dev/null | grep -q "\"name\": \"$CHANNEL\""; then
       continue
     fi
     say "• orderer $name.$domain joins $CHANNEL (osnadmin)"
     # shellcheck disable=SC2046
     step "osnadmin channel join ($name.$domain)" "$LOGS/setup.log" "$FABRIC_BIN/osnadmin" channel join \
-      --channelID "$CHANNEL" --config-block "$RUN/channel/$CHANNEL.block" -o "127.0.0.1:$admin" $(orderer_admin_tls "$domain")
+      --channelID "$CHANNEL" --config-block "$(org_dir "$msp")/channel/$CHANNEL.block" -o "127.0.0.1:$admin" $(orderer_admin_tls "$msp" "$domain")
   done < <(tnctl nodes)
 }
 
@@ -292,14 +345,15 @@ peer_env() {
   while read -r kind name msp domain port rest; do
     [[ $kind == peer && $msp == "$want" ]] || continue
     [[ -z $want_peer || $want_peer == "$name" ]] || continue
-    local host=$name.$domain
+    local host=$name.$domain dir
+    dir=$(org_dir "$msp")
     cat <<EOF
-export FABRIC_CFG_PATH=$RUN/nodes/$host
+export FABRIC_CFG_PATH=$dir/nodes/$host
 export CORE_PEER_LOCALMSPID=$msp
-export CORE_PEER_MSPCONFIGPATH=$RUN/crypto/peerOrganizations/$domain/users/Admin@$domain/msp
+export CORE_PEER_MSPCONFIGPATH=$dir/users/Admin@$domain/msp
 export CORE_PEER_ADDRESS=127.0.0.1:$port
 export CORE_PEER_TLS_ENABLED=true
-export CORE_PEER_TLS_ROOTCERT_FILE=$RUN/crypto/peerOrganizations/$domain/peers/$host/tls/ca.crt
+export CORE_PEER_TLS_ROOTCERT_FILE=$dir/peers/$host/tls/ca.crt
 EOF
     return 0
   done < <(tnctl nodes)
@@ -313,11 +367,13 @@ as_admin() {
   (eval "$(peer_env "$msp")" && "$@")
 }
 
+# first_orderer VIEWER prints the peer CLI flags that reach the first orderer
+# as org VIEWER's admin (trusting the orderer org's TLS root VIEWER holds).
 first_orderer() {
-  local kind name msp domain port rest
+  local viewer=$1 kind name msp domain port rest
   while read -r kind name msp domain port rest; do
     if [[ $kind == orderer ]]; then
-      echo "-o 127.0.0.1:$port --ordererTLSHostnameOverride $name.$domain --tls --cafile $RUN/crypto/ordererOrganizations/$domain/orderers/$name.$domain/tls/ca.crt"
+      echo "-o 127.0.0.1:$port --ordererTLSHostnameOverride $name.$domain --tls --cafile $(tls_root "$viewer" "$msp")"
       return
     fi
   done < <(tnctl nodes)
@@ -332,7 +388,7 @@ join_peers() {
     fi
     say "• $name.$domain joins $CHANNEL"
     step "peer channel join ($name.$domain)" "$LOGS/setup.log" \
-      bash -c "$(peer_env "$msp" "$name"); exec '$FABRIC_BIN/peer' channel join -b '$RUN/channel/$CHANNEL.block'"
+      bash -c "$(peer_env "$msp" "$name"); exec '$FABRIC_BIN/peer' channel join -b '$(org_dir "$msp")/channel/$CHANNEL.block'"
   done < <(tnctl nodes)
 }
 
@@ -354,14 +410,17 @@ wait_raft_leader() {
   fail "no Raft leader for channel $CHANNEL after 30 s (logs: $LOGS/orderer*.log)"
 }
 
-# resume_chaincode restarts the chaincode service of the last deploy after a
-# down/up, so a restarted network serves the chaincode it had.
+# resume_chaincode restarts every bank's chaincode service of the last
+# deploy after a down/up, so a restarted network serves the chaincode it had.
 resume_chaincode() {
-  local id_file=$RUN/chaincode/package-id
-  [[ -f $id_file && -x $BIN/tranchenet-cc ]] || return 0
-  running chaincode "tranchenet-cc" && return 0
-  say "• restarting the chaincode service"
-  start_chaincode_service "$(<"$id_file")"
+  local msp id_file
+  for msp in $(tnctl get orgs); do
+    id_file=$(cc_dir "$msp")/package-id
+    [[ -f $id_file && -x $(cc_dir "$msp")/tranchenet-cc ]] || continue
+    running "$(cc_service "$msp")" "tranchenet-cc" && continue
+    say "• restarting the chaincode service of $msp"
+    start_chaincode_service "$msp" "$(<"$id_file")"
+  done
 }
 
 # wait_gossip waits until every peer knows every other peer of the channel:
@@ -385,6 +444,9 @@ wait_gossip() {
 
 cmd_up() {
   local t0=$SECONDS
+  if [[ -d $RUN/crypto && ! -d $RUN/orgs ]]; then
+    fail "$RUN has the old one-folder layout (crypto/, nodes/); ./network.sh clean it first (each org now has its own folder under orgs/)"
+  fi
   fabric_binaries
   mkdir -p "$LOGS" "$PIDS"
   project_tools
@@ -404,7 +466,13 @@ cmd_up() {
 
 # ---------------------------------------------------------------- deploy
 
-cc_address() { echo "127.0.0.1:$(tnctl get ccport)"; }
+# Each bank runs its own chaincode service (its own process, port, package
+# and package ID): its package's connection.json names its own port, so its
+# peers reach only its service, and only it installs and approves that
+# package. The binary is built once.
+cc_address() { echo "127.0.0.1:$(tnctl get "ccport:$1")"; } # MSPID
+cc_service() { echo "chaincode-$1"; }                       # MSPID: its PID file's and log's name
+cc_dir() { echo "$(org_dir "$1")/chaincode"; }              # MSPID: its package, package-id and binary
 
 # committed_sequence prints the committed sequence of the chaincode (0 if none).
 committed_sequence() {
@@ -414,18 +482,19 @@ committed_sequence() {
     sed -n 's/.*"sequence": *\([0-9]*\).*/\1/p' | head -1 | grep . || echo 0
 }
 
-committed_package_id() {
-  local msp
-  msp=$(tnctl get trustee)
-  as_admin "$msp" "$FABRIC_BIN/peer" lifecycle chaincode queryapproved -C "$CHANNEL" -n "$CHAINCODE" -O json 2>/dev/null |
+# approved_package_id MSPID prints the package ID the org last approved.
+approved_package_id() {
+  as_admin "$1" "$FABRIC_BIN/peer" lifecycle chaincode queryapproved -C "$CHANNEL" -n "$CHAINCODE" -O json 2>/dev/null |
     sed -n 's/.*"package_id": *"\([^"]*\)".*/\1/p' | head -1
 }
 
+# package_chaincode LABEL OUT ADDRESS writes a ccaas package whose
+# connection.json points the peers at ADDRESS.
 package_chaincode() {
-  local label=$1 out=$2 work
+  local label=$1 out=$2 address=$3 work
   work=$(mktemp -d)
   cat >"$work/connection.json" <<EOF
-{"address": "$(cc_address)", "dial_timeout": "10s", "tls_required": false}
+{"address": "$address", "dial_timeout": "10s", "tls_required": false}
 EOF
   cat >"$work/metadata.json" <<EOF
 {"type": "ccaas", "label": "$label"}
@@ -438,22 +507,27 @@ EOF
   rm -rf "$work"
 }
 
+# start_chaincode_service MSPID PACKAGEID (re)starts the bank's service as
+# the package its peers run.
 start_chaincode_service() {
-  local package_id=$1
-  stop_node chaincode
-  require_free_port "$(tnctl get ccport)" "chaincode service"
-  mkdir -p "$LOGS" "$PIDS"
-  (exec env -i PATH="$PATH" HOME="$HOME" CHAINCODE_SERVER_ADDRESS="$(cc_address)" \
-    CORE_CHAINCODE_ID_NAME="$package_id" "$BIN/tranchenet-cc" >>"$LOGS/chaincode.log" 2>&1) &
-  echo $! >"$(pidfile chaincode)"
-  echo "$package_id" >"$RUN/chaincode/package-id"
+  local msp=$1 package_id=$2 name address port
+  name=$(cc_service "$msp")
+  address=$(cc_address "$msp")
+  port=${address##*:}
+  stop_node "$name"
+  require_free_port "$port" "chaincode service of $msp"
+  mkdir -p "$LOGS" "$PIDS" "$(cc_dir "$msp")"
+  (exec env -i PATH="$PATH" HOME="$HOME" CHAINCODE_SERVER_ADDRESS="$address" \
+    CORE_CHAINCODE_ID_NAME="$package_id" "$(cc_dir "$msp")/tranchenet-cc" >>"$LOGS/$name.log" 2>&1) &
+  echo $! >"$(pidfile "$name")"
+  echo "$package_id" >"$(cc_dir "$msp")/package-id"
   local i
   for ((i = 0; i < 50; i++)); do
-    port_busy "$(tnctl get ccport)" && return 0
-    running chaincode || fail "chaincode service exited at start (log: $LOGS/chaincode.log)"
+    port_busy "$port" && return 0
+    running "$name" || fail "chaincode service of $msp exited at start (log: $LOGS/$name.log)"
     sleep 0.1
   done
-  fail "chaincode service is not listening on $(cc_address) (log: $LOGS/chaincode.log)"
+  fail "chaincode service of $msp is not listening on $address (log: $LOGS/$name.log)"
 }
 
 cmd_deploy() {
@@ -463,59 +537,74 @@ cmd_deploy() {
   running "$(tnctl nodes | awk '$1=="peer"{print $2"."$4; exit}')" || fail "the network is not up: run ./network.sh up first"
   say "• building chaincode"
   step "build chaincode" "$LOGS/build.log" go build -C "$ROOT" -o "$BIN/tranchenet-cc" ./chaincode/cmd/tranchenet-cc
-  local digest label pkg package_id current
+  local digest label msp
   # The label names the exact binary, so re-running deploy after a code change
-  # yields a new package and therefore an upgrade.
+  # yields new packages and therefore an upgrade. Every bank's package has
+  # the same label and code; only the address in connection.json differs.
   digest=$(sha256sum "$BIN/tranchenet-cc" "$ROOT/collections/test-network.json" | sha256sum | cut -c1-12)
   label=${CHAINCODE}_$digest
-  pkg=$RUN/chaincode/$label.tar.gz
-  mkdir -p "$RUN/chaincode"
-  package_chaincode "$label" "$pkg"
-  package_id=$(as_admin "$(tnctl get trustee)" "$FABRIC_BIN/peer" lifecycle chaincode calculatepackageid "$pkg" 2>>"$LOGS/deploy.log") ||
-    fail "peer lifecycle chaincode calculatepackageid failed (log: $LOGS/deploy.log)"
-  current=$(committed_package_id || true)
-  if [[ $current == "$package_id" ]]; then
-    running chaincode "tranchenet-cc" || start_chaincode_service "$package_id"
+  local -A pkg package_id
+  local current=1
+  for msp in $(tnctl get orgs); do
+    mkdir -p "$(cc_dir "$msp")"
+    # The bank's own copy of the binary (a hard link: one build, each bank's
+    # service runs from its own folder).
+    ln -f "$BIN/tranchenet-cc" "$(cc_dir "$msp")/tranchenet-cc" 2>/dev/null || cp -f "$BIN/tranchenet-cc" "$(cc_dir "$msp")/tranchenet-cc"
+    pkg[$msp]=$(cc_dir "$msp")/$label.tar.gz
+    package_chaincode "$label" "${pkg[$msp]}" "$(cc_address "$msp")"
+    package_id[$msp]=$(as_admin "$msp" "$FABRIC_BIN/peer" lifecycle chaincode calculatepackageid "${pkg[$msp]}" 2>>"$LOGS/deploy.log") ||
+      fail "peer lifecycle chaincode calculatepackageid failed for $msp (log: $LOGS/deploy.log)"
+    [[ $(approved_package_id "$msp" || true) == "${package_id[$msp]}" ]] || current=0
+  done
+  if ((current)); then
+    for msp in $(tnctl get orgs); do
+      running "$(cc_service "$msp")" "tranchenet-cc" || start_chaincode_service "$msp" "${package_id[$msp]}"
+    done
     init_consortium
-    say "✓ chaincode $package_id is already committed and serving; nothing to do"
+    say "✓ every bank's package of $label is approved, committed and serving; nothing to do"
     return 0
   fi
 
-  local kind name msp domain rest
+  # Each bank installs its own package on its own peers only.
+  local kind name domain rest
   while read -r kind name msp domain rest; do
     [[ $kind == peer ]] || continue
-    if (eval "$(peer_env "$msp" "$name")" && "$FABRIC_BIN/peer" lifecycle chaincode queryinstalled 2>/dev/null | grep -q "$package_id"); then
+    if (eval "$(peer_env "$msp" "$name")" && "$FABRIC_BIN/peer" lifecycle chaincode queryinstalled 2>/dev/null | grep -q "${package_id[$msp]}"); then
       continue
     fi
-    say "• installing $label on $name.$domain"
+    say "• installing $msp's package of $label on $name.$domain"
     step "install on $name.$domain" "$LOGS/deploy.log" \
-      bash -c "$(peer_env "$msp" "$name"); exec '$FABRIC_BIN/peer' lifecycle chaincode install '$pkg'"
+      bash -c "$(peer_env "$msp" "$name"); exec '$FABRIC_BIN/peer' lifecycle chaincode install '${pkg[$msp]}'"
   done < <(tnctl nodes)
 
-  say "• starting the chaincode service on $(cc_address)"
-  start_chaincode_service "$package_id"
+  for msp in $(tnctl get orgs); do
+    say "• starting $msp's chaincode service on $(cc_address "$msp")"
+    start_chaincode_service "$msp" "${package_id[$msp]}"
+  done
 
   local sequence
   sequence=$(($(committed_sequence) + 1))
-  # shellcheck disable=SC2207
-  local orderer=($(first_orderer))
   local definition=(-C "$CHANNEL" -n "$CHAINCODE" -v "$digest" --sequence "$sequence"
     --collections-config "$ROOT/collections/test-network.json"
     --channel-config-policy /Channel/Application/Endorsement)
+  # The definition (version, sequence, collections, policy) is the same for
+  # every bank; the package ID each approves is its own.
   for msp in $(tnctl get orgs); do
-    say "• $msp approves $CHAINCODE sequence $sequence"
-    step "approve ($msp)" "$LOGS/deploy.log" bash -c "$(peer_env "$msp"); exec '$FABRIC_BIN/peer' lifecycle chaincode approveformyorg ${orderer[*]} ${definition[*]} --package-id '$package_id'"
+    say "• $msp approves $CHAINCODE sequence $sequence with its own package ${package_id[$msp]}"
+    step "approve ($msp)" "$LOGS/deploy.log" bash -c "$(peer_env "$msp"); exec '$FABRIC_BIN/peer' lifecycle chaincode approveformyorg $(first_orderer "$msp") ${definition[*]} --package-id '${package_id[$msp]}'"
   done
 
-  # One endorsing peer per org (its first) satisfies the lifecycle policy.
-  local peers=() port seen=" "
+  # One endorsing peer per org (its first) satisfies the lifecycle policy;
+  # the trustee's admin commits, trusting each org's TLS root it holds.
+  local peers=() port seen=" " trustee
+  trustee=$(tnctl get trustee)
   while read -r kind name msp domain port rest; do
     [[ $kind == peer && $seen != *" $msp "* ]] || continue
     seen+="$msp "
-    peers+=(--peerAddresses "127.0.0.1:$port" --tlsRootCertFiles "$RUN/crypto/peerOrganizations/$domain/peers/$name.$domain/tls/ca.crt")
+    peers+=(--peerAddresses "127.0.0.1:$port" --tlsRootCertFiles "$(tls_root "$trustee" "$msp")")
   done < <(tnctl nodes)
   say "• committing $CHAINCODE sequence $sequence"
-  step "commit" "$LOGS/deploy.log" bash -c "$(peer_env "$(tnctl get trustee)"); exec '$FABRIC_BIN/peer' lifecycle chaincode commit ${orderer[*]} ${definition[*]} ${peers[*]}"
+  step "commit" "$LOGS/deploy.log" bash -c "$(peer_env "$trustee"); exec '$FABRIC_BIN/peer' lifecycle chaincode commit $(first_orderer "$trustee") ${definition[*]} ${peers[*]}"
 
   # Wait until every peer has the definition and can run the chaincode.
   local i ok
@@ -552,15 +641,13 @@ init_consortium() {
   while read -r kind name msp domain port rest; do
     [[ $kind == peer && $seen != *" $msp "* ]] || continue
     ((count < needed)) || break
-    peers+=(--peerAddresses "127.0.0.1:$port" --tlsRootCertFiles "$RUN/crypto/peerOrganizations/$domain/peers/$name.$domain/tls/ca.crt")
+    peers+=(--peerAddresses "127.0.0.1:$port" --tlsRootCertFiles "$(tls_root "$trustee" "$msp")")
     seen+="$msp "
     count=$((count + 1))
   done < <(tnctl nodes | awk -v t="$trustee" '$1=="peer" && $3==t' && tnctl nodes | awk -v t="$trustee" '$1=="peer" && $3!=t')
-  # shellcheck disable=SC2207
-  local orderer=($(first_orderer))
   local args
   args=$(jq -cn --arg c "$config" '{Args: ["Admin:Init", $c]}')
-  step "Admin:Init" "$LOGS/deploy.log" bash -c "$(peer_env "$trustee"); exec '$FABRIC_BIN/peer' chaincode invoke ${orderer[*]} -C '$CHANNEL' -n '$CHAINCODE' ${peers[*]} --waitForEvent -c '$args'"
+  step "Admin:Init" "$LOGS/deploy.log" bash -c "$(peer_env "$trustee"); exec '$FABRIC_BIN/peer' chaincode invoke $(first_orderer "$trustee") -C '$CHANNEL' -n '$CHAINCODE' ${peers[*]} --waitForEvent -c '$args'"
 }
 
 # ---------------------------------------------------------------- gateway apps
@@ -582,7 +669,7 @@ cmd_gateways() {
   local msp port dir
   while read -r msp port; do
     local name=gateway-$msp
-    dir=$RUN/gateways/$msp
+    dir=$(org_dir "$msp")/gateway
     mkdir -p "$dir"
     if [[ ! -f $dir/config.yaml ]]; then
       # Tokens are generated once and printed once; only their hashes are in the config.
@@ -603,7 +690,7 @@ cmd_gateways() {
       sleep 0.25
     done
     [[ $code == 200 ]] || fail "gateway app of $msp not ready after 30 s (log: $LOGS/gateway-$msp.log)"
-    say "✓ gateway app of $msp on http://127.0.0.1:$port (tokens: $RUN/gateways/$msp/tokens.json)"
+    say "✓ gateway app of $msp on http://127.0.0.1:$port (tokens: $(org_dir "$msp")/gateway/tokens.json)"
   done < <(gateway_ports)
 }
 
@@ -629,11 +716,18 @@ cmd_status() {
     if running "$name"; then state=$([[ $code == 200 ]] && echo OK || echo "HTTP ${code:-none}"); else state=stopped; fi
     printf '%-28s %-8s %-10s http://127.0.0.1:%s/readyz\n' "$name" "$pid" "$state" "$port"
   done < <(gateway_ports)
-  if running chaincode; then
-    printf '%-28s %-8s %-10s %s\n' chaincode-service "$(<"$(pidfile chaincode)")" running "$(cc_address)"
-  else
-    printf '%-28s %-8s %-10s %s\n' chaincode-service - stopped "$(cc_address)"
-  fi
+  for msp in $(tnctl get orgs); do
+    local name pid=- address
+    name=$(cc_service "$msp")
+    address=$(cc_address "$msp")
+    [[ -f $(pidfile "$name") ]] && pid=$(<"$(pidfile "$name")")
+    if running "$name" "tranchenet-cc"; then
+      state=$(port_busy "${address##*:}" && echo OK || echo "not listening")
+    else
+      state=stopped
+    fi
+    printf '%-28s %-8s %-10s %s\n' "$name" "$pid" "$state" "$address"
+  done
   say ""
   if running "$(tnctl nodes | awk '$1=="peer"{print $2"."$4; exit}')"; then
     as_admin "$(tnctl get trustee)" "$FABRIC_BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE" 2>&1 ||

@@ -2,10 +2,14 @@
 // needs: rendered cryptogen/configtxgen inputs, a plain-text list of nodes the
 // script can loop over, and connection profiles for clients.
 //
-//	tnctl [-consortium FILE] render DIR     write crypto-config.yaml and configtx.yaml into DIR
+//	tnctl [-consortium FILE] render DIR     write configtx.yaml into DIR (the orderer org's config folder)
 //	tnctl [-consortium FILE] nodes          one line per node (see nodesCmd)
-//	tnctl [-consortium FILE] get KEY        channel | chaincode | ccport | profile | orgs | trustee
-//	tnctl [-consortium FILE] profiles RUN   write RUN/profiles/<org>.json from the crypto in RUN/crypto
+//	tnctl [-consortium FILE] get KEY        channel | chaincode | profile | orgs | trustee | orderer-msp | chaincode-config
+//	                                        | gateway-port:MSPID | ccport:MSPID
+//	tnctl [-consortium FILE] profiles RUN   write each bank's RUN/orgs/<MSPID>/profile.json
+//	tnctl [-consortium FILE] identity-roles MSPID
+//	                                        one line "UserN ROLE[,ROLE]" per User identity: the
+//	                                        tranchenet.role attribute its CA gives it (ca.sh)
 //	tnctl [-consortium FILE] gateway-config RUN MSPID OUT
 //	                                        write the gateway-app configuration of org MSPID to OUT
 //	                                        and print its API users' tokens as JSON
@@ -26,7 +30,7 @@ import (
 func main() {
 	file := flag.String("consortium", "network/consortium.yaml", "consortium description")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: tnctl [-consortium FILE] render DIR | nodes | get KEY | profiles RUNDIR | gateway-config RUNDIR MSPID OUT")
+		fmt.Fprintln(os.Stderr, "usage: tnctl [-consortium FILE] render DIR | nodes | get KEY | profiles RUNDIR | identity-roles MSPID | gateway-config RUNDIR MSPID OUT")
 	}
 	flag.Parse()
 	if err := run(*file, flag.Args()); err != nil {
@@ -53,6 +57,8 @@ func run(file string, args []string) error {
 		return getCmd(c, rest[0], os.Stdout)
 	case cmd == "profiles" && len(rest) == 1:
 		return profilesCmd(c, rest[0])
+	case cmd == "identity-roles" && len(rest) == 1:
+		return identityRolesCmd(c, rest[0], os.Stdout)
 	case cmd == "gateway-config" && len(rest) == 3:
 		return gatewayConfigCmd(c, rest[0], rest[1], rest[2], os.Stdout)
 	default:
