@@ -294,6 +294,9 @@ func (r *Register) apply(c change) error {
 		writes = append(writes, txn.Write{Collection: registry, Key: key, Value: h.position})
 	}
 	if c.tranche != nil {
+		if err := keepTerms(r.Tranche, *c.tranche); err != nil {
+			return err
+		}
 		writes = append(writes, txn.Write{Key: r.trancheKey, Value: *c.tranche})
 	}
 	if c.book != nil {
