@@ -228,6 +228,30 @@ var Endorsement = map[string]Endorsers{
 	"Amendment:History": Query,
 	// The caller's own registry, which its bank's peer holds.
 	"Amendment:MyVote": Query,
+
+	// Auction (liquidation of a defaulted deal's pool).
+	// Open creates the public auction record and, the first time, the
+	// pool's title record (new keys: the chaincode's trustee-and-majority
+	// policy), both then kept by the trustee.
+	"Auction:Open": ByMajority,
+	// Seal writes only the bidder's own implicit collection (its
+	// collection policy: that bank's peers): no other peer sees the price.
+	"Auction:Seal": ByOwnOrg,
+	// Bid creates the public bid record from the sealed bid's hash, which
+	// every peer holds: a new key, so the trustee and a majority.
+	"Auction:Bid": ByMajority,
+	// Reveal writes the trustee's implicit collection and the records the
+	// trustee keeps: the trustee's peer alone sees the revealed price.
+	"Auction:Reveal": ByTrustee,
+	// Award reads the trustee's implicit collection and the buyer's
+	// registry, and writes that registry, the deal's collection account,
+	// the auction and the pool's title, all kept by the trustee.
+	"Auction:Award": ByTrustee,
+	"Auction:Get":   Query,
+	"Auction:Bids":  Query,
+	"Auction:Owner": Query,
+	// The caller's own implicit collection, which its bank's peer holds.
+	"Auction:MyBid": Query,
 }
 
 // EndorsementOf returns the entries of one contract ("Servicing").

@@ -9,7 +9,9 @@
 // configuration, proposals and role grants carry the governance
 // key-level policy (the trustee's peers AND a majority of banks, package
 // keypolicy), so banks running altered chaincode cannot rewrite them
-// without the trustee. An organisation's admin grants and revokes roles for
+// without the trustee. A configuration that moves the trustee role also
+// needs every deal's holders' consent: an executed trustee-succession
+// amendment of each deal naming the successor (succession.go). An organisation's admin grants and revokes roles for
 // identities of its own MSP only, among the roles the configuration lets
 // that organisation hold; a Fabric CA attribute tranchenet.role counts as
 // well (see package roles).
@@ -101,6 +103,9 @@ func (c *Contract) ProposeConfig(ctx *txn.Context, configJSON string) (string, e
 	if hash == base {
 		return "", errs.New(errs.WrongState, "the proposed configuration is the one in force")
 	}
+	if err := authoriseSuccession(ctx, current, next); err != nil {
+		return "", err
+	}
 	key, err := ctx.Key(schema.TypeConfigProposal, hash)
 	if err != nil {
 		return "", err
@@ -177,6 +182,9 @@ func settle(ctx *txn.Context, key string, p schema.ConfigProposal, current roles
 			return err
 		}
 		return keypolicy.Govern(ctx.GetStub(), current, key)
+	}
+	if err := authoriseSuccession(ctx, current, p.Config); err != nil {
+		return err
 	}
 	if err := ctx.Put(txn.ConfigKey, p.Config); err != nil {
 		return err

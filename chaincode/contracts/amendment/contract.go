@@ -59,7 +59,7 @@ func (c *Contract) Propose(ctx *txn.Context, dealID, proposalJSON string) error 
 		return errs.Wrap(err, "proposalJSON")
 	}
 	if changesWaterfall(in.Kind) {
-		if _, _, err := nextWaterfall(ctx, d.ID, in.Change); err != nil {
+		if _, _, _, _, err := nextWaterfall(ctx, d.ID, in.Affected, in.Change); err != nil {
 			return errs.Wrap(err, "proposalJSON")
 		}
 	}

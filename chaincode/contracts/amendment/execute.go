@@ -16,10 +16,10 @@ import (
 // Execute applies a passed amendment (the trustee) and records it as the
 // deal's next version. Coupon, maturity and transfer-rule changes are
 // written into the affected tranches' terms; a servicer replacement
-// makes the backup servicer the pool's servicer. A trigger-threshold or
-// waterfall change writes the deal's next waterfall version and puts it
-// in force (package ledger/waterfalls), so the next certification runs
-// it. A trustee succession or principal change is recorded as the
+// makes the backup servicer the pool's servicer. A trigger-threshold,
+// waterfall or coupon change writes the deal's next waterfall version
+// (for a coupon, the affected classes' new coupon) and puts it in force
+// (package ledger/waterfalls), so the next certification runs it. A trustee succession or principal change is recorded as the
 // authority for the step the trustee then takes (Admin:ProposeConfig).
 // The change applies from the first period certified after it.
 func (c *Contract) Execute(ctx *txn.Context, dealID, amendmentID string) error {
@@ -58,12 +58,14 @@ func (c *Contract) Execute(ctx *txn.Context, dealID, amendmentID string) error {
 		return err
 	}
 	if changesWaterfall(a.Kind) {
-		cur, next, err := nextWaterfall(ctx, d.ID, a.Change)
+		cur, next, recoupon, set, err := nextWaterfall(ctx, d.ID, a.Affected, a.Change)
 		if err != nil {
 			return errs.Wrap(err, "amendment %s", a.ID)
 		}
-		if _, err := waterfalls.Amend(ctx, cur, next, a.ID, caller.Identity.Key()); err != nil {
-			return err
+		if set {
+			if _, err := waterfalls.Amend(ctx, cur, next, recoupon, a.ID, caller.Identity.Key()); err != nil {
+				return err
+			}
 		}
 	}
 	version := 1
@@ -99,7 +101,11 @@ func apply(ctx *txn.Context, cfg roles.OrgConfig, a schema.Amendment, d schema.D
 			t := tranches[tid]
 			switch {
 			case a.Change.Coupon != nil:
-				t.Coupon = a.Change.Coupon
+				c := *a.Change.Coupon
+				if c.DayCount == "" && t.Coupon != nil {
+					c.DayCount = t.Coupon.DayCount // the class keeps its day count unless the change names one
+				}
+				t.Coupon = &c
 			case a.Change.LegalFinalDate != nil:
 				t.LegalFinalDate = *a.Change.LegalFinalDate
 			case a.Change.Rules != nil:

@@ -49,11 +49,7 @@ func (d *dealFixture) amend(t *testing.T, in amendment.ProposalInput, class stri
 // against.
 func thresholdIn(t *testing.T, cert schema.Certification, trigger string) decimal.Decimal {
 	t.Helper()
-	var res waterfall.Result
-	if err := json.Unmarshal(cert.Result, &res); err != nil {
-		t.Fatal(err)
-	}
-	for _, tr := range res.Triggers {
+	for _, tr := range resultOf(t, cert).Triggers {
 		if tr.Trigger == trigger {
 			return tr.Threshold
 		}

@@ -50,6 +50,7 @@ func TestRequireByKind(t *testing.T) {
 		{Proposal{Kind: TriggerThresholdChange}, Requirement{Majority, ControllingClass, []string{"A"}, false}},
 		{Proposal{Kind: ServicerReplacement}, Requirement{Majority, ControllingClass, []string{"A"}, false}},
 		{Proposal{Kind: TrusteeSuccession}, Requirement{TwoThirds, ControllingClass, []string{"A"}, false}},
+		{Proposal{Kind: LiquidationDirection}, Requirement{Majority, ControllingClass, []string{"A"}, false}},
 	}
 	for _, c := range cases {
 		got, err := Require(c.p, deal())

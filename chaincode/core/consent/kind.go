@@ -21,11 +21,14 @@ const (
 	TriggerThresholdChange Kind = "trigger-threshold-change" // a trigger's level (OC, delinquency, loss)
 	ServicerReplacement    Kind = "servicer-replacement"     // terminate the servicer, appoint the backup servicer
 	TrusteeSuccession      Kind = "trustee-succession"       // replace the trustee bank
+	// LiquidationDirection directs the trustee, after an event of default,
+	// to sell the pool by auction (package auction).
+	LiquidationDirection Kind = "liquidation-direction"
 )
 
 // Kinds lists every kind, in a fixed order.
 var Kinds = []Kind{CouponChange, PrincipalChange, MaturityExtension, TransferRuleChange, WaterfallChange,
-	TriggerThresholdChange, ServicerReplacement, TrusteeSuccession}
+	TriggerThresholdChange, ServicerReplacement, TrusteeSuccession, LiquidationDirection}
 
 // Threshold is how much consent a class must give.
 type Threshold string
@@ -118,7 +121,7 @@ func Require(p Proposal, classes []Class) (Requirement, error) {
 		return each(TwoThirds, false)
 	case TransferRuleChange:
 		return each(Majority, false)
-	case TriggerThresholdChange, ServicerReplacement:
+	case TriggerThresholdChange, ServicerReplacement, LiquidationDirection:
 		return controlling(Majority)
 	case TrusteeSuccession:
 		return controlling(TwoThirds)

@@ -112,7 +112,7 @@ func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *schema.Po
 	}
 	if st.Amount > 0 || !st.Residue.IsZero() {
 		b.status = next
-		if err := s.ctx.Apply(txn.Write{Key: b.key, Value: b.status}); err != nil {
+		if err := s.ctx.Apply(txn.Write{Key: b.key, Value: b.status, KeptByTrustee: true}); err != nil {
 			return distribution.Settlement{}, err
 		}
 	}
@@ -123,10 +123,10 @@ func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *schema.Po
 // Distribute pays a class's share of a period into its tranche's
 // distribution account and raises the tranche's index over its units
 // outstanding (distribution.ClassBook.Distribute decides), writing the
-// class book; its first write gives it the trustee's key-level policy.
+// class book under the trustee's key-level policy (txn.Write.KeptByTrustee).
 // what names the class in a refusal ("deal D class A").
 func Distribute(ctx *txn.Context, trancheID string, payment money.Amount, units int64, what string) (distribution.Distribution, error) {
-	book, found, err := ReadBook(ctx, trancheID)
+	book, _, err := ReadBook(ctx, trancheID)
 	if err != nil {
 		return distribution.Distribution{}, err
 	}
@@ -138,7 +138,7 @@ func Distribute(ctx *txn.Context, trancheID string, payment money.Amount, units 
 	if err != nil {
 		return distribution.Distribution{}, err
 	}
-	return d, ctx.Apply(txn.Write{Key: key, Value: next, KeptByTrustee: !found})
+	return d, ctx.Apply(txn.Write{Key: key, Value: next, KeptByTrustee: true})
 }
 
 // BookKey is where a tranche's class book lives in public state.

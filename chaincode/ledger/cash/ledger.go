@@ -309,7 +309,7 @@ func (l *Ledger) apply(c change) error {
 		writes = append(writes, txn.Write{Key: l.supplyKey, Value: *c.supply})
 	}
 	if c.book != nil {
-		writes = append(writes, txn.Write{Key: l.bookKey, Value: *c.book, KeptByTrustee: !l.bookExists})
+		writes = append(writes, txn.Write{Key: l.bookKey, Value: *c.book, KeptByTrustee: true})
 	}
 	if err := l.ctx.Apply(writes...); err != nil {
 		return err

@@ -126,7 +126,7 @@ func (a *Book) Flush() error {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		w := txn.Write{Key: Key(a.ctx, a.deal, n), Value: schema.DealAccount{Balance: a.balance[n]}, KeptByTrustee: !a.found[n]}
+		w := txn.Write{Key: Key(a.ctx, a.deal, n), Value: schema.DealAccount{Balance: a.balance[n]}, KeptByTrustee: true}
 		if err := a.ctx.Apply(w); err != nil {
 			return err
 		}

@@ -294,10 +294,13 @@ func (r *Register) apply(c change) error {
 		writes = append(writes, txn.Write{Collection: registry, Key: key, Value: h.position})
 	}
 	if c.tranche != nil {
-		writes = append(writes, txn.Write{Key: r.trancheKey, Value: *c.tranche})
+		if err := keepTerms(r.Tranche, *c.tranche); err != nil {
+			return err
+		}
+		writes = append(writes, txn.Write{Key: r.trancheKey, Value: *c.tranche, Governed: true})
 	}
 	if c.book != nil {
-		writes = append(writes, txn.Write{Key: r.bookKey, Value: *c.book})
+		writes = append(writes, txn.Write{Key: r.bookKey, Value: *c.book, KeptByTrustee: true})
 	}
 	if err := r.ctx.Apply(writes...); err != nil {
 		return err

@@ -1,6 +1,8 @@
 package txn
 
 import (
+	"bytes"
+
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
@@ -74,12 +76,47 @@ func (c *Context) PutPrivate(collection, key string, v any) error {
 // holder counts, deal cash accounts), so a transfer that touches only
 // registries and these keys can be endorsed by the trustee alone, while
 // everything else public needs the chaincode's majority policy.
+//
+// The policy names the trustee banks of the configuration in force, and
+// is written only when the key's committed policy differs: the first
+// write, or the first after a trustee succession moved the role (that
+// write is still validated against the outgoing trustee's policy).
 func (c *Context) KeptByTrustee(key string) error {
 	cfg, err := c.Config()
 	if err != nil {
 		return err
 	}
-	return keypolicy.KeptBy(c.GetStub(), key, cfg.MSPsWithRole(roles.Trustee)...)
+	policy, err := keypolicy.AllOf(cfg.MSPsWithRole(roles.Trustee)...)
+	if err != nil {
+		return err
+	}
+	return c.setPolicy(key, policy)
+}
+
+// Governed gives a public key the governance policy of the configuration
+// in force (the trustee's peers AND a majority), as KeptByTrustee does
+// the trustee-only one: only when the committed policy differs.
+func (c *Context) Governed(key string) error {
+	cfg, err := c.Config()
+	if err != nil {
+		return err
+	}
+	policy, err := keypolicy.TrusteeAndMajority(cfg)
+	if err != nil {
+		return err
+	}
+	return c.setPolicy(key, policy)
+}
+
+func (c *Context) setPolicy(key string, policy []byte) error {
+	current, err := c.GetStub().GetStateValidationParameter(key)
+	if err != nil {
+		return errs.New(errs.Internal, "read the endorsement policy of %q: %v", key, err)
+	}
+	if bytes.Equal(current, policy) {
+		return nil
+	}
+	return keypolicy.Set(c.GetStub(), key, policy)
 }
 
 // Range calls each for every public key under a partial composite key, in

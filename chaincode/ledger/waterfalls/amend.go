@@ -3,6 +3,7 @@ package waterfalls
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -33,8 +34,10 @@ func WithTrigger(def waterfall.Definition, change schema.TriggerThreshold) (wate
 // with the same terms, so the class → tranche map, the fee payees and
 // the deal's accounts carry over and the state the deal carries runs
 // under it. A class's coupon or principal is changed by its own
-// amendment, never through the waterfall.
-func Check(cur InForce, next waterfall.Definition) error {
+// amendment, never through the waterfall: recoupon names the classes
+// whose coupon (and day count) that amendment, a coupon-change the
+// classes' holders consented to, changes; their other terms stay.
+func Check(cur InForce, next waterfall.Definition, recoupon []string) error {
 	if err := next.Validate(); err != nil {
 		return errs.Field("definition", "%v", err)
 	}
@@ -49,7 +52,11 @@ func Check(cur InForce, next waterfall.Definition) error {
 		return errs.Field("definition.classes", "want the %d classes of the deal, got %d", len(old.Classes), len(next.Classes))
 	}
 	for i := range old.Classes {
-		if err := same(fmt.Sprintf("definition.classes[%d]", i), old.Classes[i], next.Classes[i]); err != nil {
+		a, b := old.Classes[i], next.Classes[i]
+		if slices.Contains(recoupon, a.Name) && a.Name == b.Name {
+			a.Coupon, a.DayCount = b.Coupon, b.DayCount
+		}
+		if err := same(fmt.Sprintf("definition.classes[%d]", i), a, b); err != nil {
 			return err
 		}
 	}
@@ -103,8 +110,9 @@ func ParseNext(raw json.RawMessage) (waterfall.Definition, error) {
 // Amend checks next against the version in force and puts it in force:
 // the next certification runs it. amendment names the executed amendment,
 // by the identity key of the trustee who executed it.
-func Amend(ctx *txn.Context, cur InForce, next waterfall.Definition, amendment, by string) (schema.Waterfall, error) {
-	if err := Check(cur, next); err != nil {
+// recoupon is as for Check.
+func Amend(ctx *txn.Context, cur InForce, next waterfall.Definition, recoupon []string, amendment, by string) (schema.Waterfall, error) {
+	if err := Check(cur, next, recoupon); err != nil {
 		return schema.Waterfall{}, err
 	}
 	prev := cur.Waterfall
