@@ -13,7 +13,6 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
-	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
 	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
@@ -69,30 +68,20 @@ func (d *dealFixture) sealSeasonedTape(t testing.TB, loans []loantape.Loan) {
 	w.Must(w.Servicer, "Pool:Seal", d.pool)
 }
 
-// certificateAfter is the trustee certificate of a deal after a period,
-// written from the state the ledger certified: what a bank moving the
-// deal elsewhere would read off it, the printed factors included.
+// certificateAfter is the trustee certificate of a deal after a
+// certified period, as the trustee prints it (waterfall.CertificateOf).
 func certificateAfter(t testing.TB, d *dealFixture, cert schema.Certification) waterfall.Onboarding {
 	t.Helper()
+	wf := contracttest.Decode[schema.Waterfall](t, d.w.Must(d.w.Auditor, "Servicing:GetWaterfall", d.deal, ""))
+	def, err := waterfall.ParseDefinition(wf.Definition)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var res waterfall.Result
 	if err := json.Unmarshal(cert.Result, &res); err != nil {
 		t.Fatal(err)
 	}
-	st := res.NewState
-	o := waterfall.Onboarding{Period: st.Period, PaymentDate: st.AccruedThrough, PoolBalance: st.PoolBalance,
-		CumulativeNetLoss: st.CumulativeNetLoss, Fees: st.Fees, Reserves: st.Reserves, Triggers: st.Triggers,
-		PoolFactor: st.PoolBalance.Decimal().DivRound(d.balance.Decimal(), 6)}
-	var notes money.Amount
-	for _, c := range st.Classes {
-		oc := waterfall.OnboardClass{ClassState: c}
-		if c.Class != "Certificates" {
-			notes += c.Balance
-			oc.Factor = c.Balance.Decimal().DivRound(d.faces[c.Class].Decimal(), 7)
-		}
-		o.Classes = append(o.Classes, oc)
-	}
-	o.Overcollateralization = st.PoolBalance - notes
-	return o
+	return waterfall.CertificateOf(def, res)
 }
 
 // runFromClosing runs the standard fixture deal from its closing through
