@@ -6,6 +6,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
+	"github.com/tranchenet/tranchenet/chaincode/core/statement"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
 )
 
@@ -78,4 +79,77 @@ func canonOf(t *testing.T, p waterfall.Period) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestFiguresCheckTheEnginesResults: the engine's results of the golden
+// periods pass CheckResult and their statements CheckStatement, and a
+// result one cent off does not.
+func TestFiguresCheckTheEnginesResults(t *testing.T) {
+	d, err := Load("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := waterfall.NewState(d.Def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := waterfall.Replay(d.Def, st, d.Periods)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, res := range results {
+		b, err := canon.Marshal(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bad := d.CheckResult(i+1, b); len(bad) > 0 {
+			t.Errorf("%v", bad)
+		}
+		s, err := statement.Build(d.Def, d.Periods[i], res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bad := d.CheckStatement(i+1, s); len(bad) > 0 {
+			t.Errorf("%v", bad)
+		}
+	}
+	off := results[0]
+	off.Pool.EndingBalance++
+	b, _ := canon.Marshal(off)
+	if bad := d.CheckResult(1, b); len(bad) != 1 {
+		t.Fatalf("a cent off: %v", bad)
+	}
+}
+
+// TestSeasonedTapeContinuesIntoTheNextPeriod: the tape as of period 1
+// holds exactly the balances period 2's rows start from.
+func TestSeasonedTapeContinuesIntoTheNextPeriod(t *testing.T) {
+	d, err := Load("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tape, err := d.SeasonedTape(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := d.Rows(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tape) != len(rows) {
+		t.Fatalf("%d loans on the tape, %d rows in period 2", len(tape), len(rows))
+	}
+	var total int64
+	for i, l := range tape {
+		if rows[i].AssetNumber != l.AssetNumber || rows[i].ReportingPeriodBeginningLoanBalanceAmount != l.ReportingPeriodActualEndBalanceAmount {
+			t.Fatalf("loan %s: tape %s, row %s", l.AssetNumber, l.ReportingPeriodActualEndBalanceAmount, rows[i].ReportingPeriodBeginningLoanBalanceAmount)
+		}
+		total += l.ReportingPeriodActualEndBalanceAmount.Cents()
+	}
+	if total != d.Periods[0].EndingPoolBalance.Cents() {
+		t.Fatalf("seasoned tape %d cents, period 1 ends at %s", total, d.Periods[0].EndingPoolBalance)
+	}
+	if _, err := loantape.ValidateTape(loantape.NewSliceSource(tape, 2), loantape.TapeRules{Cutoff: Cutoff.AddMonths(1).LastDay()}); err != nil {
+		t.Fatal(err)
+	}
 }
