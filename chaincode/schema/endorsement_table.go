@@ -152,6 +152,11 @@ var Endorsement = map[string]Endorsers{
 	"Servicing:Certify": ByMajority,
 	// Public deal servicing record and the tranches' pause flags.
 	"Servicing:DeclareEventOfDefault": ByMajority,
+	// A seasoned deal opened from its certificate: the opening record
+	// (governance policy: the trustee AND a majority), the public deal
+	// servicing record and, with an event of default, the pause flags.
+	// Reads public deal, pool and waterfall records only.
+	"Servicing:OpenAt": ByMajority,
 	// The servicer's registry (its cash) and the collection account kept
 	// by the trustee: only the trustee's peer holds every registry.
 	"Servicing:RemitCollections": ByTrustee,
@@ -171,6 +176,7 @@ var Endorsement = map[string]Endorsers{
 	"Servicing:GetReport":        Query,
 	"Servicing:GetFixings":       Query,
 	"Servicing:GetCertification": Query,
+	"Servicing:GetOpening":       Query,
 	"Servicing:ProofOfReserve":   Query,
 	"Servicing:Replay":           Query,
 	"Servicing:GetClassBook":     Query,

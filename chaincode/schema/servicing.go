@@ -124,6 +124,14 @@ type DealServicing struct {
 	// Declared is the trustee's declaration waiting for the next
 	// certification, which runs the acceleration steps.
 	Declared *EventOfDefaultDeclaration `json:"declared,omitempty"`
+	// Seasoned marks a deal moved onto the ledger mid-life: its
+	// definition's initial pool is the pool at closing, not the sealed
+	// tape, and nothing is reported, issued or certified until the trustee
+	// opens it from its latest certificate (Servicing:OpenAt).
+	Seasoned bool `json:"seasoned,omitempty"`
+	// OpenedAt is the certificate's period a seasoned deal was opened at
+	// (its Opening record); 0 for a deal on the ledger since closing.
+	OpenedAt int `json:"openedAt,omitempty"`
 }
 
 // EventOfDefaultDeclaration is an event of default the trustee declared.

@@ -285,6 +285,10 @@ func checkCollateral(ctx *txn.Context, d schema.Deal, issuing schema.Tranche, un
 	if err != nil {
 		return errs.New(errs.Internal, "deal %s: collateral limit: %v", d.ID, err)
 	}
+	factors, err := readSeasonedFactors(ctx, d)
+	if err != nil {
+		return err
+	}
 	var total money.Amount
 	for _, id := range d.Tranches {
 		t := issuing
@@ -299,7 +303,10 @@ func checkCollateral(ctx *txn.Context, d schema.Deal, issuing schema.Tranche, un
 		} else {
 			t.Issued += units
 		}
-		face := money.Amount(t.Issued) * t.UnitFace // ≤ OriginalFace ≤ MaxAmount: no overflow
+		face, err := factors.face(t, t.Issued)
+		if err != nil {
+			return errs.New(errs.Overflow, "deal %s: issued face of tranche %s: %v", d.ID, t.ID, err)
+		}
 		if total, err = total.Add(face); err != nil {
 			return errs.New(errs.Overflow, "deal %s: issued face overflows", d.ID)
 		}

@@ -44,6 +44,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"FundReserve", []string{d.deal, "reserve", "100000000.00"}, nil, []string{"arranger", "trustee", "servicer"}, errs.InsufficientBalance},
 		{"Certify", []string{d.deal, "2"}, nil, []string{"trustee"}, errs.WrongState},
 		{"Certify", []string{d.deal, "1"}, nil, []string{"trustee"}, errs.WrongState},
+		{"OpenAt", []string{d.deal, "{}"}, nil, []string{"trustee"}, errs.WrongState},
+		{"GetOpening", []string{d.deal}, nil, everyRole, errs.NotFound},
 		{"DeclareEventOfDefault", []string{d.deal, "covenant breach"}, nil, []string{"trustee"}, ""},
 		{"Claim", []string{a}, nil, []string{"investor", "other investor"}, ""},
 		{"ClaimFor", []string{a, w.Key(d.alice)}, nil, []string{"trustee"}, ""},

@@ -48,6 +48,9 @@ func (c *Contract) Certify(ctx *txn.Context, dealID, period string) (string, err
 	if err != nil {
 		return "", err
 	}
+	if err := requireOpened(f); err != nil {
+		return "", err
+	}
 	if p != f.svc.Period+1 {
 		return "", errs.New(errs.WrongState, "deal %s: the next period to certify is %d, not %d", f.deal.ID, f.svc.Period+1, p)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
 	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
@@ -46,6 +47,9 @@ type dealFixture struct {
 	unissued map[string]int64
 	// editDefinition, if set, rewrites the waterfall definition's JSON.
 	editDefinition func(string) string
+	// seasoned, if set, builds the deal as moved onto the ledger mid-life
+	// and opens it from this certificate (withSeasoning).
+	seasoned *waterfall.Onboarding
 }
 
 // dealOption varies the fixture.
@@ -82,7 +86,11 @@ func buildDeal(t testing.TB, w *world, n, chunkSize int, servicingSet, fundReser
 	d.sim = contracttest.Simulator(t, 42, n)
 	loans := slices.Collect(d.sim.Tape())
 	d.balance = autodeal.Balance(loans)
-	w.SealPool(d.pool, loans, 500)
+	if d.seasoned != nil {
+		d.sealSeasonedTape(t, loans)
+	} else {
+		w.SealPool(d.pool, loans, 500)
+	}
 
 	whole := func(permille int64) money.Amount { return money.FromMajor(d.balance.Cents() * permille / 1000 / 100) }
 	d.faces = map[string]money.Amount{"A": whole(800), "B": whole(70), "C": whole(50), "Certificates": whole(5)}
@@ -101,23 +109,36 @@ func buildDeal(t testing.TB, w *world, n, chunkSize int, servicingSet, fundReser
 
 	d.alice, d.anna = w.AttestedInvestor(w.Net.Servicer, "alice"), w.AttestedInvestor(w.Net.Servicer, "anna")
 	d.bob, d.bella = w.AttestedInvestor(w.Net.Investors, "bob"), w.AttestedInvestor(w.Net.Investors, "bella")
-	d.place("A", map[*stubtest.Identity]int64{d.alice: 40, d.anna: 10, d.bob: 30, d.bella: 20})
-	d.place("B", map[*stubtest.Identity]int64{d.bob: 70, d.alice: 30})
-	d.place("C", map[*stubtest.Identity]int64{d.bella: 100})
-	d.place("Certificates", map[*stubtest.Identity]int64{d.anna: 50, d.bob: 50})
+	placeAll := func() {
+		d.place("A", map[*stubtest.Identity]int64{d.alice: 40, d.anna: 10, d.bob: 30, d.bella: 20})
+		d.place("B", map[*stubtest.Identity]int64{d.bob: 70, d.alice: 30})
+		d.place("C", map[*stubtest.Identity]int64{d.bella: 100})
+		d.place("Certificates", map[*stubtest.Identity]int64{d.anna: 50, d.bob: 50})
+	}
+	if d.seasoned == nil {
+		placeAll()
+	}
 
 	if !servicingSet {
 		return d
 	}
 	w.Must(w.Arranger, "Servicing:SetWaterfall", d.deal, d.terms(t, 1))
+	reserve := d.reserveInitial()
+	if d.seasoned != nil {
+		// A seasoned deal's units are issued once it is opened, at the
+		// certificate's factors; its reserve holds the certificate's balance.
+		w.Must(w.Trustee, "Servicing:OpenAt", d.deal, string(contracttest.MustCanon(t, *d.seasoned)))
+		placeAll()
+		reserve = d.seasoned.Reserves[0].Balance
+	}
 	// The settlement agent issues cash: the arranger funds the reserve, the
 	// servicer will remit collections.
 	w.Must(w.Settlement, "Cash:AttestReserves", "1000000000.00", "statement 2026-01")
 	w.Must(w.Settlement, "Cash:Mint", "500000000.00")
-	w.Must(w.Settlement, "Cash:Pay", w.Key(w.Arranger), d.reserveInitial().String())
+	w.Must(w.Settlement, "Cash:Pay", w.Key(w.Arranger), reserve.String())
 	w.Must(w.Settlement, "Cash:Pay", w.Key(w.Servicer), "100000000.00")
 	if fundReserve {
-		w.Must(w.Arranger, "Servicing:FundReserve", d.deal, "reserve", d.reserveInitial().String())
+		w.Must(w.Arranger, "Servicing:FundReserve", d.deal, "reserve", reserve.String())
 	}
 	return d
 }
@@ -156,6 +177,7 @@ func (d *dealFixture) terms(t testing.TB, version int) string {
 	if d.editDefinition != nil {
 		terms.Definition = []byte(d.editDefinition(string(terms.Definition)))
 	}
+	terms.Seasoned = d.seasoned != nil
 	return string(contracttest.MustCanon(t, terms))
 }
 

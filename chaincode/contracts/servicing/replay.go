@@ -72,8 +72,20 @@ func replayInputs(ctx *txn.Context, f *dealFacts, cert schema.Certification) (di
 }
 
 // priorState is the waterfall state before a period: the state the
-// previous certification's result left, or the closing state.
+// previous certification's result left, the state a seasoned deal was
+// opened with (OpenAt) for the period after its certificate's, or the
+// closing state.
 func priorState(ctx *txn.Context, f *dealFacts, period int) (waterfall.State, error) {
+	if f.svc.OpenedAt > 0 && period == f.svc.OpenedAt+1 {
+		o, found, err := readOpening(ctx, f.deal.ID)
+		if err != nil {
+			return waterfall.State{}, err
+		}
+		if !found {
+			return waterfall.State{}, errs.New(errs.Internal, "deal %s was opened at period %d but its opening record is missing", f.deal.ID, f.svc.OpenedAt)
+		}
+		return o.State, nil
+	}
 	var previous []byte
 	if period > 1 {
 		prev, found, err := readCertification(ctx, f.deal.ID, period-1)

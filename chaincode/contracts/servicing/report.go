@@ -41,11 +41,14 @@ func (c *Contract) SubmitReport(ctx *txn.Context, dealID, headerJSON string) err
 	if err := requireServicer(caller, f); err != nil {
 		return err
 	}
+	if err := requireOpened(f); err != nil {
+		return err
+	}
 	if f.svc.State.CleanUpCalled {
 		return errs.New(errs.WrongState, "deal %s ended with the clean-up call in period %d", f.deal.ID, f.svc.Period)
 	}
 	period := f.svc.Period + 1
-	want, err := collectionPeriod(f.pool, period)
+	want, err := collectionPeriod(f.pool, period, f.svc.OpenedAt)
 	if err != nil {
 		return err
 	}
@@ -274,10 +277,12 @@ func requireServicer(caller *txn.Caller, f *dealFacts) error {
 
 // collectionPeriod is period n of a pool: the n-th calendar month after
 // its cut-off date (monthly collection periods).
-func collectionPeriod(pool schema.Pool, n int) (loantape.Period, error) {
+func collectionPeriod(pool schema.Pool, n, openedAt int) (loantape.Period, error) {
 	cutoff, err := loantape.ParseDate(pool.CutoffDate)
 	if err != nil {
 		return loantape.Period{}, errs.New(errs.Internal, "pool %s cut-off date %q: %v", pool.ID, pool.CutoffDate, err)
 	}
-	return loantape.MonthlyPeriod(n, cutoff.YearMonth().AddMonths(n)), nil
+	// A seasoned deal's tape is cut off at the end of the collection
+	// period of the certificate it was opened from (OpenAt).
+	return loantape.MonthlyPeriod(n, cutoff.YearMonth().AddMonths(n-openedAt)), nil
 }

@@ -31,6 +31,11 @@ type WaterfallTerms struct {
 	// FeePayees names, for every fee of the definition, the identity key
 	// that may claim it.
 	FeePayees []schema.FeePayee `json:"feePayees"`
+	// Seasoned sets the waterfall of a deal moved onto the ledger mid-life
+	// (see OpenAt): the definition's initial pool balance is the pool at
+	// closing, and the sealed tape is the pool as of the latest trustee
+	// certificate, so the two are not compared here but by OpenAt.
+	Seasoned bool `json:"seasoned,omitempty"`
 }
 
 // SetWaterfall sets the deal's waterfall, or replaces it with the next
@@ -77,7 +82,7 @@ func (c *Contract) SetWaterfall(ctx *txn.Context, dealID, termsJSON string) erro
 	if f.pool.Status != schema.PoolSealed {
 		return errs.New(errs.WrongState, "pool %s is not sealed", f.pool.ID)
 	}
-	if def.InitialPoolBalance != f.pool.Balance {
+	if !terms.Seasoned && def.InitialPoolBalance != f.pool.Balance {
 		return errs.Field("definition.initialPoolBalance", "%s != the sealed pool %s's balance %s", def.InitialPoolBalance, f.pool.ID, f.pool.Balance)
 	}
 	if err := checkClasses(ctx, f, def, terms.Classes); err != nil {
@@ -100,7 +105,7 @@ func (c *Contract) SetWaterfall(ctx *txn.Context, dealID, termsJSON string) erro
 	if err != nil {
 		return err
 	}
-	svc := schema.DealServicing{Deal: f.deal.ID, Pool: f.pool.ID, WaterfallVersion: version, State: state}
+	svc := schema.DealServicing{Deal: f.deal.ID, Pool: f.pool.ID, WaterfallVersion: version, State: state, Seasoned: terms.Seasoned}
 	if err := ctx.Put(servicingKey(ctx, f.deal.ID), svc); err != nil {
 		return err
 	}

@@ -163,3 +163,29 @@ func checkPrinted(p *problems, path string, printed decimal.Decimal, num, den mo
 		p.add(path, "printed %s, but %s ÷ %s = %s", printed, num, den, exact.Truncate(10))
 	}
 }
+
+// CertificateOf is the certificate position a period's Result leaves, as
+// the trustee prints it after that period (factors and the loss ratio as
+// the Result rounds them): the inverse of OpenState, for a bank handing a
+// deal on, or a test writing the certificate of a period the ledger
+// certified.
+func CertificateOf(def Definition, res Result) Onboarding {
+	o := Onboarding{
+		Period: res.Period, PaymentDate: res.NewState.AccruedThrough, PoolBalance: res.Pool.EndingBalance,
+		Overcollateralization: res.Pool.Overcollateralization, CumulativeNetLoss: res.Pool.CumulativeNetLoss,
+		CumulativeNetLossRatio: res.Pool.CumulativeNetLossRatio, PoolFactor: res.Pool.Factor,
+		Fees: res.NewState.Fees, Reserves: res.NewState.Reserves, Triggers: res.NewState.Triggers,
+		EventOfDefault: res.EventOfDefault,
+	}
+	if a := res.Pool.Adjusted; a != nil {
+		o.YieldSupplement, o.AdjustedPoolBalance = a.EndingYieldSupplement, a.EndingBalance
+	}
+	for i, c := range res.NewState.Classes {
+		oc := OnboardClass{ClassState: c}
+		if i < len(def.Classes) && !def.Classes[i].Residual && i < len(res.Classes) {
+			oc.Factor = res.Classes[i].Factor
+		}
+		o.Classes = append(o.Classes, oc)
+	}
+	return o
+}

@@ -7,32 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
 )
-
-// onboardingFrom is the certificate position a Result leaves: what a bank
-// would copy from the statement of that period.
-func onboardingFrom(def Definition, res Result, paymentDate daycount.Date) Onboarding {
-	o := Onboarding{
-		Period: res.Period, PaymentDate: paymentDate, PoolBalance: res.Pool.EndingBalance,
-		Overcollateralization: res.Pool.Overcollateralization, CumulativeNetLoss: res.Pool.CumulativeNetLoss,
-		CumulativeNetLossRatio: res.Pool.CumulativeNetLossRatio, PoolFactor: res.Pool.Factor,
-		Fees: res.NewState.Fees, Reserves: res.NewState.Reserves, Triggers: res.NewState.Triggers,
-		EventOfDefault: res.EventOfDefault,
-	}
-	if a := res.Pool.Adjusted; a != nil {
-		o.YieldSupplement, o.AdjustedPoolBalance = a.EndingYieldSupplement, a.EndingBalance
-	}
-	for i, c := range res.NewState.Classes {
-		oc := OnboardClass{ClassState: c}
-		if !def.Classes[i].Residual {
-			oc.Factor = res.Classes[i].Factor
-		}
-		o.Classes = append(o.Classes, oc)
-	}
-	return o
-}
 
 // TestOnboardFromACertificate opens POOL MEASURES 2026-1 at period 1 from
 // the figures its period-1 certificate prints (testdata/onboard, copied by
@@ -147,7 +122,7 @@ func TestOnboardingContinuesAnyDeal(t *testing.T) {
 		if full[n].CleanUpCall || n == len(full)-1 {
 			continue
 		}
-		st, err := OpenState(def, onboardingFrom(def, full[n], periods[n].AccrualEnd))
+		st, err := OpenState(def, CertificateOf(def, full[n]))
 		if err != nil {
 			t.Fatalf("deal %d at period %d: %v", deal, n+1, err)
 		}

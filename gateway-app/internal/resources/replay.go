@@ -16,7 +16,8 @@ type ReplayAnswer struct {
 	Deal   string `json:"deal"`
 	Period int    `json:"period"`
 	// Local is this gateway's replay: the waterfall version the period ran
-	// under, the previous period's result, the report's totals and header,
+	// under, the previous period's result (or a seasoned deal's opening
+	// state), the report's totals and header,
 	// the fixings and the payment day, each read from the ledger.
 	Local distribution.Verdict `json:"local" doc:"recomputed by this gateway from the public records (package distribution)"`
 	// Chaincode is Servicing:Replay's answer, computed on the peer.
@@ -33,7 +34,7 @@ func (r *resources) replay(s *api.Server) {
 		Description: "Recomputes the period's waterfall twice from the ledger's public records — here, with the distribution package, " +
 			"and on the peer, with Servicing:Replay — and compares each with the stored result, byte for byte.",
 		Params:    []api.Param{dealParam, periodParam},
-		Chaincode: []string{"Servicing:GetCertification", "Servicing:GetWaterfall", "Servicing:GetReport", "Servicing:GetFixings", "Servicing:Replay"},
+		Chaincode: []string{"Servicing:GetCertification", "Servicing:GetWaterfall", "Servicing:GetReport", "Servicing:GetFixings", "Servicing:GetOpening", "Servicing:Replay"},
 		Handle:    r.replayPeriod,
 	})
 }
@@ -60,15 +61,11 @@ func (r *resources) replayPeriod(c *api.Call, _ *api.NoBody) (*ReplayAnswer, err
 	if err != nil {
 		return nil, err
 	}
-	var previous []byte
-	if p > 1 {
-		prev, err := askJSON[schema.Certification](c, "Servicing:GetCertification", deal, strconv.Itoa(p-1))
-		if err != nil {
-			return nil, err
-		}
-		previous = prev.Result
-	}
 	def, err := waterfall.ParseDefinition(wf.Definition)
+	if err != nil {
+		return nil, err
+	}
+	prior, err := priorState(c, def, deal, p)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +73,7 @@ func (r *resources) replayPeriod(c *api.Call, _ *api.NoBody) (*ReplayAnswer, err
 	if err != nil {
 		return nil, err
 	}
-	local, err := distribution.ReplayRecords(wf.Definition, previous, in, cert.Result, cert.InputsHash)
+	local, err := distribution.Replay(distribution.Inputs{Definition: def, Prior: prior, Period: in}, cert.Result, cert.InputsHash)
 	if err != nil {
 		return nil, err
 	}

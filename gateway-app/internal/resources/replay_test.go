@@ -45,21 +45,27 @@ func certifiedPeriod(t *testing.T) (schema.Certification, schema.Waterfall, sche
 	}
 	rep := schema.Report{Deal: "D-1", Period: 1, Attempt: 1, Status: schema.ReportComplete, Header: schema.ReportHeader{Aggregates: agg}}
 	wf := schema.Waterfall{Deal: "D-1", Version: 1, Definition: canonical, PaymentDay: 15}
-	in, err := schema.PeriodInputs(&parsed, rep, wf, nil, false)
-	if err != nil {
-		t.Fatal(err)
-	}
 	prior, err := distribution.PriorState(parsed, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := distribution.Compute(distribution.Inputs{Definition: parsed, Prior: prior, Period: in})
+	return certify(t, parsed, prior, wf, rep), wf, rep
+}
+
+// certify runs a report's period from prior as Servicing:Certify does and
+// returns the certification the ledger would hold.
+func certify(t *testing.T, def waterfall.Definition, prior waterfall.State, wf schema.Waterfall, rep schema.Report) schema.Certification {
+	t.Helper()
+	in, err := schema.PeriodInputs(&def, rep, wf, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert := schema.Certification{Deal: "D-1", Period: 1, ReportAttempt: 1, WaterfallVersion: 1, Inputs: in,
+	out, err := distribution.Compute(distribution.Inputs{Definition: def, Prior: prior, Period: in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return schema.Certification{Deal: rep.Deal, Period: rep.Period, ReportAttempt: rep.Attempt, WaterfallVersion: wf.Version, Inputs: in,
 		InputsHash: out.InputsHash, Result: out.ResultJSON, ResultHash: out.ResultHash}
-	return cert, wf, rep
 }
 
 func TestReplayRecomputesLocallyAndAsksTheChaincode(t *testing.T) {

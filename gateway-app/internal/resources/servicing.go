@@ -21,6 +21,7 @@ type WaterfallInput struct {
 	Classes    []schema.ClassTranche `json:"classes" doc:"each class of the definition, in its order, mapped to the deal's tranche that pays it"`
 	PaymentDay int                   `json:"paymentDay" doc:"day (1 to 28) of the month after each collection period on which it is paid"`
 	FeePayees  []schema.FeePayee     `json:"feePayees" doc:"for every fee of the definition, the identity key that may claim it"`
+	Seasoned   bool                  `json:"seasoned,omitempty" doc:"a deal moved onto the ledger mid-life: the definition's initial pool is the pool at closing, the sealed tape the pool as of its latest certificate; the trustee then opens it (PUT /v1/deals/{deal}/opening)"`
 }
 
 // Validate checks the shape; the chaincode checks the definition against

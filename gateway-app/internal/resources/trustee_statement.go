@@ -24,7 +24,7 @@ func (r *resources) trusteeStatement(s *api.Server) {
 			"amounts per $1,000 of original balance, pool/adjusted pool/OC/reserve, delinquency and loss, triggers. " +
 			"Rendered from the certification's stored inputs and result. ?format=csv gives one figure per row.",
 		Params:    []api.Param{dealParam, periodParam, formatParam},
-		Chaincode: []string{"Servicing:GetCertification", "Servicing:GetWaterfall"},
+		Chaincode: []string{"Servicing:GetCertification", "Servicing:GetWaterfall", "Servicing:GetOpening"},
 		Alternates: []api.Alternate[statement.Statement]{{Format: "csv", ContentType: "text/csv; charset=utf-8",
 			Render: func(s *statement.Statement) ([]byte, error) {
 				var b bytes.Buffer
@@ -51,19 +51,12 @@ func (r *resources) trusteeStatementOf(c *api.Call, _ *api.NoBody) (*statement.S
 		return nil, api.NewProblem(api.CodeInternal, "deal %s waterfall version %d: %v", deal, cert.WaterfallVersion, err)
 	}
 	// Interest accrued from where the previous period left it: the closing
-	// date for the first period.
-	accruedThrough := def.ClosingDate
-	if p > 1 {
-		prev, err := askJSON[schema.Certification](c, "Servicing:GetCertification", deal, strconv.Itoa(p-1))
-		if err != nil {
-			return nil, err
-		}
-		var prevResult waterfall.Result
-		if err := json.Unmarshal(prev.Result, &prevResult); err != nil {
-			return nil, api.NewProblem(api.CodeInternal, "deal %s period %d: stored result unreadable: %v", deal, p-1, err)
-		}
-		accruedThrough = prevResult.NewState.AccruedThrough
+	// date for the first period, a seasoned deal's opening for its first.
+	prior, err := priorState(c, def, deal, p)
+	if err != nil {
+		return nil, err
 	}
+	accruedThrough := prior.AccruedThrough
 	var res waterfall.Result
 	if err := json.Unmarshal(cert.Result, &res); err != nil {
 		return nil, api.NewProblem(api.CodeInternal, "deal %s period %d: stored result unreadable: %v", deal, p, err)
