@@ -49,7 +49,7 @@ func Register(s *api.Server) {
 	r := &resources{store: s.Store(), cfg: s.Config()}
 	for _, register := range []func(*api.Server){
 		r.pools, r.tapes, r.deals, r.investors, r.tokens, r.cash, r.roles, r.settlements,
-		r.servicing, r.reports, r.replay, r.statements, r.trusteeStatement, r.reference, r.projections, r.amendments,
+		r.servicing, r.reports, r.replay, r.statements, r.trusteeStatement, r.reference, r.projections, r.amendments, r.auctions,
 	} {
 		register(s)
 	}
