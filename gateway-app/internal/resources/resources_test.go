@@ -126,6 +126,13 @@ func resourceCases() []resourceCase {
 		{"GET", "/v1/deals/D-1/amendments/AMD-1", "", roles.Auditor, "", "Amendment:Get", false, []string{"D-1", "AMD-1"}, ownBank, 200},
 		{"GET", "/v1/deals/D-1/amendments/AMD-1/votes/mine?tranche=D-1-A", "", roles.Investor, roles.Servicer, "Amendment:MyVote", false, []string{"D-1", "AMD-1", "D-1-A"}, ownBank, 200},
 		{"GET", "/v1/deals/D-1/versions", "", roles.Auditor, "", "Amendment:History", false, []string{"D-1"}, ownBank, 200},
+		{"POST", "/v1/deals/D-1/auctions", `{"id":"AUC-1","direction":"AMD-LIQ","opens":"2026-12-01T09:00:00Z","closes":"2026-12-01T17:00:00Z","reserve":"900.00"}`,
+			roles.Trustee, roles.Investor, "Auction:Open", true,
+			[]string{"D-1", `{"closes":"2026-12-01T17:00:00Z","direction":"AMD-LIQ","id":"AUC-1","opens":"2026-12-01T09:00:00Z","reserve":"900.00"}`}, majority, 201},
+		{"POST", "/v1/deals/D-1/auctions/AUC-1/award", "", roles.Trustee, roles.Investor, "Auction:Award", true, []string{"D-1", "AUC-1"}, trusteeBank, 200},
+		{"GET", "/v1/deals/D-1/auctions/AUC-1", "", roles.Auditor, "", "Auction:Get", false, []string{"D-1", "AUC-1"}, ownBank, 200},
+		{"GET", "/v1/deals/D-1/auctions/AUC-1/bids/mine", "", roles.Investor, roles.Servicer, "Auction:MyBid", false, []string{"D-1", "AUC-1"}, ownBank, 200},
+		{"GET", "/v1/pools/POOL-1/owner", "", roles.Auditor, "", "Auction:Owner", false, []string{"POOL-1"}, ownBank, 200},
 	}
 }
 

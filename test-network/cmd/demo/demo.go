@@ -21,6 +21,7 @@ type demo struct {
 	out           *console
 	runDir        string
 	cleanUpFactor decimal.Decimal
+	liquidation   bool // -liquidation: a default and an auction after the year
 
 	// The banks and who acts in them.
 	banks                                   []*gateway

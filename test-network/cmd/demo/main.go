@@ -68,6 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	factor := fs.String("cleanup-factor", defaultCleanUpFactor.String(),
 		"the deal's clean-up call factor: the servicer calls in the last period if the pool factor is at or below it (0: no call)")
 	timeout := fs.Duration("timeout", 30*time.Minute, "give up after this long")
+	liquidation := fs.Bool("liquidation", false, "after the year, declare an event of default and sell the pool by sealed bids (no clean-up call)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -76,12 +77,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "demo: -cleanup-factor %q: want a fraction from 0 to 1\n", *factor)
 		return 2
 	}
+	if *liquidation {
+		cleanUp = decimal.Zero // the pool is still there to sell
+	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 
 	out := newConsole(stdout)
 	fmt.Fprintln(stdout, "tranchenet demo: a deal's whole life through the three banks' gateway apps (REST only)")
-	d := &demo{ctx: ctx, out: out, runDir: *runDir, cleanUpFactor: cleanUp}
+	d := &demo{ctx: ctx, out: out, runDir: *runDir, cleanUpFactor: cleanUp, liquidation: *liquidation}
 	if err := d.runSteps(d.steps()); err != nil {
 		report(stdout, err, d.logs())
 		return 1
@@ -110,8 +114,11 @@ func (d *demo) steps() []step {
 			s = append(s, step{"Pricing: the notes projected from the certified state, through the waterfall the ledger runs", (*demo).priceDeal})
 		}
 	}
+	s = append(s, step{"End of the deal's first year: clean-up call or pay-down", (*demo).finish})
+	if d.liquidation {
+		s = append(s, step{"Liquidation: event of default, the Controlling Class directs a sale, sealed-bid auction, DvP", (*demo).liquidate})
+	}
 	return append(s,
-		step{"End of the deal's first year: clean-up call or pay-down", (*demo).finish},
 		step{"Try it yourself", (*demo).tryIt},
 	)
 }
