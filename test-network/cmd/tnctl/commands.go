@@ -17,7 +17,8 @@ func renderCmd(c *consortium.Consortium, dir string) error {
 		return err
 	}
 	for name, render := range map[string]func() ([]byte, error){
-		"configtx.yaml": c.ConfigTx,
+		"configtx.yaml":    c.ConfigTx,
+		"collections.json": func() ([]byte, error) { return collectionsJSON(c) },
 	} {
 		b, err := render()
 		if err != nil {
@@ -70,6 +71,12 @@ func getCmd(c *consortium.Consortium, key string, w io.Writer) error {
 		fmt.Fprintln(w, strings.Join(c.MSPIDs(), " "))
 	case "trustee":
 		fmt.Fprintln(w, c.Trustee().MSPID)
+	case "candidates":
+		var names []string
+		for _, o := range c.Candidates {
+			names = append(names, o.Name)
+		}
+		fmt.Fprintln(w, strings.Join(names, " "))
 	case "chaincode-config":
 		// The argument of Admin:Init, as one line of canonical JSON.
 		b, err := canon.Marshal(c.ChaincodeConfig())
@@ -87,6 +94,22 @@ func getCmd(c *consortium.Consortium, key string, w io.Writer) error {
 				}
 			}
 			return fmt.Errorf("no org %q", msp)
+		}
+		// quorum[:MSP,...] is GovernanceQuorum preferring those MSPs.
+		if key == "quorum" || strings.HasPrefix(key, "quorum:") {
+			_, prefer, _ := strings.Cut(key, ":")
+			fmt.Fprintln(w, strings.Join(c.GovernanceQuorum(strings.Split(prefer, ",")...), " "))
+			return nil
+		}
+		// msp:<Name> is the MSP ID of a member or candidate bank.
+		if name, ok := strings.CutPrefix(key, "msp:"); ok {
+			for _, o := range append(append([]consortium.Org{}, c.Orgs...), c.Candidates...) {
+				if o.Name == name || o.MSPID == name {
+					fmt.Fprintln(w, o.MSPID)
+					return nil
+				}
+			}
+			return fmt.Errorf("no org %q", name)
 		}
 		return fmt.Errorf("unknown key %q", key)
 	}

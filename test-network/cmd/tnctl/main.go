@@ -2,9 +2,11 @@
 // needs: rendered cryptogen/configtxgen inputs, a plain-text list of nodes the
 // script can loop over, and connection profiles for clients.
 //
-//	tnctl [-consortium FILE] render DIR     write crypto-config.yaml and configtx.yaml into DIR
+//	tnctl [-consortium FILE] render DIR     write configtx.yaml and collections.json into DIR
 //	tnctl [-consortium FILE] nodes          one line per node (see nodesCmd)
-//	tnctl [-consortium FILE] get KEY        channel | chaincode | ccport | profile | orgs | trustee
+//	tnctl [-consortium FILE] get KEY        channel | chaincode | ccport | profile | orgs | trustee |
+//	                                        candidates | quorum[:MSP,...] | msp:NAME | chaincode-config
+//	tnctl [-consortium FILE] admit NAME OUT write the consortium with candidate bank NAME in the channel
 //	tnctl [-consortium FILE] profiles RUN   write RUN/profiles/<org>.json from the crypto in RUN/crypto
 //	tnctl [-consortium FILE] gateway-config RUN MSPID OUT
 //	                                        write the gateway-app configuration of org MSPID to OUT
@@ -26,7 +28,7 @@ import (
 func main() {
 	file := flag.String("consortium", "network/consortium.yaml", "consortium description")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: tnctl [-consortium FILE] render DIR | nodes | get KEY | profiles RUNDIR | gateway-config RUNDIR MSPID OUT")
+		fmt.Fprintln(os.Stderr, "usage: tnctl [-consortium FILE] render DIR | nodes | get KEY | admit NAME OUT | profiles RUNDIR | gateway-config RUNDIR MSPID OUT")
 	}
 	flag.Parse()
 	if err := run(*file, flag.Args()); err != nil {
@@ -51,6 +53,8 @@ func run(file string, args []string) error {
 		return nodesCmd(c, os.Stdout)
 	case cmd == "get" && len(rest) == 1:
 		return getCmd(c, rest[0], os.Stdout)
+	case cmd == "admit" && len(rest) == 2:
+		return admitCmd(c, rest[0], rest[1])
 	case cmd == "profiles" && len(rest) == 1:
 		return profilesCmd(c, rest[0])
 	case cmd == "gateway-config" && len(rest) == 3:
