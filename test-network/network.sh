@@ -13,11 +13,13 @@
 #   ./network.sh down      stop exactly the processes this script started; keeps the ledgers
 #   ./network.sh clean     down, then delete the run folder
 #   ./network.sh env ORG   print the environment for the peer CLI as ORG's admin (eval "$(./network.sh env Org2MSP)")
+#   ./network.sh add-org NAME  a candidate bank of the consortium file joins the running channel (addorg.sh)
 #
 # Environment (all optional):
 #   TRANCHENET_RUN         run folder (default test-network/.run)
 #   TRANCHENET_CACHE       cache for the Fabric binaries (default ~/.cache/tranchenet)
-#   TRANCHENET_CONSORTIUM  consortium description (default network/consortium.yaml)
+#   TRANCHENET_CONSORTIUM  consortium description (default network/consortium.yaml; after add-org
+#                          the run folder's consortium.yaml, which lists the banks that joined)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -33,12 +35,17 @@ CACHE=${TRANCHENET_CACHE:-$HOME/.cache/tranchenet}
 FABRIC_BIN=$CACHE/fabric-$FABRIC_VERSION/bin
 RUN=${TRANCHENET_RUN:-$HERE/.run}
 CONSORTIUM=${TRANCHENET_CONSORTIUM:-$ROOT/network/consortium.yaml}
+# After add-org the run folder keeps the consortium the network runs (the
+# file's members and the candidates that joined): it wins (addorg.sh).
+[[ -f $RUN/consortium.yaml ]] && CONSORTIUM=$RUN/consortium.yaml
 LOGS=$RUN/logs
 PIDS=$RUN/pids
 BIN=$RUN/bin
 
 # shellcheck source=ca.sh
 source "$HERE/ca.sh"
+# shellcheck source=addorg.sh
+source "$HERE/addorg.sh"
 
 # ---------------------------------------------------------------- output
 
@@ -414,6 +421,22 @@ committed_sequence() {
     sed -n 's/.*"sequence": *\([0-9]*\).*/\1/p' | head -1 | grep . || echo 0
 }
 
+# wait_sequence_everywhere SEQ LOG waits until every bank's peer has the
+# chaincode definition of sequence SEQ and can run the chaincode.
+wait_sequence_everywhere() {
+  local sequence=$1 log=$2 i ok msp
+  for ((i = 0; i < 120; i++)); do
+    ok=1
+    for msp in $(tnctl get orgs); do
+      as_admin "$msp" "$FABRIC_BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE" 2>/dev/null |
+        grep -q "Sequence: $sequence," || ok=0
+    done
+    ((ok)) && return 0
+    sleep 0.5
+  done
+  fail "not every peer reports $CHAINCODE sequence $sequence after 60 s (log: $log)"
+}
+
 committed_package_id() {
   local msp
   msp=$(tnctl get trustee)
@@ -466,7 +489,7 @@ cmd_deploy() {
   local digest label pkg package_id current
   # The label names the exact binary, so re-running deploy after a code change
   # yields a new package and therefore an upgrade.
-  digest=$(sha256sum "$BIN/tranchenet-cc" "$ROOT/collections/test-network.json" | sha256sum | cut -c1-12)
+  digest=$(sha256sum "$BIN/tranchenet-cc" "$RUN/config/collections.json" | sha256sum | cut -c1-12)
   label=${CHAINCODE}_$digest
   pkg=$RUN/chaincode/$label.tar.gz
   mkdir -p "$RUN/chaincode"
@@ -500,7 +523,7 @@ cmd_deploy() {
   # shellcheck disable=SC2207
   local orderer=($(first_orderer))
   local definition=(-C "$CHANNEL" -n "$CHAINCODE" -v "$digest" --sequence "$sequence"
-    --collections-config "$ROOT/collections/test-network.json"
+    --collections-config "$RUN/config/collections.json"
     --channel-config-policy /Channel/Application/Endorsement)
   for msp in $(tnctl get orgs); do
     say "• $msp approves $CHAINCODE sequence $sequence"
@@ -517,18 +540,7 @@ cmd_deploy() {
   say "• committing $CHAINCODE sequence $sequence"
   step "commit" "$LOGS/deploy.log" bash -c "$(peer_env "$(tnctl get trustee)"); exec '$FABRIC_BIN/peer' lifecycle chaincode commit ${orderer[*]} ${definition[*]} ${peers[*]}"
 
-  # Wait until every peer has the definition and can run the chaincode.
-  local i ok
-  for ((i = 0; i < 60; i++)); do
-    ok=1
-    for msp in $(tnctl get orgs); do
-      as_admin "$msp" "$FABRIC_BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE" 2>/dev/null |
-        grep -q "Sequence: $sequence," || ok=0
-    done
-    ((ok)) && break
-    sleep 0.5
-  done
-  ((ok)) || fail "not every peer reports $CHAINCODE sequence $sequence after 30 s (log: $LOGS/deploy.log)"
+  wait_sequence_everywhere "$sequence" "$LOGS/deploy.log"
   init_consortium
   say "✓ $CHAINCODE sequence $sequence ($label) deployed in $((SECONDS - t0)) s"
 }
@@ -691,6 +703,7 @@ main() {
   status) cmd_status ;;
   logs) cmd_logs "$@" ;;
   gateways) cmd_gateways ;;
+  add-org) cmd_add_org "$@" ;;
   down) cmd_down ;;
   clean) cmd_clean ;;
   env)
@@ -699,8 +712,8 @@ main() {
     peer_env "$1"
     echo "export PATH=$FABRIC_BIN:\$PATH"
     ;;
-  binaries) fabric_binaries && say "✓ Fabric binaries in $FABRIC_BIN" ;;
-  help | -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' ;;
+  binaries) fabric_binaries && configtxlator_binary && say "✓ Fabric binaries in $FABRIC_BIN (configtxlator: $FABRIC_TXLATOR_BIN)" ;;
+  help | -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) fail "unknown command '$cmd' (try ./network.sh help)" ;;
   esac
 }
