@@ -156,7 +156,7 @@ upgrade_for_new_org() {
   version=$(jq -r .version <<<"$committed")
   sequence=$(jq -r .sequence <<<"$committed")
   local collections=$RUN/config/collections.json
-  if jq -e --arg c "$(registry_collection "$newmsp")" '.collections.config[]?.static_collection_config | select(.name == $c)' <<<"$committed" >/dev/null; then
+  if jq -e --arg c "$(registry_collection "$newmsp")" '[.collections.config[]?.Payload.StaticCollectionConfig.name] | index($c) != null' <<<"$committed" >/dev/null; then
     say "• $CHAINCODE sequence $sequence already has $(registry_collection "$newmsp")"
   else
     local kind name msp domain rest
