@@ -139,17 +139,19 @@ wait_channel_has_org() {
 
 # upgrade_for_new_org MSP LOG moves the chaincode definition to the next
 # sequence with the collection config of the consortium in force (which
-# now has a registry for MSP): the committed package is installed on MSP's
-# peers, the banks of the lifecycle policy's quorum approve (MSP among
-# them), the trustee commits with their peers, and the other banks approve
-# the committed definition afterwards so their peers keep endorsing.
+# now has a registry for MSP): MSP packages the code the others run (same
+# label) with its own service's address, installs it on its peers and
+# starts its own chaincode service; the banks of the lifecycle policy's
+# quorum approve, each with its own package (MSP among them), the trustee
+# commits with their peers, and the other banks approve the committed
+# definition afterwards so their peers keep endorsing.
 upgrade_for_new_org() {
   local newmsp=$1 log=$2
-  local package_id pkg trustee
-  package_id=$(<"$RUN/chaincode/package-id")
-  pkg=$RUN/chaincode/${package_id%%:*}.tar.gz
-  [[ -f $pkg ]] || fail "the chaincode package $pkg is missing: run ./network.sh deploy"
+  local trustee trustee_id label
   trustee=$(tnctl get trustee)
+  [[ -f $(cc_dir "$trustee")/package-id ]] || fail "no chaincode deployed: run ./network.sh deploy first"
+  trustee_id=$(<"$(cc_dir "$trustee")/package-id")
+  label=${trustee_id%%:*}
   local committed version sequence
   committed=$(as_admin "$trustee" "$FABRIC_BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE" -O json 2>>"$log") ||
     fail "no committed definition of $CHAINCODE: run ./network.sh deploy first (log: $log)"
@@ -159,15 +161,23 @@ upgrade_for_new_org() {
   if jq -e --arg c "$(registry_collection "$newmsp")" '[.collections.config[]?.Payload.StaticCollectionConfig.name] | index($c) != null' <<<"$committed" >/dev/null; then
     say "• $CHAINCODE sequence $sequence already has $(registry_collection "$newmsp")"
   else
+    local pkg package_id
+    mkdir -p "$(cc_dir "$newmsp")"
+    pkg=$(cc_dir "$newmsp")/$label.tar.gz
+    package_chaincode "$label" "$pkg" "$(cc_address "$newmsp")"
+    package_id=$(as_admin "$newmsp" "$FABRIC_BIN/peer" lifecycle chaincode calculatepackageid "$pkg" 2>>"$log") ||
+      fail "peer lifecycle chaincode calculatepackageid failed for $newmsp (log: $log)"
     local kind name msp domain rest
     while read -r kind name msp domain rest; do
       [[ $kind == peer && $msp == "$newmsp" ]] || continue
       if (eval "$(peer_env "$msp" "$name")" && "$FABRIC_BIN/peer" lifecycle chaincode queryinstalled 2>/dev/null | grep -q "$package_id"); then
         continue
       fi
-      say "• installing ${package_id%%:*} on $name.$domain"
+      say "• installing $newmsp's package of $label on $name.$domain"
       step "install on $name.$domain" "$log" bash -c "$(peer_env "$msp" "$name"); exec '$FABRIC_BIN/peer' lifecycle chaincode install '$pkg'"
     done < <(tnctl nodes)
+    say "• starting $newmsp's chaincode service on $(cc_address "$newmsp")"
+    running "$(cc_service "$newmsp")" "tranchenet-cc" || start_chaincode_service "$newmsp" "$package_id"
     sequence=$((sequence + 1))
     # shellcheck disable=SC2207
     local orderer=($(first_orderer))
@@ -175,7 +185,7 @@ upgrade_for_new_org() {
       --collections-config "$collections" --channel-config-policy /Channel/Application/Endorsement)
     local quorum
     read -r -a quorum <<<"$(tnctl get "quorum:$newmsp")"
-    approve_definition "$log" "$package_id" "${quorum[*]}" "${orderer[@]}" "${definition[@]}"
+    approve_definition "$log" "${quorum[*]}" "${orderer[@]}" "${definition[@]}"
     wait_commit_ready "$newmsp" "$log" "${quorum[*]}" "${definition[@]}"
     local peers=() port seen=" "
     while read -r kind name msp domain port rest; do
@@ -190,20 +200,22 @@ upgrade_for_new_org() {
     for m in $(tnctl get orgs); do
       [[ " ${quorum[*]} " == *" $m "* ]] || others+=("$m")
     done
-    ((${#others[@]} == 0)) || approve_definition "$log" "$package_id" "${others[*]}" "${orderer[@]}" "${definition[@]}"
+    ((${#others[@]} == 0)) || approve_definition "$log" "${others[*]}" "${orderer[@]}" "${definition[@]}"
   fi
   wait_sequence_everywhere "$sequence" "$log"
 }
 
 registry_collection() { echo "registry$1"; }
 
-# approve_definition LOG PACKAGEID "MSP..." FLAGS... approves as each MSP.
+# approve_definition LOG "MSP..." FLAGS... approves as each MSP, with the
+# package its own chaincode service runs.
 approve_definition() {
-  local log=$1 package_id=$2 msps=$3 msp
-  shift 3
+  local log=$1 msps=$2 msp
+  shift 2
   for msp in $msps; do
     say "• $msp approves $CHAINCODE with the new collection config"
-    run_as_admin "$msp" "$log" "approve ($msp)" "$FABRIC_BIN/peer" lifecycle chaincode approveformyorg "$@" --package-id "$package_id"
+    run_as_admin "$msp" "$log" "approve ($msp)" "$FABRIC_BIN/peer" lifecycle chaincode approveformyorg "$@" \
+      --package-id "$(<"$(cc_dir "$msp")/package-id")"
   done
 }
 

@@ -163,7 +163,7 @@ func TestIntegrationAddOrg(t *testing.T) {
 		}
 	})
 
-	t.Run("registry" + newMSP + " is private to the trustee and Org4", func(t *testing.T) {
+	t.Run("registry"+newMSP+" is private to the trustee and Org4", func(t *testing.T) {
 		own := roles.RegistryCollection(newMSP)
 		secret := "positions of " + newMSP + " clients"
 		if _, err := n.Invoke(ctx, tnet.Call{Org: newMSP, Args: []string{"Probe:PutPrivate", own, "book"},

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # tranchenet test network: a real Hyperledger Fabric 2.5 consortium on one
-# machine, without Docker. Orderers, peers and the chaincode service run as
-# background processes bound to 127.0.0.1; everything they write lives in one
-# run folder.
+# machine, without Docker. Orderers, peers and each bank's own chaincode
+# service run as background processes bound to 127.0.0.1; everything they
+# write lives in one run folder.
 #
 #   ./network.sh up        build Fabric (and Fabric CA) once, start each org's CA (which issues its
 #                          identities on the first up), generate the channel, start and join every node
-#   ./network.sh deploy    build the chaincode, run it as a service, install/approve/commit (upgrades on re-run)
+#   ./network.sh deploy    build the chaincode, run each bank's own service of it, each bank installs and
+#                          approves its own package, commit (upgrades on re-run)
 #   ./network.sh gateways  build the gateway app and start one per bank (config and API tokens in the run folder)
 #   ./network.sh status    health of every node and the committed chaincode definition
 #   ./network.sh logs [N]  list logs, or show the last lines of node N's log (e.g. peer0.org1.example.com)
@@ -361,14 +362,18 @@ wait_raft_leader() {
   fail "no Raft leader for channel $CHANNEL after 30 s (logs: $LOGS/orderer*.log)"
 }
 
-# resume_chaincode restarts the chaincode service of the last deploy after a
-# down/up, so a restarted network serves the chaincode it had.
+# resume_chaincode restarts every bank's chaincode service of the last
+# deploy after a down/up, so a restarted network serves the chaincode it had.
 resume_chaincode() {
-  local id_file=$RUN/chaincode/package-id
-  [[ -f $id_file && -x $BIN/tranchenet-cc ]] || return 0
-  running chaincode "tranchenet-cc" && return 0
-  say "• restarting the chaincode service"
-  start_chaincode_service "$(<"$id_file")"
+  [[ -x $BIN/tranchenet-cc ]] || return 0
+  local msp id_file
+  for msp in $(tnctl get orgs); do
+    id_file=$(cc_dir "$msp")/package-id
+    [[ -f $id_file ]] || continue
+    running "$(cc_service "$msp")" "tranchenet-cc" && continue
+    say "• restarting the chaincode service of $msp"
+    start_chaincode_service "$msp" "$(<"$id_file")"
+  done
 }
 
 # wait_gossip waits until every peer knows every other peer of the channel:
@@ -411,7 +416,13 @@ cmd_up() {
 
 # ---------------------------------------------------------------- deploy
 
-cc_address() { echo "127.0.0.1:$(tnctl get ccport)"; }
+# Each bank runs its own chaincode service (its own process, port, package
+# and package ID): its package's connection.json names its own port, so its
+# peers reach only its service, and only it installs and approves that
+# package. The binary is built once.
+cc_address() { echo "127.0.0.1:$(tnctl get "ccport:$1")"; } # MSPID
+cc_service() { echo "chaincode-$1"; }                       # MSPID: its PID file's and log's name
+cc_dir() { echo "$RUN/chaincode/$1"; }                      # MSPID: its packages and package-id
 
 # committed_sequence prints the committed sequence of the chaincode (0 if none).
 committed_sequence() {
@@ -437,18 +448,19 @@ wait_sequence_everywhere() {
   fail "not every peer reports $CHAINCODE sequence $sequence after 60 s (log: $log)"
 }
 
-committed_package_id() {
-  local msp
-  msp=$(tnctl get trustee)
-  as_admin "$msp" "$FABRIC_BIN/peer" lifecycle chaincode queryapproved -C "$CHANNEL" -n "$CHAINCODE" -O json 2>/dev/null |
+# approved_package_id MSPID prints the package ID the org last approved.
+approved_package_id() {
+  as_admin "$1" "$FABRIC_BIN/peer" lifecycle chaincode queryapproved -C "$CHANNEL" -n "$CHAINCODE" -O json 2>/dev/null |
     sed -n 's/.*"package_id": *"\([^"]*\)".*/\1/p' | head -1
 }
 
+# package_chaincode LABEL OUT ADDRESS writes a ccaas package whose
+# connection.json points the peers at ADDRESS.
 package_chaincode() {
-  local label=$1 out=$2 work
+  local label=$1 out=$2 address=$3 work
   work=$(mktemp -d)
   cat >"$work/connection.json" <<EOF
-{"address": "$(cc_address)", "dial_timeout": "10s", "tls_required": false}
+{"address": "$address", "dial_timeout": "10s", "tls_required": false}
 EOF
   cat >"$work/metadata.json" <<EOF
 {"type": "ccaas", "label": "$label"}
@@ -461,22 +473,27 @@ EOF
   rm -rf "$work"
 }
 
+# start_chaincode_service MSPID PACKAGEID (re)starts the bank's service as
+# the package its peers run.
 start_chaincode_service() {
-  local package_id=$1
-  stop_node chaincode
-  require_free_port "$(tnctl get ccport)" "chaincode service"
-  mkdir -p "$LOGS" "$PIDS"
-  (exec env -i PATH="$PATH" HOME="$HOME" CHAINCODE_SERVER_ADDRESS="$(cc_address)" \
-    CORE_CHAINCODE_ID_NAME="$package_id" "$BIN/tranchenet-cc" >>"$LOGS/chaincode.log" 2>&1) &
-  echo $! >"$(pidfile chaincode)"
-  echo "$package_id" >"$RUN/chaincode/package-id"
+  local msp=$1 package_id=$2 name address port
+  name=$(cc_service "$msp")
+  address=$(cc_address "$msp")
+  port=${address##*:}
+  stop_node "$name"
+  require_free_port "$port" "chaincode service of $msp"
+  mkdir -p "$LOGS" "$PIDS" "$(cc_dir "$msp")"
+  (exec env -i PATH="$PATH" HOME="$HOME" CHAINCODE_SERVER_ADDRESS="$address" \
+    CORE_CHAINCODE_ID_NAME="$package_id" "$BIN/tranchenet-cc" >>"$LOGS/$name.log" 2>&1) &
+  echo $! >"$(pidfile "$name")"
+  echo "$package_id" >"$(cc_dir "$msp")/package-id"
   local i
   for ((i = 0; i < 50; i++)); do
-    port_busy "$(tnctl get ccport)" && return 0
-    running chaincode || fail "chaincode service exited at start (log: $LOGS/chaincode.log)"
+    port_busy "$port" && return 0
+    running "$name" || fail "chaincode service of $msp exited at start (log: $LOGS/$name.log)"
     sleep 0.1
   done
-  fail "chaincode service is not listening on $(cc_address) (log: $LOGS/chaincode.log)"
+  fail "chaincode service of $msp is not listening on $address (log: $LOGS/$name.log)"
 }
 
 cmd_deploy() {
@@ -486,37 +503,47 @@ cmd_deploy() {
   running "$(tnctl nodes | awk '$1=="peer"{print $2"."$4; exit}')" || fail "the network is not up: run ./network.sh up first"
   say "• building chaincode"
   step "build chaincode" "$LOGS/build.log" go build -C "$ROOT" -o "$BIN/tranchenet-cc" ./chaincode/cmd/tranchenet-cc
-  local digest label pkg package_id current
+  local digest label msp
   # The label names the exact binary, so re-running deploy after a code change
-  # yields a new package and therefore an upgrade.
+  # yields new packages and therefore an upgrade. Every bank's package has
+  # the same label and code; only the address in connection.json differs.
   digest=$(sha256sum "$BIN/tranchenet-cc" "$RUN/config/collections.json" | sha256sum | cut -c1-12)
   label=${CHAINCODE}_$digest
-  pkg=$RUN/chaincode/$label.tar.gz
-  mkdir -p "$RUN/chaincode"
-  package_chaincode "$label" "$pkg"
-  package_id=$(as_admin "$(tnctl get trustee)" "$FABRIC_BIN/peer" lifecycle chaincode calculatepackageid "$pkg" 2>>"$LOGS/deploy.log") ||
-    fail "peer lifecycle chaincode calculatepackageid failed (log: $LOGS/deploy.log)"
-  current=$(committed_package_id || true)
-  if [[ $current == "$package_id" ]]; then
-    running chaincode "tranchenet-cc" || start_chaincode_service "$package_id"
+  local -A pkg package_id
+  local current=1
+  for msp in $(tnctl get orgs); do
+    mkdir -p "$(cc_dir "$msp")"
+    pkg[$msp]=$(cc_dir "$msp")/$label.tar.gz
+    package_chaincode "$label" "${pkg[$msp]}" "$(cc_address "$msp")"
+    package_id[$msp]=$(as_admin "$msp" "$FABRIC_BIN/peer" lifecycle chaincode calculatepackageid "${pkg[$msp]}" 2>>"$LOGS/deploy.log") ||
+      fail "peer lifecycle chaincode calculatepackageid failed for $msp (log: $LOGS/deploy.log)"
+    [[ $(approved_package_id "$msp" || true) == "${package_id[$msp]}" ]] || current=0
+  done
+  if ((current)); then
+    for msp in $(tnctl get orgs); do
+      running "$(cc_service "$msp")" "tranchenet-cc" || start_chaincode_service "$msp" "${package_id[$msp]}"
+    done
     init_consortium
-    say "✓ chaincode $package_id is already committed and serving; nothing to do"
+    say "✓ every bank's package of $label is approved, committed and serving; nothing to do"
     return 0
   fi
 
-  local kind name msp domain rest
+  # Each bank installs its own package on its own peers only.
+  local kind name domain rest
   while read -r kind name msp domain rest; do
     [[ $kind == peer ]] || continue
-    if (eval "$(peer_env "$msp" "$name")" && "$FABRIC_BIN/peer" lifecycle chaincode queryinstalled 2>/dev/null | grep -q "$package_id"); then
+    if (eval "$(peer_env "$msp" "$name")" && "$FABRIC_BIN/peer" lifecycle chaincode queryinstalled 2>/dev/null | grep -q "${package_id[$msp]}"); then
       continue
     fi
-    say "• installing $label on $name.$domain"
+    say "• installing $msp's package of $label on $name.$domain"
     step "install on $name.$domain" "$LOGS/deploy.log" \
-      bash -c "$(peer_env "$msp" "$name"); exec '$FABRIC_BIN/peer' lifecycle chaincode install '$pkg'"
+      bash -c "$(peer_env "$msp" "$name"); exec '$FABRIC_BIN/peer' lifecycle chaincode install '${pkg[$msp]}'"
   done < <(tnctl nodes)
 
-  say "• starting the chaincode service on $(cc_address)"
-  start_chaincode_service "$package_id"
+  for msp in $(tnctl get orgs); do
+    say "• starting $msp's chaincode service on $(cc_address "$msp")"
+    start_chaincode_service "$msp" "${package_id[$msp]}"
+  done
 
   local sequence
   sequence=$(($(committed_sequence) + 1))
@@ -525,9 +552,11 @@ cmd_deploy() {
   local definition=(-C "$CHANNEL" -n "$CHAINCODE" -v "$digest" --sequence "$sequence"
     --collections-config "$RUN/config/collections.json"
     --channel-config-policy /Channel/Application/Endorsement)
+  # The definition (version, sequence, collections, policy) is the same for
+  # every bank; the package ID each approves is its own.
   for msp in $(tnctl get orgs); do
-    say "• $msp approves $CHAINCODE sequence $sequence"
-    step "approve ($msp)" "$LOGS/deploy.log" bash -c "$(peer_env "$msp"); exec '$FABRIC_BIN/peer' lifecycle chaincode approveformyorg ${orderer[*]} ${definition[*]} --package-id '$package_id'"
+    say "• $msp approves $CHAINCODE sequence $sequence with its own package ${package_id[$msp]}"
+    step "approve ($msp)" "$LOGS/deploy.log" bash -c "$(peer_env "$msp"); exec '$FABRIC_BIN/peer' lifecycle chaincode approveformyorg ${orderer[*]} ${definition[*]} --package-id '${package_id[$msp]}'"
   done
 
   # One endorsing peer per org (its first) satisfies the lifecycle policy.
@@ -641,11 +670,18 @@ cmd_status() {
     if running "$name"; then state=$([[ $code == 200 ]] && echo OK || echo "HTTP ${code:-none}"); else state=stopped; fi
     printf '%-28s %-8s %-10s http://127.0.0.1:%s/readyz\n' "$name" "$pid" "$state" "$port"
   done < <(gateway_ports)
-  if running chaincode; then
-    printf '%-28s %-8s %-10s %s\n' chaincode-service "$(<"$(pidfile chaincode)")" running "$(cc_address)"
-  else
-    printf '%-28s %-8s %-10s %s\n' chaincode-service - stopped "$(cc_address)"
-  fi
+  for msp in $(tnctl get orgs); do
+    local name pid=- address
+    name=$(cc_service "$msp")
+    address=$(cc_address "$msp")
+    [[ -f $(pidfile "$name") ]] && pid=$(<"$(pidfile "$name")")
+    if running "$name" "tranchenet-cc"; then
+      state=$(port_busy "${address##*:}" && echo OK || echo "not listening")
+    else
+      state=stopped
+    fi
+    printf '%-28s %-8s %-10s %s\n' "$name" "$pid" "$state" "$address"
+  done
   say ""
   if running "$(tnctl nodes | awk '$1=="peer"{print $2"."$4; exit}')"; then
     as_admin "$(tnctl get trustee)" "$FABRIC_BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE" 2>&1 ||

@@ -22,14 +22,11 @@ import (
 
 // Consortium is the parsed consortium.yaml.
 type Consortium struct {
-	Channel          string     `yaml:"channel"`
-	Chaincode        string     `yaml:"chaincode"`
-	Domain           string     `yaml:"domain"`
-	OrdererOrg       OrdererOrg `yaml:"ordererOrg"`
-	Orgs             []Org      `yaml:"orgs"`
-	ChaincodeService struct {
-		Port int `yaml:"port"`
-	} `yaml:"chaincodeService"`
+	Channel    string     `yaml:"channel"`
+	Chaincode  string     `yaml:"chaincode"`
+	Domain     string     `yaml:"domain"`
+	OrdererOrg OrdererOrg `yaml:"ordererOrg"`
+	Orgs       []Org      `yaml:"orgs"`
 	// Candidates are banks described in the file but not in the channel
 	// at `up`: `network.sh add-org NAME` admits one into the running
 	// consortium (Admit). Their ports are reserved like the members'.
@@ -77,6 +74,16 @@ type Org struct {
 	GatewayApp struct {
 		Port int `yaml:"port"`
 	} `yaml:"gatewayApp"`
+	// ChaincodeService is the bank's own chaincode-as-a-service process:
+	// only its peers call it, through the package only it installed and
+	// approved (its connection.json names this port, so its package ID is
+	// its own).
+	ChaincodeService ChaincodeService `yaml:"chaincodeService"`
+}
+
+// ChaincodeService is where a bank's chaincode service listens.
+type ChaincodeService struct {
+	Port int `yaml:"port"`
 }
 
 // Peer is one peer node of an org.
@@ -229,6 +236,12 @@ func (c *Consortium) Validate() error {
 				}
 			}
 		}
+		if org.ChaincodeService.Port == 0 {
+			return fmt.Errorf("%s.chaincodeService: port is required (the bank's own chaincode service)", who)
+		}
+		if err := usePort(org.ChaincodeService.Port, who+".chaincodeService"); err != nil {
+			return err
+		}
 		if org.GatewayApp.Port != 0 {
 			if err := usePort(org.GatewayApp.Port, who+".gatewayApp"); err != nil {
 				return err
@@ -258,7 +271,7 @@ func (c *Consortium) Validate() error {
 	if trustees != 1 {
 		return fmt.Errorf("orgs: exactly one org must have role %q (found %d)", OrgRoleTrustee, trustees)
 	}
-	return usePort(c.ChaincodeService.Port, "chaincodeService")
+	return nil
 }
 
 // HasRole reports whether the org plays the given org role.
@@ -272,6 +285,16 @@ func (c *Consortium) Trustee() Org {
 		}
 	}
 	panic("consortium: no trustee org; call Validate first")
+}
+
+// OrgByMSP returns the bank org with the given MSP ID.
+func (c *Consortium) OrgByMSP(mspID string) (Org, bool) {
+	for _, o := range c.Orgs {
+		if o.MSPID == mspID {
+			return o, true
+		}
+	}
+	return Org{}, false
 }
 
 // OrgsWithRole lists the orgs playing a role, in file order.

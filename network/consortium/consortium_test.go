@@ -66,6 +66,8 @@ func TestValidateNamesTheProblem(t *testing.T) {
 		{"unknown key", "    peers:\n      - {name: peer0, port: 9051", "    colour: red\n    peers:\n      - {name: peer0, port: 9051", "colour"},
 		{"missing CA", "    ca: {port: 8055, operationsPort: 9455}\n", "", "orgs[1] (Org2).ca: port and operationsPort are required"},
 		{"CA port taken", "ca: {port: 8055,", "ca: {port: 8051,", "port 8051 already used"},
+		{"missing chaincode service", "    chaincodeService: {port: 8999}\n", "", "orgs[1] (Org2).chaincodeService: port is required"},
+		{"chaincode service port taken", "chaincodeService: {port: 8999}", "chaincodeService: {port: 7999}", "port 7999 already used by orgs[0] (Org1).chaincodeService"},
 	}
 	for _, tc := range cases {
 		requireParseError(t, tc.name, string(base), tc.from, tc.to, tc.wantErr)

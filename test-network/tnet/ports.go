@@ -15,12 +15,12 @@ func Ports(c *consortium.Consortium) []int {
 		ports = append(ports, o.Port, o.AdminPort, o.OperationsPort)
 	}
 	for _, org := range c.Orgs {
-		ports = append(ports, org.CA.Port, org.CA.OperationsPort)
+		ports = append(ports, org.CA.Port, org.CA.OperationsPort, org.ChaincodeService.Port)
 		for _, p := range org.Peers {
 			ports = append(ports, p.Port, p.ChaincodePort, p.OperationsPort)
 		}
 	}
-	return append(ports, c.ChaincodeService.Port)
+	return ports
 }
 
 // PortBusy reports whether something accepts connections on 127.0.0.1:port.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
@@ -63,8 +64,6 @@ func getCmd(c *consortium.Consortium, key string, w io.Writer) error {
 		fmt.Fprintln(w, c.Channel)
 	case "chaincode":
 		fmt.Fprintln(w, c.Chaincode)
-	case "ccport":
-		fmt.Fprintln(w, c.ChaincodeService.Port)
 	case "profile":
 		fmt.Fprintln(w, consortium.ChannelProfile)
 	case "orgs":
@@ -85,25 +84,14 @@ func getCmd(c *consortium.Consortium, key string, w io.Writer) error {
 		}
 		fmt.Fprintln(w, string(b))
 	default:
-		// gateway-port:<MSP> is the loopback port of that org's gateway app.
-		if msp, ok := strings.CutPrefix(key, "gateway-port:"); ok {
-			for _, o := range c.Orgs {
-				if o.MSPID == msp {
-					fmt.Fprintln(w, o.GatewayApp.Port)
-					return nil
-				}
-			}
-			return fmt.Errorf("no org %q", msp)
-		}
 		// quorum[:MSP,...] is GovernanceQuorum preferring those MSPs.
-		if key == "quorum" || strings.HasPrefix(key, "quorum:") {
-			_, prefer, _ := strings.Cut(key, ":")
-			fmt.Fprintln(w, strings.Join(c.GovernanceQuorum(strings.Split(prefer, ",")...), " "))
+		if prefer, ok := strings.CutPrefix(key, "quorum"); ok && (prefer == "" || prefer[0] == ':') {
+			fmt.Fprintln(w, strings.Join(c.GovernanceQuorum(strings.Split(strings.TrimPrefix(prefer, ":"), ",")...), " "))
 			return nil
 		}
 		// msp:<Name> is the MSP ID of a member or candidate bank.
 		if name, ok := strings.CutPrefix(key, "msp:"); ok {
-			for _, o := range append(append([]consortium.Org{}, c.Orgs...), c.Candidates...) {
+			for _, o := range append(slices.Clone(c.Orgs), c.Candidates...) {
 				if o.Name == name || o.MSPID == name {
 					fmt.Fprintln(w, o.MSPID)
 					return nil
@@ -111,7 +99,24 @@ func getCmd(c *consortium.Consortium, key string, w io.Writer) error {
 			}
 			return fmt.Errorf("no org %q", name)
 		}
-		return fmt.Errorf("unknown key %q", key)
+		// KEY:<MSP> is a port of that org's: gateway-port (its gateway
+		// app) or ccport (its chaincode service).
+		field, msp, ok := strings.Cut(key, ":")
+		if !ok {
+			return fmt.Errorf("unknown key %q", key)
+		}
+		org, found := c.OrgByMSP(msp)
+		if !found {
+			return fmt.Errorf("no org %q", msp)
+		}
+		switch field {
+		case "gateway-port":
+			fmt.Fprintln(w, org.GatewayApp.Port)
+		case "ccport":
+			fmt.Fprintln(w, org.ChaincodeService.Port)
+		default:
+			return fmt.Errorf("unknown key %q", key)
+		}
 	}
 	return nil
 }

@@ -4,8 +4,8 @@
 //
 //	tnctl [-consortium FILE] render DIR     write configtx.yaml and collections.json into DIR
 //	tnctl [-consortium FILE] nodes          one line per node (see nodesCmd)
-//	tnctl [-consortium FILE] get KEY        channel | chaincode | ccport | profile | orgs | trustee |
-//	                                        candidates | quorum[:MSP,...] | msp:NAME | chaincode-config
+//	tnctl [-consortium FILE] get KEY        channel | chaincode | profile | orgs | trustee | chaincode-config
+//	                                        | gateway-port:MSPID | ccport:MSPID | candidates | quorum[:MSP,...] | msp:NAME
 //	tnctl [-consortium FILE] admit NAME OUT write the consortium with candidate bank NAME in the channel
 //	tnctl [-consortium FILE] profiles RUN   write RUN/profiles/<org>.json from the crypto in RUN/crypto
 //	tnctl [-consortium FILE] gateway-config RUN MSPID OUT
