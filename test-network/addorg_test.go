@@ -135,10 +135,12 @@ func TestIntegrationAddOrg(t *testing.T) {
 			Expiry: time.Now().UTC().Add(time.Hour).Truncate(time.Second), Payment: core.PaymentLedger, Nonce: hex.EncodeToString(nonce)}
 		transient := map[string][]byte{settlement.TransientTerms: []byte(canonJSON(t, terms))}
 		bobCash, erinCash := cs.cash(bob), cs.cash(erin)
-		// Without a hold: an instruction that holds units reads the
+		// Without a hold. An instruction that holds units reads the
 		// holder's registry, and with four banks the majority that must
-		// endorse its new public record includes a bank that is not a
-		// member of that registry (see the report of issue 12 part 4).
+		// endorse its new public record (Settlement:InstructDeliver is
+		// ByOwnOrgAndTrustee) includes a third bank, which is not a member
+		// of that registry and cannot simulate the read: a known limit of
+		// the endorsement table beyond three banks.
 		cs.submit(bob, "Settlement:InstructDeliver", []string{"false"}, transient, "")
 		cs.submit(erin, "Settlement:InstructReceive", []string{"false"}, transient, "")
 		cs.submit(erin, "Settlement:Settle", []string{terms.TradeRef}, transient, "")
