@@ -23,8 +23,10 @@ type actor struct {
 }
 
 // cast is every actor of a deal's life on the test network, with the roles
-// their org admins grant them on chain. The user numbers follow the
-// gateway app's test-network configuration (one identity per API role).
+// their certificates carry: each org's CA writes the tranchenet.role
+// attribute into its User identities at up (gatewayconfig.IdentityRoles),
+// so no admin grants them on chain. The user numbers follow the gateway
+// app's test-network configuration (one identity per API role).
 type cast struct {
 	t      *testing.T
 	n      *tnet.Network
@@ -55,7 +57,8 @@ var castMembers = []castMember{
 }
 
 // startDealNetwork brings up a network with the chaincode deployed and the
-// consortium initialised, connects every actor and grants its role.
+// consortium initialised, and connects every actor, each holding its role
+// by its certificate's tranchenet.role attribute (none is granted).
 func startDealNetwork(t *testing.T) *cast {
 	t.Helper()
 	n := tnet.UpForTest(t)
@@ -78,7 +81,12 @@ func startDealNetwork(t *testing.T) *cast {
 	for _, m := range castMembers {
 		a := cs.connect(m.name, m.msp, m.user)
 		cs.by[m.name] = a
-		cs.submit(cs.admins[m.msp], "Admin:GrantRole", []string{a.key, string(m.role)}, nil, "")
+		var who schema.RolesView
+		cs.evaluate(a, "Admin:WhoAmI", nil, &who)
+		if !who.Roles.Has(m.role) || !strings.Contains(who.RoleAttribute, string(m.role)) {
+			t.Fatalf("%s (%s of %s) holds %v with certificate attribute %s=%q: want %s from the attribute its CA issued",
+				m.name, m.user, m.msp, who.Roles.Roles(), roles.RoleAttribute, who.RoleAttribute, m.role)
+		}
 	}
 	return cs
 }

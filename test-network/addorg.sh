@@ -30,8 +30,11 @@
 # down/up, status, env and deploy know the bank. Each step checks whether it
 # is already done, so a failed add-org can be run again.
 #
-# Paths: everything add-org writes is under addorg_dir (one place, so the
-# per-bank run layout can move it).
+# Paths: each org acts in its own folder (org_dir): the orderer org renders
+# the channel as it will be from the public MSPs it was handed, the trustee's
+# admin builds the update in its folder, each signer signs its own copy. The
+# script's own bookkeeping (the consortium before and after) is in
+# addorg_dir.
 
 # The configtxlator of the same Fabric commit, in a folder of its own in
 # the cache: adding it to FABRIC_TOOLS would rebuild every binary for every
@@ -44,7 +47,8 @@ configtxlator_binary() {
 
 txlator() { "$FABRIC_TXLATOR_BIN/configtxlator" "$@"; }
 
-addorg_dir() { echo "$RUN/addorg/$1"; } # NAME
+addorg_dir() { echo "$RUN/addorg/$1"; }               # NAME: the script's bookkeeping
+org_addorg_dir() { echo "$(org_dir "$1")/addorg/$2"; } # MSPID NAME: that org's part of the work
 
 # run_as_admin MSP LOG STEPNAME CMD... runs a peer CLI command as MSP's admin
 # against its first peer, logged as a named step.
@@ -58,9 +62,11 @@ run_as_admin() {
 fetch_channel_config() {
   local out=$1 log=$2 tmp
   tmp=$(mktemp -d)
+  local trustee
+  trustee=$(tnctl get trustee)
   # shellcheck disable=SC2207
-  local orderer=($(first_orderer))
-  run_as_admin "$(tnctl get trustee)" "$log" "peer channel fetch config" \
+  local orderer=($(first_orderer "$trustee"))
+  run_as_admin "$trustee" "$log" "peer channel fetch config" \
     "$FABRIC_BIN/peer" channel fetch config "$tmp/config.block" -c "$CHANNEL" "${orderer[@]}"
   step "decode the config block" "$log" txlator proto_decode --input "$tmp/config.block" --type common.Block --output "$tmp/block.json"
   jq '.data.data[0].payload.data.config' "$tmp/block.json" >"$out"
@@ -77,20 +83,36 @@ channel_has_org() {
   return $rc
 }
 
-# build_channel_update NAME ADMITTED WORK writes WORK/update-envelope.pb: the
-# config update that adds bank NAME's group and rewrites the governance
-# policies for the consortium in ADMITTED. The new group and policies are
-# taken from a config configtxgen renders for ADMITTED, so they are exactly
-# what `up` would have made with the bank in the channel from the start.
-build_channel_update() {
-  local name=$1 admitted=$2 work=$3 log=$4
+# render_target_config NAME ADMITTED LOG has the orderer org render the
+# channel as it will be with bank NAME (configtxgen, from its own MSP and
+# orderers and the public MSPs the banks handed it, Org4's included, in
+# the layout of its config/ folder) and prints the decoded config's path.
+render_target_config() {
+  local name=$1 admitted=$2 log=$3 odir work
+  odir=$(org_dir "$(tnctl get orderer-msp)")
+  work=$(org_addorg_dir "$(tnctl get orderer-msp)" "$name")
   mkdir -p "$work/config"
+  local d
+  for d in msp orderers public; do ln -sfn "$odir/$d" "$work/$d"; done
   "$BIN/tnctl" -consortium "$admitted" render "$work/config"
-  ln -sfn "$RUN/crypto" "$work/config/crypto"
   step "configtxgen (the channel as it will be)" "$log" "$FABRIC_BIN/configtxgen" -configPath "$work/config" \
     -profile "$(tnctl get profile)" -channelID "$CHANNEL" -outputBlock "$work/target.block"
   step "decode the target config" "$log" txlator proto_decode --input "$work/target.block" --type common.Block --output "$work/target-block.json"
   jq '.data.data[0].payload.data.config' "$work/target-block.json" >"$work/target.json"
+  echo "$work/target.json"
+}
+
+# build_channel_update NAME ADMITTED WORK LOG writes WORK/update-envelope.pb
+# (WORK: the trustee's folder): the config update that adds bank NAME's
+# group and rewrites the governance policies for the consortium in
+# ADMITTED. The new group and policies are taken from the config the
+# orderer org renders for ADMITTED, so they are exactly what `up` would
+# have made with the bank in the channel from the start.
+build_channel_update() {
+  local name=$1 admitted=$2 work=$3 log=$4 target
+  mkdir -p "$work"
+  target=$(render_target_config "$name" "$admitted" "$log")
+  cp "$target" "$work/target.json"
   fetch_channel_config "$work/current.json" "$log"
   jq --slurpfile t "$work/target.json" --arg org "$name" '
     .channel_group.groups.Application.groups[$org] = $t[0].channel_group.groups.Application.groups[$org]
@@ -107,23 +129,40 @@ build_channel_update() {
   step "encode the update envelope" "$log" txlator proto_encode --input "$work/update-envelope.json" --type common.Envelope --output "$work/update-envelope.pb"
 }
 
-# sign_and_submit_update FILE LOG MSP... has every MSP's admin but the last
-# sign the update (peer channel signconfigtx), and the last submit it
-# (peer channel update adds the submitter's signature).
+# sign_and_submit_update NAME FILE LOG MSP... passes the update from bank
+# to bank: every MSP's admin but the last signs its own copy (peer channel
+# signconfigtx) and hands it on, and the last submits it (peer channel
+# update adds the submitter's signature).
 sign_and_submit_update() {
-  local file=$1 log=$2
-  shift 2
-  local signers=("$@") i
-  # shellcheck disable=SC2207
-  local orderer=($(first_orderer))
-  for ((i = 0; i < ${#signers[@]} - 1; i++)); do
+  local name=$1 file=$2 log=$3
+  shift 3
+  local signers=("$@") i copy
+  for ((i = 0; i < ${#signers[@]}; i++)); do
+    copy=$(org_addorg_dir "${signers[$i]}" "$name")/update-signed.pb
+    mkdir -p "$(dirname "$copy")"
+    [[ $file == "$copy" ]] || cp "$file" "$copy"
+    file=$copy
+    ((i < ${#signers[@]} - 1)) || break
     say "• the admin of ${signers[$i]} signs the channel update"
     run_as_admin "${signers[$i]}" "$log" "signconfigtx (${signers[$i]})" "$FABRIC_BIN/peer" channel signconfigtx -f "$file"
   done
   local last=${signers[${#signers[@]} - 1]}
+  # shellcheck disable=SC2207
+  local orderer=($(first_orderer "$last"))
   say "• the admin of $last signs and submits the channel update"
   run_as_admin "$last" "$log" "channel update (signed by ${signers[*]})" \
     "$FABRIC_BIN/peer" channel update -f "$file" -c "$CHANNEL" "${orderer[@]}"
+}
+
+# endorser_flags VIEWER "MSP..." prints --peerAddresses/--tlsRootCertFiles
+# for the first peer of each MSP, trusted through the TLS roots VIEWER holds.
+endorser_flags() {
+  local viewer=$1 msps=$2 kind name msp domain port rest seen=" "
+  while read -r kind name msp domain port rest; do
+    [[ $kind == peer && " $msps " == *" $msp "* && $seen != *" $msp "* ]] || continue
+    seen+="$msp "
+    printf '%s\n' --peerAddresses "127.0.0.1:$port" --tlsRootCertFiles "$(tls_root "$viewer" "$msp")"
+  done < <(tnctl nodes)
 }
 
 # wait_channel_has_org NAME waits until the trustee's peer has the config
@@ -157,12 +196,13 @@ upgrade_for_new_org() {
     fail "no committed definition of $CHAINCODE: run ./network.sh deploy first (log: $log)"
   version=$(jq -r .version <<<"$committed")
   sequence=$(jq -r .sequence <<<"$committed")
-  local collections=$RUN/config/collections.json
   if jq -e --arg c "$(registry_collection "$newmsp")" '[.collections.config[]?.Payload.StaticCollectionConfig.name] | index($c) != null' <<<"$committed" >/dev/null; then
     say "• $CHAINCODE sequence $sequence already has $(registry_collection "$newmsp")"
   else
     local pkg package_id
+    write_collections
     mkdir -p "$(cc_dir "$newmsp")"
+    ln -f "$BIN/tranchenet-cc" "$(cc_dir "$newmsp")/tranchenet-cc" 2>/dev/null || cp -f "$BIN/tranchenet-cc" "$(cc_dir "$newmsp")/tranchenet-cc"
     pkg=$(cc_dir "$newmsp")/$label.tar.gz
     package_chaincode "$label" "$pkg" "$(cc_address "$newmsp")"
     package_id=$(as_admin "$newmsp" "$FABRIC_BIN/peer" lifecycle chaincode calculatepackageid "$pkg" 2>>"$log") ||
@@ -179,43 +219,42 @@ upgrade_for_new_org() {
     say "• starting $newmsp's chaincode service on $(cc_address "$newmsp")"
     running "$(cc_service "$newmsp")" "tranchenet-cc" || start_chaincode_service "$newmsp" "$package_id"
     sequence=$((sequence + 1))
-    # shellcheck disable=SC2207
-    local orderer=($(first_orderer))
     local definition=(-C "$CHANNEL" -n "$CHAINCODE" -v "$version" --sequence "$sequence"
-      --collections-config "$collections" --channel-config-policy /Channel/Application/Endorsement)
+      --channel-config-policy /Channel/Application/Endorsement)
     local quorum
     read -r -a quorum <<<"$(tnctl get "quorum:$newmsp")"
-    approve_definition "$log" "${quorum[*]}" "${orderer[@]}" "${definition[@]}"
-    wait_commit_ready "$newmsp" "$log" "${quorum[*]}" "${definition[@]}"
-    local peers=() port seen=" "
-    while read -r kind name msp domain port rest; do
-      [[ $kind == peer && " ${quorum[*]} " == *" $msp "* && $seen != *" $msp "* ]] || continue
-      seen+="$msp "
-      peers+=(--peerAddresses "127.0.0.1:$port" --tlsRootCertFiles "$RUN/crypto/peerOrganizations/$domain/peers/$name.$domain/tls/ca.crt")
-    done < <(tnctl nodes)
+    approve_definition "$log" "${quorum[*]}" "${definition[@]}"
+    wait_commit_ready "$newmsp" "$log" "${quorum[*]}" "${definition[@]}" --collections-config "$(collections_file "$newmsp")"
+    local peers orderer
+    mapfile -t peers < <(endorser_flags "$trustee" "${quorum[*]}")
+    # shellcheck disable=SC2207
+    orderer=($(first_orderer "$trustee"))
     say "• committing $CHAINCODE sequence $sequence, endorsed by ${quorum[*]}"
     run_as_admin "$trustee" "$log" "commit sequence $sequence" "$FABRIC_BIN/peer" lifecycle chaincode commit \
-      "${orderer[@]}" "${definition[@]}" "${peers[@]}"
+      "${orderer[@]}" "${definition[@]}" --collections-config "$(collections_file "$trustee")" "${peers[@]}"
     local others=() m
     for m in $(tnctl get orgs); do
       [[ " ${quorum[*]} " == *" $m "* ]] || others+=("$m")
     done
-    ((${#others[@]} == 0)) || approve_definition "$log" "${others[*]}" "${orderer[@]}" "${definition[@]}"
+    ((${#others[@]} == 0)) || approve_definition "$log" "${others[*]}" "${definition[@]}"
   fi
   wait_sequence_everywhere "$sequence" "$log"
 }
 
 registry_collection() { echo "registry$1"; }
 
-# approve_definition LOG "MSP..." FLAGS... approves as each MSP, with the
-# package its own chaincode service runs.
+# approve_definition LOG "MSP..." DEFINITION... approves as each MSP, with
+# its own copy of the collection config and the package its own chaincode
+# service runs.
 approve_definition() {
-  local log=$1 msps=$2 msp
+  local log=$1 msps=$2 msp orderer
   shift 2
   for msp in $msps; do
     say "• $msp approves $CHAINCODE with the new collection config"
-    run_as_admin "$msp" "$log" "approve ($msp)" "$FABRIC_BIN/peer" lifecycle chaincode approveformyorg "$@" \
-      --package-id "$(<"$(cc_dir "$msp")/package-id")"
+    # shellcheck disable=SC2207
+    orderer=($(first_orderer "$msp"))
+    run_as_admin "$msp" "$log" "approve ($msp)" "$FABRIC_BIN/peer" lifecycle chaincode approveformyorg "${orderer[@]}" "$@" \
+      --collections-config "$(collections_file "$msp")" --package-id "$(<"$(cc_dir "$msp")/package-id")"
   done
 }
 
@@ -251,20 +290,12 @@ chaincode_learns_org() {
   # Endorsers: the quorum of the consortium in force, members before the
   # new bank, so both the channel's Endorsement policy (now with the new
   # bank) and the configuration key's policy (the banks before it) are met.
-  local quorum peers=() kind name msp domain port rest seen=" "
-  read -r -a quorum <<<"$(tnctl get quorum)"
-  while read -r kind name msp domain port rest; do
-    [[ $kind == peer && " ${quorum[*]} " == *" $msp "* && $seen != *" $msp "* ]] || continue
-    seen+="$msp "
-    peers+=(--peerAddresses "127.0.0.1:$port" --tlsRootCertFiles "$RUN/crypto/peerOrganizations/$domain/peers/$name.$domain/tls/ca.crt")
-  done < <(tnctl nodes)
-  # shellcheck disable=SC2207
-  local orderer=($(first_orderer))
-  local invoke=(chaincode invoke "${orderer[@]}" -C "$CHANNEL" -n "$CHAINCODE" "${peers[@]}" --waitForEvent)
+  local quorum
+  quorum=$(tnctl get quorum)
   local args out hash
   args=$(jq -cn --arg c "$(tnctl get chaincode-config)" '{Args: ["Admin:ProposeConfig", $c]}')
   say "• $trustee proposes the consortium config with $newmsp (Admin:ProposeConfig)"
-  out=$(as_admin "$trustee" "$FABRIC_BIN/peer" "${invoke[@]}" -c "$args" 2>&1) ||
+  out=$(as_admin "$trustee" "$FABRIC_BIN/peer" $(invoke_flags "$trustee" "$quorum") -c "$args" 2>&1) ||
     { printf '%s\n' "$out" >>"$log"; fail "Admin:ProposeConfig failed (log: $log)"; }
   printf '%s\n' "$out" >>"$log"
   # The CLI prints the answer (schema.ProposalStatus) as an escaped string.
@@ -277,12 +308,20 @@ chaincode_learns_org() {
   for m in "${before[@]}"; do
     [[ $m == "$trustee" ]] && continue
     say "• $m approves the consortium config (Admin:ApproveConfig)"
-    run_as_admin "$m" "$log" "Admin:ApproveConfig ($m)" "$FABRIC_BIN/peer" "${invoke[@]}" \
+    # shellcheck disable=SC2046
+    run_as_admin "$m" "$log" "Admin:ApproveConfig ($m)" "$FABRIC_BIN/peer" $(invoke_flags "$m" "$quorum") \
       -c "$(jq -cn --arg h "$hash" '{Args: ["Admin:ApproveConfig", $h]}')"
   done
   as_admin "$trustee" "$FABRIC_BIN/peer" chaincode query -C "$CHANNEL" -n "$CHAINCODE" -c '{"Args":["Admin:Config"]}' 2>>"$log" |
     jq -e --arg m "$newmsp" '.orgs | any(.msp == $m)' >/dev/null ||
     fail "the chaincode's consortium config does not list $newmsp after the approvals (log: $log)"
+}
+
+# invoke_flags VIEWER "MSP..." prints the peer CLI's `chaincode invoke`
+# arguments as VIEWER's admin, endorsed by the first peer of each MSP.
+# (Paths and names have no spaces: the caller splits the output on words.)
+invoke_flags() {
+  echo chaincode invoke $(first_orderer "$1") -C "$CHANNEL" -n "$CHAINCODE" $(endorser_flags "$1" "$2") --waitForEvent
 }
 
 # tnctl_before runs tnctl on the consortium as it was before the bank joined.
@@ -327,6 +366,11 @@ cmd_add_org() {
   CONSORTIUM=$work/consortium.yaml
   start_cas
   issue_identities
+  # The banks, the orderer org and the new bank exchange public MSPs; the
+  # new bank gets the channel's genesis block its peers join with.
+  publish_public_msps
+  mkdir -p "$(org_dir "$newmsp")/channel"
+  cp -n "$(org_dir "$(tnctl get orderer-msp)")/channel/$CHANNEL.block" "$(org_dir "$newmsp")/channel/" 2>/dev/null || true
 
   # 2. The channel config update, signed as the Admins policy in force needs.
   CONSORTIUM=$ADDORG_BEFORE
@@ -334,21 +378,19 @@ cmd_add_org() {
     say "• channel $CHANNEL already has $name"
   else
     say "• building the channel config update that adds $name (configtxlator)"
-    build_channel_update "$name" "$work/consortium.yaml" "$work" "$log"
+    build_channel_update "$name" "$work/consortium.yaml" "$(org_addorg_dir "$(tnctl get trustee)" "$name")" "$log"
     local signers
     if [[ -n $sign_as ]]; then
       read -r -a signers <<<"$sign_as"
     else
       read -r -a signers <<<"$(tnctl get quorum)"
     fi
-    cp "$work/update-envelope.pb" "$work/update-signed.pb"
-    sign_and_submit_update "$work/update-signed.pb" "$log" "${signers[@]}"
+    sign_and_submit_update "$name" "$(org_addorg_dir "$(tnctl get trustee)" "$name")/update-envelope.pb" "$log" "${signers[@]}"
     wait_channel_has_org "$name" "$log"
   fi
   # From here on the network runs the consortium with the bank.
   cp "$work/consortium.yaml" "$RUN/consortium.yaml"
   CONSORTIUM=$RUN/consortium.yaml
-  tnctl render "$RUN/config"
   tnctl profiles "$RUN"
 
   # 3. Its peers start and join.

@@ -13,6 +13,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
 
@@ -110,7 +111,8 @@ func TestIntegrationAddOrg(t *testing.T) {
 		}
 	})
 
-	// Org4's people: its admin grants the roles the consortium config lets it hold.
+	// Org4's people hold their roles by the tranchenet.role attribute its
+	// CA issued, counted now that the consortium config lists Org4.
 	cs.admins[newMSP] = cs.connect("admin-"+newMSP, newMSP, "Admin")
 	for _, m := range []castMember{
 		{"org4-compliance", newMSP, "User1", roles.Compliance},
@@ -118,7 +120,11 @@ func TestIntegrationAddOrg(t *testing.T) {
 	} {
 		a := cs.connect(m.name, m.msp, m.user)
 		cs.by[m.name] = a
-		cs.submit(cs.admins[m.msp], "Admin:GrantRole", []string{a.key, string(m.role)}, nil, "")
+		var who schema.RolesView
+		cs.evaluate(a, "Admin:WhoAmI", nil, &who)
+		if !who.Roles.Has(m.role) {
+			t.Fatalf("%s (%s of %s) holds %v (attribute %q), want %s", m.name, m.user, m.msp, who.Roles.Roles(), who.RoleAttribute, m.role)
+		}
 	}
 
 	t.Run("Org4's investor buys tranche units from an Org3 investor by DvP", func(t *testing.T) {

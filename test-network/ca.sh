@@ -1,12 +1,12 @@
 # shellcheck shell=bash
 # Sourced by network.sh: every org's Fabric CA (hyperledger/fabric-ca
 # v1.5.15, built from the module source like Fabric) and the identities it
-# issues at the first `up`. cryptogen is gone; the crypto folder keeps the
-# layout cryptogen had, so the rest of the network (configtxgen, node
-# folders, connection profiles, gateway configs, tests) reads it unchanged:
+# issues at the first `up`, into the org's own folder (org_dir; the whole
+# layout is in network/consortium/runfolder.go):
 #
-#   crypto/<kind>Organizations/<domain>/
+#   orgs/<MSPID>/
 #     ca-server/             the CA's home: its key, certificate and database (kept across down/up)
+#     ca-client/             the CA's bootstrap admin's enrollment (signs registrations)
 #     msp/                   the org's channel MSP: cacerts/ca.pem, tlscacerts/ca.pem, config.yaml (NodeOUs)
 #     peers|orderers/<host>/ msp/ (enrollment) and tls/{ca.crt,server.crt,server.key}
 #     users/<Name>@<domain>/ msp/ and, for Admin, tls/{ca.crt,client.crt,client.key}
@@ -21,7 +21,8 @@
 # admin, the NodeOU the channel's admin policies read), Registrar (type
 # client, hf.Registrar.Roles=client, hf.Registrar.Attributes=tranchenet.role,
 # hf.Revoker: what the gateway's onboarding uses, never the CA's bootstrap
-# admin) and User1..UserN (type client; their roles are granted on chain).
+# admin) and User1..UserN (type client, each with its fixed roles as the
+# tranchenet.role attribute: see issue_org_identities).
 # Issued once: a marker file records it, and `up` after `down` restarts the
 # CAs on the same keys and database without enrolling anything again.
 
@@ -35,7 +36,6 @@ fabric_ca_binaries() {
   build_module_binaries "$FABRIC_CA_MODULE" "$FABRIC_CA_VERSION" "$FABRIC_CA_BIN" "${FABRIC_CA_TOOLS[@]}"
 }
 
-ca_org_dir() { echo "$RUN/crypto/$1Organizations/$2"; } # KIND DOMAIN
 
 # start_cas starts every org's CA server (initialising it on first start)
 # and waits until each answers its health check.
@@ -44,7 +44,7 @@ start_cas() {
   while read -r kind name msp domain port _ ops org orgkind users; do
     [[ $kind == ca ]] || continue
     local home host=ca.$domain
-    home=$(ca_org_dir "$orgkind" "$domain")/ca-server
+    home=$(org_dir "$msp")/ca-server
     mkdir -p "$home"
     if [[ ! -f $home/bootstrap-admin ]]; then
       (umask 077 && printf 'admin:%s\n' "$(openssl rand -hex 16)" >"$home/bootstrap-admin")
@@ -115,13 +115,13 @@ enroll_identity() {
   rm -rf "$tmp"
 }
 
-# issue_org_identities KIND DOMAIN ORG PORT USERS NODES...: registers and
-# enrolls every identity of one org (see the header), once.
+# issue_org_identities MSPID KIND DOMAIN ORG PORT USERS NODES...: registers
+# and enrolls every identity of one org (see the header), once.
 issue_org_identities() {
-  local orgkind=$1 domain=$2 org=$3 port=$4 users=$5
-  shift 5
+  local msp=$1 orgkind=$2 domain=$3 org=$4 port=$5 users=$6
+  shift 6
   local orgdir caname=ca-$org
-  orgdir=$(ca_org_dir "$orgkind" "$domain")
+  orgdir=$(org_dir "$msp")
   [[ -f $orgdir/.issued ]] && return 0
   say "• $caname issues the identities of $org (Fabric CA)"
   local log=$LOGS/ca-issue-$org.log
@@ -157,9 +157,16 @@ issue_org_identities() {
       'hf.Registrar.Roles=client,hf.Registrar.Attributes=tranchenet.role,hf.Revoker=true,hf.GenCRL=true'
     step "enroll Registrar@$domain" "$log" enroll_identity "$orgdir" "$port" "$caname" "Registrar@$domain" "$secret" \
       "$orgdir/users/Registrar@$domain" none
-    local i
+    # Each User identity carries its fixed roles (the API users its gateway
+    # config maps to it: trustee, servicer, compliance officer, ...) as the
+    # tranchenet.role attribute in its enrollment certificate (:ecert); the
+    # chaincode counts it as held, within what the org may hold. Quoted, as
+    # a value may list several roles with commas.
+    local -A role_of=()
+    local id value i
+    while read -r id value; do role_of[$id]=$value; done < <(tnctl identity-roles "$msp")
     for ((i = 1; i <= users; i++)); do
-      register "User$i@$domain" client
+      register "User$i@$domain" client ${role_of[User$i]:+"\"tranchenet.role=${role_of[User$i]}:ecert\""}
       step "enroll User$i@$domain" "$log" enroll_identity "$orgdir" "$port" "$caname" "User$i@$domain" "$secret" \
         "$orgdir/users/User$i@$domain" none
     done
@@ -176,7 +183,7 @@ issue_identities() {
     [[ $kind == ca ]] || continue
     # shellcheck disable=SC2207
     nodes=($(tnctl nodes | awk -v d="$domain" -v k="$orgkind" '$1==k && $4==d {print $2}'))
-    issue_org_identities "$orgkind" "$domain" "$org" "$port" "$users" "${nodes[@]}" &
+    issue_org_identities "$msp" "$orgkind" "$domain" "$org" "$port" "$users" "${nodes[@]}" &
     pids+=($!)
     orgs+=("$org")
   done < <(tnctl nodes)

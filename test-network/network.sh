@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # tranchenet test network: a real Hyperledger Fabric 2.5 consortium on one
 # machine, without Docker. Orderers, peers and each bank's own chaincode
-# service run as background processes bound to 127.0.0.1; everything they
-# write lives in one run folder.
+# service run as background processes bound to 127.0.0.1. Each org's
+# processes live in its own folder of the run folder (org_dir), with only
+# what that org would have: its CA and keys, its nodes, chaincode service and
+# gateway app, and the others' public MSPs and the channel block copied in.
 #
 #   ./network.sh up        build Fabric (and Fabric CA) once, start each org's CA (which issues its
 #                          identities on the first up), generate the channel, start and join every node
 #   ./network.sh deploy    build the chaincode, run each bank's own service of it, each bank installs and
 #                          approves its own package, commit (upgrades on re-run)
-#   ./network.sh gateways  build the gateway app and start one per bank (config and API tokens in the run folder)
+#   ./network.sh gateways  build the gateway app and start one per bank (config and API tokens in orgs/<MSP>/gateway)
 #   ./network.sh status    health of every node and the committed chaincode definition
 #   ./network.sh logs [N]  list logs, or show the last lines of node N's log (e.g. peer0.org1.example.com)
 #   ./network.sh down      stop exactly the processes this script started; keeps the ledgers
@@ -42,6 +44,22 @@ CONSORTIUM=${TRANCHENET_CONSORTIUM:-$ROOT/network/consortium.yaml}
 LOGS=$RUN/logs
 PIDS=$RUN/pids
 BIN=$RUN/bin
+
+# org_dir MSPID is the folder of one org's process set; every other path of
+# an org is computed from it (layout: network/consortium/runfolder.go, which
+# is the Go side's one place for it). logs/, pids/ and bin/ above are the
+# script's own, not any org's.
+org_dir() { echo "$RUN/orgs/$1"; }
+
+# tls_root VIEWER OWNER is OWNER's TLS root as VIEWER's folder holds it (its
+# own, or the copy of OWNER's public MSP it was given).
+tls_root() {
+  if [[ $1 == "$2" ]]; then
+    echo "$(org_dir "$1")/msp/tlscacerts/ca.pem"
+  else
+    echo "$(org_dir "$1")/public/$2/msp/tlscacerts/ca.pem"
+  fi
+}
 
 # shellcheck source=ca.sh
 source "$HERE/ca.sh"
@@ -212,27 +230,54 @@ load_names() {
 }
 
 generate_artifacts() {
-  mkdir -p "$RUN/config"
-  tnctl render "$RUN/config"
   say "• starting the orgs' certificate authorities"
   start_cas
   issue_identities
-  if [[ ! -f $RUN/channel/$CHANNEL.block ]]; then
+  publish_public_msps
+  # The orderer org makes the channel's genesis block from its own MSP and
+  # the public MSPs the banks handed it, and gives every bank a copy.
+  local orderer_msp orderer_dir msp
+  orderer_msp=$(tnctl get orderer-msp)
+  orderer_dir=$(org_dir "$orderer_msp")
+  if [[ ! -f $orderer_dir/channel/$CHANNEL.block ]]; then
     say "• generating the genesis block of channel $CHANNEL (configtxgen)"
-    mkdir -p "$RUN/channel"
-    ln -sfn "$RUN/crypto" "$RUN/config/crypto"
-    step "configtxgen" "$LOGS/setup.log" "$FABRIC_BIN/configtxgen" -configPath "$RUN/config" \
-      -profile "$(tnctl get profile)" -channelID "$CHANNEL" -outputBlock "$RUN/channel/$CHANNEL.block"
+    tnctl render "$orderer_dir/config"
+    mkdir -p "$orderer_dir/channel"
+    step "configtxgen" "$LOGS/setup.log" "$FABRIC_BIN/configtxgen" -configPath "$orderer_dir/config" \
+      -profile "$(tnctl get profile)" -channelID "$CHANNEL" -outputBlock "$orderer_dir/channel/$CHANNEL.block"
   fi
+  for msp in $(tnctl get orgs); do
+    mkdir -p "$(org_dir "$msp")/channel"
+    cp -n "$orderer_dir/channel/$CHANNEL.block" "$(org_dir "$msp")/channel/" 2>/dev/null || true
+  done
   tnctl profiles "$RUN"
+}
+
+# publish_public_msps copies every org's public channel MSP (CA and TLS
+# roots, NodeOU config: no key) into every other org's public/ folder, as
+# banks exchange them when they form a consortium.
+publish_public_msps() {
+  local all owner viewer
+  all="$(tnctl get orderer-msp) $(tnctl get orgs)"
+  for viewer in $all; do
+    for owner in $all; do
+      [[ $viewer != "$owner" ]] || continue
+      local to
+      to=$(org_dir "$viewer")/public/$owner/msp
+      rm -rf "$to"
+      mkdir -p "$to"
+      cp -r "$(org_dir "$owner")/msp/cacerts" "$(org_dir "$owner")/msp/tlscacerts" "$(org_dir "$owner")/msp/config.yaml" "$to/"
+    done
+  done
 }
 
 start_orderers() {
   local kind name msp domain port admin ops
   while read -r kind name msp domain port admin ops; do
     [[ $kind == orderer ]] || continue
-    local host=$name.$domain dir=$RUN/nodes/$name.$domain
-    node_dir_link_crypto "$dir" "$RUN/crypto/ordererOrganizations/$domain/orderers/$host"
+    local host=$name.$domain dir
+    dir=$(org_dir "$msp")/nodes/$host
+    node_dir_link_crypto "$dir" "$(org_dir "$msp")/orderers/$host"
     render "$ROOT/network/orderer.yaml" "$dir/orderer.yaml" ORDERER_PORT="$port" MSP_ID="$msp" \
       NODE_DIR="$dir" OPERATIONS_ADDRESS="127.0.0.1:$ops" ADMIN_ADDRESS="127.0.0.1:$admin"
     start_node "$host" "$dir" "$port $admin $ops" "$FABRIC_BIN/orderer"
@@ -254,11 +299,17 @@ start_peers() {
   local kind name msp domain port ccport ops org
   while read -r kind name msp domain port ccport ops org; do
     [[ $kind == peer ]] || continue
-    local host=$name.$domain dir=$RUN/nodes/$name.$domain
-    node_dir_link_crypto "$dir" "$RUN/crypto/peerOrganizations/$domain/peers/$host"
+    local host=$name.$domain dir builders
+    dir=$(org_dir "$msp")/nodes/$host
+    node_dir_link_crypto "$dir" "$(org_dir "$msp")/peers/$host"
+    # The bank's own copy of the external builder its peers run.
+    builders=$(org_dir "$msp")/builders
+    mkdir -p "$builders"
+    rm -rf "$builders/ccaas"
+    cp -r "$HERE/builders/ccaas" "$builders/ccaas"
     render "$ROOT/network/core.yaml" "$dir/core.yaml" NODE_NAME="$host" MSP_ID="$msp" NODE_DIR="$dir" \
       PEER_ADDRESS="127.0.0.1:$port" PEER_CHAINCODE_ADDRESS="127.0.0.1:$ccport" \
-      OPERATIONS_ADDRESS="127.0.0.1:$ops" BUILDER_DIR="$HERE/builders/ccaas" \
+      OPERATIONS_ADDRESS="127.0.0.1:$ops" BUILDER_DIR="$builders/ccaas" \
       GOSSIP_BOOTSTRAP="$(gossip_bootstrap "$msp" "$name" "$port")" \
       GOSSIP_RECONNECT_INTERVAL=2s PVTDATA_PULL_RETRY_THRESHOLD=5s
     start_node "$host" "$dir" "$port $ccport $ops" "$FABRIC_BIN/peer" node start
@@ -273,8 +324,9 @@ wait_all_healthy() {
 }
 
 orderer_admin_tls() {
-  local domain=$1
-  local admin=$RUN/crypto/ordererOrganizations/$domain/users/Admin@$domain/tls
+  local msp=$1 domain=$2
+  local admin
+  admin=$(org_dir "$msp")/users/Admin@$domain/tls
   echo "--ca-file $admin/ca.crt --client-cert $admin/client.crt --client-key $admin/client.key"
 }
 
@@ -283,13 +335,13 @@ join_orderers() {
   while read -r kind name msp domain port admin ops; do
     [[ $kind == orderer ]] || continue
     # shellcheck disable=SC2046
-    if "$FABRIC_BIN/osnadmin" channel list -o "127.0.0.1:$admin" $(orderer_admin_tls "$domain") 2>/dev/null | grep -q "\"name\": \"$CHANNEL\""; then
+    if "$FABRIC_BIN/osnadmin" channel list -o "127.0.0.1:$admin" $(orderer_admin_tls "$msp" "$domain") 2>/dev/null | grep -q "\"name\": \"$CHANNEL\""; then
       continue
     fi
     say "• orderer $name.$domain joins $CHANNEL (osnadmin)"
     # shellcheck disable=SC2046
     step "osnadmin channel join ($name.$domain)" "$LOGS/setup.log" "$FABRIC_BIN/osnadmin" channel join \
-      --channelID "$CHANNEL" --config-block "$RUN/channel/$CHANNEL.block" -o "127.0.0.1:$admin" $(orderer_admin_tls "$domain")
+      --channelID "$CHANNEL" --config-block "$(org_dir "$msp")/channel/$CHANNEL.block" -o "127.0.0.1:$admin" $(orderer_admin_tls "$msp" "$domain")
   done < <(tnctl nodes)
 }
 
@@ -300,14 +352,15 @@ peer_env() {
   while read -r kind name msp domain port rest; do
     [[ $kind == peer && $msp == "$want" ]] || continue
     [[ -z $want_peer || $want_peer == "$name" ]] || continue
-    local host=$name.$domain
+    local host=$name.$domain dir
+    dir=$(org_dir "$msp")
     cat <<EOF
-export FABRIC_CFG_PATH=$RUN/nodes/$host
+export FABRIC_CFG_PATH=$dir/nodes/$host
 export CORE_PEER_LOCALMSPID=$msp
-export CORE_PEER_MSPCONFIGPATH=$RUN/crypto/peerOrganizations/$domain/users/Admin@$domain/msp
+export CORE_PEER_MSPCONFIGPATH=$dir/users/Admin@$domain/msp
 export CORE_PEER_ADDRESS=127.0.0.1:$port
 export CORE_PEER_TLS_ENABLED=true
-export CORE_PEER_TLS_ROOTCERT_FILE=$RUN/crypto/peerOrganizations/$domain/peers/$host/tls/ca.crt
+export CORE_PEER_TLS_ROOTCERT_FILE=$dir/peers/$host/tls/ca.crt
 EOF
     return 0
   done < <(tnctl nodes)
@@ -321,11 +374,13 @@ as_admin() {
   (eval "$(peer_env "$msp")" && "$@")
 }
 
+# first_orderer VIEWER prints the peer CLI flags that reach the first orderer
+# as org VIEWER's admin (trusting the orderer org's TLS root VIEWER holds).
 first_orderer() {
-  local kind name msp domain port rest
+  local viewer=$1 kind name msp domain port rest
   while read -r kind name msp domain port rest; do
     if [[ $kind == orderer ]]; then
-      echo "-o 127.0.0.1:$port --ordererTLSHostnameOverride $name.$domain --tls --cafile $RUN/crypto/ordererOrganizations/$domain/orderers/$name.$domain/tls/ca.crt"
+      echo "-o 127.0.0.1:$port --ordererTLSHostnameOverride $name.$domain --tls --cafile $(tls_root "$viewer" "$msp")"
       return
     fi
   done < <(tnctl nodes)
@@ -340,7 +395,7 @@ join_peers() {
     fi
     say "• $name.$domain joins $CHANNEL"
     step "peer channel join ($name.$domain)" "$LOGS/setup.log" \
-      bash -c "$(peer_env "$msp" "$name"); exec '$FABRIC_BIN/peer' channel join -b '$RUN/channel/$CHANNEL.block'"
+      bash -c "$(peer_env "$msp" "$name"); exec '$FABRIC_BIN/peer' channel join -b '$(org_dir "$msp")/channel/$CHANNEL.block'"
   done < <(tnctl nodes)
 }
 
@@ -365,11 +420,10 @@ wait_raft_leader() {
 # resume_chaincode restarts every bank's chaincode service of the last
 # deploy after a down/up, so a restarted network serves the chaincode it had.
 resume_chaincode() {
-  [[ -x $BIN/tranchenet-cc ]] || return 0
   local msp id_file
   for msp in $(tnctl get orgs); do
     id_file=$(cc_dir "$msp")/package-id
-    [[ -f $id_file ]] || continue
+    [[ -f $id_file && -x $(cc_dir "$msp")/tranchenet-cc ]] || continue
     running "$(cc_service "$msp")" "tranchenet-cc" && continue
     say "• restarting the chaincode service of $msp"
     start_chaincode_service "$msp" "$(<"$id_file")"
@@ -397,6 +451,9 @@ wait_gossip() {
 
 cmd_up() {
   local t0=$SECONDS
+  if [[ -d $RUN/crypto && ! -d $RUN/orgs ]]; then
+    fail "$RUN has the old one-folder layout (crypto/, nodes/); ./network.sh clean it first (each org now has its own folder under orgs/)"
+  fi
   fabric_binaries
   mkdir -p "$LOGS" "$PIDS"
   project_tools
@@ -422,7 +479,18 @@ cmd_up() {
 # package. The binary is built once.
 cc_address() { echo "127.0.0.1:$(tnctl get "ccport:$1")"; } # MSPID
 cc_service() { echo "chaincode-$1"; }                       # MSPID: its PID file's and log's name
-cc_dir() { echo "$RUN/chaincode/$1"; }                      # MSPID: its packages and package-id
+cc_dir() { echo "$(org_dir "$1")/chaincode"; }              # MSPID: its package, package-id and binary
+collections_file() { echo "$(cc_dir "$1")/collections.json"; } # MSPID: the collection config it approves
+
+# write_collections gives every bank the collection config of the
+# consortium in force (after add-org: with the new bank's registry).
+write_collections() {
+  local msp
+  for msp in $(tnctl get orgs); do
+    mkdir -p "$(cc_dir "$msp")"
+    tnctl get collections >"$(collections_file "$msp")"
+  done
+}
 
 # committed_sequence prints the committed sequence of the chaincode (0 if none).
 committed_sequence() {
@@ -484,7 +552,7 @@ start_chaincode_service() {
   require_free_port "$port" "chaincode service of $msp"
   mkdir -p "$LOGS" "$PIDS" "$(cc_dir "$msp")"
   (exec env -i PATH="$PATH" HOME="$HOME" CHAINCODE_SERVER_ADDRESS="$address" \
-    CORE_CHAINCODE_ID_NAME="$package_id" "$BIN/tranchenet-cc" >>"$LOGS/$name.log" 2>&1) &
+    CORE_CHAINCODE_ID_NAME="$package_id" "$(cc_dir "$msp")/tranchenet-cc" >>"$LOGS/$name.log" 2>&1) &
   echo $! >"$(pidfile "$name")"
   echo "$package_id" >"$(cc_dir "$msp")/package-id"
   local i
@@ -507,12 +575,16 @@ cmd_deploy() {
   # The label names the exact binary, so re-running deploy after a code change
   # yields new packages and therefore an upgrade. Every bank's package has
   # the same label and code; only the address in connection.json differs.
-  digest=$(sha256sum "$BIN/tranchenet-cc" "$RUN/config/collections.json" | sha256sum | cut -c1-12)
+  write_collections
+  digest=$(sha256sum "$BIN/tranchenet-cc" "$(collections_file "$(tnctl get trustee)")" | sha256sum | cut -c1-12)
   label=${CHAINCODE}_$digest
   local -A pkg package_id
   local current=1
   for msp in $(tnctl get orgs); do
     mkdir -p "$(cc_dir "$msp")"
+    # The bank's own copy of the binary (a hard link: one build, each bank's
+    # service runs from its own folder).
+    ln -f "$BIN/tranchenet-cc" "$(cc_dir "$msp")/tranchenet-cc" 2>/dev/null || cp -f "$BIN/tranchenet-cc" "$(cc_dir "$msp")/tranchenet-cc"
     pkg[$msp]=$(cc_dir "$msp")/$label.tar.gz
     package_chaincode "$label" "${pkg[$msp]}" "$(cc_address "$msp")"
     package_id[$msp]=$(as_admin "$msp" "$FABRIC_BIN/peer" lifecycle chaincode calculatepackageid "${pkg[$msp]}" 2>>"$LOGS/deploy.log") ||
@@ -547,27 +619,26 @@ cmd_deploy() {
 
   local sequence
   sequence=$(($(committed_sequence) + 1))
-  # shellcheck disable=SC2207
-  local orderer=($(first_orderer))
   local definition=(-C "$CHANNEL" -n "$CHAINCODE" -v "$digest" --sequence "$sequence"
-    --collections-config "$RUN/config/collections.json"
     --channel-config-policy /Channel/Application/Endorsement)
   # The definition (version, sequence, collections, policy) is the same for
   # every bank; the package ID each approves is its own.
   for msp in $(tnctl get orgs); do
     say "• $msp approves $CHAINCODE sequence $sequence with its own package ${package_id[$msp]}"
-    step "approve ($msp)" "$LOGS/deploy.log" bash -c "$(peer_env "$msp"); exec '$FABRIC_BIN/peer' lifecycle chaincode approveformyorg ${orderer[*]} ${definition[*]} --package-id '${package_id[$msp]}'"
+    step "approve ($msp)" "$LOGS/deploy.log" bash -c "$(peer_env "$msp"); exec '$FABRIC_BIN/peer' lifecycle chaincode approveformyorg $(first_orderer "$msp") ${definition[*]} --collections-config '$(collections_file "$msp")' --package-id '${package_id[$msp]}'"
   done
 
-  # One endorsing peer per org (its first) satisfies the lifecycle policy.
-  local peers=() port seen=" "
+  # One endorsing peer per org (its first) satisfies the lifecycle policy;
+  # the trustee's admin commits, trusting each org's TLS root it holds.
+  local peers=() port seen=" " trustee
+  trustee=$(tnctl get trustee)
   while read -r kind name msp domain port rest; do
     [[ $kind == peer && $seen != *" $msp "* ]] || continue
     seen+="$msp "
-    peers+=(--peerAddresses "127.0.0.1:$port" --tlsRootCertFiles "$RUN/crypto/peerOrganizations/$domain/peers/$name.$domain/tls/ca.crt")
+    peers+=(--peerAddresses "127.0.0.1:$port" --tlsRootCertFiles "$(tls_root "$trustee" "$msp")")
   done < <(tnctl nodes)
   say "• committing $CHAINCODE sequence $sequence"
-  step "commit" "$LOGS/deploy.log" bash -c "$(peer_env "$(tnctl get trustee)"); exec '$FABRIC_BIN/peer' lifecycle chaincode commit ${orderer[*]} ${definition[*]} ${peers[*]}"
+  step "commit" "$LOGS/deploy.log" bash -c "$(peer_env "$trustee"); exec '$FABRIC_BIN/peer' lifecycle chaincode commit $(first_orderer "$trustee") ${definition[*]} --collections-config '$(collections_file "$trustee")' ${peers[*]}"
 
   wait_sequence_everywhere "$sequence" "$LOGS/deploy.log"
   init_consortium
@@ -593,15 +664,13 @@ init_consortium() {
   while read -r kind name msp domain port rest; do
     [[ $kind == peer && $seen != *" $msp "* ]] || continue
     ((count < needed)) || break
-    peers+=(--peerAddresses "127.0.0.1:$port" --tlsRootCertFiles "$RUN/crypto/peerOrganizations/$domain/peers/$name.$domain/tls/ca.crt")
+    peers+=(--peerAddresses "127.0.0.1:$port" --tlsRootCertFiles "$(tls_root "$trustee" "$msp")")
     seen+="$msp "
     count=$((count + 1))
   done < <(tnctl nodes | awk -v t="$trustee" '$1=="peer" && $3==t' && tnctl nodes | awk -v t="$trustee" '$1=="peer" && $3!=t')
-  # shellcheck disable=SC2207
-  local orderer=($(first_orderer))
   local args
   args=$(jq -cn --arg c "$config" '{Args: ["Admin:Init", $c]}')
-  step "Admin:Init" "$LOGS/deploy.log" bash -c "$(peer_env "$trustee"); exec '$FABRIC_BIN/peer' chaincode invoke ${orderer[*]} -C '$CHANNEL' -n '$CHAINCODE' ${peers[*]} --waitForEvent -c '$args'"
+  step "Admin:Init" "$LOGS/deploy.log" bash -c "$(peer_env "$trustee"); exec '$FABRIC_BIN/peer' chaincode invoke $(first_orderer "$trustee") -C '$CHANNEL' -n '$CHAINCODE' ${peers[*]} --waitForEvent -c '$args'"
 }
 
 # ---------------------------------------------------------------- gateway apps
@@ -623,7 +692,7 @@ cmd_gateways() {
   local msp port dir
   while read -r msp port; do
     local name=gateway-$msp
-    dir=$RUN/gateways/$msp
+    dir=$(org_dir "$msp")/gateway
     mkdir -p "$dir"
     if [[ ! -f $dir/config.yaml ]]; then
       # Tokens are generated once and printed once; only their hashes are in the config.
@@ -644,7 +713,7 @@ cmd_gateways() {
       sleep 0.25
     done
     [[ $code == 200 ]] || fail "gateway app of $msp not ready after 30 s (log: $LOGS/gateway-$msp.log)"
-    say "✓ gateway app of $msp on http://127.0.0.1:$port (tokens: $RUN/gateways/$msp/tokens.json)"
+    say "✓ gateway app of $msp on http://127.0.0.1:$port (tokens: $(org_dir "$msp")/gateway/tokens.json)"
   done < <(gateway_ports)
 }
 

@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/gateway-app/config"
+	"github.com/tranchenet/tranchenet/network/consortium"
+	"github.com/tranchenet/tranchenet/test-network/gatewayconfig"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
 
@@ -35,6 +38,85 @@ func TestIntegrationNetworkLifecycle(t *testing.T) {
 		out, err = tnet.Script(ctx, run, "deploy")
 		if err != nil || !strings.Contains(out, "nothing to do") {
 			t.Fatalf("second deploy should be a no-op: %v\n%s", err, out)
+		}
+	})
+
+	folder := consortium.RunFolder(run)
+	t.Run("each bank runs its own chaincode service, package and approval", func(t *testing.T) {
+		seen := map[string]string{}
+		for _, org := range n.Consortium.Orgs {
+			raw, err := os.ReadFile(filepath.Join(folder.Org(org.MSPID), "chaincode", "package-id"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := strings.TrimSpace(string(raw))
+			if other, dup := seen[id]; dup {
+				t.Errorf("%s and %s run the same package %s", org.MSPID, other, id)
+			}
+			seen[id] = org.MSPID
+			approved, err := n.AdminCLI(ctx, org.MSPID, "lifecycle", "chaincode", "queryapproved", "-C", n.Consortium.Channel, "-n", n.Consortium.Chaincode)
+			if err != nil || !strings.Contains(approved, id) {
+				t.Errorf("%s approved %q, want its own package %s (%v)", org.MSPID, approved, id, err)
+			}
+			if _, err := os.Stat(filepath.Join(run, "pids", "chaincode-"+org.MSPID+".pid")); err != nil {
+				t.Errorf("%s's chaincode service has no PID file: %v", org.MSPID, err)
+			}
+			if !tnet.PortBusy(org.ChaincodeService.Port) {
+				t.Errorf("%s's chaincode service does not listen on %d", org.MSPID, org.ChaincodeService.Port)
+			}
+		}
+		// Each bank's peers hold only its own package.
+		for _, org := range n.Consortium.Orgs {
+			installed, err := n.AdminCLI(ctx, org.MSPID, "lifecycle", "chaincode", "queryinstalled")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for id, owner := range seen {
+				if strings.Contains(installed, id) != (owner == org.MSPID) {
+					t.Errorf("%s's peer: package %s of %s installed = %v\n%s", org.MSPID, id, owner, strings.Contains(installed, id), installed)
+				}
+			}
+		}
+	})
+
+	t.Run("no process's configuration names another org's folder", func(t *testing.T) {
+		// The gateway apps' configurations too, where network.sh gateways writes them.
+		for _, org := range n.Consortium.Orgs {
+			cfg, _, err := gatewayconfig.ForOrg(n.Consortium, run, org.MSPID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := config.WriteFile(filepath.Join(folder.Gateway(org.MSPID), "config.yaml"), cfg); err != nil {
+				t.Fatal(err)
+			}
+		}
+		foreign, err := tnet.ForeignPaths(run)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range foreign {
+			t.Error(f)
+		}
+		// What the script keeps for itself is all there is outside the orgs' folders.
+		entries, _ := os.ReadDir(run)
+		for _, e := range entries {
+			switch e.Name() {
+			case "orgs", "bin", "logs", "pids":
+			default:
+				t.Errorf("%s/%s is outside every org's folder", run, e.Name())
+			}
+		}
+		// Every org, the orderer org too, has the channel block and the others' public MSPs.
+		all := append([]string{n.Consortium.OrdererOrg.MSPID}, n.Consortium.MSPIDs()...)
+		for _, viewer := range all {
+			if _, err := os.Stat(filepath.Join(folder.Org(viewer), "channel", n.Consortium.Channel+".block")); err != nil {
+				t.Errorf("%s has no channel block: %v", viewer, err)
+			}
+			for _, owner := range all {
+				if _, err := os.Stat(folder.TLSRoot(viewer, owner)); err != nil {
+					t.Errorf("%s does not hold %s's TLS root: %v", viewer, owner, err)
+				}
+			}
 		}
 	})
 
@@ -164,8 +246,13 @@ func TestIntegrationNetworkLifecycle(t *testing.T) {
 			b, _ := os.ReadFile(f)
 			procs = append(procs, strings.TrimSpace(string(b)))
 		}
-		if len(procs) < len(n.Consortium.OrdererOrg.Nodes)+len(n.Consortium.Orgs)+1 {
-			t.Fatalf("expected a pid file per node and the chaincode service, found %v", pids)
+		// Orderers, each bank's peers, every org's CA, each bank's chaincode service.
+		want := len(n.Consortium.OrdererOrg.Nodes) + 1
+		for _, org := range n.Consortium.Orgs {
+			want += len(org.Peers) + 2
+		}
+		if len(procs) < want {
+			t.Fatalf("expected a pid file per node, CA and chaincode service (%d), found %v", want, pids)
 		}
 		if err := n.Down(ctx); err != nil {
 			t.Fatal(err)

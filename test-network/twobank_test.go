@@ -169,7 +169,7 @@ func installRogue(t *testing.T, cs *cast, attackers []string) {
 		if out, err := cs.n.AdminCLI(ctx, msp, "lifecycle", "chaincode", "install", pkgPath); err != nil && !strings.Contains(out, "already successfully installed") {
 			t.Fatalf("install on %s: %v", msp, err)
 		}
-		args := append([]string{"lifecycle", "chaincode", "approveformyorg"}, cs.n.OrdererFlags()...)
+		args := append([]string{"lifecycle", "chaincode", "approveformyorg"}, cs.n.OrdererFlags(msp)...)
 		args = append(args, "-C", cs.n.Consortium.Channel, "-n", cs.n.Consortium.Chaincode, "-v", def.Version,
 			"--sequence", fmt.Sprint(def.Sequence), "--collections-config", filepath.Join(cs.n.Root, "collections", "test-network.json"),
 			"--channel-config-policy", "/Channel/Application/Endorsement", "--package-id", packageID)

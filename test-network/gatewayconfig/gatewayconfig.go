@@ -49,8 +49,9 @@ type IssuedToken struct {
 //     majority of banks starting with this one, each registry<MSP> by the
 //     trustee (the registrar) and that custodian; implicit collections
 //     default to their own org.
-//   - Listen: 127.0.0.1 and the org's gatewayApp.port; data under
-//     runDir/gateway-app/<Org>.
+//   - Listen: 127.0.0.1 and the org's gatewayApp.port; data under the
+//     org's own folder (orgs/<MSPID>/gateway/data): every path in the
+//     configuration is in that folder (consortium.RunFolder).
 func ForOrg(c *consortium.Consortium, runDir string, mspID string) (config.Config, []IssuedToken, error) {
 	var org consortium.Org
 	found := false
@@ -66,14 +67,14 @@ func ForOrg(c *consortium.Consortium, runDir string, mspID string) (config.Confi
 	if err != nil {
 		return config.Config{}, nil, err
 	}
-	crypto := filepath.Join(runDir, "crypto", "peerOrganizations", org.Domain)
+	run := consortium.RunFolder(runDir)
 	port := org.GatewayApp.Port
 	if port == 0 {
 		port = 8080
 	}
 	cfg := config.Config{
 		Listen:      fmt.Sprintf("127.0.0.1:%d", port),
-		DataDir:     filepath.Join(runDir, "gateway-app", org.Name),
+		DataDir:     filepath.Join(run.Gateway(org.MSPID), "data"),
 		MSPID:       org.MSPID,
 		Channel:     c.Channel,
 		Chaincode:   c.Chaincode,
@@ -83,7 +84,7 @@ func ForOrg(c *consortium.Consortium, runDir string, mspID string) (config.Confi
 		host := org.PeerHost(p)
 		peer := config.Peer{
 			Endpoint:     fmt.Sprintf("127.0.0.1:%d", p.Port),
-			TLSCACert:    filepath.Join(crypto, "peers", host, "tls", "ca.crt"),
+			TLSCACert:    filepath.Join(run.PeerTLS(org, p), "ca.crt"),
 			HostOverride: host,
 		}
 		if i == 0 {
@@ -92,14 +93,14 @@ func ForOrg(c *consortium.Consortium, runDir string, mspID string) (config.Confi
 			cfg.FailoverPeers = append(cfg.FailoverPeers, peer)
 		}
 	}
-	registrar, err := caIdentity(crypto, org.Domain, "Registrar")
+	registrar, err := caIdentity(run, org, "Registrar")
 	if err != nil {
 		return config.Config{}, nil, err
 	}
 	cfg.CA = &config.CA{
 		URL:       fmt.Sprintf("https://127.0.0.1:%d", org.CA.Port),
 		Name:      "ca-" + org.Name,
-		TLSCACert: filepath.Join(crypto, "msp", "tlscacerts", "ca.pem"),
+		TLSCACert: run.TLSRoot(org.MSPID, org.MSPID),
 		Registrar: registrar,
 		Wallet:    config.Wallet{Dir: filepath.Join(cfg.DataDir, "wallet")},
 	}
@@ -109,7 +110,7 @@ func ForOrg(c *consortium.Consortium, runDir string, mspID string) (config.Confi
 		idNames = append(idNames, fmt.Sprintf("User%d", i))
 	}
 	for _, name := range idNames {
-		id, err := caIdentity(crypto, org.Domain, name)
+		id, err := caIdentity(run, org, name)
 		if err != nil {
 			return config.Config{}, nil, err
 		}
@@ -127,14 +128,12 @@ func ForOrg(c *consortium.Consortium, runDir string, mspID string) (config.Confi
 		tokens = append(tokens, IssuedToken{User: name, Roles: names, Identity: identity, Token: token})
 	}
 	addUser("admin", config.AdminIdentity, roles.Admin)
-	users := idNames[1:]
-	onChain, err := roles.ParseOrgConfig(c.ChaincodeConfigJSON())
+	cast, err := castUsers(c, org)
 	if err != nil {
-		return config.Config{}, nil, fmt.Errorf("consortium roles: %w", err)
+		return config.Config{}, nil, err
 	}
-	held, _ := onChain.Org(org.MSPID)
-	for i, u := range roleUsers(held.Roles, len(users)) {
-		addUser(u.name, users[i%len(users)], u.role)
+	for _, u := range cast {
+		addUser(u.name, u.identity, u.role)
 	}
 	// The event stream is read by the most restricted identity that can read
 	// the channel: the auditor's if the org has one.
@@ -152,8 +151,50 @@ func ForOrg(c *consortium.Consortium, runDir string, mspID string) (config.Confi
 }
 
 type roleUser struct {
-	name string
-	role roles.Role
+	name     string
+	role     roles.Role
+	identity string // User1..UserN
+}
+
+// castUsers gives each API user of the org (one per role its identities
+// may hold, investors filling the rest) one of its User1..UserN
+// identities, in order, sharing identities once they run out.
+func castUsers(c *consortium.Consortium, org consortium.Org) ([]roleUser, error) {
+	onChain, err := roles.ParseOrgConfig(c.ChaincodeConfigJSON())
+	if err != nil {
+		return nil, fmt.Errorf("consortium roles: %w", err)
+	}
+	held, _ := onChain.Org(org.MSPID)
+	out := roleUsers(held.Roles, org.Users)
+	for i := range out {
+		out[i].identity = fmt.Sprintf("User%d", i%org.Users+1)
+	}
+	return out, nil
+}
+
+// IdentityRoles is the value of the tranchenet.role certificate attribute
+// the org's CA gives each of its User1..UserN identities at `network.sh
+// up`: the roles of the API users ForOrg maps to that identity, comma
+// separated (as roles.ParseRoleList reads them). The chaincode counts the
+// attribute as held roles, within what the org may hold.
+func IdentityRoles(c *consortium.Consortium, mspID string) (map[string]string, error) {
+	org, ok := c.OrgByMSP(mspID)
+	if !ok {
+		return nil, fmt.Errorf("org %q is not in the consortium (orgs: %s)", mspID, strings.Join(c.MSPIDs(), ", "))
+	}
+	cast, err := castUsers(c, org)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, u := range cast {
+		if prev := out[u.identity]; prev != "" {
+			out[u.identity] = prev + "," + string(u.role)
+		} else {
+			out[u.identity] = string(u.role)
+		}
+	}
+	return out, nil
 }
 
 // roleUsers lists one API user per role the org's identities may hold, with
@@ -172,10 +213,10 @@ func roleUsers(held roles.Set, identities int) []roleUser {
 		case roles.Admin:
 		case roles.Investor:
 			for i := 1; i <= investors; i++ {
-				out = append(out, roleUser{fmt.Sprintf("investor%d", i), r})
+				out = append(out, roleUser{name: fmt.Sprintf("investor%d", i), role: r})
 			}
 		default:
-			out = append(out, roleUser{string(r), r})
+			out = append(out, roleUser{name: string(r), role: r})
 		}
 	}
 	return out
@@ -218,8 +259,8 @@ func appendNew(list []string, s string) []string {
 
 // caIdentity locates the certificate and keystore the org's CA issued to
 // user@domain at `network.sh up` (test-network/ca.sh).
-func caIdentity(orgCrypto, domain, user string) (config.Identity, error) {
-	msp := filepath.Join(orgCrypto, "users", user+"@"+domain, "msp")
+func caIdentity(run consortium.RunFolder, org consortium.Org, user string) (config.Identity, error) {
+	msp := run.UserMSP(org, user)
 	certs, _ := filepath.Glob(filepath.Join(msp, "signcerts", "*.pem"))
 	if len(certs) != 1 {
 		return config.Identity{}, fmt.Errorf("identity %s: want one certificate in %s/signcerts, found %d (is the network up in this run folder?)", user, msp, len(certs))

@@ -18,10 +18,11 @@ import (
 func fakeRun(t *testing.T, c *consortium.Consortium) string {
 	t.Helper()
 	run := t.TempDir()
+	rf := consortium.RunFolder(run)
 	for _, org := range c.Orgs {
-		base := filepath.Join(run, "crypto", "peerOrganizations", org.Domain)
+		base := rf.Org(org.MSPID)
 		for _, p := range org.Peers {
-			dir := filepath.Join(base, "peers", org.PeerHost(p), "tls")
+			dir := rf.PeerTLS(org, p)
 			os.MkdirAll(dir, 0o755)
 			os.WriteFile(filepath.Join(dir, "ca.crt"), []byte("ca"), 0o644)
 		}
@@ -33,7 +34,7 @@ func fakeRun(t *testing.T, c *consortium.Consortium) string {
 			users = append(users, fmt.Sprintf("User%d", i))
 		}
 		for _, u := range users {
-			msp := filepath.Join(base, "users", u+"@"+org.Domain, "msp")
+			msp := rf.UserMSP(org, u)
 			os.MkdirAll(filepath.Join(msp, "signcerts"), 0o755)
 			os.MkdirAll(filepath.Join(msp, "keystore"), 0o700)
 			os.WriteFile(filepath.Join(msp, "signcerts", u+"@"+org.Domain+"-cert.pem"), []byte("cert"), 0o644)
@@ -113,8 +114,16 @@ func TestForOrg(t *testing.T) {
 					t.Errorf("%s endorsers %v, want %v", coll, got, want)
 				}
 			}
-			if !strings.HasPrefix(cfg.Peer.TLSCACert, run) || cfg.Peer.HostOverride == "" || !strings.HasPrefix(cfg.DataDir, run) {
-				t.Errorf("peer %+v data %s", cfg.Peer, cfg.DataDir)
+			// Every path is in the org's own folder of the run folder.
+			own := consortium.RunFolder(run).Org(tt.msp) + string(filepath.Separator)
+			if !strings.HasPrefix(cfg.Peer.TLSCACert, own) || cfg.Peer.HostOverride == "" || !strings.HasPrefix(cfg.DataDir, own) ||
+				!strings.HasPrefix(cfg.CA.Wallet.Dir, own) {
+				t.Errorf("peer %+v data %s wallet %s: want every path under %s", cfg.Peer, cfg.DataDir, cfg.CA.Wallet.Dir, own)
+			}
+			for _, id := range append(cfg.Identities, cfg.CA.Registrar) {
+				if !strings.HasPrefix(id.Cert, own) || !strings.HasPrefix(id.Keystore, own) {
+					t.Errorf("identity %+v is not under %s", id, own)
+				}
 			}
 			org := orgOf(c, tt.msp)
 			if len(cfg.FailoverPeers) != len(org.Peers)-1 {
@@ -122,7 +131,7 @@ func TestForOrg(t *testing.T) {
 			}
 			if cfg.CA == nil || cfg.CA.URL != fmt.Sprintf("https://127.0.0.1:%d", org.CA.Port) ||
 				!strings.HasSuffix(cfg.CA.Registrar.Cert, filepath.Join("Registrar@"+org.Domain, "msp", "signcerts", "Registrar@"+org.Domain+"-cert.pem")) ||
-				!strings.HasPrefix(cfg.CA.TLSCACert, filepath.Join(run, "crypto", "peerOrganizations", org.Domain)) {
+				!strings.HasPrefix(cfg.CA.TLSCACert, own) {
 				t.Errorf("CA %+v", cfg.CA)
 			}
 
@@ -161,5 +170,52 @@ func TestForOrgErrors(t *testing.T) {
 	}
 	if _, _, err := ForOrg(c, t.TempDir(), "Org1MSP"); err == nil || !strings.Contains(err.Error(), "is the network up in this run folder?") {
 		t.Fatalf("empty run folder: %v", err)
+	}
+}
+
+// The CA's tranchenet.role attribute of each User identity is exactly the
+// roles of the API users the gateway config maps to it, shared identities
+// getting every role of theirs.
+func TestIdentityRolesAreTheRolesOfTheUsersMappedToEachIdentity(t *testing.T) {
+	c := loadConsortium(t)
+	run := fakeRun(t, c)
+	for _, org := range c.Orgs {
+		cfg, _, err := ForOrg(c, run, org.MSPID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		attrs, err := IdentityRoles(c, org.MSPID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{}
+		for _, u := range cfg.Users {
+			if u.Identity == config.AdminIdentity {
+				continue
+			}
+			if want[u.Identity] != "" {
+				want[u.Identity] += ","
+			}
+			want[u.Identity] += strings.Join(u.Roles, ",")
+		}
+		if !reflect.DeepEqual(attrs, want) {
+			t.Errorf("%s: attributes %v, want %v", org.MSPID, attrs, want)
+		}
+	}
+	org1 := c.Orgs[0]
+	if got, _ := IdentityRoles(c, org1.MSPID); got["User1"] != "arranger" || got["User2"] != "trustee" {
+		t.Errorf("Org1's first identities: %v", got)
+	}
+	// Two identities for six roles: each holds three.
+	c.Orgs[0].Users = 2
+	got, err := IdentityRoles(c, org1.MSPID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || strings.Count(got["User1"], ",") != 2 || strings.Count(got["User2"], ",") != 2 {
+		t.Errorf("shared identities: %v", got)
+	}
+	if _, err := IdentityRoles(c, "Org9MSP"); err == nil {
+		t.Error("an unknown org has no identities")
 	}
 }

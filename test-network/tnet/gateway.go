@@ -31,7 +31,7 @@ type Client struct {
 func (n *Network) Client(msp, user string) (*Client, error) {
 	org := n.Org(msp)
 	peer := org.Peers[0]
-	caPEM, err := os.ReadFile(n.peerTLSCA(org, peer))
+	caPEM, err := os.ReadFile(filepath.Join(n.folder().PeerTLS(org, peer), "ca.crt"))
 	if err != nil {
 		return nil, err
 	}
@@ -42,8 +42,7 @@ func (n *Network) Client(msp, user string) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	mspDir := filepath.Join(n.Run, "crypto", "peerOrganizations", org.Domain, "users", user+"@"+org.Domain, "msp")
-	id, sign, err := LoadIdentity(msp, mspDir)
+	id, sign, err := LoadIdentity(msp, n.folder().UserMSP(org, user))
 	if err != nil {
 		conn.Close()
 		return nil, err

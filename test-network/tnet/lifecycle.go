@@ -13,8 +13,9 @@ func (n *Network) AdminCLI(ctx context.Context, msp string, args ...string) (str
 	return n.peerCLI(ctx, Call{Org: msp}, args...)
 }
 
-// OrdererFlags are the peer CLI flags that reach the first orderer.
-func (n *Network) OrdererFlags() []string { return n.ordererFlags() }
+// OrdererFlags are the peer CLI flags with which msp's admin reaches the
+// first orderer (trusting the orderer org's TLS root from msp's folder).
+func (n *Network) OrdererFlags(msp string) []string { return n.ordererFlags(msp) }
 
 // Definition is the committed chaincode definition, as querycommitted
 // reports it.

@@ -199,7 +199,7 @@ func (n *Network) Invoke(ctx context.Context, c Call) (Result, error) {
 		return Result{}, err
 	}
 	full := []string{"chaincode", "invoke", "-C", n.Consortium.Channel, "-n", n.Consortium.Chaincode, "--waitForEvent", "--waitForEventTimeout", "60s"}
-	full = append(full, n.ordererFlags()...)
+	full = append(full, n.ordererFlags(c.Org)...)
 	endorsers := c.Endorsers
 	if len(endorsers) == 0 {
 		endorsers = []string{c.Org}
@@ -208,7 +208,7 @@ func (n *Network) Invoke(ctx context.Context, c Call) (Result, error) {
 		org := n.Org(msp)
 		for _, p := range org.Peers {
 			full = append(full, "--peerAddresses", fmt.Sprintf("127.0.0.1:%d", p.Port),
-				"--tlsRootCertFiles", n.peerTLSCA(org, p))
+				"--tlsRootCertFiles", n.folder().TLSRoot(c.Org, org.MSPID))
 		}
 	}
 	out, err := n.peerCLI(ctx, c, append(full, args...)...)
@@ -247,9 +247,7 @@ func (n *Network) peerCLI(ctx context.Context, c Call, args ...string) (string, 
 	}
 	env = append([]string{}, env...)
 	if c.User != "" && c.User != "Admin" {
-		org := n.Org(c.Org)
-		msp := filepath.Join(n.Run, "crypto", "peerOrganizations", org.Domain, "users", c.User+"@"+org.Domain, "msp")
-		env = append(env, "CORE_PEER_MSPCONFIGPATH="+msp)
+		env = append(env, "CORE_PEER_MSPCONFIGPATH="+n.folder().UserMSP(n.Org(c.Org), c.User))
 	}
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
@@ -301,18 +299,16 @@ func isExecutable(path string) bool {
 	return err == nil && !st.IsDir() && st.Mode()&0o111 != 0
 }
 
-func (n *Network) ordererFlags() []string {
+// ordererFlags reach the first orderer as org viewer's admin does: with
+// the orderer org's TLS root viewer holds.
+func (n *Network) ordererFlags(viewer string) []string {
 	o := n.Consortium.OrdererOrg
-	node := o.Nodes[0]
-	host := o.OrdererHost(node)
-	return []string{"-o", fmt.Sprintf("127.0.0.1:%d", node.Port), "--tls", "--cafile",
-		filepath.Join(n.Run, "crypto", "ordererOrganizations", o.Domain, "orderers", host, "tls", "ca.crt")}
+	return []string{"-o", fmt.Sprintf("127.0.0.1:%d", o.Nodes[0].Port), "--tls", "--cafile",
+		n.folder().TLSRoot(viewer, o.MSPID)}
 }
 
-func (n *Network) peerTLSCA(org consortium.Org, p consortium.Peer) string {
-	host := org.PeerHost(p)
-	return filepath.Join(n.Run, "crypto", "peerOrganizations", org.Domain, "peers", host, "tls", "ca.crt")
-}
+// folder is the run folder's layout: each org's files in its own folder.
+func (n *Network) folder() consortium.RunFolder { return consortium.RunFolder(n.Run) }
 
 func txIDFrom(out string) string {
 	if i := strings.Index(out, "txid ["); i >= 0 {

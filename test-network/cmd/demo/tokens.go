@@ -8,16 +8,18 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+
+	"github.com/tranchenet/tranchenet/network/consortium"
 )
 
-// What `network.sh gateways` leaves in the run folder for each bank:
-// gateways/<MSP>/tokens.json, the output of `tnctl gateway-config`,
+// What `network.sh gateways` leaves in each bank's folder of the run
+// folder: orgs/<MSP>/gateway/tokens.json, the output of `tnctl gateway-config`,
 // listing where the app listens and every API user with its roles,
 // Fabric identity and bearer token. The demo learns the banks, their
 // URLs and who may do what from these files alone: no org name or role
 // assignment is written into it.
 
-// tokenFile is gateways/<MSP>/tokens.json.
+// tokenFile is orgs/<MSP>/gateway/tokens.json.
 type tokenFile struct {
 	Config string     `json:"config"`
 	Listen string     `json:"listen"`
@@ -40,15 +42,21 @@ type bankConfig struct {
 	Log   string // the app's log file
 }
 
+// tokensFile is where a bank's gateway app's tokens are (msp may be a
+// glob pattern).
+func tokensFile(runDir, msp string) string {
+	return filepath.Join(consortium.RunFolder(runDir).Gateway(msp), "tokens.json")
+}
+
 // loadBanks reads every bank's tokens.json under runDir, in MSP order.
 func loadBanks(runDir string) ([]bankConfig, error) {
-	dir := filepath.Join(runDir, "gateways")
-	files, err := filepath.Glob(filepath.Join(dir, "*", "tokens.json"))
+	pattern := tokensFile(runDir, "*")
+	files, err := filepath.Glob(pattern)
 	if err != nil {
 		return nil, err
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("no gateway app tokens in %s: start the apps with test-network/network.sh gateways", dir)
+		return nil, fmt.Errorf("no gateway app tokens at %s: start the apps with test-network/network.sh gateways", pattern)
 	}
 	sort.Strings(files)
 	var banks []bankConfig
@@ -72,7 +80,7 @@ func readBank(path string) (bankConfig, error) {
 	if err := json.Unmarshal(raw, &tf); err != nil {
 		return bankConfig{}, fmt.Errorf("%s: %v", path, err)
 	}
-	msp := filepath.Base(filepath.Dir(path))
+	msp := filepath.Base(filepath.Dir(filepath.Dir(path))) // orgs/<MSP>/gateway/tokens.json
 	switch {
 	case tf.Listen == "":
 		return bankConfig{}, fmt.Errorf("%s: no listen address", path)

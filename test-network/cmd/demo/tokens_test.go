@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// writeTokens writes gateways/<msp>/tokens.json under run.
+// writeTokens writes the tokens.json of msp's gateway app under run.
 func writeTokens(t *testing.T, run, msp, listen string, users map[string][]string) {
 	t.Helper()
 	tf := tokenFile{Listen: listen}
@@ -21,11 +21,11 @@ func writeTokens(t *testing.T, run, msp, listen string, users map[string][]strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(run, "gateways", msp)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	path := tokensFile(run, msp)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "tokens.json"), b, 0o600); err != nil {
+	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -76,7 +76,7 @@ func TestBanksAreFoundByTheRolesOfTheirUsers(t *testing.T) {
 
 func TestAMissingPartIsNamed(t *testing.T) {
 	run := consortiumFixture(t)
-	if err := os.RemoveAll(filepath.Join(run, "gateways", "ZetaBankMSP")); err != nil {
+	if err := os.RemoveAll(tokensFile(run, "ZetaBankMSP")); err != nil {
 		t.Fatal(err)
 	}
 	banks, err := loadBanks(run)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 )
 
@@ -50,6 +49,6 @@ func (d *demo) tryIt() error {
 	} {
 		d.out.say("  curl -s -H 'Authorization: Bearer %s' %s%s", tok(c.a), c.a.gw.URL, c.path)
 	}
-	d.out.say("every bank's users and tokens: %s", relative(filepath.Join(d.runDir, "gateways", "<MSP>", "tokens.json")))
+	d.out.say("every bank's users and tokens: %s", relative(tokensFile(d.runDir, "<MSP>")))
 	return nil
 }

@@ -9,9 +9,9 @@
 //	go run ./test-network/cmd/gateway-bench -org Org2MSP -user investor1 -tranche AUTO-1-A -to Org3MSP/<id>
 //
 // The gateway's URL and the user's token and identity come from the run
-// folder's gateways/<MSP>/tokens.json, as network.sh gateways writes them.
+// folder's orgs/<MSP>/gateway/tokens.json, as network.sh gateways writes them.
 //
-// It imports bench and tnet; the gateway binary does not contain it.
+// It imports bench, tnet and the run folder layout (consortium); the gateway binary does not contain it.
 package main
 
 import (
@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/tranchenet/tranchenet/network/consortium"
 	"github.com/tranchenet/tranchenet/test-network/bench"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
@@ -46,7 +47,7 @@ func run() error {
 	if *tranche == "" || *to == "" {
 		return fmt.Errorf("-tranche and -to are required")
 	}
-	raw, err := os.ReadFile(filepath.Join(*runDir, "gateways", *org, "tokens.json"))
+	raw, err := os.ReadFile(filepath.Join(consortium.RunFolder(*runDir).Gateway(*org), "tokens.json"))
 	if err != nil {
 		return err
 	}

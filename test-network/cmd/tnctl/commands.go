@@ -18,8 +18,7 @@ func renderCmd(c *consortium.Consortium, dir string) error {
 		return err
 	}
 	for name, render := range map[string]func() ([]byte, error){
-		"configtx.yaml":    c.ConfigTx,
-		"collections.json": func() ([]byte, error) { return collectionsJSON(c) },
+		"configtx.yaml": c.ConfigTx,
 	} {
 		b, err := render()
 		if err != nil {
@@ -76,6 +75,16 @@ func getCmd(c *consortium.Consortium, key string, w io.Writer) error {
 			names = append(names, o.Name)
 		}
 		fmt.Fprintln(w, strings.Join(names, " "))
+	case "orderer-msp":
+		fmt.Fprintln(w, c.OrdererOrg.MSPID)
+	case "collections":
+		// The collection config every bank approves (collections.Generate).
+		b, err := collectionsJSON(c)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
 	case "chaincode-config":
 		// The argument of Admin:Init, as one line of canonical JSON.
 		b, err := canon.Marshal(c.ChaincodeConfig())
@@ -143,46 +152,43 @@ type ProfileEndpoint struct {
 	Operations string `json:"operations,omitempty"`
 }
 
+// profilesCmd writes each bank's connection profile into its own folder
+// (orgs/<MSPID>/profile.json): every path in it is in that folder (its own
+// users, and the TLS roots of the other orgs as it holds them).
 func profilesCmd(c *consortium.Consortium, runDir string) error {
 	runDir, err := filepath.Abs(runDir)
 	if err != nil {
 		return err
 	}
-	crypto := filepath.Join(runDir, "crypto")
-	var peers, orderers []ProfileEndpoint
+	run := consortium.RunFolder(runDir)
+	o := c.OrdererOrg
 	for _, org := range c.Orgs {
-		for _, p := range org.Peers {
-			host := org.PeerHost(p)
-			peers = append(peers, ProfileEndpoint{
-				MSPID: org.MSPID, Address: fmt.Sprintf("127.0.0.1:%d", p.Port), HostName: host,
-				TLSCACert:  filepath.Join(crypto, "peerOrganizations", org.Domain, "peers", host, "tls", "ca.crt"),
-				Operations: fmt.Sprintf("127.0.0.1:%d", p.OperationsPort),
+		var peers, orderers []ProfileEndpoint
+		for _, other := range c.Orgs {
+			for _, p := range other.Peers {
+				peers = append(peers, ProfileEndpoint{
+					MSPID: other.MSPID, Address: fmt.Sprintf("127.0.0.1:%d", p.Port), HostName: other.PeerHost(p),
+					TLSCACert:  run.TLSRoot(org.MSPID, other.MSPID),
+					Operations: fmt.Sprintf("127.0.0.1:%d", p.OperationsPort),
+				})
+			}
+		}
+		for _, n := range o.Nodes {
+			orderers = append(orderers, ProfileEndpoint{
+				MSPID: o.MSPID, Address: fmt.Sprintf("127.0.0.1:%d", n.Port), HostName: o.OrdererHost(n),
+				TLSCACert:  run.TLSRoot(org.MSPID, o.MSPID),
+				Operations: fmt.Sprintf("127.0.0.1:%d", n.OperationsPort),
 			})
 		}
-	}
-	o := c.OrdererOrg
-	for _, n := range o.Nodes {
-		host := o.OrdererHost(n)
-		orderers = append(orderers, ProfileEndpoint{
-			MSPID: o.MSPID, Address: fmt.Sprintf("127.0.0.1:%d", n.Port), HostName: host,
-			TLSCACert:  filepath.Join(crypto, "ordererOrganizations", o.Domain, "orderers", host, "tls", "ca.crt"),
-			Operations: fmt.Sprintf("127.0.0.1:%d", n.OperationsPort),
-		})
-	}
-	dir := filepath.Join(runDir, "profiles")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for _, org := range c.Orgs {
 		users := map[string]string{}
-		usersDir := filepath.Join(crypto, "peerOrganizations", org.Domain, "users")
+		usersDir := filepath.Join(run.Org(org.MSPID), "users")
 		entries, err := os.ReadDir(usersDir)
 		if err != nil {
-			return fmt.Errorf("profiles: %w (run cryptogen first)", err)
+			return fmt.Errorf("profiles: %w (the org's CA issues its users at up)", err)
 		}
 		for _, e := range entries {
 			name := strings.SplitN(e.Name(), "@", 2)[0]
-			users[name] = filepath.Join(usersDir, e.Name(), "msp")
+			users[name] = run.UserMSP(org, name)
 		}
 		p := Profile{Name: org.Name, Channel: c.Channel, Chaincode: c.Chaincode, MSPID: org.MSPID,
 			Peers: peers, Orderers: orderers, Users: users}
@@ -190,7 +196,7 @@ func profilesCmd(c *consortium.Consortium, runDir string) error {
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, org.Name+".json"), append(b, '\n'), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(run.Org(org.MSPID), "profile.json"), append(b, '\n'), 0o644); err != nil {
 			return err
 		}
 	}

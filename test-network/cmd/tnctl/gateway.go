@@ -2,7 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
+	"maps"
+	"slices"
 
 	"github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/network/consortium"
@@ -24,6 +27,20 @@ func gatewayConfigCmd(c *consortium.Consortium, runDir, mspID, out string, w io.
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(gatewayConfigResult{Config: out, Listen: cfg.Listen, Tokens: tokens})
+}
+
+// identityRolesCmd prints, for each User identity of org mspID, the
+// tranchenet.role attribute value its CA registers it with: the roles of
+// the API users its gateway config maps to it.
+func identityRolesCmd(c *consortium.Consortium, mspID string, w io.Writer) error {
+	attrs, err := gatewayconfig.IdentityRoles(c, mspID)
+	if err != nil {
+		return err
+	}
+	for _, id := range slices.Sorted(maps.Keys(attrs)) {
+		fmt.Fprintf(w, "%s %s\n", id, attrs[id])
+	}
+	return nil
 }
 
 // gatewayConfigResult is what gateway-config prints; the demo and the

@@ -20,9 +20,10 @@ func TestGatewayConfigCommand(t *testing.T) {
 	}
 	run0 := t.TempDir()
 	org := c.Orgs[1]
-	base := filepath.Join(run0, "crypto", "peerOrganizations", org.Domain)
-	os.MkdirAll(filepath.Join(base, "peers", org.PeerHost(org.Peers[0]), "tls"), 0o755)
-	os.WriteFile(filepath.Join(base, "peers", org.PeerHost(org.Peers[0]), "tls", "ca.crt"), []byte("ca"), 0o644)
+	run := consortium.RunFolder(run0)
+	base := run.Org(org.MSPID)
+	os.MkdirAll(run.PeerTLS(org, org.Peers[0]), 0o755)
+	os.WriteFile(filepath.Join(run.PeerTLS(org, org.Peers[0]), "ca.crt"), []byte("ca"), 0o644)
 	os.MkdirAll(filepath.Join(base, "msp", "tlscacerts"), 0o755)
 	os.WriteFile(filepath.Join(base, "msp", "tlscacerts", "ca.pem"), []byte("ca"), 0o644)
 	for i := -1; i <= org.Users; i++ {
@@ -33,7 +34,7 @@ func TestGatewayConfigCommand(t *testing.T) {
 		case i > 0:
 			user = fmt.Sprintf("User%d", i)
 		}
-		msp := filepath.Join(base, "users", user+"@"+org.Domain, "msp")
+		msp := run.UserMSP(org, user)
 		os.MkdirAll(filepath.Join(msp, "signcerts"), 0o755)
 		os.MkdirAll(filepath.Join(msp, "keystore"), 0o700)
 		os.WriteFile(filepath.Join(msp, "signcerts", "cert.pem"), []byte("cert"), 0o644)

@@ -2,12 +2,15 @@
 // needs: rendered cryptogen/configtxgen inputs, a plain-text list of nodes the
 // script can loop over, and connection profiles for clients.
 //
-//	tnctl [-consortium FILE] render DIR     write configtx.yaml and collections.json into DIR
+//	tnctl [-consortium FILE] render DIR     write configtx.yaml into DIR (the orderer org's config folder)
 //	tnctl [-consortium FILE] nodes          one line per node (see nodesCmd)
-//	tnctl [-consortium FILE] get KEY        channel | chaincode | profile | orgs | trustee | chaincode-config
-//	                                        | gateway-port:MSPID | ccport:MSPID | candidates | quorum[:MSP,...] | msp:NAME
+//	tnctl [-consortium FILE] get KEY        channel | chaincode | profile | orgs | trustee | orderer-msp | chaincode-config
+//	                                        | gateway-port:MSPID | ccport:MSPID | candidates | quorum[:MSP,...] | msp:NAME | collections
 //	tnctl [-consortium FILE] admit NAME OUT write the consortium with candidate bank NAME in the channel
-//	tnctl [-consortium FILE] profiles RUN   write RUN/profiles/<org>.json from the crypto in RUN/crypto
+//	tnctl [-consortium FILE] profiles RUN   write each bank's RUN/orgs/<MSPID>/profile.json
+//	tnctl [-consortium FILE] identity-roles MSPID
+//	                                        one line "UserN ROLE[,ROLE]" per User identity: the
+//	                                        tranchenet.role attribute its CA gives it (ca.sh)
 //	tnctl [-consortium FILE] gateway-config RUN MSPID OUT
 //	                                        write the gateway-app configuration of org MSPID to OUT
 //	                                        and print its API users' tokens as JSON
@@ -28,7 +31,7 @@ import (
 func main() {
 	file := flag.String("consortium", "network/consortium.yaml", "consortium description")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: tnctl [-consortium FILE] render DIR | nodes | get KEY | admit NAME OUT | profiles RUNDIR | gateway-config RUNDIR MSPID OUT")
+		fmt.Fprintln(os.Stderr, "usage: tnctl [-consortium FILE] render DIR | nodes | get KEY | admit NAME OUT | profiles RUNDIR | identity-roles MSPID | gateway-config RUNDIR MSPID OUT")
 	}
 	flag.Parse()
 	if err := run(*file, flag.Args()); err != nil {
@@ -57,6 +60,8 @@ func run(file string, args []string) error {
 		return admitCmd(c, rest[0], rest[1])
 	case cmd == "profiles" && len(rest) == 1:
 		return profilesCmd(c, rest[0])
+	case cmd == "identity-roles" && len(rest) == 1:
+		return identityRolesCmd(c, rest[0], os.Stdout)
 	case cmd == "gateway-config" && len(rest) == 3:
 		return gatewayConfigCmd(c, rest[0], rest[1], rest[2], os.Stdout)
 	default:
