@@ -16,9 +16,11 @@
 #   3. its peers start and join the channel;
 #   4. the collection config is generated again (a registry<MSP> for the
 #      bank) and the chaincode definition moves to the next sequence: the
-#      package is installed on the bank's peers, the banks the lifecycle
-#      policy needs approve (the new bank among them) and commit, then the
-#      other banks approve the committed definition so their peers keep
+#      bank packages the code the others run with its own chaincode
+#      service's address, installs it on its own peers and starts that
+#      service; the banks the lifecycle policy needs approve (the new bank
+#      among them), each with its own package, and commit, then the other
+#      banks approve the committed definition so their peers keep
 #      endorsing;
 #   5. the chaincode's consortium config learns the bank through
 #      Admin:ProposeConfig (the trustee's admin) and Admin:ApproveConfig

@@ -92,6 +92,16 @@ func TestIntegrationAddOrg(t *testing.T) {
 	}
 	cs.cfg = onChain
 
+	t.Run("no process of any org, Org4's included, names another org's files", func(t *testing.T) {
+		foreign, err := tnet.ForeignPaths(run)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range foreign {
+			t.Error(f)
+		}
+	})
+
 	t.Run("the chaincode definition moved by exactly one sequence", func(t *testing.T) {
 		for _, msp := range []string{trustee, newMSP} {
 			after, err := n.Committed(ctx, msp)
