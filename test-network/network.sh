@@ -818,7 +818,7 @@ main() {
     echo "export PATH=$FABRIC_BIN:\$PATH"
     ;;
   binaries) fabric_binaries && configtxlator_binary && say "✓ Fabric binaries in $FABRIC_BIN (configtxlator: $FABRIC_TXLATOR_BIN)" ;;
-  help | -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' ;;
+  help | -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' ;;
   *) fail "unknown command '$cmd' (try ./network.sh help)" ;;
   esac
 }

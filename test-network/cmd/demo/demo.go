@@ -167,7 +167,7 @@ func (d *demo) identify() ([]uint64, error) {
 }
 
 // cast gives the story's parts to the banks' API users: the first user
-// with each role, and the investors in the order tokens.json lists them.
+// with each role.
 // assignParts has checked that every part has a user.
 func (d *demo) cast() {
 	d.admins, d.compliance, d.investors = map[string]*actor{}, map[string]*actor{}, map[holder]*actor{}
@@ -184,12 +184,8 @@ func (d *demo) cast() {
 	if d.auditor = d.investorBank.actorWith("auditor"); d.auditor == nil {
 		d.auditor = d.compliance[d.investorBank.MSP]
 	}
-	sb, ib := d.servicerBank.actorsWith("investor"), d.investorBank.actorsWith("investor")
-	d.investors[alice], d.investors[anna] = sb[0], sb[1]
-	d.investors[bob], d.investors[carol], d.investors[dave] = ib[0], ib[1], ib[2]
-	for h, a := range d.investors {
-		a.name = string(h)
-	}
+	// The investors are onboarded at their banks' CAs when the story
+	// reaches them (onboardInvestors), not taken from the configured users.
 }
 
 // readConsortium reads the consortium configuration in force: the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 )
@@ -8,19 +9,69 @@ import (
 // investorProfile is what a bank's compliance officer attests about one
 // of its clients, and the dossier it keeps to itself.
 type investorProfile struct {
-	holder       holder
-	legalName    string
-	lei          string
-	jurisdiction string
-	kycLapsed    bool // KYC expired ten days ago
+	holder         holder
+	servicerClient bool // a client of the servicer bank; else of the investor bank
+	legalName      string
+	lei            string
+	jurisdiction   string
+	kycLapsed      bool // KYC expired ten days ago
 }
 
 var profiles = []investorProfile{
-	{holder: alice, legalName: "Alice Capital Management LLC", lei: "5493001KJTIIGC8Y1R12", jurisdiction: "US-NY"},
-	{holder: anna, legalName: "Anna Auto Funding LLC (sponsor affiliate)", lei: "5493006MHB84DD0ZWV18", jurisdiction: "US-CA"},
+	{holder: alice, servicerClient: true, legalName: "Alice Capital Management LLC", lei: "5493001KJTIIGC8Y1R12", jurisdiction: "US-NY"},
+	{holder: anna, servicerClient: true, legalName: "Anna Auto Funding LLC (sponsor affiliate)", lei: "5493006MHB84DD0ZWV18", jurisdiction: "US-CA"},
 	{holder: bob, legalName: "Bob Insurance Company", lei: "549300B3F2R1XPR5KH44", jurisdiction: "US-IL"},
 	{holder: carol, legalName: "Carol Pension Fund", lei: "549300EX04Q2QBFQTQ27", jurisdiction: blockedJurisdiction},
 	{holder: dave, legalName: "Dave Asset Management LP", lei: "549300HX3DJC74TG4332", jurisdiction: "US-NJ", kycLapsed: true},
+}
+
+// onboardInvestors: each investor's bank's compliance officer onboards it
+// through its gateway (POST /v1/identities): the gateway registers it at
+// the bank's Fabric CA with the certificate attribute
+// tranchenet.role=investor, enrolls it with a key made in its wallet and
+// answers with a new API user and its token. The investor then acts as
+// itself, holding the investor role by its certificate (no grant). Names
+// are fresh per run: a CA registers a name once.
+func (d *demo) onboardInvestors() error {
+	type onboarded struct {
+		IdentityKey string `json:"identityKey"`
+		User        string `json:"user"`
+		Token       string `json:"token"`
+		Serial      string `json:"serial"`
+	}
+	suffix := fmt.Sprintf("run%d.%s", d.runNumber, randomHex(2))
+	got := make([]onboarded, len(profiles))
+	fns := make([]func() error, len(profiles))
+	bankOf := func(p investorProfile) *gateway {
+		if p.servicerClient {
+			return d.servicerBank
+		}
+		return d.investorBank
+	}
+	for i, p := range profiles {
+		fns[i] = func() error {
+			body := map[string]string{"name": string(p.holder) + "." + suffix, "role": "investor"}
+			_, err := d.compliance[bankOf(p).MSP].post(d.ctx, "/v1/identities", body, &got[i])
+			return err
+		}
+	}
+	if err := parallel(fns...); err != nil {
+		return err
+	}
+	t := &table{}
+	for i, p := range profiles {
+		g, o := bankOf(p), got[i]
+		if o.User == "" || o.Token == "" || o.IdentityKey == "" {
+			return fmt.Errorf("POST /v1/identities at %s for %s answered no user, token or identity key", g.MSP, p.holder)
+		}
+		g.Users = append(g.Users, apiToken{User: o.User, Roles: []string{"investor"}, Identity: o.User, Token: o.Token})
+		a := &actor{gw: g, user: o.User, name: string(p.holder), key: o.IdentityKey, roles: []string{"investor"}}
+		g.actors = append(g.actors, a)
+		d.investors[p.holder] = a
+		t.add(string(p.holder), a.account(), "by "+d.compliance[g.MSP].String(), "cert serial "+shortTx(o.Serial))
+	}
+	d.out.lines(t.lines("           "))
+	return nil
 }
 
 // attestInvestors: each bank's compliance officer attests its own
@@ -29,6 +80,9 @@ var profiles = []investorProfile{
 // implicit collection with only its hash public. An officer of one bank
 // cannot attest another bank's client.
 func (d *demo) attestInvestors() error {
+	if err := d.onboardInvestors(); err != nil {
+		return err
+	}
 	now := time.Now().UTC().Truncate(time.Second)
 	txs := make([]string, len(profiles))
 	fns := make([]func() error, len(profiles))

@@ -5,7 +5,8 @@
 //	roles granted by each bank's admin
 //	a 1,000-loan auto pool originated by the servicer bank, its EX-102 tape uploaded and sealed
 //	a deal with notes A-1, A-2 (floating), A-3, B, C and a residual certificate, with transfer rules and a waterfall
-//	investors at two banks attested (one in a blocked jurisdiction, one with lapsed KYC)
+//	investors at two banks onboarded at their banks' CAs (POST /v1/identities) and attested
+//	(one in a blocked jurisdiction, one with lapsed KYC)
 //	primary issuance delivery-versus-payment against the cash token
 //	a secondary DvP trade between banks, and a trade a transfer rule refuses
 //	twelve monthly servicer reports (prepayments, delinquencies, defaults, recoveries; a stress month breaches a trigger),
@@ -97,7 +98,7 @@ func (d *demo) steps() []step {
 		{"Roles granted on chain by each bank's admin", (*demo).grantRoles},
 		{"Loan pool: 1,000 auto loans originated by the servicer bank, tape uploaded and sealed", (*demo).originatePool},
 		{"Deal: notes A-1 A-2 A-3 B C and a certificate, transfer rules, waterfall", (*demo).structureDeal},
-		{"Investors attested by their own banks' compliance officers", (*demo).attestInvestors},
+		{"Investors onboarded at their banks' CAs and attested by their own banks' compliance officers", (*demo).attestInvestors},
 		{"Cash token: reserves attested, minted, paid to the buyers", (*demo).fundCash},
 		{"Primary issuance, delivery versus payment", (*demo).issue},
 		{"Secondary trade between banks, delivery versus payment", (*demo).trade},
