@@ -2,6 +2,7 @@ package testnetwork
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,7 +43,7 @@ func tradingDeal(t *testing.T, cs *cast, poolID, dealID string, n int, sellers, 
 
 	for _, name := range append(append([]string{}, sellers...), buyers...) {
 		inv := cs.get(name)
-		officer := cs.get(map[string]string{"Org1MSP": "org1-compliance", "Org2MSP": "org2-compliance", "Org3MSP": "org3-compliance"}[inv.msp])
+		officer := cs.complianceOf(inv.msp)
 		claims := identity.ClaimsInput{InvestorType: "qib", Jurisdiction: "US", KYCExpiry: time.Now().AddDate(1, 0, 0)}
 		cs.submit(officer, "Identity:Attest", []string{inv.key, canonJSON(t, claims)},
 			map[string][]byte{identity.TransientDossier: []byte(`{"name":"` + name + `"}`)}, "")
@@ -70,6 +71,18 @@ func tradingDeal(t *testing.T, cs *cast, poolID, dealID string, n int, sellers, 
 		cs.submit(settlementAgent, "Cash:Pay", []string{cs.get(b).key, cashEach.String()}, nil, "")
 	}
 	return tranche, perSeller
+}
+
+// complianceOf is the compliance officer of a bank in the cast.
+func (cs *cast) complianceOf(msp string) *actor {
+	cs.t.Helper()
+	for name, a := range cs.by {
+		if a.msp == msp && strings.HasSuffix(name, "-compliance") {
+			return a
+		}
+	}
+	cs.t.Fatalf("no compliance officer of %s in the cast", msp)
+	return nil
 }
 
 // units is a holder's position in a tranche, read by the trustee.

@@ -16,11 +16,13 @@
 #   ./network.sh down      stop exactly the processes this script started; keeps the ledgers
 #   ./network.sh clean     down, then delete the run folder
 #   ./network.sh env ORG   print the environment for the peer CLI as ORG's admin (eval "$(./network.sh env Org2MSP)")
+#   ./network.sh add-org NAME  a candidate bank of the consortium file joins the running channel (addorg.sh)
 #
 # Environment (all optional):
 #   TRANCHENET_RUN         run folder (default test-network/.run)
 #   TRANCHENET_CACHE       cache for the Fabric binaries (default ~/.cache/tranchenet)
-#   TRANCHENET_CONSORTIUM  consortium description (default network/consortium.yaml)
+#   TRANCHENET_CONSORTIUM  consortium description (default network/consortium.yaml; after add-org
+#                          the run folder's consortium.yaml, which lists the banks that joined)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -36,6 +38,9 @@ CACHE=${TRANCHENET_CACHE:-$HOME/.cache/tranchenet}
 FABRIC_BIN=$CACHE/fabric-$FABRIC_VERSION/bin
 RUN=${TRANCHENET_RUN:-$HERE/.run}
 CONSORTIUM=${TRANCHENET_CONSORTIUM:-$ROOT/network/consortium.yaml}
+# After add-org the run folder keeps the consortium the network runs (the
+# file's members and the candidates that joined): it wins (addorg.sh).
+[[ -f $RUN/consortium.yaml ]] && CONSORTIUM=$RUN/consortium.yaml
 LOGS=$RUN/logs
 PIDS=$RUN/pids
 BIN=$RUN/bin
@@ -58,6 +63,8 @@ tls_root() {
 
 # shellcheck source=ca.sh
 source "$HERE/ca.sh"
+# shellcheck source=addorg.sh
+source "$HERE/addorg.sh"
 
 # ---------------------------------------------------------------- output
 
@@ -473,6 +480,17 @@ cmd_up() {
 cc_address() { echo "127.0.0.1:$(tnctl get "ccport:$1")"; } # MSPID
 cc_service() { echo "chaincode-$1"; }                       # MSPID: its PID file's and log's name
 cc_dir() { echo "$(org_dir "$1")/chaincode"; }              # MSPID: its package, package-id and binary
+collections_file() { echo "$(cc_dir "$1")/collections.json"; } # MSPID: the collection config it approves
+
+# write_collections gives every bank the collection config of the
+# consortium in force (after add-org: with the new bank's registry).
+write_collections() {
+  local msp
+  for msp in $(tnctl get orgs); do
+    mkdir -p "$(cc_dir "$msp")"
+    tnctl get collections >"$(collections_file "$msp")"
+  done
+}
 
 # committed_sequence prints the committed sequence of the chaincode (0 if none).
 committed_sequence() {
@@ -480,6 +498,22 @@ committed_sequence() {
   msp=$(tnctl get trustee)
   as_admin "$msp" "$FABRIC_BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE" -O json 2>/dev/null |
     sed -n 's/.*"sequence": *\([0-9]*\).*/\1/p' | head -1 | grep . || echo 0
+}
+
+# wait_sequence_everywhere SEQ LOG waits until every bank's peer has the
+# chaincode definition of sequence SEQ and can run the chaincode.
+wait_sequence_everywhere() {
+  local sequence=$1 log=$2 i ok msp
+  for ((i = 0; i < 120; i++)); do
+    ok=1
+    for msp in $(tnctl get orgs); do
+      as_admin "$msp" "$FABRIC_BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE" 2>/dev/null |
+        grep -q "Sequence: $sequence," || ok=0
+    done
+    ((ok)) && return 0
+    sleep 0.5
+  done
+  fail "not every peer reports $CHAINCODE sequence $sequence after 60 s (log: $log)"
 }
 
 # approved_package_id MSPID prints the package ID the org last approved.
@@ -541,7 +575,8 @@ cmd_deploy() {
   # The label names the exact binary, so re-running deploy after a code change
   # yields new packages and therefore an upgrade. Every bank's package has
   # the same label and code; only the address in connection.json differs.
-  digest=$(sha256sum "$BIN/tranchenet-cc" "$ROOT/collections/test-network.json" | sha256sum | cut -c1-12)
+  write_collections
+  digest=$(sha256sum "$BIN/tranchenet-cc" "$(collections_file "$(tnctl get trustee)")" | sha256sum | cut -c1-12)
   label=${CHAINCODE}_$digest
   local -A pkg package_id
   local current=1
@@ -585,13 +620,12 @@ cmd_deploy() {
   local sequence
   sequence=$(($(committed_sequence) + 1))
   local definition=(-C "$CHANNEL" -n "$CHAINCODE" -v "$digest" --sequence "$sequence"
-    --collections-config "$ROOT/collections/test-network.json"
     --channel-config-policy /Channel/Application/Endorsement)
   # The definition (version, sequence, collections, policy) is the same for
   # every bank; the package ID each approves is its own.
   for msp in $(tnctl get orgs); do
     say "• $msp approves $CHAINCODE sequence $sequence with its own package ${package_id[$msp]}"
-    step "approve ($msp)" "$LOGS/deploy.log" bash -c "$(peer_env "$msp"); exec '$FABRIC_BIN/peer' lifecycle chaincode approveformyorg $(first_orderer "$msp") ${definition[*]} --package-id '${package_id[$msp]}'"
+    step "approve ($msp)" "$LOGS/deploy.log" bash -c "$(peer_env "$msp"); exec '$FABRIC_BIN/peer' lifecycle chaincode approveformyorg $(first_orderer "$msp") ${definition[*]} --collections-config '$(collections_file "$msp")' --package-id '${package_id[$msp]}'"
   done
 
   # One endorsing peer per org (its first) satisfies the lifecycle policy;
@@ -604,20 +638,9 @@ cmd_deploy() {
     peers+=(--peerAddresses "127.0.0.1:$port" --tlsRootCertFiles "$(tls_root "$trustee" "$msp")")
   done < <(tnctl nodes)
   say "• committing $CHAINCODE sequence $sequence"
-  step "commit" "$LOGS/deploy.log" bash -c "$(peer_env "$trustee"); exec '$FABRIC_BIN/peer' lifecycle chaincode commit $(first_orderer "$trustee") ${definition[*]} ${peers[*]}"
+  step "commit" "$LOGS/deploy.log" bash -c "$(peer_env "$trustee"); exec '$FABRIC_BIN/peer' lifecycle chaincode commit $(first_orderer "$trustee") ${definition[*]} --collections-config '$(collections_file "$trustee")' ${peers[*]}"
 
-  # Wait until every peer has the definition and can run the chaincode.
-  local i ok
-  for ((i = 0; i < 60; i++)); do
-    ok=1
-    for msp in $(tnctl get orgs); do
-      as_admin "$msp" "$FABRIC_BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE" 2>/dev/null |
-        grep -q "Sequence: $sequence," || ok=0
-    done
-    ((ok)) && break
-    sleep 0.5
-  done
-  ((ok)) || fail "not every peer reports $CHAINCODE sequence $sequence after 30 s (log: $LOGS/deploy.log)"
+  wait_sequence_everywhere "$sequence" "$LOGS/deploy.log"
   init_consortium
   say "✓ $CHAINCODE sequence $sequence ($label) deployed in $((SECONDS - t0)) s"
 }
@@ -785,6 +808,7 @@ main() {
   status) cmd_status ;;
   logs) cmd_logs "$@" ;;
   gateways) cmd_gateways ;;
+  add-org) cmd_add_org "$@" ;;
   down) cmd_down ;;
   clean) cmd_clean ;;
   env)
@@ -793,7 +817,7 @@ main() {
     peer_env "$1"
     echo "export PATH=$FABRIC_BIN:\$PATH"
     ;;
-  binaries) fabric_binaries && say "✓ Fabric binaries in $FABRIC_BIN" ;;
+  binaries) fabric_binaries && configtxlator_binary && say "✓ Fabric binaries in $FABRIC_BIN (configtxlator: $FABRIC_TXLATOR_BIN)" ;;
   help | -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' ;;
   *) fail "unknown command '$cmd' (try ./network.sh help)" ;;
   esac

@@ -27,6 +27,10 @@ type Consortium struct {
 	Domain     string     `yaml:"domain"`
 	OrdererOrg OrdererOrg `yaml:"ordererOrg"`
 	Orgs       []Org      `yaml:"orgs"`
+	// Candidates are banks described in the file but not in the channel
+	// at `up`: `network.sh add-org NAME` admits one into the running
+	// consortium (Admit). Their ports are reserved like the members'.
+	Candidates []Org `yaml:"candidates,omitempty"`
 }
 
 // OrdererOrg runs the Raft ordering service.
@@ -190,9 +194,13 @@ func (c *Consortium) Validate() error {
 		}
 	}
 	msps := map[string]bool{o.MSPID: true}
+	names := map[string]bool{}
 	trustees := 0
-	for i, org := range c.Orgs {
-		who := fmt.Sprintf("orgs[%d] (%s)", i, org.Name)
+	checkOrg := func(org Org, who string) error {
+		if names[org.Name] {
+			return fmt.Errorf("%s: org name %s used twice", who, org.Name)
+		}
+		names[org.Name] = true
 		if !namePattern.MatchString(org.Name) || !namePattern.MatchString(org.MSPID) {
 			return fmt.Errorf("%s: name and mspID must be letters, digits and dashes", who)
 		}
@@ -238,6 +246,23 @@ func (c *Consortium) Validate() error {
 			if err := usePort(org.GatewayApp.Port, who+".gatewayApp"); err != nil {
 				return err
 			}
+		}
+		return nil
+	}
+	for i, org := range c.Orgs {
+		if err := checkOrg(org, fmt.Sprintf("orgs[%d] (%s)", i, org.Name)); err != nil {
+			return err
+		}
+	}
+	for i, org := range c.Candidates {
+		who := fmt.Sprintf("candidates[%d] (%s)", i, org.Name)
+		// A bank joining a running consortium cannot take the trustee's
+		// place: that moves the channel's governance, not just its members.
+		if org.HasRole(OrgRoleTrustee) {
+			return fmt.Errorf("%s: a candidate cannot have role %q (the trustee is in the channel from the start)", who, OrgRoleTrustee)
+		}
+		if err := checkOrg(org, who); err != nil {
+			return err
 		}
 	}
 	if len(c.Orgs) < 2 {

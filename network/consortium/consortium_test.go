@@ -70,15 +70,22 @@ func TestValidateNamesTheProblem(t *testing.T) {
 		{"chaincode service port taken", "chaincodeService: {port: 8999}", "chaincodeService: {port: 7999}", "port 7999 already used by orgs[0] (Org1).chaincodeService"},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			src := strings.Replace(string(base), tc.from, tc.to, 1)
-			if src == string(base) {
-				t.Fatalf("test case did not change the file (from %q)", tc.from)
-			}
-			_, err := Parse([]byte(src))
-			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Fatalf("got %v, want error containing %q", err, tc.wantErr)
-			}
-		})
+		requireParseError(t, tc.name, string(base), tc.from, tc.to, tc.wantErr)
 	}
+}
+
+// requireParseError edits the consortium file base (from becomes to) and
+// requires Parse to refuse it with an error containing wantErr.
+func requireParseError(t *testing.T, name, base, from, to, wantErr string) {
+	t.Helper()
+	t.Run(name, func(t *testing.T) {
+		src := strings.Replace(base, from, to, 1)
+		if src == base {
+			t.Fatalf("test case did not change the file (from %q)", from)
+		}
+		_, err := Parse([]byte(src))
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Fatalf("got %v, want error containing %q", err, wantErr)
+		}
+	})
 }

@@ -2,6 +2,7 @@ package consortium
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -29,4 +30,26 @@ func (c *Consortium) GovernancePolicy(role string) string {
 		return fmt.Sprintf("OR('%s.%s')", trustee, role)
 	}
 	return fmt.Sprintf("AND('%s.%s', OutOf(%d, %s))", trustee, role, extra, strings.Join(others, ", "))
+}
+
+// GovernanceQuorum lists the fewest banks whose principals meet
+// GovernancePolicy: the trustee first, then the banks named in prefer (if
+// members), then the others in file order, until they are a majority.
+// add-org collects exactly these admins' signatures on the channel update
+// and these banks' approvals of the next chaincode definition.
+func (c *Consortium) GovernanceQuorum(prefer ...string) []string {
+	trustee := c.Trustee().MSPID
+	members := c.MSPIDs()
+	order := []string{trustee}
+	for _, m := range prefer {
+		if m != trustee && slices.Contains(members, m) && !slices.Contains(order, m) {
+			order = append(order, m)
+		}
+	}
+	for _, m := range members {
+		if !slices.Contains(order, m) {
+			order = append(order, m)
+		}
+	}
+	return order[:len(c.Orgs)/2+1]
 }

@@ -34,3 +34,29 @@ func TestGovernancePolicy(t *testing.T) {
 		t.Errorf("the test network's admins: %s", got)
 	}
 }
+
+// TestGovernanceQuorum: the fewest banks meeting the policy, the trustee
+// always among them and a preferred bank before the others.
+func TestGovernanceQuorum(t *testing.T) {
+	three := loadTestNetwork(t)
+	four, err := three.Admit("Org4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		c      *Consortium
+		prefer []string
+		want   string
+	}{
+		{three, nil, "[Org1MSP Org2MSP]"},
+		{three, []string{"Org3MSP"}, "[Org1MSP Org3MSP]"},
+		{four, nil, "[Org1MSP Org2MSP Org3MSP]"},
+		{four, []string{"Org4MSP"}, "[Org1MSP Org4MSP Org2MSP]"},
+		{four, []string{"Org1MSP", "Org9MSP"}, "[Org1MSP Org2MSP Org3MSP]"},
+	}
+	for _, tc := range cases {
+		if got := fmt.Sprint(tc.c.GovernanceQuorum(tc.prefer...)); got != tc.want {
+			t.Errorf("%d banks, prefer %v: %s, want %s", len(tc.c.Orgs), tc.prefer, got, tc.want)
+		}
+	}
+}

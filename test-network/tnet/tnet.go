@@ -110,10 +110,16 @@ func UpForTest(t testing.TB) *Network {
 	return n
 }
 
-// Attach returns a handle on a network that is already up in run.
+// Attach returns a handle on a network that is already up in run. After
+// `network.sh add-org` the run folder's consortium.yaml (the banks that
+// joined included) describes the network, as network.sh reads it too.
 func Attach(run string) (*Network, error) {
 	root := RepoRoot()
-	c, err := consortium.Load(ConsortiumPath())
+	path := ConsortiumPath()
+	if p := filepath.Join(run, "consortium.yaml"); isFile(p) {
+		path = p
+	}
+	c, err := consortium.Load(path)
 	if err != nil {
 		return nil, err
 	}
@@ -281,6 +287,11 @@ func peerBinary(env []string) string {
 		}
 	}
 	return "peer"
+}
+
+func isFile(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
 }
 
 func isExecutable(path string) bool {

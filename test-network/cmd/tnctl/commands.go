@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
@@ -68,8 +69,22 @@ func getCmd(c *consortium.Consortium, key string, w io.Writer) error {
 		fmt.Fprintln(w, strings.Join(c.MSPIDs(), " "))
 	case "trustee":
 		fmt.Fprintln(w, c.Trustee().MSPID)
+	case "candidates":
+		var names []string
+		for _, o := range c.Candidates {
+			names = append(names, o.Name)
+		}
+		fmt.Fprintln(w, strings.Join(names, " "))
 	case "orderer-msp":
 		fmt.Fprintln(w, c.OrdererOrg.MSPID)
+	case "collections":
+		// The collection config every bank approves (collections.Generate).
+		b, err := collectionsJSON(c)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
 	case "chaincode-config":
 		// The argument of Admin:Init, as one line of canonical JSON.
 		b, err := canon.Marshal(c.ChaincodeConfig())
@@ -78,6 +93,21 @@ func getCmd(c *consortium.Consortium, key string, w io.Writer) error {
 		}
 		fmt.Fprintln(w, string(b))
 	default:
+		// quorum[:MSP,...] is GovernanceQuorum preferring those MSPs.
+		if prefer, ok := strings.CutPrefix(key, "quorum"); ok && (prefer == "" || prefer[0] == ':') {
+			fmt.Fprintln(w, strings.Join(c.GovernanceQuorum(strings.Split(strings.TrimPrefix(prefer, ":"), ",")...), " "))
+			return nil
+		}
+		// msp:<Name> is the MSP ID of a member or candidate bank.
+		if name, ok := strings.CutPrefix(key, "msp:"); ok {
+			for _, o := range append(slices.Clone(c.Orgs), c.Candidates...) {
+				if o.Name == name || o.MSPID == name {
+					fmt.Fprintln(w, o.MSPID)
+					return nil
+				}
+			}
+			return fmt.Errorf("no org %q", name)
+		}
 		// KEY:<MSP> is a port of that org's: gateway-port (its gateway
 		// app) or ccport (its chaincode service).
 		field, msp, ok := strings.Cut(key, ":")

@@ -5,7 +5,8 @@
 //	tnctl [-consortium FILE] render DIR     write configtx.yaml into DIR (the orderer org's config folder)
 //	tnctl [-consortium FILE] nodes          one line per node (see nodesCmd)
 //	tnctl [-consortium FILE] get KEY        channel | chaincode | profile | orgs | trustee | orderer-msp | chaincode-config
-//	                                        | gateway-port:MSPID | ccport:MSPID
+//	                                        | gateway-port:MSPID | ccport:MSPID | candidates | quorum[:MSP,...] | msp:NAME | collections
+//	tnctl [-consortium FILE] admit NAME OUT write the consortium with candidate bank NAME in the channel
 //	tnctl [-consortium FILE] profiles RUN   write each bank's RUN/orgs/<MSPID>/profile.json
 //	tnctl [-consortium FILE] identity-roles MSPID
 //	                                        one line "UserN ROLE[,ROLE]" per User identity: the
@@ -30,7 +31,7 @@ import (
 func main() {
 	file := flag.String("consortium", "network/consortium.yaml", "consortium description")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: tnctl [-consortium FILE] render DIR | nodes | get KEY | profiles RUNDIR | identity-roles MSPID | gateway-config RUNDIR MSPID OUT")
+		fmt.Fprintln(os.Stderr, "usage: tnctl [-consortium FILE] render DIR | nodes | get KEY | admit NAME OUT | profiles RUNDIR | identity-roles MSPID | gateway-config RUNDIR MSPID OUT")
 	}
 	flag.Parse()
 	if err := run(*file, flag.Args()); err != nil {
@@ -55,6 +56,8 @@ func run(file string, args []string) error {
 		return nodesCmd(c, os.Stdout)
 	case cmd == "get" && len(rest) == 1:
 		return getCmd(c, rest[0], os.Stdout)
+	case cmd == "admit" && len(rest) == 2:
+		return admitCmd(c, rest[0], rest[1])
 	case cmd == "profiles" && len(rest) == 1:
 		return profilesCmd(c, rest[0])
 	case cmd == "identity-roles" && len(rest) == 1:
