@@ -27,6 +27,7 @@ const (
 	CodeOutcomeUnknown       = "OUTCOME_UNKNOWN"
 	CodePeerError            = "PEER_ERROR"
 	CodeUploadInvalid        = "UPLOAD_INVALID"
+	CodeStorageUnavailable   = "STORAGE_UNAVAILABLE"
 	CodeCARefused            = "CA_REFUSED"
 	CodeCAUnavailable        = "CA_UNAVAILABLE"
 )
@@ -54,6 +55,7 @@ var gatewayCodes = []CodeInfo{
 	{CodePeerError, http.StatusBadGateway, "", "the peer reported an error that is neither a chaincode refusal nor unavailability", "gateway"},
 	{CodeCARefused, http.StatusBadGateway, "", "the bank's Fabric CA refused the registration, enrollment or revocation; detail carries its answer", "gateway"},
 	{CodeCAUnavailable, http.StatusServiceUnavailable, "", "the bank's Fabric CA could not be reached; nothing was onboarded; retry with the same Idempotency-Key", "gateway"},
+	{CodeStorageUnavailable, http.StatusServiceUnavailable, "", "the gateway could not write its own store or upload spool (disk full, data directory read-only); nothing was submitted and nothing half-written; retry after Retry-After seconds with the same Idempotency-Key", "gateway"},
 	{CodeUploadInvalid, http.StatusUnprocessableEntity, "", "the uploaded file has bad rows or totals that do not add up; errors lists each with its line, loan, field and rule; nothing was submitted", "gateway"},
 }
 

@@ -28,6 +28,9 @@ type requestInfo struct {
 	transient bool
 	// replayed: the answer came from the idempotency store.
 	replayed bool
+	// submitted: the request sent a transaction to the ledger (whatever
+	// became of it).
+	submitted bool
 }
 
 type infoKey struct{}

@@ -72,6 +72,11 @@ type Error struct {
 	// Retryable reports whether the same request may succeed if sent again
 	// (nothing was committed and the cause is transient).
 	Retryable bool
+	// NotOrdered reports a transaction that failed before it reached the
+	// orderers (its endorsement failed: the peers disagreed, a peer or the
+	// chaincode service broke mid-call): nothing can commit under its ID,
+	// so an Idempotency-Key must not keep the answer, whatever Kind says.
+	NotOrdered bool
 	// Details are the per-peer messages the Fabric Gateway attached.
 	Details []Detail
 
@@ -127,6 +132,8 @@ func Classify(err error, txID string) *Error {
 		return le
 	}
 	e := &Error{cause: err, TxID: txID}
+	var endorseErr *client.EndorseError
+	e.NotOrdered = errors.As(err, &endorseErr)
 	var te *client.TransactionError
 	if errors.As(err, &te) && te.TransactionID != "" {
 		e.TxID = te.TransactionID

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/connectivity"
 	"google.golang.org/grpc/credentials"
@@ -259,7 +260,18 @@ func (g *Gateway) Submit(ctx context.Context, identity string, tx Tx) (Result, e
 	txID := commit.TransactionID()
 	st, err := commit.StatusWithContext(ctx)
 	if err != nil {
-		return Result{TxID: txID}, Classify(err, txID)
+		// The transaction reached the orderers but its status was lost:
+		// the ledger, not a guess, says whether it committed.
+		found, lookupErr := g.resolveCommit(ctx, identity, txID)
+		if lookupErr != nil {
+			e := Classify(err, txID)
+			if errors.Is(lookupErr, errTxNotFound) {
+				e.Message += fmt.Sprintf("; the bank's peers did not hold the transaction %s later", resolveTimeout)
+			}
+			return Result{TxID: txID}, e
+		}
+		st = &client.Status{Code: found.code, Successful: found.code == peer.TxValidationCode_VALID,
+			BlockNumber: found.block, TransactionID: txID}
 	}
 	if !st.Successful {
 		e := &Error{TxID: txID}
