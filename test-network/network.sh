@@ -383,6 +383,17 @@ wait_gossip() {
   fail "peers did not discover each other within 60 s (logs: $LOGS/peer*.log)"
 }
 
+# wait_in_step waits until every orderer and peer is at the same height
+# under one Raft leader (tnctl heights), and fails naming the nodes that lag:
+# an orderer can be healthy and still not take part in consensus.
+wait_in_step() {
+  local out
+  if ! out=$(tnctl heights -wait "${TRANCHENET_STEP_TIMEOUT:-120s}" -q "$RUN" 2>&1); then
+    printf '%s\n' "$out" >&2
+    fail "the nodes did not reach one height under one Raft leader (logs: $LOGS/)"
+  fi
+}
+
 cmd_up() {
   local t0=$SECONDS
   fabric_binaries
@@ -399,6 +410,7 @@ cmd_up() {
   join_peers
   wait_gossip
   resume_chaincode
+  wait_in_step
   say "✓ network up in $((SECONDS - t0)) s: channel $CHANNEL, run folder $RUN"
 }
 
@@ -634,6 +646,9 @@ cmd_status() {
   else
     printf '%-28s %-8s %-10s %s\n' chaincode-service - stopped "$(cc_address)"
   fi
+  say ""
+  # Heights and Raft roles: a node can answer /healthz and still lag.
+  tnctl heights "$RUN" || true
   say ""
   if running "$(tnctl nodes | awk '$1=="peer"{print $2"."$4; exit}')"; then
     as_admin "$(tnctl get trustee)" "$FABRIC_BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE" 2>&1 ||

@@ -9,6 +9,8 @@
 //	tnctl [-consortium FILE] gateway-config RUN MSPID OUT
 //	                                        write the gateway-app configuration of org MSPID to OUT
 //	                                        and print its API users' tokens as JSON
+//	tnctl [-consortium FILE] heights [-wait D] [-q] RUN
+//	                                        every node's block height and Raft role; fails on a laggard
 //
 // It is a test-network tool and may import the consortium description, the
 // collections generator, the gateway's configuration format and the pure
@@ -26,7 +28,7 @@ import (
 func main() {
 	file := flag.String("consortium", "network/consortium.yaml", "consortium description")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: tnctl [-consortium FILE] render DIR | nodes | get KEY | profiles RUNDIR | gateway-config RUNDIR MSPID OUT")
+		fmt.Fprintln(os.Stderr, "usage: tnctl [-consortium FILE] render DIR | nodes | get KEY | profiles RUNDIR | gateway-config RUNDIR MSPID OUT | heights [-wait D] [-q] RUNDIR")
 	}
 	flag.Parse()
 	if err := run(*file, flag.Args()); err != nil {
@@ -53,6 +55,8 @@ func run(file string, args []string) error {
 		return getCmd(c, rest[0], os.Stdout)
 	case cmd == "profiles" && len(rest) == 1:
 		return profilesCmd(c, rest[0])
+	case cmd == "heights":
+		return heightsCmd(c, rest, os.Stdout)
 	case cmd == "gateway-config" && len(rest) == 3:
 		return gatewayConfigCmd(c, rest[0], rest[1], rest[2], os.Stdout)
 	default:
