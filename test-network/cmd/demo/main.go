@@ -67,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	factor := fs.String("cleanup-factor", defaultCleanUpFactor.String(),
 		"the deal's clean-up call factor: the servicer calls in the last period if the pool factor is at or below it (0: no call)")
 	timeout := fs.Duration("timeout", 30*time.Minute, "give up after this long")
+	retryFor := fs.Duration("retry-for", 0, "retry a retryable answer for this long instead of a few times (the chaos campaign)")
+	logPath := fs.String("client-log", "", "append every write's final answer to this file as JSON lines (the chaos campaign)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -74,6 +76,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil || cleanUp.IsNegative() || cleanUp.GreaterThan(decimal.NewFromInt(1)) {
 		fmt.Fprintf(stderr, "demo: -cleanup-factor %q: want a fraction from 0 to 1\n", *factor)
 		return 2
+	}
+	client.retryFor = *retryFor
+	if *logPath != "" {
+		if client.log, err = openClientLog(*logPath); err != nil {
+			fmt.Fprintln(stderr, "demo:", err)
+			return 2
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
