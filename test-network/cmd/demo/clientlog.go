@@ -7,6 +7,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"github.com/tranchenet/tranchenet/test-network/clientlog"
 )
 
 // clientPolicy is how the demo behaves as a client under faults (the chaos
@@ -32,22 +34,6 @@ type clientLog struct {
 	f  *os.File
 }
 
-// ClientLogEntry is one line of the client log.
-type ClientLogEntry struct {
-	Time     time.Time       `json:"time"`
-	Bank     string          `json:"bank"`
-	Method   string          `json:"method"`
-	Path     string          `json:"path"`
-	Key      string          `json:"key"`
-	Attempts int             `json:"attempts"`
-	Status   int             `json:"status"` // 0: no answer (transport error)
-	Code     string          `json:"code,omitempty"`
-	TxID     string          `json:"txId,omitempty"`
-	Block    string          `json:"block,omitempty"`
-	Body     json.RawMessage `json:"body,omitempty"` // a JSON request body, when small
-	Error    string          `json:"error,omitempty"`
-}
-
 func openClientLog(path string) (*clientLog, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -61,10 +47,16 @@ func (l *clientLog) write(g *gateway, req request, key string, attempts int, pay
 	if l == nil || req.method == http.MethodGet {
 		return
 	}
-	e := ClientLogEntry{Time: time.Now().UTC(), Bank: g.MSP, Method: req.method, Path: req.path, Key: key, Attempts: attempts,
+	e := clientlog.Entry{Time: time.Now().UTC(), Bank: g.MSP, Method: req.method, Path: req.path, Key: key, Attempts: attempts,
 		Status: r.status, TxID: r.header.Get("X-Transaction-Id"), Block: r.header.Get("X-Block-Number")}
 	if req.raw == nil && len(payload) <= 4096 && json.Valid(payload) {
 		e.Body = payload
+	}
+	var listed struct {
+		Transactions []string `json:"transactions"`
+	}
+	if err == nil && json.Unmarshal(r.body, &listed) == nil {
+		e.Transactions = listed.Transactions
 	}
 	if ce, ok := err.(*callError); ok {
 		e.Status, e.Code = ce.status, ce.code()

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/tranchenet/tranchenet/test-network/clientlog"
 )
 
 // Under the chaos campaign's policy a write is retried past maxAttempts
@@ -43,9 +45,9 @@ func TestCampaignPolicyRetriesUntilAFinalAnswerAndLogsIt(t *testing.T) {
 	}
 	defer file.Close()
 	sc := bufio.NewScanner(file)
-	var lines []ClientLogEntry
+	var lines []clientlog.Entry
 	for sc.Scan() {
-		var e ClientLogEntry
+		var e clientlog.Entry
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
 			t.Fatal(err)
 		}

@@ -32,7 +32,7 @@
 // life: roles, origination, investors, cash, issuance, trading, periods,
 // claims, finish and tryit.
 //
-// As a test-network tool it may import loansim and the pure core; it talks
+// As a test-network tool it may import loansim, clientlog and the pure core; it talks
 // to the gateways over HTTP only, never to the contracts or the gateway's
 // internals.
 package main

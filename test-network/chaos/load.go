@@ -1,0 +1,101 @@
+package chaos
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/tranchenet/tranchenet/test-network/clientlog"
+)
+
+// DemoRun is one run of the load.
+type DemoRun struct {
+	Start, End time.Time
+	OK         bool
+	// Failure is the demo's failure line when it met a final error.
+	Failure string
+}
+
+// How the load behaves as a client: a write is retried while its answer is
+// retryable for up to retryFor (longer than any fault lasts), and a demo
+// run is given up after runTimeout.
+const (
+	retryFor   = 4 * time.Minute
+	runTimeout = 20 * time.Minute
+)
+
+// load runs the demo again and again until faultsDone is closed, then lets
+// the run in progress finish.
+func (c *Campaign) load(ctx context.Context, faultsDone <-chan struct{}) {
+	for i := 1; ; i++ {
+		select {
+		case <-faultsDone:
+			return
+		default:
+		}
+		run := DemoRun{Start: time.Now()}
+		c.log("load: demo run %d starts", i)
+		out, err := c.demo(ctx)
+		run.End, run.OK = time.Now(), err == nil
+		if err != nil {
+			run.Failure = failureLine(out, err)
+			c.log("load: demo run %d ended with a final error after %s: %s", i, run.End.Sub(run.Start).Round(time.Second), run.Failure)
+		} else {
+			c.log("load: demo run %d completed in %s", i, run.End.Sub(run.Start).Round(time.Second))
+		}
+		c.mu.Lock()
+		c.demoRuns = append(c.demoRuns, run)
+		c.mu.Unlock()
+		if ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+func (c *Campaign) demo(ctx context.Context) (string, error) {
+	cmd := exec.CommandContext(ctx, c.demoBin, "-run", c.cfg.Run, "-retry-for", retryFor.String(),
+		"-client-log", c.clientLog, "-timeout", runTimeout.String())
+	cmd.Env = append(os.Environ(), "TRANCHENET_RUN="+c.cfg.Run)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// failureLine is the first line of the demo's failure report ("✗ ..."), or
+// the process error.
+func failureLine(out string, err error) string {
+	for _, line := range strings.Split(out, "\n") {
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "✗") || strings.HasPrefix(t, "error:") || strings.Contains(t, "failed:") {
+			return clip(t, 300)
+		}
+	}
+	return err.Error()
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// LogEntry is one line of the demo's client log.
+type LogEntry = clientlog.Entry
+
+// readClientLog reads the client log.
+func readClientLog(path string) ([]LogEntry, error) { return clientlog.Read(path) }
+
+// firstAcceptedAfter is the time of the first 2xx answer logged after t.
+func (c *Campaign) firstAcceptedAfter(t time.Time) (time.Time, bool) {
+	entries, err := readClientLog(c.clientLog)
+	if err != nil {
+		return time.Time{}, false
+	}
+	for _, e := range entries {
+		if e.Accepted() && e.Time.After(t) {
+			return e.Time, true
+		}
+	}
+	return time.Time{}, false
+}
