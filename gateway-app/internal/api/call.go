@@ -141,6 +141,9 @@ func (c *Call) Evaluate(tx ledger.Tx) (ledger.Result, error) {
 func (c *Call) Submit(tx ledger.Tx) (ledger.Result, error) {
 	if info := infoFrom(c.Context()); info != nil {
 		info.submitted = true
+		if tx.OnTxID == nil {
+			tx.OnTxID = info.onTxID
+		}
 	}
 	res, err := c.s.ledger.Submit(c.Context(), c.User.Identity, tx)
 	c.noteTx(res, err, true)

@@ -31,6 +31,9 @@ type requestInfo struct {
 	// submitted: the request sent a transaction to the ledger (whatever
 	// became of it).
 	submitted bool
+	// onTxID records each transaction the request proposes (the
+	// idempotency layer sets it for a write with a key).
+	onTxID func(txID string)
 }
 
 type infoKey struct{}

@@ -236,7 +236,7 @@ func (g *Gateway) Submit(ctx context.Context, identity string, tx Tx) (Result, e
 	err := g.onPeers(identity, func(on *session) error {
 		s = on
 		var err error
-		payload, commit, err = s.contract.SubmitAsyncWithContext(ctx, tx.Fn, proposalOptions(tx)...)
+		payload, commit, err = submitAsync(ctx, s, tx)
 		return err
 	}, notOrdered)
 	if errors.Is(err, ErrNoIdentity) {
@@ -252,7 +252,7 @@ func (g *Gateway) Submit(ctx context.Context, identity string, tx Tx) (Result, e
 			return Result{}, Classify(err, "")
 		case <-time.After(time.Duration(attempt) * mismatchBackoff):
 		}
-		payload, commit, err = s.contract.SubmitAsyncWithContext(ctx, tx.Fn, proposalOptions(tx)...)
+		payload, commit, err = submitAsync(ctx, s, tx)
 	}
 	if err != nil {
 		return Result{}, Classify(err, "")
@@ -286,6 +286,24 @@ func (g *Gateway) Submit(ctx context.Context, identity string, tx Tx) (Result, e
 	// lags beyond the wait is not an error of this call.
 	g.awaitBlock(ctx, s, tx.Endorsers, st.BlockNumber)
 	return Result{Payload: payload, TxID: txID, Block: st.BlockNumber}, nil
+}
+
+// submitAsync is the client's SubmitAsync with the transaction ID told to
+// tx.OnTxID before the proposal is sent for endorsement.
+func submitAsync(ctx context.Context, s *session, tx Tx) ([]byte, *client.Commit, error) {
+	proposal, err := s.contract.NewProposal(tx.Fn, proposalOptions(tx)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if tx.OnTxID != nil {
+		tx.OnTxID(proposal.TransactionID())
+	}
+	transaction, err := proposal.EndorseWithContext(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	commit, err := transaction.SubmitWithContext(ctx)
+	return transaction.Result(), commit, err
 }
 
 // Bounds of re-proposing when endorsers disagree (see Submit).

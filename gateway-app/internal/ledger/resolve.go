@@ -91,3 +91,25 @@ func txUnknown(err error) bool {
 	text := err.Error() + "\n" + detailsText(err)
 	return strings.Contains(text, "no such transaction ID")
 }
+
+// TxOutcome is what the ledger says about a transaction ID.
+type TxOutcome struct {
+	Found bool // the ledger holds the transaction
+	Valid bool
+	// Code is the validation code's name (VALID, MVCC_READ_CONFLICT, ...).
+	Code  string
+	Block uint64
+}
+
+// TxStatus asks the bank's peers what became of a transaction (qscc), for
+// a caller that recorded the ID before a crash.
+func (g *Gateway) TxStatus(ctx context.Context, identity, txID string) (TxOutcome, error) {
+	c, err := g.lookupTx(ctx, identity, txID)
+	if errors.Is(err, errTxNotFound) {
+		return TxOutcome{}, nil
+	}
+	if err != nil {
+		return TxOutcome{}, classifyCall(err, "")
+	}
+	return TxOutcome{Found: true, Valid: c.code == peer.TxValidationCode_VALID, Code: c.code.String(), Block: c.block}, nil
+}
