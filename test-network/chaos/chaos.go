@@ -65,10 +65,10 @@ type Campaign struct {
 	rng    *rand.Rand
 	log    func(format string, args ...any)
 
-	demoBin, clientLog string
-	mu                 sync.Mutex
-	faults             []FaultRecord
-	demoRuns           []DemoRun
+	demoBin, clientLog, heartbeatLog string
+	mu                               sync.Mutex
+	faults                           []FaultRecord
+	demoRuns                         []DemoRun
 }
 
 // New prepares a campaign on the running network in cfg.Run.
@@ -87,7 +87,8 @@ func New(cfg Config) (*Campaign, error) {
 		return nil, err
 	}
 	return &Campaign{cfg: cfg, net: n, reader: nodes.NewReader(cfg.Consortium, cfg.Run), rng: rand.New(rand.NewSource(cfg.Seed)),
-		log: cfg.Log, demoBin: filepath.Join(cfg.Work, "demo"), clientLog: filepath.Join(cfg.Work, "client-log.jsonl")}, nil
+		log: cfg.Log, demoBin: filepath.Join(cfg.Work, "demo"), clientLog: filepath.Join(cfg.Work, "client-log.jsonl"),
+		heartbeatLog: filepath.Join(cfg.Work, "heartbeat-log.jsonl")}, nil
 }
 
 // Run runs the campaign and returns its report; the error is a failure to
@@ -101,6 +102,7 @@ func (c *Campaign) Run(ctx context.Context) (*Report, error) {
 		return nil, fmt.Errorf("build the demo: %v\n%s", err, out)
 	}
 	os.Remove(c.clientLog)
+	os.Remove(c.heartbeatLog)
 	if _, err := nodes.Wait(ctx, c.reader, time.Minute); err != nil {
 		return nil, fmt.Errorf("the network is not in step before the campaign: %w", err)
 	}
@@ -114,6 +116,12 @@ func (c *Campaign) Run(ctx context.Context) (*Report, error) {
 	defer stopLoad()
 	loadDone := make(chan struct{})
 	faultsDone := make(chan struct{})
+	beatCtx, stopBeat := context.WithCancel(loadCtx)
+	beatDone := make(chan struct{})
+	go func() {
+		defer close(beatDone)
+		c.heartbeat(beatCtx, c.heartbeatLog)
+	}()
 	go func() {
 		defer close(loadDone)
 		c.load(loadCtx, faultsDone)
@@ -124,6 +132,8 @@ func (c *Campaign) Run(ctx context.Context) (*Report, error) {
 	c.inject(ctx, began, schedule)
 	close(faultsDone)
 	<-loadDone
+	stopBeat()
+	<-beatDone
 	elapsed := time.Since(began)
 
 	c.log("load ended; waiting for every node to be in step")

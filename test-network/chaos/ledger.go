@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
@@ -50,20 +49,27 @@ func (c *Campaign) ledgerView(ctx context.Context) (ledgerView, error) {
 type bankAPI struct {
 	Listen string `json:"listen"`
 	Tokens []struct {
-		Token string `json:"token"`
+		Token string   `json:"token"`
+		Roles []string `json:"roles"`
 	} `json:"tokens"`
+}
+
+// admin is the token of the bank's admin user (the first token if none).
+func (b bankAPI) admin() string {
+	for _, t := range b.Tokens {
+		if slices.Contains(t.Roles, "admin") {
+			return t.Token
+		}
+	}
+	return b.Tokens[0].Token
 }
 
 // get reads path from a bank's gateway into out, retrying for a minute
 // (a gateway just restarted takes a moment).
 func (c *Campaign) get(ctx context.Context, msp, path string, out any) error {
-	raw, err := os.ReadFile(filepath.Join(c.cfg.Run, "gateways", msp, "tokens.json"))
+	api, err := c.bank(msp)
 	if err != nil {
 		return err
-	}
-	var api bankAPI
-	if err := json.Unmarshal(raw, &api); err != nil || len(api.Tokens) == 0 {
-		return fmt.Errorf("%s tokens.json: no API token (%v)", msp, err)
 	}
 	deadline := time.Now().Add(time.Minute)
 	for {

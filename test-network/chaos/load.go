@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"sort"
 	"strings"
 	"time"
 
@@ -83,12 +84,24 @@ func clip(s string, n int) string {
 // LogEntry is one line of the demo's client log.
 type LogEntry = clientlog.Entry
 
-// readClientLog reads the client log.
-func readClientLog(path string) ([]LogEntry, error) { return clientlog.Read(path) }
+// readClientLogs reads the demo's and the heartbeat's client logs, in
+// the order of their answers.
+func (c *Campaign) readClientLogs() ([]LogEntry, error) {
+	var all []LogEntry
+	for _, path := range []string{c.clientLog, c.heartbeatLog} {
+		entries, err := clientlog.Read(path)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, entries...)
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Time.Before(all[j].Time) })
+	return all, nil
+}
 
 // firstAcceptedAfter is the time of the first 2xx answer logged after t.
 func (c *Campaign) firstAcceptedAfter(t time.Time) (time.Time, bool) {
-	entries, err := readClientLog(c.clientLog)
+	entries, err := c.readClientLogs()
 	if err != nil {
 		return time.Time{}, false
 	}

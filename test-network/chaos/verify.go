@@ -18,7 +18,7 @@ var certificationPath = regexp.MustCompile(`^/v1/deals/([^/]+)/periods/([0-9]+)/
 
 // verify proves the campaign's invariants and builds the report.
 func (c *Campaign) verify(ctx context.Context, start, end ledgerView, elapsed time.Duration) (*Report, error) {
-	entries, err := readClientLog(c.clientLog)
+	entries, err := c.readClientLogs()
 	if err != nil {
 		return nil, err
 	}
