@@ -55,9 +55,12 @@ type bankAPI struct {
 }
 
 // admin is the token of the bank's admin user (the first token if none).
-func (b bankAPI) admin() string {
+func (b bankAPI) admin() string { return b.withRole("admin") }
+
+// withRole is the token of a user with role (the first token if none).
+func (b bankAPI) withRole(role string) string {
 	for _, t := range b.Tokens {
-		if slices.Contains(t.Roles, "admin") {
+		if slices.Contains(t.Roles, role) {
 			return t.Token
 		}
 	}
@@ -67,13 +70,22 @@ func (b bankAPI) admin() string {
 // get reads path from a bank's gateway into out, retrying for a minute
 // (a gateway just restarted takes a moment).
 func (c *Campaign) get(ctx context.Context, msp, path string, out any) error {
+	return c.getAs(ctx, msp, "", path, out)
+}
+
+// getAs is get as a user with role (any user when role is "").
+func (c *Campaign) getAs(ctx context.Context, msp, role, path string, out any) error {
 	api, err := c.bank(msp)
 	if err != nil {
 		return err
 	}
+	token := api.Tokens[0].Token
+	if role != "" {
+		token = api.withRole(role)
+	}
 	deadline := time.Now().Add(time.Minute)
 	for {
-		err = c.getOnce(ctx, "http://"+api.Listen+path, api.Tokens[0].Token, out)
+		err = c.getOnce(ctx, "http://"+api.Listen+path, token, out)
 		if err == nil || time.Now().After(deadline) {
 			if err != nil {
 				return fmt.Errorf("GET %s at %s: %w", path, msp, err)

@@ -25,6 +25,8 @@ type DemoRun struct {
 const (
 	retryFor   = 4 * time.Minute
 	runTimeout = 20 * time.Minute
+	// quickFailure: a run that fails sooner is followed by this pause.
+	quickFailure = 15 * time.Second
 )
 
 // load runs the demo again and again until faultsDone is closed, then lets
@@ -52,6 +54,17 @@ func (c *Campaign) load(ctx context.Context, faultsDone <-chan struct{}) {
 		if ctx.Err() != nil {
 			return
 		}
+		if !run.OK && run.End.Sub(run.Start) < quickFailure {
+			// It could not even start (a gateway or the chaincode is
+			// down): wait rather than spin.
+			select {
+			case <-ctx.Done():
+				return
+			case <-faultsDone:
+				return
+			case <-time.After(quickFailure):
+			}
+		}
 	}
 }
 
@@ -66,9 +79,16 @@ func (c *Campaign) demo(ctx context.Context) (string, error) {
 // failureLine is the first line of the demo's failure report ("✗ ..."), or
 // the process error.
 func failureLine(out string, err error) string {
-	for _, line := range strings.Split(out, "\n") {
-		if t := strings.TrimSpace(line); strings.HasPrefix(t, "✗") || strings.HasPrefix(t, "error:") || strings.Contains(t, "failed:") {
-			return clip(t, 300)
+	lines := strings.Split(out, "\n")
+	for i, line := range lines {
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "✗") {
+			// The step, then the first line of the cause.
+			for _, next := range lines[i+1:] {
+				if n := strings.TrimSpace(next); n != "" {
+					return clip(t+" — "+n, 400)
+				}
+			}
+			return clip(t, 400)
 		}
 	}
 	return err.Error()

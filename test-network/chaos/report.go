@@ -31,6 +31,7 @@ type Report struct {
 	Lost           int
 	Duplicated     int
 	Minted, Burned decimal.Decimal
+	Tranches       int // tranches whose supply was checked
 	Replays        int
 
 	Findings []string // every violated invariant
@@ -81,8 +82,8 @@ func (r *Report) Print(w io.Writer) {
 	if len(kinds) == 0 {
 		fmt.Fprintln(w, "    none")
 	}
-	fmt.Fprintf(w, "  ledger: %d VALID transactions; cash minted %s, burned %s during the campaign; %d period replays checked\n",
-		r.ValidTxs, r.Minted, r.Burned, r.Replays)
+	fmt.Fprintf(w, "  ledger: %d VALID transactions; cash minted %s, burned %s during the campaign; %d tranche supplies and %d period replays checked at every bank\n",
+		r.ValidTxs, r.Minted, r.Burned, r.Tranches, r.Replays)
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "  note: %s\n", n)
 	}

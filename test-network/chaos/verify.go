@@ -43,6 +43,10 @@ func (c *Campaign) verify(ctx context.Context, start, end ledgerView, elapsed ti
 	// covered; minted and burned moved by the accepted mints and burns.
 	c.checkCash(start, end, entries, r)
 
+	// Tranche units: issued and redeemed exactly once, conserved.
+	if err := c.checkTranches(ctx, entries, r); err != nil {
+		return nil, err
+	}
 	// Every certified period replays identically at every bank.
 	if err := c.checkReplays(ctx, entries, r); err != nil {
 		return nil, err

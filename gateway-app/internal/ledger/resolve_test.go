@@ -235,3 +235,14 @@ func TestPayloadMismatchIsNotOrdered(t *testing.T) {
 		t.Fatalf("%d endorsements, want 1 + %d re-proposals", p.endorsed, mismatchRetries)
 	}
 }
+
+// The chaincode service down (killed, restarting): nothing ran, and a
+// retry succeeds once it is back, so 503, not 502.
+func TestChaincodeServiceDownIsUnavailable(t *testing.T) {
+	err := gatewayError(codes.Unknown, "failed to evaluate transaction, see attached details for more info",
+		"error in simulation: failed to execute transaction 7eb4: could not launch chaincode tranchenet_943c:b78c: error starting container: connection refused")
+	le := Classify(err, "")
+	if le.Kind != KindUnavailable || !le.Retryable {
+		t.Fatalf("got %s retryable=%v: %v", le.Kind, le.Retryable, le)
+	}
+}
