@@ -8,7 +8,7 @@
 #                          identities on the first up), generate the channel, start and join every node
 #   ./network.sh deploy    build the chaincode, run it as a service, install/approve/commit (upgrades on re-run)
 #   ./network.sh gateways  build the gateway app and start one per bank (config and API tokens in the run folder)
-#   ./network.sh status    health of every node and the committed chaincode definition
+#   ./network.sh status    health, height and Raft role of every node (a laggard flagged), the committed chaincode definition
 #   ./network.sh logs [N]  list logs, or show the last lines of node N's log (e.g. peer0.org1.example.com)
 #   ./network.sh down      stop exactly the processes this script started; keeps the ledgers
 #   ./network.sh clean     down, then delete the run folder
