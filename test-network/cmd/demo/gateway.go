@@ -192,7 +192,10 @@ func (g *gateway) do(ctx context.Context, req request) (reply, error) {
 		var ce *callError
 		final := err == nil || !errors.As(err, &ce) || (ce.transportErr == nil && !retryable(ce.status, ce.code(), r.header))
 		if client.retryFor > 0 {
-			final = final || time.Since(start) > client.retryFor
+			// A first attempt can outlast the budget (a gateway waiting on
+			// a lost commit status, then killed): it still gets one retry,
+			// which the restarted gateway answers from the ledger.
+			final = final || attempt > 1 && time.Since(start) > client.retryFor
 		} else {
 			final = final || attempt == maxAttempts
 		}
