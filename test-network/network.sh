@@ -11,7 +11,7 @@
 #   ./network.sh deploy    build the chaincode, run each bank's own service of it, each bank installs and
 #                          approves its own package, commit (upgrades on re-run)
 #   ./network.sh gateways  build the gateway app and start one per bank (config and API tokens in orgs/<MSP>/gateway)
-#   ./network.sh status    health of every node and the committed chaincode definition
+#   ./network.sh status    health, height and Raft role of every node (a laggard flagged), the committed chaincode definition
 #   ./network.sh logs [N]  list logs, or show the last lines of node N's log (e.g. peer0.org1.example.com)
 #   ./network.sh down      stop exactly the processes this script started; keeps the ledgers
 #   ./network.sh clean     down, then delete the run folder
@@ -449,6 +449,17 @@ wait_gossip() {
   fail "peers did not discover each other within 60 s (logs: $LOGS/peer*.log)"
 }
 
+# wait_in_step waits until every orderer and peer is at the same height
+# under one Raft leader (tnctl heights), and fails naming the nodes that lag:
+# an orderer can be healthy and still not take part in consensus.
+wait_in_step() {
+  local out
+  if ! out=$(tnctl heights -wait "${TRANCHENET_STEP_TIMEOUT:-120s}" -q "$RUN" 2>&1); then
+    printf '%s\n' "$out" >&2
+    fail "the nodes did not reach one height under one Raft leader (logs: $LOGS/)"
+  fi
+}
+
 cmd_up() {
   local t0=$SECONDS
   if [[ -d $RUN/crypto && ! -d $RUN/orgs ]]; then
@@ -468,6 +479,7 @@ cmd_up() {
   join_peers
   wait_gossip
   resume_chaincode
+  wait_in_step
   say "✓ network up in $((SECONDS - t0)) s: channel $CHANNEL, run folder $RUN"
 }
 
@@ -751,6 +763,9 @@ cmd_status() {
     fi
     printf '%-28s %-8s %-10s %s\n' "$name" "$pid" "$state" "$address"
   done
+  say ""
+  # Heights and Raft roles: a node can answer /healthz and still lag.
+  tnctl heights "$RUN" || true
   say ""
   if running "$(tnctl nodes | awk '$1=="peer"{print $2"."$4; exit}')"; then
     as_admin "$(tnctl get trustee)" "$FABRIC_BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE" 2>&1 ||

@@ -139,6 +139,12 @@ func (c *Call) Evaluate(tx ledger.Tx) (ledger.Result, error) {
 
 // Submit runs a write as the user's identity and waits for its commit.
 func (c *Call) Submit(tx ledger.Tx) (ledger.Result, error) {
+	if info := infoFrom(c.Context()); info != nil {
+		info.submitted = true
+		if tx.OnTxID == nil {
+			tx.OnTxID = info.onTxID
+		}
+	}
 	res, err := c.s.ledger.Submit(c.Context(), c.User.Identity, tx)
 	c.noteTx(res, err, true)
 	return res, err

@@ -27,6 +27,8 @@ const (
 	CodeOutcomeUnknown       = "OUTCOME_UNKNOWN"
 	CodePeerError            = "PEER_ERROR"
 	CodeUploadInvalid        = "UPLOAD_INVALID"
+	CodeStorageUnavailable   = "STORAGE_UNAVAILABLE"
+	CodeIdempotencyApplied   = "IDEMPOTENCY_APPLIED"
 	CodeCARefused            = "CA_REFUSED"
 	CodeCAUnavailable        = "CA_UNAVAILABLE"
 )
@@ -47,6 +49,7 @@ var gatewayCodes = []CodeInfo{
 	{CodePayloadTooLarge, http.StatusRequestEntityTooLarge, "", "the request body is larger than the gateway accepts", "gateway"},
 	{CodeIdempotencyKeyReused, http.StatusUnprocessableEntity, "", "this Idempotency-Key was used by the same user for a different request", "gateway"},
 	{CodeIdempotencyUnknown, http.StatusConflict, "", "an earlier request with this Idempotency-Key was interrupted (gateway restart or internal error) after it may have reached the ledger; check the resource, then retry with a new key", "gateway"},
+	{CodeIdempotencyApplied, http.StatusConflict, "", "an earlier request with this Idempotency-Key was applied (txId names the transaction) by a gateway process that stopped before answering; read the resource for its result and do not send it again", "gateway"},
 	{CodeLedgerUnavailable, http.StatusServiceUnavailable, "", "the peer or orderer could not be reached or is overloaded; nothing was committed; retry after Retry-After seconds with the same Idempotency-Key", "gateway"},
 	{CodeTxConflict, http.StatusConflict, "", "the transaction conflicted with a concurrent one (MVCC read conflict) and was not committed; retry with the same Idempotency-Key", "gateway"},
 	{CodeTxInvalid, http.StatusBadGateway, "", "the transaction was ordered but the network invalidated it (e.g. endorsement policy failure); txId names it", "gateway"},
@@ -54,6 +57,7 @@ var gatewayCodes = []CodeInfo{
 	{CodePeerError, http.StatusBadGateway, "", "the peer reported an error that is neither a chaincode refusal nor unavailability", "gateway"},
 	{CodeCARefused, http.StatusBadGateway, "", "the bank's Fabric CA refused the registration, enrollment or revocation; detail carries its answer", "gateway"},
 	{CodeCAUnavailable, http.StatusServiceUnavailable, "", "the bank's Fabric CA could not be reached; nothing was onboarded; retry with the same Idempotency-Key", "gateway"},
+	{CodeStorageUnavailable, http.StatusServiceUnavailable, "", "the gateway could not write its own store or upload spool (disk full, data directory read-only); nothing was submitted and nothing half-written; retry after Retry-After seconds with the same Idempotency-Key", "gateway"},
 	{CodeUploadInvalid, http.StatusUnprocessableEntity, "", "the uploaded file has bad rows or totals that do not add up; errors lists each with its line, loan, field and rule; nothing was submitted", "gateway"},
 }
 

@@ -34,14 +34,19 @@ const HeaderIdempotentReplay = "Idempotent-Replayed"
 // is unknown (504: submitted, commit status lost) is stored, so a retry can
 // never submit twice.
 //
-// Crashes: a "pending" record is written before the request runs. A retry
-// that finds a pending record no running request owns (the gateway died or
-// the handler panicked mid-request, possibly after submitting) gets 409
-// IDEMPOTENCY_OUTCOME_UNKNOWN rather than a second submission.
+// Crashes: a "pending" record is written before the request runs, and
+// each transaction ID it proposes is added before the proposal leaves the
+// app. A retry that finds a pending record of a process that has since
+// stopped asks the ledger about those transactions (resolveInterrupted):
+// applied → 409 IDEMPOTENCY_APPLIED naming it, kept; never reached the
+// ledger → the request runs now. A pending record of this process (the
+// handler panicked) gets 409 IDEMPOTENCY_OUTCOME_UNKNOWN rather than a
+// second submission.
 type idempotency struct {
 	records   store.Idempotency
 	retention time.Duration
-	boot      string // this process's ID, owner of its pending records
+	boot      string    // this process's ID, owner of its pending records
+	booted    time.Time // when this process started: an earlier owner had died by then
 
 	mu       sync.Mutex
 	inflight map[string]chan struct{}
@@ -56,7 +61,7 @@ func newIdempotency(records store.Idempotency, retention time.Duration, reg *met
 	var b [8]byte
 	rand.Read(b[:])
 	return &idempotency{
-		records: records, retention: retention, boot: hex.EncodeToString(b[:]), inflight: map[string]chan struct{}{},
+		records: records, retention: retention, boot: hex.EncodeToString(b[:]), booted: time.Now(), inflight: map[string]chan struct{}{},
 		replays: reg.NewCounter("tranchenet_gateway_idempotent_replays_total", "Writes answered from the idempotency store instead of running again."),
 		waits:   reg.NewCounter("tranchenet_gateway_idempotent_waits_total", "Duplicate writes that waited for the first request with the same key to finish."),
 	}, nil
@@ -127,7 +132,7 @@ func (id *idempotency) serve(s *Server, w http.ResponseWriter, r *http.Request, 
 	case rec.State == "done":
 		id.replay(w, r, rec)
 	default:
-		s.writeProblem(w, r, NewProblem(CodeIdempotencyUnknown, "the request with Idempotency-Key %q started at %s was interrupted (gateway restart or internal error) and may have reached the ledger; check the resource, then retry with a new key", key, rec.Created.Format(time.RFC3339)))
+		id.resolveInterrupted(s, w, r, user, scope, key, rec, run)
 	}
 }
 
@@ -166,8 +171,21 @@ func (id *idempotency) runAndStore(s *Server, w http.ResponseWriter, r *http.Req
 	// pending: a retry then gets IDEMPOTENCY_OUTCOME_UNKNOWN instead of
 	// running a request that may have reached the ledger a second time.
 	tee := &teeRecorder{ResponseWriter: w, status: http.StatusOK}
-	run(tee, r)
 	info := infoFrom(r.Context())
+	var mu sync.Mutex
+	if info != nil {
+		info.onTxID = func(txID string) {
+			mu.Lock()
+			defer mu.Unlock()
+			rec.TxIDs, rec.LastTx = append(rec.TxIDs, txID), time.Now().UTC()
+			if err := id.store(scope, &rec); err != nil {
+				s.log.ErrorContext(r.Context(), "idempotency record: transaction ID not saved", "tx_id", txID, "error", err.Error())
+			}
+		}
+	}
+	run(tee, r)
+	mu.Lock()
+	defer mu.Unlock()
 	var err error
 	if info != nil && info.transient {
 		err = id.delete(scope)

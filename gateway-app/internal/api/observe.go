@@ -28,6 +28,12 @@ type requestInfo struct {
 	transient bool
 	// replayed: the answer came from the idempotency store.
 	replayed bool
+	// submitted: the request sent a transaction to the ledger (whatever
+	// became of it).
+	submitted bool
+	// onTxID records each transaction the request proposes (the
+	// idempotency layer sets it for a write with a key).
+	onTxID func(txID string)
 }
 
 type infoKey struct{}

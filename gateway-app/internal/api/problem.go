@@ -100,6 +100,9 @@ func problemFrom(err error) *Problem {
 	if errors.As(err, &le) {
 		return problemFromLedger(le)
 	}
+	if p := storageProblem(err); p != nil {
+		return p
+	}
 	var ce *errs.Error
 	if errors.As(err, &ce) {
 		p := NewProblem(string(ce.Code), "%s", ce.Msg)
@@ -132,6 +135,12 @@ func problemFromLedger(le *ledger.Error) *Problem {
 		p = NewProblem(CodeOutcomeUnknown, "%s", le.Message)
 	default:
 		p = NewProblem(CodePeerError, "peer error: %s", le.Message)
+	}
+	if le.NotOrdered && !p.transient && le.Kind != ledger.KindRefused {
+		// Failed before ordering (e.g. "ProposalResponsePayloads do not
+		// match"): nothing committed, so a retry with the same key runs
+		// again. A refusal stays stored: the chaincode would refuse again.
+		p.RetryAfter, p.transient = retryAfterUnavailable, true
 	}
 	p.TxID = le.TxID
 	return p
@@ -176,6 +185,11 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, p *Problem
 	p.Instance = r.URL.Path
 	if info != nil {
 		p.RequestID = info.requestID
+		if p.Code == CodeStorageUnavailable && info.submitted {
+			// The ledger may hold this request's transaction: the answer
+			// must not free the key for a second submission.
+			p.transient = false
+		}
 		if p.transient {
 			info.transient = true
 		}

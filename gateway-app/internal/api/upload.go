@@ -105,6 +105,8 @@ func (s *Server) spool(w http.ResponseWriter, r *http.Request, u *Upload) *Spool
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			s.writeProblem(w, r, NewProblem(CodePayloadTooLarge, "upload larger than %d bytes (maxUploadBytes)", s.cfg.MaxUploadBytes))
+		} else if p := storageProblem(err); p != nil {
+			s.writeProblem(w, r, p) // the disk failed, not the client
 		} else {
 			s.writeProblem(w, r, BadInput("", "reading the uploaded file: %v", err))
 		}

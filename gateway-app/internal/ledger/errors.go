@@ -72,6 +72,11 @@ type Error struct {
 	// Retryable reports whether the same request may succeed if sent again
 	// (nothing was committed and the cause is transient).
 	Retryable bool
+	// NotOrdered reports a transaction that failed before it reached the
+	// orderers (its endorsement failed: the peers disagreed, a peer or the
+	// chaincode service broke mid-call): nothing can commit under its ID,
+	// so an Idempotency-Key must not keep the answer, whatever Kind says.
+	NotOrdered bool
 	// Details are the per-peer messages the Fabric Gateway attached.
 	Details []Detail
 
@@ -110,6 +115,13 @@ func (e *Error) Unwrap() error { return e.cause }
 // not read or write that", which the peer reports without a chaincode code:
 // private data of a collection the caller's org is not a member of, and
 // channel ACL refusals.
+// chaincodeDown lists the peer messages that mean the chaincode service
+// is not running or not reachable (the chaincode-as-a-service process died
+// or restarts).
+var chaincodeDown = []string{
+	"could not launch chaincode",
+}
+
 var accessDenied = []string{
 	"does not have read access",
 	"does not have write access",
@@ -127,6 +139,8 @@ func Classify(err error, txID string) *Error {
 		return le
 	}
 	e := &Error{cause: err, TxID: txID}
+	var endorseErr *client.EndorseError
+	e.NotOrdered = errors.As(err, &endorseErr)
 	var te *client.TransactionError
 	if errors.As(err, &te) && te.TransactionID != "" {
 		e.TxID = te.TransactionID
@@ -172,6 +186,14 @@ func Classify(err error, txID string) *Error {
 	e.Message = st.Message()
 	if len(e.Details) > 0 && !strings.Contains(e.Message, e.Details[0].Message) {
 		e.Message += ": " + e.Details[0].Message
+	}
+	for _, t := range texts {
+		if containsAny(t, chaincodeDown) {
+			// The peer could not reach the chaincode service: nothing ran,
+			// and it is back when the service is.
+			e.Kind, e.Retryable = KindUnavailable, true
+			return e
+		}
 	}
 	var submitErr *client.SubmitError
 	switch {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/connectivity"
 	"google.golang.org/grpc/credentials"
@@ -235,7 +236,7 @@ func (g *Gateway) Submit(ctx context.Context, identity string, tx Tx) (Result, e
 	err := g.onPeers(identity, func(on *session) error {
 		s = on
 		var err error
-		payload, commit, err = s.contract.SubmitAsyncWithContext(ctx, tx.Fn, proposalOptions(tx)...)
+		payload, commit, err = submitAsync(ctx, s, tx)
 		return err
 	}, notOrdered)
 	if errors.Is(err, ErrNoIdentity) {
@@ -251,7 +252,7 @@ func (g *Gateway) Submit(ctx context.Context, identity string, tx Tx) (Result, e
 			return Result{}, Classify(err, "")
 		case <-time.After(time.Duration(attempt) * mismatchBackoff):
 		}
-		payload, commit, err = s.contract.SubmitAsyncWithContext(ctx, tx.Fn, proposalOptions(tx)...)
+		payload, commit, err = submitAsync(ctx, s, tx)
 	}
 	if err != nil {
 		return Result{}, Classify(err, "")
@@ -259,7 +260,18 @@ func (g *Gateway) Submit(ctx context.Context, identity string, tx Tx) (Result, e
 	txID := commit.TransactionID()
 	st, err := commit.StatusWithContext(ctx)
 	if err != nil {
-		return Result{TxID: txID}, Classify(err, txID)
+		// The transaction reached the orderers but its status was lost:
+		// the ledger, not a guess, says whether it committed.
+		found, lookupErr := g.resolveCommit(ctx, identity, txID)
+		if lookupErr != nil {
+			e := Classify(err, txID)
+			if errors.Is(lookupErr, errTxNotFound) {
+				e.Message += fmt.Sprintf("; the bank's peers did not hold the transaction %s later", resolveTimeout)
+			}
+			return Result{TxID: txID}, e
+		}
+		st = &client.Status{Code: found.code, Successful: found.code == peer.TxValidationCode_VALID,
+			BlockNumber: found.block, TransactionID: txID}
 	}
 	if !st.Successful {
 		e := &Error{TxID: txID}
@@ -274,6 +286,24 @@ func (g *Gateway) Submit(ctx context.Context, identity string, tx Tx) (Result, e
 	// lags beyond the wait is not an error of this call.
 	g.awaitBlock(ctx, s, tx.Endorsers, st.BlockNumber)
 	return Result{Payload: payload, TxID: txID, Block: st.BlockNumber}, nil
+}
+
+// submitAsync is the client's SubmitAsync with the transaction ID told to
+// tx.OnTxID before the proposal is sent for endorsement.
+func submitAsync(ctx context.Context, s *session, tx Tx) ([]byte, *client.Commit, error) {
+	proposal, err := s.contract.NewProposal(tx.Fn, proposalOptions(tx)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if tx.OnTxID != nil {
+		tx.OnTxID(proposal.TransactionID())
+	}
+	transaction, err := proposal.EndorseWithContext(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	commit, err := transaction.SubmitWithContext(ctx)
+	return transaction.Result(), commit, err
 }
 
 // Bounds of re-proposing when endorsers disagree (see Submit).

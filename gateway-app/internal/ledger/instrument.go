@@ -94,3 +94,18 @@ func (in *Instrumented) Height(ctx context.Context, identity string) (uint64, er
 	}
 	return h.Height(ctx, identity)
 }
+
+// ErrNoTxStatus is TxStatus's answer for a wrapped ledger that cannot look
+// transactions up.
+var ErrNoTxStatus = errors.New("ledger: this ledger cannot look transactions up")
+
+// TxStatus passes through to the wrapped ledger's TxStatus.
+func (in *Instrumented) TxStatus(ctx context.Context, identity, txID string) (TxOutcome, error) {
+	l, ok := in.Ledger.(interface {
+		TxStatus(context.Context, string, string) (TxOutcome, error)
+	})
+	if !ok {
+		return TxOutcome{}, ErrNoTxStatus
+	}
+	return l.TxStatus(ctx, identity, txID)
+}

@@ -36,6 +36,11 @@ type Tx struct {
 	// Endorsers are the MSP IDs whose peers must endorse (Submit) or answer
 	// (Evaluate); empty lets the Fabric Gateway choose.
 	Endorsers []string
+	// OnTxID, when set, is told each transaction ID Submit proposes, before
+	// the proposal leaves the app (re-proposals and failovers get new
+	// IDs): whoever must find out later whether the write reached the
+	// ledger (the idempotency layer, after a crash) records it.
+	OnTxID func(txID string)
 }
 
 // Result is a transaction's outcome.

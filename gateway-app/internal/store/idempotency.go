@@ -34,6 +34,11 @@ type IdempotencyRecord struct {
 	Status      int         `json:"status,omitempty"`
 	Header      http.Header `json:"header,omitempty"`
 	Body        []byte      `json:"body,omitempty"`
+	// TxIDs are the transactions the request proposed, recorded before
+	// each left the app: after a crash they tell from the ledger whether
+	// the request was applied.
+	TxIDs  []string  `json:"txIds,omitempty"`
+	LastTx time.Time `json:"lastTx,omitzero"`
 }
 
 var bucketIdempotency = []byte("idempotency")

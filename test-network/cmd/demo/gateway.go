@@ -153,8 +153,11 @@ const (
 	firstBackoff = 250 * time.Millisecond
 )
 
-func retryable(status int, code string) bool {
-	return status == http.StatusServiceUnavailable || code == "TX_CONFLICT"
+// A 502 with Retry-After failed before ordering (the endorsers disagreed):
+// the gateway released its key, so the retry runs again.
+func retryable(status int, code string, header http.Header) bool {
+	return status == http.StatusServiceUnavailable || code == "TX_CONFLICT" ||
+		status == http.StatusBadGateway && header.Get("Retry-After") != ""
 }
 
 // do sends a request as its API user and returns the 2xx answer, or a
@@ -183,18 +186,25 @@ func (g *gateway) do(ctx context.Context, req request) (reply, error) {
 	if err := g.causal.await(ctx, touches); err != nil {
 		return reply{}, err
 	}
-	backoff := firstBackoff
+	backoff, start := firstBackoff, time.Now()
 	for attempt := 1; ; attempt++ {
 		r, err := g.once(ctx, req, token, key, payload, contentType)
 		var ce *callError
-		if err == nil || !errors.As(err, &ce) || attempt == maxAttempts {
-			return r, err
+		final := err == nil || !errors.As(err, &ce) || (ce.transportErr == nil && !retryable(ce.status, ce.code(), r.header))
+		if client.retryFor > 0 {
+			// A first attempt can outlast the budget (a gateway waiting on
+			// a lost commit status, then killed): it still gets one retry,
+			// which the restarted gateway answers from the ledger.
+			final = final || attempt > 1 && time.Since(start) > client.retryFor
+		} else {
+			final = final || attempt == maxAttempts
 		}
-		if ce.transportErr == nil && !retryable(ce.status, ce.code()) {
+		if final {
+			client.log.write(g, req, key, attempt, payload, r, err)
 			return r, err
 		}
 		wait := backoff
-		if s, err := strconv.Atoi(r.header.Get("Retry-After")); err == nil && s > 0 {
+		if s, err := strconv.Atoi(r.header.Get("Retry-After")); err == nil && s >= 0 {
 			wait = min(time.Duration(s)*time.Second, 5*time.Second)
 		}
 		select {

@@ -33,8 +33,8 @@
 // life: roles, origination, investors, cash, issuance, trading, periods,
 // claims, finish and tryit.
 //
-// As a test-network tool it may import loansim, the pure core and the run
-// folder's layout (network/consortium.RunFolder); it talks
+// As a test-network tool it may import loansim, clientlog, the pure core and
+// the run folder's layout (network/consortium.RunFolder); it talks
 // to the gateways over HTTP only, never to the contracts or the gateway's
 // internals.
 package main
@@ -70,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"the deal's clean-up call factor: the servicer calls in the last period if the pool factor is at or below it (0: no call)")
 	timeout := fs.Duration("timeout", 30*time.Minute, "give up after this long")
 	liquidation := fs.Bool("liquidation", false, "after the year, declare an event of default and sell the pool by sealed bids (no clean-up call)")
+	retryFor := fs.Duration("retry-for", 0, "retry a retryable answer for this long instead of a few times (the chaos campaign)")
+	logPath := fs.String("client-log", "", "append every write's final answer to this file as JSON lines (the chaos campaign)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -80,6 +82,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *liquidation {
 		cleanUp = decimal.Zero // the pool is still there to sell
+	}
+	client.retryFor = *retryFor
+	if *logPath != "" {
+		if client.log, err = openClientLog(*logPath); err != nil {
+			fmt.Fprintln(stderr, "demo:", err)
+			return 2
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()

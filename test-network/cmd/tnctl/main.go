@@ -14,6 +14,8 @@
 //	tnctl [-consortium FILE] gateway-config RUN MSPID OUT
 //	                                        write the gateway-app configuration of org MSPID to OUT
 //	                                        and print its API users' tokens as JSON
+//	tnctl [-consortium FILE] heights [-wait D] [-q] RUN
+//	                                        every node's block height and Raft role; fails on a laggard
 //
 // It is a test-network tool and may import the consortium description, the
 // collections generator, the gateway's configuration format and the pure
@@ -31,7 +33,7 @@ import (
 func main() {
 	file := flag.String("consortium", "network/consortium.yaml", "consortium description")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: tnctl [-consortium FILE] render DIR | nodes | get KEY | admit NAME OUT | profiles RUNDIR | identity-roles MSPID | gateway-config RUNDIR MSPID OUT")
+		fmt.Fprintln(os.Stderr, "usage: tnctl [-consortium FILE] render DIR | nodes | get KEY | admit NAME OUT | profiles RUNDIR | identity-roles MSPID | gateway-config RUNDIR MSPID OUT | heights [-wait D] [-q] RUNDIR")
 	}
 	flag.Parse()
 	if err := run(*file, flag.Args()); err != nil {
@@ -62,6 +64,8 @@ func run(file string, args []string) error {
 		return profilesCmd(c, rest[0])
 	case cmd == "identity-roles" && len(rest) == 1:
 		return identityRolesCmd(c, rest[0], os.Stdout)
+	case cmd == "heights":
+		return heightsCmd(c, rest, os.Stdout)
 	case cmd == "gateway-config" && len(rest) == 3:
 		return gatewayConfigCmd(c, rest[0], rest[1], rest[2], os.Stdout)
 	default:
