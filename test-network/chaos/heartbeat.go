@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tranchenet/tranchenet/network/consortium"
 	"github.com/tranchenet/tranchenet/test-network/clientlog"
 )
 
