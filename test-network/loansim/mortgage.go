@@ -193,4 +193,3 @@ func (m *MortgageSim) step(l *mloan, p loantape.Period) mortgage.ALRow {
 	l.row = r
 	return r
 }
-
