@@ -8,6 +8,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/mortgage"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	"github.com/tranchenet/tranchenet/chaincode/core/settlement"
@@ -36,6 +37,9 @@ type LoanProof struct {
 	Root  string        `json:"root"`
 	Loan  loantape.Loan `json:"loan"`
 	Proof merkle.Proof  `json:"proof"`
+	// Mortgage is the full row of a mortgage pool: the record the leaf
+	// commits to (Loan is its projection).
+	Mortgage *mortgage.ALRow `json:"mortgage,omitempty"`
 }
 
 // Verification is Pool:VerifyLoan's answer: a proof that does not hold is

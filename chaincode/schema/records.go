@@ -19,11 +19,14 @@ const (
 // loanTape collection; here are only the aggregates and the Merkle root
 // against which any disclosed loan can be proved.
 type Pool struct {
-	ID         string       `json:"id"`
-	Name       string       `json:"name"`
-	Originator string       `json:"originator"` // MSP of the originator
-	Servicer   string       `json:"servicer"`   // MSP of the servicer (who may add loans and report)
-	CutoffDate string       `json:"cutoffDate"` // YYYY-MM-DD
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Originator string `json:"originator"` // MSP of the originator
+	Servicer   string `json:"servicer"`   // MSP of the servicer (who may add loans and report)
+	CutoffDate string `json:"cutoffDate"` // YYYY-MM-DD
+	// AssetClass is the pool's class (package assetclass); absent means
+	// "auto", so auto pools keep their bytes.
+	AssetClass string       `json:"assetClass,omitempty"`
 	Status     PoolStatus   `json:"status"`
 	LoanCount  int          `json:"loanCount"`
 	Balance    money.Amount `json:"balance"` // sum of cut-off balances

@@ -3,6 +3,7 @@ package schema
 import (
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
+	"github.com/tranchenet/tranchenet/chaincode/core/mortgage"
 )
 
 // TapeProgress is a loan tape being built: public, so that Seal (endorsed
@@ -26,6 +27,9 @@ type TapeLoan struct {
 	Index int           `json:"index"` // leaf index, 0-based, in the order loans were added
 	Chunk int           `json:"chunk"`
 	Loan  loantape.Loan `json:"loan"`
+	// Mortgage is the Schedule AL row of a mortgage pool's loan: the
+	// record its Merkle leaf commits to; Loan is then its projection.
+	Mortgage *mortgage.ALRow `json:"mortgage,omitempty"`
 }
 
 // TapeLeaves are the leaf hashes (hex) of one chunk, in the loanTape

@@ -17,6 +17,7 @@ import (
 	"fmt"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
+	"github.com/tranchenet/tranchenet/chaincode/core/assetclass"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
@@ -47,6 +48,9 @@ type CreateInput struct {
 	Originator string `json:"originator"` // MSP
 	Servicer   string `json:"servicer"`   // MSP; its servicers add the loans
 	CutoffDate string `json:"cutoffDate"` // YYYY-MM-DD
+	// AssetClass picks the loan tape's record and checks: "auto" (the
+	// default when absent) or "mortgage" (package assetclass).
+	AssetClass string `json:"assetClass,omitempty"`
 }
 
 // TransientLoans is the transient field carrying a chunk's loans, a JSON
@@ -86,6 +90,9 @@ func (c *Contract) Create(ctx *txn.Context, poolJSON string) error {
 	}
 	p := schema.Pool{ID: in.ID, Name: in.Name, Originator: in.Originator, Servicer: in.Servicer,
 		CutoffDate: in.CutoffDate, Status: schema.PoolOpen, CreatedTx: ctx.TxID()}
+	if in.AssetClass != string(assetclass.Auto) {
+		p.AssetClass = in.AssetClass
+	}
 	if err := ctx.Put(key, p); err != nil {
 		return err
 	}
@@ -109,6 +116,9 @@ func (in CreateInput) validate(cfg roles.OrgConfig) error {
 	}
 	if _, err := schema.ParseText("name", in.Name, 200); err != nil {
 		return err
+	}
+	if _, err := assetclass.Parse(in.AssetClass); err != nil {
+		return errs.Field("assetClass", "%v", err)
 	}
 	if !cfg.IsMember(in.Originator) {
 		return errs.Field("originator", "%q is not a member of the consortium", in.Originator)
@@ -150,19 +160,11 @@ func (c *Contract) AddLoans(ctx *txn.Context, poolID, chunkNo string) error {
 	if err != nil {
 		return err
 	}
-	var loans []loantape.Loan
-	if err := canon.Unmarshal(raw, &loans); err != nil {
-		return errs.Wrap(err, "transient %s", TransientLoans)
-	}
-	if len(loans) == 0 || len(loans) > MaxChunkLoans {
-		return errs.Field(TransientLoans, "a chunk has 1 to %d loans, got %d", MaxChunkLoans, len(loans))
-	}
-	for i := range loans {
-		if err := checkLoanDecimals(fmt.Sprintf("%s[%d]", TransientLoans, i), &loans[i]); err != nil {
-			return err
-		}
-	}
 	p, _, err := readPool(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	entries, err := decodeChunk(p, raw)
 	if err != nil {
 		return err
 	}
@@ -182,7 +184,7 @@ func (c *Contract) AddLoans(ctx *txn.Context, poolID, chunkNo string) error {
 	case int(chunk) > progress.NextChunk:
 		return errs.New(errs.WrongState, "pool %s: chunk %d is out of order, the next chunk is %d", poolID, chunk, progress.NextChunk)
 	}
-	sums, err := checkChunk(p, loans)
+	sums, err := checkEntries(p, entries)
 	if err != nil {
 		return err
 	}
@@ -193,8 +195,9 @@ func (c *Contract) AddLoans(ctx *txn.Context, poolID, chunkNo string) error {
 	if err != nil {
 		return errs.New(errs.Internal, "pool %s: stored Merkle state: %v", poolID, err)
 	}
-	leaves := schema.TapeLeaves{FirstIndex: builder.Size(), Leaves: make([]string, len(loans))}
-	for i, l := range loans {
+	leaves := schema.TapeLeaves{FirstIndex: builder.Size(), Leaves: make([]string, len(entries))}
+	for i, e := range entries {
+		l := e.Loan
 		key, err := ctx.Key(schema.TypeLoan, poolID, l.AssetNumber)
 		if err != nil {
 			return err
@@ -207,11 +210,11 @@ func (c *Contract) AddLoans(ctx *txn.Context, poolID, chunkNo string) error {
 		if found {
 			return errs.New(errs.AlreadyExists, "pool %s: loan %s (loans[%d]) was already added in chunk %d", poolID, l.AssetNumber, i, existing.Chunk)
 		}
-		leaf := merkle.LeafHash(l.Canonical())
+		leaf := merkle.LeafHash(e.canonical())
 		index := builder.Size()
 		builder.Add(leaf)
 		leaves.Leaves[i] = merkle.Hex(leaf)
-		if err := ctx.PutPrivate(roles.LoanTapeCollection, key, schema.TapeLoan{Index: index, Chunk: int(chunk), Loan: l}); err != nil {
+		if err := ctx.PutPrivate(roles.LoanTapeCollection, key, schema.TapeLoan{Index: index, Chunk: int(chunk), Loan: l, Mortgage: e.Mortgage}); err != nil {
 			return err
 		}
 	}
@@ -227,7 +230,7 @@ func (c *Contract) AddLoans(ctx *txn.Context, poolID, chunkNo string) error {
 	if err := ctx.Put(progressKey, progress); err != nil {
 		return err
 	}
-	return ctx.Emit("LoansAdded", loansAddedEvent{Pool: poolID, Chunk: int(chunk), Loans: len(loans), LoansInPool: builder.Size()})
+	return ctx.Emit("LoansAdded", loansAddedEvent{Pool: poolID, Chunk: int(chunk), Loans: len(entries), LoansInPool: builder.Size()})
 }
 
 // checkChunk validates a chunk's loans and returns their aggregates.

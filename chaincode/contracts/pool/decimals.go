@@ -20,8 +20,12 @@ var (
 	rateBound   = decimal.NewFromInt(10)
 )
 
-func checkLoanDecimals(field string, l *loantape.Loan) error {
-	v := reflect.ValueOf(l).Elem()
+func checkLoanDecimals(field string, l *loantape.Loan) error { return checkDecimals(field, l) }
+
+// checkDecimals bounds every decimal field of the record rec points to
+// (any class's loan record).
+func checkDecimals(field string, rec any) error {
+	v := reflect.ValueOf(rec).Elem()
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
 		if t.Field(i).Type != decimalType {

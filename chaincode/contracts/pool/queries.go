@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/assetclass"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
+	"github.com/tranchenet/tranchenet/chaincode/core/mortgage"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
@@ -111,7 +113,7 @@ func (c *Contract) GetLoan(ctx *txn.Context, poolID, assetNumber string) (string
 	if err != nil {
 		return "", errs.New(errs.Internal, "pool %s: %v", poolID, err)
 	}
-	return marshal(schema.LoanProof{Pool: poolID, Root: p.MerkleRoot, Loan: tl.Loan, Proof: proof})
+	return marshal(schema.LoanProof{Pool: poolID, Root: p.MerkleRoot, Loan: tl.Loan, Proof: proof, Mortgage: tl.Mortgage})
 }
 
 // VerifyLoan checks a disclosed loan (a loantape.Loan as JSON) and its
@@ -126,12 +128,31 @@ func (c *Contract) VerifyLoan(ctx *txn.Context, poolID, loanJSON, proofJSON stri
 	if _, err := schema.ParseID("poolID", poolID); err != nil {
 		return "", err
 	}
-	var loan loantape.Loan
-	if err := canon.Unmarshal([]byte(loanJSON), &loan); err != nil {
-		return "", errs.Wrap(err, "loanJSON")
-	}
-	if err := checkLoanDecimals("loanJSON", &loan); err != nil {
+	p, _, err := readPool(ctx, poolID)
+	if err != nil {
 		return "", err
+	}
+	// The disclosed record is the class's own (a mortgage pool's leaves
+	// commit to Schedule AL rows).
+	var canonical []byte
+	if p.AssetClass == string(assetclass.Mortgage) {
+		var row mortgage.ALRow
+		if err := canon.Unmarshal([]byte(loanJSON), &row); err != nil {
+			return "", errs.Wrap(err, "loanJSON")
+		}
+		if err := checkDecimals("loanJSON", &row); err != nil {
+			return "", err
+		}
+		canonical = row.Canonical()
+	} else {
+		var loan loantape.Loan
+		if err := canon.Unmarshal([]byte(loanJSON), &loan); err != nil {
+			return "", errs.Wrap(err, "loanJSON")
+		}
+		if err := checkLoanDecimals("loanJSON", &loan); err != nil {
+			return "", err
+		}
+		canonical = loan.Canonical()
 	}
 	var proof merkle.Proof
 	if err := canon.Unmarshal([]byte(proofJSON), &proof); err != nil {
@@ -140,10 +161,6 @@ func (c *Contract) VerifyLoan(ctx *txn.Context, poolID, loanJSON, proofJSON stri
 	if len(proof.Path) > 64 {
 		return "", errs.Field("proofJSON.path", "a path has at most 64 hashes, got %d", len(proof.Path))
 	}
-	p, _, err := readPool(ctx, poolID)
-	if err != nil {
-		return "", err
-	}
 	if p.Status != schema.PoolSealed {
 		return "", errs.New(errs.WrongState, "pool %s is not sealed: there is no root to verify against", poolID)
 	}
@@ -151,7 +168,7 @@ func (c *Contract) VerifyLoan(ctx *txn.Context, poolID, loanJSON, proofJSON stri
 	if err != nil {
 		return "", errs.New(errs.Internal, "pool %s: stored root: %v", poolID, err)
 	}
-	leaf := merkle.LeafHash(loan.Canonical())
+	leaf := merkle.LeafHash(canonical)
 	v := schema.Verification{Valid: true, Pool: poolID, Root: p.MerkleRoot, Leaf: merkle.Hex(leaf)}
 	switch err := merkle.Verify(root, leaf, proof); {
 	case proof.Size != p.LoanCount:

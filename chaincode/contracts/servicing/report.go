@@ -1,6 +1,7 @@
 package servicing
 
 import (
+	"github.com/tranchenet/tranchenet/chaincode/core/assetclass"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -141,7 +142,7 @@ func (c *Contract) AddReportRows(ctx *txn.Context, dealID, period string) error 
 		return errs.Field("chunk.rows", "at most %d rows per chunk, got %d", MaxChunkRows, len(chunk.Rows))
 	}
 	ledger := newTapeLedger(ctx, f.deal.ID, f.pool.ID, p, r.Attempt)
-	agg, err := distribution.ValidateChunk(chunk, r.Header.Aggregates.Period, ledger)
+	agg, err := distribution.ValidateChunkAs(assetclass.Class(f.pool.AssetClass), chunk, r.Header.Aggregates.Period, ledger)
 	if ledger.err != nil {
 		return ledger.err
 	}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/assetclass"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
@@ -39,11 +40,18 @@ const MaxRowErrorsShown = 10
 // aggregate recomputed from the rows. Rows are numbered by file line from
 // c.FirstLine (or from 1 when the gateway sent no lines).
 func ValidateChunk(c loantape.ReportChunk, period loantape.Period, ledger LoanLedger) (loantape.ReportAggregates, error) {
+	return ValidateChunkAs(assetclass.Auto, c, period, ledger)
+}
+
+// ValidateChunkAs is ValidateChunk for a pool of the given asset class:
+// the loantape rules that do not fit the class are left to the class's own
+// checks (assetclass.Info.SkipLoantapeRules).
+func ValidateChunkAs(class assetclass.Class, c loantape.ReportChunk, period loantape.Period, ledger LoanLedger) (loantape.ReportAggregates, error) {
 	where := "chunk " + strconv.Itoa(c.Index)
 	if len(c.Rows) == 0 {
 		return loantape.ReportAggregates{}, errs.Field("chunk.rows", "%s has no rows", where)
 	}
-	v, err := loantape.NewReportValidator(loantape.ReportRules{Period: period, Lookup: ledger.Prior})
+	v, err := loantape.NewReportValidator(assetclass.ReportRules(class, loantape.ReportRules{Period: period, Lookup: ledger.Prior}))
 	if err != nil {
 		return loantape.ReportAggregates{}, errs.New(errs.Internal, "report validator: %v", err)
 	}

@@ -38,6 +38,7 @@ func (r *run) result() (Result, error) {
 		EventOfDefault:    r.eventOfDefault,
 		CleanUpCall:       r.cleanUp,
 		PaymentDate:       r.dates,
+		ShiftingInterest:  r.shifting,
 	}
 	next := State{
 		Period:            p.Period,

@@ -92,6 +92,11 @@
 //   - residual: pays everything left to the residual class; a residual
 //     class with a certificate balance is first repaid that balance, as
 //     principal, once every note is paid off.
+//   - shiftingInterest: a senior/subordinate RMBS's principal: the Senior
+//     Percentage of scheduled principal and the Senior Prepayment
+//     Percentage of prepayments to the seniors, the rest to the
+//     subordinates; the prepayment share steps down on a schedule while
+//     delinquency and loss tests pass (shifting_interest.go).
 //
 // Every cent of available funds ends on exactly one Payment line (fees,
 // interest, principal, reserve deposits, residual) or on the named

@@ -35,10 +35,13 @@ type Result struct {
 	RoundingResidue money.Amount `json:"roundingResidue"`
 	// PaymentDate gives the nominal and adjusted dates under a payment
 	// schedule (absent without one).
-	PaymentDate    *PaymentDateResult `json:"paymentDate,omitempty"`
-	EventOfDefault bool               `json:"eventOfDefault"`
-	CleanUpCall    bool               `json:"cleanUpCall"`
-	NewState       State              `json:"newState"`
+	PaymentDate *PaymentDateResult `json:"paymentDate,omitempty"`
+	// ShiftingInterest shows the senior/subordinate split of principal of
+	// a shiftingInterest step (absent without one).
+	ShiftingInterest *ShiftingInterestResult `json:"shiftingInterest,omitempty"`
+	EventOfDefault   bool                    `json:"eventOfDefault"`
+	CleanUpCall      bool                    `json:"cleanUpCall"`
+	NewState         State                   `json:"newState"`
 }
 
 // AvailableFunds lists the sources of cash of the period. Reserve draws and

@@ -99,6 +99,10 @@ type run struct {
 	step     int
 	payments []Payment
 
+	// shifting is the split of principal by a shiftingInterest step; nil
+	// without one.
+	shifting *ShiftingInterestResult
+
 	// dates are the period's payment dates under Definition.PaymentDates;
 	// nil without a schedule.
 	dates *PaymentDateResult
@@ -245,6 +249,8 @@ func (r *run) apply(s Step) error {
 		return r.payCleanUpCall(s)
 	case ResidualStep:
 		r.payResidual(s)
+	case ShiftingInterestStep:
+		return r.payShiftingInterest(s)
 	default:
 		return fmt.Errorf("unsupported step type %T", s)
 	}

@@ -263,6 +263,8 @@ func decodeStep(path string, raw json.RawMessage) (Step, error) {
 		s, err = decodeStrict[CleanUpCallStep](rest)
 	case KindResidual:
 		s, err = decodeStrict[ResidualStep](rest)
+	case KindShiftingInterest:
+		s, err = decodeStrict[ShiftingInterestStep](rest)
 	default:
 		return nil, fmt.Errorf("%s.kind: unknown step kind %q", path, string(kind))
 	}

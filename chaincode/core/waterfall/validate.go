@@ -328,6 +328,9 @@ func (d *Definition) validateSteps(p *problems, path string, steps []Step, accel
 				p.add(sp, "only one clean-up call step, already %s", at(path, c.cleanUpStep))
 			}
 			c.cleanUpStep, c.lastPrincipal = i, i
+		case ShiftingInterestStep:
+			d.checkShiftingInterestStep(p, sp, s)
+			c.lastPrincipal = i
 		case ResidualStep:
 			if ci := d.classIndex(s.Class); ci < 0 {
 				p.add(sp+".class", "unknown class %q", s.Class)

@@ -1,6 +1,7 @@
 package resources
 
 import (
+	"github.com/tranchenet/tranchenet/chaincode/core/assetclass"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
@@ -15,6 +16,7 @@ type PoolInput struct {
 	Originator string `json:"originator" doc:"MSP ID of the originator"`
 	Servicer   string `json:"servicer" doc:"MSP ID of the servicer, whose servicers add the loans and report"`
 	CutoffDate string `json:"cutoffDate" doc:"YYYY-MM-DD"`
+	AssetClass string `json:"assetClass,omitempty" doc:"auto (the default) or mortgage: picks the loan tape's record, reader and checks"`
 }
 
 // Validate checks what the gateway can check alone.
@@ -33,6 +35,9 @@ func (in *PoolInput) Validate() error {
 	}
 	if _, err := loantape.ParseDate(in.CutoffDate); err != nil {
 		return api.BadInput("cutoffDate", "%v", err)
+	}
+	if _, err := assetclass.Parse(in.AssetClass); err != nil {
+		return api.BadInput("assetClass", "%v", err)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package upload
 import (
 	"fmt"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/assetclass"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 )
 
@@ -21,6 +22,9 @@ type ReportRules struct {
 	Control ReportControl
 	// MaxErrors bounds the rows listed; 0 is DefaultMaxErrors.
 	MaxErrors int
+	// Class is the pool's asset class: loantape rules that do not fit it
+	// are left to the class's own checks.
+	Class assetclass.Class
 }
 
 // CheckedReport is a report that passed every check.
@@ -44,7 +48,7 @@ func CheckReport(open Opener, f Format, rules ReportRules) (CheckedReport, error
 	if max == 0 {
 		max = DefaultMaxErrors
 	}
-	v, err := loantape.NewReportValidator(loantape.ReportRules{Period: rules.Period, Lookup: rules.Lookup, MaxErrors: max})
+	v, err := loantape.NewReportValidator(assetclass.ReportRules(rules.Class, loantape.ReportRules{Period: rules.Period, Lookup: rules.Lookup, MaxErrors: max}))
 	if err != nil {
 		return CheckedReport{}, err
 	}

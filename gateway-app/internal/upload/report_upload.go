@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/assetclass"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -79,6 +80,11 @@ func (w Workflow) Report(req ReportRequest) (*ReportUpload, error) {
 		return nil, err
 	}
 	expected := loantape.MonthlyPeriod(p, cutoff.YearMonth().AddMonths(p))
+	if isMortgage(pool) {
+		if req.File, err = mortgageReportFile(req.File, expected); err != nil {
+			return nil, err
+		}
+	}
 	existing, found, err := w.Ledger.Report(deal, p)
 	if err != nil {
 		return nil, err
@@ -198,7 +204,7 @@ func (w Workflow) checkReport(req ReportRequest, pool schema.Pool, period int, e
 		if synced, err = book.Synced(pool.ID, period, pool.MerkleRoot, previousRoot); err != nil {
 			return err
 		}
-		rules := ReportRules{Period: expected, Control: req.Control}
+		rules := ReportRules{Period: expected, Control: req.Control, Class: assetclass.Class(pool.AssetClass)}
 		if synced {
 			rules.Lookup = func(asset string) (loantape.PriorLoan, bool) {
 				prior, ok, err := book.Prior(pool.ID, period, asset)

@@ -60,6 +60,9 @@ func (w Workflow) Tape(req TapeRequest) (*TapeUpload, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pool %s cut-off date %q: %w", req.Pool, pool.CutoffDate, err)
 	}
+	if isMortgage(pool) {
+		return w.mortgageTape(req, size, progress, cutoff)
+	}
 	open, format := req.File.Open, req.File.Format
 	checked, err := CheckTape(open, format, TapeRules{Cutoff: cutoff, Control: req.Control})
 	if err != nil {
