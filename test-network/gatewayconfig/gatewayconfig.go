@@ -157,11 +157,14 @@ type roleUser struct {
 }
 
 // roleUsers lists one API user per role the org's identities may hold, with
-// the investor role expanded to fill the identities left over.
+// the investor role expanded to fill the identities left over. The rates
+// desk comes last and takes no identity of its own: it wraps round to the
+// first identity, which then holds two roles, so adding the role left every
+// other user's identity where it was.
 func roleUsers(held roles.Set, identities int) []roleUser {
 	others := 0
 	for _, r := range held.Roles() {
-		if r != roles.Investor && r != roles.Admin {
+		if r != roles.Investor && r != roles.Admin && r != roles.Rates {
 			others++
 		}
 	}

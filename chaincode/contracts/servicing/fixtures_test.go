@@ -3,6 +3,7 @@ package servicing_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tranchenet/tranchenet/test-network/autodeal"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
+	"github.com/tranchenet/tranchenet/chaincode/core/fixing"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
@@ -46,6 +48,10 @@ type dealFixture struct {
 	unissued map[string]int64
 	// editDefinition, if set, rewrites the waterfall definition's JSON.
 	editDefinition func(string) string
+	// floatA, if set, makes class A float on that index (+ 1 %), and
+	// fixingRules are the terms' rules for fixing indexes from sources.
+	floatA      string
+	fixingRules []fixing.Rule
 }
 
 // dealOption varies the fixture.
@@ -61,6 +67,12 @@ func withUnissued(class string, n int64) dealOption {
 // SetWaterfall.
 func withDefinition(edit func(string) string) dealOption {
 	return func(d *dealFixture) { d.editDefinition = edit }
+}
+
+// withFloatingA makes class A pay index + 1 % and sets the terms' fixing
+// rules.
+func withFloatingA(index string, rules ...fixing.Rule) dealOption {
+	return func(d *dealFixture) { d.floatA, d.fixingRules = index, rules }
 }
 
 // newDeal builds the fixture over n loans, reported in chunks of
@@ -90,6 +102,8 @@ func buildDeal(t testing.TB, w *world, n, chunkSize int, servicingSet, fundReser
 		in := w.Tranche(d.tranche[class], class, seniority, d.faces[class])
 		if coupon == "" {
 			in.Kind, in.Coupon = schema.KindCertificate, nil
+		} else if class == "A" && d.floatA != "" {
+			in.Coupon.Fixed, in.Coupon.Index, in.Coupon.Margin = nil, d.floatA, decimal.RequireFromString("0.01")
 		} else {
 			*in.Coupon.Fixed = decimal.RequireFromString(coupon)
 		}
@@ -155,6 +169,11 @@ func (d *dealFixture) terms(t testing.TB, version int) string {
 		ServicingPayee: w.Key(w.Servicer), TrusteePayee: w.Key(w.Trustee)}.Terms()
 	if d.editDefinition != nil {
 		terms.Definition = []byte(d.editDefinition(string(terms.Definition)))
+	}
+	if d.floatA != "" {
+		terms.Definition = []byte(strings.Replace(string(terms.Definition), `"coupon": {"fixed": "0.045"}`,
+			fmt.Sprintf(`"coupon": {"index": %q, "margin": "0.01"}`, d.floatA), 1))
+		terms.Fixings = d.fixingRules
 	}
 	return string(contracttest.MustCanon(t, terms))
 }

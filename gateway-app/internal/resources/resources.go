@@ -50,6 +50,7 @@ func Register(s *api.Server) {
 	for _, register := range []func(*api.Server){
 		r.pools, r.tapes, r.deals, r.investors, r.tokens, r.cash, r.roles, r.settlements,
 		r.servicing, r.reports, r.replay, r.statements, r.trusteeStatement, r.reference, r.projections, r.amendments,
+		r.fixingSources,
 	} {
 		register(s)
 	}

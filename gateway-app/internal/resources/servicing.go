@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/fixing"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
@@ -21,6 +22,7 @@ type WaterfallInput struct {
 	Classes    []schema.ClassTranche `json:"classes" doc:"each class of the definition, in its order, mapped to the deal's tranche that pays it"`
 	PaymentDay int                   `json:"paymentDay" doc:"day (1 to 28) of the month after each collection period on which it is paid"`
 	FeePayees  []schema.FeePayee     `json:"feePayees" doc:"for every fee of the definition, the identity key that may claim it"`
+	Fixings    []fixing.Rule         `json:"fixings,omitempty" doc:"optional: indexes fixed from several sources, each with its sources (MSP IDs or identity keys holding the rates role), minSources, maxSpread, staleDays, cutoffDaysBeforePayment and cutoffTime"`
 }
 
 // Validate checks the shape; the chaincode checks the definition against
