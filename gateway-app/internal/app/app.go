@@ -119,7 +119,7 @@ func (a *App) open() error {
 		Ready: a.ready, Endorsement: resolver, Resources: []func(*api.Server){resources.Register, console.Register},
 	}
 	if cfg.Scheduler != nil { // the payment dates of the configured deals
-		a.schedule = newScheduler(cfg, ldg, resolver, a.store, log, reg)
+		a.schedule = newScheduler(cfg, ldg, a.gateway.Identities(), resolver, a.store, log, reg)
 		deps.Resources = append(deps.Resources, a.schedule.Routes)
 	}
 	if cfg.CA != nil { // onboarding through the bank's CA (POST /v1/identities)

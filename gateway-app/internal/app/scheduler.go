@@ -14,11 +14,15 @@ import (
 
 // newScheduler builds the payment-date scheduler of cfg.Scheduler over the
 // app's ledger, endorsement resolver and store.
-func newScheduler(cfg config.Config, l ledger.Ledger, resolver *endorse.Resolver, db *store.DB, log *slog.Logger, reg *metrics.Registry) *scheduler.Scheduler {
+func newScheduler(cfg config.Config, l ledger.Ledger, ids []ledger.IdentityInfo, resolver *endorse.Resolver, db *store.DB, log *slog.Logger, reg *metrics.Registry) *scheduler.Scheduler {
 	sc := *cfg.Scheduler
 	now, set, _ := sc.SchedulerNow() // validated with the configuration
+	keys := map[string]string{}
+	for _, id := range ids {
+		keys[id.Name] = id.ID.Key()
+	}
 	fabric := scheduler.Fabric{
-		Ledger: l, Identity: sc.Identity, Reader: cfg.Events.FetchIdentity, MSP: cfg.MSPID,
+		Ledger: l, Identity: sc.Identity, Reader: cfg.Events.FetchIdentity, MSP: cfg.MSPID, Keys: keys,
 		Endorsers: func(ctx context.Context, fn, msp string) ([]string, error) {
 			if _, ok := endorse.Kind(fn); !ok {
 				return nil, nil

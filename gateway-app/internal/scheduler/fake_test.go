@@ -149,6 +149,19 @@ func (f *fakeLedger) Holders(_ context.Context, tranche string) ([]schema.Positi
 	return out, nil
 }
 
+func (f *fakeLedger) Accrued(_ context.Context, _, tranche, holder string) (schema.Accrual, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u, ok := f.units[tranche][holder]
+	if !ok {
+		return schema.Accrual{}, errs.New(errs.NotFound, "%s holds no units of %s", holder, tranche)
+	}
+	return schema.Accrual{Tranche: tranche, Holder: holder, Units: u, Claimable: money.Amount(u * (f.index[tranche] - f.indexPaid[tranche+"|"+holder]))}, nil
+}
+
+// HolderKey: the fake's client identities are named by their keys.
+func (f *fakeLedger) HolderKey(identity string) (string, bool) { return identity, true }
+
 func (f *fakeLedger) Certify(_ context.Context, _ string, p int) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -182,6 +195,9 @@ func (f *fakeLedger) ClaimFor(ctx context.Context, tranche, holder string) (sche
 	f.claimCalls++
 	k := tranche + "|" + holder
 	amount := money.Amount(f.units[tranche][holder] * (f.index[tranche] - f.indexPaid[k]))
+	if amount == 0 { // as on Fabric: no writes, so the majority policy refuses it
+		return schema.ClaimResult{}, "", errors.New("ENDORSEMENT_POLICY_FAILURE: a claim of nothing")
+	}
 	f.indexPaid[k] = f.index[tranche]
 	f.cash[holder] += amount
 	if f.crash != nil && f.claimCalls == f.crashAfter+1 {
@@ -200,12 +216,6 @@ func (f *fakeLedger) ClaimFee(_ context.Context, _, fee string) (schema.FeeClaim
 }
 
 func (f *fakeLedger) Claim(ctx context.Context, identity, tranche string) (schema.ClaimResult, string, error) {
-	f.mu.Lock()
-	_, holds := f.units[tranche][identity]
-	f.mu.Unlock()
-	if !holds {
-		return schema.ClaimResult{}, "", errs.New(errs.NotFound, "%s holds no units of %s", identity, tranche)
-	}
 	return f.ClaimFor(ctx, tranche, identity)
 }
 

@@ -26,6 +26,11 @@ type Ledger interface {
 	Accounts(ctx context.Context, deal string) (schema.Accounts, error)
 	// Holders lists a tranche's holders (trustee).
 	Holders(ctx context.Context, tranche string) ([]schema.PositionView, error)
+	// Accrued is what a holder could claim now, asked as identity (the
+	// trustee, or the holder itself).
+	Accrued(ctx context.Context, identity, tranche, holder string) (schema.Accrual, error)
+	// HolderKey is the identity key of one of this bank's identities.
+	HolderKey(identity string) (string, bool)
 
 	Certify(ctx context.Context, deal string, period int) (txID string, err error)
 	ClaimFor(ctx context.Context, tranche, holder string) (schema.ClaimResult, string, error)
@@ -47,6 +52,8 @@ type Fabric struct {
 	Reader    string // the identity that reads public state
 	MSP       string
 	Endorsers Endorsers
+	// Keys maps this bank's identity names to their identity keys.
+	Keys map[string]string
 }
 
 func (f Fabric) call(ctx context.Context, identity, fn string, submit bool, out any, args ...string) (string, error) {
@@ -125,6 +132,16 @@ func (f Fabric) Holders(ctx context.Context, tranche string) ([]schema.PositionV
 	var l schema.HolderList
 	_, err := f.call(ctx, f.Identity, "Token:Holders", false, &l, tranche)
 	return l.Holders, err
+}
+
+func (f Fabric) Accrued(ctx context.Context, identity, tranche, holder string) (a schema.Accrual, err error) {
+	_, err = f.call(ctx, identity, "Servicing:Accrued", false, &a, tranche, holder)
+	return a, err
+}
+
+func (f Fabric) HolderKey(identity string) (string, bool) {
+	k, ok := f.Keys[identity]
+	return k, ok
 }
 
 func (f Fabric) Certify(ctx context.Context, deal string, period int) (string, error) {

@@ -68,6 +68,9 @@ func (p *pass) payHolders(ctx context.Context, period int, cert schema.Certifica
 			tranche, holder := cd.Tranche, h.Holder
 			todo = append(todo, claim{key: StepKey(p.d.Deal, period, "claim", tranche, holder),
 				run: func(ctx context.Context) (money.Amount, string, error) {
+					if due, err := p.claimable(ctx, p.s.cfg.Identity, tranche, holder); err != nil || due == 0 {
+						return 0, "", err
+					}
 					r, tx, err := p.s.ledger.ClaimFor(ctx, tranche, holder)
 					return r.Amount, tx, err
 				}})
@@ -107,17 +110,34 @@ func (p *pass) claimOptIns(ctx context.Context, period int, cert schema.Certific
 				continue
 			}
 			identity, tranche := id, cd.Tranche
+			key, ok := p.s.ledger.HolderKey(identity)
+			if !ok {
+				return []string{fmt.Sprintf("opt-in %s: not an identity of this gateway", identity)}
+			}
 			todo = append(todo, claim{key: StepKey(p.d.Deal, period, "opt-in", identity, tranche),
 				run: func(ctx context.Context) (money.Amount, string, error) {
-					r, tx, err := p.s.ledger.Claim(ctx, identity, tranche)
-					if codeOf(err) == errs.NotFound {
-						return 0, tx, nil
+					if due, err := p.claimable(ctx, identity, tranche, key); err != nil || due == 0 {
+						return 0, "", err
 					}
+					r, tx, err := p.s.ledger.Claim(ctx, identity, tranche)
 					return r.Amount, tx, err
 				}})
 		}
 	}
 	return p.runClaims(ctx, period, "claim-opt-in", todo)
+}
+
+// claimable is what a claim would pay the holder now. A claim is made
+// only when it pays something: a claim of nothing writes nothing, and a
+// transaction without writes fails the chaincode-level (majority)
+// endorsement policy; so is a claim found already made after a restart.
+// A holder without a position (NOT_FOUND) has nothing to claim.
+func (p *pass) claimable(ctx context.Context, identity, tranche, holder string) (money.Amount, error) {
+	a, err := p.s.ledger.Accrued(ctx, identity, tranche, holder)
+	if codeOf(err) == errs.NotFound {
+		return 0, nil
+	}
+	return a.Claimable, err
 }
 
 // runClaims runs the claims not yet done, at most Concurrency at a time,
