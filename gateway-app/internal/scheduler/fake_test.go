@@ -46,7 +46,7 @@ type fakeLedger struct {
 	certifyCalls           int
 }
 
-func newFakeLedger(t *testing.T, floating bool) *fakeLedger {
+func newFakeLedger(t testing.TB, floating bool) *fakeLedger {
 	raw, err := os.ReadFile("../../../chaincode/core/waterfall/testdata/auto_2025_1.json")
 	if err != nil {
 		t.Fatal(err)

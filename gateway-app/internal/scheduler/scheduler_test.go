@@ -236,3 +236,12 @@ func TestIncompleteReportWaitsAndOptInClaims(t *testing.T) {
 		t.Fatalf("bank schedule %+v", v)
 	}
 }
+
+func openBookB(b *testing.B) (*store.DB, store.ScheduleBook) {
+	db, err := store.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return db, db.Schedule()
+}
