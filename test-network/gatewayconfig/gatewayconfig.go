@@ -157,10 +157,7 @@ type roleUser struct {
 }
 
 // roleUsers lists one API user per role the org's identities may hold, with
-// the investor role expanded to fill the identities left over. The rates
-// desk comes last and takes no identity of its own: it wraps round to the
-// first identity, which then holds two roles, so adding the role left every
-// other user's identity where it was.
+// the investor role expanded to fill the identities left over.
 func roleUsers(held roles.Set, identities int) []roleUser {
 	others := 0
 	for _, r := range held.Roles() {
@@ -173,6 +170,10 @@ func roleUsers(held roles.Set, identities int) []roleUser {
 	for _, r := range held.Roles() {
 		switch r {
 		case roles.Admin:
+		case roles.Rates:
+			// No rates desk user: each API user has an identity of its own,
+			// and every identity is taken. A bank adds one (an identity
+			// granted the rates role) when a deal names it a fixing source.
 		case roles.Investor:
 			for i := 1; i <= investors; i++ {
 				out = append(out, roleUser{fmt.Sprintf("investor%d", i), r})

@@ -73,13 +73,13 @@ func TestForOrg(t *testing.T) {
 		registry map[string][]string
 	}{
 		{"Org1MSP", "127.0.0.1:8081",
-			"admin:Admin:admin arranger:User1:arranger trustee:User2:trustee compliance:User3:compliance investor1:User4:investor investor2:User5:investor investor3:User6:investor settlement:User7:settlement auditor:User8:auditor rates:User1:rates",
+			"admin:Admin:admin arranger:User1:arranger trustee:User2:trustee compliance:User3:compliance investor1:User4:investor investor2:User5:investor investor3:User6:investor settlement:User7:settlement auditor:User8:auditor",
 			"User8", []string{"Org1MSP", "Org2MSP"}, map[string][]string{"registryOrg1MSP": {"Org1MSP"}, "registryOrg3MSP": {"Org1MSP", "Org3MSP"}}},
 		{"Org2MSP", "127.0.0.1:8082",
-			"admin:Admin:admin servicer:User1:servicer compliance:User2:compliance investor1:User3:investor investor2:User4:investor investor3:User5:investor investor4:User6:investor investor5:User7:investor auditor:User8:auditor rates:User1:rates",
+			"admin:Admin:admin servicer:User1:servicer compliance:User2:compliance investor1:User3:investor investor2:User4:investor investor3:User5:investor investor4:User6:investor investor5:User7:investor auditor:User8:auditor",
 			"User8", []string{"Org1MSP", "Org2MSP"}, nil},
 		{"Org3MSP", "127.0.0.1:8083",
-			"admin:Admin:admin compliance:User1:compliance investor1:User2:investor investor2:User3:investor investor3:User4:investor investor4:User5:investor investor5:User6:investor investor6:User7:investor auditor:User8:auditor rates:User1:rates",
+			"admin:Admin:admin compliance:User1:compliance investor1:User2:investor investor2:User3:investor investor3:User4:investor investor4:User5:investor investor5:User6:investor investor6:User7:investor auditor:User8:auditor",
 			"User8", []string{"Org1MSP", "Org2MSP"}, nil},
 	}
 	for _, tt := range tests {
