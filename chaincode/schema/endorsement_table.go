@@ -145,6 +145,8 @@ var Endorsement = map[string]Endorsers{
 	"Servicing:WithdrawReport": ByTrusteeAndServicer,
 	// Public fixing record.
 	"Servicing:PostFixing": ByMajority,
+	// Public quote record of a fixing source (a rates desk of any bank).
+	"Servicing:PostIndexQuote": ByMajority,
 	// Public (certification, deal servicing state, tranche pause on an
 	// event of default) and trustee-kept books (deal accounts, class
 	// books): a majority that includes the trustee. Reads no registry and
@@ -175,6 +177,7 @@ var Endorsement = map[string]Endorsers{
 	"Servicing:GetStatus":        Query,
 	"Servicing:GetReport":        Query,
 	"Servicing:GetFixings":       Query,
+	"Servicing:GetFixingStatus":  Query,
 	"Servicing:GetCertification": Query,
 	"Servicing:GetOpening":       Query,
 	"Servicing:ProofOfReserve":   Query,

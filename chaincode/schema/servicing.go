@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
+	"github.com/tranchenet/tranchenet/chaincode/core/fixing"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
@@ -87,8 +88,13 @@ type Waterfall struct {
 	// FeePayees names who may claim each fee's payable account, in
 	// definition order.
 	FeePayees []FeePayee `json:"feePayees"`
-	SetBy     string     `json:"setBy"` // identity key of the arranger, or of the trustee who executed Amendment
-	SetTx     string     `json:"setTx"`
+	// Fixings are the terms that fix floating indexes from several sources
+	// (package fixing): an index named here is posted by its sources with
+	// PostIndexQuote and resolved at certification; any other index is
+	// posted by the trustee alone with PostFixing.
+	Fixings []fixing.Rule `json:"fixings,omitempty"`
+	SetBy   string        `json:"setBy"` // identity key of the arranger, or of the trustee who executed Amendment
+	SetTx   string        `json:"setTx"`
 	// Amendment is the executed amendment that made this version (every
 	// version after the first certified period has one).
 	Amendment string `json:"amendment,omitempty"`
@@ -218,12 +224,16 @@ type LoanPerformance struct {
 	PriorBalance money.Amount `json:"priorBalance"`
 }
 
-// Fixing is an index rate the trustee posted for a period.
+// Fixing is an index rate for a period: posted by the trustee, or, for an
+// index the deal's terms fix from several sources, resolved from their
+// quotes by the certifying transaction (PostedBy is then the trustee who
+// certified, and Resolution says which sources made the median).
 type Fixing struct {
-	Index    string          `json:"index"`
-	Rate     decimal.Decimal `json:"rate"`
-	PostedBy string          `json:"postedBy"`
-	PostedTx string          `json:"postedTx"`
+	Index      string             `json:"index"`
+	Rate       decimal.Decimal    `json:"rate"`
+	PostedBy   string             `json:"postedBy"`
+	PostedTx   string             `json:"postedTx"`
+	Resolution *fixing.Resolution `json:"resolution,omitempty"`
 }
 
 // Certification is a certified period: what the waterfall paid, the

@@ -72,6 +72,10 @@ type Config struct {
 	// which are spooled to dataDir/uploads, never held in memory. Default
 	// 1 GiB: a 100,000-loan EX-102 XML report is about 150 MB.
 	MaxUploadBytes int64 `yaml:"maxUploadBytes,omitempty"`
+
+	// Scheduler runs the configured deals' payment dates (scheduler.go);
+	// nil runs none.
+	Scheduler *Scheduler `yaml:"scheduler,omitempty"`
 }
 
 // ServerTLS configures HTTPS.
@@ -300,6 +304,7 @@ func (c *Config) SetDefaults() {
 	setDurationIfZero(&t.Upload, 30*time.Minute)
 	setDurationIfZero(&c.Idempotency.Retention, 24*time.Hour)
 	setDurationIfZero(&c.Events.MaxBackoff, 30*time.Second)
+	c.Scheduler.setDefaults()
 	if c.Events.FetchIdentity == "" && len(c.Identities) > 0 {
 		c.Events.FetchIdentity = c.Identities[0].Name
 		if _, ok := c.Identity(AdminIdentity); ok {

@@ -246,3 +246,37 @@ func TestUploadAndFetchDefaults(t *testing.T) {
 		t.Fatalf("fields %v (%v)", got, err)
 	}
 }
+
+func TestSchedulerValidation(t *testing.T) {
+	base := func() Config {
+		return Config{Identities: []Identity{{Name: "User2"}, {Name: "User3"}}}
+	}
+	cases := []struct {
+		s     Scheduler
+		field string
+	}{
+		{Scheduler{Identity: "User9", Deals: []ScheduledDeal{{Deal: "D"}}}, "scheduler.identity"},
+		{Scheduler{Now: "tomorrow"}, "scheduler.now"},
+		{Scheduler{Deals: []ScheduledDeal{{Deal: "D"}, {Deal: "D"}}}, "scheduler.deals[1].deal"},
+		{Scheduler{Deals: []ScheduledDeal{{Deal: "D", DeterminationDays: 29}}}, "scheduler.deals[0].determinationDays"},
+		{Scheduler{Deals: []ScheduledDeal{{Deal: "D", OptIn: []string{"User3", "Nobody"}}}}, "scheduler.deals[0].optIn[1]"},
+	}
+	for _, c := range cases {
+		cfg := base()
+		cfg.Scheduler = &c.s
+		v := &validator{}
+		cfg.validateScheduler(v)
+		var fe *FieldError
+		if len(v.errs) != 1 || !errors.As(v.errs[0], &fe) || fe.Field != c.field {
+			t.Errorf("%+v: %v, want one error on %s", c.s, v.errs, c.field)
+		}
+	}
+	cfg := base()
+	cfg.Scheduler = &Scheduler{Identity: "User2", Now: "2026-02-17T09:00:00Z", Deals: []ScheduledDeal{{Deal: "D", DeterminationDays: 2, OptIn: []string{"User3"}}}}
+	v := &validator{}
+	cfg.validateScheduler(v)
+	cfg.Scheduler.setDefaults()
+	if now, ok, err := cfg.Scheduler.SchedulerNow(); len(v.errs) != 0 || !ok || err != nil || now.Day() != 17 || cfg.Scheduler.Concurrency != 8 {
+		t.Errorf("valid scheduler: %v %v %v %+v", v.errs, ok, err, cfg.Scheduler)
+	}
+}

@@ -44,6 +44,7 @@ func (c *Config) Validate() error {
 	c.validateUsers(v)
 	c.validateEndorsement(v)
 	c.validateRuntime(v)
+	c.validateScheduler(v)
 	return errors.Join(v.errs...)
 }
 

@@ -8,11 +8,12 @@ import "encoding/json"
 // consortium description does not depend on the chaincode;
 // chaincode_config_test.go checks every name and the order against the
 // chaincode's vocabulary.
-var chaincodeRoles = []string{"arranger", "trustee", "servicer", "compliance", "investor", "settlement", "auditor"}
+var chaincodeRoles = []string{"arranger", "trustee", "servicer", "compliance", "investor", "settlement", "auditor", "rates"}
 
 // identityRolesOf maps what an org is (its org roles) to the roles its
 // identities may hold on chain. Every bank may have compliance officers,
-// investor clients and internal auditors; the rest follows the org's part
+// investor clients, internal auditors and a rates desk (a fixing source
+// when a deal's terms name it); the rest follows the org's part
 // in the deal.
 var identityRolesOf = map[string][]string{
 	OrgRoleTrustee:    {"trustee"},
@@ -22,7 +23,7 @@ var identityRolesOf = map[string][]string{
 	OrgRoleAuditor:    {"auditor"},
 }
 
-var everyBank = []string{"compliance", "investor", "auditor"}
+var everyBank = []string{"compliance", "investor", "auditor", "rates"}
 
 // ChaincodeRoles lists the on-chain roles an org's identities may be
 // allowed to hold, in the chaincode's order (admin, which comes from the

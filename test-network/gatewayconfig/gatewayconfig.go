@@ -202,7 +202,7 @@ func IdentityRoles(c *consortium.Consortium, mspID string) (map[string]string, e
 func roleUsers(held roles.Set, identities int) []roleUser {
 	others := 0
 	for _, r := range held.Roles() {
-		if r != roles.Investor && r != roles.Admin {
+		if r != roles.Investor && r != roles.Admin && r != roles.Rates {
 			others++
 		}
 	}
@@ -211,6 +211,10 @@ func roleUsers(held roles.Set, identities int) []roleUser {
 	for _, r := range held.Roles() {
 		switch r {
 		case roles.Admin:
+		case roles.Rates:
+			// No rates desk user: each API user has an identity of its own,
+			// and every identity is taken. A bank adds one (an identity
+			// granted the rates role) when a deal names it a fixing source.
 		case roles.Investor:
 			for i := 1; i <= investors; i++ {
 				out = append(out, roleUser{name: fmt.Sprintf("investor%d", i), role: r})

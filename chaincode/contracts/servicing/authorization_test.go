@@ -25,9 +25,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	callers := map[string]*stubtest.Identity{
 		"trustee": w.Trustee, "arranger": w.Arranger, "settlement": w.Settlement, "servicer": w.Servicer,
 		"compliance": w.Compliance[w.Net.Investors], "auditor": w.Auditor, "investor": d.alice, "other investor": d.bob,
-		"no role": w.NoRole, "foreign": w.Foreign,
+		"no role": w.NoRole, "foreign": w.Foreign, "rates": w.Identity(w.Net.Servicer, "rates-desk"),
 	}
-	everyRole := []string{"trustee", "arranger", "settlement", "servicer", "compliance", "auditor", "investor", "other investor"}
+	w.Must(w.Admins[w.Net.Servicer], "Admin:GrantRole", w.Key(callers["rates"]), "rates")
+	everyRole := []string{"trustee", "arranger", "settlement", "servicer", "compliance", "auditor", "investor", "other investor", "rates"}
 	tests := []struct {
 		fn      string
 		args    []string
@@ -40,6 +41,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"AddReportRows", []string{d.deal, "2"}, []stubtest.InvokeOption{chunkTransient(t, m2.chunks[0])}, []string{"servicer"}, errs.NotFound},
 		{"WithdrawReport", []string{d.deal, "1", "test"}, nil, []string{"servicer", "trustee"}, errs.WrongState},
 		{"PostFixing", []string{d.deal, "2", "SOFR30A", "0.043"}, nil, []string{"trustee"}, ""},
+		{"PostIndexQuote", []string{d.deal, "2", "SOFR30A", "0.043"}, nil, []string{"rates"}, errs.NotFound}, // the deal names no sources
 		{"RemitCollections", []string{d.deal, "1.00"}, nil, []string{"servicer"}, ""},
 		{"FundReserve", []string{d.deal, "reserve", "100000000.00"}, nil, []string{"arranger", "trustee", "servicer"}, errs.InsufficientBalance},
 		{"Certify", []string{d.deal, "2"}, nil, []string{"trustee"}, errs.WrongState},
@@ -55,6 +57,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GetStatus", []string{d.deal}, nil, everyRole, ""},
 		{"GetReport", []string{d.deal, "1"}, nil, everyRole, ""},
 		{"GetFixings", []string{d.deal, "1"}, nil, everyRole, ""},
+		{"GetFixingStatus", []string{d.deal, "1", "SOFR30A"}, nil, everyRole, errs.NotFound},
 		{"GetCertification", []string{d.deal, "1"}, nil, everyRole, ""},
 		{"ProofOfReserve", []string{d.deal, "1"}, nil, everyRole, ""},
 		{"Replay", []string{d.deal, "1"}, nil, everyRole, ""},

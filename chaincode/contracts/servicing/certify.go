@@ -8,6 +8,7 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/fixing"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
@@ -65,7 +66,11 @@ func (c *Contract) Certify(ctx *txn.Context, dealID, period string) (string, err
 		return "", errs.New(errs.WrongState, "deal %s period %d: report attempt %d is %s (%d of %d chunks in), not complete",
 			f.deal.ID, p, r.Attempt, r.Status, r.ChunksReceived, r.Header.Chunks)
 	}
-	in, err := periodInputs(ctx, f, r, f.svc.Declared != nil)
+	resolved, err := resolveForCertification(ctx, f, r, caller.Identity.Key())
+	if err != nil {
+		return "", err
+	}
+	in, err := periodInputs(ctx, f, r, f.svc.Declared != nil, resolved)
 	if err != nil {
 		return "", err
 	}
@@ -112,6 +117,11 @@ func (c *Contract) Certify(ctx *txn.Context, dealID, period string) (string, err
 	if err := ctx.Put(certificationKey(ctx, f.deal.ID, p), cert); err != nil {
 		return "", err
 	}
+	for _, fx := range resolved {
+		if err := ctx.Put(ctx.MustKey(schema.TypeFixing, f.deal.ID, schema.PeriodKey(p), fx.Index), fx); err != nil {
+			return "", err
+		}
+	}
 	if err := ctx.Emit("PeriodCertified", map[string]any{
 		"deal": f.deal.ID, "period": p, "resultHash": out.ResultHash, "inputsHash": out.InputsHash,
 		"reserveCovered": reserve.Covered, "eventOfDefault": eod, "accelerated": out.Result.Accelerated,
@@ -122,13 +132,35 @@ func (c *Contract) Certify(ctx *txn.Context, dealID, period string) (string, err
 		Cash: cert.Cash, Distributions: dists, Reserve: reserve, EventOfDefault: eod, Accelerated: cert.Accelerated})
 }
 
-// periodInputs reads a period's fixings and rebuilds its waterfall
-// inputs from the records (schema.PeriodInputs, which the gateway's
-// replay uses too).
-func periodInputs(ctx *txn.Context, f *dealFacts, r schema.Report, declareEoD bool) (distribution.PeriodInputs, error) {
-	fixings, err := readFixings(ctx, f.deal.ID, r.Period)
+// resolveForCertification resolves the fixings the deal's terms take
+// from several sources, at each rule's cut-off before the period's payment
+// date (FIXING_UNRESOLVED when a rule is not met).
+func resolveForCertification(ctx *txn.Context, f *dealFacts, r schema.Report, by string) ([]schema.Fixing, error) {
+	if len(f.wf.Fixings) == 0 {
+		return nil, nil
+	}
+	pay, err := distribution.ScheduledPaymentDate(&f.def, r.Period, r.Header.Aggregates.Period.Ending, f.wf.PaymentDay)
+	if err != nil {
+		return nil, errs.New(errs.Internal, "deal %s period %d: %v", f.deal.ID, r.Period, err)
+	}
+	return resolvedFixings(ctx, f, r.Period, pay, by)
+}
+
+// periodInputs reads a period's fixings, with resolved (the fixings this
+// transaction resolved from several sources, which it writes in their
+// place) standing for any of the same index, and rebuilds its waterfall
+// inputs from them (schema.PeriodInputs, which the gateway's replay uses
+// too).
+func periodInputs(ctx *txn.Context, f *dealFacts, r schema.Report, declareEoD bool, resolved []schema.Fixing) (distribution.PeriodInputs, error) {
+	posted, err := readFixings(ctx, f.deal.ID, r.Period)
 	if err != nil {
 		return distribution.PeriodInputs{}, err
+	}
+	fixings := resolved
+	for _, fx := range posted {
+		if _, ruled := fixing.FindRule(f.wf.Fixings, fx.Index); !ruled || len(resolved) == 0 {
+			fixings = append(fixings, fx)
+		}
 	}
 	in, err := schema.PeriodInputs(&f.def, r, f.wf, fixings, declareEoD)
 	if err != nil { // only a payment date the waterfall cannot have

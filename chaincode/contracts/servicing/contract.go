@@ -11,6 +11,7 @@
 //	Servicer  AddReportRows(deal, period)       transient "chunk": loan rows into loanTape, checked row by row
 //	Servicer  RemitCollections(deal, amount)    cash token into the deal's collection account
 //	Trustee   PostFixing(deal, period, index, rate)
+//	Rates     PostIndexQuote(deal, period, index, rate)  for an index the terms fix from several sources (median at the cut-off)
 //	Trustee   Certify(deal, period)             the waterfall runs; class payments raise per-unit indices
 //	Holder    Claim(tranche)                    units × (index − indexPaid), floored to the cent, into its cash account
 //	Anyone    Replay(deal, period)              recompute from public inputs, byte for byte

@@ -3,8 +3,8 @@ package servicing
 import (
 	"github.com/shopspring/decimal"
 
-	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/fixing"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
@@ -18,7 +18,8 @@ var (
 
 // PostFixing records the rate of an index (e.g. "SOFR30A", a fraction:
 // "0.0431") for a period not yet certified; posting again replaces it.
-// Only the trustee may. Certification uses the fixings of its period, and
+// Only the trustee may, and only for an index the deal's terms do not fix
+// from several sources (those are quoted with PostIndexQuote). Certification uses the fixings of its period, and
 // a floating class whose index has no fixing stops it.
 func (c *Contract) PostFixing(ctx *txn.Context, dealID, period, index, rate string) error {
 	caller, err := ctx.Require(roles.Trustee)
@@ -33,15 +34,9 @@ func (c *Contract) PostFixing(ctx *txn.Context, dealID, period, index, rate stri
 	if err != nil {
 		return err
 	}
-	r, err := decimal.NewFromString(rate)
-	if err != nil || len(rate) > 40 {
-		return errs.Field("rate", "%q is not a decimal fraction", rate)
-	}
-	if err := args.CheckDecimal("rate", r, minFixing, maxFixing); err != nil {
+	r, err := parseRate(rate)
+	if err != nil {
 		return err
-	}
-	if !r.Equal(r.Truncate(12)) {
-		return errs.Field("rate", "%s has more than 12 decimal places", r)
 	}
 	f, err := loadDeal(ctx, dealID, true)
 	if err != nil {
@@ -49,6 +44,9 @@ func (c *Contract) PostFixing(ctx *txn.Context, dealID, period, index, rate stri
 	}
 	if p <= f.svc.Period {
 		return errs.New(errs.WrongState, "deal %s period %d is certified; its fixings are final", f.deal.ID, p)
+	}
+	if rule, ruled := fixing.FindRule(f.wf.Fixings, name); ruled {
+		return errs.New(errs.WrongState, "deal %s fixes index %s from its sources %v (PostIndexQuote); the trustee does not post it alone", f.deal.ID, name, rule.Sources)
 	}
 	fx := schema.Fixing{Index: name, Rate: r, PostedBy: caller.Identity.Key(), PostedTx: ctx.TxID()}
 	if err := ctx.Put(ctx.MustKey(schema.TypeFixing, f.deal.ID, schema.PeriodKey(p), name), fx); err != nil {

@@ -3,6 +3,7 @@ package servicing_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tranchenet/tranchenet/test-network/autodeal"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
+	"github.com/tranchenet/tranchenet/chaincode/core/fixing"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
@@ -50,6 +52,10 @@ type dealFixture struct {
 	// seasoned, if set, builds the deal as moved onto the ledger mid-life
 	// and opens it from this certificate (withSeasoning).
 	seasoned *waterfall.Onboarding
+	// floatA, if set, makes class A float on that index (+ 1 %), and
+	// fixingRules are the terms' rules for fixing indexes from sources.
+	floatA      string
+	fixingRules []fixing.Rule
 }
 
 // dealOption varies the fixture.
@@ -65,6 +71,12 @@ func withUnissued(class string, n int64) dealOption {
 // SetWaterfall.
 func withDefinition(edit func(string) string) dealOption {
 	return func(d *dealFixture) { d.editDefinition = edit }
+}
+
+// withFloatingA makes class A pay index + 1 % and sets the terms' fixing
+// rules.
+func withFloatingA(index string, rules ...fixing.Rule) dealOption {
+	return func(d *dealFixture) { d.floatA, d.fixingRules = index, rules }
 }
 
 // newDeal builds the fixture over n loans, reported in chunks of
@@ -98,6 +110,8 @@ func buildDeal(t testing.TB, w *world, n, chunkSize int, servicingSet, fundReser
 		in := w.Tranche(d.tranche[class], class, seniority, d.faces[class])
 		if coupon == "" {
 			in.Kind, in.Coupon = schema.KindCertificate, nil
+		} else if class == "A" && d.floatA != "" {
+			in.Coupon.Fixed, in.Coupon.Index, in.Coupon.Margin = nil, d.floatA, decimal.RequireFromString("0.01")
 		} else {
 			*in.Coupon.Fixed = decimal.RequireFromString(coupon)
 		}
@@ -178,6 +192,11 @@ func (d *dealFixture) terms(t testing.TB, version int) string {
 		terms.Definition = []byte(d.editDefinition(string(terms.Definition)))
 	}
 	terms.Seasoned = d.seasoned != nil
+	if d.floatA != "" {
+		terms.Definition = []byte(strings.Replace(string(terms.Definition), `"coupon": {"fixed": "0.045"}`,
+			fmt.Sprintf(`"coupon": {"index": %q, "margin": "0.01"}`, d.floatA), 1))
+		terms.Fixings = d.fixingRules
+	}
 	return string(contracttest.MustCanon(t, terms))
 }
 

@@ -64,7 +64,7 @@ func replayInputs(ctx *txn.Context, f *dealFacts, cert schema.Certification) (di
 	}
 	// The trustee's declaration is consumed by the certification it
 	// applied to; its record is the certification's own inputs.
-	in, err := periodInputs(ctx, f, r, cert.Inputs.DeclareEventOfDefault)
+	in, err := periodInputs(ctx, f, r, cert.Inputs.DeclareEventOfDefault, nil)
 	if err != nil {
 		return distribution.Inputs{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/fixing"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
@@ -36,6 +37,10 @@ type WaterfallTerms struct {
 	// closing, and the sealed tape is the pool as of the latest trustee
 	// certificate, so the two are not compared here but by OpenAt.
 	Seasoned bool `json:"seasoned,omitempty"`
+	// Fixings fix floating indexes from several sources (package fixing):
+	// each names an index a class floats on, its sources and the rule.
+	// Optional: an index without one is posted by the trustee alone.
+	Fixings []fixing.Rule `json:"fixings,omitempty"`
 }
 
 // SetWaterfall sets the deal's waterfall, or replaces it with the next
@@ -91,6 +96,9 @@ func (c *Contract) SetWaterfall(ctx *txn.Context, dealID, termsJSON string) erro
 	if err := checkFeePayees(ctx, def, terms.FeePayees); err != nil {
 		return err
 	}
+	if err := checkFixingRules(def, terms.Fixings); err != nil {
+		return err
+	}
 	if terms.PaymentDay < 1 || terms.PaymentDay > 28 {
 		return errs.Field("paymentDay", "must be 1 to 28, got %d", terms.PaymentDay)
 	}
@@ -99,7 +107,7 @@ func (c *Contract) SetWaterfall(ctx *txn.Context, dealID, termsJSON string) erro
 		return errs.Field("definition", "%v", err)
 	}
 	wf, err := waterfalls.Put(ctx, schema.Waterfall{
-		Deal: f.deal.ID, Classes: terms.Classes, PaymentDay: terms.PaymentDay, FeePayees: terms.FeePayees,
+		Deal: f.deal.ID, Classes: terms.Classes, PaymentDay: terms.PaymentDay, FeePayees: terms.FeePayees, Fixings: terms.Fixings,
 		SetBy: caller.Identity.Key(), SetTx: ctx.TxID(),
 	}, def)
 	if err != nil {

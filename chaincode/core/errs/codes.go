@@ -20,6 +20,7 @@ const (
 	LimitExceeded       Code = "LIMIT_EXCEEDED"       // a configured limit would be exceeded (e.g. a mint gate)
 	Conflict            Code = "CONFLICT"             // the request conflicts with another one (e.g. hashes differ)
 	Internal            Code = "INTERNAL"             // a bug or corrupted state; never the client's fault
+	FixingUnresolved    Code = "FIXING_UNRESOLVED"    // an index's fixing rule is not met (too few sources, spread too wide); the message names the rule and the sources
 )
 
 // Transfer-rule codes. The rule numbers, the order in which the rules are
@@ -63,6 +64,7 @@ var codes = []CodeInfo{
 	{LimitExceeded, http.StatusUnprocessableEntity, "a configured limit would be exceeded"},
 	{Conflict, http.StatusConflict, "the request conflicts with another one"},
 	{Internal, http.StatusInternalServerError, "internal error or corrupted state"},
+	{FixingUnresolved, http.StatusConflict, "an index fixing's rule is not met yet; the message names the rule and the missing, stale or late sources"},
 
 	{RulePaused, http.StatusUnprocessableEntity, "transfer rule: tranche paused or transfers stopped"},
 	{RuleNotConsortium, http.StatusUnprocessableEntity, "transfer rule: a party's MSP is not a consortium member"},

@@ -41,9 +41,10 @@ const (
 	Investor   Role = "investor"   // holds, transfers, trades and redeems tranche tokens
 	Settlement Role = "settlement" // issues and redeems the cash token
 	Auditor    Role = "auditor"    // read-only access to public state and granted audit views
+	Rates      Role = "rates"      // a rates desk: posts index quotes for the deals whose terms name it as a fixing source
 )
 
-var allRoles = []Role{Admin, Arranger, Trustee, Servicer, Compliance, Investor, Settlement, Auditor}
+var allRoles = []Role{Admin, Arranger, Trustee, Servicer, Compliance, Investor, Settlement, Auditor, Rates}
 
 // All returns every role, in a fixed order.
 func All() []Role { return append([]Role(nil), allRoles...) }

@@ -161,7 +161,7 @@ func TestParseRole(t *testing.T) {
 			t.Errorf("ParseRole(%q): got %v", s, err)
 		}
 	}
-	if len(All()) != 8 {
+	if len(All()) != 9 {
 		t.Fatalf("All() = %v", All())
 	}
 }

@@ -117,7 +117,7 @@ func Amend(ctx *txn.Context, cur InForce, next waterfall.Definition, recoupon []
 	}
 	prev := cur.Waterfall
 	wf, err := Put(ctx, schema.Waterfall{Deal: prev.Deal, Classes: prev.Classes, PaymentDay: prev.PaymentDay,
-		FeePayees: prev.FeePayees, SetBy: by, SetTx: ctx.TxID(), Amendment: amendment}, next)
+		FeePayees: prev.FeePayees, Fixings: prev.Fixings, SetBy: by, SetTx: ctx.TxID(), Amendment: amendment}, next)
 	if err != nil {
 		return wf, err
 	}

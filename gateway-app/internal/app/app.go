@@ -35,6 +35,7 @@ import (
 	"github.com/tranchenet/tranchenet/gateway-app/internal/onboard"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/projections"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/resources"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/scheduler"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
@@ -45,7 +46,8 @@ type App struct {
 	store    *store.DB
 	gateway  *ledger.Gateway
 	listener *events.Listener
-	onboard  *onboard.Service // nil without a CA
+	onboard  *onboard.Service     // nil without a CA
+	schedule *scheduler.Scheduler // nil without config scheduler
 	api      *api.Server
 	http     *http.Server
 	ln       net.Listener
@@ -116,6 +118,10 @@ func (a *App) open() error {
 		Identities: a.gateway.Identities(), Store: a.store, Logger: log.With("component", "http"), Metrics: reg,
 		Ready: a.ready, Endorsement: resolver, Resources: []func(*api.Server){resources.Register, console.Register},
 	}
+	if cfg.Scheduler != nil { // the payment dates of the configured deals
+		a.schedule = newScheduler(cfg, ldg, a.gateway.Identities(), resolver, a.store, log, reg)
+		deps.Resources = append(deps.Resources, a.schedule.Routes)
+	}
 	if cfg.CA != nil { // onboarding through the bank's CA (POST /v1/identities)
 		if a.onboard, err = onboard.Open(cfg, a.gateway); err != nil {
 			return err
@@ -172,6 +178,9 @@ func (a *App) Run(ctx context.Context) error {
 		wg.Go(func() { a.listener.Run(bg) })
 	}
 	wg.Go(func() { a.sweepLoop(bg) })
+	if a.schedule != nil {
+		wg.Go(func() { a.schedule.Run(bg) })
+	}
 
 	served := make(chan error, 1)
 	go func() {

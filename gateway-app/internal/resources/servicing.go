@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/fixing"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
@@ -22,6 +23,7 @@ type WaterfallInput struct {
 	PaymentDay int                   `json:"paymentDay" doc:"day (1 to 28) of the month after each collection period on which it is paid"`
 	FeePayees  []schema.FeePayee     `json:"feePayees" doc:"for every fee of the definition, the identity key that may claim it"`
 	Seasoned   bool                  `json:"seasoned,omitempty" doc:"a deal moved onto the ledger mid-life: the definition's initial pool is the pool at closing, the sealed tape the pool as of its latest certificate; the trustee then opens it (PUT /v1/deals/{deal}/opening)"`
+	Fixings    []fixing.Rule         `json:"fixings,omitempty" doc:"optional: indexes fixed from several sources, each with its sources (MSP IDs or identity keys holding the rates role), minSources, maxSpread, staleDays, cutoffDaysBeforePayment and cutoffTime"`
 }
 
 // Validate checks the shape; the chaincode checks the definition against
