@@ -193,7 +193,7 @@ func (x *indentureRun) period(deal *indentureDeal, p int) json.RawMessage {
 	}
 	q := d.ReportQuery(p)
 	r := x.org2.send("POST", "/v1/deals/"+deal.deal+"/reports?"+q.Encode(), "servicer", reportFile(t, rows, false), "text/csv", fmt.Sprintf("report-%s-%d", deal.deal, p))
-	if r.status != 200 {
+	if r.status != 201 {
 		t.Fatalf("period %d report: %d %s", p, r.status, r.body)
 	}
 	x.org2.must(200, "POST", "/v1/deals/"+deal.deal+"/collections", "servicer", map[string]string{"amount": d.AvailableFunds(p).String()})
