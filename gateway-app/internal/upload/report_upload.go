@@ -78,7 +78,9 @@ func (w Workflow) Report(req ReportRequest) (*ReportUpload, error) {
 	if err != nil {
 		return nil, err
 	}
-	expected := loantape.MonthlyPeriod(p, cutoff.YearMonth().AddMonths(p))
+	// A seasoned deal's tape is cut off at the end of the collection
+	// period of the certificate it was opened from (Servicing:OpenAt).
+	expected := loantape.MonthlyPeriod(p, cutoff.YearMonth().AddMonths(p-svc.OpenedAt))
 	existing, found, err := w.Ledger.Report(deal, p)
 	if err != nil {
 		return nil, err
