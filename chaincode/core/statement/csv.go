@@ -88,6 +88,9 @@ func (s Statement) WriteCSV(w io.Writer) error {
 	for _, d := range f.Delinquencies {
 		add("F Delinquency and loss", d.Bucket, "balance", amt(d.Balance))
 		add("F Delinquency and loss", d.Bucket, "percentOfPool", dec(d.PercentOfPool))
+		if d.Count != nil {
+			add("F Delinquency and loss", d.Bucket, "count", strconv.Itoa(*d.Count))
+		}
 	}
 	for _, l := range []struct{ field, value string }{
 		{"defaults", amt(f.Defaults)}, {"liquidationProceeds", amt(f.LiquidationProceeds)},

@@ -9,5 +9,5 @@
 // and the waterfall's Result, so the statement carries exactly the numbers
 // the ledger certified, and every bank's gateway renders the same bytes.
 // It may import the standard library, shopspring/decimal and the pure core
-// packages money and waterfall; never Fabric.
+// packages money, loantape and waterfall; never Fabric.
 package statement

@@ -133,6 +133,9 @@ type Delinquency struct {
 	Bucket        string          `json:"bucket"`
 	Balance       money.Amount    `json:"balance"`
 	PercentOfPool decimal.Decimal `json:"percentOfPool"`
+	// Count is the number of loans in the bucket, when the servicer
+	// report is at hand (WithDelinquencyCounts).
+	Count *int `json:"count,omitempty"`
 }
 
 // TriggerLine is one trigger test.

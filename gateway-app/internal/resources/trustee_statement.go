@@ -69,5 +69,6 @@ func (r *resources) trusteeStatementOf(c *api.Call, _ *api.NoBody) (*statement.S
 	if err != nil {
 		return nil, api.NewProblem(api.CodeInternal, "deal %s period %d: %v", deal, p, err)
 	}
+	st.WithDelinquencyCounts(cert.Inputs.Aggregates.Delinquency)
 	return &st, nil
 }

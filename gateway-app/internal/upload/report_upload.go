@@ -79,7 +79,9 @@ func (w Workflow) Report(req ReportRequest) (*ReportUpload, error) {
 	if err != nil {
 		return nil, err
 	}
-	expected := loantape.MonthlyPeriod(p, cutoff.YearMonth().AddMonths(p))
+	// A seasoned deal's tape is cut off at the end of the collection
+	// period of the certificate it was opened from (Servicing:OpenAt).
+	expected := loantape.MonthlyPeriod(p, cutoff.YearMonth().AddMonths(p-svc.OpenedAt))
 	if isMortgage(pool) {
 		if req.File, err = mortgageReportFile(req.File, expected); err != nil {
 			return nil, err

@@ -12,6 +12,8 @@
 //	twelve monthly servicer reports (prepayments, delinquencies, defaults, recoveries; a stress month breaches a trigger),
 //	each certified (the waterfall runs on chain), claimed by holders, with its proof of reserve
 //	the clean-up call that ends the deal (or, with a market 10 % factor, the pay-down status)
+//	an indenture deal (the waterfall's hand-worked AUTO RECEIVABLES TRUST 2026-A) on a dozen loans for two periods,
+//	each trustee statement printed and checked against the hand-worked figures to the cent
 //
 // and ends with the URLs of the apps and a token per role to try the API
 // with curl. Every step prints what happened, its transaction IDs and the
@@ -31,7 +33,7 @@
 // causality across the banks' peers); steps.go and format.go print
 // progress and failures; the other files are the stages of the deal's
 // life: roles, origination, investors, cash, issuance, trading, periods,
-// claims, finish and tryit.
+// claims, finish, indenture and tryit.
 //
 // As a test-network tool it may import loansim, clientlog, the pure core and
 // the run folder's layout (network/consortium.RunFolder); it talks
@@ -129,6 +131,7 @@ func (d *demo) steps() []step {
 		s = append(s, step{"Liquidation: event of default, the Controlling Class directs a sale, sealed-bid auction, DvP", (*demo).liquidate})
 	}
 	return append(s,
+		step{indentureTitle, (*demo).indentureDeal},
 		step{"Try it yourself", (*demo).tryIt},
 	)
 }
