@@ -47,19 +47,8 @@ func tradingDeal(t *testing.T, cs *cast, poolID, dealID string, n int, sellers, 
 		cs.submit(officer, "Identity:Attest", []string{inv.key, canonJSON(t, claims)},
 			map[string][]byte{identity.TransientDossier: []byte(`{"name":"` + name + `"}`)}, "")
 	}
-	tranche = dealID + "-A"
-	units := balance.Cents() / 100 / 1000 * 1000 * 9 / 10 / 1000 * 1000
+	tranche, units := issueNoteDeal(t, cs, poolID, dealID, "Trading deal", balance)
 	perSeller = units / int64(len(sellers)) / 1000 * 1000
-	r := decimal.RequireFromString("0.05")
-	cs.submit(arranger, "Deal:Create", []string{canonJSON(t, deal.DealInput{ID: dealID, Name: "Trading deal", Pool: poolID,
-		RequiredCollateralization: decimal.NewFromInt(1),
-		Tranches: []deal.TrancheInput{{ID: tranche, Class: "A", Seniority: 1, Kind: schema.KindNote,
-			OriginalFace: money.FromMajor(units), UnitFace: money.FromMajor(1),
-			Coupon:         &schema.Coupon{Fixed: &r, DayCount: daycount.Thirty360},
-			LegalFinalDate: daycount.NewDate(2032, time.June, 15),
-			Rules: rules.TrancheRules{EligibleInvestorTypes: []string{"qib"}, AllowedJurisdictions: []string{"US"},
-				MinDenomination: 1000, DenominationIncrement: 1000, ConsortiumMSPs: cs.cfg.Custodians()}}}})}, nil, "")
-	cs.submit(arranger, "Deal:Issue", []string{tranche, fmt.Sprint(units)}, nil, "")
 	for _, s := range sellers {
 		cs.submit(trustee, "Deal:Place", []string{tranche, cs.get(s).key, fmt.Sprint(perSeller)}, nil, "")
 	}
@@ -70,6 +59,27 @@ func tradingDeal(t *testing.T, cs *cast, poolID, dealID string, n int, sellers, 
 		cs.submit(settlementAgent, "Cash:Pay", []string{cs.get(b).key, cashEach.String()}, nil, "")
 	}
 	return tranche, perSeller
+}
+
+// issueNoteDeal creates a deal on a sealed pool with one note tranche
+// "<dealID>-A" of 90 % of the pool balance in units of 1.00, US qualified
+// buyers only, denominations of 1,000 units, and issues it in full.
+func issueNoteDeal(t *testing.T, cs *cast, poolID, dealID, name string, balance money.Amount) (tranche string, units int64) {
+	t.Helper()
+	arranger := cs.get("arranger")
+	tranche = dealID + "-A"
+	units = balance.Cents() / 100 / 1000 * 1000 * 9 / 10 / 1000 * 1000
+	r := decimal.RequireFromString("0.05")
+	cs.submit(arranger, "Deal:Create", []string{canonJSON(t, deal.DealInput{ID: dealID, Name: name, Pool: poolID,
+		RequiredCollateralization: decimal.NewFromInt(1),
+		Tranches: []deal.TrancheInput{{ID: tranche, Class: "A", Seniority: 1, Kind: schema.KindNote,
+			OriginalFace: money.FromMajor(units), UnitFace: money.FromMajor(1),
+			Coupon:         &schema.Coupon{Fixed: &r, DayCount: daycount.Thirty360},
+			LegalFinalDate: daycount.NewDate(2032, time.June, 15),
+			Rules: rules.TrancheRules{EligibleInvestorTypes: []string{"qib"}, AllowedJurisdictions: []string{"US"},
+				MinDenomination: 1000, DenominationIncrement: 1000, ConsortiumMSPs: cs.cfg.Custodians()}}}})}, nil, "")
+	cs.submit(arranger, "Deal:Issue", []string{tranche, fmt.Sprint(units)}, nil, "")
+	return tranche, units
 }
 
 // units is a holder's position in a tranche, read by the trustee.
