@@ -315,7 +315,11 @@ func (c *Contract) Supply(ctx *txn.Context, trancheID string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return marshal(r.Supply())
+	supply, err := r.Supply()
+	if err != nil {
+		return "", err
+	}
+	return marshal(supply)
 }
 
 // openForMoves opens a register that moves units, with the
