@@ -53,7 +53,8 @@ import (
 // It is a benchmark, not a test: it runs only with TRANCHENET_THROUGHPUT=1
 // (and TRANCHENET_INTEGRATION=1), never in make test, and fails only when
 // an operation never succeeds. TRANCHENET_THROUGHPUT_LEVELS overrides the
-// client counts (default 1,8,32,64).
+// client counts (default 1,8,32,64), TRANCHENET_THROUGHPUT_BATCH the
+// orderer's block cut (e.g. 500ms/10; default: the consortium's).
 //
 //	TRANCHENET_INTEGRATION=1 TRANCHENET_THROUGHPUT=1 go test ./test-network -run TestIntegrationThroughput -v -timeout 60m
 func TestIntegrationThroughput(t *testing.T) {
@@ -144,8 +145,18 @@ func consortiumWithUsers(t *testing.T, path string, n int) string {
 			lines[i] = m[1] + strconv.Itoa(n)
 		}
 	}
+	text := strings.Join(lines, "\n")
+	// TRANCHENET_THROUGHPUT_BATCH=500ms/10 measures another block cut.
+	if b := os.Getenv("TRANCHENET_THROUGHPUT_BATCH"); b != "" {
+		timeout, count, ok := strings.Cut(b, "/")
+		batch := regexp.MustCompile(`batch: \{[^}]*\}`)
+		if !ok || !batch.MatchString(text) {
+			t.Fatalf("TRANCHENET_THROUGHPUT_BATCH %q: want TIMEOUT/COUNT, and a batch line in %s", b, path)
+		}
+		text = batch.ReplaceAllString(text, fmt.Sprintf("batch: {timeout: %s, maxMessageCount: %s}", timeout, count))
+	}
 	out := filepath.Join(t.TempDir(), "consortium.yaml")
-	if err := os.WriteFile(out, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+	if err := os.WriteFile(out, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return out
