@@ -112,6 +112,8 @@ var Endorsement = map[string]Endorsers{
 	// custodian's and the trustee's peers hold, and only the holder, its
 	// bank and the trustee may ask: the caller's own peer.
 	"Token:Position": Query,
+	// Many positions in one call (a gateway's read model, per block).
+	"Token:Positions": Query,
 	"Token:Supply":   Query, // public supply and book
 
 	// Cash.
@@ -125,7 +127,8 @@ var Endorsement = map[string]Endorsers{
 	"Cash:Transfer": ByTrustee,
 	"Cash:Return":   ByTrustee,
 	// A balance is in the holder's custodian registry: see Token:Position.
-	"Cash:Balance": Query,
+	"Cash:Balance":  Query,
+	"Cash:Balances": Query, // many in one call, as Token:Positions
 	"Cash:Supply":  Query,
 
 	// Servicing.
