@@ -496,6 +496,10 @@ func (b *bench) phase(t *testing.T, clients, ops int, apps bool, trades [][]trad
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The network's idle CPU, subtracted from each run's.
+	idleFrom, idleSecs := procs.Sample(), 3.0
+	time.Sleep(time.Duration(idleSecs * float64(time.Second)))
+	idle := throughput.IdleRate(idleFrom, procs.Sample(), idleSecs)
 	var out []throughput.Measure
 	for _, w := range workloads {
 		total := clients * ops
@@ -506,7 +510,7 @@ func (b *bench) phase(t *testing.T, clients, ops int, apps bool, trades [][]trad
 			Duration: 90 * time.Second, Classify: throughput.ErrorKind}
 		before := procs.Sample()
 		r := load.Run(ctx, cfg, w.op)
-		perOp := throughput.PerOp(before, procs.Sample(), r.Done)
+		perOp := throughput.PerOpAboveIdle(before, procs.Sample(), r.Done, idle, r.Seconds)
 		t.Log(r)
 		out = append(out, throughput.Measure{Workload: w.name, Path: w.path, Apps: apps, Report: r, CPUPerOp: perOp, CPUTotal: throughput.Total(perOp)})
 	}

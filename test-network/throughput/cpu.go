@@ -82,13 +82,37 @@ func cpuSeconds(pid int) (float64, error) {
 // PerOp is the CPU each process spent between two samples, in
 // milliseconds per operation (ops completed in between).
 func PerOp(before, after CPU, ops int) map[string]float64 {
+	return PerOpAboveIdle(before, after, ops, nil, 0)
+}
+
+// Rate is CPU seconds per second of wall time, per process.
+type Rate map[string]float64
+
+// IdleRate is each process's CPU rate between two samples secs apart,
+// taken while no load runs: gossip, Raft heartbeats, the listeners' polls.
+func IdleRate(before, after CPU, secs float64) Rate {
+	out := Rate{}
+	for name, a := range after {
+		if b, ok := before[name]; ok && a > b && secs > 0 {
+			out[name] = (a - b) / secs
+		}
+	}
+	return out
+}
+
+// PerOpAboveIdle is PerOp less what each process burns when idle over
+// the run's secs (at least zero), so that at one client, where a few
+// transactions a second meet the network's steady background, the
+// figure is still what a transaction costs.
+func PerOpAboveIdle(before, after CPU, ops int, idle Rate, secs float64) map[string]float64 {
 	out := map[string]float64{}
 	if ops <= 0 {
 		return out
 	}
 	for name, a := range after {
 		if b, ok := before[name]; ok && a > b {
-			out[name] = round(1000*(a-b)/float64(ops), 2)
+			used := max(0, a-b-idle[name]*secs)
+			out[name] = round(1000*used/float64(ops), 2)
 		}
 	}
 	return out

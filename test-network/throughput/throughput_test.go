@@ -48,6 +48,10 @@ func TestCPUOfAProcess(t *testing.T) {
 	if per["self"] != want || Total(per) != want {
 		t.Errorf("per op %v, total %v, want %v", per, Total(per), want)
 	}
+	idle := IdleRate(CPU{"self": 1}, CPU{"self": 1.5}, 10) // 0.05 CPU-s/s
+	if got := PerOpAboveIdle(CPU{"self": 2}, CPU{"self": 3}, 100, idle, 4); got["self"] != 8 {
+		t.Errorf("1 s used over 4 s with 0.2 s idle, 100 ops: %v ms per op, want 8", got["self"])
+	}
 	if len(PerOp(before, after, 0)) != 0 {
 		t.Error("no operations: no CPU per operation")
 	}
