@@ -18,6 +18,7 @@
 #   TRANCHENET_RUN         run folder (default test-network/.run)
 #   TRANCHENET_CACHE       cache for the Fabric binaries (default ~/.cache/tranchenet)
 #   TRANCHENET_CONSORTIUM  consortium description (default network/consortium.yaml)
+#   TRANCHENET_CC_PPROF    loopback host:port on which the chaincode serves Go profiles (off by default)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -443,7 +444,9 @@ start_chaincode_service() {
   stop_node chaincode
   require_free_port "$(tnctl get ccport)" "chaincode service"
   mkdir -p "$LOGS" "$PIDS"
+  # TRANCHENET_CC_PPROF=127.0.0.1:PORT serves the chaincode's Go profiles there (opt-in).
   (exec env -i PATH="$PATH" HOME="$HOME" CHAINCODE_SERVER_ADDRESS="$(cc_address)" \
+    ${TRANCHENET_CC_PPROF:+CHAINCODE_PPROF_ADDRESS="$TRANCHENET_CC_PPROF"} \
     CORE_CHAINCODE_ID_NAME="$package_id" "$BIN/tranchenet-cc" >>"$LOGS/chaincode.log" 2>&1) &
   echo $! >"$(pidfile chaincode)"
   echo "$package_id" >"$RUN/chaincode/package-id"

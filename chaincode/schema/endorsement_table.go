@@ -114,7 +114,7 @@ var Endorsement = map[string]Endorsers{
 	"Token:Position": Query,
 	// Many positions in one call (a gateway's read model, per block).
 	"Token:Positions": Query,
-	"Token:Supply":   Query, // public supply and book
+	"Token:Supply":    Query, // public supply and book
 
 	// Cash.
 	// Minting and burning change the public supply (majority) and the
@@ -129,7 +129,7 @@ var Endorsement = map[string]Endorsers{
 	// A balance is in the holder's custodian registry: see Token:Position.
 	"Cash:Balance":  Query,
 	"Cash:Balances": Query, // many in one call, as Token:Positions
-	"Cash:Supply":  Query,
+	"Cash:Supply":   Query,
 
 	// Servicing.
 	// Public: a new waterfall version and the deal's servicing record
