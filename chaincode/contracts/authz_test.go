@@ -234,6 +234,7 @@ func matrixWorld(t *testing.T) (*contracttest.World, []matrixCase) {
 		{fn: "Deal:AddDocument", args: []string{f.Deal, "offering memorandum", "https://docs.example/om.pdf", sha('a')}, expect: allow(pArranger)},
 		{fn: "Deal:Issue", args: []string{f.B, "100"}, expect: allow(pArranger)},
 		{fn: "Deal:Place", args: []string{f.A, key(bob), "100"}, expect: allow(pTrustee, pArranger)},
+		{fn: "Deal:PlaceMany", args: []string{f.A, `[{"investor":"` + key(bob) + `","units":100}]`}, expect: allow(pTrustee, pArranger)},
 		{fn: "Deal:Get", args: []string{f.Deal}, expect: everyone},
 		{fn: "Deal:GetTranche", args: []string{f.A}, expect: everyone},
 

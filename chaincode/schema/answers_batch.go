@@ -1,9 +1,15 @@
 package schema
 
-// MaxBatchQuery is the most items one batch read (Token:Positions,
-// Cash:Balances) answers: a gateway asks once per block of events, and a
-// bound keeps one call's work small.
+// MaxBatchQuery is the most items one batch call (Token:Positions,
+// Cash:Balances, Deal:PlaceMany) takes: a gateway asks once per block of
+// events, and a bound keeps one call's work small.
 const MaxBatchQuery = 500
+
+// Placement is one item of Deal:PlaceMany: units to place with an investor.
+type Placement struct {
+	Investor string `json:"investor" doc:"the investor's identity key (MSP/id)"`
+	Units    int64  `json:"units"`
+}
 
 // PositionQuery names one position a batch read asks for.
 type PositionQuery struct {

@@ -85,6 +85,7 @@ var Endorsement = map[string]Endorsers{
 	// trustee's peer alone holds all of it, and every policy is the
 	// trustee's.
 	"Deal:Place":      ByTrustee,
+	"Deal:PlaceMany":  ByTrustee, // many placements, one issuance account write
 	"Deal:Get":        Query,
 	"Deal:GetTranche": Query,
 

@@ -105,6 +105,7 @@ func (b *batchFetch) fetch(ctx context.Context) error {
 		}
 		raw, err := b.p.fetch(ctx, "Token:Positions", string(arg))
 		if refused(err) {
+			b.p.log.Warn("batch read refused; reading one at a time", "fn", "Token:Positions", "error", err.Error())
 			if err := b.oneByOne(ctx, keys); err != nil {
 				return err
 			}
@@ -134,6 +135,7 @@ func (b *batchFetch) fetch(ctx context.Context) error {
 		}
 		raw, err := b.p.fetch(ctx, "Cash:Balances", string(arg))
 		if refused(err) {
+			b.p.log.Warn("batch read refused; reading one at a time", "fn", "Cash:Balances", "error", err.Error())
 			f := &Facts{}
 			if err := b.p.fetchBalances(ctx, f, holders); err != nil {
 				return err
