@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	mathrand "math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -335,7 +336,8 @@ func connectActor(cs *cast, name, msp, user string) (*actor, error) {
 }
 
 // inParallel runs fn(0..n-1) with the given number of workers; an
-// operation that fails on a commit conflict is retried (up to 20 times).
+// operation that fails on a commit conflict is retried after a random
+// pause (up to 60 times).
 func inParallel(workers, n int, fn func(i int) error) error {
 	var (
 		wg    sync.WaitGroup
@@ -349,10 +351,13 @@ func inParallel(workers, n int, fn func(i int) error) error {
 			defer wg.Done()
 			for i := range next {
 				var err error
-				for attempt := 0; attempt < 20; attempt++ {
+				for attempt := 0; attempt < 60; attempt++ {
 					if err = fn(i); err == nil || !conflict(err) {
 						break
 					}
+					// Workers writing one shared key would collide again
+					// at once: back off a random part of a block.
+					time.Sleep(time.Duration(50+mathrand.IntN(400)) * time.Millisecond)
 				}
 				if err != nil {
 					mu.Lock()
