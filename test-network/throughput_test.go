@@ -176,7 +176,6 @@ type bench struct {
 	pairs   []pair
 	tokens  map[string]string // Fabric identity key -> the gateway app's API token
 	urls    map[string]string // MSP -> gateway app URL
-	seq     int
 }
 
 // setUpThroughput connects and entitles the pairs and sets up a deal whose
@@ -429,19 +428,18 @@ func (b *bench) phase(t *testing.T, clients, ops int, apps bool, trades [][]trad
 	// The plain token's policy is the trustee's peers, as for a tranche transfer.
 	trustee := cs.endorsers(b.pairs[0].seller, "Token:Transfer", "")
 	settleEndorsers := cs.endorsers(b.pairs[0].buyer, "Settlement:Settle", "")
-	var tradeNext []int
+	// Each client settles its own instructed trades in order; with the
+	// apps running, after the ops settled while they were stopped.
+	tradeNext := make([]int, clients)
+	for c := range tradeNext {
+		if apps {
+			tradeNext[c] = ops
+		}
+	}
 	nextTrade := func(c int) core.Terms {
 		tr := trades[c][tradeNext[c]]
 		tradeNext[c]++
 		return tr.terms
-	}
-	if apps {
-		tradeNext = make([]int, clients)
-		for c := range tradeNext {
-			tradeNext[c] = ops // the first ops settled with the apps stopped
-		}
-	} else {
-		tradeNext = make([]int, clients)
 	}
 	type workload struct {
 		name, path string
