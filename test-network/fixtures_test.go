@@ -24,21 +24,8 @@ import (
 // attested in the US, and cash paid to the buyers.
 func tradingDeal(t *testing.T, cs *cast, poolID, dealID string, n int, sellers, buyers []string, cashEach money.Amount) (tranche string, perSeller int64) {
 	t.Helper()
-	arranger, trustee, servicer, settlementAgent := cs.get("arranger"), cs.get("trustee"), cs.get("servicer"), cs.get("settlement")
-	sim, err := loansim.New(loansim.PoolSpec{Seed: 5, Loans: n, Cutoff: loantape.Month{Year: 2026, Month: time.September}}, loansim.DefaultAssumptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var loans []loantape.Loan
-	var balance money.Amount
-	for l := range sim.Tape() {
-		loans = append(loans, l)
-		balance += l.ReportingPeriodActualEndBalanceAmount
-	}
-	cs.submit(arranger, "Pool:Create", []string{canonJSON(t, pool.CreateInput{ID: poolID, Name: "Trading pool",
-		Originator: servicer.msp, Servicer: servicer.msp, CutoffDate: "2026-09-30"})}, nil, "")
-	cs.submit(servicer, "Pool:AddLoans", []string{poolID, "0"}, map[string][]byte{pool.TransientLoans: []byte(canonJSON(t, loans))}, servicer.msp)
-	cs.submit(servicer, "Pool:Seal", []string{poolID}, nil, servicer.msp)
+	trustee, settlementAgent := cs.get("trustee"), cs.get("settlement")
+	balance := sealedPool(t, cs, poolID, "Trading pool", 5, n)
 
 	for _, name := range append(append([]string{}, sellers...), buyers...) {
 		inv := cs.get(name)
@@ -59,6 +46,29 @@ func tradingDeal(t *testing.T, cs *cast, poolID, dealID string, n int, sellers, 
 		cs.submit(settlementAgent, "Cash:Pay", []string{cs.get(b).key, cashEach.String()}, nil, "")
 	}
 	return tranche, perSeller
+}
+
+// sealedPool has the arranger create a pool of n simulated loans (seed)
+// and the servicer add them in one chunk and seal it; it returns the
+// pool's balance.
+func sealedPool(t *testing.T, cs *cast, poolID, name string, seed uint64, n int) money.Amount {
+	t.Helper()
+	arranger, servicer := cs.get("arranger"), cs.get("servicer")
+	sim, err := loansim.New(loansim.PoolSpec{Seed: seed, Loans: n, Cutoff: loantape.Month{Year: 2026, Month: time.September}}, loansim.DefaultAssumptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var loans []loantape.Loan
+	var balance money.Amount
+	for l := range sim.Tape() {
+		loans = append(loans, l)
+		balance += l.ReportingPeriodActualEndBalanceAmount
+	}
+	cs.submit(arranger, "Pool:Create", []string{canonJSON(t, pool.CreateInput{ID: poolID, Name: name,
+		Originator: servicer.msp, Servicer: servicer.msp, CutoffDate: "2026-09-30"})}, nil, "")
+	cs.submit(servicer, "Pool:AddLoans", []string{poolID, "0"}, map[string][]byte{pool.TransientLoans: []byte(canonJSON(t, loans))}, servicer.msp)
+	cs.submit(servicer, "Pool:Seal", []string{poolID}, nil, servicer.msp)
+	return balance
 }
 
 // issueNoteDeal creates a deal on a sealed pool with one note tranche

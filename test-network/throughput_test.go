@@ -22,16 +22,13 @@ import (
 	"time"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/settlement"
-	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
 	"github.com/tranchenet/tranchenet/network/consortium"
 	"github.com/tranchenet/tranchenet/test-network/gatewayconfig"
 	"github.com/tranchenet/tranchenet/test-network/load"
-	"github.com/tranchenet/tranchenet/test-network/loansim"
 	"github.com/tranchenet/tranchenet/test-network/plaintoken"
 	"github.com/tranchenet/tranchenet/test-network/throughput"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
@@ -239,22 +236,9 @@ func setUpThroughput(t *testing.T, cs *cast, n int) *bench {
 func (b *bench) deal(t *testing.T, sellers, buyers []*actor) string {
 	t.Helper()
 	cs := b.cs
-	arranger, trustee, servicer, agent := cs.get("arranger"), cs.get("trustee"), cs.get("servicer"), cs.get("settlement")
-	sim, err := loansim.New(loansim.PoolSpec{Seed: 7, Loans: 600, Cutoff: loantape.Month{Year: 2026, Month: time.September}}, loansim.DefaultAssumptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var loans []loantape.Loan
-	var balance money.Amount
-	for l := range sim.Tape() {
-		loans = append(loans, l)
-		balance += l.ReportingPeriodActualEndBalanceAmount
-	}
+	trustee, agent := cs.get("trustee"), cs.get("settlement")
 	poolID, dealID := "POOL-TPUT-1", "DEAL-TPUT-1"
-	cs.submit(arranger, "Pool:Create", []string{canonJSON(t, pool.CreateInput{ID: poolID, Name: "Throughput pool",
-		Originator: servicer.msp, Servicer: servicer.msp, CutoffDate: "2026-09-30"})}, nil, "")
-	cs.submit(servicer, "Pool:AddLoans", []string{poolID, "0"}, map[string][]byte{pool.TransientLoans: []byte(canonJSON(t, loans))}, servicer.msp)
-	cs.submit(servicer, "Pool:Seal", []string{poolID}, nil, servicer.msp)
+	balance := sealedPool(t, cs, poolID, "Throughput pool", 7, 600)
 	officers := map[string]*actor{"Org2MSP": cs.get("org2-compliance"), "Org3MSP": cs.get("org3-compliance")}
 	investors := append(append([]*actor{}, sellers...), buyers...)
 	claims := canonJSON(t, identity.ClaimsInput{InvestorType: "qib", Jurisdiction: "US", KYCExpiry: time.Now().AddDate(1, 0, 0)})
