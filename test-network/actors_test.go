@@ -20,6 +20,7 @@ type actor struct {
 	msp  string
 	key  string // roles.Identity.Key, learnt from Admin:WhoAmI
 	c    *tnet.Client
+	user string // the Fabric identity (User3), when known
 }
 
 // cast is every actor of a deal's life on the test network, with the roles

@@ -25,21 +25,8 @@ import (
 // attested in the US, and cash paid to the buyers.
 func tradingDeal(t *testing.T, cs *cast, poolID, dealID string, n int, sellers, buyers []string, cashEach money.Amount) (tranche string, perSeller int64) {
 	t.Helper()
-	arranger, trustee, servicer, settlementAgent := cs.get("arranger"), cs.get("trustee"), cs.get("servicer"), cs.get("settlement")
-	sim, err := loansim.New(loansim.PoolSpec{Seed: 5, Loans: n, Cutoff: loantape.Month{Year: 2026, Month: time.September}}, loansim.DefaultAssumptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var loans []loantape.Loan
-	var balance money.Amount
-	for l := range sim.Tape() {
-		loans = append(loans, l)
-		balance += l.ReportingPeriodActualEndBalanceAmount
-	}
-	cs.submit(arranger, "Pool:Create", []string{canonJSON(t, pool.CreateInput{ID: poolID, Name: "Trading pool",
-		Originator: servicer.msp, Servicer: servicer.msp, CutoffDate: "2026-09-30"})}, nil, "")
-	cs.submit(servicer, "Pool:AddLoans", []string{poolID, "0"}, map[string][]byte{pool.TransientLoans: []byte(canonJSON(t, loans))}, servicer.msp)
-	cs.submit(servicer, "Pool:Seal", []string{poolID}, nil, servicer.msp)
+	trustee, settlementAgent := cs.get("trustee"), cs.get("settlement")
+	balance := sealedPool(t, cs, poolID, "Trading pool", 5, n)
 
 	for _, name := range append(append([]string{}, sellers...), buyers...) {
 		inv := cs.get(name)
@@ -48,19 +35,8 @@ func tradingDeal(t *testing.T, cs *cast, poolID, dealID string, n int, sellers, 
 		cs.submit(officer, "Identity:Attest", []string{inv.key, canonJSON(t, claims)},
 			map[string][]byte{identity.TransientDossier: []byte(`{"name":"` + name + `"}`)}, "")
 	}
-	tranche = dealID + "-A"
-	units := balance.Cents() / 100 / 1000 * 1000 * 9 / 10 / 1000 * 1000
+	tranche, units := issueNoteDeal(t, cs, poolID, dealID, "Trading deal", balance)
 	perSeller = units / int64(len(sellers)) / 1000 * 1000
-	r := decimal.RequireFromString("0.05")
-	cs.submit(arranger, "Deal:Create", []string{canonJSON(t, deal.DealInput{ID: dealID, Name: "Trading deal", Pool: poolID,
-		RequiredCollateralization: decimal.NewFromInt(1),
-		Tranches: []deal.TrancheInput{{ID: tranche, Class: "A", Seniority: 1, Kind: schema.KindNote,
-			OriginalFace: money.FromMajor(units), UnitFace: money.FromMajor(1),
-			Coupon:         &schema.Coupon{Fixed: &r, DayCount: daycount.Thirty360},
-			LegalFinalDate: daycount.NewDate(2032, time.June, 15),
-			Rules: rules.TrancheRules{EligibleInvestorTypes: []string{"qib"}, AllowedJurisdictions: []string{"US"},
-				MinDenomination: 1000, DenominationIncrement: 1000, ConsortiumMSPs: cs.cfg.Custodians()}}}})}, nil, "")
-	cs.submit(arranger, "Deal:Issue", []string{tranche, fmt.Sprint(units)}, nil, "")
 	for _, s := range sellers {
 		cs.submit(trustee, "Deal:Place", []string{tranche, cs.get(s).key, fmt.Sprint(perSeller)}, nil, "")
 	}
@@ -83,6 +59,50 @@ func (cs *cast) complianceOf(msp string) *actor {
 	}
 	cs.t.Fatalf("no compliance officer of %s in the cast", msp)
 	return nil
+}
+
+// sealedPool has the arranger create a pool of n simulated loans (seed)
+// and the servicer add them in one chunk and seal it; it returns the
+// pool's balance.
+func sealedPool(t *testing.T, cs *cast, poolID, name string, seed uint64, n int) money.Amount {
+	t.Helper()
+	arranger, servicer := cs.get("arranger"), cs.get("servicer")
+	sim, err := loansim.New(loansim.PoolSpec{Seed: seed, Loans: n, Cutoff: loantape.Month{Year: 2026, Month: time.September}}, loansim.DefaultAssumptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var loans []loantape.Loan
+	var balance money.Amount
+	for l := range sim.Tape() {
+		loans = append(loans, l)
+		balance += l.ReportingPeriodActualEndBalanceAmount
+	}
+	cs.submit(arranger, "Pool:Create", []string{canonJSON(t, pool.CreateInput{ID: poolID, Name: name,
+		Originator: servicer.msp, Servicer: servicer.msp, CutoffDate: "2026-09-30"})}, nil, "")
+	cs.submit(servicer, "Pool:AddLoans", []string{poolID, "0"}, map[string][]byte{pool.TransientLoans: []byte(canonJSON(t, loans))}, servicer.msp)
+	cs.submit(servicer, "Pool:Seal", []string{poolID}, nil, servicer.msp)
+	return balance
+}
+
+// issueNoteDeal creates a deal on a sealed pool with one note tranche
+// "<dealID>-A" of 90 % of the pool balance in units of 1.00, US qualified
+// buyers only, denominations of 1,000 units, and issues it in full.
+func issueNoteDeal(t *testing.T, cs *cast, poolID, dealID, name string, balance money.Amount) (tranche string, units int64) {
+	t.Helper()
+	arranger := cs.get("arranger")
+	tranche = dealID + "-A"
+	units = balance.Cents() / 100 / 1000 * 1000 * 9 / 10 / 1000 * 1000
+	r := decimal.RequireFromString("0.05")
+	cs.submit(arranger, "Deal:Create", []string{canonJSON(t, deal.DealInput{ID: dealID, Name: name, Pool: poolID,
+		RequiredCollateralization: decimal.NewFromInt(1),
+		Tranches: []deal.TrancheInput{{ID: tranche, Class: "A", Seniority: 1, Kind: schema.KindNote,
+			OriginalFace: money.FromMajor(units), UnitFace: money.FromMajor(1),
+			Coupon:         &schema.Coupon{Fixed: &r, DayCount: daycount.Thirty360},
+			LegalFinalDate: daycount.NewDate(2032, time.June, 15),
+			Rules: rules.TrancheRules{EligibleInvestorTypes: []string{"qib"}, AllowedJurisdictions: []string{"US"},
+				MinDenomination: 1000, DenominationIncrement: 1000, ConsortiumMSPs: cs.cfg.Custodians()}}}})}, nil, "")
+	cs.submit(arranger, "Deal:Issue", []string{tranche, fmt.Sprint(units)}, nil, "")
+	return tranche, units
 }
 
 // units is a holder's position in a tranche, read by the trustee.

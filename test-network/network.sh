@@ -23,6 +23,7 @@
 #   TRANCHENET_CACHE       cache for the Fabric binaries (default ~/.cache/tranchenet)
 #   TRANCHENET_CONSORTIUM  consortium description (default network/consortium.yaml; after add-org
 #                          the run folder's consortium.yaml, which lists the banks that joined)
+#   TRANCHENET_CC_PPROF    loopback host:port on which the trustee bank's chaincode service serves Go profiles (off by default)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -561,9 +562,14 @@ start_chaincode_service() {
   address=$(cc_address "$msp")
   port=${address##*:}
   stop_node "$name"
+  # TRANCHENET_CC_PPROF=127.0.0.1:PORT serves Go profiles of the trustee
+  # bank's service (the one every transfer runs on); opt-in, one port.
+  local pprof=
+  [[ $msp == "$(tnctl get trustee)" ]] && pprof=${TRANCHENET_CC_PPROF:-}
   require_free_port "$port" "chaincode service of $msp"
   mkdir -p "$LOGS" "$PIDS" "$(cc_dir "$msp")"
   (exec env -i PATH="$PATH" HOME="$HOME" CHAINCODE_SERVER_ADDRESS="$address" \
+    ${pprof:+CHAINCODE_PPROF_ADDRESS="$pprof"} \
     CORE_CHAINCODE_ID_NAME="$package_id" "$(cc_dir "$msp")/tranchenet-cc" >>"$LOGS/$name.log" 2>&1) &
   echo $! >"$(pidfile "$name")"
   echo "$package_id" >"$(cc_dir "$msp")/package-id"

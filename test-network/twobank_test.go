@@ -1,9 +1,6 @@
 package testnetwork
 
 import (
-	"archive/tar"
-	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -19,6 +16,7 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/test-network/throughput"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
 
@@ -137,7 +135,10 @@ func installRogue(t *testing.T, cs *cast, attackers []string) {
 	address := l.Addr().String()
 	l.Close()
 	label := "tranchenet_rogue"
-	pkg := ccaasPackage(t, label, address)
+	pkg, err := throughput.CCaaSPackage(label, address)
+	if err != nil {
+		t.Fatal(err)
+	}
 	pkgPath := filepath.Join(dir, label+".tar.gz")
 	if err := os.WriteFile(pkgPath, pkg, 0o644); err != nil {
 		t.Fatal(err)
@@ -195,33 +196,4 @@ func installRogue(t *testing.T, cs *cast, attackers []string) {
 			time.Sleep(time.Second)
 		}
 	}
-}
-
-// ccaasPackage is a chaincode-as-a-service package pointing at address.
-func ccaasPackage(t *testing.T, label, address string) []byte {
-	t.Helper()
-	tgz := func(files map[string][]byte, order []string) []byte {
-		var b bytes.Buffer
-		gz := gzip.NewWriter(&b)
-		tw := tar.NewWriter(gz)
-		for _, name := range order {
-			if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(files[name]))}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := tw.Write(files[name]); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := tw.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if err := gz.Close(); err != nil {
-			t.Fatal(err)
-		}
-		return b.Bytes()
-	}
-	code := tgz(map[string][]byte{"connection.json": []byte(`{"address":"` + address + `","dial_timeout":"10s","tls_required":false}`)},
-		[]string{"connection.json"})
-	return tgz(map[string][]byte{"metadata.json": []byte(`{"type":"ccaas","label":"` + label + `"}`), "code.tar.gz": code},
-		[]string{"metadata.json", "code.tar.gz"})
 }

@@ -234,6 +234,7 @@ func matrixWorld(t *testing.T) (*contracttest.World, []matrixCase) {
 		{fn: "Deal:AddDocument", args: []string{f.Deal, "offering memorandum", "https://docs.example/om.pdf", sha('a')}, expect: allow(pArranger)},
 		{fn: "Deal:Issue", args: []string{f.B, "100"}, expect: allow(pArranger)},
 		{fn: "Deal:Place", args: []string{f.A, key(bob), "100"}, expect: allow(pTrustee, pArranger)},
+		{fn: "Deal:PlaceMany", args: []string{f.A, `[{"investor":"` + key(bob) + `","units":100}]`}, expect: allow(pTrustee, pArranger)},
 		{fn: "Deal:Get", args: []string{f.Deal}, expect: everyone},
 		{fn: "Deal:GetTranche", args: []string{f.A}, expect: everyone},
 
@@ -246,6 +247,9 @@ func matrixWorld(t *testing.T) (*contracttest.World, []matrixCase) {
 		{fn: "Token:Resume", args: []string{f.R}, expect: allow(pTrustee)},
 		{fn: "Token:Redeem", args: []string{f.A, key(bob), "100"}, expect: allow(pTrustee)},
 		{fn: "Token:Position", args: []string{f.A, key(bob)}, expect: allow(pInvestor, pTrustee, pCompliance, pAdmin)},
+		// A batch read admits any role; each item the caller may not see
+		// carries Token:Position's refusal (TestBatchReadsRefuseItemByItem).
+		{fn: "Token:Positions", args: []string{`[{"holder":"` + key(bob) + `","tranche":"` + f.A + `"}]`}, expect: anyRole},
 		{fn: "Token:Holders", args: []string{f.A}, expect: allow(pTrustee)},
 		{fn: "Token:Supply", args: []string{f.A}, expect: everyone},
 
@@ -256,6 +260,7 @@ func matrixWorld(t *testing.T) (*contracttest.World, []matrixCase) {
 		{fn: "Cash:Transfer", args: []string{key(alice), "10.00"}, expect: allow(pInvestor)},
 		{fn: "Cash:Return", args: []string{"10.00"}, expect: allow(pInvestor)},
 		{fn: "Cash:Balance", args: []string{key(bob)}, expect: allow(pInvestor, pTrustee, pCompliance, pAdmin)},
+		{fn: "Cash:Balances", args: []string{`["` + key(bob) + `"]`}, expect: anyRole},
 		{fn: "Cash:Supply", expect: everyone},
 	}
 	return w, cases

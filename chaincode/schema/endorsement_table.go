@@ -85,6 +85,7 @@ var Endorsement = map[string]Endorsers{
 	// trustee's peer alone holds all of it, and every policy is the
 	// trustee's.
 	"Deal:Place":      ByTrustee,
+	"Deal:PlaceMany":  ByTrustee, // many placements, one issuance account write
 	"Deal:Get":        Query,
 	"Deal:GetTranche": Query,
 
@@ -112,7 +113,9 @@ var Endorsement = map[string]Endorsers{
 	// custodian's and the trustee's peers hold, and only the holder, its
 	// bank and the trustee may ask: the caller's own peer.
 	"Token:Position": Query,
-	"Token:Supply":   Query, // public supply and book
+	// Many positions in one call (a gateway's read model, per block).
+	"Token:Positions": Query,
+	"Token:Supply":    Query, // public supply and book
 
 	// Cash.
 	// Minting and burning change the public supply (majority) and the
@@ -125,8 +128,9 @@ var Endorsement = map[string]Endorsers{
 	"Cash:Transfer": ByTrustee,
 	"Cash:Return":   ByTrustee,
 	// A balance is in the holder's custodian registry: see Token:Position.
-	"Cash:Balance": Query,
-	"Cash:Supply":  Query,
+	"Cash:Balance":  Query,
+	"Cash:Balances": Query, // many in one call, as Token:Positions
+	"Cash:Supply":   Query,
 
 	// Servicing.
 	// Public: a new waterfall version and the deal's servicing record

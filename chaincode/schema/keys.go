@@ -9,6 +9,7 @@ const (
 	TypeDeal        = "deal"        // deal~<dealID>                public: Deal
 	TypeTranche     = "tranche"     // tranche~<trancheID>          public: Tranche (terms and supply)
 	TypeTrancheBook = "tranchebook" // tranchebook~<trancheID>      public, kept by trustee: TrancheBook
+	TypeHolderShard = "holdershard" // holdershard~<trancheID>~<nn> public, kept by trustee: HolderShard
 	TypeClaims      = "claims"      // claims~<investorKey>         compliance: rules.Claims
 	TypeDossier     = "dossier"     // dossier~<investorKey>        public: DossierRef; implicit: dossier
 	TypePosition    = "pos"         // pos~<trancheID>~<holderKey>  registry<MSP>: Position

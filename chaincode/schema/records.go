@@ -64,12 +64,29 @@ type CashAccount struct {
 
 // TrancheBook is the part of a tranche's register the trustee keeps alone:
 // units minted but not yet placed with investors (the SPV's issuance
-// account), units redeemed, and the number of holders. Conservation:
-// sum of positions + IssuerUnits = Tranche.Issued - Redeemed.
+// account), units redeemed, and the holders counted before the tranche had
+// holder shards. Conservation: sum of positions + IssuerUnits =
+// Tranche.Issued - Redeemed; holders with units = Holders + Σ shards.
 type TrancheBook struct {
 	IssuerUnits int64 `json:"issuerUnits"`
 	Redeemed    int64 `json:"redeemed"`
-	Holders     int   `json:"holders"`
+	// Holders is the count of a tranche created before holder shards
+	// (HolderShard); a tranche with shards leaves it at 0 and counts in them.
+	Holders int `json:"holders"`
+}
+
+// HolderShards is the number of holder-count shards of a tranche.
+// Arrivals and departures of holders change the shard their identity
+// key hashes to, so first transfers to different new holders rarely touch
+// the same key (64 shards: at ten transactions a block, about one block
+// in ten has two arrivals in one shard, and the later one is retried)
+// instead of all serialising on one counter.
+const HolderShards = 64
+
+// HolderShard is one shard of a tranche's holder count: how many holders
+// whose key hashes to it hold units. Kept by the trustee, like the book.
+type HolderShard struct {
+	Holders int `json:"holders"`
 }
 
 // CashSupply is the public supply record of the settlement asset, changed

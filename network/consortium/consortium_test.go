@@ -1,8 +1,10 @@
 package consortium
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -50,6 +52,32 @@ func TestCheckedInRenderingsAreCurrent(t *testing.T) {
 	}
 }
 
+// The batch renders into configtx.yaml from consortium.yaml, and a
+// consortium file without one gets the defaults.
+func TestBatchRendersFromTheConsortium(t *testing.T) {
+	base, err := os.ReadFile(filepath.Join("..", "consortium.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ batch, timeout, count string }{
+		{"batch: {timeout: 250ms, maxMessageCount: 40}", "BatchTimeout: 250ms", "MaxMessageCount: 40"},
+		{"", "BatchTimeout: " + DefaultBatchTimeout, fmt.Sprintf("MaxMessageCount: %d", DefaultBatchMaxMessageCount)},
+	} {
+		src := regexp.MustCompile(`batch: \{[^}]*\}`).ReplaceAllString(string(base), tc.batch)
+		c, err := Parse([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := c.ConfigTx()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(out), tc.timeout) || !strings.Contains(string(out), tc.count) {
+			t.Errorf("batch %q: configtx.yaml lacks %q or %q", tc.batch, tc.timeout, tc.count)
+		}
+	}
+}
+
 func TestValidateNamesTheProblem(t *testing.T) {
 	base, err := os.ReadFile(filepath.Join("..", "consortium.yaml"))
 	if err != nil {
@@ -68,6 +96,9 @@ func TestValidateNamesTheProblem(t *testing.T) {
 		{"CA port taken", "ca: {port: 8055,", "ca: {port: 8051,", "port 8051 already used"},
 		{"missing chaincode service", "    chaincodeService: {port: 8999}\n", "", "orgs[1] (Org2).chaincodeService: port is required"},
 		{"chaincode service port taken", "chaincodeService: {port: 8999}", "chaincodeService: {port: 7999}", "port 7999 already used by orgs[0] (Org1).chaincodeService"},
+		{"batch timeout", "timeout: 100ms", "timeout: 100", `ordererOrg.batch.timeout "100"`},
+		{"batch timeout too long", "timeout: 100ms", "timeout: 1m", "from 10ms to 10s"},
+		{"batch count", "maxMessageCount: 100}", "maxMessageCount: -1}", "ordererOrg.batch.maxMessageCount -1"},
 	}
 	for _, tc := range cases {
 		requireParseError(t, tc.name, string(base), tc.from, tc.to, tc.wantErr)

@@ -27,21 +27,26 @@ type Config struct {
 	Clients  int
 	Total    int
 	Duration time.Duration
+	// Classify names an error's kind (MVCC_READ_CONFLICT, a rule code,
+	// timeout…) for Report.ErrorKinds; nil counts errors without kinds.
+	Classify func(error) string
 }
 
 // Report is one run's result.
 type Report struct {
-	Name       string  `json:"name"`
-	Clients    int     `json:"clients"`
-	Done       int     `json:"done"`
-	Errors     int     `json:"errors"`
-	FirstError string  `json:"firstError,omitempty"`
-	Seconds    float64 `json:"seconds"`
-	PerSecond  float64 `json:"perSecond"`
-	P50Millis  float64 `json:"p50Ms"`
-	P90Millis  float64 `json:"p90Ms"`
-	P99Millis  float64 `json:"p99Ms"`
-	MaxMillis  float64 `json:"maxMs"`
+	Name       string `json:"name"`
+	Clients    int    `json:"clients"`
+	Done       int    `json:"done"`
+	Errors     int    `json:"errors"`
+	FirstError string `json:"firstError,omitempty"`
+	// ErrorKinds counts errors by Config.Classify's kind.
+	ErrorKinds map[string]int `json:"errorKinds,omitempty"`
+	Seconds    float64        `json:"seconds"`
+	PerSecond  float64        `json:"perSecond"`
+	P50Millis  float64        `json:"p50Ms"`
+	P90Millis  float64        `json:"p90Ms"`
+	P99Millis  float64        `json:"p99Ms"`
+	MaxMillis  float64        `json:"maxMs"`
 }
 
 // Run drives op with cfg.Clients goroutines.
@@ -56,6 +61,7 @@ func Run(ctx context.Context, cfg Config, op Op) Report {
 		mu       sync.Mutex
 		lat      []time.Duration
 		errCount int
+		kinds    map[string]int
 		firstErr string
 		wg       sync.WaitGroup
 	)
@@ -76,6 +82,12 @@ func Run(ctx context.Context, cfg Config, op Op) Report {
 				if err != nil {
 					if ctx.Err() == nil {
 						errCount++
+						if cfg.Classify != nil {
+							if kinds == nil {
+								kinds = map[string]int{}
+							}
+							kinds[cfg.Classify(err)]++
+						}
 						if firstErr == "" {
 							firstErr = err.Error()
 						}
@@ -90,7 +102,7 @@ func Run(ctx context.Context, cfg Config, op Op) Report {
 	wg.Wait()
 	elapsed := time.Since(start)
 	slices.Sort(lat)
-	r := Report{Name: cfg.Name, Clients: cfg.Clients, Done: len(lat), Errors: errCount, FirstError: firstErr,
+	r := Report{Name: cfg.Name, Clients: cfg.Clients, Done: len(lat), Errors: errCount, FirstError: firstErr, ErrorKinds: kinds,
 		Seconds: round(elapsed.Seconds(), 3)}
 	if elapsed > 0 {
 		r.PerSecond = round(float64(len(lat))/elapsed.Seconds(), 1)

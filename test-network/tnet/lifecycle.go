@@ -13,6 +13,12 @@ func (n *Network) AdminCLI(ctx context.Context, msp string, args ...string) (str
 	return n.peerCLI(ctx, Call{Org: msp}, args...)
 }
 
+// PeerAdminCLI runs a peer CLI command as msp's admin against its peer
+// named peer (installing a package on every peer).
+func (n *Network) PeerAdminCLI(ctx context.Context, msp, peer string, args ...string) (string, error) {
+	return n.peerCLI(ctx, Call{Org: msp, Peer: peer}, args...)
+}
+
 // OrdererFlags are the peer CLI flags with which msp's admin reaches the
 // first orderer (trusting the orderer org's TLS root from msp's folder).
 func (n *Network) OrdererFlags(msp string) []string { return n.ordererFlags(msp) }

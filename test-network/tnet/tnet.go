@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -172,6 +173,8 @@ type Call struct {
 	Args      []string          // "Contract:Function", args...
 	Transient map[string][]byte // private inputs
 	Endorsers []string          // MSP IDs whose peers endorse (invoke only); default: the caller's org
+	Peer      string            // the org's peer the CLI talks to (e.g. "peer1"); default: its first
+	Chaincode string            // default: the consortium's chaincode
 }
 
 // Result is the outcome of a call.
@@ -187,7 +190,7 @@ func (n *Network) Query(ctx context.Context, c Call) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	out, err := n.peerCLI(ctx, c, append([]string{"chaincode", "query", "-C", n.Consortium.Channel, "-n", n.Consortium.Chaincode}, args...)...)
+	out, err := n.peerCLI(ctx, c, append([]string{"chaincode", "query", "-C", n.Consortium.Channel, "-n", n.chaincodeOf(c)}, args...)...)
 	return Result{Payload: strings.TrimRight(out, "\n"), Output: out}, err
 }
 
@@ -198,7 +201,7 @@ func (n *Network) Invoke(ctx context.Context, c Call) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	full := []string{"chaincode", "invoke", "-C", n.Consortium.Channel, "-n", n.Consortium.Chaincode, "--waitForEvent", "--waitForEventTimeout", "60s"}
+	full := []string{"chaincode", "invoke", "-C", n.Consortium.Channel, "-n", n.chaincodeOf(c), "--waitForEvent", "--waitForEventTimeout", "60s"}
 	full = append(full, n.ordererFlags(c.Org)...)
 	endorsers := c.Endorsers
 	if len(endorsers) == 0 {
@@ -217,6 +220,13 @@ func (n *Network) Invoke(ctx context.Context, c Call) (Result, error) {
 		res.Payload = strings.TrimSuffix(strings.SplitN(out[i+len("payload:\""):], "\" \n", 2)[0], "\"")
 	}
 	return res, err
+}
+
+func (n *Network) chaincodeOf(c Call) string {
+	if c.Chaincode != "" {
+		return c.Chaincode
+	}
+	return n.Consortium.Chaincode
 }
 
 func (n *Network) chaincodeArgs(c Call) ([]string, error) {
@@ -248,6 +258,16 @@ func (n *Network) peerCLI(ctx context.Context, c Call, args ...string) (string, 
 	env = append([]string{}, env...)
 	if c.User != "" && c.User != "Admin" {
 		env = append(env, "CORE_PEER_MSPCONFIGPATH="+n.folder().UserMSP(n.Org(c.Org), c.User))
+	}
+	if c.Peer != "" {
+		org := n.Org(c.Org)
+		i := slices.IndexFunc(org.Peers, func(p consortium.Peer) bool { return p.Name == c.Peer })
+		if i < 0 {
+			return "", fmt.Errorf("tnet: %s has no peer %q", c.Org, c.Peer)
+		}
+		// Later entries win: exec keeps the last value of a repeated variable.
+		env = append(env, fmt.Sprintf("CORE_PEER_ADDRESS=127.0.0.1:%d", org.Peers[i].Port),
+			"CORE_PEER_TLS_ROOTCERT_FILE="+filepath.Join(n.folder().PeerTLS(org, org.Peers[i]), "ca.crt"))
 	}
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()

@@ -8,6 +8,8 @@
 //	CORE_CHAINCODE_ID_NAME    the package ID the peers know this chaincode by (required)
 //	CHAINCODE_TLS_CERT/KEY    optional PEM files: serve TLS (production); plain gRPC otherwise
 //	CHAINCODE_TLS_CLIENT_CA   optional PEM file: require peer client certificates signed by it
+//	CHAINCODE_PPROF_ADDRESS   optional loopback host:port: serve net/http/pprof there, to profile
+//	                          the chaincode under load (go tool pprof http://ADDRESS/debug/pprof/profile)
 package main
 
 import (
@@ -41,6 +43,9 @@ func run() error {
 	}
 	tls, err := tlsProperties()
 	if err != nil {
+		return err
+	}
+	if err := servePprof(os.Getenv("CHAINCODE_PPROF_ADDRESS")); err != nil {
 		return err
 	}
 	server := &shim.ChaincodeServer{CCID: ccid, Address: address, CC: cc, TLSProps: tls}

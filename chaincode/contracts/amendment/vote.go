@@ -126,9 +126,11 @@ func recordClass(ctx *txn.Context, cfg roles.OrgConfig, a schema.Amendment, t sc
 			return nil, err
 		}
 	}
-	if units != placed || len(out) != book.Holders {
-		return nil, errs.New(errs.Conflict, "%s: the listed holders have %d units in %d positions; %s has %d units placed with %d holders: list every holder (Token:Holders)",
-			field, units, len(out), t.ID, placed, book.Holders)
+	// Distinct holders, each with units, whose units add up to every
+	// placed unit: no holder with units can be missing from the list.
+	if units != placed {
+		return nil, errs.New(errs.Conflict, "%s: the listed holders have %d units in %d positions; %s has %d units placed: list every holder (Token:Holders)",
+			field, units, len(out), t.ID, placed)
 	}
 	return out, nil
 }

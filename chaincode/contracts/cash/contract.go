@@ -168,23 +168,68 @@ func (c *Contract) Balance(ctx *txn.Context, holderKey string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	holder, err := schema.ParseIdentityKey("holderKey", holderKey)
+	l, err := cashbook.Open(ctx)
 	if err != nil {
 		return "", err
 	}
-	if !schema.MaySee(caller.Grants, holder) {
-		return "", errs.New(errs.Forbidden, "%s may not see the cash of %s: only the holder, the trustee and its own bank's compliance officers and admins may",
-			caller.Identity.Short(), holder.Short())
+	b, err := balance(l, caller, holderKey)
+	if err != nil {
+		return "", err
+	}
+	return marshal(b)
+}
+
+// Balances answers Cash:Balance for many holders in one call (at most
+// schema.MaxBatchQuery), each with its balance or the refusal Cash:Balance
+// would give (see Token:Positions). The argument is a JSON list of
+// identity keys.
+func (c *Contract) Balances(ctx *txn.Context, holdersJSON string) (string, error) {
+	caller, err := ctx.Require(schema.AnyRole()...)
+	if err != nil {
+		return "", err
+	}
+	var holders []string
+	if err := canon.Unmarshal([]byte(holdersJSON), &holders); err != nil {
+		return "", errs.Field("holders", "want a JSON list of identity keys: %v", err)
+	}
+	if len(holders) > schema.MaxBatchQuery {
+		return "", errs.Field("holders", "%d items, at most %d per call", len(holders), schema.MaxBatchQuery)
 	}
 	l, err := cashbook.Open(ctx)
 	if err != nil {
 		return "", err
 	}
+	out := make([]schema.BalanceAnswer, len(holders))
+	for i, h := range holders {
+		out[i].Holder = h
+		b, err := balance(l, caller, h)
+		switch {
+		case err == nil:
+			out[i].Balance = &b
+		case errs.CodeOf(err) == errs.Internal:
+			return "", err
+		default:
+			out[i].Refusal = err.Error()
+		}
+	}
+	return marshal(out)
+}
+
+// balance is one holder's cash as the caller may see it.
+func balance(l *cashbook.Ledger, caller *txn.Caller, holderKey string) (schema.CashBalance, error) {
+	holder, err := schema.ParseIdentityKey("holderKey", holderKey)
+	if err != nil {
+		return schema.CashBalance{}, err
+	}
+	if !schema.MaySee(caller.Grants, holder) {
+		return schema.CashBalance{}, errs.New(errs.Forbidden, "%s may not see the cash of %s: only the holder, the trustee and its own bank's compliance officers and admins may",
+			caller.Identity.Short(), holder.Short())
+	}
 	a, err := l.Account(holder)
 	if err != nil {
-		return "", err
+		return schema.CashBalance{}, err
 	}
-	return marshal(schema.CashBalance{Holder: holder.Key(), Balance: a.Balance, Held: a.Held, Available: a.Balance - a.Held})
+	return schema.CashBalance{Holder: holder.Key(), Balance: a.Balance, Held: a.Held, Available: a.Balance - a.Held}, nil
 }
 
 // Supply returns the public supply (any consortium member).

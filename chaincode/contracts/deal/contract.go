@@ -11,6 +11,8 @@
 package deal
 
 import (
+	"fmt"
+
 	"github.com/tranchenet/tranchenet/chaincode/contracts/internal/args"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -200,19 +202,58 @@ func (c *Contract) Issue(ctx *txn.Context, trancheID, units string) error {
 // what those accrued. Primary issuance against payment (DvP) is the
 // Settlement contract's; both use positions.Register.
 func (c *Contract) Place(ctx *txn.Context, trancheID, investorKey, units string) error {
-	caller, err := ctx.Require(roles.Trustee, roles.Arranger)
-	if err != nil {
-		return err
-	}
-	if _, err := schema.ParseID("trancheID", trancheID); err != nil {
-		return err
-	}
 	investor, err := schema.ParseIdentityKey("investorKey", investorKey)
 	if err != nil {
 		return err
 	}
 	n, err := args.ParseUnits("units", units)
 	if err != nil {
+		return err
+	}
+	return place(ctx, trancheID, []schema.Placement{{Investor: investor.Key(), Units: n}})
+}
+
+// PlaceMany places units with many investors in one transaction (at most
+// schema.MaxBatchQuery), each as Place would, all or none: a primary
+// placement to a book of investors in a few transactions, where one
+// transaction each would serialise on the tranche's issuance account (every
+// placement writes it) and go about one per block. placementsJSON is a
+// list of {investor, units}; an investor listed twice is refused.
+func (c *Contract) PlaceMany(ctx *txn.Context, trancheID, placementsJSON string) error {
+	var list []schema.Placement
+	if err := canon.Unmarshal([]byte(placementsJSON), &list); err != nil {
+		return errs.Field("placements", "want a JSON list of {investor, units}: %v", err)
+	}
+	if len(list) == 0 || len(list) > schema.MaxBatchQuery {
+		return errs.Field("placements", "%d placements, want 1 to %d", len(list), schema.MaxBatchQuery)
+	}
+	seen := map[string]bool{}
+	for i, p := range list {
+		field := fmt.Sprintf("placements[%d]", i)
+		investor, err := schema.ParseIdentityKey(field+".investor", p.Investor)
+		if err != nil {
+			return err
+		}
+		if seen[investor.Key()] {
+			return errs.Field(field+".investor", "%s is listed twice", investor.Short())
+		}
+		seen[investor.Key()] = true
+		if p.Units <= 0 {
+			return errs.Field(field+".units", "must be a positive whole number of units, got %d", p.Units)
+		}
+	}
+	return place(ctx, trancheID, list)
+}
+
+// place moves units from the issuance account to each investor, paying
+// an investor that already holds units its accrued distributions first,
+// and announces each placement.
+func place(ctx *txn.Context, trancheID string, list []schema.Placement) error {
+	caller, err := ctx.Require(roles.Trustee, roles.Arranger)
+	if err != nil {
+		return err
+	}
+	if _, err := schema.ParseID("trancheID", trancheID); err != nil {
 		return err
 	}
 	// The investor's accrued distributions, if it already holds units, are
@@ -234,12 +275,18 @@ func (c *Contract) Place(ctx *txn.Context, trancheID, investorKey, units string)
 			return err
 		}
 	}
-	m := positions.Movement{Kind: rules.KindIssue, To: investor, Units: n}
-	if err := reg.Move(m); err != nil {
-		return reg.RedactFor(caller.Grants, m, err)
-	}
-	if err := ctx.Emit("UnitsPlaced", placedEvent{Deal: reg.Tranche.Deal, Tranche: trancheID, Investor: investor.Key()}); err != nil {
-		return err
+	for _, p := range list {
+		investor, err := schema.ParseIdentityKey("investorKey", p.Investor)
+		if err != nil {
+			return err
+		}
+		m := positions.Movement{Kind: rules.KindIssue, To: investor, Units: p.Units}
+		if err := reg.Move(m); err != nil {
+			return reg.RedactFor(caller.Grants, m, err)
+		}
+		if err := ctx.Emit("UnitsPlaced", placedEvent{Deal: reg.Tranche.Deal, Tranche: trancheID, Investor: investor.Key()}); err != nil {
+			return err
+		}
 	}
 	return reg.EmitAccrualsPaid()
 }

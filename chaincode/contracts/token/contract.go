@@ -259,26 +259,73 @@ func (c *Contract) Position(ctx *txn.Context, trancheID, holderKey string) (stri
 	if err != nil {
 		return "", err
 	}
-	if _, err := schema.ParseID("trancheID", trancheID); err != nil {
+	v, err := position(ctx, caller, map[string]*positions.Register{}, trancheID, holderKey)
+	if err != nil {
 		return "", err
+	}
+	return marshal(v)
+}
+
+// Positions answers Token:Position for many (tranche, holder) pairs in one
+// call (at most schema.MaxBatchQuery), each with its position or the
+// refusal Token:Position would give: what a bank's read model reads for a
+// block's events in one proposal instead of one per event. A failure that
+// is not a refusal fails the call.
+func (c *Contract) Positions(ctx *txn.Context, queriesJSON string) (string, error) {
+	caller, err := ctx.Require(schema.AnyRole()...)
+	if err != nil {
+		return "", err
+	}
+	var queries []schema.PositionQuery
+	if err := canon.Unmarshal([]byte(queriesJSON), &queries); err != nil {
+		return "", errs.Field("queries", "want a JSON list of {tranche, holder}: %v", err)
+	}
+	if len(queries) > schema.MaxBatchQuery {
+		return "", errs.Field("queries", "%d items, at most %d per call", len(queries), schema.MaxBatchQuery)
+	}
+	registers := map[string]*positions.Register{}
+	out := make([]schema.PositionAnswer, len(queries))
+	for i, q := range queries {
+		out[i] = schema.PositionAnswer{Tranche: q.Tranche, Holder: q.Holder}
+		v, err := position(ctx, caller, registers, q.Tranche, q.Holder)
+		switch {
+		case err == nil:
+			out[i].Position = &v
+		case errs.CodeOf(err) == errs.Internal:
+			return "", err
+		default:
+			out[i].Refusal = err.Error()
+		}
+	}
+	return marshal(out)
+}
+
+// position is one holder's position as the caller may see it; registers
+// keeps each tranche's register opened once per call.
+func position(ctx *txn.Context, caller *txn.Caller, registers map[string]*positions.Register, trancheID, holderKey string) (schema.PositionView, error) {
+	if _, err := schema.ParseID("trancheID", trancheID); err != nil {
+		return schema.PositionView{}, err
 	}
 	holder, err := schema.ParseIdentityKey("holderKey", holderKey)
 	if err != nil {
-		return "", err
+		return schema.PositionView{}, err
 	}
 	if !schema.MaySee(caller.Grants, holder) {
-		return "", errs.New(errs.Forbidden, "%s may not see the position of %s: only the holder, the trustee and its own bank's compliance officers and admins may",
+		return schema.PositionView{}, errs.New(errs.Forbidden, "%s may not see the position of %s: only the holder, the trustee and its own bank's compliance officers and admins may",
 			caller.Identity.Short(), holder.Short())
 	}
-	r, err := positions.Open(ctx, trancheID, nil)
-	if err != nil {
-		return "", err
+	r, ok := registers[trancheID]
+	if !ok {
+		if r, err = positions.Open(ctx, trancheID, nil); err != nil {
+			return schema.PositionView{}, err
+		}
+		registers[trancheID] = r
 	}
 	p, err := r.Position(holder)
 	if err != nil {
-		return "", err
+		return schema.PositionView{}, err
 	}
-	return marshal(schema.NewPositionView(trancheID, holder.Key(), p))
+	return schema.NewPositionView(trancheID, holder.Key(), p), nil
 }
 
 // Holders lists every holder of the tranche with its position (trustee
@@ -315,7 +362,11 @@ func (c *Contract) Supply(ctx *txn.Context, trancheID string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return marshal(r.Supply())
+	supply, err := r.Supply()
+	if err != nil {
+		return "", err
+	}
+	return marshal(supply)
 }
 
 // openForMoves opens a register that moves units, with the

@@ -167,7 +167,7 @@ func randomUnits(t *testing.T, seed int64, steps int) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if b.Tranche.Issued != m.issued || b.Book.Redeemed != m.redeemed || b.Book.IssuerUnits != m.issuer || b.Book.Holders != m.holders() {
+		if b.Tranche.Issued != m.issued || b.Book.Redeemed != m.redeemed || b.Book.IssuerUnits != m.issuer || b.Holders() != m.holders() {
 			t.Fatalf("step %d after %s%q: ledger %+v issued %d, model %+v", step, fn, args, b.Book, b.Tranche.Issued, m)
 		}
 		for k, u := range m.units {

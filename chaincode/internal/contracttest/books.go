@@ -20,20 +20,42 @@ import (
 
 // TrancheBooks is a tranche's register as committed.
 type TrancheBooks struct {
-	Tranche   schema.Tranche
-	Book      schema.TrancheBook
+	Tranche schema.Tranche
+	Book    schema.TrancheBook
+	// Shards are the holder-count shards by shard name ("00".."3f").
+	Shards    map[string]schema.HolderShard
 	Positions map[string]schema.Position // by holder key, every registry
+}
+
+// Holders is the holder count the ledger keeps: the book's plus every
+// shard's.
+func (b TrancheBooks) Holders() int {
+	n := b.Book.Holders
+	for _, s := range b.Shards {
+		n += s.Holders
+	}
+	return n
 }
 
 // ReadTranche reads a tranche's terms, book and every position.
 func (w *World) ReadTranche(trancheID string) (TrancheBooks, error) {
-	out := TrancheBooks{Positions: map[string]schema.Position{}}
+	out := TrancheBooks{Positions: map[string]schema.Position{}, Shards: map[string]schema.HolderShard{}}
 	pub := w.Public()
 	if err := decodeAt(pub, &out.Tranche, schema.TypeTranche, trancheID); err != nil {
 		return out, err
 	}
 	if err := decodeAt(pub, &out.Book, schema.TypeTrancheBook, trancheID); err != nil {
 		return out, err
+	}
+	shardPrefix := CompositeKey(schema.TypeHolderShard, trancheID)
+	for k, v := range pub {
+		if name, ok := strings.CutPrefix(k, shardPrefix); ok {
+			var s schema.HolderShard
+			if err := canon.Unmarshal(v, &s); err != nil {
+				return out, fmt.Errorf("holder shard %q: %v", k, err)
+			}
+			out.Shards[strings.TrimSuffix(name, "\x00")] = s
+		}
 	}
 	prefix := CompositeKey(schema.TypePosition, trancheID)
 	for _, msp := range w.Net.Config.Custodians() {
@@ -72,6 +94,11 @@ func (b TrancheBooks) Check() error {
 	trancheID := b.Tranche.ID
 	var sum int64
 	holders := 0
+	for name, s := range b.Shards {
+		if s.Holders < 0 {
+			return fmt.Errorf("tranche %s: holder shard %s counts %d", trancheID, name, s.Holders)
+		}
+	}
 	for k, p := range b.Positions {
 		if p.Units < 0 || p.FrozenUnits < 0 || p.HeldUnits < 0 || p.HeldUnits > p.Units {
 			return fmt.Errorf("tranche %s: position of %s is impossible: %+v", trancheID, k, p)
@@ -87,8 +114,8 @@ func (b TrancheBooks) Check() error {
 	case sum+b.Book.IssuerUnits != b.Tranche.Issued-b.Book.Redeemed:
 		return fmt.Errorf("tranche %s: Σ positions %d + issuer units %d != issued %d − redeemed %d",
 			trancheID, sum, b.Book.IssuerUnits, b.Tranche.Issued, b.Book.Redeemed)
-	case holders != b.Book.Holders:
-		return fmt.Errorf("tranche %s: %d positions hold units, the book counts %d holders", trancheID, holders, b.Book.Holders)
+	case holders != b.Holders():
+		return fmt.Errorf("tranche %s: %d positions hold units, the book and its shards count %d holders", trancheID, holders, b.Holders())
 	case b.Tranche.Issued > b.Tranche.MaxUnits():
 		return fmt.Errorf("tranche %s: %d units issued, the face allows %d", trancheID, b.Tranche.Issued, b.Tranche.MaxUnits())
 	}

@@ -58,7 +58,7 @@ func TestStandardFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.Book.Holders != 4 || b.Positions[w.Key(f.Investors[3])].Units != 40 {
+	if b.Holders() != 4 || b.Positions[w.Key(f.Investors[3])].Units != 40 {
 		t.Fatalf("books %+v", b)
 	}
 	for id, want := range map[string]string{w.Key(w.Trustee): "trustee", w.Key(w.Servicer): "servicer", w.Key(w.Settlement): "settlement"} {

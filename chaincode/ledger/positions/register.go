@@ -47,6 +47,10 @@ type Register struct {
 	trancheKey, bookKey string
 	positions           map[string]*schema.Position // by holder key
 	claims              map[string]*rules.Claims    // by holder key; nil: none on record
+	// shards are the holder-count shards read or written so far, by key
+	// (nil: the tranche has no such shard); allShards once all were read.
+	shards    map[string]*schema.HolderShard
+	allShards bool
 	// accruals settles holders' distributions before their units change;
 	// nil for a register opened without a cash ledger.
 	accruals *accruals.Settler
@@ -64,7 +68,8 @@ func Open(ctx *txn.Context, trancheID string, ledger *cash.Ledger) (*Register, e
 	if err != nil {
 		return nil, err
 	}
-	r := &Register{ctx: ctx, cfg: cfg, positions: map[string]*schema.Position{}, claims: map[string]*rules.Claims{}}
+	r := &Register{ctx: ctx, cfg: cfg, positions: map[string]*schema.Position{}, claims: map[string]*rules.Claims{},
+		shards: map[string]*schema.HolderShard{}}
 	if ledger != nil {
 		r.accruals = accruals.New(ctx, ledger)
 	}
@@ -91,8 +96,9 @@ func Open(ctx *txn.Context, trancheID string, ledger *cash.Ledger) (*Register, e
 }
 
 // Create opens a new tranche's register: its public terms and supply, and
-// an empty tranche book that carries the trustee's key-level policy from
-// its first write, since the trustee keeps it as registrar.
+// an empty tranche book and holder-count shards that carry the trustee's
+// key-level policy from their first write, since the trustee keeps them
+// as registrar.
 func Create(ctx *txn.Context, t schema.Tranche) error {
 	trancheKey, err := ctx.Key(schema.TypeTranche, t.ID)
 	if err != nil {
@@ -102,7 +108,11 @@ func Create(ctx *txn.Context, t schema.Tranche) error {
 	if err != nil {
 		return err
 	}
-	return ctx.Apply(txn.Write{Key: trancheKey, Value: t}, txn.Write{Key: bookKey, Value: schema.TrancheBook{}, KeptByTrustee: true})
+	shards, err := shardWrites(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	return ctx.Apply(append([]txn.Write{{Key: trancheKey, Value: t}, {Key: bookKey, Value: schema.TrancheBook{}, KeptByTrustee: true}}, shards...)...)
 }
 
 // Movement is one movement of units of the register's tranche.
@@ -212,10 +222,15 @@ func (r *Register) Move(m Movement) error {
 	if m.Kind != rules.KindRedeem {
 		c.positions = append(c.positions, holding{m.To, to})
 	}
-	// Write the tranche book only when it changed (a new or departed
-	// holder, issuance, redemption): every transfer reads it, but if every
-	// transfer wrote it, concurrent transfers of a tranche would all
-	// conflict (MVCC) and settle one per block.
+	departed := m.Kind != rules.KindIssue && fromp.Units > 0 && from.Units == 0
+	arrived := m.Kind != rules.KindRedeem && top.Units == 0 && to.Units > 0
+	if err := r.countHolders(m, departed, arrived, &book, &c); err != nil {
+		return err
+	}
+	// Write the tranche book only when it changed (issuance, redemption,
+	// a holder of a tranche without shards): every transfer reads it, but
+	// if every transfer wrote it, concurrent transfers of a tranche would
+	// all conflict (MVCC) and settle one per block.
 	if book != r.Book {
 		c.book = &book
 	}
@@ -241,7 +256,14 @@ func (r *Register) prepare(m Movement) (from, to *schema.Position, err error) {
 			return nil, nil, err
 		}
 	}
-	if err := CheckMovement(r.cfg, r.Tranche, r.Book, m, now, sender, receiver, from, to); err != nil {
+	book := r.Book
+	if r.Tranche.Rules.MaxHolders > 0 {
+		// Only a holder cap needs the count: read every shard (rule 14).
+		if book.Holders, err = r.HolderCount(); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := CheckMovement(r.cfg, r.Tranche, book, m, now, sender, receiver, from, to); err != nil {
 		return nil, nil, err
 	}
 	return from, to, nil
@@ -276,6 +298,7 @@ type change struct {
 	positions []holding
 	tranche   *schema.Tranche
 	book      *schema.TrancheBook
+	shards    []shardWrite
 }
 
 // apply writes a change through txn.Context.Apply and remembers it, so
@@ -302,6 +325,9 @@ func (r *Register) apply(c change) error {
 	if c.book != nil {
 		writes = append(writes, txn.Write{Key: r.bookKey, Value: *c.book, KeptByTrustee: true})
 	}
+	for _, s := range c.shards {
+		writes = append(writes, txn.Write{Key: s.key, Value: s.shard})
+	}
 	if err := r.ctx.Apply(writes...); err != nil {
 		return err
 	}
@@ -314,6 +340,10 @@ func (r *Register) apply(c change) error {
 	}
 	if c.book != nil {
 		r.Book = *c.book
+	}
+	for _, s := range c.shards {
+		v := s.shard
+		r.shards[s.key] = &v
 	}
 	return nil
 }

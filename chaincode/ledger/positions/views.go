@@ -43,8 +43,13 @@ func (r *Register) Holders() (schema.HolderList, error) {
 	return out, nil
 }
 
-// Supply returns the public supply record.
-func (r *Register) Supply() schema.TrancheSupply {
+// Supply returns the public supply record, the holder count read from
+// every shard.
+func (r *Register) Supply() (schema.TrancheSupply, error) {
+	holders, err := r.HolderCount()
+	if err != nil {
+		return schema.TrancheSupply{}, err
+	}
 	out := r.Outstanding()
 	face := money.Amount(math.MaxInt64)
 	if r.Tranche.UnitFace == 0 || out <= int64(money.MaxAmount/r.Tranche.UnitFace) {
@@ -52,7 +57,7 @@ func (r *Register) Supply() schema.TrancheSupply {
 	}
 	return schema.TrancheSupply{
 		Tranche: r.Tranche.ID, Issued: r.Tranche.Issued, Redeemed: r.Book.Redeemed, Outstanding: out,
-		IssuerUnits: r.Book.IssuerUnits, Placed: out - r.Book.IssuerUnits, Holders: r.Book.Holders,
+		IssuerUnits: r.Book.IssuerUnits, Placed: out - r.Book.IssuerUnits, Holders: holders,
 		MaxUnits: r.Tranche.MaxUnits(), UnitFace: r.Tranche.UnitFace, OutstandingFace: face, Paused: r.Tranche.Rules.Paused,
-	}
+	}, nil
 }

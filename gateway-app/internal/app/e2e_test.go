@@ -257,8 +257,14 @@ func (e *e2e) dealAndInvestors() {
 	for _, c := range []string{"A", "B", "C", "R"} {
 		units := e.faces[c].Cents() / 100
 		e.org1.must(200, "POST", "/v1/tranches/"+e.tranche(c)+"/issuance", "arranger", map[string]int64{"units": units})
-		e.org1.must(200, "POST", "/v1/tranches/"+e.tranche(c)+"/placements", "trustee", map[string]any{"investor": e.alice, "units": units * 6 / 10})
-		e.org1.must(200, "POST", "/v1/tranches/"+e.tranche(c)+"/placements", "trustee", map[string]any{"investor": e.bob, "units": units - units*6/10})
+		alice := map[string]any{"investor": e.alice, "units": units * 6 / 10}
+		bob := map[string]any{"investor": e.bob, "units": units - units*6/10}
+		if c == "R" { // both in one transaction
+			e.org1.must(200, "POST", "/v1/tranches/"+e.tranche(c)+"/placements/batch", "trustee", map[string]any{"placements": []any{alice, bob}})
+			continue
+		}
+		e.org1.must(200, "POST", "/v1/tranches/"+e.tranche(c)+"/placements", "trustee", alice)
+		e.org1.must(200, "POST", "/v1/tranches/"+e.tranche(c)+"/placements", "trustee", bob)
 	}
 
 	// Written as an auto-loan indenture reads: a yield supplement OC

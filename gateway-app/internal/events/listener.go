@@ -44,6 +44,16 @@ type Projection func(w store.Writer, ev Event) error
 // records need too.
 type Enricher func(ctx context.Context, ev Event) (facts any, err error)
 
+// BatchEnricher is an Enricher for the events of a batch at once (those
+// the stream had ready together: a block's, under load several blocks'),
+// so that it can read every fact they need in a few ledger calls instead
+// of one per event. It sets each event's Facts; an error leaves the whole
+// batch unapplied, as Enricher's does.
+type BatchEnricher func(ctx context.Context, evs []Event) error
+
+// maxBatch bounds the raw events applied in one store transaction.
+const maxBatch = 256
+
 // Options configure a Listener.
 type Options struct {
 	// StartBlock is where to start when there is no checkpoint yet.
@@ -67,6 +77,7 @@ type Listener struct {
 	byEvt  map[string][]Projection
 	all    []Projection
 	enrich Enricher
+	batch  BatchEnricher
 	m      *listenerMetrics
 
 	mu     sync.Mutex
@@ -113,6 +124,10 @@ func (l *Listener) RegisterAll(p Projection) { l.all = append(l.all, p) }
 // SetEnricher sets the function that fetches each event's facts before it
 // is applied (see Enricher). Set it before Run.
 func (l *Listener) SetEnricher(e Enricher) { l.enrich = e }
+
+// SetBatchEnricher sets the function that fetches a batch's facts; it
+// replaces an Enricher. Set it before Run.
+func (l *Listener) SetBatchEnricher(e BatchEnricher) { l.batch = e }
 
 // Checkpoint returns the stored checkpoint, or the start position.
 func (l *Listener) Checkpoint() (store.Checkpoint, error) {
@@ -199,50 +214,94 @@ func (l *Listener) stream(ctx context.Context) (progressed bool, err error) {
 			if !ok {
 				return progressed, errStreamClosed
 			}
-			if err := l.apply(sctx, raw); err != nil {
+			// Take every event the stream already has (the rest of the
+			// block, under load more blocks) and apply them together: one
+			// batch of ledger reads, one store transaction.
+			batch, open := []RawEvent{raw}, true
+		drain:
+			for len(batch) < maxBatch {
+				select {
+				case more, ok := <-ch:
+					if !ok {
+						open = false
+						break drain
+					}
+					batch = append(batch, more)
+				default:
+					break drain
+				}
+			}
+			if err := l.apply(sctx, batch); err != nil {
 				if l.m != nil {
 					l.m.applyErrors.Inc()
 				}
 				return progressed, err
 			}
 			progressed = true
+			if !open {
+				return progressed, errStreamClosed
+			}
 		}
 	}
 }
 
-// apply runs the projections for one chaincode event and advances the
-// checkpoint, in one transaction. An event at or before the checkpoint is
-// skipped. The enricher, if any, runs first, outside the transaction.
-func (l *Listener) apply(ctx context.Context, raw RawEvent) error {
+// apply runs the projections for a batch of chaincode events and advances
+// the checkpoint past the last, in one transaction. Events at or before
+// the checkpoint are skipped. The enricher, if any, runs first, outside
+// the transaction.
+func (l *Listener) apply(ctx context.Context, raws []RawEvent) error {
 	var (
 		next    store.Checkpoint
 		evs     []Event
-		already bool
+		applied []RawEvent
+		// after[i] is the checkpoint after applied[i], ends[i] the end of
+		// its events in evs.
+		after []store.Checkpoint
+		ends  []int
+		// stop ends the batch at an event that cannot be unpacked (or whose facts
+		// could not be fetched):
+		// the events before it are applied, the checkpoint stays before it.
+		stop error
 	)
 	err := l.db.View(func(r store.Reader) error {
 		cp, err := l.checkpointIn(r)
 		if err != nil {
 			return err
 		}
-		if already = seen(cp, raw.Block, raw.TxID); already {
-			return nil
+		for _, raw := range raws {
+			if seen(cp, raw.Block, raw.TxID) {
+				continue
+			}
+			nextCP, txSeq := advance(cp, raw.Block, raw.TxID)
+			unpacked, err := Unpack(raw, txSeq)
+			if err != nil {
+				stop = err
+				break
+			}
+			cp = nextCP
+			evs = append(evs, unpacked...)
+			applied, after, ends = append(applied, raw), append(after, cp), append(ends, len(evs))
 		}
-		var txSeq uint32
-		next, txSeq = advance(cp, raw.Block, raw.TxID)
-		evs, err = Unpack(raw, txSeq)
-		return err
+		next = cp
+		return nil
 	})
-	if err != nil || already {
+	if err != nil {
 		return err
 	}
-	if l.enrich != nil {
-		for i := range evs {
-			facts, err := l.enrich(ctx, evs[i])
-			if err != nil {
-				return fmt.Errorf("block %d tx %s event %s: fetch its facts: %w", evs[i].Block, evs[i].TxID, evs[i].Name, err)
-			}
-			evs[i].Facts = facts
+	if len(applied) == 0 {
+		return stop
+	}
+	if fetched, err := l.fetchFacts(ctx, evs); err != nil {
+		// Apply the transactions whose facts were all fetched; the rest
+		// wait for the retry.
+		n := 0
+		for n < len(ends) && ends[n] <= fetched {
+			n++
 		}
+		if n == 0 {
+			return err
+		}
+		applied, evs, next, stop = applied[:n], evs[:ends[n-1]], after[n-1], err
 	}
 	err = l.db.Update(func(w store.Writer) error {
 		// The listener is the checkpoint's only writer: it cannot have
@@ -264,8 +323,32 @@ func (l *Listener) apply(ctx context.Context, raw RawEvent) error {
 	if err != nil {
 		return err
 	}
-	l.observe(raw, evs)
-	return nil
+	l.observe(applied, evs)
+	return stop
+}
+
+// fetchFacts runs the batch enricher, or the enricher on each event in
+// order, and says how many events have their facts (all, or those before
+// the first failure).
+func (l *Listener) fetchFacts(ctx context.Context, evs []Event) (int, error) {
+	if l.batch != nil {
+		if err := l.batch(ctx, evs); err != nil {
+			first := evs[0]
+			return 0, fmt.Errorf("events from block %d tx %s: fetch their facts: %w", first.Block, first.TxID, err)
+		}
+		return len(evs), nil
+	}
+	if l.enrich == nil {
+		return len(evs), nil
+	}
+	for i := range evs {
+		facts, err := l.enrich(ctx, evs[i])
+		if err != nil {
+			return i, fmt.Errorf("block %d tx %s event %s: fetch its facts: %w", evs[i].Block, evs[i].TxID, evs[i].Name, err)
+		}
+		evs[i].Facts = facts
+	}
+	return len(evs), nil
 }
 
 // checkpointIn reads the checkpoint, or the start position before the first event.
@@ -280,16 +363,17 @@ func (l *Listener) checkpointIn(r store.Reader) (store.Checkpoint, error) {
 	return cp, nil
 }
 
-func (l *Listener) observe(raw RawEvent, evs []Event) {
+func (l *Listener) observe(raws []RawEvent, evs []Event) {
 	now := l.opts.Now()
 	l.mu.Lock()
 	l.status.LastEvent = now
 	l.mu.Unlock()
-	l.log.Debug("chaincode event applied", "block", raw.Block, "tx_id", raw.TxID, "events", len(evs))
+	last := raws[len(raws)-1]
+	l.log.Debug("chaincode events applied", "block", last.Block, "tx_id", last.TxID, "transactions", len(raws), "events", len(evs))
 	if l.m == nil {
 		return
 	}
-	l.m.block.Set(float64(raw.Block))
+	l.m.block.Set(float64(last.Block))
 	for _, ev := range evs {
 		l.m.applied.WithLabelValues(ev.Name).Inc()
 		if !ev.Time.IsZero() {

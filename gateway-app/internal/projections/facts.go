@@ -71,8 +71,30 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// enrich fetches an event's facts (see events.Enricher).
+// factFetcher reads positions and balances into an event's facts: at
+// once (direct), or by planning them for a batch read (batchFetch.plan).
+type factFetcher struct {
+	positions func(ctx context.Context, f *Facts, tranche string, holders []string) error
+	balances  func(ctx context.Context, f *Facts, holders []string) error
+}
+
+// direct reads each position and balance with its own query.
+func (p *Projector) direct() factFetcher {
+	return factFetcher{positions: p.fetchPositions, balances: p.fetchBalances}
+}
+
+// enrich fetches an event's facts (see events.Enricher), one query each.
 func (p *Projector) enrich(ctx context.Context, ev events.Event) (any, error) {
+	f, err := p.factsWith(ctx, p.direct, ev)
+	if err != nil || f == nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// factsWith works out an event's facts with the given fetcher; nil when
+// the event needs none.
+func (p *Projector) factsWith(ctx context.Context, fetcher func() factFetcher, ev events.Event) (*Facts, error) {
 	switch {
 	case contains(holdingEvents, ev.Name), contains(cashEvents, ev.Name), contains(settlementEvents, ev.Name), ev.Name == "PeriodCertified":
 	default:
@@ -85,14 +107,14 @@ func (p *Projector) enrich(ctx context.Context, ev events.Event) (any, error) {
 		p.log.Warn("event payload not understood", "event", ev.Name, "tx_id", ev.TxID, "error", err.Error())
 		return nil, nil
 	}
-	f := &Facts{}
+	f, get := &Facts{}, fetcher()
 	switch {
 	case contains(holdingEvents, ev.Name):
-		err = p.fetchPositions(ctx, f, pl.Tranche, p.own(pl.From, pl.To, pl.Holder, pl.Investor))
+		err = get.positions(ctx, f, pl.Tranche, p.own(pl.From, pl.To, pl.Holder, pl.Investor))
 	case contains(cashEvents, ev.Name):
-		err = p.fetchBalances(ctx, f, p.own(pl.From, pl.To, pl.Holder, pl.Payee))
+		err = get.balances(ctx, f, p.own(pl.From, pl.To, pl.Holder, pl.Payee))
 	case contains(settlementEvents, ev.Name):
-		err = p.fetchSettlement(ctx, f, pl)
+		err = p.fetchSettlement(ctx, get, f, pl)
 	case ev.Name == "PeriodCertified":
 		err = p.fetchCertification(ctx, f, pl)
 	}
@@ -145,7 +167,7 @@ func (p *Projector) fetchBalances(ctx context.Context, f *Facts, holders []strin
 // fetchSettlement reads this bank's side of the terms, which names the
 // parties, then their positions and cash. A settlement between two other
 // banks touches no client of this one.
-func (p *Projector) fetchSettlement(ctx context.Context, f *Facts, pl payload) error {
+func (p *Projector) fetchSettlement(ctx context.Context, get factFetcher, f *Facts, pl payload) error {
 	f.TradeRef = pl.TradeRef
 	side := ""
 	switch p.msp {
@@ -169,10 +191,10 @@ func (p *Projector) fetchSettlement(ctx context.Context, f *Facts, pl payload) e
 		return nil
 	}
 	parties := p.own(t.Seller, t.Buyer, t.Proceeds)
-	if err := p.fetchPositions(ctx, f, t.Tranche, p.own(t.Seller, t.Buyer)); err != nil {
+	if err := get.positions(ctx, f, t.Tranche, p.own(t.Seller, t.Buyer)); err != nil {
 		return err
 	}
-	return p.fetchBalances(ctx, f, parties)
+	return get.balances(ctx, f, parties)
 }
 
 func (p *Projector) fetchCertification(ctx context.Context, f *Facts, pl payload) error {

@@ -57,7 +57,7 @@ func New(msp string, fetch Fetch, log *slog.Logger) *Projector {
 
 // Register installs the enricher and the projections on a listener.
 func (p *Projector) Register(l *events.Listener) {
-	l.SetEnricher(p.enrich)
+	l.SetBatchEnricher(p.enrichBatch)
 	for _, name := range holdingEvents {
 		l.Register(name, p.applyHoldings)
 	}

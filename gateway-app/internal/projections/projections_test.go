@@ -91,6 +91,32 @@ func (s *ledgerState) fetch(_ context.Context, fn string, args ...string) ([]byt
 		v, ok = s.terms[args[0]+"|"+args[1]]
 	case "Servicing:GetCertification":
 		v, ok = s.certs[args[0]+"|"+args[1]]
+	case "Token:Positions":
+		var qs []schema.PositionQuery
+		if err := json.Unmarshal([]byte(args[0]), &qs); err != nil {
+			return nil, err
+		}
+		out := make([]schema.PositionAnswer, len(qs))
+		for i, q := range qs {
+			out[i] = schema.PositionAnswer{Tranche: q.Tranche, Holder: q.Holder, Refusal: "[NOT_FOUND] no position"}
+			if p, found := s.positions[q.Tranche+"|"+q.Holder]; found {
+				out[i].Position, out[i].Refusal = &schema.PositionView{Tranche: q.Tranche, Holder: q.Holder, Units: p.Units, FrozenUnits: p.FrozenUnits, HeldUnits: p.HeldUnits, Free: p.Free}, ""
+			}
+		}
+		v, ok = out, true
+	case "Cash:Balances":
+		var hs []string
+		if err := json.Unmarshal([]byte(args[0]), &hs); err != nil {
+			return nil, err
+		}
+		out := make([]schema.BalanceAnswer, len(hs))
+		for i, h := range hs {
+			out[i] = schema.BalanceAnswer{Holder: h, Refusal: "[NOT_FOUND] no account"}
+			if b, found := s.balances[h]; found {
+				out[i].Balance, out[i].Refusal = &schema.CashBalance{Holder: h, Balance: b.Balance, Held: b.Held, Available: b.Available}, ""
+			}
+		}
+		v, ok = out, true
 	}
 	if !ok {
 		return nil, &ledger.Error{Kind: ledger.KindRefused, Code: errs.NotFound, Message: fn + " " + strings.Join(args, " ") + " not found"}

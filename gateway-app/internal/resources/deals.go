@@ -1,6 +1,7 @@
 package resources
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -110,6 +111,30 @@ func (in *PlacementInput) Validate() error {
 	return positiveUnits("units", in.Units)
 }
 
+// PlacementsInput places units with many investors in one transaction.
+type PlacementsInput struct {
+	Placements []PlacementInput `json:"placements"`
+}
+
+// Validate checks each placement, their number and that no investor is
+// listed twice.
+func (in *PlacementsInput) Validate() error {
+	if len(in.Placements) == 0 || len(in.Placements) > schema.MaxBatchQuery {
+		return api.BadInput("placements", "%d placements, want 1 to %d", len(in.Placements), schema.MaxBatchQuery)
+	}
+	seen := map[string]bool{}
+	for i := range in.Placements {
+		if err := in.Placements[i].Validate(); err != nil {
+			return api.BadInput(fmt.Sprintf("placements[%d]", i), "%v", err)
+		}
+		if seen[in.Placements[i].Investor] {
+			return api.BadInput(fmt.Sprintf("placements[%d].investor", i), "listed twice")
+		}
+		seen[in.Placements[i].Investor] = true
+	}
+	return nil
+}
+
 func positiveUnits(field string, n int64) error {
 	if n <= 0 {
 		return api.BadInput(field, "must be a positive whole number of units, got %d", n)
@@ -190,5 +215,22 @@ func (r *resources) deals(s *api.Server) {
 				return []string{c.Path("tranche"), in.Investor, strconv.FormatInt(in.Units, 10)}, nil
 			}},
 		Result: done[PlacementInput],
+	})
+	api.Register(s, api.Endpoint[PlacementsInput, Committed]{
+		Method: "POST", Path: "/v1/tranches/{tranche}/placements/batch", Tag: "deals", Roles: []roles.Role{roles.Trustee, roles.Arranger},
+		Summary: "Place units with many investors in one transaction",
+		Description: fmt.Sprintf("Up to %d placements, all or none: each placement writes the tranche's issuance account, so one transaction each would go about one per block.",
+			schema.MaxBatchQuery),
+		Params: []api.Param{trancheParam},
+		Tx: &api.Tx[PlacementsInput]{Fn: "Deal:PlaceMany", Submit: true,
+			Args: func(c *api.Call, in *PlacementsInput) ([]string, error) {
+				list := make([]schema.Placement, len(in.Placements))
+				for i, p := range in.Placements {
+					list[i] = schema.Placement{Investor: p.Investor, Units: p.Units}
+				}
+				b, err := json.Marshal(list)
+				return []string{c.Path("tranche"), string(b)}, err
+			}},
+		Result: done[PlacementsInput],
 	})
 }

@@ -66,9 +66,12 @@ func TestEveryResourceIsDocumented(t *testing.T) {
 		}
 	}
 	// Every chaincode function of the contracts the brief lists has a
-	// REST face, except the consortium's one-time Init.
+	// REST face, except the consortium's one-time Init and the batch reads
+	// the event listener uses for the read model (a client reads one
+	// position or balance through its resource).
+	listenerOnly := map[string]bool{"Admin:Init": true, "Token:Positions": true, "Cash:Balances": true}
 	for _, fn := range endorse.Functions() {
-		if !functions[fn] && fn != "Admin:Init" {
+		if !functions[fn] && !listenerOnly[fn] {
 			t.Errorf("%s has no resource", fn)
 		}
 	}

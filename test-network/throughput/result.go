@@ -1,0 +1,155 @@
+package throughput
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/tranchenet/tranchenet/test-network/load"
+)
+
+// The workloads, each measured at every client count.
+const (
+	PlainTransfer     = "plain transfer"
+	CompliantTransfer = "compliant transfer"
+	DvPSettle         = "DvP settle"
+	PositionRead      = "position read"
+	BalanceRead       = "plain balance read"
+)
+
+// The paths an operation takes.
+const (
+	Direct = "direct" // the Fabric Gateway client, as the bank's identity
+	REST   = "REST"   // the bank's gateway app
+)
+
+// Measure is one workload at one client count along one path.
+type Measure struct {
+	Workload string `json:"workload"`
+	Path     string `json:"path"`
+	// Apps says whether the gateway apps (and their event listeners) ran.
+	Apps bool `json:"apps"`
+	load.Report
+	// CPUPerOp is each process's CPU per completed operation, in ms.
+	CPUPerOp map[string]float64 `json:"cpuMsPerOp"`
+	CPUTotal float64            `json:"cpuMsPerOpTotal"`
+}
+
+// Result is a whole run.
+type Result struct {
+	Measures []Measure `json:"measures"`
+}
+
+// Find returns the measure, or nil.
+func (r Result) Find(workload, path string, apps bool, clients int) *Measure {
+	for i := range r.Measures {
+		m := &r.Measures[i]
+		if m.Workload == workload && m.Path == path && m.Apps == apps && m.Clients == clients {
+			return m
+		}
+	}
+	return nil
+}
+
+// Levels are the client counts measured, ascending.
+func (r Result) Levels() []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, m := range r.Measures {
+		if !seen[m.Clients] {
+			seen[m.Clients] = true
+			out = append(out, m.Clients)
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+// ratio of two measures' throughputs, "—" when either is missing.
+func ratio(a, b *Measure) string {
+	if a == nil || b == nil || b.PerSecond == 0 || a.Done == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f", a.PerSecond/b.PerSecond)
+}
+
+func tps(m *Measure) string {
+	if m == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f", m.PerSecond)
+}
+
+func lat(m *Measure) string {
+	if m == nil || m.Done == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f / %.0f", m.P50Millis, m.P99Millis)
+}
+
+func cpu(m *Measure) string {
+	if m == nil || m.Done == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f", m.CPUTotal)
+}
+
+// Markdown renders the run as the README's tables: the issue's ratios
+// (direct client, gateway apps stopped), then what the gateway apps cost
+// and what REST adds, then errors by kind.
+func (r Result) Markdown() string {
+	var b strings.Builder
+	b.WriteString("| clients | compliant / plain transfer (TPS) | DvP settle / plain (TPS) | position read / plain balance read | p50 / p99 ms: plain · compliant · DvP | CPU ms per tx: plain · compliant · DvP |\n")
+	b.WriteString("|---|---|---|---|---|---|\n")
+	for _, n := range r.Levels() {
+		plain, comp, dvp := r.Find(PlainTransfer, Direct, false, n), r.Find(CompliantTransfer, Direct, false, n), r.Find(DvPSettle, Direct, false, n)
+		pos, bal := r.Find(PositionRead, Direct, false, n), r.Find(BalanceRead, Direct, false, n)
+		fmt.Fprintf(&b, "| %d | %s (%s vs %s) | %s (%s) | %s (%s vs %s/s) | %s · %s · %s | %s · %s · %s |\n", n,
+			ratio(comp, plain), tps(comp), tps(plain), ratio(dvp, plain), tps(dvp), ratio(pos, bal), tps(pos), tps(bal),
+			lat(plain), lat(comp), lat(dvp), cpu(plain), cpu(comp), cpu(dvp))
+	}
+	b.WriteString("\n| clients | direct writes with apps / without: plain · compliant · DvP | REST / direct (apps running): compliant · DvP · position read | CPU ms per compliant tx, apps off → on (gateway apps' share) |\n")
+	b.WriteString("|---|---|---|---|\n")
+	for _, n := range r.Levels() {
+		var with, rest []string
+		for _, w := range []string{PlainTransfer, CompliantTransfer, DvPSettle} {
+			with = append(with, ratio(r.Find(w, Direct, true, n), r.Find(w, Direct, false, n)))
+		}
+		for _, w := range []string{CompliantTransfer, DvPSettle, PositionRead} {
+			rest = append(rest, ratio(r.Find(w, REST, true, n), r.Find(w, Direct, true, n)))
+		}
+		off, on := r.Find(CompliantTransfer, Direct, false, n), r.Find(CompliantTransfer, Direct, true, n)
+		share := "—"
+		if on != nil && on.Done > 0 {
+			g := 0.0
+			for name, ms := range on.CPUPerOp {
+				if strings.HasPrefix(name, "gateway-") {
+					g += ms
+				}
+			}
+			share = fmt.Sprintf("%s → %s (%.1f)", cpu(off), cpu(on), g)
+		}
+		fmt.Fprintf(&b, "| %d | %s | %s | %s |\n", n, strings.Join(with, " · "), strings.Join(rest, " · "), share)
+	}
+	var errs []string
+	for _, m := range r.Measures {
+		if m.Errors == 0 {
+			continue
+		}
+		kinds := make([]string, 0, len(m.ErrorKinds))
+		for k, c := range m.ErrorKinds {
+			kinds = append(kinds, fmt.Sprintf("%s %d", k, c))
+		}
+		sort.Strings(kinds)
+		apps := "apps off"
+		if m.Apps {
+			apps = "apps on"
+		}
+		errs = append(errs, fmt.Sprintf("- %s, %s, %s, %d clients: %d of %d (%s)", m.Workload, m.Path, apps, m.Clients,
+			m.Errors, m.Errors+m.Done, strings.Join(kinds, ", ")))
+	}
+	if len(errs) > 0 {
+		b.WriteString("\nErrors by kind:\n" + strings.Join(errs, "\n") + "\n")
+	}
+	return b.String()
+}

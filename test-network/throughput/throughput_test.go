@@ -1,0 +1,77 @@
+package throughput
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/tranchenet/tranchenet/test-network/load"
+)
+
+func TestErrorKinds(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{errors.New("transaction 3fa9 invalid: MVCC_READ_CONFLICT"), "MVCC_READ_CONFLICT"},
+		{errors.New("transaction 3fa9 invalid: PHANTOM_READ_CONFLICT"), "PHANTOM_READ_CONFLICT"},
+		{errors.New("rpc error: ProposalResponsePayloads do not match"), "endorsements differ"},
+		{fmt.Errorf("submit: %w", context.DeadlineExceeded), "timeout"},
+		{errors.New("chaincode response 500, [RULE_MAX_HOLDERS] rule 14: tranche T would have 4 holders"), "RULE_MAX_HOLDERS"},
+		{errors.New(`POST /v1/x: HTTP 422 {"code":"RULE_JURISDICTION_BLOCKED","status":422}`), "RULE_JURISDICTION_BLOCKED"},
+		{errors.New("connection refused"), "other"},
+	} {
+		if got := ErrorKind(c.err); got != c.want {
+			t.Errorf("ErrorKind(%q) = %q, want %q", c.err, got, c.want)
+		}
+	}
+}
+
+// This process's own CPU time grows as it works, and PerOp divides the
+// growth by the operations.
+func TestCPUOfAProcess(t *testing.T) {
+	procs := Processes{"self": os.Getpid()}
+	before := procs.Sample()
+	x := 0
+	for i := 0; i < 50_000_000; i++ {
+		x += i % 7
+	}
+	after := procs.Sample()
+	if x == 0 || after["self"] <= before["self"] {
+		t.Fatalf("CPU before %v after %v", before, after)
+	}
+	per := PerOp(before, after, 10)
+	want := round(1000*(after["self"]-before["self"])/10, 2)
+	if per["self"] != want || Total(per) != want {
+		t.Errorf("per op %v, total %v, want %v", per, Total(per), want)
+	}
+	idle := IdleRate(CPU{"self": 1}, CPU{"self": 1.5}, 10) // 0.05 CPU-s/s
+	if got := PerOpAboveIdle(CPU{"self": 2}, CPU{"self": 3}, 100, idle, 4); got["self"] != 8 {
+		t.Errorf("1 s used over 4 s with 0.2 s idle, 100 ops: %v ms per op, want 8", got["self"])
+	}
+	if len(PerOp(before, after, 0)) != 0 {
+		t.Error("no operations: no CPU per operation")
+	}
+}
+
+// The table's ratios are throughputs of the same run: compliant 80 TPS
+// against plain 100 is 0.80, and a missing measure is a dash.
+func TestMarkdownRatios(t *testing.T) {
+	m := func(w, path string, apps bool, tps float64) Measure {
+		return Measure{Workload: w, Path: path, Apps: apps, Report: load.Report{Clients: 32, Done: 100, PerSecond: tps}}
+	}
+	r := Result{Measures: []Measure{
+		m(PlainTransfer, Direct, false, 100), m(CompliantTransfer, Direct, false, 80), m(DvPSettle, Direct, false, 70),
+		m(PositionRead, Direct, false, 600), m(BalanceRead, Direct, false, 1000),
+		m(CompliantTransfer, Direct, true, 76), m(CompliantTransfer, REST, true, 76),
+	}}
+	md := r.Markdown()
+	for _, want := range []string{"| 32 | 0.80 (80.0 vs 100.0) | 0.70 (70.0) | 0.60 (600.0 vs 1000.0/s)", "| 32 | — · 0.95 · — | 1.00 · — · — |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("table lacks %q:\n%s", want, md)
+		}
+	}
+}
