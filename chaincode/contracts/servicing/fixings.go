@@ -26,24 +26,9 @@ func (c *Contract) PostFixing(ctx *txn.Context, dealID, period, index, rate stri
 	if err != nil {
 		return err
 	}
-	p, err := requirePeriod(period)
+	f, p, name, r, err := openFixing(ctx, dealID, period, index, rate)
 	if err != nil {
 		return err
-	}
-	name, err := schema.ParseID("index", index)
-	if err != nil {
-		return err
-	}
-	r, err := parseRate(rate)
-	if err != nil {
-		return err
-	}
-	f, err := loadDeal(ctx, dealID, true)
-	if err != nil {
-		return err
-	}
-	if p <= f.svc.Period {
-		return errs.New(errs.WrongState, "deal %s period %d is certified; its fixings are final", f.deal.ID, p)
 	}
 	if rule, ruled := fixing.FindRule(f.wf.Fixings, name); ruled {
 		return errs.New(errs.WrongState, "deal %s fixes index %s from its sources %v (PostIndexQuote); the trustee does not post it alone", f.deal.ID, name, rule.Sources)

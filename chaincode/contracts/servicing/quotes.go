@@ -29,24 +29,9 @@ func (c *Contract) PostIndexQuote(ctx *txn.Context, dealID, period, index, rate 
 	if err != nil {
 		return err
 	}
-	p, err := requirePeriod(period)
+	f, p, name, r, err := openFixing(ctx, dealID, period, index, rate)
 	if err != nil {
 		return err
-	}
-	name, err := schema.ParseID("index", index)
-	if err != nil {
-		return err
-	}
-	r, err := parseRate(rate)
-	if err != nil {
-		return err
-	}
-	f, err := loadDeal(ctx, dealID, true)
-	if err != nil {
-		return err
-	}
-	if p <= f.svc.Period {
-		return errs.New(errs.WrongState, "deal %s period %d is certified; its fixings are final", f.deal.ID, p)
 	}
 	rule, ok := fixing.FindRule(f.wf.Fixings, name)
 	if !ok {
@@ -75,6 +60,28 @@ func (c *Contract) PostIndexQuote(ctx *txn.Context, dealID, period, index, rate 
 		return err
 	}
 	return ctx.Emit("IndexQuotePosted", map[string]any{"deal": f.deal.ID, "period": p, "index": name, "source": source, "rate": r})
+}
+
+// openFixing reads what both ways of fixing an index take — the deal, a
+// period not yet certified, the index name and the rate — and refuses a
+// period whose fixings are final.
+func openFixing(ctx *txn.Context, dealID, period, index, rate string) (f *dealFacts, p int, name string, r decimal.Decimal, err error) {
+	if p, err = requirePeriod(period); err != nil {
+		return nil, 0, "", r, err
+	}
+	if name, err = schema.ParseID("index", index); err != nil {
+		return nil, 0, "", r, err
+	}
+	if r, err = parseRate(rate); err != nil {
+		return nil, 0, "", r, err
+	}
+	if f, err = loadDeal(ctx, dealID, true); err != nil {
+		return nil, 0, "", r, err
+	}
+	if p <= f.svc.Period {
+		return nil, 0, "", r, errs.New(errs.WrongState, "deal %s period %d is certified; its fixings are final", f.deal.ID, p)
+	}
+	return f, p, name, r, nil
 }
 
 // parseRate reads a posted index rate: a decimal fraction from -10 % to
