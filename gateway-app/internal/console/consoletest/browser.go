@@ -51,12 +51,19 @@ func NewBrowser(t testing.TB) *Browser {
 			t.Fatalf("the console's browser tests need Chromium at %s (apt-get install chromium; .ci/run installs it): %v", ChromiumPath, err)
 		}
 	}
+	// The profile is not t.TempDir: Chromium's helper processes may still
+	// be writing to it for a moment after the browser exits, which would
+	// fail the test in TempDir's cleanup; removeProfile waits for them.
+	profile, err := os.MkdirTemp("", "tranchenet-chromium-")
+	if err != nil {
+		t.Fatalf("chromium profile: %v", err)
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("no-default-browser-check", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1400, 1000),
+		chromedp.UserDataDir(profile), chromedp.WindowSize(1400, 1000),
 	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	// The first context starts the browser; tabs are opened in it, and
@@ -65,11 +72,25 @@ func NewBrowser(t testing.TB) *Browser {
 	if err := chromedp.Run(root); err != nil {
 		cancel()
 		cancelAlloc()
+		removeProfile(t, profile)
 		t.Fatalf("start chromium: %v", err)
 	}
-	b := &Browser{t: t, alloc: root, cancel: func() { cancel(); cancelAlloc() }}
+	b := &Browser{t: t, alloc: root, cancel: func() { cancel(); cancelAlloc(); removeProfile(t, profile) }}
 	t.Cleanup(b.cancel)
 	return b
+}
+
+// removeProfile removes the browser's profile, retrying for a few seconds
+// while helper processes that outlive the browser finish writing.
+func removeProfile(t testing.TB, dir string) {
+	var err error
+	for range 50 {
+		if err = os.RemoveAll(dir); err == nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Logf("chromium profile %s left behind: %v", dir, err)
 }
 
 // Tab opens a new tab; its context ends with the test.

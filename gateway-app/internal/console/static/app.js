@@ -502,10 +502,12 @@ async function investor(key) {
     const btn = own && claimable > 0 ? h("button", { "data-action": "claim", "data-tranche": p.tranche, onclick: async () => {
       try {
         const r = await api("POST", `/v1/tranches/${enc(p.tranche)}/claims`);
-        msg.replaceChildren(h("div", { class: "success", role: "status" }, `Claimed ${money(r.amount)} on ${r.tranche} · tx ${short(r.txId, 16)}`));
+        // The page is redrawn with the new positions first and the receipt
+        // shown once in it, so the message never sits in a page about to go.
+        const receipt = h("div", { class: "success", role: "status" }, `Claimed ${money(r.amount)} on ${r.tranche} · tx ${short(r.txId, 16)}`);
         const again = await investor(key === me.identity.key ? undefined : key);
         main.replaceChildren(...again);
-        document.getElementById("claim-message").replaceChildren(...msg.childNodes);
+        document.getElementById("claim-message").replaceChildren(receipt);
       } catch (e) { msg.replaceChildren(problemBox(e)); }
     } }, "Claim") : null;
     return [p.tranche, String(p.units), String(p.frozenUnits), String(p.heldUnits), String(p.free), acc ? acc.entitlement : "—", acc ? money(acc.claimable) : "—", btn];
