@@ -187,8 +187,17 @@ type Accounts struct {
 	Collection money.Amount   `json:"collection"`
 	Reserves   []NamedBalance `json:"reserves"`
 	Fees       []NamedBalance `json:"fees"`
+	Advances   money.Amount   `json:"advances" doc:"advance reimbursements certified, not yet claimed by the servicer"`
 	Classes    []NamedBalance `json:"classes" doc:"the tranches' distribution accounts: distributed, not yet claimed"`
 	Total      money.Amount   `json:"total"`
+}
+
+// AdvancesClaim is what a claim of the servicer's advance reimbursements
+// paid (Servicing:ClaimAdvances).
+type AdvancesClaim struct {
+	Deal   string       `json:"deal"`
+	Payee  string       `json:"payee"`
+	Amount money.Amount `json:"amount"`
 }
 
 // NamedBalance is one account's balance.

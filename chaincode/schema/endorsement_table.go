@@ -175,6 +175,9 @@ var Endorsement = map[string]Endorsers{
 	"Servicing:ClaimFor": ByTrustee,
 	// The payee's registry cash and the fee account kept by the trustee.
 	"Servicing:ClaimFee": ByTrustee,
+	// The servicer's registry cash and the advances account kept by the
+	// trustee.
+	"Servicing:ClaimAdvances": ByTrustee,
 
 	// Queries of public state: any member's peer answers.
 	"Servicing:GetWaterfall":     Query,

@@ -58,6 +58,12 @@ func PeriodKey(period int) string { return fmt.Sprintf("%04d", period) }
 // holds what the waterfall paid a fee until its payee claims it.
 const AccountCollection = "collection"
 
+// AccountAdvances holds what certified periods reimbursed the servicer for
+// its earlier advances until a servicer of the pool's bank claims it
+// (Servicing:ClaimAdvances). The servicer remits collections gross of the
+// reimbursement, so the reimbursement is paid on the ledger, not netted.
+const AccountAdvances = "advances"
+
 // ReserveAccount names the cash account of a waterfall reserve.
 func ReserveAccount(name string) string { return "reserve:" + name }
 

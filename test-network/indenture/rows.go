@@ -120,11 +120,19 @@ func (d *Deal) rowCount(n int) int {
 	return len(rows)
 }
 
-// AvailableFunds is what the servicer remits for period n: every cash
-// line of available funds (collections, liquidation proceeds, recoveries,
-// reserve earnings, advances, less advance reimbursements).
+// AvailableFunds is period n's available funds: every cash line
+// (collections, liquidation proceeds, recoveries, reserve earnings,
+// advances) less the advance reimbursements.
 func (d *Deal) AvailableFunds(n int) money.Amount {
+	return d.Remittance(n) - d.Periods[n-1].AdvanceReimbursements
+}
+
+// Remittance is what the servicer remits into the collection account for
+// period n: every cash line gross of the advance reimbursement, which
+// certification pays back into the deal's advances account for the
+// servicer to claim.
+func (d *Deal) Remittance(n int) money.Amount {
 	f := d.Periods[n-1]
 	return f.InterestCollections + f.ScheduledPrincipal + f.Prepayments + f.Repurchases + f.LiquidationProceeds + f.Recoveries +
-		f.ReserveInvestmentEarnings + f.ServicerAdvances - f.AdvanceReimbursements
+		f.ReserveInvestmentEarnings + f.ServicerAdvances
 }

@@ -89,7 +89,7 @@ func TestDealDepositsGoThroughTheLedger(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]money.Amount{f.Deal + "/collection": amount("10.00"), f.Deal + "/reserve:reserve": amount("25.00"), f.Deal + "/fee:servicing": 0}
+	want := map[string]money.Amount{f.Deal + "/collection": amount("10.00"), f.Deal + "/reserve:reserve": amount("25.00"), f.Deal + "/fee:servicing": 0, f.Deal + "/advances": 0}
 	if !maps.Equal(c.DealAccounts, want) || c.Accounts[w.Key(w.Servicer)].Balance != amount("50.00") || c.Accounts[w.Key(w.Arranger)].Balance != 0 {
 		t.Fatalf("deal accounts %v, servicer %+v, arranger %+v", c.DealAccounts, c.Accounts[w.Key(w.Servicer)], c.Accounts[w.Key(w.Arranger)])
 	}

@@ -41,7 +41,7 @@ func randomCash(t *testing.T, seed int64, steps int) {
 	collection, reserve := f.Deal+"/"+schema.AccountCollection, f.Deal+"/"+schema.ReserveAccount("reserve")
 	var minted, burned, float, reserves money.Amount
 	balances := map[string]money.Amount{}
-	deal := map[string]money.Amount{collection: 0, reserve: 0, f.Deal + "/" + schema.FeeAccount("servicing"): 0}
+	deal := map[string]money.Amount{collection: 0, reserve: 0, f.Deal + "/" + schema.FeeAccount("servicing"): 0, f.Deal + "/" + schema.AccountAdvances: 0}
 	cents := func(hi int64) money.Amount { return money.Cents(rng.Int63n(hi) + 1) }
 	succeeded := map[string]int{}
 	refused := 0

@@ -40,11 +40,11 @@ func (c *Contract) RemitCollections(ctx *txn.Context, dealID, amount string) err
 	return ctx.Emit("CollectionsRemitted", map[string]any{"deal": f.deal.ID, "amount": a})
 }
 
-// openDealAccounts opens the collection account and an account per
-// reserve and fee of the definition.
+// openDealAccounts opens the collection and advances accounts and an
+// account per reserve and fee of the definition.
 func openDealAccounts(ctx *txn.Context, deal string, def waterfall.Definition) error {
 	acc := dealaccounts.Open(ctx, deal)
-	names := []string{schema.AccountCollection}
+	names := []string{schema.AccountCollection, schema.AccountAdvances}
 	for _, r := range def.Reserves {
 		names = append(names, schema.ReserveAccount(r.Name))
 	}
@@ -149,6 +149,10 @@ func readAccounts(ctx *txn.Context, f *dealFacts) (schema.Accounts, error) {
 		}
 		out.Fees, total = append(out.Fees, schema.NamedBalance{Name: fee.Name, Balance: b}), total+b
 	}
+	if out.Advances, err = acc.Balance(schema.AccountAdvances); err != nil {
+		return schema.Accounts{}, err
+	}
+	total += out.Advances
 	for _, ct := range f.wf.Classes {
 		book, _, err := accruals.ReadBook(ctx, ct.Tranche)
 		if err != nil {

@@ -52,6 +52,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"Claim", []string{a}, nil, []string{"investor", "other investor"}, ""},
 		{"ClaimFor", []string{a, w.Key(d.alice)}, nil, []string{"trustee"}, ""},
 		{"ClaimFee", []string{d.deal, "servicing"}, nil, []string{"servicer", "trustee"}, ""},
+		{"ClaimAdvances", []string{d.deal}, nil, []string{"servicer"}, ""},
 		{"Accrued", []string{a, w.Key(d.alice)}, nil, []string{"investor", "trustee"}, ""},
 		{"GetWaterfall", []string{d.deal, ""}, nil, everyRole, ""},
 		{"GetStatus", []string{d.deal}, nil, everyRole, ""},

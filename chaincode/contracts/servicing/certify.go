@@ -27,7 +27,8 @@ import (
 //   - moves each class's payment from the collection account into its
 //     tranche's distribution account and raises the tranche's cumulative
 //     per-unit index (O(classes), whatever the number of holders);
-//   - moves each fee into its payable account and each reserve deposit,
+//   - moves each fee into its payable account, the servicer's advance
+//     reimbursements into the advances account, and each reserve deposit,
 //     draw and release between the collection and reserve accounts;
 //   - publishes the result with the hash of its inputs (see Replay), the
 //     proof of reserve, and the deal's next state;
@@ -214,7 +215,7 @@ func moveCash(acc *dealaccounts.Book, f *dealFacts, plan distribution.CashPlan) 
 			return err
 		}
 	}
-	return nil
+	return acc.Add(schema.AccountAdvances, plan.AdvanceReimbursements)
 }
 
 // distribute moves each class's payment into its tranche's class book and

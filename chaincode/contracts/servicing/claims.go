@@ -3,6 +3,7 @@ package servicing
 import (
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/accruals"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/cash"
@@ -93,8 +94,7 @@ func (c *Contract) ClaimFee(ctx *txn.Context, dealID, fee string) (string, error
 	if err != nil {
 		return "", errs.New(errs.Internal, "deal %s fee %s: stored payee %q: %v", f.deal.ID, fee, payee, err)
 	}
-	acc := dealaccounts.Open(ctx, f.deal.ID)
-	amount, err := acc.Balance(schema.FeeAccount(fee))
+	amount, err := payOutAccount(ctx, f.deal.ID, schema.FeeAccount(fee), to)
 	if err != nil {
 		return "", err
 	}
@@ -102,23 +102,31 @@ func (c *Contract) ClaimFee(ctx *txn.Context, dealID, fee string) (string, error
 	if amount == 0 {
 		return jsonString(res)
 	}
-	ledger, err := cash.Open(ctx)
-	if err != nil {
-		return "", err
-	}
-	if err := ledger.Credit(to, amount); err != nil {
-		return "", err
-	}
-	if err := acc.Sub(schema.FeeAccount(fee), amount); err != nil {
-		return "", err
-	}
-	if err := acc.Flush(); err != nil {
-		return "", err
-	}
 	if err := ctx.Emit("FeeClaimed", res); err != nil {
 		return "", err
 	}
 	return jsonString(res)
+}
+
+// payOutAccount pays a deal account's whole balance into the cash account
+// of to and returns it; an empty account pays and writes nothing.
+func payOutAccount(ctx *txn.Context, deal, account string, to roles.Identity) (money.Amount, error) {
+	acc := dealaccounts.Open(ctx, deal)
+	amount, err := acc.Balance(account)
+	if err != nil || amount == 0 {
+		return 0, err
+	}
+	ledger, err := cash.Open(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if err := ledger.Credit(to, amount); err != nil {
+		return 0, err
+	}
+	if err := acc.Sub(account, amount); err != nil {
+		return 0, err
+	}
+	return amount, acc.Flush()
 }
 
 // Accrued answers what a holder could claim on a tranche now. The holder

@@ -13,17 +13,23 @@ import (
 //	collection account  −Collections
 //	reserve accounts    +Deposit −Draw −Release      (each)
 //	fee accounts        +Paid                        (each fee, to its payee)
+//	advances account    +AdvanceReimbursements       (to the servicer)
 //	class accounts      +Total                       (each class, then the index)
 //
 // and Σ credits = Σ debits to the cent (Check).
 type CashPlan struct {
-	// Collections is the part of available funds that comes out of the
-	// collection account: the total less reserve draws and releases, which
-	// come out of the reserve accounts.
-	Collections money.Amount  `json:"collections"`
-	Classes     []ClassCash   `json:"classes"`
-	Fees        []FeeCash     `json:"fees"`
-	Reserves    []ReserveCash `json:"reserves"`
+	// Collections is what comes out of the collection account: available
+	// funds less reserve draws and releases (they come out of the reserve
+	// accounts), plus the advance reimbursements, which the servicer
+	// remits with the collections and is repaid from the collection
+	// account ahead of the priority of payments.
+	Collections money.Amount `json:"collections"`
+	// AdvanceReimbursements repay the servicer's earlier advances; they go
+	// into the deal's advances account, which the servicer claims.
+	AdvanceReimbursements money.Amount  `json:"advanceReimbursements,omitzero"`
+	Classes               []ClassCash   `json:"classes"`
+	Fees                  []FeeCash     `json:"fees"`
+	Reserves              []ReserveCash `json:"reserves"`
 	// Unallocated is the waterfall's rounding residue line: available
 	// funds no step took. It stays in the collection account. (The engine
 	// makes it zero; the plan does not assume so.)
@@ -65,11 +71,12 @@ func (r ReserveCash) Net() money.Amount { return r.Deposit - r.Draw - r.Release 
 func PlanCash(res waterfall.Result) (CashPlan, error) {
 	f := res.AvailableFunds
 	plan := CashPlan{
-		Collections: f.Total - f.ReserveDraws - f.ReserveReleases,
-		Classes:     make([]ClassCash, len(res.Classes)),
-		Fees:        make([]FeeCash, len(res.Fees)),
-		Reserves:    make([]ReserveCash, len(res.Reserves)),
-		Unallocated: res.RoundingResidue,
+		Collections:           f.Total - f.ReserveDraws - f.ReserveReleases + f.AdvanceReimbursements,
+		AdvanceReimbursements: f.AdvanceReimbursements,
+		Classes:               make([]ClassCash, len(res.Classes)),
+		Fees:                  make([]FeeCash, len(res.Fees)),
+		Reserves:              make([]ReserveCash, len(res.Reserves)),
+		Unallocated:           res.RoundingResidue,
 	}
 	for i, c := range res.Classes {
 		plan.Classes[i] = ClassCash{Class: c.Class, Interest: c.InterestPaid, Principal: c.PrincipalPaid,
@@ -87,12 +94,13 @@ func PlanCash(res waterfall.Result) (CashPlan, error) {
 // Check verifies that the plan moves no more and no less than the
 // collection account gives up plus what the reserves release:
 // Collections + Σ(draw + release) = Σ class totals + Σ fees + Σ deposits +
-// Unallocated, and that nothing is negative.
+// AdvanceReimbursements + Unallocated, and that nothing is negative.
 func (p CashPlan) Check() error {
-	if p.Collections < 0 || p.Unallocated < 0 {
-		return errs.New(errs.Internal, "cash plan: negative collections %s or unallocated %s", p.Collections, p.Unallocated)
+	if p.Collections < 0 || p.Unallocated < 0 || p.AdvanceReimbursements < 0 {
+		return errs.New(errs.Internal, "cash plan: negative collections %s, advance reimbursements %s or unallocated %s",
+			p.Collections, p.AdvanceReimbursements, p.Unallocated)
 	}
-	in, out := p.Collections, p.Unallocated
+	in, out := p.Collections, p.Unallocated+p.AdvanceReimbursements
 	for _, c := range p.Classes {
 		if c.Interest < 0 || c.Principal < 0 || c.Residual < 0 {
 			return errs.New(errs.Internal, "cash plan: class %s has a negative payment", c.Class)

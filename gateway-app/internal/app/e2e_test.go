@@ -904,6 +904,7 @@ var exercisedElsewhere = map[string]string{
 	"POST /v1/deals/{deal}/auctions/{auction}/bids/mine/reveal":     "Auction:Reveal in TestIntegrationLiquidation (Go client) and demo -liquidation (REST)",
 	"POST /v1/deals/{deal}/auctions/{auction}/award":                "Auction:Award in TestIntegrationLiquidation (Go client) and demo -liquidation (REST)",
 	"GET /v1/pools/{pool}/owner":                                    "Auction:Owner in TestIntegrationLiquidation (Go client)",
+	"POST /v1/deals/{deal}/advances/claims":                         "Servicing:ClaimAdvances in TestIntegrationIndentureDeal, whose deal reimburses advances",
 }
 
 // onboarding registers, lists and revokes an investor through Org3's CA,

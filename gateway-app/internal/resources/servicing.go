@@ -73,6 +73,13 @@ type FeeClaimOutcome struct {
 	schema.FeeClaim
 }
 
+// AdvancesClaimOutcome is what a claim of the servicer's advance
+// reimbursements paid and where it committed.
+type AdvancesClaimOutcome struct {
+	Committed
+	schema.AdvancesClaim
+}
+
 var (
 	indexParam   = api.Param{Name: "index", In: "path", Description: "index name, e.g. SOFR30A", Pattern: idPattern}
 	reserveParam = api.Param{Name: "reserve", In: "path", Description: "the reserve's name in the waterfall", MaxLength: 64}
@@ -254,6 +261,21 @@ func (r *resources) servicing(s *api.Server) {
 				return nil, err
 			}
 			return &FeeClaimOutcome{Committed: committed(res), FeeClaim: *fc}, nil
+		},
+	})
+	api.Register(s, api.Endpoint[api.NoBody, AdvancesClaimOutcome]{
+		Method: "POST", Path: deal + "/advances/claims", Tag: "distributions", Roles: servicer,
+		Summary:     "Claim the servicer's advance reimbursements (servicer)",
+		Description: "Pays what certified periods reimbursed for the servicer's earlier advances into the calling servicer's cash account; the servicer remits collections gross of them.",
+		Params:      dealOnly,
+		Tx: &api.Tx[api.NoBody]{Fn: "Servicing:ClaimAdvances", Submit: true,
+			Args: func(c *api.Call, _ *api.NoBody) ([]string, error) { return []string{c.Path("deal")}, nil }},
+		Result: func(_ *api.Call, _ *api.NoBody, res ledger.Result) (*AdvancesClaimOutcome, error) {
+			ac, err := decodeInto[schema.AdvancesClaim](res, "Servicing:ClaimAdvances")
+			if err != nil {
+				return nil, err
+			}
+			return &AdvancesClaimOutcome{Committed: committed(res), AdvancesClaim: *ac}, nil
 		},
 	})
 }

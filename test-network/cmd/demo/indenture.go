@@ -62,7 +62,7 @@ func (d *demo) fundIndenture(deal *indenture.Deal) error {
 		return err
 	}
 	reserve := deal.Def.Reserves[0].InitialBalance
-	collections := deal.AvailableFunds(1) + deal.AvailableFunds(2)
+	collections := deal.Remittance(1) + deal.Remittance(2)
 	mint := reserve + collections
 	if _, err := d.settlementAgent.post(d.ctx, "/v1/cash/reserves", map[string]string{"amount": (supply.Outstanding + mint).String(),
 		"evidence": "reserve statement " + time.Now().UTC().Format(time.DateOnly)}, nil); err != nil {
@@ -200,7 +200,7 @@ func (d *demo) indenturePeriod(deal *indenture.Deal, id string, p int) error {
 	if err := d.svcr.gw.upload(d.ctx, http.MethodPost, "/v1/deals/"+id+"/reports?"+deal.ReportQuery(p).Encode(), d.svcr.user, "text/csv", file.Bytes(), nil); err != nil {
 		return err
 	}
-	if _, err := d.svcr.post(d.ctx, "/v1/deals/"+id+"/collections", map[string]string{"amount": deal.AvailableFunds(p).String()}, nil); err != nil {
+	if _, err := d.svcr.post(d.ctx, "/v1/deals/"+id+"/collections", map[string]string{"amount": deal.Remittance(p).String()}, nil); err != nil {
 		return err
 	}
 	if _, err := d.trustee.post(d.ctx, fmt.Sprintf("/v1/deals/%s/periods/%d/certification", id, p), nil, nil); err != nil {
@@ -229,6 +229,16 @@ func (d *demo) indenturePeriod(deal *indenture.Deal, id string, p int) error {
 	}
 	if len(bad) > 0 {
 		return fmt.Errorf("indenture period %d: %s", p, strings.Join(bad, "; "))
+	}
+	if due := deal.Periods[p-1].AdvanceReimbursements; due > 0 {
+		var claim struct{ Amount money.Amount }
+		if _, err := d.svcr.post(d.ctx, "/v1/deals/"+id+"/advances/claims", nil, &claim); err != nil {
+			return err
+		}
+		if claim.Amount != due {
+			return fmt.Errorf("indenture period %d: the servicer's advances claim paid %s, the period reimbursed %s", p, claim.Amount, due)
+		}
+		d.out.say("period %d: the servicer remitted gross and claimed its advance reimbursement of %s from the deal's advances account", p, usd(due))
 	}
 	d.out.say("period %d paid %s: every hand-worked figure certified to the cent, replayed at %s; trustee statement (CSV):", p, st.PaymentDate, d.auditor.gw.MSP)
 	d.out.lines(strings.Split(strings.TrimSpace(string(r.body)), "\n"))
