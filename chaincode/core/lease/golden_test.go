@@ -124,7 +124,10 @@ func TestAprilReportGolden(t *testing.T) {
 	}
 	rate := dec("0.06")
 	agg, res, err := ValidateReport(NewReader(open(t, "report_2026_04.csv")), ReportRules{DiscountRate: &rate,
-		Lookup: func(a string) (loantape.PriorLoan, bool) { b, ok := prior[a]; return loantape.PriorLoan{EndBalance: b}, ok }})
+		Lookup: func(a string) (loantape.PriorLoan, bool) {
+			b, ok := prior[a]
+			return loantape.PriorLoan{EndBalance: b}, ok
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,7 +53,9 @@ type Split struct {
 
 // Cash is what the lease brought this period apart from recoveries: rent,
 // a buyout, a residual realised.
-func (r Row) Cash() money.Amount { return r.PaymentMade + r.EarlyTerminationAmount + r.ResidualRealised }
+func (r Row) Cash() money.Amount {
+	return r.PaymentMade + r.EarlyTerminationAmount + r.ResidualRealised
+}
 
 // Split divides the period's decline (beginning − discounted balance)
 // and cash. By construction beginning − principal − charged off −
