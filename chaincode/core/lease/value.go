@@ -43,6 +43,11 @@ func (r Row) Schedule(asOf loantape.Month) (Flows, error) {
 	payments := r.OriginalLeaseTerm / f
 	maturity := r.FirstPaymentDate.AddMonths((payments - 1) * f)
 	last := max(0, asOf.MonthsUntil(maturity))
+	if last > MaxLeaseTerm {
+		// The lease starts after the valuation month: it is not in a pool
+		// yet (and the bound keeps valuation cheap).
+		return nil, fmt.Errorf("lease %s: maturity %s is more than %d months after the valuation month %s", r.AssetNumber, maturity, MaxLeaseTerm, asOf)
+	}
 	flows := make(Flows, last+1)
 	flows[0] = r.PastDue
 	for k := range payments {
