@@ -38,6 +38,10 @@ type simLease struct {
 	closed bool
 }
 
+// LeaseDiscountRate is the discount rate loansim's command values lease
+// pools at (6.5% a year): a lease pool created for its files names it.
+var LeaseDiscountRate = decimal.RequireFromString("0.065")
+
 var leaseStates = []string{"IA", "TX", "NE", "OH", "CA", "IL", "KS", "MN", "GA", "PA"}
 var leaseEquipment = []string{"AG", "AG", "CON", "TRK", "MED", "TECH", "IND", "OFF"}
 
