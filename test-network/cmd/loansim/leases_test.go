@@ -47,7 +47,10 @@ func TestWritesLeaseFiles(t *testing.T) {
 				t.Fatalf("tape: %d leases, %v", agg.LoanCount, err)
 			}
 		} else if _, _, err := lease.ValidateReport(lease.NewReader(f), lease.ReportRules{DiscountRate: &rate,
-			Lookup: func(a string) (loantape.PriorLoan, bool) { b, ok := prior[a]; return loantape.PriorLoan{EndBalance: b}, ok }}); err != nil {
+			Lookup: func(a string) (loantape.PriorLoan, bool) {
+				b, ok := prior[a]
+				return loantape.PriorLoan{EndBalance: b}, ok
+			}}); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 		f.Close()
