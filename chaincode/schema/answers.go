@@ -5,6 +5,7 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/lease"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
@@ -40,6 +41,8 @@ type LoanProof struct {
 	// Mortgage is the full row of a mortgage pool: the record the leaf
 	// commits to (Loan is its projection).
 	Mortgage *mortgage.ALRow `json:"mortgage,omitempty"`
+	// Lease is the full row of a lease pool (Loan is its projection).
+	Lease *lease.Row `json:"lease,omitempty"`
 }
 
 // Verification is Pool:VerifyLoan's answer: a proof that does not hold is

@@ -38,6 +38,10 @@ type Pool struct {
 	Aggregates json.RawMessage `json:"aggregates,omitempty"`
 	CreatedTx  string          `json:"createdTx"`
 	SealedTx   string          `json:"sealedTx,omitempty"`
+
+	// DiscountRate is a lease pool's discount rate (a decimal fraction):
+	// every lease is valued at it. Absent for other classes.
+	DiscountRate string `json:"discountRate,omitempty"`
 }
 
 // Position is one holder's units of one tranche, in the holder's custodian

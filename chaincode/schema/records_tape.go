@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"github.com/tranchenet/tranchenet/chaincode/core/lease"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
 	"github.com/tranchenet/tranchenet/chaincode/core/mortgage"
@@ -30,6 +31,9 @@ type TapeLoan struct {
 	// Mortgage is the Schedule AL row of a mortgage pool's loan: the
 	// record its Merkle leaf commits to; Loan is then its projection.
 	Mortgage *mortgage.ALRow `json:"mortgage,omitempty"`
+	// Lease is the lease row of a lease pool's lease: the record its
+	// Merkle leaf commits to; Loan is then its projection.
+	Lease *lease.Row `json:"lease,omitempty"`
 }
 
 // TapeLeaves are the leaf hashes (hex) of one chunk, in the loanTape

@@ -23,6 +23,9 @@ func (e tapeEntry) canonical() []byte {
 	if e.Mortgage != nil {
 		return e.Mortgage.Canonical()
 	}
+	if e.Lease != nil {
+		return e.Lease.Canonical()
+	}
 	return e.Loan.Canonical()
 }
 
@@ -36,6 +39,10 @@ func decodeChunk(p schema.Pool, raw []byte) ([]tapeEntry, error) {
 	}
 	var entries []tapeEntry
 	switch class {
+	case assetclass.Leases:
+		if entries, err = decodeLeases(raw); err != nil {
+			return nil, err
+		}
 	case assetclass.Mortgage:
 		var rows []mortgage.ALRow
 		if err := canon.Unmarshal(raw, &rows); err != nil {
@@ -68,6 +75,9 @@ func decodeChunk(p schema.Pool, raw []byte) ([]tapeEntry, error) {
 // checkEntries validates a chunk with its class's validator and returns
 // the aggregates of the common loan records.
 func checkEntries(p schema.Pool, entries []tapeEntry) (loantape.TapeAggregates, error) {
+	if len(entries) > 0 && entries[0].Lease != nil {
+		return checkLeases(p, entries)
+	}
 	if len(entries) == 0 || entries[0].Mortgage == nil {
 		loans := make([]loantape.Loan, len(entries))
 		for i, e := range entries {
@@ -75,10 +85,8 @@ func checkEntries(p schema.Pool, entries []tapeEntry) (loantape.TapeAggregates, 
 		}
 		return checkChunk(p, loans)
 	}
-	for i, e := range entries {
-		if _, err := schema.ParseAssetNumber(fmt.Sprintf("%s[%d].assetNumber", TransientLoans, i), e.Loan.AssetNumber); err != nil {
-			return loantape.TapeAggregates{}, err
-		}
+	if err := checkAssetNumbers(entries); err != nil {
+		return loantape.TapeAggregates{}, err
 	}
 	cutoff, err := loantape.ParseDate(p.CutoffDate)
 	if err != nil {
@@ -95,4 +103,14 @@ func checkEntries(p schema.Pool, entries []tapeEntry) (loantape.TapeAggregates, 
 		return loantape.TapeAggregates{}, rowErrors(err)
 	}
 	return v.Aggregates(), nil
+}
+
+// checkAssetNumbers refuses an asset number the ledger cannot key.
+func checkAssetNumbers(entries []tapeEntry) error {
+	for i, e := range entries {
+		if _, err := schema.ParseAssetNumber(fmt.Sprintf("%s[%d].assetNumber", TransientLoans, i), e.Loan.AssetNumber); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -51,6 +51,9 @@ type CreateInput struct {
 	// AssetClass picks the loan tape's record and checks: "auto" (the
 	// default when absent) or "mortgage" (package assetclass).
 	AssetClass string `json:"assetClass,omitempty"`
+	// DiscountRate is a lease pool's discount rate, a decimal fraction
+	// ("0.065"): required for "leases", refused for other classes.
+	DiscountRate string `json:"discountRate,omitempty"`
 }
 
 // TransientLoans is the transient field carrying a chunk's loans, a JSON
@@ -93,6 +96,7 @@ func (c *Contract) Create(ctx *txn.Context, poolJSON string) error {
 	if in.AssetClass != string(assetclass.Auto) {
 		p.AssetClass = in.AssetClass
 	}
+	p.DiscountRate = in.DiscountRate
 	if err := ctx.Put(key, p); err != nil {
 		return err
 	}
@@ -119,6 +123,9 @@ func (in CreateInput) validate(cfg roles.OrgConfig) error {
 	}
 	if _, err := assetclass.Parse(in.AssetClass); err != nil {
 		return errs.Field("assetClass", "%v", err)
+	}
+	if err := validateDiscountRate(in.AssetClass, in.DiscountRate); err != nil {
+		return err
 	}
 	if !cfg.IsMember(in.Originator) {
 		return errs.Field("originator", "%q is not a member of the consortium", in.Originator)
@@ -214,7 +221,7 @@ func (c *Contract) AddLoans(ctx *txn.Context, poolID, chunkNo string) error {
 		index := builder.Size()
 		builder.Add(leaf)
 		leaves.Leaves[i] = merkle.Hex(leaf)
-		if err := ctx.PutPrivate(roles.LoanTapeCollection, key, schema.TapeLoan{Index: index, Chunk: int(chunk), Loan: l, Mortgage: e.Mortgage}); err != nil {
+		if err := ctx.PutPrivate(roles.LoanTapeCollection, key, schema.TapeLoan{Index: index, Chunk: int(chunk), Loan: l, Mortgage: e.Mortgage, Lease: e.Lease}); err != nil {
 			return err
 		}
 	}

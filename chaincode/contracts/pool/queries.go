@@ -7,6 +7,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/assetclass"
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/lease"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
 	"github.com/tranchenet/tranchenet/chaincode/core/mortgage"
@@ -113,7 +114,7 @@ func (c *Contract) GetLoan(ctx *txn.Context, poolID, assetNumber string) (string
 	if err != nil {
 		return "", errs.New(errs.Internal, "pool %s: %v", poolID, err)
 	}
-	return marshal(schema.LoanProof{Pool: poolID, Root: p.MerkleRoot, Loan: tl.Loan, Proof: proof, Mortgage: tl.Mortgage})
+	return marshal(schema.LoanProof{Pool: poolID, Root: p.MerkleRoot, Loan: tl.Loan, Proof: proof, Mortgage: tl.Mortgage, Lease: tl.Lease})
 }
 
 // VerifyLoan checks a disclosed loan (a loantape.Loan as JSON) and its
@@ -133,26 +134,18 @@ func (c *Contract) VerifyLoan(ctx *txn.Context, poolID, loanJSON, proofJSON stri
 		return "", err
 	}
 	// The disclosed record is the class's own (a mortgage pool's leaves
-	// commit to Schedule AL rows).
+	// commit to Schedule AL rows, a lease pool's to lease rows).
 	var canonical []byte
-	if p.AssetClass == string(assetclass.Mortgage) {
-		var row mortgage.ALRow
-		if err := canon.Unmarshal([]byte(loanJSON), &row); err != nil {
-			return "", errs.Wrap(err, "loanJSON")
-		}
-		if err := checkDecimals("loanJSON", &row); err != nil {
-			return "", err
-		}
-		canonical = row.Canonical()
-	} else {
-		var loan loantape.Loan
-		if err := canon.Unmarshal([]byte(loanJSON), &loan); err != nil {
-			return "", errs.Wrap(err, "loanJSON")
-		}
-		if err := checkLoanDecimals("loanJSON", &loan); err != nil {
-			return "", err
-		}
-		canonical = loan.Canonical()
+	switch p.AssetClass {
+	case string(assetclass.Leases):
+		canonical, err = disclosedRecord[lease.Row](loanJSON)
+	case string(assetclass.Mortgage):
+		canonical, err = disclosedRecord[mortgage.ALRow](loanJSON)
+	default:
+		canonical, err = disclosedRecord[loantape.Loan](loanJSON)
+	}
+	if err != nil {
+		return "", err
 	}
 	var proof merkle.Proof
 	if err := canon.Unmarshal([]byte(proofJSON), &proof); err != nil {
@@ -180,4 +173,20 @@ func (c *Contract) VerifyLoan(ctx *txn.Context, poolID, loanJSON, proofJSON stri
 		return "", errs.New(errs.Internal, "verify: %v", err)
 	}
 	return marshal(v)
+}
+
+// disclosedRecord decodes a disclosed record of the pool's class and
+// returns the canonical bytes its leaf hashes.
+func disclosedRecord[R any, P interface {
+	*R
+	Canonical() []byte
+}](loanJSON string) ([]byte, error) {
+	var rec R
+	if err := canon.Unmarshal([]byte(loanJSON), &rec); err != nil {
+		return nil, errs.Wrap(err, "loanJSON")
+	}
+	if err := checkDecimals("loanJSON", &rec); err != nil {
+		return nil, err
+	}
+	return P(&rec).Canonical(), nil
 }

@@ -27,6 +27,9 @@ const (
 	// Mortgage is a residential mortgage pool: Schedule AL residential
 	// rows (package mortgage), GSE loan-level files as sources.
 	Mortgage Class = "mortgage"
+	// Leases is an equipment-lease pool: lease rows (package lease) valued
+	// at the deal's discount rate.
+	Leases Class = "leases"
 )
 
 // Info is what differs for one class.
@@ -51,6 +54,9 @@ var table = []Info{
 		Sources:           []string{"Schedule AL CSV", "GSE origination (pipe)", "GSE monthly performance (pipe)"},
 		SkipLoantapeRules: []string{loantape.RuleRange},
 		Doc:               "residential mortgages: LTV/CLTV/DTI/occupancy, curtailments, liquidation losses, shifting-interest senior/subordinate deals"},
+	{Class: Leases, Tape: "lease.Row (equipment lease, discounted balance)", Sources: []string{"lease CSV"},
+		SkipLoantapeRules: []string{loantape.RuleBalanceOverOrig},
+		Doc:               "equipment leases: booked residuals, payment frequencies, the discounted pool balance at the deal's discount rate, residual gains and losses at lease end, sequential deals"},
 }
 
 // All lists every class, in a fixed order.

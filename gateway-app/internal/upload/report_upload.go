@@ -87,6 +87,11 @@ func (w Workflow) Report(req ReportRequest) (*ReportUpload, error) {
 			return nil, err
 		}
 	}
+	if isLeases(pool) {
+		if req.File, err = leaseReportFile(pool, req.File, expected); err != nil {
+			return nil, err
+		}
+	}
 	existing, found, err := w.Ledger.Report(deal, p)
 	if err != nil {
 		return nil, err

@@ -63,6 +63,9 @@ func (w Workflow) Tape(req TapeRequest) (*TapeUpload, error) {
 	if isMortgage(pool) {
 		return w.mortgageTape(req, size, progress, cutoff)
 	}
+	if isLeases(pool) {
+		return w.leaseTape(req, pool, size, progress, cutoff)
+	}
 	open, format := req.File.Open, req.File.Format
 	checked, err := CheckTape(open, format, TapeRules{Cutoff: cutoff, Control: req.Control})
 	if err != nil {

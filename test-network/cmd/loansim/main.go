@@ -43,7 +43,7 @@ func run(args []string, stdout io.Writer) error {
 	stressPeriod := fs.Int("stress-period", 0, "period of a stress month (0: none)")
 	stressDelinq := fs.String("stress-delinquency", "0", "delinquency multiplier in the stress month")
 	stressCO := fs.String("stress-chargeoff", "0", "share of active loans charged off in the stress month")
-	class := fs.String("asset-class", "auto", "auto (EX-102 auto loans) or mortgage (Schedule AL residential CSV)")
+	class := fs.String("asset-class", "auto", "auto (EX-102 auto loans), mortgage (Schedule AL residential CSV) or leases (equipment-lease CSV)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,8 +56,13 @@ func run(args []string, stdout io.Writer) error {
 			return err
 		}
 		return runMortgage(stdout, *seed, *loans, *months, cut, *out)
+	} else if *class == "leases" {
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return err
+		}
+		return runLeases(stdout, *seed, *loans, *months, cut, *out)
 	} else if *class != "auto" {
-		return fmt.Errorf("-asset-class %q: want auto or mortgage", *class)
+		return fmt.Errorf("-asset-class %q: want auto, mortgage or leases", *class)
 	}
 	a := loansim.DefaultAssumptions()
 	if a.Prepayment.Speed, err = decimal.NewFromString(*abs); err != nil {
