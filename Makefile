@@ -7,13 +7,14 @@ NETWORK := test-network/network.sh
 
 ## demo: bring the consortium up, deploy the chaincode, start one gateway app
 ## per bank, then run a whole deal's life through their REST APIs
-## (test-network/cmd/demo). It leaves everything running for you to try the
+## (test-network/cmd/demo); `make demo ASSET_CLASS=mortgage` (or leases) runs
+## a deal of that class instead. It leaves everything running for you to try the
 ## API; run it again at will (fresh IDs each time); `make down` stops it all.
 demo:
 	$(NETWORK) up
 	$(NETWORK) deploy
 	$(NETWORK) gateways
-	$(GO) run ./test-network/cmd/demo
+	$(GO) run ./test-network/cmd/demo $(if $(ASSET_CLASS),-asset-class $(ASSET_CLASS))
 
 ## test: every test — unit, property and fuzz seeds, then integration on a real network.
 test: lint unit integration

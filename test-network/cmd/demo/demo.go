@@ -21,7 +21,9 @@ type demo struct {
 	out           *console
 	runDir        string
 	cleanUpFactor decimal.Decimal
-	liquidation   bool // -liquidation: a default and an auction after the year
+	liquidation   bool   // -liquidation: a default and an auction after the year
+	assetClass    string // -asset-class: auto (the whole life) or another class's deal
+	classPool     *classPool
 
 	// The banks and who acts in them.
 	banks                                   []*gateway

@@ -54,16 +54,29 @@ func (d *demo) indentureDeal() error {
 	return nil
 }
 
-// fundIndenture mints the servicer's two periods of available funds and
-// the arranger's reserve deposit.
+// fundIndenture mints the servicer's two periods of remittances and the
+// arranger's reserve deposit.
 func (d *demo) fundIndenture(deal *indenture.Deal) error {
+	return d.mintAndPay(cashPayment{d.arranger, deal.Def.Reserves[0].InitialBalance}, cashPayment{d.svcr, deal.Remittance(1) + deal.Remittance(2)})
+}
+
+// cashPayment is cash the settlement agent pays an actor.
+type cashPayment struct {
+	to     *actor
+	amount money.Amount
+}
+
+// mintAndPay has the settlement agent attest reserves for, mint and pay
+// the cash a later deal of the demo needs.
+func (d *demo) mintAndPay(pays ...cashPayment) error {
 	var supply schema.CashSupplyView
 	if err := d.auditor.get(d.ctx, "/v1/cash/supply", &supply); err != nil {
 		return err
 	}
-	reserve := deal.Def.Reserves[0].InitialBalance
-	collections := deal.Remittance(1) + deal.Remittance(2)
-	mint := reserve + collections
+	var mint money.Amount
+	for _, p := range pays {
+		mint += p.amount
+	}
 	if _, err := d.settlementAgent.post(d.ctx, "/v1/cash/reserves", map[string]string{"amount": (supply.Outstanding + mint).String(),
 		"evidence": "reserve statement " + time.Now().UTC().Format(time.DateOnly)}, nil); err != nil {
 		return err
@@ -71,10 +84,7 @@ func (d *demo) fundIndenture(deal *indenture.Deal) error {
 	if _, err := d.settlementAgent.post(d.ctx, "/v1/cash/mint", map[string]string{"amount": mint.String()}, nil); err != nil {
 		return err
 	}
-	for _, p := range []struct {
-		to     *actor
-		amount money.Amount
-	}{{d.arranger, reserve}, {d.svcr, collections}} {
+	for _, p := range pays {
 		if _, err := d.settlementAgent.post(d.ctx, "/v1/cash/payments", map[string]string{"to": p.to.key, "amount": p.amount.String()}, nil); err != nil {
 			return err
 		}

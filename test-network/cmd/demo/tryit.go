@@ -45,10 +45,19 @@ func (d *demo) tryIt() error {
 		{d.trustee, fmt.Sprintf("%s/periods/%d/certification", deal, d.last.Period)},
 		{d.auditor, fmt.Sprintf("%s/periods/%d/proof-of-reserve", deal, d.last.Period)},
 		{a, "/v1/investors/" + a.key + "/statement"},
-		{b, "/v1/tranches/" + trancheID(d.dealID, "A-2") + "/holders/" + b.key},
+		{b, "/v1/tranches/" + trancheID(d.dealID, d.tryClass()) + "/holders/" + b.key},
 	} {
 		d.out.say("  curl -s -H 'Authorization: Bearer %s' %s%s", tok(c.a), c.a.gw.URL, c.path)
 	}
 	d.out.say("every bank's users and tokens: %s", relative(tokensFile(d.runDir, "<MSP>")))
 	return nil
+}
+
+// tryClass is the class whose holding the example reads: the auto deal's
+// floating A-2, or another class deal's senior A.
+func (d *demo) tryClass() string {
+	if d.assetClass == classAuto {
+		return "A-2"
+	}
+	return "A"
 }
