@@ -150,7 +150,7 @@ func readAccounts(ctx *txn.Context, f *dealFacts) (schema.Accounts, error) {
 		out.Fees, total = append(out.Fees, schema.NamedBalance{Name: fee.Name, Balance: b}), total+b
 	}
 	for _, ct := range f.wf.Classes {
-		book, _, err := accruals.ReadBook(ctx, ct.Tranche)
+		book, err := accruals.ReadTotals(ctx, ct.Tranche)
 		if err != nil {
 			return schema.Accounts{}, err
 		}

@@ -27,6 +27,7 @@
 package accruals
 
 import (
+	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
@@ -46,6 +47,14 @@ type Settler struct {
 	ctx    *txn.Context
 	ledger *cash.Ledger
 	books  map[string]*book // by tranche ID
+	// tallies are the holders' claim tallies, by key.
+	tallies map[string]*tally
+}
+
+// tally is a holder's claim tally as this transaction sees it.
+type tally struct {
+	key   string
+	tally distribution.ClaimTally
 }
 
 // book is a class book as this transaction sees it.
@@ -58,7 +67,23 @@ type book struct {
 // New returns a Settler paying into holders' cash accounts through
 // ledger, which must be the only cash.Ledger of the transaction.
 func New(ctx *txn.Context, ledger *cash.Ledger) *Settler {
-	return &Settler{ctx: ctx, ledger: ledger, books: map[string]*book{}}
+	return &Settler{ctx: ctx, ledger: ledger, books: map[string]*book{}, tallies: map[string]*tally{}}
+}
+
+func (s *Settler) tally(trancheID string, holder roles.Identity) (*tally, error) {
+	key, err := s.ctx.Key(schema.TypeClaimTally, trancheID, holder.Key())
+	if err != nil {
+		return nil, err
+	}
+	if t, ok := s.tallies[key]; ok {
+		return t, nil
+	}
+	t := &tally{key: key}
+	if _, err := s.ctx.Get(key, &t.tally); err != nil {
+		return nil, err
+	}
+	s.tallies[key] = t
+	return t, nil
 }
 
 func (s *Settler) book(trancheID string) (*book, error) {
@@ -81,9 +106,10 @@ func (s *Settler) book(trancheID string) (*book, error) {
 // IndexPaid (units × (index − indexPaid), floored to the cent) from the
 // tranche's distribution account into its cash account, puts the cut
 // fraction of a cent on the class's residue line, and sets pos.IndexPaid
-// to the tranche's index. The caller writes pos. The class book is
-// written only when it changed, so settling a position with nothing
-// accrued reads the book but leaves it alone.
+// to the tranche's index. The caller writes pos. The class book is only
+// read; the claim is counted in the holder's own tally
+// (distribution.ClaimTally), written only when it changed, so that
+// claims of different holders touch no common key.
 func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *schema.Position) (distribution.Settlement, error) {
 	b, err := s.book(trancheID)
 	if err != nil {
@@ -98,7 +124,11 @@ func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *schema.Po
 	if err != nil {
 		return distribution.Settlement{}, errs.New(errs.Internal, "position of %s in tranche %s: %v", holder.Short(), trancheID, err)
 	}
-	next, st, err := b.status.Settle(pos.Units, paid)
+	t, err := s.tally(trancheID, holder)
+	if err != nil {
+		return distribution.Settlement{}, err
+	}
+	next, st, err := b.status.SettleTally(t.tally, pos.Units, paid)
 	if err != nil {
 		return distribution.Settlement{}, errs.Wrap(err, "tranche %s, holder %s", trancheID, holder.Short())
 	}
@@ -111,8 +141,8 @@ func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *schema.Po
 		}
 	}
 	if st.Amount > 0 || !st.Residue.IsZero() {
-		b.status = next
-		if err := s.ctx.Apply(txn.Write{Key: b.key, Value: b.status, KeptByTrustee: true}); err != nil {
+		t.tally = next
+		if err := s.ctx.Apply(txn.Write{Key: t.key, Value: t.tally, KeptByTrustee: true}); err != nil {
 			return distribution.Settlement{}, err
 		}
 	}
@@ -159,4 +189,28 @@ func ReadBook(ctx *txn.Context, trancheID string) (distribution.ClassBook, bool,
 	var b distribution.ClassBook
 	found, err := ctx.Get(key, &b)
 	return b, found, err
+}
+
+// ReadTotals reads a tranche's class book with every holder's claim
+// tally added (distribution.ClassBook.Totals): its Balance is the
+// distribution account's cash. It reads one key per holder that ever
+// claimed, so it is for queries, never for a claim.
+func ReadTotals(ctx *txn.Context, trancheID string) (distribution.ClassBook, error) {
+	b, _, err := ReadBook(ctx, trancheID)
+	if err != nil {
+		return b, err
+	}
+	var tallies []distribution.ClaimTally
+	err = ctx.Range(schema.TypeClaimTally, []string{trancheID}, func(key string, value []byte) error {
+		var t distribution.ClaimTally
+		if err := canon.Unmarshal(value, &t); err != nil {
+			return errs.New(errs.Internal, "claim tally %q: %v", key, err)
+		}
+		tallies = append(tallies, t)
+		return nil
+	})
+	if err != nil {
+		return b, err
+	}
+	return b.Totals(tallies)
 }
