@@ -44,12 +44,14 @@ const (
 	// distribution.ClassBook, the tranche's cumulative distribution index
 	// and its distribution account (Balance = Distributed − Claimed).
 	TypeClassBook = "classbook"
-	// TypeClaimTally: claimtally~<trancheID>~<holderKey>, public, kept by
-	// the trustee: distribution.ClaimTally, what the holder's claims took
-	// out of the tranche's distribution account. A claim writes only its
-	// holder's tally, so concurrent claims on one tranche do not conflict;
-	// the account's balance is Distributed − the book's Claimed − Σ
-	// tallies (accruals.ReadTotals).
+	// TypeClaimTally: claimtally~<trancheID>~<nn>, public, kept by the
+	// trustee: distribution.ClaimTally, what the claims of the holders of
+	// shard nn (ShardOf) took out of the tranche's distribution account.
+	// A claim writes only its holder's shard, so concurrent claims of
+	// holders in different shards do not conflict; the account's balance
+	// is Distributed − the book's Claimed − Σ tallies (accruals.ReadTotals).
+	// The shards are created with the tranche (a trustee-only claim may
+	// update a public key but not create one under the majority policy).
 	TypeClaimTally = "claimtally"
 	// TypeDealAccount: dealaccount~<dealID>~<account>, public, kept by the
 	// trustee: DealAccount, the cash of the deal's collection, reserve and

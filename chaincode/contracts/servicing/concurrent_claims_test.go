@@ -14,8 +14,9 @@ import (
 // Claims of one tranche by different holders, simulated against the same
 // committed state and committed one after another (as endorsements in
 // flight together land in one block), all commit: a claim reads the class
-// book but writes only its holder's position, cash account and claim
-// tally, so none reads a key another writes (no MVCC_READ_CONFLICT).
+// book but writes only its holder's position, cash account and its
+// shard's claim tally, so claims of holders in different shards read no
+// key another writes (no MVCC_READ_CONFLICT).
 // The holders' own claims and the trustee's ClaimFor mix; every cent
 // claimed left the distribution account, and the class books conserve.
 func TestConcurrentClaimsOnOneTrancheDoNotConflict(t *testing.T) {
@@ -35,6 +36,13 @@ func TestConcurrentClaimsOnOneTrancheDoNotConflict(t *testing.T) {
 		{d.anna, "Servicing:Claim", []string{a}, d.anna},
 		{w.Trustee, "Servicing:ClaimFor", []string{a, w.Key(d.bob)}, d.bob},
 		{w.Trustee, "Servicing:ClaimFor", []string{a, w.Key(d.bella)}, d.bella},
+	}
+	shards := map[string]bool{}
+	for _, c := range claims {
+		shards[schema.ShardOf(w.Key(c.holder))] = true
+	}
+	if len(shards) != len(claims) {
+		t.Fatalf("the holders share claim tally shards (%v): the test needs them apart", shards)
 	}
 	var due money.Amount
 	txs := make([]*stubtest.Tx, len(claims))

@@ -27,6 +27,10 @@
 package accruals
 
 import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
@@ -51,9 +55,12 @@ type Settler struct {
 	tallies map[string]*tally
 }
 
-// tally is a holder's claim tally as this transaction sees it.
+// tally is a shard's claim tally as this transaction sees it; found is
+// false for a tranche created before the tallies, whose claims still add
+// to its class book.
 type tally struct {
 	key   string
+	found bool
 	tally distribution.ClaimTally
 }
 
@@ -71,7 +78,7 @@ func New(ctx *txn.Context, ledger *cash.Ledger) *Settler {
 }
 
 func (s *Settler) tally(trancheID string, holder roles.Identity) (*tally, error) {
-	key, err := s.ctx.Key(schema.TypeClaimTally, trancheID, holder.Key())
+	key, err := s.ctx.Key(schema.TypeClaimTally, trancheID, schema.ShardOf(holder.Key()))
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +86,7 @@ func (s *Settler) tally(trancheID string, holder roles.Identity) (*tally, error)
 		return t, nil
 	}
 	t := &tally{key: key}
-	if _, err := s.ctx.Get(key, &t.tally); err != nil {
+	if t.found, err = s.ctx.Get(key, &t.tally); err != nil {
 		return nil, err
 	}
 	s.tallies[key] = t
@@ -107,9 +114,10 @@ func (s *Settler) book(trancheID string) (*book, error) {
 // tranche's distribution account into its cash account, puts the cut
 // fraction of a cent on the class's residue line, and sets pos.IndexPaid
 // to the tranche's index. The caller writes pos. The class book is only
-// read; the claim is counted in the holder's own tally
+// read; the claim is counted in the tally of the holder's shard
 // (distribution.ClaimTally), written only when it changed, so that
-// claims of different holders touch no common key.
+// claims of holders in different shards touch no common key. (A tranche
+// created before the tallies counts its claims in its class book.)
 func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *schema.Position) (distribution.Settlement, error) {
 	b, err := s.book(trancheID)
 	if err != nil {
@@ -128,17 +136,15 @@ func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *schema.Po
 	if err != nil {
 		return distribution.Settlement{}, err
 	}
+	if !t.found {
+		return s.settleInBook(b, trancheID, holder, pos, paid)
+	}
 	next, st, err := b.status.SettleTally(t.tally, pos.Units, paid)
 	if err != nil {
 		return distribution.Settlement{}, errs.Wrap(err, "tranche %s, holder %s", trancheID, holder.Short())
 	}
-	if st.Amount > 0 {
-		if s.ledger == nil {
-			return distribution.Settlement{}, errs.New(errs.Internal, "tranche %s: paying %s's accrued distribution needs the transaction's cash ledger", trancheID, holder.Short())
-		}
-		if err := s.ledger.Credit(holder, st.Amount); err != nil {
-			return distribution.Settlement{}, errs.Wrap(err, "paying %s its accrued distribution on tranche %s", holder.Short(), trancheID)
-		}
+	if err := s.pay(trancheID, holder, st); err != nil {
+		return distribution.Settlement{}, err
 	}
 	if st.Amount > 0 || !st.Residue.IsZero() {
 		t.tally = next
@@ -148,6 +154,55 @@ func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *schema.Po
 	}
 	pos.IndexPaid = st.NewIndex.String()
 	return st, nil
+}
+
+// settleInBook settles against the class book itself, for a tranche
+// created before the claim tallies.
+func (s *Settler) settleInBook(b *book, trancheID string, holder roles.Identity, pos *schema.Position, paid decimal.Decimal) (distribution.Settlement, error) {
+	next, st, err := b.status.Settle(pos.Units, paid)
+	if err != nil {
+		return distribution.Settlement{}, errs.Wrap(err, "tranche %s, holder %s", trancheID, holder.Short())
+	}
+	if err := s.pay(trancheID, holder, st); err != nil {
+		return distribution.Settlement{}, err
+	}
+	if st.Amount > 0 || !st.Residue.IsZero() {
+		b.status = next
+		if err := s.ctx.Apply(txn.Write{Key: b.key, Value: b.status, KeptByTrustee: true}); err != nil {
+			return distribution.Settlement{}, err
+		}
+	}
+	pos.IndexPaid = st.NewIndex.String()
+	return st, nil
+}
+
+// pay credits the holder's cash account with what a settlement claims.
+func (s *Settler) pay(trancheID string, holder roles.Identity, st distribution.Settlement) error {
+	if st.Amount <= 0 {
+		return nil
+	}
+	if s.ledger == nil {
+		return errs.New(errs.Internal, "tranche %s: paying %s's accrued distribution needs the transaction's cash ledger", trancheID, holder.Short())
+	}
+	if err := s.ledger.Credit(holder, st.Amount); err != nil {
+		return errs.Wrap(err, "paying %s its accrued distribution on tranche %s", holder.Short(), trancheID)
+	}
+	return nil
+}
+
+// TallyShardWrites are a new tranche's empty claim tallies, kept by the
+// trustee from their first write: a claim (endorsed by the trustee alone)
+// may update them but could not create a public key.
+func TallyShardWrites(ctx *txn.Context, trancheID string) ([]txn.Write, error) {
+	out := make([]txn.Write, 0, schema.HolderShards)
+	for i := 0; i < schema.HolderShards; i++ {
+		key, err := ctx.Key(schema.TypeClaimTally, trancheID, fmt.Sprintf("%02x", i))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, txn.Write{Key: key, Value: distribution.ClaimTally{}, KeptByTrustee: true})
+	}
+	return out, nil
 }
 
 // Distribute pays a class's share of a period into its tranche's
