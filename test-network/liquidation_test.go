@@ -34,7 +34,9 @@ import (
 // reveal after the close to the trustee's peer, and the award settles
 // delivery-versus-payment: the winner's cash into the deal's collection
 // account and the pool's title to the winner, cash conserved to the
-// cent; the losing price is in no public answer.
+// cent; the losing price is in no public answer. The servicer's last
+// report then declares the sale, its certification pays the price out to
+// the holders, who claim it, and the deal is wound down.
 func TestIntegrationLiquidation(t *testing.T) {
 	cs := startDealNetwork(t)
 	const poolID, dealID = "POOL-LIQ-1", "DEAL-LIQ-1"
@@ -82,6 +84,11 @@ func TestIntegrationLiquidation(t *testing.T) {
 	terms := autodeal.AutoWaterfall{Deal: dealID, PoolBalance: balance, Faces: faces, Reserve: money.Amount(balance.Cents() / 200), Residual: "R",
 		Delinquency: "0.02", Tranches: tranches, ServicingPayee: servicer.key, TrusteePayee: trustee.key}.Terms()
 	cs.submit(arranger, "Servicing:SetWaterfall", []string{dealID, canonJSON(t, terms)}, nil, "")
+	cs.submit(settlement, "Cash:AttestReserves", []string{"1000000000.00", "sha256:reserve-statement-liq"}, nil, "")
+	cs.submit(settlement, "Cash:Mint", []string{"100000000.00"}, nil, "")
+	cashReserve := money.Amount(balance.Cents() / 200)
+	cs.submit(settlement, "Cash:Pay", []string{arranger.key, cashReserve.String()}, nil, "")
+	cs.submit(arranger, "Servicing:FundReserve", []string{dealID, "reserve", cashReserve.String()}, nil, "")
 
 	// The default, then the Controlling Class's direction.
 	cs.submit(trustee, "Servicing:DeclareEventOfDefault", []string{dealID, "servicer insolvency"}, nil, "")
@@ -100,8 +107,6 @@ func TestIntegrationLiquidation(t *testing.T) {
 	closes := time.Now().UTC().Add(90 * time.Second)
 	cs.submit(trustee, "Auction:Open", []string{dealID, canonJSON(t, auction.OpenInput{ID: "AUC-1", Direction: "AMD-LIQ",
 		Opens: time.Now().UTC().Add(-time.Minute), Closes: closes, Reserve: reserve})}, nil, "")
-	cs.submit(settlement, "Cash:AttestReserves", []string{"1000000000.00", "sha256:reserve-statement-liq"}, nil, "")
-	cs.submit(settlement, "Cash:Mint", []string{"100000000.00"}, nil, "")
 	for _, b := range []*actor{anna, carol} {
 		cs.submit(settlement, "Cash:Pay", []string{b.key, winning.String()}, nil, "")
 	}
@@ -173,4 +178,7 @@ func TestIntegrationLiquidation(t *testing.T) {
 			t.Fatalf("%s shows the losing bid: %s", q[0], out)
 		}
 	}
+
+	// The deal's last period pays the price to the holders and winds it down.
+	liquidationFinalPeriod(t, cs, sim, dealID, "AUC-1", winning, tranches, []*actor{alice, bob})
 }

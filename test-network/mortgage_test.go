@@ -112,20 +112,7 @@ func TestIntegrationMortgage(t *testing.T) {
 		for i, r := range mrows {
 			rows[i] = r.PeriodRow()
 		}
-		agg := loantape.NewReportAggregator(p)
-		for _, r := range rows {
-			if err := agg.Add(r); err != nil {
-				t.Fatal(err)
-			}
-		}
-		a := agg.Aggregates()
-		var chunks []loantape.ReportChunk
-		for c, err := range loantape.ReportChunks(loantape.NewSliceSource(rows, 2), 300, p) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			chunks = append(chunks, c)
-		}
+		a, chunks := monthReport(t, p, rows, 300)
 		cs.submit(servicer, "Servicing:SubmitReport", []string{dealID, canonJSON(t, schema.ReportHeader{Aggregates: a, Chunks: len(chunks)})}, nil, "")
 		for _, c := range chunks {
 			cs.submit(servicer, "Servicing:AddReportRows", []string{dealID, fmt.Sprint(period)},

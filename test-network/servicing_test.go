@@ -140,20 +140,7 @@ func TestIntegrationServicing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		agg := loantape.NewReportAggregator(p)
-		for _, r := range rows {
-			if err := agg.Add(r); err != nil {
-				t.Fatal(err)
-			}
-		}
-		a := agg.Aggregates()
-		var chunks []loantape.ReportChunk
-		for c, err := range loantape.ReportChunks(loantape.NewSliceSource(rows, 2), 500, p) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			chunks = append(chunks, c)
-		}
+		a, chunks := monthReport(t, p, rows, 500)
 		if period == 1 && (a.Prepayments == 0) {
 			t.Fatalf("period 1 has no prepayments: %+v", a)
 		}

@@ -25,6 +25,9 @@ func PeriodInputs(def *waterfall.Definition, rep Report, wf Waterfall, fixings [
 		CleanUpCall: rep.Header.CleanUpCall, CleanUpProceeds: rep.Header.CleanUpProceeds, DeclareEventOfDefault: declaredEoD,
 		Certificate: rep.Header.Certificate,
 	}
+	if s := rep.Header.PoolSale; s != nil {
+		in.PoolSale, in.PoolSaleProceeds = true, s.Proceeds
+	}
 	if len(fixings) > 0 {
 		in.IndexFixings = make(map[string]decimal.Decimal, len(fixings))
 		for _, fx := range fixings {

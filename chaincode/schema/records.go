@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
@@ -86,6 +88,13 @@ type TrancheBook struct {
 // in ten has two arrivals in one shard, and the later one is retried)
 // instead of all serialising on one counter.
 const HolderShards = 64
+
+// ShardOf names the shard (two hex digits) a holder counts in: its
+// holder-count shard and its claim tally (TypeClaimTally).
+func ShardOf(holderKey string) string {
+	sum := sha256.Sum256([]byte(holderKey))
+	return fmt.Sprintf("%02x", int(sum[0])%HolderShards)
+}
 
 // HolderShard is one shard of a tranche's holder count: how many holders
 // whose key hashes to it hold units. Kept by the trustee, like the book.

@@ -61,6 +61,11 @@ type Tranche struct {
 	// in TrancheBook.Redeemed.
 	Issued    int64  `json:"issued"`
 	CreatedTx string `json:"createdTx"`
+	// WoundDown is the period in which the deal was wound down after its
+	// pool was sold (0 while it lives): its units no longer move (no
+	// transfer, placement, issuance or redemption, forced or not), while
+	// holders may still claim what the final period paid them.
+	WoundDown int `json:"woundDown,omitempty"`
 }
 
 // MaxUnits is how many units the tranche's original face allows.

@@ -44,6 +44,15 @@ const (
 	// distribution.ClassBook, the tranche's cumulative distribution index
 	// and its distribution account (Balance = Distributed − Claimed).
 	TypeClassBook = "classbook"
+	// TypeClaimTally: claimtally~<trancheID>~<nn>, public, kept by the
+	// trustee: distribution.ClaimTally, what the claims of the holders of
+	// shard nn (ShardOf) took out of the tranche's distribution account.
+	// A claim writes only its holder's shard, so concurrent claims of
+	// holders in different shards do not conflict; the account's balance
+	// is Distributed − the book's Claimed − Σ tallies (accruals.ReadTotals).
+	// The shards are created with the tranche (a trustee-only claim may
+	// update a public key but not create one under the majority policy).
+	TypeClaimTally = "claimtally"
 	// TypeDealAccount: dealaccount~<dealID>~<account>, public, kept by the
 	// trustee: DealAccount, the cash of the deal's collection, reserve and
 	// fee accounts (AccountCollection, ReserveAccount, FeeAccount).
@@ -144,6 +153,10 @@ type DealServicing struct {
 	// OpenedAt is the certificate's period a seasoned deal was opened at
 	// (its Opening record); 0 for a deal on the ledger since closing.
 	OpenedAt int `json:"openedAt,omitempty"`
+	// Liquidated is set when the period that paid out a pool sale's
+	// proceeds is certified: the deal is wound down (liquidated), and no
+	// report, certification, transfer, placement or auction follows.
+	Liquidated *Liquidation `json:"liquidated,omitempty"`
 }
 
 // EventOfDefaultDeclaration is an event of default the trustee declared.
@@ -178,6 +191,11 @@ type ReportHeader struct {
 	ServicerAdvances money.Amount `json:"servicerAdvances,omitzero"`
 	CleanUpCall      bool         `json:"cleanUpCall,omitempty"`
 	CleanUpProceeds  money.Amount `json:"cleanUpProceeds,omitzero"`
+	// PoolSale declares that the pool was sold in a liquidation auction
+	// (after an event of default): this report is the deal's last, and
+	// the sale's proceeds, already in the collection account, are paid
+	// through the acceleration priority with the period's collections.
+	PoolSale *PoolSale `json:"poolSale,omitempty"`
 	// Certificate holds the certificate lines the servicer declares for a
 	// deal whose waterfall takes them (reserve earnings, repurchases,
 	// advance reimbursements, YSOC, expenses as incurred).

@@ -6,6 +6,6 @@ package schema
 // executed amendment; ledger/positions refuses any other write that
 // changes them.
 func (t Tranche) Terms() Tranche {
-	t.Rules.Paused, t.Issued, t.CreatedTx = false, 0, ""
+	t.Rules.Paused, t.Issued, t.CreatedTx, t.WoundDown = false, 0, "", 0
 	return t
 }

@@ -193,6 +193,9 @@ func requireDefault(ctx *txn.Context, deal string) error {
 	if err != nil {
 		return err
 	}
+	if l := svc.Liquidated; l != nil {
+		return errs.New(errs.WrongState, "deal %s was wound down (liquidated) in period %d: its pool was sold by auction %s", deal, l.Period, l.Auction)
+	}
 	if !found || (!svc.EventOfDefault && svc.Declared == nil) {
 		return errs.New(errs.WrongState, "deal %s is not in an event of default: its pool is sold only after one", deal)
 	}

@@ -154,7 +154,7 @@ func readAccounts(ctx *txn.Context, f *dealFacts) (schema.Accounts, error) {
 	}
 	total += out.Advances
 	for _, ct := range f.wf.Classes {
-		book, _, err := accruals.ReadBook(ctx, ct.Tranche)
+		book, err := accruals.ReadTotals(ctx, ct.Tranche)
 		if err != nil {
 			return schema.Accounts{}, err
 		}

@@ -1,10 +1,7 @@
 package servicing_test
 
 import (
-	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
-	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
-	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
 // The checks below read the committed ledger directly, as an auditor
@@ -29,14 +26,14 @@ func (w *world) holdings(tranche string) ([]distribution.Holding, error) {
 	return out, nil
 }
 
-// classBook reads a tranche's committed class book.
+// classBook reads a tranche's committed class book with its holders'
+// claim tallies added.
 func (w *world) classBook(tranche string) (distribution.ClassBook, error) {
-	var b distribution.ClassBook
-	raw, ok := w.Public()[contracttest.CompositeKey(schema.TypeClassBook, tranche)]
-	if !ok {
-		return b, nil
+	c, err := w.ReadCash()
+	if err != nil {
+		return distribution.ClassBook{}, err
 	}
-	return b, canon.Unmarshal(raw, &b)
+	return c.ClassBooks[tranche], nil
 }
 
 // checkBook verifies a tranche's distribution identity against every

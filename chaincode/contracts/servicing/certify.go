@@ -109,6 +109,11 @@ func (c *Contract) Certify(ctx *txn.Context, dealID, period string) (string, err
 	}
 	svc := f.svc
 	svc.Period, svc.State, svc.EventOfDefault, svc.Declared = p, out.Result.NewState, eod, nil
+	if out.Result.PoolSale {
+		if svc.Liquidated, err = windDown(ctx, f, r, out.Result); err != nil {
+			return "", err
+		}
+	}
 	if err := acc.Flush(); err != nil {
 		return "", err
 	}

@@ -185,7 +185,7 @@ func (c *Contract) GetClassBook(ctx *txn.Context, trancheID string) (string, err
 	if _, err := readTranche(ctx, id); err != nil {
 		return "", err
 	}
-	book, _, err := accruals.ReadBook(ctx, id)
+	book, err := accruals.ReadTotals(ctx, id)
 	if err != nil {
 		return "", err
 	}

@@ -26,6 +26,9 @@ func (c *Contract) DeclareEventOfDefault(ctx *txn.Context, dealID, reason string
 	if err != nil {
 		return err
 	}
+	if err := refuseLiquidated(f); err != nil {
+		return err
+	}
 	switch {
 	case f.svc.EventOfDefault:
 		return errs.New(errs.WrongState, "deal %s is already in an event of default", f.deal.ID)

@@ -158,6 +158,9 @@ func readOpening(ctx *txn.Context, deal string) (schema.Opening, bool, error) {
 // opened yet: its state is still the closing one, which its sealed tape
 // and its certificates do not continue from.
 func requireOpened(f *dealFacts) error {
+	if err := refuseLiquidated(f); err != nil {
+		return err
+	}
 	if f.svc.Seasoned && f.svc.OpenedAt == 0 {
 		return errs.New(errs.WrongState, "deal %s is seasoned: the trustee must first open it from its latest certificate (Servicing:OpenAt)", f.deal.ID)
 	}

@@ -66,6 +66,9 @@ func (c *Contract) SubmitReport(ctx *txn.Context, dealID, headerJSON string) err
 	case h.CleanUpProceeds < 0 || (h.CleanUpProceeds > 0 && !h.CleanUpCall):
 		return errs.Field("header.cleanUpProceeds", "must be zero unless cleanUpCall is exercised, and never negative, got %s", h.CleanUpProceeds)
 	}
+	if err := checkPoolSale(ctx, f, h); err != nil {
+		return err
+	}
 	old, found, err := readReport(ctx, f.deal.ID, period)
 	if err != nil {
 		return err

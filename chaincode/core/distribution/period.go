@@ -29,6 +29,10 @@ type PeriodInputs struct {
 	// DeclareEventOfDefault is set when the trustee declared an event of
 	// default the data cannot show, before this period was certified.
 	DeclareEventOfDefault bool `json:"declareEventOfDefault,omitempty"`
+	// PoolSale and PoolSaleProceeds declare the deal's last period after
+	// a liquidation sale of its pool (waterfall.Period.PoolSale).
+	PoolSale         bool         `json:"poolSale,omitempty"`
+	PoolSaleProceeds money.Amount `json:"poolSaleProceeds,omitzero"`
 	// Certificate holds the servicer's declared certificate lines, when
 	// the deal takes them (see CertificateInputs).
 	Certificate *CertificateInputs `json:"certificate,omitempty"`
@@ -100,6 +104,8 @@ func (in PeriodInputs) Period(accruedThrough daycount.Date) (waterfall.Period, e
 		CleanUpCall:           in.CleanUpCall,
 		CleanUpProceeds:       in.CleanUpProceeds,
 		DeclareEventOfDefault: in.DeclareEventOfDefault,
+		PoolSale:              in.PoolSale,
+		PoolSaleProceeds:      in.PoolSaleProceeds,
 	}
 	if err := in.Certificate.apply(&p, a.RepossessionProceeds); err != nil {
 		return waterfall.Period{}, err

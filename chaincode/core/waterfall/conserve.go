@@ -17,7 +17,7 @@ func (r *run) result() (Result, error) {
 	def, p := r.def, r.p
 	r.funds.Total = r.funds.sum()
 	poolAfter, ysocAfter := r.poolEnd, r.ysocEnd
-	if r.cleanUp {
+	if r.ended {
 		poolAfter, ysocAfter = 0, 0
 	}
 	ocTarget, err := r.ocTargetAmount()
@@ -37,6 +37,7 @@ func (r *run) result() (Result, error) {
 		RoundingResidue:   r.available,
 		EventOfDefault:    r.eventOfDefault,
 		CleanUpCall:       r.cleanUp,
+		PoolSale:          r.poolSale,
 		PaymentDate:       r.dates,
 		ShiftingInterest:  r.shifting,
 	}
@@ -53,6 +54,7 @@ func (r *run) result() (Result, error) {
 		EventOfDefault:    r.eventOfDefault,
 		Accelerated:       r.accelerated,
 		CleanUpCalled:     r.cleanUp,
+		PoolSold:          r.poolSale,
 	}
 	var notes money.Amount
 	for i, c := range def.Classes {

@@ -70,6 +70,14 @@ type Period struct {
 	// CleanUpProceeds is then the purchase price it pays for the pool.
 	CleanUpCall     bool         `json:"cleanUpCall,omitempty"`
 	CleanUpProceeds money.Amount `json:"cleanUpProceeds,omitzero"`
+	// PoolSale is true in the period a defaulted (accelerated) deal's
+	// pool was sold by the trustee on its Controlling Class's direction;
+	// PoolSaleProceeds is the price the buyer paid. Like a clean-up call
+	// without its factor test, the period is the deal's last: reserves
+	// are released, the proceeds run through the acceleration steps and
+	// whatever principal they leave unpaid is written off.
+	PoolSale         bool         `json:"poolSale,omitempty"`
+	PoolSaleProceeds money.Amount `json:"poolSaleProceeds,omitzero"`
 	// DeclareEventOfDefault records an event of default the data cannot
 	// show (e.g. servicer insolvency), declared by the trustee.
 	DeclareEventOfDefault bool `json:"declareEventOfDefault,omitempty"`
@@ -79,7 +87,7 @@ type Period struct {
 // and advance reimbursements.
 func (p *Period) cashIn() money.Amount {
 	return p.InterestCollections + p.ScheduledPrincipal + p.Prepayments + p.Repurchases + p.Recoveries +
-		p.LiquidationProceeds + p.ReserveInvestmentEarnings + p.ServicerAdvances + p.CleanUpProceeds
+		p.LiquidationProceeds + p.ReserveInvestmentEarnings + p.ServicerAdvances + p.CleanUpProceeds + p.PoolSaleProceeds
 }
 
 // FeeAmount is an amount owed to a named fee.
@@ -137,6 +145,7 @@ func (d *Definition) checkPeriod(s State, pr Period) error {
 		{"period.delinquencies.days90Plus", pr.Delinquencies.Days90Plus},
 		{"period.servicerAdvances", pr.ServicerAdvances},
 		{"period.cleanUpProceeds", pr.CleanUpProceeds},
+		{"period.poolSaleProceeds", pr.PoolSaleProceeds},
 		{"period.yieldSupplementAmount", pr.YieldSupplementAmount},
 		{"period.reserveInvestmentEarnings", pr.ReserveInvestmentEarnings},
 		{"period.liquidationProceeds", pr.LiquidationProceeds},
@@ -181,6 +190,7 @@ func (d *Definition) checkPeriod(s State, pr Period) error {
 	d.checkPoolMeasureInputs(&p, pr)
 	d.checkPaymentDate(&p, pr)
 	d.checkCleanUp(&p, pr)
+	d.checkPoolSale(&p, s, pr)
 	if pr.DeclareEventOfDefault && len(d.AccelerationSteps) == 0 {
 		p.add("period.declareEventOfDefault", "the definition has no accelerationSteps")
 	}

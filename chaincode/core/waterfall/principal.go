@@ -116,7 +116,7 @@ func (r *run) payCleanUpCall(s CleanUpCallStep) error {
 // outstanding is written down.
 func (r *run) allocateLosses(s LossAllocationStep) error {
 	pool := r.poolEnd
-	if r.cleanUp {
+	if r.ended {
 		pool = 0
 	}
 	excess := r.notesOutstanding() - pool

@@ -6,7 +6,7 @@ import "github.com/tranchenet/tranchenet/chaincode/core/money"
 // never more than the notes still outstanding, and zero once the clean-up
 // call ends the deal.
 func (r *run) reserveTarget(i int) (money.Amount, error) {
-	if r.cleanUp {
+	if r.ended {
 		return 0, nil
 	}
 	t, err := r.targetAmount(r.def.Reserves[i].Target)

@@ -41,7 +41,11 @@ type Result struct {
 	ShiftingInterest *ShiftingInterestResult `json:"shiftingInterest,omitempty"`
 	EventOfDefault   bool                    `json:"eventOfDefault"`
 	CleanUpCall      bool                    `json:"cleanUpCall"`
-	NewState         State                   `json:"newState"`
+	// PoolSale marks the deal's final period after its pool was sold:
+	// each class's WriteDown includes the principal the proceeds did not
+	// repay, so its EndingBalance is zero and WrittenDown is its loss.
+	PoolSale bool  `json:"poolSale,omitempty"`
+	NewState State `json:"newState"`
 }
 
 // AvailableFunds lists the sources of cash of the period. Reserve draws and
@@ -53,8 +57,10 @@ type AvailableFunds struct {
 	Recoveries          money.Amount `json:"recoveries"`
 	ServicerAdvances    money.Amount `json:"servicerAdvances"`
 	CleanUpProceeds     money.Amount `json:"cleanUpProceeds"`
-	ReserveDraws        money.Amount `json:"reserveDraws"`
-	ReserveReleases     money.Amount `json:"reserveReleases"`
+	// PoolSaleProceeds is the price of the pool sold in a liquidation.
+	PoolSaleProceeds money.Amount `json:"poolSaleProceeds,omitzero"`
+	ReserveDraws     money.Amount `json:"reserveDraws"`
+	ReserveReleases  money.Amount `json:"reserveReleases"`
 	// Lines a deal shows separately when its reports give them (absent
 	// when zero); AdvanceReimbursements is taken out of the total.
 	Repurchases               money.Amount `json:"repurchases,omitzero"`
@@ -66,7 +72,7 @@ type AvailableFunds struct {
 
 func (f AvailableFunds) sum() money.Amount {
 	return f.InterestCollections + f.ScheduledPrincipal + f.Prepayments + f.Recoveries +
-		f.ServicerAdvances + f.CleanUpProceeds + f.ReserveDraws + f.ReserveReleases +
+		f.ServicerAdvances + f.CleanUpProceeds + f.PoolSaleProceeds + f.ReserveDraws + f.ReserveReleases +
 		f.Repurchases + f.LiquidationProceeds + f.ReserveInvestmentEarnings - f.AdvanceReimbursements
 }
 

@@ -34,6 +34,9 @@ func Run(def Definition, st State, p Period) (Result, error) {
 	if err := r.payAll(); err != nil {
 		return Result{}, err
 	}
+	if r.poolSale {
+		r.writeOffAtSale()
+	}
 	res, err := r.result()
 	if err != nil {
 		return Result{}, err
@@ -78,8 +81,11 @@ type run struct {
 	ocTarget           money.Amount
 	ocTargetSet        bool
 	cleanUp            bool
-	accelerated        bool
-	eventOfDefault     bool
+	// poolSale is set in the period the pool was sold in a liquidation;
+	// ended by it or by the clean-up call: the pool is gone after it.
+	poolSale, ended bool
+	accelerated     bool
+	eventOfDefault  bool
 	// restart is set by a trigger step that declares an event of default:
 	// the acceleration steps then run from their first step.
 	restart bool
@@ -148,6 +154,8 @@ func newRun(def *Definition, st State, p Period) (*run, error) {
 		ysocEnd:        def.endingYieldSupplement(&p),
 		cnl:            st.CumulativeNetLoss + p.Defaults - p.Recoveries - p.LiquidationProceeds,
 		cleanUp:        p.CleanUpCall,
+		poolSale:       p.PoolSale,
+		ended:          p.CleanUpCall || p.PoolSale,
 		accelerated:    st.Accelerated || p.DeclareEventOfDefault,
 		eventOfDefault: st.EventOfDefault || p.DeclareEventOfDefault,
 		classes:        make([]classLedger, len(def.Classes)),
@@ -157,6 +165,10 @@ func newRun(def *Definition, st State, p Period) (*run, error) {
 		payments:       make([]Payment, 0, 2*len(def.Classes)+len(def.Fees)+4),
 	}
 	r.adjBegin, r.adjEnd = r.poolBegin-r.ysocBegin, r.poolEnd-r.ysocEnd
+	if r.poolSale {
+		// The pool's loans are sold: principal steps size against none.
+		r.adjEnd = 0
+	}
 	if def.PaymentDates != nil {
 		dates, err := def.datesFor(p.Period)
 		if err != nil {
@@ -171,6 +183,7 @@ func newRun(def *Definition, st State, p Period) (*run, error) {
 		Recoveries:          p.Recoveries,
 		ServicerAdvances:    p.ServicerAdvances,
 		CleanUpProceeds:     p.CleanUpProceeds,
+		PoolSaleProceeds:    p.PoolSaleProceeds,
 
 		Repurchases:               p.Repurchases,
 		LiquidationProceeds:       p.LiquidationProceeds,
@@ -184,7 +197,7 @@ func newRun(def *Definition, st State, p Period) (*run, error) {
 	for i, a := range st.Reserves {
 		r.reserves[i] = reserveLedger{begin: a.Balance, balance: a.Balance}
 	}
-	if r.cleanUp {
+	if r.ended {
 		// The deal ends: every reserve is released into available funds.
 		for i := range r.reserves {
 			r.releaseReserve(i, r.reserves[i].balance)

@@ -33,6 +33,9 @@ type State struct {
 	Accelerated    bool `json:"accelerated"`
 	// CleanUpCalled ends the deal: no period can be run after it.
 	CleanUpCalled bool `json:"cleanUpCalled"`
+	// PoolSold ends the deal too: its pool was sold in a liquidation and
+	// the proceeds paid out in period Period.
+	PoolSold bool `json:"poolSold,omitempty"`
 }
 
 // ClassState is one class's position after a period.
@@ -112,6 +115,9 @@ func (d *Definition) checkState(s State) error {
 	var p problems
 	if s.CleanUpCalled {
 		p.add("state.cleanUpCalled", "the deal ended with the clean-up call in period %d; no period follows", s.Period)
+	}
+	if s.PoolSold {
+		p.add("state.poolSold", "the deal was wound down after its pool was sold in period %d; no period follows", s.Period)
 	}
 	if s.Period < 0 {
 		p.add("state.period", "must not be negative, got %d", s.Period)

@@ -162,7 +162,8 @@ func (w *World) ReadCash() (CashBooks, error) {
 			out.Accounts[strings.TrimSuffix(strings.TrimPrefix(k, prefix), "\x00")] = a
 		}
 	}
-	dealPrefix, bookPrefix := CompositeKey(schema.TypeDealAccount), CompositeKey(schema.TypeClassBook)
+	dealPrefix, bookPrefix, tallyPrefix := CompositeKey(schema.TypeDealAccount), CompositeKey(schema.TypeClassBook), CompositeKey(schema.TypeClaimTally)
+	tallies := map[string][]distribution.ClaimTally{}
 	for k, v := range pub {
 		switch {
 		case strings.HasPrefix(k, dealPrefix):
@@ -178,7 +179,22 @@ func (w *World) ReadCash() (CashBooks, error) {
 				return out, fmt.Errorf("class book %q: %v", k, err)
 			}
 			out.ClassBooks[strings.TrimSuffix(strings.TrimPrefix(k, bookPrefix), "\x00")] = b
+		case strings.HasPrefix(k, tallyPrefix):
+			var t distribution.ClaimTally
+			if err := canon.Unmarshal(v, &t); err != nil {
+				return out, fmt.Errorf("claim tally %q: %v", k, err)
+			}
+			tranche, _, _ := strings.Cut(strings.TrimPrefix(k, tallyPrefix), "\x00")
+			tallies[tranche] = append(tallies[tranche], t)
 		}
+	}
+	// A class's claims are its book's and its holders' tallies'.
+	for tranche, ts := range tallies {
+		b, err := out.ClassBooks[tranche].Totals(ts)
+		if err != nil {
+			return out, fmt.Errorf("class book %s: %v", tranche, err)
+		}
+		out.ClassBooks[tranche] = b
 	}
 	return out, nil
 }

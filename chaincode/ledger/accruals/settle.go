@@ -27,6 +27,11 @@
 package accruals
 
 import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
@@ -46,6 +51,17 @@ type Settler struct {
 	ctx    *txn.Context
 	ledger *cash.Ledger
 	books  map[string]*book // by tranche ID
+	// tallies are the holders' claim tallies, by key.
+	tallies map[string]*tally
+}
+
+// tally is a shard's claim tally as this transaction sees it; found is
+// false for a tranche created before the tallies, whose claims still add
+// to its class book.
+type tally struct {
+	key   string
+	found bool
+	tally distribution.ClaimTally
 }
 
 // book is a class book as this transaction sees it.
@@ -58,7 +74,23 @@ type book struct {
 // New returns a Settler paying into holders' cash accounts through
 // ledger, which must be the only cash.Ledger of the transaction.
 func New(ctx *txn.Context, ledger *cash.Ledger) *Settler {
-	return &Settler{ctx: ctx, ledger: ledger, books: map[string]*book{}}
+	return &Settler{ctx: ctx, ledger: ledger, books: map[string]*book{}, tallies: map[string]*tally{}}
+}
+
+func (s *Settler) tally(trancheID string, holder roles.Identity) (*tally, error) {
+	key, err := s.ctx.Key(schema.TypeClaimTally, trancheID, schema.ShardOf(holder.Key()))
+	if err != nil {
+		return nil, err
+	}
+	if t, ok := s.tallies[key]; ok {
+		return t, nil
+	}
+	t := &tally{key: key}
+	if t.found, err = s.ctx.Get(key, &t.tally); err != nil {
+		return nil, err
+	}
+	s.tallies[key] = t
+	return t, nil
 }
 
 func (s *Settler) book(trancheID string) (*book, error) {
@@ -81,9 +113,11 @@ func (s *Settler) book(trancheID string) (*book, error) {
 // IndexPaid (units × (index − indexPaid), floored to the cent) from the
 // tranche's distribution account into its cash account, puts the cut
 // fraction of a cent on the class's residue line, and sets pos.IndexPaid
-// to the tranche's index. The caller writes pos. The class book is
-// written only when it changed, so settling a position with nothing
-// accrued reads the book but leaves it alone.
+// to the tranche's index. The caller writes pos. The class book is only
+// read; the claim is counted in the tally of the holder's shard
+// (distribution.ClaimTally), written only when it changed, so that
+// claims of holders in different shards touch no common key. (A tranche
+// created before the tallies counts its claims in its class book.)
 func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *schema.Position) (distribution.Settlement, error) {
 	b, err := s.book(trancheID)
 	if err != nil {
@@ -98,17 +132,39 @@ func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *schema.Po
 	if err != nil {
 		return distribution.Settlement{}, errs.New(errs.Internal, "position of %s in tranche %s: %v", holder.Short(), trancheID, err)
 	}
+	t, err := s.tally(trancheID, holder)
+	if err != nil {
+		return distribution.Settlement{}, err
+	}
+	if !t.found {
+		return s.settleInBook(b, trancheID, holder, pos, paid)
+	}
+	next, st, err := b.status.SettleTally(t.tally, pos.Units, paid)
+	if err != nil {
+		return distribution.Settlement{}, errs.Wrap(err, "tranche %s, holder %s", trancheID, holder.Short())
+	}
+	if err := s.pay(trancheID, holder, st); err != nil {
+		return distribution.Settlement{}, err
+	}
+	if st.Amount > 0 || !st.Residue.IsZero() {
+		t.tally = next
+		if err := s.ctx.Apply(txn.Write{Key: t.key, Value: t.tally, KeptByTrustee: true}); err != nil {
+			return distribution.Settlement{}, err
+		}
+	}
+	pos.IndexPaid = st.NewIndex.String()
+	return st, nil
+}
+
+// settleInBook settles against the class book itself, for a tranche
+// created before the claim tallies.
+func (s *Settler) settleInBook(b *book, trancheID string, holder roles.Identity, pos *schema.Position, paid decimal.Decimal) (distribution.Settlement, error) {
 	next, st, err := b.status.Settle(pos.Units, paid)
 	if err != nil {
 		return distribution.Settlement{}, errs.Wrap(err, "tranche %s, holder %s", trancheID, holder.Short())
 	}
-	if st.Amount > 0 {
-		if s.ledger == nil {
-			return distribution.Settlement{}, errs.New(errs.Internal, "tranche %s: paying %s's accrued distribution needs the transaction's cash ledger", trancheID, holder.Short())
-		}
-		if err := s.ledger.Credit(holder, st.Amount); err != nil {
-			return distribution.Settlement{}, errs.Wrap(err, "paying %s its accrued distribution on tranche %s", holder.Short(), trancheID)
-		}
+	if err := s.pay(trancheID, holder, st); err != nil {
+		return distribution.Settlement{}, err
 	}
 	if st.Amount > 0 || !st.Residue.IsZero() {
 		b.status = next
@@ -118,6 +174,35 @@ func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *schema.Po
 	}
 	pos.IndexPaid = st.NewIndex.String()
 	return st, nil
+}
+
+// pay credits the holder's cash account with what a settlement claims.
+func (s *Settler) pay(trancheID string, holder roles.Identity, st distribution.Settlement) error {
+	if st.Amount <= 0 {
+		return nil
+	}
+	if s.ledger == nil {
+		return errs.New(errs.Internal, "tranche %s: paying %s's accrued distribution needs the transaction's cash ledger", trancheID, holder.Short())
+	}
+	if err := s.ledger.Credit(holder, st.Amount); err != nil {
+		return errs.Wrap(err, "paying %s its accrued distribution on tranche %s", holder.Short(), trancheID)
+	}
+	return nil
+}
+
+// TallyShardWrites are a new tranche's empty claim tallies, kept by the
+// trustee from their first write: a claim (endorsed by the trustee alone)
+// may update them but could not create a public key.
+func TallyShardWrites(ctx *txn.Context, trancheID string) ([]txn.Write, error) {
+	out := make([]txn.Write, 0, schema.HolderShards)
+	for i := 0; i < schema.HolderShards; i++ {
+		key, err := ctx.Key(schema.TypeClaimTally, trancheID, fmt.Sprintf("%02x", i))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, txn.Write{Key: key, Value: distribution.ClaimTally{}, KeptByTrustee: true})
+	}
+	return out, nil
 }
 
 // Distribute pays a class's share of a period into its tranche's
@@ -159,4 +244,28 @@ func ReadBook(ctx *txn.Context, trancheID string) (distribution.ClassBook, bool,
 	var b distribution.ClassBook
 	found, err := ctx.Get(key, &b)
 	return b, found, err
+}
+
+// ReadTotals reads a tranche's class book with every holder's claim
+// tally added (distribution.ClassBook.Totals): its Balance is the
+// distribution account's cash. It reads one key per holder that ever
+// claimed, so it is for queries, never for a claim.
+func ReadTotals(ctx *txn.Context, trancheID string) (distribution.ClassBook, error) {
+	b, _, err := ReadBook(ctx, trancheID)
+	if err != nil {
+		return b, err
+	}
+	var tallies []distribution.ClaimTally
+	err = ctx.Range(schema.TypeClaimTally, []string{trancheID}, func(key string, value []byte) error {
+		var t distribution.ClaimTally
+		if err := canon.Unmarshal(value, &t); err != nil {
+			return errs.New(errs.Internal, "claim tally %q: %v", key, err)
+		}
+		tallies = append(tallies, t)
+		return nil
+	})
+	if err != nil {
+		return b, err
+	}
+	return b.Totals(tallies)
 }

@@ -23,6 +23,9 @@ import (
 // the cancelled units of a redemption).
 func CheckMovement(cfg roles.OrgConfig, t schema.Tranche, b schema.TrancheBook, m Movement, now time.Time,
 	sender, receiver rules.Party, from, to *schema.Position) error {
+	if err := refuseWoundDown(t, verb(m.Kind)); err != nil {
+		return err
+	}
 	tr := rules.Transfer{Kind: m.Kind, Tranche: t.ID, Units: m.Units, Time: now}
 	s := rules.State{Holders: b.Holders}
 	if m.Kind == rules.KindIssue {
@@ -96,6 +99,9 @@ func DecideMove(b schema.TrancheBook, from, to schema.Position, m Movement) (sch
 // DecideMint adds units to the SPV's issuance account and to the
 // tranche's public supply, up to the units its original face allows.
 func DecideMint(t schema.Tranche, b schema.TrancheBook, units int64) (schema.Tranche, schema.TrancheBook, error) {
+	if err := refuseWoundDown(t, "issuance"); err != nil {
+		return t, b, err
+	}
 	if units <= 0 {
 		return t, b, errs.Field("units", "must be positive, got %d", units)
 	}

@@ -1,7 +1,6 @@
 package positions
 
 import (
-	"crypto/sha256"
 	"fmt"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
@@ -22,10 +21,7 @@ import (
 
 // ShardOf names the shard (two hex digits) a holder's arrivals and
 // departures count in.
-func ShardOf(holder roles.Identity) string {
-	sum := sha256.Sum256([]byte(holder.Key()))
-	return fmt.Sprintf("%02x", int(sum[0])%schema.HolderShards)
-}
+func ShardOf(holder roles.Identity) string { return schema.ShardOf(holder.Key()) }
 
 // shardWrites are the empty shards of a new tranche, kept by the trustee
 // from their first write (they are public keys a trustee-endorsed

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/tranchenet/tranchenet/gateway-app/internal/alerts"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
@@ -29,7 +30,8 @@ func registerEventStream(s *Server) {
 		method: http.MethodGet, path: path, id: operationID(http.MethodGet, path), tag: "events",
 		summary: "Live tail of the chaincode events seen by this gateway (server-sent events)",
 		description: "text/event-stream: each event of the read model as it is applied, one `data:` line of the event's JSON (as GET /v1/events lists it) " +
-			"with `id:` its cursor. Without `after` (or a Last-Event-ID header) the stream starts with the last 20 events. " +
+			"with `id:` its cursor (`event: ledger`). The gateway's alerts (`event: alert`: a scheduler step past its date, with the deal, period, step, " +
+			"due date and what is missing) come on the same stream as they are raised, without an id: they are not in the event log. Without `after` (or a Last-Event-ID header) the stream starts with the last 20 events. " +
 			"Send the bearer token in Authorization (read the stream with fetch: EventSource cannot send headers).",
 		params: compileParams(http.MethodGet, path, []Param{
 			{Name: "after", In: "query", Description: "cursor: start after this event (an id: of an earlier stream, or next of GET /v1/events)", MaxLength: 64},
@@ -70,6 +72,12 @@ func (s *Server) streamEvents(c *Call) {
 		s.writeProblem(w, r, problemFrom(err))
 		return
 	}
+	var raised <-chan alerts.Alert
+	if q.Name == "" || q.Name == alerts.EventName {
+		var stop func()
+		raised, stop = s.alerts.Subscribe()
+		defer stop()
+	}
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
@@ -99,6 +107,13 @@ func (s *Server) streamEvents(c *Call) {
 			return
 		case <-keepAlive.C:
 			fmt.Fprint(w, ": keep-alive\n\n")
+			continue
+		case a := <-raised:
+			data, err := json.Marshal(a)
+			if err != nil {
+				return
+			}
+			fmt.Fprintf(w, "event: alert\ndata: %s\n\n", data)
 			continue
 		case <-poll.C:
 		}

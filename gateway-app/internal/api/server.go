@@ -28,6 +28,7 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/gateway-app/config"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/alerts"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/endorse"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/metrics"
@@ -65,6 +66,9 @@ type Deps struct {
 	// Onboarded are API users and identities added while the app runs
 	// (POST /v1/identities); nil when the bank has no CA configured.
 	Onboarded Onboarded
+	// Alerts are the gateway's operational alerts (the scheduler's), sent
+	// on the live event stream as `event: alert`; nil: none.
+	Alerts *alerts.Hub
 }
 
 // ReadyReport is /readyz's answer when the app is ready.
@@ -90,6 +94,7 @@ type Server struct {
 	m          *httpMetrics
 	endorsers  *endorse.Resolver
 	onboarded  Onboarded
+	alerts     *alerts.Hub
 
 	mux      *http.ServeMux
 	routes   []*route
@@ -108,7 +113,7 @@ func New(d Deps) (*Server, error) {
 	d.Config.SetDefaults() // a zero body limit or retention would refuse or forget everything
 	s := &Server{
 		cfg: d.Config, ledger: d.Ledger, store: d.Store, log: d.Logger, ready: d.Ready, reg: d.Metrics, endorsers: d.Endorsement,
-		identities: map[string]ledger.IdentityInfo{}, mux: http.NewServeMux(),
+		identities: map[string]ledger.IdentityInfo{}, mux: http.NewServeMux(), alerts: d.Alerts,
 	}
 	for _, id := range d.Identities {
 		s.identities[id.Name] = id

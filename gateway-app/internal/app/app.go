@@ -25,6 +25,7 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/gateway-app/config"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/alerts"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/api"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/console"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/endorse"
@@ -120,6 +121,8 @@ func (a *App) open() error {
 	}
 	if cfg.Scheduler != nil { // the payment dates of the configured deals
 		a.schedule = newScheduler(cfg, ldg, a.gateway.Identities(), resolver, a.store, log, reg)
+		deps.Alerts = alerts.NewHub()
+		a.schedule.PublishAlerts(deps.Alerts)
 		deps.Resources = append(deps.Resources, a.schedule.Routes)
 	}
 	if cfg.CA != nil { // onboarding through the bank's CA (POST /v1/identities)

@@ -20,6 +20,8 @@ var reportParams = []api.Param{
 	{Name: "servicerAdvances", In: "query", Description: "servicer advances for the period (default 0)", Pattern: `^[0-9]+(\.[0-9]{1,2})?$`},
 	{Name: "cleanUpCall", In: "query", Type: "boolean", Description: "the servicer exercises the clean-up call", Enum: []string{"true", "false"}},
 	{Name: "cleanUpProceeds", In: "query", Description: "proceeds of the clean-up call", Pattern: `^[0-9]+(\.[0-9]{1,2})?$`},
+	{Name: "poolSaleAuction", In: "query", Description: "the liquidation auction that sold the pool: this report is the deal's last (with poolSaleProceeds)", Pattern: `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`},
+	{Name: "poolSaleProceeds", In: "query", Description: "the price the auction sold the pool for", Pattern: `^[0-9]+(\.[0-9]{1,2})?$`},
 	controlParam("loanCount", "control total: rows the file must hold", false),
 	controlParam("beginningBalance", "control total: Σ beginning balances", true),
 	controlParam("endingBalance", "control total: Σ ending balances", true),
@@ -122,6 +124,9 @@ func reportRequest(c *api.Call) (upload.ReportRequest, error) {
 		}
 	}
 	o.Header.CleanUpCall = c.Query("cleanUpCall") == "true"
+	if o.Header.PoolSale, err = poolSale(c); err != nil {
+		return o, err
+	}
 	if o.Header.Certificate, err = certificateLines(c.Request.URL.Query()); err != nil {
 		return o, err
 	}
@@ -159,4 +164,21 @@ func (r *resources) uploadReport(c *api.Call, _ *api.NoBody) (*upload.ReportUplo
 		return nil, uploadError("servicer report", err)
 	}
 	return out, nil
+}
+
+// poolSale reads a report's declared liquidation sale: both the auction
+// and its proceeds, or neither.
+func poolSale(c *api.Call) (*schema.PoolSale, error) {
+	proceeds, err := queryAmount(c, "poolSaleProceeds")
+	if err != nil {
+		return nil, err
+	}
+	auction := c.Query("poolSaleAuction")
+	switch {
+	case auction == "" && proceeds == nil:
+		return nil, nil
+	case auction == "" || proceeds == nil:
+		return nil, errs.Field("poolSaleAuction", "a pool sale needs both poolSaleAuction and poolSaleProceeds")
+	}
+	return &schema.PoolSale{Auction: auction, Proceeds: *proceeds}, nil
 }

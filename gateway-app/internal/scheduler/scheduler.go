@@ -17,19 +17,23 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/config"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/alerts"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/metrics"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
 // Scheduler runs the configured deals' payment dates.
 type Scheduler struct {
-	cfg     config.Scheduler
-	ledger  Ledger
-	book    store.ScheduleBook
-	clock   Clock
-	log     *slog.Logger
-	steps   *prometheus.CounterVec
-	alerts  *prometheus.CounterVec
+	cfg         config.Scheduler
+	ledger      Ledger
+	book        store.ScheduleBook
+	clock       Clock
+	log         *slog.Logger
+	steps       *prometheus.CounterVec
+	alertsTotal *prometheus.CounterVec
+	// notify carries new alerts to the gateway's live event stream (nil:
+	// nowhere).
+	notify  *alerts.Hub
 	wake    chan struct{}
 	passMu  sync.Mutex // one pass at a time
 	trustee bool
@@ -43,10 +47,14 @@ func New(cfg config.Scheduler, l Ledger, book store.ScheduleBook, clock Clock, l
 	}
 	if reg != nil {
 		s.steps = reg.NewCounterVec("tranchenet_scheduler_steps_total", "Scheduler steps submitted, by step and outcome.", "step", "outcome")
-		s.alerts = reg.NewCounterVec("tranchenet_scheduler_alerts_total", "Scheduler steps found waiting past their date, by deal and step.", "deal", "step")
+		s.alertsTotal = reg.NewCounterVec("tranchenet_scheduler_alerts_total", "Scheduler steps found waiting past their date, by deal and step.", "deal", "step")
 	}
 	return s
 }
+
+// PublishAlerts sends each new alert (a step past its date, or what it
+// misses changing) to h, for the gateway's live event stream.
+func (s *Scheduler) PublishAlerts(h *alerts.Hub) { s.notify = h }
 
 // Clock is the scheduler's clock.
 func (s *Scheduler) Clock() Clock { return s.clock }
@@ -286,13 +294,15 @@ func (p *pass) wait(n Next) {
 		a.Missing = []string{}
 	}
 	p.v.Alerts = append(p.v.Alerts, a)
-	if p.s.alerts != nil {
-		p.s.alerts.WithLabelValues(p.d.Deal, n.Step).Inc()
+	if p.s.alertsTotal != nil {
+		p.s.alertsTotal.WithLabelValues(p.d.Deal, n.Step).Inc()
 	}
-	// Log once per change, not on every pass.
+	// Log and publish once per change, not on every pass.
 	if !slices.ContainsFunc(p.prev.Alerts, func(b Alert) bool { return reflect.DeepEqual(a, b) }) {
 		p.s.log.Warn("scheduler: step waits past its date", "deal", p.d.Deal, "period", n.Period, "step", n.Step,
 			"due", n.Due.Format(time.DateOnly), "missing", n.Waiting)
+		p.s.notify.Publish(alerts.Alert{Source: "scheduler", Deal: p.d.Deal, Period: a.Period, Step: a.Step, Due: a.Due,
+			Missing: a.Missing, Raised: p.now})
 	}
 }
 

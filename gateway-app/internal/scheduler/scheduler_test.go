@@ -13,6 +13,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/gateway-app/config"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/alerts"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
@@ -110,12 +111,25 @@ func TestCertifiesOnTheDeterminationDateThenPaysOnThePaymentDate(t *testing.T) {
 		t.Fatalf("a second pass submitted again: claims %d, certify %d", f.claimCalls, f.certifyCalls)
 	}
 	// Period 2's report is late: a month after period 1's payment date,
-	// less two days, the scheduler alerts.
+	// less two days, the scheduler alerts, on the gateway's event stream
+	// too, once however many passes find it still late.
+	hub := alerts.NewHub()
+	stream, stop := hub.Subscribe()
+	defer stop()
+	s.PublishAlerts(hub)
 	clock.now = day("2026-06-14")
+	s.Pass(ctx)
 	s.Pass(ctx)
 	v = view(t, s)
 	if len(v.Alerts) != 1 || !strings.Contains(v.Alerts[0].Missing[0], "report for period 2 is not submitted") {
 		t.Fatalf("late report: %+v", v.Alerts)
+	}
+	if len(stream) != 1 {
+		t.Fatalf("%d alerts on the stream, want 1", len(stream))
+	}
+	if a := <-stream; a.Deal != "AUTO-1" || a.Period != 2 || a.Step != v.Alerts[0].Step || !a.Due.Equal(v.Alerts[0].Due) ||
+		!slices.Equal(a.Missing, v.Alerts[0].Missing) || a.Source != "scheduler" || !a.Raised.Equal(clock.now) {
+		t.Fatalf("streamed alert %+v, schedule's %+v", a, v.Alerts[0])
 	}
 }
 

@@ -91,11 +91,15 @@ func (d *demo) purchaseMoney() []payment {
 
 // servicerCash is what the servicer deposits over the year: every
 // month's collections and, when the call is exercised, the purchase
-// price of the pool.
+// price of the pool; after a liquidation, the last month's collections
+// too.
 func (d *demo) servicerCash() money.Amount {
 	var total money.Amount
 	for _, r := range d.files.reports {
 		total += r.collections(d.cleanUpProceeds(r))
+	}
+	if d.liquidation {
+		total += d.files.final.collections(0)
 	}
 	return total
 }

@@ -51,6 +51,8 @@ type demo struct {
 	breaches  []int // periods in which a trigger was breached
 	last      waterfall.Result
 	cleanedUp bool
+	// salePrice is what the liquidation auction sold the pool for.
+	salePrice money.Amount
 }
 
 // classTotals add up what a class was paid over the periods.

@@ -115,6 +115,7 @@ func (d *demo) liquidate() error {
 	if award.Winner == nil {
 		return fmt.Errorf("the auction did not sell: %s", award.Reason)
 	}
+	d.salePrice = award.Winner.Price
 	var title schema.PoolOwnership
 	if err := d.auditor.get(d.ctx, "/v1/pools/"+d.poolID+"/owner", &title); err != nil {
 		return err

@@ -153,7 +153,8 @@ func (d *demo) steps() []step {
 	}
 	s = append(s, step{"End of the deal's first year: clean-up call or pay-down", (*demo).finish})
 	if d.liquidation {
-		s = append(s, step{"Liquidation: event of default, the Controlling Class directs a sale, sealed-bid auction, DvP", (*demo).liquidate})
+		s = append(s, step{"Liquidation: event of default, the Controlling Class directs a sale, sealed-bid auction, DvP", (*demo).liquidate},
+			step{finalDistributionTitle, (*demo).finalDistribution})
 	}
 	return append(s,
 		step{indentureTitle, (*demo).indentureDeal},

@@ -29,9 +29,16 @@ type committed struct {
 // it. The investor bank then proves one loan against the public root
 // without being able to read the loan tape itself.
 func (d *demo) originatePool() error {
-	files, err := simulatePool(periods)
+	n := periods
+	if d.liquidation {
+		n++ // the month the sale's proceeds are paid out
+	}
+	files, err := simulatePool(n)
 	if err != nil {
 		return err
+	}
+	if d.liquidation {
+		files.final, files.reports = files.reports[periods], files.reports[:periods]
 	}
 	d.files, d.poolBalance = files, files.tapeBalance
 	d.filesDir = filepath.Join(d.runDir, "demo", d.dealID)

@@ -114,9 +114,10 @@ type submission struct {
 
 // submitReport: the settlement agent pays the servicer the month's
 // collections in the cash token; the servicer uploads its report with
-// its control totals (and the clean-up call, when it exercises it) and
-// remits the collections into the deal's collection account.
-func (d *demo) submitReport(p int, r monthlyReport, proceeds money.Amount) (submission, error) {
+// its control totals (and the clean-up call, when it exercises it; query
+// adds other report options, e.g. a pool sale's) and remits the
+// collections into the deal's collection account.
+func (d *demo) submitReport(p int, r monthlyReport, proceeds money.Amount, query ...string) (submission, error) {
 	sub := submission{collections: r.collections(proceeds)}
 	var err error
 	if sub.paidTx, err = d.settlementAgent.post(d.ctx, "/v1/cash/payments", map[string]string{"to": d.svcr.key, "amount": sub.collections.String()}, nil); err != nil {
@@ -127,6 +128,9 @@ func (d *demo) submitReport(p int, r monthlyReport, proceeds money.Amount) (subm
 		d.dealID, a.LoanCount, a.EndingBalance, a.TotalCollected, a.PrincipalCollected(), a.ChargedOffPrincipal, a.Recoveries)
 	if proceeds > 0 {
 		path += "&cleanUpCall=true&cleanUpProceeds=" + proceeds.String()
+	}
+	for _, q := range query {
+		path += "&" + q
 	}
 	if err := d.svcr.gw.upload(d.ctx, http.MethodPost, path, d.svcr.user, "text/csv", r.csv, &sub.upload); err != nil {
 		return sub, err

@@ -23,6 +23,9 @@ type poolFiles struct {
 	tapeLoans   int
 	sampleLoan  string // an asset number to prove against the pool's root
 	reports     []monthlyReport
+	// final is the month after the year, reported only after a
+	// liquidation sale (-liquidation): the deal's last period.
+	final monthlyReport
 }
 
 // monthlyReport is one period's servicer report.
