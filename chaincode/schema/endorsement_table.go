@@ -53,6 +53,13 @@ var Endorsement = map[string]Endorsers{
 	// own peer holds it, and only its own identities may ask.
 	"Identity:GetDossier": Query,
 
+	// CardTrust. The trust, its state and each allocated month are public
+	// state; a report's allocation writes the month and the trust.
+	"CardTrust:CreateTrust":  ByMajority,
+	"CardTrust:SubmitReport": ByMajority,
+	"CardTrust:GetTrust":     Query,
+	"CardTrust:GetMonth":     Query,
+
 	// Pool.
 	// Create writes the public pool and tape progress (and sets the
 	// progress key's policy to trustee AND servicer).

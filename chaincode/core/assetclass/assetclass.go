@@ -27,6 +27,10 @@ const (
 	// Mortgage is a residential mortgage pool: Schedule AL residential
 	// rows (package mortgage), GSE loan-level files as sources.
 	Mortgage Class = "mortgage"
+	// Cards is a credit-card master trust: a revolving pool with no loan
+	// tape, reported at pool level each month (package cardtrust, the
+	// CardTrust contract).
+	Cards Class = "cards"
 )
 
 // Info is what differs for one class.
@@ -41,7 +45,10 @@ type Info struct {
 	// class's own package checks its own version): e.g. auto-loan term
 	// ranges for 30-year mortgages.
 	SkipLoantapeRules []string `json:"skipLoantapeRules,omitempty"`
-	Doc               string   `json:"doc"`
+	// PoolLevel says the class has no loan tape: its servicer reports
+	// pool-level figures each month (credit cards).
+	PoolLevel bool   `json:"poolLevel,omitempty"`
+	Doc       string `json:"doc"`
 }
 
 var table = []Info{
@@ -51,6 +58,9 @@ var table = []Info{
 		Sources:           []string{"Schedule AL CSV", "GSE origination (pipe)", "GSE monthly performance (pipe)"},
 		SkipLoantapeRules: []string{loantape.RuleRange},
 		Doc:               "residential mortgages: LTV/CLTV/DTI/occupancy, curtailments, liquidation losses, shifting-interest senior/subordinate deals"},
+	{Class: Cards, Tape: "none: pool-level monthly reports (cardtrust.Report, CardTrust contract)", Sources: []string{"card trust monthly report CSV"},
+		PoolLevel: true,
+		Doc:       "credit-card master trusts: revolving receivables, series sharing collections by investor percentages, controlled accumulation, early amortization on excess spread"},
 }
 
 // All lists every class, in a fixed order.

@@ -51,7 +51,10 @@
 // through the residual; in amortization defaults reduce the collateral and
 // the waterfall's principal step covers them from finance charges.
 //
+// [Allocate] hashes a month's inputs and result as the chaincode
+// certifies them; [Replay] is another bank's check of a certified month.
+//
 // Imports: the standard library, shopspring/decimal and the pure core
-// packages money, loantape (row errors and shared rule names) and
-// waterfall. Nothing from Fabric, no clock, no floating point.
+// packages money, canon, errs, loantape (row errors and shared rule
+// names) and waterfall. Nothing from Fabric, no clock, no floating point.
 package cardtrust
