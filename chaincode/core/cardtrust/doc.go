@@ -41,8 +41,9 @@
 // series.
 //
 // Each series' share feeds its own deal waterfall in package waterfall
-// ([SeriesAllocation.Period]): the series' collateral (its invested
-// amount) is the waterfall's pool, investor finance charges and recoveries
+// through the report aggregates a deal is certified from
+// ([MonthResult.SeriesAggregates], one row: the series' collateral): the
+// series' invested amount is the deal's pool, investor finance charges
 // its interest collections, principal paid to noteholders its scheduled
 // principal. In the revolving and accumulation periods the series' share
 // of defaults is replaced by new receivables out of the principal

@@ -5,17 +5,19 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
-	"github.com/tranchenet/tranchenet/chaincode/core/waterfall/daycount"
 )
 
 // TestGoldenSeriesWaterfall feeds series 2026-2's six months (the golden
 // trust) to its deal waterfall, testdata/series_2026_2.json: Class A
 // 180,000,000 at 5.75%, Class B 20,000,000 at 8.25% (a 6.00% weighted
 // coupon, the series' base rate with the 2.00% servicing fee), 30/360,
-// interest periods from the 15th to the 15th. Worked by hand:
+// interest periods from the 15th to the 15th (period 1 from the
+// closing date, 2026-01-15, to 2026-02-15), run through
+// distribution.Compute from the aggregates a deal's report declares, as
+// Servicing:Certify does. Worked by hand:
 //
 //   - periods 1–4 (revolving): the pool stays at 200,000,000 (defaults are
 //     reinstated); fee 200m × 2% / 12 = 333,333.33, A 180m × 5.75% / 12 =
@@ -56,20 +58,29 @@ func TestGoldenSeriesWaterfall(t *testing.T) {
 			"3 principal A 40815000.00 40815000.00", "5 residual Transferor 535625.00 535625.00"},
 	}
 	wantA := map[int]string{4: "180000000.00", 5: "143000000.00", 6: "102185000.00"}
-	start := daycount.NewDate(2025, 12, 15)
 	for _, r := range loadReports(t) {
 		res, err := Run(&tr, st, r)
 		if err != nil {
 			t.Fatal(err)
 		}
 		st = res.NewState
-		end := daycount.NewDate(r.ReportingMonth.Year, time.Month(r.ReportingMonth.Month), 15)
-		p := res.Series[1].Period(r.Period, start, end)
-		start = end
-		wr, err := waterfall.Run(def, ws, p)
+		// The deal's period as Servicing:Certify computes it: declared
+		// aggregates checked against the deal's pool, paid on the 15th of
+		// the next month.
+		agg := res.SeriesAggregates(res.SeriesIndex("2026-2"), r.Period)
+		if err := distribution.CheckDeclared(agg, agg.Period, ws.PoolBalance); err != nil {
+			t.Fatalf("period %d: %v", r.Period, err)
+		}
+		pay, err := distribution.PaymentDate(agg.Period.Ending, 15)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := distribution.Compute(distribution.Inputs{Definition: def, Prior: ws,
+			Period: distribution.PeriodInputs{Aggregates: agg, PaymentDate: pay}})
 		if err != nil {
 			t.Fatalf("period %d: %v", r.Period, err)
 		}
+		wr := out.Result
 		ws = wr.NewState
 		if w, ok := want[r.Period]; ok {
 			var got []string
