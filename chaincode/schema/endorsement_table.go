@@ -59,6 +59,11 @@ var Endorsement = map[string]Endorsers{
 	"CardTrust:SubmitReport": ByMajority,
 	"CardTrust:GetTrust":     Query,
 	"CardTrust:GetMonth":     Query,
+	// Pool:SealCardSeries writes the public pool record; Servicing:
+	// SubmitCardReport writes a new report key (then kept by the trustee
+	// AND the servicer), like Servicing:SubmitReport.
+	"Pool:SealCardSeries":        ByMajority,
+	"Servicing:SubmitCardReport": ByMajority,
 
 	// Pool.
 	// Create writes the public pool and tape progress (and sets the

@@ -38,6 +38,10 @@ type Pool struct {
 	Aggregates json.RawMessage `json:"aggregates,omitempty"`
 	CreatedTx  string          `json:"createdTx"`
 	SealedTx   string          `json:"sealedTx,omitempty"`
+	// CardSeries is set on a cards pool sealed as one series' collateral
+	// in a card trust (Pool:SealCardSeries); the deal it backs is
+	// reported from the trust's allocated months.
+	CardSeries *CardSeriesRef `json:"cardSeries,omitempty"`
 }
 
 // Position is one holder's units of one tranche, in the holder's custodian

@@ -34,3 +34,9 @@ type CardMonth struct {
 	SubmittedBy string              `json:"submittedBy"`
 	SubmittedTx string              `json:"submittedTx"`
 }
+
+// CardSeriesRef names a series of a card trust.
+type CardSeriesRef struct {
+	Trust  string `json:"trust"`
+	Series string `json:"series"`
+}
