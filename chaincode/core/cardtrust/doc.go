@@ -56,6 +56,6 @@
 // certifies them; [Replay] is another bank's check of a certified month.
 //
 // Imports: the standard library, shopspring/decimal and the pure core
-// packages money, canon, errs, loantape (row errors and shared rule
-// names) and waterfall. Nothing from Fabric, no clock, no floating point.
+// packages money, canon, errs and loantape (row errors, shared rule names,
+// report aggregates). Nothing from Fabric, no clock, no floating point.
 package cardtrust
