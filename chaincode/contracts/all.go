@@ -1,7 +1,7 @@
 // Package contracts registers every contract of the tranchenet chaincode.
 //
 // Each contract package (admin, cash, deal, identity, pool, probe,
-// servicing, settlement, token, amendment, auction) is a read → decide → write shell: it
+// servicing, settlement, token, amendment, auction, cardtrust) is a read → decide → write shell: it
 // checks the caller, reads through the ledger's books
 // (chaincode/ledger/...), decides with them and the pure core
 // (chaincode/core/...), and writes through the books. A contract package
@@ -17,6 +17,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/contracts/admin"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/amendment"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/auction"
+	"github.com/tranchenet/tranchenet/chaincode/contracts/cardtrust"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/cash"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
@@ -48,5 +49,6 @@ func All() []contractapi.ContractInterface {
 		settlement.New(),
 		amendment.New(),
 		auction.New(),
+		cardtrust.New(),
 	}, variants...)
 }

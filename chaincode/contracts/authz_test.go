@@ -226,6 +226,7 @@ func matrixWorld(t *testing.T) (*contracttest.World, []matrixCase) {
 		{fn: "Pool:Create", args: []string{fmt.Sprintf(`{"id":"%s-NEW","name":"n","originator":"%s","servicer":"%s","cutoffDate":"2025-12-31"}`, matrixPrefix, w.Net.Servicer, w.Net.Servicer)}, expect: allow(pArranger)},
 		{fn: "Pool:AddLoans", args: []string{matrixPool, "1"}, opts: []stubtest.InvokeOption{contracttest.LoansTransient(t, loans[3:])}, expect: allow(pServicer)},
 		{fn: "Pool:Seal", args: []string{matrixPool}, expect: allow(pServicer, pArranger)},
+		{fn: "Pool:SealCardSeries", args: []string{matrixPool, "NO-TRUST", "S"}, expect: map[string]errs.Code{pArranger: errs.WrongState}}, // not a cards pool
 		{fn: "Pool:Get", args: []string{f.Pool}, expect: everyone},
 		{fn: "Pool:GetLoan", args: []string{f.Pool, f.Loans[3].AssetNumber}, expect: allow(pTrustee, pArranger, pServicer)},
 		{fn: "Pool:VerifyLoan", args: []string{f.Pool, string(mustCanon(t, lp.Loan)), string(mustCanon(t, lp.Proof))}, expect: everyone},

@@ -53,6 +53,18 @@ var Endorsement = map[string]Endorsers{
 	// own peer holds it, and only its own identities may ask.
 	"Identity:GetDossier": Query,
 
+	// CardTrust. The trust, its state and each allocated month are public
+	// state; a report's allocation writes the month and the trust.
+	"CardTrust:CreateTrust":  ByMajority,
+	"CardTrust:SubmitReport": ByMajority,
+	"CardTrust:GetTrust":     Query,
+	"CardTrust:GetMonth":     Query,
+	// Pool:SealCardSeries writes the public pool record; Servicing:
+	// SubmitCardReport writes a new report key (then kept by the trustee
+	// AND the servicer), like Servicing:SubmitReport.
+	"Pool:SealCardSeries":        ByMajority,
+	"Servicing:SubmitCardReport": ByMajority,
+
 	// Pool.
 	// Create writes the public pool and tape progress (and sets the
 	// progress key's policy to trustee AND servicer).

@@ -44,6 +44,10 @@ type Pool struct {
 	// DiscountRate is a lease pool's discount rate (a decimal fraction):
 	// every lease is valued at it. Absent for other classes.
 	DiscountRate string `json:"discountRate,omitempty"`
+	// CardSeries is set on a cards pool sealed as one series' collateral
+	// in a card trust (Pool:SealCardSeries); the deal it backs is
+	// reported from the trust's allocated months.
+	CardSeries *CardSeriesRef `json:"cardSeries,omitempty"`
 }
 
 // Position is one holder's units of one tranche, in the holder's custodian

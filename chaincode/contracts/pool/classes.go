@@ -37,6 +37,9 @@ func decodeChunk(p schema.Pool, raw []byte) ([]tapeEntry, error) {
 	if err != nil {
 		return nil, errs.New(errs.Internal, "pool %s: stored asset class: %v", p.ID, err)
 	}
+	if assetclass.Of(class).PoolLevel {
+		return nil, errs.New(errs.WrongState, "pool %s holds %s receivables: it has no loan tape; the monthly pool-level reports go to CardTrust:SubmitReport", p.ID, class)
+	}
 	var entries []tapeEntry
 	switch class {
 	case assetclass.Leases:

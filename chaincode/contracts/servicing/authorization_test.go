@@ -38,6 +38,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}{
 		{"SetWaterfall", []string{d.deal, d.terms(t, 2)}, nil, []string{"arranger"}, errs.WrongState},
 		{"SubmitReport", []string{d.deal, d.header(t, m2)}, nil, []string{"servicer"}, ""},
+		{"SubmitCardReport", []string{d.deal}, nil, []string{"servicer"}, errs.WrongState}, // not a card series pool
 		{"AddReportRows", []string{d.deal, "2"}, []stubtest.InvokeOption{chunkTransient(t, m2.chunks[0])}, []string{"servicer"}, errs.NotFound},
 		{"WithdrawReport", []string{d.deal, "1", "test"}, nil, []string{"servicer", "trustee"}, errs.WrongState},
 		{"PostFixing", []string{d.deal, "2", "SOFR30A", "0.043"}, nil, []string{"trustee"}, ""},

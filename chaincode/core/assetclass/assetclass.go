@@ -30,6 +30,10 @@ const (
 	// Leases is an equipment-lease pool: lease rows (package lease) valued
 	// at the deal's discount rate.
 	Leases Class = "leases"
+	// Cards is a credit-card master trust: a revolving pool with no loan
+	// tape, reported at pool level each month (package cardtrust, the
+	// CardTrust contract).
+	Cards Class = "cards"
 )
 
 // Info is what differs for one class.
@@ -44,7 +48,10 @@ type Info struct {
 	// class's own package checks its own version): e.g. auto-loan term
 	// ranges for 30-year mortgages.
 	SkipLoantapeRules []string `json:"skipLoantapeRules,omitempty"`
-	Doc               string   `json:"doc"`
+	// PoolLevel says the class has no loan tape: its servicer reports
+	// pool-level figures each month (credit cards).
+	PoolLevel bool   `json:"poolLevel,omitempty"`
+	Doc       string `json:"doc"`
 }
 
 var table = []Info{
@@ -57,6 +64,9 @@ var table = []Info{
 	{Class: Leases, Tape: "lease.Row (equipment lease, discounted balance)", Sources: []string{"lease CSV"},
 		SkipLoantapeRules: []string{loantape.RuleBalanceOverOrig},
 		Doc:               "equipment leases: booked residuals, payment frequencies, the discounted pool balance at the deal's discount rate, residual gains and losses at lease end, sequential deals"},
+	{Class: Cards, Tape: "none: pool-level monthly reports (cardtrust.Report, CardTrust contract)", Sources: []string{"card trust monthly report CSV"},
+		PoolLevel: true,
+		Doc:       "credit-card master trusts: revolving receivables, series sharing collections by investor percentages, controlled accumulation, early amortization on excess spread"},
 }
 
 // All lists every class, in a fixed order.

@@ -7,7 +7,7 @@ import (
 )
 
 func TestParse(t *testing.T) {
-	for in, want := range map[string]Class{"": Auto, "auto": Auto, "mortgage": Mortgage} {
+	for in, want := range map[string]Class{"": Auto, "auto": Auto, "mortgage": Mortgage, "cards": Cards} {
 		if got, err := Parse(in); err != nil || got != want {
 			t.Errorf("Parse(%q) = %q, %v; want %q", in, got, err, want)
 		}

@@ -16,7 +16,7 @@ type PoolInput struct {
 	Originator string `json:"originator" doc:"MSP ID of the originator"`
 	Servicer   string `json:"servicer" doc:"MSP ID of the servicer, whose servicers add the loans and report"`
 	CutoffDate string `json:"cutoffDate" doc:"YYYY-MM-DD"`
-	AssetClass string `json:"assetClass,omitempty" doc:"auto (the default) or mortgage: picks the loan tape's record, reader and checks"`
+	AssetClass string `json:"assetClass,omitempty" doc:"auto (the default), mortgage, leases or cards: picks the loan tape's record, reader and checks (a cards pool has no tape: it is sealed as a card trust series)"`
 	// DiscountRate is a lease pool's discount rate (Pool:Create checks it).
 	DiscountRate string `json:"discountRate,omitempty" doc:"leases only: the deal's discount rate, a fraction (0.065), at which every lease is valued"`
 }

@@ -51,7 +51,7 @@ func Register(s *api.Server) {
 		r.pools, r.tapes, r.deals, r.investors, r.tokens, r.cash, r.roles, r.settlements,
 		r.servicing, r.reports, r.replay, r.statements, r.trusteeStatement, r.reference, r.projections, r.amendments,
 		r.opening, r.auctions,
-		r.fixingSources,
+		r.fixingSources, r.cards,
 	} {
 		register(s)
 	}

@@ -43,7 +43,8 @@ func run(args []string, stdout io.Writer) error {
 	stressPeriod := fs.Int("stress-period", 0, "period of a stress month (0: none)")
 	stressDelinq := fs.String("stress-delinquency", "0", "delinquency multiplier in the stress month")
 	stressCO := fs.String("stress-chargeoff", "0", "share of active loans charged off in the stress month")
-	class := fs.String("asset-class", "auto", "auto (EX-102 auto loans), mortgage (Schedule AL residential CSV) or leases (equipment-lease CSV)")
+	class := fs.String("asset-class", "auto", "auto (EX-102 auto loans), mortgage (Schedule AL residential CSV), leases (equipment-lease CSV) or cards (a card master trust's pool-level monthly reports)")
+	trust := fs.String("trust", "", "with -asset-class cards: the trust's terms (cardtrust.Trust JSON); a two-series trust when empty")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -61,8 +62,13 @@ func run(args []string, stdout io.Writer) error {
 			return err
 		}
 		return runLeases(stdout, *seed, *loans, *months, cut, *out)
+	} else if *class == "cards" {
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return err
+		}
+		return runCards(stdout, *seed, *months, *stressPeriod, *trust, *out)
 	} else if *class != "auto" {
-		return fmt.Errorf("-asset-class %q: want auto, mortgage or leases", *class)
+		return fmt.Errorf("-asset-class %q: want auto, mortgage, leases or cards", *class)
 	}
 	a := loansim.DefaultAssumptions()
 	if a.Prepayment.Speed, err = decimal.NewFromString(*abs); err != nil {
