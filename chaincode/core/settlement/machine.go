@@ -220,12 +220,21 @@ func checkEvent(e Event) error {
 // account has no hold (placements are checked when they settle), and an
 // RTGS buyer's cash is not on the ledger.
 func (r *Record) checkHold(e Event) error {
-	switch {
-	case !e.Hold:
+	if !e.Hold {
 		return nil
-	case e.Side == Deliver && r.Kind == KindIssuance:
+	}
+	return CheckHold(r.Kind, r.Payment, e.Side)
+}
+
+// CheckHold says whether side of a settlement of this kind and payment
+// mode can hold its asset: not the issuer's side of an issuance, not the
+// buyer's side of an rtgs settlement. A client asks it before it sends an
+// instruction whose hold follows in a second transaction.
+func CheckHold(kind Kind, payment PaymentMode, side Side) error {
+	switch {
+	case side == Deliver && kind == KindIssuance:
 		return errs.Field("hold", "the SPV's issuance account keeps no holds; an issuance is checked against it when it settles")
-	case e.Side == Receive && r.Payment == PaymentRTGS:
+	case side == Receive && payment == PaymentRTGS:
 		return errs.Field("hold", "an rtgs buyer pays off-ledger; there is no cash to hold")
 	}
 	return nil

@@ -33,6 +33,11 @@ func (r *resources) instruct(c *api.Call, side settlement.Side, fn string, in *I
 	}
 	instructed := false
 	if in.Hold {
+		// Refused before the instruction goes in, as the one-step hold was.
+		var e *errs.Error
+		if err := settlement.CheckHold(in.Terms.Kind, in.Terms.Payment, side); errors.As(err, &e) {
+			return nil, api.BadInput("hold", "%s", e.Msg)
+		}
 		if instructed, err = r.instructedUnheld(c, ref, side, in.Terms); err != nil {
 			return nil, err
 		}

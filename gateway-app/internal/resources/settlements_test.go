@@ -115,6 +115,13 @@ func TestInstructWithHoldIsTwoStepsAndResumes(t *testing.T) {
 		}
 	}
 
+	// What no side can hold is refused before anything is sent.
+	ts = newTestServer(t)
+	a = ts.do("POST", "/v1/settlements/T-1/receive", roles.Investor, strings.Replace(body, `"payment":"ledger"`, `"payment":"rtgs","paymentDeadline":"2026-03-02T00:00:00Z"`, 1))
+	if p := a.problem(t); a.Status != http.StatusBadRequest || p.Field != "hold" || len(ts.ledger.calls) != 0 {
+		t.Fatalf("rtgs buyer's hold: %d %s, ledger calls %d", a.Status, a.Body, len(ts.ledger.calls))
+	}
+
 	// A fresh instruction whose hold is refused: the problem names the
 	// instruction's transaction.
 	ts = newTestServer(t)
