@@ -74,19 +74,11 @@ func reach(t *testing.T, state string) *machine {
 		return newMachine(t, trade()).instruct(Deliver, false)
 	case "matched, no holds":
 		return reach(t, "pending-deliver, no hold").instruct(Receive, false)
-	case "matched, no holds, deliver asked to cancel":
-		m := reach(t, "matched, no holds")
+	case "matched, deliver asked to cancel", "matched, no holds, deliver asked to cancel":
+		m := reach(t, strings.TrimSuffix(state, ", deliver asked to cancel"))
 		return m.must(m.event(EventCancel, Deliver))
-	case "failed, no holds":
-		m := reach(t, "matched, no holds")
-		e := m.event(EventSettleFailed, "")
-		e.Code, e.Rule = errs.RuleKYCExpired, 6
-		return m.must(e)
-	case "matched, deliver asked to cancel":
-		m := reach(t, "matched")
-		return m.must(m.event(EventCancel, Deliver))
-	case "failed":
-		m := reach(t, "matched")
+	case "failed", "failed, no holds":
+		m := reach(t, strings.Replace(state, "failed", "matched", 1))
 		e := m.event(EventSettleFailed, "")
 		e.Code, e.Rule = errs.RuleKYCExpired, 6
 		return m.must(e)
