@@ -151,14 +151,35 @@ func TestIntegrationAddOrg(t *testing.T) {
 			Expiry: time.Now().UTC().Add(time.Hour).Truncate(time.Second), Payment: core.PaymentLedger, Nonce: hex.EncodeToString(nonce)}
 		transient := map[string][]byte{settlement.TransientTerms: []byte(canonJSON(t, terms))}
 		bobCash, erinCash := cs.cash(bob), cs.cash(erin)
-		// Without a hold. An instruction that holds units reads the
-		// holder's registry, and with four banks the majority that must
-		// endorse its new public record (Settlement:InstructDeliver is
-		// ByOwnOrgAndTrustee) includes a third bank, which is not a member
-		// of that registry and cannot simulate the read: a known limit of
-		// the endorsement table beyond three banks.
-		cs.submit(bob, "Settlement:InstructDeliver", []string{"false"}, transient, "")
-		cs.submit(erin, "Settlement:InstructReceive", []string{"false"}, transient, "")
+		// With holds on both sides, each in two steps: the instruction
+		// creates or matches the public record without reading a registry
+		// (with four banks its endorsers are the instructing bank, the
+		// trustee and a third bank, which is not a member of the holder's
+		// registry), then Settlement:Hold reserves the units or cash on
+		// the trustee's peer alone.
+		for _, step := range []struct {
+			who      *actor
+			instruct string
+			side     core.Side
+		}{{bob, "Settlement:InstructDeliver", core.Deliver}, {erin, "Settlement:InstructReceive", core.Receive}} {
+			if peers := cs.endorsers(step.who, step.instruct, ""); len(peers) != 3 {
+				t.Fatalf("%s at %s is endorsed by %v: want its bank, the trustee and a third bank (a majority of four)", step.instruct, step.who.msp, peers)
+			}
+			cs.submit(step.who, step.instruct, []string{"false"}, transient, "")
+			cs.submit(step.who, "Settlement:Hold", []string{terms.TradeRef, string(step.side)}, transient, "")
+		}
+		var rec core.Record
+		cs.evaluate(erin, "Settlement:Get", []string{terms.TradeRef}, &rec)
+		if rec.Status != core.Matched || !rec.Deliver.Held || !rec.Receive.Held {
+			t.Fatalf("record after both instructions and holds: %+v", rec)
+		}
+		var acct schema.CashBalance
+		cs.evaluate(cs.get("trustee"), "Cash:Balance", []string{erin.key}, &acct)
+		var pos schema.PositionView
+		cs.evaluate(cs.get("trustee"), "Token:Position", []string{tranche, bob.key}, &pos)
+		if acct.Held != price || pos.HeldUnits != units {
+			t.Errorf("held: erin's cash %s (want %s), bob's units %d (want %d)", acct.Held, price, pos.HeldUnits, units)
+		}
 		cs.submit(erin, "Settlement:Settle", []string{terms.TradeRef}, transient, "")
 		if got := cs.units(erin, tranche); got != units {
 			t.Errorf("erin holds %d units, want %d", got, units)

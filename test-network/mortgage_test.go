@@ -9,7 +9,6 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
@@ -59,13 +58,7 @@ func TestIntegrationMortgage(t *testing.T) {
 		t.Fatalf("sealed pool %+v", view.Pool)
 	}
 
-	for _, h := range []struct {
-		officer, investor *actor
-	}{{cs.get("org2-compliance"), alice}, {cs.get("org3-compliance"), bob}} {
-		claims := identity.ClaimsInput{InvestorType: "qib", Jurisdiction: "US", KYCExpiry: time.Now().AddDate(1, 0, 0)}
-		cs.submit(h.officer, "Identity:Attest", []string{h.investor.key, canonJSON(t, claims)},
-			map[string][]byte{identity.TransientDossier: []byte(`{"name":"` + h.investor.name + `"}`)}, "")
-	}
+	cs.attestQualifiedUS(t, alice, bob)
 	dollars := balance.Cents() / 100
 	faces := map[string]money.Amount{"A": money.FromMajor(dollars * 925 / 1000)}
 	faces["B"] = money.FromMajor(dollars-10) - faces["A"] // the certificate's ten units fit under the pool
@@ -94,8 +87,10 @@ func TestIntegrationMortgage(t *testing.T) {
 		cs.submit(trustee, "Deal:Place", []string{dealID + "-" + c, bob.key, fmt.Sprint(units - units*6/10)}, nil, "")
 	}
 	tranches := map[string]string{}
+	var trancheIDs []string
 	for _, c := range classes {
 		tranches[c] = dealID + "-" + c
+		trancheIDs = append(trancheIDs, tranches[c])
 	}
 	terms := autodeal.RMBSWaterfall{Deal: dealID, PoolBalance: balance, Faces: faces, Coupons: coupons, Residual: "R",
 		LockoutPeriods: 2, Tranches: tranches, ServicingPayee: servicer.key, GuaranteePayee: trustee.key}.Terms()
@@ -138,22 +133,7 @@ func TestIntegrationMortgage(t *testing.T) {
 			t.Fatalf("period %d: Org3's replay %+v", period, v)
 		}
 		for _, h := range []*actor{alice, bob} {
-			for _, c := range classes {
-				var acc schema.Accrual
-				cs.evaluate(h, "Servicing:Accrued", []string{dealID + "-" + c, h.key}, &acc)
-				if acc.Claimable == 0 {
-					continue
-				}
-				var r schema.ClaimResult
-				b, _, err := h.c.Submit(t.Context(), tnetSubmit(cs, h, "Servicing:Claim", dealID+"-"+c))
-				if err != nil {
-					t.Fatalf("period %d: %s claims %s: %v", period, h.name, c, err)
-				}
-				if err := json.Unmarshal(b, &r); err != nil || r.Amount != acc.Claimable {
-					t.Fatalf("period %d: %s claimed %s of %s (%v)", period, h.name, r.Amount, acc.Claimable, err)
-				}
-				claimed += r.Amount
-			}
+			claimed += cs.claimAccrued(t, fmt.Sprintf("period %d", period), h, trancheIDs...)
 		}
 	}
 	// Locked out for two periods (100% of prepayments to A), then the

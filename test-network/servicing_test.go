@@ -12,7 +12,6 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
@@ -56,13 +55,7 @@ func TestIntegrationServicing(t *testing.T) {
 	cs.submit(servicer, "Pool:Seal", []string{poolID}, nil, servicer.msp)
 
 	// Holders at two banks.
-	for _, h := range []struct {
-		officer, investor *actor
-	}{{cs.get("org2-compliance"), alice}, {cs.get("org3-compliance"), bob}} {
-		claims := identity.ClaimsInput{InvestorType: "qib", Jurisdiction: "US", KYCExpiry: time.Now().AddDate(1, 0, 0)}
-		cs.submit(h.officer, "Identity:Attest", []string{h.investor.key, canonJSON(t, claims)},
-			map[string][]byte{identity.TransientDossier: []byte(`{"name":"` + h.investor.name + `"}`)}, "")
-	}
+	cs.attestQualifiedUS(t, alice, bob)
 	whole := func(permille int64) money.Amount { return money.FromMajor(balance.Cents() * permille / 1000 / 100) }
 	faces := map[string]money.Amount{"A": whole(800), "B": whole(70), "C": whole(50), "R": whole(5)}
 	classes := []string{"A", "B", "C", "R"}
@@ -92,8 +85,10 @@ func TestIntegrationServicing(t *testing.T) {
 	// trigger at 2% that turbos principal (the stress month breaches it),
 	// and the certificate R taking the residual.
 	tranches := map[string]string{}
+	var trancheIDs []string
 	for _, c := range classes {
 		tranches[c] = dealID + "-" + c
+		trancheIDs = append(trancheIDs, tranches[c])
 	}
 	terms := autodeal.AutoWaterfall{Deal: dealID, PoolBalance: balance, Faces: faces, Reserve: reserve, Residual: "R",
 		Delinquency: "0.02", Tranches: tranches, ServicingPayee: servicer.key, TrusteePayee: trustee.key}.Terms()
@@ -177,26 +172,7 @@ func TestIntegrationServicing(t *testing.T) {
 			if h == alice && period%3 != 0 {
 				continue
 			}
-			for _, c := range classes {
-				// Claim only what has accrued: a claim with nothing to pay writes
-				// nothing, and Fabric validates a transaction without writes
-				// against the chaincode's majority policy (FAB-9473), which the
-				// trustee's endorsement alone does not meet.
-				var acc schema.Accrual
-				cs.evaluate(h, "Servicing:Accrued", []string{dealID + "-" + c, h.key}, &acc)
-				if acc.Claimable == 0 {
-					continue
-				}
-				var r schema.ClaimResult
-				b, _, err := h.c.Submit(t.Context(), tnetSubmit(cs, h, "Servicing:Claim", dealID+"-"+c))
-				if err != nil {
-					t.Fatalf("period %d: %s claims %s: %v", period, h.name, c, err)
-				}
-				if err := json.Unmarshal(b, &r); err != nil || r.Amount != acc.Claimable {
-					t.Fatalf("period %d: %s claimed %s of %s (%v)", period, h.name, r.Amount, acc.Claimable, err)
-				}
-				claimed[h.name] += r.Amount
-			}
+			claimed[h.name] += cs.claimAccrued(t, fmt.Sprintf("period %d", period), h, trancheIDs...)
 		}
 		checkCash(fmt.Sprintf("period %d claims", period))
 	}

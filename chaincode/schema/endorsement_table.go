@@ -215,8 +215,19 @@ var Endorsement = map[string]Endorsers{
 	// public state, the other side's private data hash (every peer has
 	// it) and, with a hold, the holder's registry, of which both the
 	// holder's bank and the trustee are members.
+	//
+	// With four or more banks that majority includes a bank that is not a
+	// member of the holder's registry, which cannot simulate the hold's
+	// read: an instruction that holds is then sent without the hold and
+	// followed by Hold (the gateway's instruct route does both).
 	"Settlement:InstructDeliver": ByOwnOrgAndTrustee,
 	"Settlement:InstructReceive": ByOwnOrgAndTrustee,
+	// Hold, the second step of an instruction with a hold, reads and
+	// writes the holder's registry and the settlement record, both kept by
+	// the trustee (registry policy, record key-level policy), and reads
+	// the instructions only by hash: the trustee's peer, whatever the
+	// number of banks.
+	"Settlement:Hold": ByTrustee,
 	// Settling, confirming payment, cancelling and expiring write only
 	// registries, the tranche book, the class book (both sides' accrued
 	// distributions are paid on delivery) and the settlement record, all

@@ -88,6 +88,56 @@ func (c *Contract) instruct(ctx *txn.Context, side core.Side, hold bool) (string
 	return finish(ctx, e, next, !found)
 }
 
+// Hold reserves side's asset for a settlement it instructed without a
+// hold (transient field "terms", proved against the instructions' hashes):
+// the seller's units (deliver) or the buyer's cash (receive, ledger
+// payment), until the settlement ends. Sent by the side's party.
+//
+// It is the second step of an instruction with a hold. The instruction
+// that creates the public record needs the trustee and a majority, and
+// with four or more banks that majority names a bank whose peer is not a
+// member of the holder's registry and so cannot read it; the hold reads
+// and writes only that registry and the record, both kept by the trustee,
+// whose peer endorses it alone. The gateway's instruct route sends both
+// steps.
+func (c *Contract) Hold(ctx *txn.Context, tradeRef, side string) (string, error) {
+	return sideStep(ctx, core.EventHold, tradeRef, side)
+}
+
+// sideStep runs an event one side's party sends with the terms (Hold,
+// Cancel): the terms proved by the instructions' hashes, the caller acting
+// for the side, the state machine, the effects on the books.
+func sideStep(ctx *txn.Context, typ core.EventType, tradeRef, side string) (string, error) {
+	caller, err := ctx.Caller()
+	if err != nil {
+		return "", err
+	}
+	s, err := core.ParseSide(side)
+	if err != nil {
+		return "", err
+	}
+	t, rec, err := readTerms(ctx, tradeRef)
+	if err != nil {
+		return "", err
+	}
+	if err := actsFor(caller, t, s); err != nil {
+		return "", err
+	}
+	e, err := event(ctx, typ)
+	if err != nil {
+		return "", err
+	}
+	e.Side = s
+	next, effects, err := core.Apply(rec, e)
+	if err != nil {
+		return "", err
+	}
+	if err := holds.Open(ctx, rec, &t).Apply(effects); err != nil {
+		return "", err
+	}
+	return finish(ctx, e, next, false)
+}
+
 // checkTranche refuses terms for a tranche that does not exist and, for
 // an issuance, an issuer that is not the deal's arranger. It reads the
 // public terms only, not the tranche's book, so that an instruction does
@@ -222,34 +272,7 @@ func (c *Contract) ConfirmPayment(ctx *txn.Context, tradeRef string) (string, er
 // failed one, or one awaiting RTGS payment) when both sides have asked.
 // Cancelling releases every hold. Sent by the side's party.
 func (c *Contract) Cancel(ctx *txn.Context, tradeRef, side string) (string, error) {
-	caller, err := ctx.Caller()
-	if err != nil {
-		return "", err
-	}
-	s, err := core.ParseSide(side)
-	if err != nil {
-		return "", err
-	}
-	t, rec, err := readTerms(ctx, tradeRef)
-	if err != nil {
-		return "", err
-	}
-	if err := actsFor(caller, t, s); err != nil {
-		return "", err
-	}
-	e, err := event(ctx, core.EventCancel)
-	if err != nil {
-		return "", err
-	}
-	e.Side = s
-	next, effects, err := core.Apply(rec, e)
-	if err != nil {
-		return "", err
-	}
-	if err := holds.Open(ctx, rec, &t).Apply(effects); err != nil {
-		return "", err
-	}
-	return finish(ctx, e, next, false)
+	return sideStep(ctx, core.EventCancel, tradeRef, side)
 }
 
 // Expire closes a settlement whose expiry has passed (expired), or whose

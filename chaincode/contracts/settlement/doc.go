@@ -16,8 +16,11 @@
 //     settlementterms~<tradeRef>~<side>; the public record
 //     settlement~<tradeRef> shows only their hashes. The second
 //     instruction must hash to the first's (CONFLICT otherwise): the
-//     settlement is then matched. Either instruction may hold: the
-//     seller's units or the buyer's cash are reserved until it ends.
+//     settlement is then matched. Either side may hold: the seller's
+//     units or the buyer's cash are reserved until it ends, with the
+//     instruction (hold=true, three banks) or in a step of its own, Hold,
+//     after an instruction without one (any number of banks; the
+//     gateway's instruct route does both steps).
 //  2. Settle (either side or the trustee, terms in the transient map)
 //     proves the terms against GetPrivateDataHash of both instructions,
 //     runs the tranche's transfer rules for the buyer, checks both
@@ -57,7 +60,10 @@
 //	InstructDeliver/Receive     own bank, trustee  own implicit collection (own bank's       public record, other side's hash,
 //	                            (majority)         peers), public record (majority; then     holder's registry for a hold
 //	                                               the trustee's key-level policy), hold in  (own bank and trustee are both
-//	                                               the holder's registry (trustee)           members)
+//	                                               the holder's registry (trustee)           members; not the third bank of
+//	                                                                                         a four-bank majority: use Hold)
+//	Hold                        trustee            hold in the holder's registry, record     holder's registry, public
+//	                                               (both kept by the trustee)                record, instructions' hashes
 //	Settle, ConfirmPayment,     trustee            registries, tranche book, class book,     registries, compliance claims,
 //	Cancel, Expire                                 cash accounts, record (all kept by the    both hashes, public records
 //	                                               trustee)
@@ -70,9 +76,14 @@
 // never reads an implicit collection, which the trustee's peer does not
 // hold; it compares hashes, which every peer holds.
 //
-// One limit of the endorsement plan: when the instructing bank is the
-// trustee's own bank, ByOwnOrgAndTrustee resolves to the trustee plus the
-// next organisation for a majority, whose peer cannot read the trustee
-// bank's registry, so such an instruction cannot place a hold; it can
-// instruct without one.
+// Why Hold is a step of its own: an instruction creates the public record,
+// a new key, which needs the trustee and a majority. With three banks the
+// instructing bank and the trustee are that majority, and both are
+// members of the holder's registry. With four or more (or when the
+// instructing bank is the trustee's own) the majority names a bank whose
+// peer is not a member of that registry, cannot simulate the hold's read
+// and so cannot endorse an instruction with a hold. Hold reads and writes
+// only what the trustee keeps, so the trustee's peer endorses it alone,
+// whatever the number of banks; an instruction with hold=true still
+// works where its endorsers all hold the registry.
 package settlement

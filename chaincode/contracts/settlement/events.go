@@ -10,6 +10,7 @@ import (
 //
 //	SettlementInstructed       a side's instruction is in (Side)
 //	SettlementMatched          the second instruction matched the first
+//	SettlementHeld             a side that instructed without a hold placed one (Side)
 //	SettlementFailed           a settlement attempt was refused (Code, Rule)
 //	SettlementSettled          units and cash moved
 //	SettlementAwaitingPayment  RTGS: units locked until payment is confirmed
@@ -23,6 +24,7 @@ import (
 const (
 	EventInstructed      = "SettlementInstructed"
 	EventMatched         = "SettlementMatched"
+	EventHeld            = "SettlementHeld"
 	EventFailed          = "SettlementFailed"
 	EventSettled         = "SettlementSettled"
 	EventAwaitingPayment = "SettlementAwaitingPayment"
@@ -51,7 +53,7 @@ func emitStep(ctx *txn.Context, e core.Event, r core.Record) error {
 func outcome(e core.Event, r core.Record) schema.SettlementStep {
 	o := schema.SettlementStep{TradeRef: r.TradeRef, Tranche: r.Tranche, SellerBank: r.SellerBank, BuyerBank: r.BuyerBank, Status: r.Status}
 	switch e.Type {
-	case core.EventInstruct, core.EventCancel:
+	case core.EventInstruct, core.EventHold, core.EventCancel:
 		o.Side = e.Side
 	case core.EventSettleFailed:
 		o.Code, o.Rule = e.Code, e.Rule
@@ -67,6 +69,8 @@ func eventTypes(e core.EventType, status core.Status) []string {
 			return []string{EventInstructed, EventMatched}
 		}
 		return []string{EventInstructed}
+	case core.EventHold:
+		return []string{EventHeld}
 	case core.EventSettle:
 		if status == core.AwaitingPayment {
 			return []string{EventAwaitingPayment}

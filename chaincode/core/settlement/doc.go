@@ -25,6 +25,8 @@
 //	(none)                   instruct (receive)              pending-receive    hold-cash if asked
 //	pending-deliver          instruct (receive), same hash   matched            hold-cash if asked
 //	pending-receive          instruct (deliver), same hash   matched            hold-units if asked
+//	pending-*, matched,      hold (an instructed side that   unchanged          hold-units (deliver) or
+//	  failed                   holds nothing yet)                                hold-cash (receive)
 //	pending-*                cancel (the instructed side)    cancelled          release holds
 //	matched, failed          settle, ledger payment          settled            release holds, deliver-units, pay-cash
 //	matched, failed          settle, rtgs payment            awaiting-payment   hold-units unless held
@@ -46,7 +48,11 @@
 //
 // A deliver instruction may hold the seller's units and a receive
 // instruction the buyer's cash, so that neither can be spent twice while
-// the trade is pending. UnitHolding and CashBalance do the arithmetic:
+// the trade is pending. A side that instructed without one may place it
+// later with the hold event (the Settlement contract's Hold): with more
+// than three banks the instruction that creates the public record is
+// endorsed by a bank that cannot read the holder's registry, so the hold
+// is a step of its own, endorsed by the registry's keeper. UnitHolding and CashBalance do the arithmetic:
 // free = units − frozen − held, a settlement first releases its own hold,
 // then debits.
 package settlement

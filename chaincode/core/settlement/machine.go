@@ -13,6 +13,11 @@ const (
 	// EventInstruct: a bank instructs its side (Event.Side, Event.Hash,
 	// Event.Hold).
 	EventInstruct EventType = "instruct"
+	// EventHold: a side that instructed without a hold reserves its asset
+	// now (Event.Side). Placing the hold in its own step keeps the
+	// instruction, which creates the public record, free of any registry
+	// read, so its endorsers need not be members of the holder's registry.
+	EventHold EventType = "hold"
 	// EventSettle: a settlement attempt passed every check; the contract
 	// moves (ledger) or locks (RTGS) as the effects say.
 	EventSettle EventType = "settle"
@@ -33,7 +38,7 @@ const (
 // timestamp: the only clock.
 type Event struct {
 	Type EventType
-	Side Side      // instruct, cancel
+	Side Side      // instruct, hold, cancel
 	Hash string    // instruct: hex SHA-256 of the instructing side's canonical terms
 	Hold bool      // instruct: reserve the side's asset (seller's units, buyer's cash)
 	Code errs.Code // settle-failed
@@ -132,6 +137,11 @@ func Apply(r Record, e Event) (Record, []Effect, error) {
 		}
 		effects = n.instruct(e)
 		n.Status = Matched
+	case EventHold:
+		if err := n.hold(e); err != nil {
+			return r, nil, err
+		}
+		effects = holdEffect(e.Side)
 	case EventSettle:
 		if err := n.requireMatched(e); err != nil {
 			return r, nil, err
@@ -188,7 +198,7 @@ func Apply(r Record, e Event) (Record, []Effect, error) {
 
 func checkEvent(e Event) error {
 	switch e.Type {
-	case EventInstruct, EventCancel:
+	case EventInstruct, EventHold, EventCancel:
 		if _, err := ParseSide(string(e.Side)); err != nil {
 			return err
 		}
@@ -210,12 +220,21 @@ func checkEvent(e Event) error {
 // account has no hold (placements are checked when they settle), and an
 // RTGS buyer's cash is not on the ledger.
 func (r *Record) checkHold(e Event) error {
-	switch {
-	case !e.Hold:
+	if !e.Hold {
 		return nil
-	case e.Side == Deliver && r.Kind == KindIssuance:
+	}
+	return CheckHold(r.Kind, r.Payment, e.Side)
+}
+
+// CheckHold says whether side of a settlement of this kind and payment
+// mode can hold its asset: not the issuer's side of an issuance, not the
+// buyer's side of an rtgs settlement. A client asks it before it sends an
+// instruction whose hold follows in a second transaction.
+func CheckHold(kind Kind, payment PaymentMode, side Side) error {
+	switch {
+	case side == Deliver && kind == KindIssuance:
 		return errs.Field("hold", "the SPV's issuance account keeps no holds; an issuance is checked against it when it settles")
-	case e.Side == Receive && r.Payment == PaymentRTGS:
+	case side == Receive && payment == PaymentRTGS:
 		return errs.Field("hold", "an rtgs buyer pays off-ledger; there is no cash to hold")
 	}
 	return nil
@@ -229,14 +248,48 @@ func (r *Record) instruct(e Event) []Effect {
 	} else {
 		r.Receive = leg
 	}
-	switch {
-	case !e.Hold:
+	if !e.Hold {
 		return nil
-	case e.Side == Deliver:
-		return []Effect{HoldUnits}
-	default:
-		return []Effect{HoldCash}
 	}
+	return holdEffect(e.Side)
+}
+
+// holdEffect is the effect that reserves side's asset.
+func holdEffect(side Side) []Effect {
+	if side == Deliver {
+		return []Effect{HoldUnits}
+	}
+	return []Effect{HoldCash}
+}
+
+// hold reserves the asset of a side that instructed without a hold: the
+// side is in, holds nothing yet, has not asked to cancel, and the
+// settlement is still waiting to settle (pending, matched or failed; an
+// rtgs settlement awaiting payment holds the units already and its buyer
+// pays off-ledger). The rules of checkHold apply as at instruction.
+func (r *Record) hold(e Event) error {
+	leg := r.Leg(e.Side)
+	if leg == nil {
+		return errs.New(errs.WrongState, "settlement %s is %s: the %s side has not instructed, so it has nothing to hold", r.TradeRef, r.Status, e.Side)
+	}
+	if leg.Held {
+		return errs.New(errs.AlreadyExists, "settlement %s: the %s side holds already", r.TradeRef, e.Side)
+	}
+	switch r.Status {
+	case PendingDeliver, PendingReceive, Matched, Failed:
+	default:
+		return errs.New(errs.WrongState, "settlement %s is %s; a hold can be placed only while it waits to settle (pending, matched or failed)", r.TradeRef, r.Status)
+	}
+	if leg.CancelRequested {
+		return errs.New(errs.WrongState, "settlement %s: the %s side has asked to cancel; it cannot hold now", r.TradeRef, e.Side)
+	}
+	held := e
+	held.Hold = true
+	if err := r.checkHold(held); err != nil {
+		return errs.Wrap(err, "settlement %s", r.TradeRef)
+	}
+	leg.Held = true
+	return nil
 }
 
 // match accepts the second instruction: the other side is in, this one is
@@ -305,7 +358,7 @@ func (r *Record) releaseAll() []Effect {
 
 func (r *Record) step(e Event) {
 	s := Step{Event: e.Type, Status: r.Status, At: e.At, TxID: e.TxID}
-	if e.Type == EventInstruct || e.Type == EventCancel {
+	if e.Type == EventInstruct || e.Type == EventHold || e.Type == EventCancel {
 		s.Side = e.Side
 	}
 	r.History = append(r.History, s)

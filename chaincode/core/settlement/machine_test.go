@@ -70,11 +70,15 @@ func reach(t *testing.T, state string) *machine {
 		return newMachine(t, trade()).instruct(Receive, true)
 	case "matched":
 		return reach(t, "pending-deliver").instruct(Receive, true)
-	case "matched, deliver asked to cancel":
-		m := reach(t, "matched")
+	case "pending-deliver, no hold":
+		return newMachine(t, trade()).instruct(Deliver, false)
+	case "matched, no holds":
+		return reach(t, "pending-deliver, no hold").instruct(Receive, false)
+	case "matched, deliver asked to cancel", "matched, no holds, deliver asked to cancel":
+		m := reach(t, strings.TrimSuffix(state, ", deliver asked to cancel"))
 		return m.must(m.event(EventCancel, Deliver))
-	case "failed":
-		m := reach(t, "matched")
+	case "failed", "failed, no holds":
+		m := reach(t, strings.Replace(state, "failed", "matched", 1))
 		e := m.event(EventSettleFailed, "")
 		e.Code, e.Rule = errs.RuleKYCExpired, 6
 		return m.must(e)
@@ -126,6 +130,9 @@ const (
 	expireAtDeadline  = "expire at payment deadline"
 	settleAtExpiry    = "settle at expiry"
 	confirmAtDeadline = "confirm at payment deadline"
+	holdDeliver       = "hold deliver"
+	holdReceive       = "hold receive"
+	holdAtExpiry      = "hold deliver at expiry"
 )
 
 func (m *machine) tableEvent(name string) Event {
@@ -172,6 +179,14 @@ func (m *machine) tableEvent(name string) Event {
 	case confirmAtDeadline:
 		e := m.event(EventConfirmPayment, "")
 		e.At = m.terms.PaymentDeadline
+		return e
+	case holdDeliver:
+		return m.event(EventHold, Deliver)
+	case holdReceive:
+		return m.event(EventHold, Receive)
+	case holdAtExpiry:
+		e := m.event(EventHold, Deliver)
+		e.At = m.terms.Expiry
 		return e
 	}
 	m.t.Fatalf("no table event %q", name)
@@ -248,10 +263,25 @@ func TestTransitionTable(t *testing.T) {
 		{"awaiting-payment", expireAtExpiry, "", nil, errs.WrongState}, // the deadline, not the expiry, governs now
 		{"awaiting-payment", expireAtDeadline, Returned, []Effect{ReleaseUnits}, ""},
 		{"awaiting-payment", confirmAtDeadline, "", nil, errs.WrongState},
+
+		// A hold placed after the instruction, in its own step.
+		{"pending-deliver, no hold", holdDeliver, PendingDeliver, []Effect{HoldUnits}, ""},
+		{"pending-deliver, no hold", holdReceive, "", nil, errs.WrongState}, // the buyer has not instructed
+		{"pending-deliver, no hold", holdAtExpiry, "", nil, errs.WrongState},
+		{"pending-deliver", holdDeliver, "", nil, errs.AlreadyExists},
+		{"matched, no holds", holdDeliver, Matched, []Effect{HoldUnits}, ""},
+		{"matched, no holds", holdReceive, Matched, []Effect{HoldCash}, ""},
+		{"matched", holdReceive, "", nil, errs.AlreadyExists},
+		{"matched, no holds, deliver asked to cancel", holdDeliver, "", nil, errs.WrongState},
+		{"matched, no holds, deliver asked to cancel", holdReceive, Matched, []Effect{HoldCash}, ""},
+		{"failed, no holds", holdDeliver, Failed, []Effect{HoldUnits}, ""},
+		{"rtgs matched", holdDeliver, Matched, []Effect{HoldUnits}, ""},
+		{"rtgs matched", holdReceive, "", nil, errs.BadInput}, // an rtgs buyer pays off-ledger
+		{"awaiting-payment", holdDeliver, "", nil, errs.AlreadyExists},
 	}
 	// Every event is refused in every final status.
 	allEvents := []string{instructDeliver, instructReceive, settle, settleFailed, confirm,
-		cancelDeliver, cancelReceive, expireEarly, expireAtExpiry, settleAtExpiry}
+		cancelDeliver, cancelReceive, expireEarly, expireAtExpiry, settleAtExpiry, holdDeliver, holdReceive}
 	for _, final := range []string{"settled", "cancelled", "expired", "released", "returned"} {
 		for _, ev := range allEvents {
 			rows = append(rows, row{final, ev, "", nil, errs.WrongState})

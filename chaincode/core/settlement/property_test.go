@@ -73,7 +73,10 @@ func (w *propertyWorld) randomEvent(rng *rand.Rand, d *propertyDeal) Event {
 	w.clock = w.clock.Add(time.Duration(rng.Intn(90)) * time.Minute)
 	w.tx++
 	e := Event{At: w.clock, TxID: fmt.Sprintf("tx%d", w.tx)}
-	switch k := rng.Intn(10); {
+	switch k := rng.Intn(11); {
+	case k == 10: // a side that instructed without a hold places one
+		e.Type = EventHold
+		e.Side = []Side{Deliver, Receive}[rng.Intn(2)]
 	case k < 4:
 		e.Type = EventInstruct
 		e.Side = []Side{Deliver, Receive}[rng.Intn(2)]
@@ -127,8 +130,8 @@ func (w *propertyWorld) step(d *propertyDeal, e Event) {
 		}
 		d.rec = &next
 		return
-	case errs.Is(err, errs.InsufficientBalance) && e.Type == EventInstruct:
-		return // the instruction's hold was refused, so was the instruction
+	case errs.Is(err, errs.InsufficientBalance) && (e.Type == EventInstruct || e.Type == EventHold):
+		return // the hold was refused, so was the instruction or the hold step
 	default:
 		w.t.Fatalf("%s on %s (%s): effects %v failed: %v", e.Type, d.terms.TradeRef, next.Status, effects, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/statement"
 	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/test-network/indenture"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
@@ -77,6 +78,13 @@ func TestIntegrationIndentureDeal(t *testing.T) {
 	opened := x.openDeal("IND-S", seasoned, "2026-01-31", true)
 	cert := waterfall.CertificateOf(d.Def, res1)
 	org1.must(200, "PUT", "/v1/deals/"+opened.deal+"/opening", "trustee", cert)
+	// Another bank reads the opening: the state period 2 starts from.
+	var opening schema.Opening
+	org3.must(200, "GET", "/v1/deals/"+opened.deal+"/opening", "auditor", nil).decode(t, &opening)
+	if opening.Deal != opened.deal || opening.Period != 1 || len(opening.CertificateHash) != 64 || opening.OpenedBy == "" ||
+		len(opening.State.Reserves) != len(res1.NewState.Reserves) || opening.State.Reserves[0].Balance != res1.NewState.Reserves[0].Balance {
+		t.Fatalf("the opening Org3 reads: %+v", opening)
+	}
 	var status struct{ Period, OpenedAt int }
 	org3.must(200, "GET", "/v1/deals/"+opened.deal+"/servicing", "auditor", nil).decode(t, &status)
 	if status.Period != 1 || status.OpenedAt != 1 {

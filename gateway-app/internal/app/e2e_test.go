@@ -893,7 +893,7 @@ var regexpParam = regexp.MustCompile(`\{[a-z]+\}`)
 // putting them in this test too, not an exemption to grow.
 var exercisedElsewhere = map[string]string{
 	"PUT /v1/deals/{deal}/opening":                                  "TestIntegrationIndentureDeal, through the gateways",
-	"GET /v1/deals/{deal}/opening":                                  "Servicing:GetOpening: chaincode stub tests and resources handler tests only",
+	"GET /v1/deals/{deal}/opening":                                  "TestIntegrationIndentureDeal, through the gateways (Org3 reads the seasoned deal's opening)",
 	"POST /v1/deals/{deal}/periods/{period}/fixings/{index}/quotes": "Servicing:PostIndexQuote: chaincode stub tests and resources handler tests only",
 	"GET /v1/deals/{deal}/periods/{period}/fixings/{index}":         "Servicing:GetFixingStatus: chaincode stub tests and resources handler tests only",
 	"POST /v1/deals/{deal}/auctions":                                "Auction:Open in TestIntegrationLiquidation (Go client) and demo -liquidation (REST)",

@@ -444,6 +444,8 @@ func TestConsoleInABrowser(t *testing.T) {
 
 		// Instruct the buying side of a new trade, then cancel a pending one.
 		l.answer("Settlement:InstructReceive", map[string]any{"tradeRef": "TRADE-10", "tranche": "DEAL-1-A", "sellerBank": "Org3MSP", "buyerBank": testMSP, "status": "pending-deliver", "side": "receive"})
+		// The form holds by default: the gateway instructs, then holds.
+		l.answer("Settlement:Hold", map[string]any{"tradeRef": "TRADE-10", "tranche": "DEAL-1-A", "sellerBank": "Org3MSP", "buyerBank": testMSP, "status": "pending-deliver", "side": "receive"})
 		seller, buyer := "Org3MSP/"+strings.Repeat("e", 64), b.keys[roles.Investor]
 		consoletest.Run(t, ctx, "instruct",
 			chromedp.SendKeys("#instr-ref", "TRADE-10", chromedp.ByID), chromedp.SetValue("#instr-side", "receive", chromedp.ByID),
@@ -451,7 +453,7 @@ func TestConsoleInABrowser(t *testing.T) {
 			chromedp.SendKeys("#instr-buyer", buyer, chromedp.ByID), chromedp.SendKeys("#instr-units", "5", chromedp.ByID),
 			chromedp.SendKeys("#instr-cash", "5.00", chromedp.ByID), chromedp.Click("#instr-submit", chromedp.ByID),
 			chromedp.WaitVisible("#blotter-message .success", chromedp.ByQuery), chromedp.Text("#blotter-message", &msg, chromedp.ByQuery))
-		if !strings.Contains(msg, "TRADE-10 is pending-deliver") || !slices.Contains(b.ledger.submitted(), "User5 Settlement:InstructReceive") {
+		if !strings.Contains(msg, "TRADE-10 is pending-deliver") || !slices.Contains(b.ledger.submitted(), "User5 Settlement:InstructReceive") || !slices.Contains(b.ledger.submitted(), "User5 Settlement:Hold") {
 			t.Errorf("instruct: message %q, submitted %v", msg, b.ledger.submitted())
 		}
 		l.answer("Settlement:Get", settlementRecord("TRADE-9", "pending-receive"))

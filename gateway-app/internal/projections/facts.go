@@ -57,7 +57,7 @@ type Balance struct {
 var (
 	holdingEvents    = []string{"TokenTransferred", "ForcedTransfer", "UnitsPlaced", "UnitsRedeemed", "UnitsFrozen", "UnitsUnfrozen"}
 	cashEvents       = []string{"CashPaid", "CashTransferred", "CashReturned", "DistributionClaimed", "FeeClaimed"}
-	settlementEvents = []string{"SettlementInstructed", "SettlementSettled", "SettlementAwaitingPayment", "SettlementReleased",
+	settlementEvents = []string{"SettlementInstructed", "SettlementHeld", "SettlementSettled", "SettlementAwaitingPayment", "SettlementReleased",
 		"SettlementReturned", "SettlementCancelled", "SettlementExpired"}
 	reportEvents = []string{"ReportSubmitted", "ReportRowsAdded", "ReportCompleted", "ReportWithdrawn"}
 )

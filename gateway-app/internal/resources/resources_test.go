@@ -88,7 +88,7 @@ func resourceCases() []resourceCase {
 		{"GET", "/v1/whoami/ledger", "", roles.Investor, "", "Admin:WhoAmI", false, nil, ownBank, 200},
 		{"GET", "/v1/consortium", "", roles.Auditor, "", "Admin:Config", false, nil, ownBank, 200},
 		{"POST", "/v1/consortium/proposals/" + strings.Repeat("cd", 32) + "/approvals", "", roles.Admin, roles.Trustee, "Admin:ApproveConfig", true, []string{strings.Repeat("cd", 32)}, majority, 200},
-		{"POST", "/v1/settlements/T-1/deliver", `{"terms":` + terms + `,"hold":true}`, roles.Investor, roles.Trustee, "Settlement:InstructDeliver", true, []string{"true"}, majority, 200},
+		{"POST", "/v1/settlements/T-1/deliver", `{"terms":` + terms + `,"hold":true}`, roles.Investor, roles.Trustee, "Settlement:Hold", true, []string{"T-1", "deliver"}, trusteeBank, 200}, // after Settlement:InstructDeliver without a hold
 		{"POST", "/v1/settlements/T-1/receive", `{"terms":` + terms + `}`, roles.Investor, roles.Arranger, "Settlement:InstructReceive", true, []string{"false"}, majority, 200},
 		{"POST", "/v1/settlements/T-1/settle", `{"terms":` + terms + `}`, roles.Trustee, roles.Auditor, "Settlement:Settle", true, []string{"T-1"}, trusteeBank, 200},
 		{"POST", "/v1/settlements/T-1/cancellation", `{"side":"deliver","terms":` + terms + `}`, roles.Investor, roles.Auditor, "Settlement:Cancel", true, []string{"T-1", "deliver"}, trusteeBank, 200},

@@ -1,8 +1,6 @@
 package resources
 
 import (
-	"strconv"
-
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 	"github.com/tranchenet/tranchenet/chaincode/core/settlement"
@@ -56,26 +54,24 @@ func (r *resources) settlements(s *api.Server) {
 	parties := []roles.Role{roles.Investor, roles.Arranger}
 	for _, side := range []struct {
 		path, fn string
+		side     settlement.Side
 		roles    []roles.Role
 		summary  string
 	}{
-		{"/deliver", "Settlement:InstructDeliver", parties, "Instruct the delivering side of a settlement (the seller, or the issuer's arranger)"},
-		{"/receive", "Settlement:InstructReceive", investor, "Instruct the receiving side of a settlement (the buyer)"},
+		{"/deliver", "Settlement:InstructDeliver", settlement.Deliver, parties, "Instruct the delivering side of a settlement (the seller, or the issuer's arranger)"},
+		{"/receive", "Settlement:InstructReceive", settlement.Receive, investor, "Instruct the receiving side of a settlement (the buyer)"},
 	} {
 		api.Register(s, api.Endpoint[InstructInput, SettlementOutcome]{
 			Method: "POST", Path: base + side.path, Tag: "settlement", Roles: side.roles, Summary: side.summary,
 			Description: "The terms travel as transient data into this bank's implicit collection; the public record shows their hash only. " +
-				"The second instruction must hash to the first's: the settlement is then matched.",
-			Params: refOnly,
-			Tx: &api.Tx[InstructInput]{Fn: side.fn, Submit: true, TransientFields: []string{"terms"},
-				Args: func(c *api.Call, in *InstructInput) ([]string, error) {
-					if in.Terms.TradeRef != c.Path("ref") {
-						return nil, api.BadInput("terms.tradeRef", "%q is not the settlement %s of the path", in.Terms.TradeRef, c.Path("ref"))
-					}
-					return []string{strconv.FormatBool(in.Hold)}, nil
-				},
-				Transient: func(_ *api.Call, in *InstructInput) (map[string][]byte, error) { return termsTransient(in.Terms) }},
-			Result: stepOutcome[InstructInput],
+				"The second instruction must hash to the first's: the settlement is then matched. " +
+				"With hold, the gateway instructs, then places the hold in a second transaction (Settlement:Hold, endorsed by the trustee), " +
+				"so that it works with any number of banks; if the hold is refused the instruction stays in without it, and the same request again places only the hold.",
+			Params:    refOnly,
+			Chaincode: []string{"Settlement:Get", side.fn, fnHold},
+			Handle: func(c *api.Call, in *InstructInput) (*SettlementOutcome, error) {
+				return r.instruct(c, side.side, side.fn, in)
+			},
 		})
 	}
 	for _, step := range []struct {
