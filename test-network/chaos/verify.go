@@ -30,6 +30,7 @@ func (c *Campaign) verify(ctx context.Context, start, end ledgerView, elapsed ti
 	r := &Report{Seed: c.cfg.Seed, Elapsed: elapsed, Blocks: end.Height - start.Height, ErrorsByKind: map[string]int{}}
 	c.mu.Lock()
 	r.Faults, r.DemoRuns = append([]FaultRecord(nil), c.faults...), append([]DemoRun(nil), c.demoRuns...)
+	r.Uploads = append([]UploadCheck(nil), c.uploads...)
 	c.mu.Unlock()
 	for i := range r.Faults {
 		if t, ok := c.firstAcceptedAfter(r.Faults[i].Repaired); ok {
@@ -49,6 +50,17 @@ func (c *Campaign) verify(ctx context.Context, start, end ledgerView, elapsed ti
 	}
 	// Every certified period replays identically at every bank.
 	if err := c.checkReplays(ctx, entries, r); err != nil {
+		return nil, err
+	}
+	// Every upload cut by a gateway kill resumed and completed with the
+	// file's root.
+	for _, u := range r.Uploads {
+		if u.Failure != "" {
+			r.Findings = append(r.Findings, fmt.Sprintf("upload to %s cut by the gateway kill: %s", u.Pool, u.Failure))
+		}
+	}
+	// Every bank's read model equals its rebuild from the ledger.
+	if err := c.checkReadModels(ctx, r); err != nil {
 		return nil, err
 	}
 	r.Passed = r.Lost == 0 && r.Duplicated == 0 && len(r.Findings) == 0
