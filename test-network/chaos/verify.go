@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -38,6 +39,7 @@ func (c *Campaign) verify(ctx context.Context, start, end ledgerView, elapsed ti
 		}
 	}
 
+	creditResumedUploads(entries, txs)
 	account(entries, txs, c.cfg.Consortium.Chaincode, r)
 
 	// Cash: every bank reads one supply; minted − burned = outstanding,
@@ -65,6 +67,34 @@ func (c *Campaign) verify(ctx context.Context, start, end ledgerView, elapsed ti
 	}
 	r.Passed = r.Lost == 0 && r.Duplicated == 0 && len(r.Findings) == 0
 	return r, nil
+}
+
+// tapeUploadPath matches a loan tape upload.
+var tapeUploadPath = regexp.MustCompile(`^/v1/pools/([^/?]+)/loans(\?|$)`)
+
+// creditResumedUploads names, in the answer of an accepted tape upload,
+// the chunks of its pool that attempts cut short put on the ledger: an
+// upload resumed after a gateway kill answers only the chunks it
+// submitted, but the chunks before are its own (the chaincode takes each
+// chunk of a pool once, in order), not a write applied twice.
+func creditResumedUploads(entries []LogEntry, txs []ledgerTx) {
+	chunksOf := map[string][]string{}
+	for _, tx := range txs {
+		if tx.Valid && tx.Fn == "Pool:AddLoans" && len(tx.Args) > 0 {
+			chunksOf[tx.Args[0]] = append(chunksOf[tx.Args[0]], tx.ID)
+		}
+	}
+	for i, e := range entries {
+		m := tapeUploadPath.FindStringSubmatch(e.Path)
+		if m == nil || !e.Accepted() || e.Attempts < 2 {
+			continue
+		}
+		for _, id := range chunksOf[m[1]] {
+			if !slices.Contains(e.Transactions, id) {
+				entries[i].Transactions = append(entries[i].Transactions, id)
+			}
+		}
+	}
 }
 
 // account compares the client log with the ledger's transactions of the

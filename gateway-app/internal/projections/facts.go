@@ -55,8 +55,10 @@ type Balance struct {
 
 // The events each projection follows.
 var (
-	holdingEvents    = []string{"TokenTransferred", "ForcedTransfer", "UnitsPlaced", "UnitsRedeemed", "UnitsFrozen", "UnitsUnfrozen"}
-	cashEvents       = []string{"CashPaid", "CashTransferred", "CashReturned", "DistributionClaimed", "FeeClaimed"}
+	holdingEvents = []string{"TokenTransferred", "ForcedTransfer", "UnitsPlaced", "UnitsRedeemed", "UnitsFrozen", "UnitsUnfrozen"}
+	// CollectionsRemitted and ReserveFunded move the payer's cash into a
+	// deal account ("from"): without them its cash would stay as last read.
+	cashEvents       = []string{"CashPaid", "CashTransferred", "CashReturned", "DistributionClaimed", "FeeClaimed", "CollectionsRemitted", "ReserveFunded"}
 	settlementEvents = []string{"SettlementInstructed", "SettlementSettled", "SettlementAwaitingPayment", "SettlementReleased",
 		"SettlementReturned", "SettlementCancelled", "SettlementExpired"}
 	reportEvents = []string{"ReportSubmitted", "ReportRowsAdded", "ReportCompleted", "ReportWithdrawn"}
