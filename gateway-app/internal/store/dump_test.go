@@ -46,6 +46,7 @@ func dumpOf(t *testing.T, s *DB) string {
 // the same bytes although the history's amounts were read at different
 // times, the rebuild has no idempotency records or loan book, and the
 // statement lines (holdings as read at certification) differ.
+// (The history entry's units differ: 40 live, 55 rebuilt.)
 func TestDumpReadModelIsWhatARebuildReproduces(t *testing.T) {
 	live, rebuilt := openStore(t), openStore(t)
 	applyEvents(t, live, 40, 40)
@@ -60,12 +61,12 @@ func TestDumpReadModelIsWhatARebuildReproduces(t *testing.T) {
 	if a != b {
 		t.Fatalf("dumps differ:\nlive:\n%s\nrebuilt:\n%s", a, b)
 	}
-	for _, want := range []string{`"bucket":"events"`, `"bucket":"events.byName"`, `"bucket":"listener"`, `"bucket":"rm.positions"`, `"bucket":"rm.holdings.history"`} {
+	for _, want := range []string{`"bucket":"events"`, `"bucket":"events.byName"`, `"bucket":"listener"`, `"bucket":"rm.positions"`} {
 		if !strings.Contains(a, want) {
 			t.Errorf("the dump has no %s:\n%s", want, a)
 		}
 	}
-	for _, unwanted := range []string{"idempotency", "loanbook", "rm.statement", `"units":40,"change"`} {
+	for _, unwanted := range []string{"idempotency", "loanbook", "rm.statement", "rm.holdings.history"} {
 		if strings.Contains(a, unwanted) {
 			t.Errorf("the dump holds %s, which a rebuild cannot reproduce:\n%s", unwanted, a)
 		}
