@@ -365,3 +365,31 @@ func TestEventLogKeepsNonJSONPayloads(t *testing.T) {
 		t.Fatalf("JSON event: %+v", typed)
 	}
 }
+
+// Remitting collections and funding a reserve move the payer's cash into a
+// deal account: the payer's cash follows (the fault campaign's rebuild
+// found it stale before the events named the payer).
+func TestCashPaidIntoADealAccountFollowsThePayer(t *testing.T) {
+	h := newHarness(t)
+	h.state.set(func() { h.state.balances[alice] = Balance{Balance: money.FromMajor(100), Available: money.FromMajor(100)} })
+	h.apply(chain{envelope(3, "CashPaid", map[string]string{"to": alice})})
+	h.state.set(func() { h.state.balances[alice] = Balance{Balance: money.FromMajor(70), Available: money.FromMajor(70)} })
+	h.apply(chain{envelope(4, "CollectionsRemitted", map[string]string{"deal": "D", "amount": "30.00", "from": alice})})
+	h.state.set(func() { h.state.balances[alice] = Balance{Balance: money.FromMajor(65), Available: money.FromMajor(65)} })
+	h.apply(chain{envelope(5, "ReserveFunded", map[string]string{"deal": "D", "reserve": "reserve", "amount": "5.00", "from": alice})})
+	h.view(func(rm store.Reader) error {
+		c, found, err := rm.Cash(alice)
+		if err != nil || !found || c.Balance != money.FromMajor(65) || c.AsOf.Block != 5 {
+			t.Fatalf("cash %+v %v %v, want 65 as of block 5", c, found, err)
+		}
+		ch, _ := rm.CashHistory(alice)
+		var changes []string
+		for _, e := range ch {
+			changes = append(changes, fmt.Sprintf("%s:%s", e.Event, e.Change))
+		}
+		if got := strings.Join(changes, " "); got != "CashPaid:100.00 CollectionsRemitted:-30.00 ReserveFunded:-5.00" {
+			t.Fatalf("cash history %s", got)
+		}
+		return nil
+	})
+}
