@@ -2,7 +2,10 @@ package testnetwork
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -50,8 +53,19 @@ func TestIntegrationChaos(t *testing.T) {
 	if out, err := tnet.Script(ctx, n.Run, "gateways"); err != nil {
 		t.Fatalf("gateways: %v\n%s", err, out)
 	}
+	// The campaign's client logs, and on failure the network's logs, are
+	// kept for reading when it fails (removed when it passes).
+	work := filepath.Join(os.TempDir(), fmt.Sprintf("tranchenet-chaos-%d", time.Now().UnixNano()))
+	t.Cleanup(func() {
+		if !t.Failed() {
+			os.RemoveAll(work)
+			return
+		}
+		exec.Command("cp", "-r", filepath.Join(n.Run, "logs"), filepath.Join(work, "network-logs")).Run()
+		t.Logf("client logs and network logs kept in %s", work)
+	})
 	c, err := chaos.New(chaos.Config{Run: n.Run, Consortium: n.Consortium, Seed: seed, Duration: duration,
-		Work: t.TempDir(), Log: t.Logf})
+		Work: work, Log: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}

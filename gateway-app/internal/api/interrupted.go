@@ -35,12 +35,12 @@ type txStatusReader interface {
 //     committed: the request runs now, as if first received;
 //   - otherwise (too early, or the ledger cannot be asked): 503, retry.
 //
-// An upload (a spooled file submitted in chunks) is the exception to the
-// first rule: its chunks already on the ledger are not the request's
+// A resumable upload (Upload.Resumable: a loan tape) is the exception to
+// the first rule: its chunks already on the ledger are not the request's
 // result but its progress, and running it again resumes after them (the
 // chaincode takes each chunk once, in order). So once whatever it sent has
-// settled, an interrupted upload runs again: same file, same key, and the
-// answer is the completed upload's.
+// settled, an interrupted resumable upload runs again: same file, same
+// key, and the answer is the completed upload's.
 //
 // A record of this very process (a panic) stays 409 IDEMPOTENCY_OUTCOME_UNKNOWN.
 func (id *idempotency) resolveInterrupted(s *Server, w http.ResponseWriter, r *http.Request, user *User, scope, key string,
@@ -50,7 +50,8 @@ func (id *idempotency) resolveInterrupted(s *Server, w http.ResponseWriter, r *h
 		s.writeProblem(w, r, NewProblem(CodeIdempotencyUnknown, "the request with Idempotency-Key %q started at %s was interrupted (gateway restart or internal error) and may have reached the ledger; check the resource, then retry with a new key", key, rec.Created.Format(time.RFC3339)))
 		return
 	}
-	resumable := spoolFrom(r.Context()) != nil
+	sp := spoolFrom(r.Context())
+	resumable := sp != nil && sp.Resumable
 	for _, txID := range rec.TxIDs {
 		out, err := lookup.TxStatus(r.Context(), user.Identity, txID)
 		if err != nil {
