@@ -157,11 +157,16 @@ func account(entries []LogEntry, txs []ledgerTx, chaincode string, r *Report) {
 	// applied that no request asked for.
 	budget, uploadsUnknown := 0, false
 	for _, e := range entries {
+		upload := strings.Contains(e.Path, "/loans") || strings.Contains(e.Path, "/reports")
 		if e.OutcomeUnknown() {
-			if strings.Contains(e.Path, "/loans") || strings.Contains(e.Path, "/reports") {
-				uploadsUnknown = true
-			}
+			uploadsUnknown = uploadsUnknown || upload
 			budget++
+		}
+		// An upload cut by a gateway kill and answered 409
+		// IDEMPOTENCY_APPLIED names one of its transactions; the others
+		// (its header, its chunks) are its own too.
+		if upload && e.Code == "IDEMPOTENCY_APPLIED" {
+			uploadsUnknown = true
 		}
 	}
 	unnamed := map[string]int{}

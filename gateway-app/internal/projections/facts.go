@@ -202,7 +202,11 @@ func (p *Projector) fetchSettlement(ctx context.Context, get factFetcher, f *Fac
 func (p *Projector) fetchCertification(ctx context.Context, f *Facts, pl payload) error {
 	raw, err := p.fetch(ctx, "Servicing:GetCertification", pl.Deal, strconv.Itoa(pl.Period))
 	if err != nil {
-		if refused(err) {
+		// The event proves the certification is on the ledger: a peer
+		// that answers "not found" has not committed its block yet (the
+		// bank's own peer, just restarted, while the stream came from the
+		// other): ask again rather than record a period without it.
+		if refused(err) && !notFound(err) {
 			return nil
 		}
 		return err
