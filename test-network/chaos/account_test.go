@@ -52,3 +52,35 @@ func TestAccountFindsLostAndDuplicatedWrites(t *testing.T) {
 		t.Fatalf("lifecycle tx: %+v", r)
 	}
 }
+
+// An upload resumed after a gateway kill answers the chunks it submitted;
+// the chunks its cut attempts put on the ledger are its own, not writes
+// applied twice.
+func TestAResumedUploadAccountsForItsEarlierChunks(t *testing.T) {
+	chunk := func(id, pool, n string) ledgerTx {
+		return ledgerTx{ID: id, Valid: true, Chaincode: "tranchenet", Fn: "Pool:AddLoans", Args: []string{pool, n}}
+	}
+	upload := LogEntry{Bank: "Org2MSP", Method: "PUT", Path: "/v1/pools/P1/loans?chunkSize=50", Key: "k", Attempts: 9, Status: 200,
+		Transactions: []string{"c2", "c3"}}
+	txs := []ledgerTx{chunk("c0", "P1", "0"), chunk("c1", "P1", "1"), chunk("c2", "P1", "2"), chunk("c3", "P1", "3"), chunk("o0", "P2", "0")}
+	other := LogEntry{Bank: "Org2MSP", Method: "PUT", Path: "/v1/pools/P2/loans", Key: "k2", Attempts: 1, Status: 200, Transactions: []string{"o0"}}
+
+	entries := []LogEntry{upload, other}
+	creditResumedUploads(entries, txs)
+	var r Report
+	account(entries, txs, "tranchenet", &r)
+	if r.Duplicated != 0 || r.Unacknowledged != 0 {
+		t.Fatalf("resumed upload: %+v", r)
+	}
+	// A first attempt that was answered owns only what it names: a chunk
+	// of its pool no answer names is still found.
+	once := upload
+	once.Attempts = 1
+	entries = []LogEntry{once, other}
+	creditResumedUploads(entries, txs)
+	r = Report{}
+	account(entries, txs, "tranchenet", &r)
+	if r.Duplicated != 2 {
+		t.Fatalf("answered at once, yet two chunks nobody named: %+v", r)
+	}
+}

@@ -51,6 +51,9 @@ type Config struct {
 	// Duration is how long faults are injected; the load runs until the
 	// last fault has recovered and the demo run in progress has ended.
 	Duration time.Duration
+	// Kinds, when not empty, runs only these fault kinds, once each
+	// (OnlyKinds).
+	Kinds []Kind
 	// Work is a folder for the demo binary and the client log.
 	Work string
 	// Log receives progress lines.
@@ -66,9 +69,17 @@ type Campaign struct {
 	log    func(format string, args ...any)
 
 	demoBin, clientLog, heartbeatLog string
-	mu                               sync.Mutex
-	faults                           []FaultRecord
-	demoRuns                         []DemoRun
+	// faultLog is the client log of the writes the faults make (the
+	// aimed gateway kill's upload and burst).
+	faultLog   string
+	faultLogMu sync.Mutex
+	// followUps are those writes, which run past their fault's repair.
+	followUps sync.WaitGroup
+
+	mu       sync.Mutex
+	faults   []FaultRecord
+	demoRuns []DemoRun
+	uploads  []UploadCheck
 }
 
 // New prepares a campaign on the running network in cfg.Run.
@@ -88,13 +99,20 @@ func New(cfg Config) (*Campaign, error) {
 	}
 	return &Campaign{cfg: cfg, net: n, reader: nodes.NewReader(cfg.Consortium, cfg.Run), rng: rand.New(rand.NewSource(cfg.Seed)),
 		log: cfg.Log, demoBin: filepath.Join(cfg.Work, "demo"), clientLog: filepath.Join(cfg.Work, "client-log.jsonl"),
-		heartbeatLog: filepath.Join(cfg.Work, "heartbeat-log.jsonl")}, nil
+		heartbeatLog: filepath.Join(cfg.Work, "heartbeat-log.jsonl"), faultLog: filepath.Join(cfg.Work, "fault-log.jsonl")}, nil
 }
 
 // Run runs the campaign and returns its report; the error is a failure to
 // run it (a broken network, a proof that could not be read), never a
 // finding: findings are in the report (Report.Passed).
 func (c *Campaign) Run(ctx context.Context) (*Report, error) {
+	schedule := Schedule(c.cfg.Seed, c.cfg.Duration)
+	if len(c.cfg.Kinds) > 0 {
+		var err error
+		if schedule, err = OnlyKinds(schedule, c.cfg.Kinds); err != nil {
+			return nil, err
+		}
+	}
 	c.log("building the load (the demo)")
 	build := exec.CommandContext(ctx, "go", "build", "-o", c.demoBin, "./test-network/cmd/demo")
 	build.Dir = tnet.RepoRoot()
@@ -103,6 +121,7 @@ func (c *Campaign) Run(ctx context.Context) (*Report, error) {
 	}
 	os.Remove(c.clientLog)
 	os.Remove(c.heartbeatLog)
+	os.Remove(c.faultLog)
 	if _, err := nodes.Wait(ctx, c.reader, time.Minute); err != nil {
 		return nil, fmt.Errorf("the network is not in step before the campaign: %w", err)
 	}
@@ -127,9 +146,9 @@ func (c *Campaign) Run(ctx context.Context) (*Report, error) {
 		c.load(loadCtx, faultsDone)
 	}()
 
-	schedule := Schedule(c.cfg.Seed, c.cfg.Duration)
 	c.log("fault schedule (seed %d): %s", c.cfg.Seed, schedule)
 	c.inject(ctx, began, schedule)
+	c.followUps.Wait()
 	close(faultsDone)
 	<-loadDone
 	stopBeat()

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -54,18 +55,33 @@ type Planned struct {
 	Down time.Duration
 }
 
+// The schedule's timing: a fault lasts long enough for the load to meet
+// it (a write every second per bank), and the campaign moves on as soon as
+// it has recovered.
+const (
+	firstFault     = 20 * time.Second
+	minDown        = 5 * time.Second
+	maxDown        = 10 * time.Second
+	minGap         = 3 * time.Second
+	maxGap         = 8 * time.Second
+	recoveryWindow = 3 * time.Minute // the longest wait for the first success after a repair
+)
+
 // Schedule draws the campaign's faults from seed: every kind once in a
 // shuffled order (the whole-network restart last, so it follows real use),
-// then further random kinds while duration lasts; gaps of 20–40 s between
-// repairs and the next fault, outages of 8–20 s. The same seed and
-// duration give the same schedule.
+// then further random kinds while duration lasts; outages of minDown to
+// maxDown, gaps of minGap to maxGap between a repair and the next fault.
+// The gaps are short because the campaign also waits, after each repair,
+// until the load's writes succeed again (inject): the next fault comes
+// once the previous one has recovered. The same seed and duration give
+// the same schedule.
 func Schedule(seed int64, duration time.Duration) []Planned {
 	rng := rand.New(rand.NewSource(seed))
 	kinds := append([]Kind(nil), AllKinds[:len(AllKinds)-1]...)
 	rng.Shuffle(len(kinds), func(i, j int) { kinds[i], kinds[j] = kinds[j], kinds[i] })
 	kinds = append(kinds, Network)
 	var out []Planned
-	at := 30 * time.Second // let the first demo run get going
+	at := firstFault // let the first demo run get going
 	for i := 0; ; i++ {
 		var k Kind
 		if i < len(kinds) {
@@ -76,11 +92,34 @@ func Schedule(seed int64, duration time.Duration) []Planned {
 			}
 			k = AllKinds[rng.Intn(len(AllKinds)-1)]
 		}
-		down := time.Duration(8+rng.Intn(13)) * time.Second
+		down := minDown + time.Duration(rng.Int63n(int64(maxDown-minDown)/int64(time.Second)+1))*time.Second
 		out = append(out, Planned{Kind: k, After: at, Down: down})
-		at += down + time.Duration(20+rng.Intn(21))*time.Second
+		at += down + minGap + time.Duration(rng.Int63n(int64(maxGap-minGap)/int64(time.Second)+1))*time.Second
 	}
 	return out
+}
+
+// OnlyKinds keeps the first fault of each of kinds, in the schedule's
+// order, one after another from firstFault.
+func OnlyKinds(schedule []Planned, kinds []Kind) ([]Planned, error) {
+	want := map[Kind]bool{}
+	for _, k := range kinds {
+		if !slices.Contains(AllKinds, k) {
+			return nil, fmt.Errorf("unknown fault kind %q (kinds: %v)", k, AllKinds)
+		}
+		want[k] = true
+	}
+	var out []Planned
+	at := firstFault
+	for _, p := range schedule {
+		if want[p.Kind] {
+			delete(want, p.Kind)
+			p.After = at
+			out = append(out, p)
+			at += p.Down + minGap
+		}
+	}
+	return out, nil
 }
 
 // String lists a schedule.
@@ -136,20 +175,54 @@ func (c *Campaign) inject(ctx context.Context, began time.Time, schedule []Plann
 		}
 		rec.Repaired = time.Now()
 		c.log("fault %s on %s repaired after %s", p.Kind, target, rec.Repaired.Sub(rec.Injected).Round(time.Second))
+		// Back to back, but never onto a fault that has not recovered.
+		if t, ok := c.waitRecovered(ctx, rec.Repaired); ok {
+			c.log("fault %s recovered %s after its repair", p.Kind, t.Sub(rec.Repaired).Round(100*time.Millisecond))
+		}
 		c.mu.Lock()
 		c.faults = append(c.faults, rec)
 		c.mu.Unlock()
 	}
 }
 
+// The repairs start only what a fault stopped, and wait until it serves:
+// network.sh up starts the nodes and chaincode services that are not
+// running and waits until every node is in step under one leader; gateways
+// starts the gateway apps that are not running and waits until they are
+// ready. A fault that stops no gateway app does not pay for gateways (it
+// rebuilds the app before it looks), nor one that stops only an app for up.
+
+// waitRecovered waits (at most recoveryWindow) for the first 2xx answer
+// after t.
+func (c *Campaign) waitRecovered(ctx context.Context, t time.Time) (time.Time, bool) {
+	for deadline := time.Now().Add(recoveryWindow); ; {
+		if at, ok := c.firstAcceptedAfter(t); ok {
+			return at, true
+		}
+		if time.Now().After(deadline) {
+			return time.Time{}, false
+		}
+		select {
+		case <-ctx.Done():
+			return time.Time{}, false
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// restartNodes brings back the stopped nodes and chaincode services.
+func (c *Campaign) restartNodes(ctx context.Context) error { return c.script(ctx, "up") }
+
+// restartGateways brings back the stopped gateway apps.
+func (c *Campaign) restartGateways(ctx context.Context) error { return c.script(ctx, "gateways") }
+
 // restartNetwork brings every stopped process of the network back with
-// the same configuration (network.sh up starts only what is not running,
-// and waits until every node is in step; gateways likewise).
+// the same configuration.
 func (c *Campaign) restartNetwork(ctx context.Context) error {
-	if err := c.script(ctx, "up"); err != nil {
+	if err := c.restartNodes(ctx); err != nil {
 		return err
 	}
-	return c.script(ctx, "gateways")
+	return c.restartGateways(ctx)
 }
 
 // break_ injects a fault and returns its repair.
@@ -159,38 +232,41 @@ func (c *Campaign) break_(ctx context.Context, k Kind) (repair func(context.Cont
 	case OrdererLeader, OrdererQuorum:
 		leader, follower, err := c.ordererRoles(ctx)
 		if err != nil {
-			return c.restartNetwork, "", err
+			return c.restartNodes, "", err
 		}
 		if err := c.kill(leader); err != nil {
-			return c.restartNetwork, leader, err
+			return c.restartNodes, leader, err
 		}
 		if k == OrdererLeader {
-			return c.restartNetwork, leader, nil
+			return c.restartNodes, leader, nil
 		}
 		time.Sleep(3 * time.Second)
-		return c.restartNetwork, leader + "+" + follower, c.kill(follower)
+		return c.restartNodes, leader + "+" + follower, c.kill(follower)
 	case Peer:
 		name := servicer.PeerHost(servicer.Peers[0])
-		return c.restartNetwork, name, c.kill(name)
+		return c.restartNodes, name, c.kill(name)
 	case Chaincode:
 		// One service for every peer, or one per bank: every PID file
 		// network.sh keeps for a chaincode service.
 		files, _ := filepath.Glob(filepath.Join(c.cfg.Run, "pids", "chaincode*.pid"))
 		if len(files) == 0 {
-			return c.restartNetwork, "chaincode", fmt.Errorf("no chaincode service PID file in %s", filepath.Join(c.cfg.Run, "pids"))
+			return c.restartNodes, "chaincode", fmt.Errorf("no chaincode service PID file in %s", filepath.Join(c.cfg.Run, "pids"))
 		}
 		var names []string
 		for _, f := range files {
 			name := strings.TrimSuffix(filepath.Base(f), ".pid")
 			if err := c.kill(name); err != nil {
-				return c.restartNetwork, name, err
+				return c.restartNodes, name, err
 			}
 			names = append(names, name)
 		}
-		return c.restartNetwork, strings.Join(names, "+"), nil
+		return c.restartNodes, strings.Join(names, "+"), nil
 	case Gateway:
-		name := "gateway-" + servicer.MSPID
-		return c.restartNetwork, name, c.kill(name)
+		c.mu.Lock()
+		n := len(c.faults) + 1
+		c.mu.Unlock()
+		target, err := c.aimedGatewayKill(ctx, n)
+		return c.restartGateways, target, err
 	case ReadOnly:
 		dir, err := c.spoolDir(servicer)
 		if err != nil {
@@ -253,15 +329,24 @@ func (c *Campaign) ordererRoles(ctx context.Context) (leader, follower string, e
 	return leader, follower, nil
 }
 
-// kill sends SIGKILL to a process network.sh started, by its PID file.
-func (c *Campaign) kill(name string) error {
+// pid reads the PID file network.sh keeps for a process it started.
+func (c *Campaign) pid(name string) (int, error) {
 	raw, err := os.ReadFile(filepath.Join(c.cfg.Run, "pids", name+".pid"))
 	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return 0, fmt.Errorf("%s: %w", name, err)
 	}
 	pid, err := strconv.Atoi(strings.TrimSpace(string(raw)))
 	if err != nil {
-		return fmt.Errorf("%s: PID file: %w", name, err)
+		return 0, fmt.Errorf("%s: PID file: %w", name, err)
+	}
+	return pid, nil
+}
+
+// kill sends SIGKILL to a process network.sh started, by its PID file.
+func (c *Campaign) kill(name string) error {
+	pid, err := c.pid(name)
+	if err != nil {
+		return err
 	}
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		return fmt.Errorf("kill -9 %s (%d): %w", name, pid, err)

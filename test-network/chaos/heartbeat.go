@@ -61,21 +61,40 @@ func (c *Campaign) heartbeat(ctx context.Context, logPath string) {
 func (c *Campaign) beat(ctx context.Context, msp string, n int) clientlog.Entry {
 	key := fmt.Sprintf("chaos-%d-%s-%d", c.cfg.Seed, msp, n)
 	path := fmt.Sprintf("/v1/probe/public/chaos-heartbeat-%s", key)
-	body := []byte(fmt.Sprintf(`{"value":"beat %d"}`, n))
-	e := clientlog.Entry{Bank: msp, Method: http.MethodPut, Path: path, Key: key, Body: body}
+	e, _ := c.keyedWrite(ctx, msp, "admin", http.MethodPut, path, key, "application/json", []byte(fmt.Sprintf(`{"value":"beat %d"}`, n)))
+	return e
+}
+
+// keyedWrite sends one write as a bank's user with role, with its
+// Idempotency-Key, retried as a careful integration would while the answer
+// is retryable (for up to retryFor), and returns the final answer as a
+// client log entry (its transactions from the X-Transaction-Id header and
+// the answer's "transactions") and the answer's body.
+func (c *Campaign) keyedWrite(ctx context.Context, msp, role, method, path, key, contentType string, body []byte) (clientlog.Entry, []byte) {
+	e := clientlog.Entry{Bank: msp, Method: method, Path: path, Key: key}
+	if contentType == "application/json" {
+		e.Body = body
+	}
 	start := time.Now()
 	for {
 		e.Attempts++
-		status, hdr, code, err := c.put(ctx, msp, path, key, body)
+		status, hdr, code, answer, err := c.send(ctx, msp, role, method, path, key, contentType, body)
 		e.Time, e.Status, e.Code, e.Error = time.Now().UTC(), status, code, ""
 		e.TxID, e.Block = hdr.Get("X-Transaction-Id"), hdr.Get("X-Block-Number")
+		e.Transactions = nil
 		if err != nil {
 			e.Error = err.Error()
+		} else if status < 300 {
+			var named struct {
+				Transactions []string `json:"transactions"`
+			}
+			json.Unmarshal(answer, &named)
+			e.Transactions = named.Transactions
 		}
 		retry := err != nil || status == http.StatusServiceUnavailable || code == "TX_CONFLICT" ||
 			status == http.StatusBadGateway && hdr.Get("Retry-After") != ""
 		if !retry || time.Since(start) > retryFor || ctx.Err() != nil {
-			return e
+			return e, answer
 		}
 		wait := time.Second
 		if s, err := strconv.Atoi(hdr.Get("Retry-After")); err == nil && s >= 0 {
@@ -83,30 +102,31 @@ func (c *Campaign) beat(ctx context.Context, msp string, n int) clientlog.Entry 
 		}
 		select {
 		case <-ctx.Done():
-			return e
+			return e, answer
 		case <-time.After(wait):
 		}
 	}
 }
 
-// put sends one keyed write as the bank's admin; code is the problem's.
-func (c *Campaign) put(ctx context.Context, msp, path, key string, body []byte) (status int, hdr http.Header, code string, err error) {
+// send sends one keyed write as the bank's user with role; code is the
+// problem's.
+func (c *Campaign) send(ctx context.Context, msp, role, method, path, key, contentType string, body []byte) (status int, hdr http.Header, code string, answer []byte, err error) {
 	api, err := c.bank(msp)
 	if err != nil {
-		return 0, http.Header{}, "", err
+		return 0, http.Header{}, "", nil, err
 	}
 	rctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, http.MethodPut, "http://"+api.Listen+path, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(rctx, method, "http://"+api.Listen+path, bytes.NewReader(body))
 	if err != nil {
-		return 0, http.Header{}, "", err
+		return 0, http.Header{}, "", nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+api.admin())
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+api.withRole(role))
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Idempotency-Key", key)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return 0, http.Header{}, "", err
+		return 0, http.Header{}, "", nil, err
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
@@ -116,7 +136,7 @@ func (c *Campaign) put(ctx context.Context, msp, path, key string, body []byte) 
 	if resp.StatusCode >= 300 {
 		json.Unmarshal(raw, &p)
 	}
-	return resp.StatusCode, resp.Header, p.Code, nil
+	return resp.StatusCode, resp.Header, p.Code, raw, nil
 }
 
 // bank reads a bank's gateway address and API tokens.

@@ -129,6 +129,9 @@ type ledgerTx struct {
 	Code      peer.TxValidationCode
 	Chaincode string
 	Fn        string
+	// Args are the function's arguments (Pool:AddLoans: the pool and the
+	// chunk).
+	Args []string
 }
 
 // scan reads blocks [from, to) through the trustee bank's admin client and
@@ -178,17 +181,18 @@ func blockTxs(b *common.Block) ([]ledgerTx, error) {
 			tx.Code = peer.TxValidationCode(filter[i])
 		}
 		tx.Valid = tx.Code == peer.TxValidationCode_VALID
-		tx.Chaincode, tx.Fn = invocation(payload.GetData())
+		tx.Chaincode, tx.Fn, tx.Args = invocation(payload.GetData())
 		out = append(out, tx)
 	}
 	return out, nil
 }
 
-// invocation digs the chaincode name and function out of a transaction.
-func invocation(data []byte) (chaincode, fn string) {
+// invocation digs the chaincode name, function and arguments out of a
+// transaction.
+func invocation(data []byte) (chaincode, fn string, args []string) {
 	var tx peer.Transaction
 	if proto.Unmarshal(data, &tx) != nil || len(tx.GetActions()) == 0 {
-		return "", ""
+		return "", "", nil
 	}
 	var cap peer.ChaincodeActionPayload
 	var cpp peer.ChaincodeProposalPayload
@@ -196,11 +200,15 @@ func invocation(data []byte) (chaincode, fn string) {
 	if proto.Unmarshal(tx.GetActions()[0].GetPayload(), &cap) != nil ||
 		proto.Unmarshal(cap.GetChaincodeProposalPayload(), &cpp) != nil ||
 		proto.Unmarshal(cpp.GetInput(), &spec) != nil {
-		return "", ""
+		return "", "", nil
 	}
 	cs := spec.GetChaincodeSpec()
-	if args := cs.GetInput().GetArgs(); len(args) > 0 {
-		fn = string(args[0])
+	for i, a := range cs.GetInput().GetArgs() {
+		if i == 0 {
+			fn = string(a)
+		} else {
+			args = append(args, string(a))
+		}
 	}
-	return cs.GetChaincodeId().GetName(), fn
+	return cs.GetChaincodeId().GetName(), fn, args
 }

@@ -104,11 +104,11 @@ func clip(s string, n int) string {
 // LogEntry is one line of the demo's client log.
 type LogEntry = clientlog.Entry
 
-// readClientLogs reads the demo's and the heartbeat's client logs, in
+// readClientLogs reads the demo's, the heartbeat's and the faults' client logs, in
 // the order of their answers.
 func (c *Campaign) readClientLogs() ([]LogEntry, error) {
 	var all []LogEntry
-	for _, path := range []string{c.clientLog, c.heartbeatLog} {
+	for _, path := range []string{c.clientLog, c.heartbeatLog, c.faultLog} {
 		entries, err := clientlog.Read(path)
 		if err != nil {
 			return nil, err

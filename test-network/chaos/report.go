@@ -34,9 +34,13 @@ type Report struct {
 	Tranches       int // tranches whose supply was checked
 	Replays        int
 
-	Findings []string // every violated invariant
-	Notes    []string
-	Passed   bool
+	// Uploads are the tape uploads cut by a gateway kill.
+	Uploads []UploadCheck
+	// ReadModels compares every bank's read model with its rebuild.
+	ReadModels []ReadModelCheck
+	Findings   []string // every violated invariant
+	Notes      []string
+	Passed     bool
 }
 
 // Print writes the report as the README shows it.
@@ -84,6 +88,21 @@ func (r *Report) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  ledger: %d VALID transactions; cash minted %s, burned %s during the campaign; %d tranche supplies and %d period replays checked at every bank\n",
 		r.ValidTxs, r.Minted, r.Burned, r.Tranches, r.Replays)
+	for _, u := range r.Uploads {
+		if u.Failure != "" {
+			fmt.Fprintf(w, "  upload to %s cut at chunk %d: FAILED: %s\n", u.Pool, u.Chunks, u.Failure)
+			continue
+		}
+		fmt.Fprintf(w, "  upload to %s cut by the gateway kill at chunk %d of %d: resumed at chunk %d (%d attempts, one key), %d loans, root %s… = the file's\n",
+			u.Pool, u.Chunks, (u.Loans+uploadChunk-1)/uploadChunk, u.ResumedAt, u.Attempts, u.Loans, u.Root[:min(16, len(u.Root))])
+	}
+	for _, m := range r.ReadModels {
+		state := "equals its rebuild"
+		if m.Difference != "" {
+			state = "DIFFERS from its rebuild"
+		}
+		fmt.Fprintf(w, "  read model of %s: %d keys at block %d %s\n", m.Bank, m.Keys, m.Checkpoint, state)
+	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "  note: %s\n", n)
 	}

@@ -20,8 +20,13 @@ func TestScheduleIsReproducibleAndCoversEveryKind(t *testing.T) {
 		if i > 0 && p.After <= a[i-1].After+a[i-1].Down {
 			t.Fatalf("fault %d (%s) starts before fault %d is repaired", i, p, i-1)
 		}
-		if p.Down < 8*time.Second || p.Down > 20*time.Second {
-			t.Fatalf("fault %s: outage outside 8–20 s", p)
+		if p.Down < minDown || p.Down > maxDown {
+			t.Fatalf("fault %s: outage outside %s–%s", p, minDown, maxDown)
+		}
+		if i > 0 {
+			if gap := p.After - a[i-1].After - a[i-1].Down; gap < minGap || gap > maxGap {
+				t.Fatalf("fault %s: %s after the previous repair, outside %s–%s", p, gap, minGap, maxGap)
+			}
 		}
 	}
 	for _, k := range AllKinds {

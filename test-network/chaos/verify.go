@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -30,6 +31,7 @@ func (c *Campaign) verify(ctx context.Context, start, end ledgerView, elapsed ti
 	r := &Report{Seed: c.cfg.Seed, Elapsed: elapsed, Blocks: end.Height - start.Height, ErrorsByKind: map[string]int{}}
 	c.mu.Lock()
 	r.Faults, r.DemoRuns = append([]FaultRecord(nil), c.faults...), append([]DemoRun(nil), c.demoRuns...)
+	r.Uploads = append([]UploadCheck(nil), c.uploads...)
 	c.mu.Unlock()
 	for i := range r.Faults {
 		if t, ok := c.firstAcceptedAfter(r.Faults[i].Repaired); ok {
@@ -37,6 +39,7 @@ func (c *Campaign) verify(ctx context.Context, start, end ledgerView, elapsed ti
 		}
 	}
 
+	creditResumedUploads(entries, txs)
 	account(entries, txs, c.cfg.Consortium.Chaincode, r)
 
 	// Cash: every bank reads one supply; minted − burned = outstanding,
@@ -51,8 +54,47 @@ func (c *Campaign) verify(ctx context.Context, start, end ledgerView, elapsed ti
 	if err := c.checkReplays(ctx, entries, r); err != nil {
 		return nil, err
 	}
+	// Every upload cut by a gateway kill resumed and completed with the
+	// file's root.
+	for _, u := range r.Uploads {
+		if u.Failure != "" {
+			r.Findings = append(r.Findings, fmt.Sprintf("upload to %s cut by the gateway kill: %s", u.Pool, u.Failure))
+		}
+	}
+	// Every bank's read model equals its rebuild from the ledger.
+	if err := c.checkReadModels(ctx, r); err != nil {
+		return nil, err
+	}
 	r.Passed = r.Lost == 0 && r.Duplicated == 0 && len(r.Findings) == 0
 	return r, nil
+}
+
+// tapeUploadPath matches a loan tape upload.
+var tapeUploadPath = regexp.MustCompile(`^/v1/pools/([^/?]+)/loans(\?|$)`)
+
+// creditResumedUploads names, in the answer of an accepted tape upload,
+// the chunks of its pool that attempts cut short put on the ledger: an
+// upload resumed after a gateway kill answers only the chunks it
+// submitted, but the chunks before are its own (the chaincode takes each
+// chunk of a pool once, in order), not a write applied twice.
+func creditResumedUploads(entries []LogEntry, txs []ledgerTx) {
+	chunksOf := map[string][]string{}
+	for _, tx := range txs {
+		if tx.Valid && tx.Fn == "Pool:AddLoans" && len(tx.Args) > 0 {
+			chunksOf[tx.Args[0]] = append(chunksOf[tx.Args[0]], tx.ID)
+		}
+	}
+	for i, e := range entries {
+		m := tapeUploadPath.FindStringSubmatch(e.Path)
+		if m == nil || !e.Accepted() || e.Attempts < 2 {
+			continue
+		}
+		for _, id := range chunksOf[m[1]] {
+			if !slices.Contains(e.Transactions, id) {
+				entries[i].Transactions = append(entries[i].Transactions, id)
+			}
+		}
+	}
 }
 
 // account compares the client log with the ledger's transactions of the
@@ -115,11 +157,16 @@ func account(entries []LogEntry, txs []ledgerTx, chaincode string, r *Report) {
 	// applied that no request asked for.
 	budget, uploadsUnknown := 0, false
 	for _, e := range entries {
+		upload := strings.Contains(e.Path, "/loans") || strings.Contains(e.Path, "/reports")
 		if e.OutcomeUnknown() {
-			if strings.Contains(e.Path, "/loans") || strings.Contains(e.Path, "/reports") {
-				uploadsUnknown = true
-			}
+			uploadsUnknown = uploadsUnknown || upload
 			budget++
+		}
+		// An upload cut by a gateway kill and answered 409
+		// IDEMPOTENCY_APPLIED names one of its transactions; the others
+		// (its header, its chunks) are its own too.
+		if upload && e.Code == "IDEMPOTENCY_APPLIED" {
+			uploadsUnknown = true
 		}
 	}
 	unnamed := map[string]int{}

@@ -37,7 +37,8 @@ func (c *Contract) RemitCollections(ctx *txn.Context, dealID, amount string) err
 	if err := deposit(ctx, f.deal.ID, caller.Identity, schema.AccountCollection, a); err != nil {
 		return err
 	}
-	return ctx.Emit("CollectionsRemitted", map[string]any{"deal": f.deal.ID, "amount": a})
+	// "from" names the paying holder, so its bank's read model refreshes its cash.
+	return ctx.Emit("CollectionsRemitted", map[string]any{"deal": f.deal.ID, "amount": a, "from": caller.Identity.Key()})
 }
 
 // openDealAccounts opens the collection and advances accounts and an
@@ -85,7 +86,7 @@ func (c *Contract) FundReserve(ctx *txn.Context, dealID, reserve, amount string)
 	if err := deposit(ctx, f.deal.ID, caller.Identity, schema.ReserveAccount(reserve), a); err != nil {
 		return err
 	}
-	return ctx.Emit("ReserveFunded", map[string]any{"deal": f.deal.ID, "reserve": reserve, "amount": a})
+	return ctx.Emit("ReserveFunded", map[string]any{"deal": f.deal.ID, "reserve": reserve, "amount": a, "from": caller.Identity.Key()})
 }
 
 // deposit moves cash from a holder's registry account into a deal account.

@@ -4,6 +4,11 @@
 //	    Serve the API until SIGINT or SIGTERM, then shut down gracefully.
 //	gateway-app token
 //	    Print a fresh bearer token and the SHA-256 to put in a configuration.
+//	gateway-app rebuild -config FILE -into DIR
+//	    With the app stopped, replay the chain's events into a fresh read
+//	    model in DIR, up to the app's checkpoint.
+//	gateway-app dump -data DIR
+//	    Print the canonical dump of the read model in DIR, one JSON line a key.
 //
 // Environment variables TRANCHENET_GATEWAY_* override configuration fields
 // (run `gateway-app help` for the list).
@@ -48,6 +53,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	case "token":
 		token := config.NewToken()
 		return writeJSON(stdout, map[string]string{"token": token, "tokenSHA256": config.HashToken(token)})
+	case "rebuild":
+		return rebuild(args[1:], stdout, stderr)
+	case "dump":
+		return dump(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "gateway-app", api.Version)
 		return nil
@@ -63,6 +72,8 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   gateway-app serve -config FILE
   gateway-app token
+  gateway-app rebuild -config FILE -into DIR
+  gateway-app dump -data DIR
   gateway-app version
 
 environment overrides:

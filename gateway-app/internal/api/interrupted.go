@@ -35,6 +35,13 @@ type txStatusReader interface {
 //     committed: the request runs now, as if first received;
 //   - otherwise (too early, or the ledger cannot be asked): 503, retry.
 //
+// A resumable upload (Upload.Resumable: a loan tape) is the exception to
+// the first rule: its chunks already on the ledger are not the request's
+// result but its progress, and running it again resumes after them (the
+// chaincode takes each chunk once, in order). So once whatever it sent has
+// settled, an interrupted resumable upload runs again: same file, same
+// key, and the answer is the completed upload's.
+//
 // A record of this very process (a panic) stays 409 IDEMPOTENCY_OUTCOME_UNKNOWN.
 func (id *idempotency) resolveInterrupted(s *Server, w http.ResponseWriter, r *http.Request, user *User, scope, key string,
 	rec store.IdempotencyRecord, run func(http.ResponseWriter, *http.Request)) {
@@ -43,6 +50,8 @@ func (id *idempotency) resolveInterrupted(s *Server, w http.ResponseWriter, r *h
 		s.writeProblem(w, r, NewProblem(CodeIdempotencyUnknown, "the request with Idempotency-Key %q started at %s was interrupted (gateway restart or internal error) and may have reached the ledger; check the resource, then retry with a new key", key, rec.Created.Format(time.RFC3339)))
 		return
 	}
+	sp := spoolFrom(r.Context())
+	resumable := sp != nil && sp.Resumable
 	for _, txID := range rec.TxIDs {
 		out, err := lookup.TxStatus(r.Context(), user.Identity, txID)
 		if err != nil {
@@ -51,7 +60,7 @@ func (id *idempotency) resolveInterrupted(s *Server, w http.ResponseWriter, r *h
 			s.writeProblem(w, r, p) // the record stays until the ledger has spoken
 			return
 		}
-		if out.Valid {
+		if out.Valid && !resumable {
 			p := NewProblem(CodeIdempotencyApplied, "the request with Idempotency-Key %q was applied (transaction %s, block %d) by a gateway process that stopped before answering; read the resource for its result, and do not send it again", key, txID, out.Block)
 			p.TxID = txID
 			id.storeAnswer(s, w, r, scope, rec, p)
@@ -68,14 +77,18 @@ func (id *idempotency) resolveInterrupted(s *Server, w http.ResponseWriter, r *h
 		s.writeProblem(w, r, p) // the record stays until the ledger has spoken
 		return
 	}
-	// Nothing of it is or will be on the ledger: run it now, under a
-	// record of this process.
+	// Nothing of it is or will be on the ledger (an upload: whatever it
+	// sent has settled): run it now, under a record of this process.
 	pending := store.IdempotencyRecord{State: "pending", Fingerprint: rec.Fingerprint, Owner: id.boot, Created: time.Now().UTC()}
 	if err := id.store(scope, &pending); err != nil {
 		s.writeProblem(w, r, problemFrom(err))
 		return
 	}
-	s.log.InfoContext(r.Context(), "interrupted request runs again: none of its transactions reached the ledger", "key", key, "proposed", len(rec.TxIDs))
+	if resumable {
+		s.log.InfoContext(r.Context(), "interrupted upload runs again: it resumes after its chunks on the ledger", "key", key, "proposed", len(rec.TxIDs))
+	} else {
+		s.log.InfoContext(r.Context(), "interrupted request runs again: none of its transactions reached the ledger", "key", key, "proposed", len(rec.TxIDs))
+	}
 	id.runAndStore(s, w, r, scope, pending, run)
 }
 

@@ -3,10 +3,12 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
@@ -92,5 +94,41 @@ func TestProposedTransactionsAreRecordedUnderTheKey(t *testing.T) {
 	rec, found, err := ts.store.Idempotency().Load("admin\x00recorded")
 	if err != nil || !found || len(rec.TxIDs) != 2 || rec.TxIDs[0] != "tx-first" || rec.TxIDs[1] != "tx-second" || rec.LastTx.IsZero() {
 		t.Fatalf("record %+v", rec)
+	}
+}
+
+// An interrupted resumable upload (a loan tape) whose first chunks are on
+// the ledger runs again under its key, once what it sent has settled: its
+// chunks are its progress, not its result. A non-resumable upload with a
+// chunk on the ledger is answered IDEMPOTENCY_APPLIED as any write.
+func TestAnInterruptedResumableUploadRunsAgain(t *testing.T) {
+	for _, resumable := range []bool{true, false} {
+		runs := 0
+		ts := newTestServer(t, func(_ *config.Config, d *Deps) {
+			d.Ledger = statusLedger{fakeLedger: d.Ledger.(*fakeLedger), txs: map[string]ledger.TxOutcome{"chunk-0": {Found: true, Valid: true, Block: 3}}}
+			d.Resources = []func(*Server){func(s *Server) {
+				Register(s, Endpoint[NoBody, map[string]int]{
+					Method: "PUT", Path: "/v1/test/files", Tag: "test", Roles: []roles.Role{roles.Admin}, Summary: "Upload a file in chunks",
+					Upload: &Upload{ContentTypes: []string{"text/csv"}, Resumable: resumable},
+					Handle: func(*Call, *NoBody) (*map[string]int, error) { runs++; return &map[string]int{"resumedAt": 1}, nil },
+				})
+			}}
+		})
+		ts.srv.idem.booted = time.Now().Add(-time.Minute) // the killed process died a while ago
+		const file = "loan,balance\nL1,100.00\n"
+		sum := sha256.Sum256([]byte(file))
+		hr, _ := http.NewRequest("PUT", "/v1/test/files", nil)
+		rec := store.IdempotencyRecord{State: "pending", Fingerprint: fingerprint(hr, sum[:]), Owner: "killed-process",
+			Created: time.Now().Add(-time.Minute).UTC(), TxIDs: []string{"chunk-0", "chunk-1"}, LastTx: time.Now().Add(-time.Minute).UTC()}
+		if err := ts.store.Idempotency().Save("admin\x00tape", rec); err != nil {
+			t.Fatal(err)
+		}
+		a := ts.do(req{method: "PUT", path: "/v1/test/files", token: adminToken, body: file, contentType: "text/csv", idemKey: "tape"})
+		switch {
+		case resumable && (a.Status != http.StatusOK || runs != 1):
+			t.Fatalf("resumable: %d %s (runs %d), want the upload run again", a.Status, a.Body, runs)
+		case !resumable && (a.Status != http.StatusConflict || a.problem(t).Code != CodeIdempotencyApplied || runs != 0):
+			t.Fatalf("not resumable: %d %s (runs %d), want 409 %s", a.Status, a.Body, runs, CodeIdempotencyApplied)
+		}
 	}
 }

@@ -29,6 +29,12 @@ type Upload struct {
 	ContentTypes []string
 	// Description documents the file's format.
 	Description string
+	// Resumable says that running the request again with the same file
+	// resumes it after what it already put on the ledger, at any point,
+	// and answers the completed upload (a loan tape: the chaincode takes
+	// each chunk once, in order). An interrupted resumable upload runs
+	// again under its key instead of answering IDEMPOTENCY_APPLIED.
+	Resumable bool
 }
 
 // Spool is an uploaded file, on disk for the duration of the request.
@@ -38,6 +44,8 @@ type Spool struct {
 	ContentType string
 	Size        int64
 	SHA256      [sha256.Size]byte
+	// Resumable is the endpoint's Upload.Resumable.
+	Resumable bool
 }
 
 // Open opens the file from its start; close it when done.
@@ -94,7 +102,7 @@ func (s *Server) spool(w http.ResponseWriter, r *http.Request, u *Upload) *Spool
 		s.writeProblem(w, r, problemFrom(err))
 		return nil
 	}
-	sp := &Spool{path: f.Name(), ContentType: mt}
+	sp := &Spool{path: f.Name(), ContentType: mt, Resumable: u.Resumable}
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(f, h), http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes))
 	if cerr := f.Close(); err == nil {

@@ -105,12 +105,7 @@ func (a *App) open() error {
 			return err
 		}
 		source := events.FabricSource{Peers: a.gateway, Identity: cfg.Events.Identity, Chaincode: cfg.Chaincode}
-		a.listener = events.New(a.store, source, events.Options{
-			StartBlock: cfg.Events.StartBlock, MaxBackoff: cfg.Events.MaxBackoff.D(),
-			Logger: log.With("component", "events"), Metrics: reg,
-		})
-		a.listener.RegisterAll(projections.EventLog)
-		projections.New(cfg.MSPID, fetch, log.With("component", "projections")).Register(a.listener)
+		a.listener = newListener(cfg, a.store, source, fetch, log, reg)
 		// A new consortium configuration changes who endorses what.
 		a.listener.Register("ConfigApplied", func(store.Writer, events.Event) error { resolver.Invalidate(); return nil })
 	}
@@ -154,6 +149,18 @@ func (a *App) open() error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	return nil
+}
+
+// newListener is the event listener that feeds db's read model from src:
+// the event log and the bank's projections (the app's, and a rebuild's).
+func newListener(cfg config.Config, db store.Store, src events.Source, fetch projections.Fetch, log *slog.Logger, reg *metrics.Registry) *events.Listener {
+	l := events.New(db, src, events.Options{
+		StartBlock: cfg.Events.StartBlock, MaxBackoff: cfg.Events.MaxBackoff.D(),
+		Logger: log.With("component", "events"), Metrics: reg,
+	})
+	l.RegisterAll(projections.EventLog)
+	projections.New(cfg.MSPID, fetch, log.With("component", "projections")).Register(l)
+	return l
 }
 
 // ownPeerQuery evaluates chaincode queries as one identity on the bank's

@@ -12,8 +12,11 @@ func (p *Projector) applyCash(w store.Writer, ev events.Event) error {
 	}
 	pl, _ := decode(ev)
 	detail := pl.Tranche
-	if ev.Name == "FeeClaimed" {
+	switch ev.Name {
+	case "FeeClaimed":
 		detail = pl.Deal + " fee"
+	case "AdvancesClaimed":
+		detail = pl.Deal + " advance reimbursements"
 	}
 	return putBalances(w, ev, f, detail)
 }

@@ -55,8 +55,10 @@ type Balance struct {
 
 // The events each projection follows.
 var (
-	holdingEvents    = []string{"TokenTransferred", "ForcedTransfer", "UnitsPlaced", "UnitsRedeemed", "UnitsFrozen", "UnitsUnfrozen"}
-	cashEvents       = []string{"CashPaid", "CashTransferred", "CashReturned", "DistributionClaimed", "FeeClaimed"}
+	holdingEvents = []string{"TokenTransferred", "ForcedTransfer", "UnitsPlaced", "UnitsRedeemed", "UnitsFrozen", "UnitsUnfrozen"}
+	// CollectionsRemitted and ReserveFunded move the payer's cash into a
+	// deal account ("from"): without them its cash would stay as last read.
+	cashEvents       = []string{"CashPaid", "CashTransferred", "CashReturned", "DistributionClaimed", "FeeClaimed", "AdvancesClaimed", "CollectionsRemitted", "ReserveFunded"}
 	settlementEvents = []string{"SettlementInstructed", "SettlementHeld", "SettlementSettled", "SettlementAwaitingPayment", "SettlementReleased",
 		"SettlementReturned", "SettlementCancelled", "SettlementExpired"}
 	reportEvents = []string{"ReportSubmitted", "ReportRowsAdded", "ReportCompleted", "ReportWithdrawn"}
@@ -200,7 +202,11 @@ func (p *Projector) fetchSettlement(ctx context.Context, get factFetcher, f *Fac
 func (p *Projector) fetchCertification(ctx context.Context, f *Facts, pl payload) error {
 	raw, err := p.fetch(ctx, "Servicing:GetCertification", pl.Deal, strconv.Itoa(pl.Period))
 	if err != nil {
-		if refused(err) {
+		// The event proves the certification is on the ledger: a peer
+		// that answers "not found" has not committed its block yet (the
+		// bank's own peer, just restarted, while the stream came from the
+		// other): ask again rather than record a period without it.
+		if refused(err) && !notFound(err) {
 			return nil
 		}
 		return err

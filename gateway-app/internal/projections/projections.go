@@ -30,6 +30,7 @@ import (
 	"log/slog"
 	"slices"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/events"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/ledger"
@@ -133,6 +134,12 @@ func (p *Projector) own(keys ...string) []string {
 func refused(err error) bool {
 	var le *ledger.Error
 	return errors.As(err, &le) && le.Kind == ledger.KindRefused
+}
+
+// notFound reports a refusal because the record does not exist (yet).
+func notFound(err error) bool {
+	var le *ledger.Error
+	return errors.As(err, &le) && le.Kind == ledger.KindRefused && le.Code == errs.NotFound
 }
 
 // position places an event in the chain: block, transaction in block,

@@ -69,7 +69,10 @@ type ledgerState struct {
 	terms     map[string]settlement.Terms
 	certs     map[string]schema.Certification
 	failNext  map[string]int // fn → transient failures left
-	asked     []string
+	// lagging: fn → answers of a peer that has not committed the record
+	// yet (NOT_FOUND) left.
+	lagging map[string]int
+	asked   []string
 }
 
 func (s *ledgerState) fetch(_ context.Context, fn string, args ...string) ([]byte, error) {
@@ -79,6 +82,10 @@ func (s *ledgerState) fetch(_ context.Context, fn string, args ...string) ([]byt
 	if s.failNext[fn] > 0 {
 		s.failNext[fn]--
 		return nil, &ledger.Error{Kind: ledger.KindUnavailable, Message: "peer unavailable"}
+	}
+	if s.lagging[fn] > 0 {
+		s.lagging[fn]--
+		return nil, &ledger.Error{Kind: ledger.KindRefused, Code: errs.NotFound, Message: fn + " not found (the peer lags)"}
 	}
 	var v any
 	var ok bool
@@ -145,7 +152,7 @@ func newHarness(t *testing.T) *harness {
 	}
 	t.Cleanup(func() { db.Close() })
 	return &harness{t: t, db: db, state: &ledgerState{positions: map[string]Position{}, balances: map[string]Balance{},
-		terms: map[string]settlement.Terms{}, certs: map[string]schema.Certification{}, failNext: map[string]int{}}}
+		terms: map[string]settlement.Terms{}, certs: map[string]schema.Certification{}, failNext: map[string]int{}, lagging: map[string]int{}}}
 }
 
 func (h *harness) apply(evs chain) {
@@ -364,4 +371,61 @@ func TestEventLogKeepsNonJSONPayloads(t *testing.T) {
 	if typed := page.Events[1]; string(typed.Data) != `{"a":1}` || typed.Payload != nil || typed.Time == nil || typed.Time.Location() != time.UTC || !typed.Time.Equal(at) {
 		t.Fatalf("JSON event: %+v", typed)
 	}
+}
+
+// Remitting collections and funding a reserve move the payer's cash into a
+// deal account: the payer's cash follows (the fault campaign's rebuild
+// found it stale before the events named the payer).
+func TestCashPaidIntoADealAccountFollowsThePayer(t *testing.T) {
+	h := newHarness(t)
+	h.state.set(func() {
+		h.state.balances[alice] = Balance{Balance: money.FromMajor(100), Available: money.FromMajor(100)}
+	})
+	h.apply(chain{envelope(3, "CashPaid", map[string]string{"to": alice})})
+	h.state.set(func() {
+		h.state.balances[alice] = Balance{Balance: money.FromMajor(70), Available: money.FromMajor(70)}
+	})
+	h.apply(chain{envelope(4, "CollectionsRemitted", map[string]string{"deal": "D", "amount": "30.00", "from": alice})})
+	h.state.set(func() {
+		h.state.balances[alice] = Balance{Balance: money.FromMajor(65), Available: money.FromMajor(65)}
+	})
+	h.apply(chain{envelope(5, "ReserveFunded", map[string]string{"deal": "D", "reserve": "reserve", "amount": "5.00", "from": alice})})
+	h.view(func(rm store.Reader) error {
+		c, found, err := rm.Cash(alice)
+		if err != nil || !found || c.Balance != money.FromMajor(65) || c.AsOf.Block != 5 {
+			t.Fatalf("cash %+v %v %v, want 65 as of block 5", c, found, err)
+		}
+		ch, _ := rm.CashHistory(alice)
+		var changes []string
+		for _, e := range ch {
+			changes = append(changes, fmt.Sprintf("%s:%s", e.Event, e.Change))
+		}
+		if got := strings.Join(changes, " "); got != "CashPaid:100.00 CollectionsRemitted:-30.00 ReserveFunded:-5.00" {
+			t.Fatalf("cash history %s", got)
+		}
+		return nil
+	})
+}
+
+// A certified period's event can arrive from one peer while the bank's
+// own peer, just restarted, has not committed it yet and answers
+// NOT_FOUND: the event proves the certification exists, so the listener
+// asks again instead of recording the period without it (the fault
+// campaign's rebuild compare found a distribution missing so).
+func TestACertificationTheAskedPeerHasNotYetIsAskedAgain(t *testing.T) {
+	h := newHarness(t)
+	cert := schema.Certification{Deal: "D", Period: 1, ResultHash: "r", InputsHash: "i",
+		Inputs: distribution.PeriodInputs{PaymentDate: daycount.NewDate(2026, time.February, 15)}}
+	h.state.set(func() {
+		h.state.certs["D|1"] = cert
+		h.state.lagging["Servicing:GetCertification"] = 2
+	})
+	h.apply(chain{envelope(4, "PeriodCertified", map[string]any{"deal": "D", "period": 1, "resultHash": "r", "eventOfDefault": false})})
+	h.view(func(rm store.Reader) error {
+		ds, err := rm.Distributions("D")
+		if err != nil || len(ds) != 1 || ds[0].Period != 1 || ds[0].ResultHash != "r" {
+			t.Fatalf("distributions %+v %v: want period 1, read once the peer had it", ds, err)
+		}
+		return nil
+	})
 }

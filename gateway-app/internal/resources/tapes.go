@@ -21,8 +21,9 @@ func (r *resources) tapes(s *api.Server) {
 			"errors lists each row, field and rule) and nothing is submitted. Then it is submitted in chunks (Pool:AddLoans, loans in " +
 			"transient data, endorsed by the trustee and the servicer). If a chunk fails, the chunks before it stay on the ledger: " +
 			"uploading the same file again resumes after them. Seal the pool afterwards.",
-		Params:    tapeParams,
-		Upload:    &api.Upload{ContentTypes: upload.AcceptedContentTypes(), Description: "the loan tape: EX-102 auto-loan asset data as CSV (header row of element names) or XML (assetData)"},
+		Params: tapeParams,
+		Upload: &api.Upload{ContentTypes: upload.AcceptedContentTypes(), Description: "the loan tape: EX-102 auto-loan asset data as CSV (header row of element names) or XML (assetData)",
+			Resumable: true},
 		Chaincode: []string{"Pool:Get", "Pool:AddLoans"},
 		Handle:    r.uploadTape,
 	})
