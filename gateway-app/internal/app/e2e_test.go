@@ -905,6 +905,12 @@ var exercisedElsewhere = map[string]string{
 	"POST /v1/deals/{deal}/auctions/{auction}/award":                "Auction:Award in TestIntegrationLiquidation (Go client) and demo -liquidation (REST)",
 	"GET /v1/pools/{pool}/owner":                                    "Auction:Owner in TestIntegrationLiquidation (Go client)",
 	"POST /v1/deals/{deal}/advances/claims":                         "Servicing:ClaimAdvances in TestIntegrationIndentureDeal, whose deal reimburses advances",
+	"POST /v1/card-trusts":                                          "CardTrust:CreateTrust in TestIntegrationCards (Go client)",
+	"GET /v1/card-trusts/{trust}":                                   "CardTrust:GetTrust in TestIntegrationCards (Go client)",
+	"POST /v1/card-trusts/{trust}/reports":                          "CardTrust:SubmitReport in TestIntegrationCards (Go client)",
+	"GET /v1/card-trusts/{trust}/months/{period}":                   "CardTrust:GetMonth in TestIntegrationCards (Go client)",
+	"POST /v1/pools/{pool}/card-series":                             "Pool:SealCardSeries in TestIntegrationCards (Go client)",
+	"POST /v1/deals/{deal}/card-reports":                            "Servicing:SubmitCardReport in TestIntegrationCards (Go client)",
 }
 
 // onboarding registers, lists and revokes an investor through Org3's CA,

@@ -102,7 +102,10 @@ func newClassPool(class string, seed uint64, servicingPayee, otherPayee string) 
 					return period, nil, nil, err
 				}
 			}
-			return period, buf.Bytes(), out, w.Flush()
+			if err := w.Flush(); err != nil { // before buf.Bytes: the last rows are still in the writer
+				return period, nil, nil, err
+			}
+			return period, buf.Bytes(), out, nil
 		}
 		p.waterfall = func(deal string, faces map[string]money.Amount, tranches map[string]string) any {
 			return autodeal.RMBSWaterfall{Deal: deal, PoolBalance: p.balance, Faces: faces, Coupons: p.coupons, Residual: p.residual,
@@ -141,7 +144,10 @@ func newClassPool(class string, seed uint64, servicingPayee, otherPayee string) 
 					return period, nil, nil, err
 				}
 			}
-			return period, buf.Bytes(), out, w.Flush()
+			if err := w.Flush(); err != nil { // before buf.Bytes: the last rows are still in the writer
+				return period, nil, nil, err
+			}
+			return period, buf.Bytes(), out, nil
 		}
 		p.waterfall = func(deal string, faces map[string]money.Amount, tranches map[string]string) any {
 			return autodeal.LeaseWaterfall{Deal: deal, PoolBalance: p.balance, Faces: faces, Coupons: p.coupons, Residual: p.residual,
