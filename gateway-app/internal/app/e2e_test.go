@@ -906,7 +906,7 @@ var exercisedElsewhere = map[string]string{
 	"GET /v1/pools/{pool}/owner":                                    "Auction:Owner in TestIntegrationLiquidation (Go client)",
 	"POST /v1/deals/{deal}/advances/claims":                         "Servicing:ClaimAdvances in TestIntegrationIndentureDeal, whose deal reimburses advances",
 	"POST /v1/card-trusts":                                          "CardTrust:CreateTrust in TestIntegrationCards (Go client)",
-	"GET /v1/card-trusts/{trust}":                                   "CardTrust:GetTrust in TestIntegrationCards (Go client)",
+	"GET /v1/card-trusts/{trust}":                                   "CardTrust:GetTrust: chaincode stub tests (TestCardTrustMonths) and resources handler tests only",
 	"POST /v1/card-trusts/{trust}/reports":                          "CardTrust:SubmitReport in TestIntegrationCards (Go client)",
 	"GET /v1/card-trusts/{trust}/months/{period}":                   "CardTrust:GetMonth in TestIntegrationCards (Go client)",
 	"POST /v1/pools/{pool}/card-series":                             "Pool:SealCardSeries in TestIntegrationCards (Go client)",
