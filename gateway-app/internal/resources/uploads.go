@@ -31,6 +31,18 @@ func (r *resources) workflow(c *api.Call) upload.Workflow {
 	return upload.Workflow{Ledger: callLedger{c}, Book: r.store, MSP: c.MSPID()}
 }
 
+// inFlightParam is the upload endpoints' option of chunks in flight.
+var inFlightParam = api.Param{Name: "inFlight", In: "query", Type: "integer", Pattern: `^[0-9]{1,2}$`,
+	Description: fmt.Sprintf("chunks of a power-of-two size submitted at once, 1 to %d (default %d); 1 sends them one after another", upload.MaxInFlight, upload.DefaultInFlight)}
+
+// workflowInFlight is workflow with the request's inFlight option.
+func (r *resources) workflowInFlight(c *api.Call) (upload.Workflow, error) {
+	wf := r.workflow(c)
+	var err error
+	wf.InFlight, err = queryInt(c, "inFlight", upload.DefaultInFlight, 1, upload.MaxInFlight)
+	return wf, err
+}
+
 // callLedger is the upload workflow's Submitter over an API call: it reads
 // and submits as the call's user, endorsed as the endorsement table says.
 type callLedger struct{ c *api.Call }
@@ -44,7 +56,7 @@ func (l callLedger) Pool(id string) (schema.Pool, upload.TapeProgress, error) {
 	if err != nil {
 		return schema.Pool{}, upload.TapeProgress{}, err
 	}
-	return v.Pool, upload.TapeProgress{NextChunk: v.NextChunk, LoansAdded: v.LoansAdded, BalanceSoFar: v.BalanceSoFar}, nil
+	return v.Pool, upload.TapeProgress{NextChunk: v.NextChunk, LoansAdded: v.LoansAdded, BalanceSoFar: v.BalanceSoFar, Chunks: v.Chunks}, nil
 }
 
 func (l callLedger) DealPool(deal string) (schema.Pool, error) {
