@@ -49,7 +49,7 @@ type fakeChain struct {
 	tapeSize     int
 	reportChunks map[int]string // root
 
-	mu               sync.Mutex
+	mu                sync.Mutex
 	active, maxAtOnce int
 }
 
