@@ -100,8 +100,8 @@ func refusedProblem(what string, r *upload.Refused) *api.Problem {
 }
 
 // uploadError maps an upload workflow error: a refused file, or a failed
-// chunk that left the chunks before it on the ledger (the same file
-// uploaded again resumes after them). Anything else is answered as any
+// chunk that left other chunks on the ledger (the same file uploaded
+// again submits only the missing ones). Anything else is answered as any
 // handler error is.
 func uploadError(what string, err error) error {
 	var refused *upload.Refused
@@ -113,7 +113,7 @@ func uploadError(what string, err error) error {
 		return err
 	}
 	p := problemOf(ce.Err)
-	p.Detail = fmt.Sprintf("chunk %d: %s (chunks before it are on the ledger: %d; upload the same file again to resume after them)", ce.Index, p.Detail, ce.Committed)
+	p.Detail = fmt.Sprintf("chunk %d: %s (chunks of this file on the ledger: %d; upload the same file again to submit the rest)", ce.Index, p.Detail, ce.Committed)
 	return p
 }
 

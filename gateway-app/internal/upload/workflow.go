@@ -90,7 +90,7 @@ type ChunkError struct {
 }
 
 func (e *ChunkError) Error() string {
-	return fmt.Sprintf("chunk %d: %v (chunks before it are on the ledger: %d)", e.Index, e.Err, e.Committed)
+	return fmt.Sprintf("chunk %d: %v (chunks of this file on the ledger: %d)", e.Index, e.Err, e.Committed)
 }
 
 func (e *ChunkError) Unwrap() error { return e.Err }
