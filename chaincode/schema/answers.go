@@ -29,6 +29,10 @@ type PoolView struct {
 	NextChunk    int          `json:"nextChunk" doc:"number of the next chunk of loans Pool:AddLoans takes"`
 	LoansAdded   int          `json:"loansAdded"`
 	BalanceSoFar money.Amount `json:"balanceSoFar"`
+	// Chunks lists the chunks on the ledger of a tape added concurrently
+	// (chunkSize in AddLoans' transient data), in index order; NextChunk
+	// is then the first index missing.
+	Chunks []TapeChunkSummary `json:"chunks,omitempty"`
 }
 
 // LoanProof is a loan of a sealed pool with the proof that its canonical

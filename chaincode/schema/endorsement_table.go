@@ -157,6 +157,9 @@ var Endorsement = map[string]Endorsers{
 	// collection's members are exactly the trustee and servicer orgs, so
 	// both peers hold every loan read.
 	"Servicing:AddReportRows": ByTrusteeAndServicer,
+	// Reads the public chunk sums and writes the report record (trustee
+	// AND servicer).
+	"Servicing:CompleteReport": ByTrusteeAndServicer,
 	// The report record only (trustee AND servicer).
 	"Servicing:WithdrawReport": ByTrusteeAndServicer,
 	// Public fixing record.

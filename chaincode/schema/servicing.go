@@ -186,6 +186,12 @@ type ReportHeader struct {
 	Aggregates loantape.ReportAggregates `json:"aggregates"`
 	// Chunks is the number of row chunks that will follow.
 	Chunks int `json:"chunks"`
+	// ChunkSize, when set (a power of two), says the chunks go in
+	// concurrently: every chunk but the last holds exactly ChunkSize rows,
+	// each writes its own ReportChunkSum instead of the report record, and
+	// Servicing:CompleteReport closes the report once all are in. Zero:
+	// chunks in order, the last one completing the report.
+	ChunkSize int `json:"chunkSize,omitempty"`
 	// ServicerAdvances, CleanUpCall and CleanUpProceeds are the waterfall
 	// inputs that are not loan-level data.
 	ServicerAdvances money.Amount `json:"servicerAdvances,omitzero"`

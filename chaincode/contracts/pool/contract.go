@@ -185,6 +185,18 @@ func (c *Contract) AddLoans(ctx *txn.Context, poolID, chunkNo string) error {
 	if err != nil {
 		return err
 	}
+	size, concurrent, err := chunkSizeOf(ctx)
+	if err != nil {
+		return err
+	}
+	if concurrent {
+		return addChunk(ctx, p, int(chunk), size, progress, entries)
+	}
+	if found, err := ctx.Get(chunkKey(ctx, poolID, 0), &schema.TapeChunk{}); err != nil {
+		return err
+	} else if found {
+		return errs.Field(TransientChunkSize, "pool %s takes its loans in chunks of a declared size (its chunk 0 is on the ledger): send chunkSize with every chunk", poolID)
+	}
 	switch {
 	case int(chunk) < progress.NextChunk:
 		return errs.New(errs.AlreadyExists, "pool %s: chunk %d was already added (next is %d)", poolID, chunk, progress.NextChunk)
@@ -202,35 +214,12 @@ func (c *Contract) AddLoans(ctx *txn.Context, poolID, chunkNo string) error {
 	if err != nil {
 		return errs.New(errs.Internal, "pool %s: stored Merkle state: %v", poolID, err)
 	}
-	leaves := schema.TapeLeaves{FirstIndex: builder.Size(), Leaves: make([]string, len(entries))}
-	for i, e := range entries {
-		l := e.Loan
-		key, err := ctx.Key(schema.TypeLoan, poolID, l.AssetNumber)
-		if err != nil {
-			return err
-		}
-		var existing schema.TapeLoan
-		found, err := ctx.GetPrivate(roles.LoanTapeCollection, key, &existing)
-		if err != nil {
-			return err
-		}
-		if found {
-			return errs.New(errs.AlreadyExists, "pool %s: loan %s (loans[%d]) was already added in chunk %d", poolID, l.AssetNumber, i, existing.Chunk)
-		}
-		leaf := merkle.LeafHash(e.canonical())
-		index := builder.Size()
-		builder.Add(leaf)
-		leaves.Leaves[i] = merkle.Hex(leaf)
-		if err := ctx.PutPrivate(roles.LoanTapeCollection, key, schema.TapeLoan{Index: index, Chunk: int(chunk), Loan: l, Mortgage: e.Mortgage, Lease: e.Lease}); err != nil {
-			return err
-		}
-	}
-	leavesKey, err := leavesKey(ctx, poolID, int(chunk))
+	leaves, err := putLoans(ctx, poolID, int(chunk), builder.Size(), entries)
 	if err != nil {
 		return err
 	}
-	if err := ctx.PutPrivate(roles.LoanTapeCollection, leavesKey, leaves); err != nil {
-		return err
+	for _, l := range leaves {
+		builder.Add(l)
 	}
 	progress.NextChunk++
 	progress.Builder = builder.State()
@@ -238,6 +227,43 @@ func (c *Contract) AddLoans(ctx *txn.Context, poolID, chunkNo string) error {
 		return err
 	}
 	return ctx.Emit("LoansAdded", loansAddedEvent{Pool: poolID, Chunk: int(chunk), Loans: len(entries), LoansInPool: builder.Size()})
+}
+
+// putLoans writes a chunk's loans into the loanTape collection, the
+// first at leaf index first, refusing an asset number already in the pool
+// (or twice in the chunk), and the chunk's leaf list; it returns the
+// leaves.
+func putLoans(ctx *txn.Context, poolID string, chunk, first int, entries []tapeEntry) ([][merkle.Size]byte, error) {
+	leaves := schema.TapeLeaves{FirstIndex: first, Leaves: make([]string, len(entries))}
+	hashes := make([][merkle.Size]byte, len(entries))
+	for i, e := range entries {
+		l := e.Loan
+		key, err := ctx.Key(schema.TypeLoan, poolID, l.AssetNumber)
+		if err != nil {
+			return nil, err
+		}
+		var existing schema.TapeLoan
+		found, err := ctx.GetPrivate(roles.LoanTapeCollection, key, &existing)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			return nil, errs.New(errs.AlreadyExists, "pool %s: loan %s (loans[%d]) was already added in chunk %d", poolID, l.AssetNumber, i, existing.Chunk)
+		}
+		hashes[i] = merkle.LeafHash(e.canonical())
+		leaves.Leaves[i] = merkle.Hex(hashes[i])
+		if err := ctx.PutPrivate(roles.LoanTapeCollection, key, schema.TapeLoan{Index: first + i, Chunk: chunk, Loan: l, Mortgage: e.Mortgage, Lease: e.Lease}); err != nil {
+			return nil, err
+		}
+	}
+	leavesKey, err := leavesKey(ctx, poolID, chunk)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.PutPrivate(roles.LoanTapeCollection, leavesKey, leaves); err != nil {
+		return nil, err
+	}
+	return hashes, nil
 }
 
 // checkChunk validates a chunk's loans and returns their aggregates.
@@ -311,27 +337,44 @@ func (c *Contract) Seal(ctx *txn.Context, poolID string) error {
 	if p.Status != schema.PoolOpen {
 		return errs.New(errs.WrongState, "pool %s is already sealed (root %s)", poolID, p.MerkleRoot)
 	}
-	progress, _, err := readProgress(ctx, poolID)
+	sums, count, root, err := sealedTape(ctx, poolID)
 	if err != nil {
 		return err
 	}
-	builder, err := merkle.Restore(progress.Builder)
-	if err != nil {
-		return errs.New(errs.Internal, "pool %s: stored Merkle state: %v", poolID, err)
-	}
-	if builder.Size() == 0 {
+	if count == 0 {
 		return errs.New(errs.WrongState, "pool %s has no loans: add loans before sealing", poolID)
 	}
-	aggregates, err := canon.Marshal(progress.Aggregates)
+	aggregates, err := canon.Marshal(sums)
 	if err != nil {
 		return err
 	}
-	p.Status, p.LoanCount, p.Balance = schema.PoolSealed, builder.Size(), progress.Aggregates.Balance
-	p.MerkleRoot, p.Aggregates, p.SealedTx = merkle.Hex(builder.Root()), aggregates, ctx.TxID()
+	p.Status, p.LoanCount, p.Balance = schema.PoolSealed, count, sums.Balance
+	p.MerkleRoot, p.Aggregates, p.SealedTx = merkle.Hex(root), aggregates, ctx.TxID()
 	if err := ctx.Put(key, p); err != nil {
 		return err
 	}
 	return ctx.Emit("PoolSealed", poolSealedEvent{Pool: poolID, LoanCount: p.LoanCount, Balance: p.Balance.String(), MerkleRoot: p.MerkleRoot})
+}
+
+// sealedTape is what Seal publishes of a tape: from its chunk records
+// when it was added concurrently, else from the progress record.
+func sealedTape(ctx *txn.Context, poolID string) (loantape.TapeAggregates, int, [merkle.Size]byte, error) {
+	chunks, err := readChunks(ctx, poolID)
+	if err != nil {
+		return loantape.TapeAggregates{}, 0, merkle.EmptyRoot, err
+	}
+	if len(chunks) > 0 {
+		return tapeOfChunks(poolID, chunks)
+	}
+	progress, _, err := readProgress(ctx, poolID)
+	if err != nil {
+		return loantape.TapeAggregates{}, 0, merkle.EmptyRoot, err
+	}
+	builder, err := merkle.Restore(progress.Builder)
+	if err != nil {
+		return loantape.TapeAggregates{}, 0, merkle.EmptyRoot, errs.New(errs.Internal, "pool %s: stored Merkle state: %v", poolID, err)
+	}
+	return progress.Aggregates, builder.Size(), builder.Root(), nil
 }
 
 func readPool(ctx *txn.Context, id string) (schema.Pool, string, error) {

@@ -32,7 +32,23 @@ func (c *Contract) Get(ctx *txn.Context, poolID string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return marshal(schema.PoolView{Pool: p, NextChunk: progress.NextChunk, LoansAdded: progress.Builder.Size, BalanceSoFar: progress.Aggregates.Balance})
+	view := schema.PoolView{Pool: p, NextChunk: progress.NextChunk, LoansAdded: progress.Builder.Size, BalanceSoFar: progress.Aggregates.Balance}
+	if p.Status == schema.PoolOpen {
+		// A sealed pool's figures are in its record; an open concurrent
+		// tape's are in its chunk records.
+		chunks, err := readChunks(ctx, poolID)
+		if err != nil {
+			return "", err
+		}
+		if len(chunks) > 0 {
+			view.NextChunk, view.LoansAdded, view.Chunks = summaries(chunks)
+			view.BalanceSoFar = 0
+			for _, c := range view.Chunks {
+				view.BalanceSoFar += c.Balance
+			}
+		}
+	}
+	return marshal(view)
 }
 
 // GetLoan returns one loan of a sealed pool with its inclusion proof, to
@@ -83,12 +99,11 @@ func (c *Contract) GetLoan(ctx *txn.Context, poolID, assetNumber string) (string
 	if !found {
 		return "", errs.New(errs.NotFound, "pool %s has no loan %s", poolID, assetNumber)
 	}
-	progress, _, err := readProgress(ctx, poolID)
-	if err != nil {
-		return "", err
-	}
+	// Chunks are numbered from 0 and hold the leaves in order, whether
+	// they went in in order or concurrently: read them until every leaf
+	// the seal counted is there.
 	leaves := make([][merkle.Size]byte, 0, p.LoanCount)
-	for chunk := 0; chunk < progress.NextChunk; chunk++ {
+	for chunk := 0; len(leaves) < p.LoanCount; chunk++ {
 		lk, err := leavesKey(ctx, poolID, chunk)
 		if err != nil {
 			return "", err

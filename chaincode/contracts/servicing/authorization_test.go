@@ -41,6 +41,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"SubmitCardReport", []string{d.deal}, nil, []string{"servicer"}, errs.WrongState}, // not a card series pool
 		{"AddReportRows", []string{d.deal, "2"}, []stubtest.InvokeOption{chunkTransient(t, m2.chunks[0])}, []string{"servicer"}, errs.NotFound},
 		{"WithdrawReport", []string{d.deal, "1", "test"}, nil, []string{"servicer", "trustee"}, errs.WrongState},
+		{"CompleteReport", []string{d.deal, "1"}, nil, []string{"servicer"}, errs.WrongState},
 		{"PostFixing", []string{d.deal, "2", "SOFR30A", "0.043"}, nil, []string{"trustee"}, ""},
 		{"PostIndexQuote", []string{d.deal, "2", "SOFR30A", "0.043"}, nil, []string{"rates"}, errs.NotFound}, // the deal names no sources
 		{"RemitCollections", []string{d.deal, "1.00"}, nil, []string{"servicer"}, ""},

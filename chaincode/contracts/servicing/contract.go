@@ -9,6 +9,7 @@
 //	Arranger  SetWaterfall(deal, terms)         definition (versioned), classes → tranches, fee payees, payment day
 //	Servicer  SubmitReport(deal, header)        declared aggregates (public) and the number of row chunks
 //	Servicer  AddReportRows(deal, period)       transient "chunk": loan rows into loanTape, checked row by row
+//	Servicer  CompleteReport(deal, period)      when the header declared a chunk size: chunks went in concurrently, now all in
 //	Servicer  RemitCollections(deal, amount)    cash token into the deal's collection account
 //	Trustee   PostFixing(deal, period, index, rate)
 //	Rates     PostIndexQuote(deal, period, index, rate)  for an index the terms fix from several sources (median at the cut-off)

@@ -56,6 +56,9 @@ func (c *Contract) SubmitReport(ctx *txn.Context, dealID, headerJSON string) err
 	if err := distribution.CheckDeclared(h.Aggregates, want, f.svc.State.PoolBalance); err != nil {
 		return errs.Wrap(err, "header")
 	}
+	if err := checkChunkSize(h); err != nil {
+		return err
+	}
 	switch {
 	case h.Chunks < 1 || h.Chunks > MaxChunks:
 		return errs.Field("header.chunks", "must be 1 to %d, got %d", MaxChunks, h.Chunks)
@@ -138,11 +141,16 @@ func (c *Contract) AddReportRows(ctx *txn.Context, dealID, period string) error 
 		return errs.New(errs.NotFound, "deal %s has no report for period %d: SubmitReport first", f.deal.ID, p)
 	case r.Status != schema.ReportOpen:
 		return errs.New(errs.WrongState, "deal %s period %d: report attempt %d is %s, not open", f.deal.ID, p, r.Attempt, r.Status)
-	case chunk.Index != r.ChunksReceived:
+	case r.Header.ChunkSize == 0 && chunk.Index != r.ChunksReceived:
 		return errs.New(errs.Conflict, "deal %s period %d: expected chunk %d, got chunk %d (chunks are added once, in order)",
 			f.deal.ID, p, r.ChunksReceived, chunk.Index)
 	case len(chunk.Rows) > MaxChunkRows:
 		return errs.Field("chunk.rows", "at most %d rows per chunk, got %d", MaxChunkRows, len(chunk.Rows))
+	}
+	if r.Header.ChunkSize > 0 {
+		if err := checkSizedChunk(ctx, r, chunk); err != nil {
+			return err
+		}
 	}
 	ledger := newTapeLedger(ctx, f.deal.ID, f.pool.ID, p, r.Attempt)
 	agg, err := distribution.ValidateChunkAs(assetclass.Class(f.pool.AssetClass), chunk, r.Header.Aggregates.Period, ledger)
@@ -151,6 +159,9 @@ func (c *Contract) AddReportRows(ctx *txn.Context, dealID, period string) error 
 	}
 	if err != nil {
 		return errs.Wrap(err, "deal %s period %d", f.deal.ID, p)
+	}
+	if r.Header.ChunkSize > 0 {
+		return addSizedChunk(ctx, f, r, chunk, agg, ledger)
 	}
 	next := r
 	if next.FromRows, err = distribution.AddChunk(r.FromRows, agg); err != nil {
@@ -172,17 +183,7 @@ func (c *Contract) AddReportRows(ctx *txn.Context, dealID, period string) error 
 		}
 		next.Status, next.MerkleRoot, next.CompletedTx = schema.ReportComplete, merkle.Hex(tree.Root()), ctx.TxID()
 	}
-	for _, row := range chunk.Rows {
-		if err := ledger.record(chunk.Index, row); err != nil {
-			return err
-		}
-	}
-	if ledger.err != nil {
-		return ledger.err
-	}
-	stored := schema.ReportChunk{Index: chunk.Index, FirstLine: chunk.FirstLine, LastLine: chunk.LastLine, Rows: chunk.Rows}
-	chunkKey := ctx.MustKey(schema.TypeReportChunk, f.deal.ID, schema.PeriodKey(p), schema.PeriodKey(r.Attempt), schema.PeriodKey(chunk.Index))
-	if err := ctx.PutPrivate(roles.LoanTapeCollection, chunkKey, stored); err != nil {
+	if err := storeRows(ctx, f.deal.ID, r, chunk, ledger); err != nil {
 		return err
 	}
 	if err := ctx.Put(reportKey(ctx, f.deal.ID, p), next); err != nil {
@@ -197,6 +198,22 @@ func (c *Contract) AddReportRows(ctx *txn.Context, dealID, period string) error 
 			"merkleRoot": next.MerkleRoot, "loanCount": next.FromRows.LoanCount})
 	}
 	return nil
+}
+
+// storeRows records each row's performance (what the next report checks
+// the loan against) and keeps the chunk's rows in the loanTape collection.
+func storeRows(ctx *txn.Context, deal string, r schema.Report, chunk loantape.ReportChunk, ledger *tapeLedger) error {
+	for _, row := range chunk.Rows {
+		if err := ledger.record(chunk.Index, row); err != nil {
+			return err
+		}
+	}
+	if ledger.err != nil {
+		return ledger.err
+	}
+	stored := schema.ReportChunk{Index: chunk.Index, FirstLine: chunk.FirstLine, LastLine: chunk.LastLine, Rows: chunk.Rows}
+	chunkKey := ctx.MustKey(schema.TypeReportChunk, deal, schema.PeriodKey(r.Period), schema.PeriodKey(r.Attempt), schema.PeriodKey(chunk.Index))
+	return ctx.PutPrivate(roles.LoanTapeCollection, chunkKey, stored)
 }
 
 // WithdrawReport abandons an uncertified report (for example when its

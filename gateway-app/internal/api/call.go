@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
+	"sync"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/endorse"
@@ -45,16 +46,23 @@ type txDoc struct {
 	Endorsement string `json:"endorsement,omitempty"`
 }
 
-// Call is one authenticated request being served.
+// Call is one authenticated request being served. Its reads and
+// submissions may run from several goroutines at once (an upload's chunks
+// in flight together): mu guards what they note on the request.
 type Call struct {
 	Request *http.Request
 	User    *User
 	w       http.ResponseWriter
 	s       *Server
+	mu      sync.Mutex
 }
 
 // Context is the request's context.
-func (c *Call) Context() context.Context { return c.Request.Context() }
+func (c *Call) Context() context.Context {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.Request.Context()
+}
 
 // Path returns a path parameter.
 func (c *Call) Path(name string) string { return c.Request.PathValue(name) }
@@ -133,25 +141,33 @@ func (c *Call) SubmitFn(tx ledger.Tx, party string) (ledger.Result, error) {
 // Evaluate runs a query as the user's identity.
 func (c *Call) Evaluate(tx ledger.Tx) (ledger.Result, error) {
 	res, err := c.s.ledger.Evaluate(c.Context(), c.User.Identity, tx)
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.noteTx(res, err, false)
 	return res, err
 }
 
 // Submit runs a write as the user's identity and waits for its commit.
 func (c *Call) Submit(tx ledger.Tx) (ledger.Result, error) {
-	if info := infoFrom(c.Context()); info != nil {
+	ctx := c.Context()
+	if info := infoFrom(ctx); info != nil {
+		c.mu.Lock()
 		info.submitted = true
+		c.mu.Unlock()
 		if tx.OnTxID == nil {
 			tx.OnTxID = info.onTxID
 		}
 	}
-	res, err := c.s.ledger.Submit(c.Context(), c.User.Identity, tx)
+	res, err := c.s.ledger.Submit(ctx, c.User.Identity, tx)
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.noteTx(res, err, true)
 	return res, err
 }
 
 // noteTx puts the transaction ID (and block) in the response headers and
-// in the request's log context, so the access log line names it.
+// in the request's log context, so the access log line names it. The
+// caller holds c.mu.
 func (c *Call) noteTx(res ledger.Result, err error, submitted bool) {
 	txID := res.TxID
 	var le *ledger.Error
@@ -165,10 +181,10 @@ func (c *Call) noteTx(res ledger.Result, err error, submitted bool) {
 	if err == nil {
 		c.w.Header().Set(HeaderBlockNumber, strconv.FormatUint(res.Block, 10))
 	}
-	if info := infoFrom(c.Context()); info != nil {
+	if info := infoFrom(c.Request.Context()); info != nil {
 		info.txID = txID
 	}
-	c.Request = c.Request.WithContext(logctx.With(c.Context(), slog.String("tx_id", txID)))
+	c.Request = c.Request.WithContext(logctx.With(c.Request.Context(), slog.String("tx_id", txID)))
 }
 
 // wrap builds a route's handler: authentication and role check, parameter

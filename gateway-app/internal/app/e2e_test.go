@@ -170,7 +170,7 @@ func (e *e2e) poolAndTape() {
 		MerkleRoot    string
 	}
 	r.decode(t, &tu)
-	if r.status != 200 || tu.Loans != 10000 || tu.Chunks != 10 {
+	if r.status != 200 || tu.Loans != 10000 || tu.Chunks != 20 { // 512 loans a chunk by default, several in flight
 		t.Fatalf("tape upload: %d %s", r.status, r.body)
 	}
 	e.balance = tu.Balance
@@ -523,7 +523,7 @@ func (e *e2e) periodOne() {
 		Aggregates           loantape.ReportAggregates
 	}
 	e.org2.send("POST", "/v1/deals/"+e.deal+"/reports?loanCount=10000", "servicer", good, "text/csv", "report-1").decode(t, &ru)
-	if ru.Period != 1 || ru.Rows != 10000 || ru.Chunks != 5 || ru.Status != "complete" || !ru.LoansChecked {
+	if ru.Period != 1 || ru.Rows != 10000 || ru.Chunks != 10 || ru.Status != "complete" || !ru.LoansChecked {
 		t.Fatalf("CSV report: %+v", ru)
 	}
 	e.org3.must(200, "GET", "/v1/deals/"+e.deal+"/periods/1/report", "auditor", nil)

@@ -16,7 +16,8 @@ import (
 
 var reportParams = []api.Param{
 	dealParam,
-	{Name: "chunkSize", In: "query", Type: "integer", Pattern: `^[0-9]{1,4}$`, Description: "rows per Servicing:AddReportRows transaction, 1 to 2000 (default 2000)"},
+	{Name: "chunkSize", In: "query", Type: "integer", Pattern: `^[0-9]{1,4}$`, Description: "rows per Servicing:AddReportRows transaction (default 1024): a power of two up to 1024 sends chunks concurrently and completes the report with Servicing:CompleteReport; any other size, up to 2000, one after another"},
+	inFlightParam,
 	{Name: "servicerAdvances", In: "query", Description: "servicer advances for the period (default 0)", Pattern: `^[0-9]+(\.[0-9]{1,2})?$`},
 	{Name: "cleanUpCall", In: "query", Type: "boolean", Description: "the servicer exercises the clean-up call", Enum: []string{"true", "false"}},
 	{Name: "cleanUpProceeds", In: "query", Description: "proceeds of the clean-up call", Pattern: `^[0-9]+(\.[0-9]{1,2})?$`},
@@ -44,7 +45,7 @@ func (r *resources) reports(s *api.Server) {
 			"(Servicing:AddReportRows, rows in transient data, endorsed by the trustee and the servicer). If a chunk fails, upload the same file again: it resumes.",
 		Params:    slices.Concat(reportParams, certificateParams),
 		Upload:    &api.Upload{ContentTypes: upload.AcceptedContentTypes(), Description: "the monthly servicer report: EX-102 auto-loan asset data, one row per loan, as CSV or XML"},
-		Chaincode: []string{"Servicing:GetStatus", "Deal:Get", "Pool:Get", "Servicing:GetReport", "Servicing:SubmitReport", "Servicing:AddReportRows"},
+		Chaincode: []string{"Servicing:GetStatus", "Deal:Get", "Pool:Get", "Servicing:GetReport", "Servicing:SubmitReport", "Servicing:AddReportRows", "Servicing:CompleteReport"},
 		Handle:    r.uploadReport,
 	})
 	api.Register(s, api.Endpoint[api.NoBody, schema.Report]{
@@ -108,7 +109,7 @@ func reportOf(c *api.Call, deal string, period int) (*schema.Report, bool, error
 func reportRequest(c *api.Call) (upload.ReportRequest, error) {
 	var o upload.ReportRequest
 	var err error
-	if o.ChunkSize, err = queryInt(c, "chunkSize", upload.MaxReportChunk, 1, upload.MaxReportChunk); err != nil {
+	if o.ChunkSize, err = queryInt(c, "chunkSize", upload.DefaultReportChunk, 1, upload.MaxReportChunk); err != nil {
 		return o, err
 	}
 	for _, a := range []struct {
@@ -159,7 +160,11 @@ func (r *resources) uploadReport(c *api.Call, _ *api.NoBody) (*upload.ReportUplo
 		return nil, err
 	}
 	req.Deal, req.File = c.Path("deal"), file
-	out, err := r.workflow(c).Report(req)
+	wf, err := r.workflowInFlight(c)
+	if err != nil {
+		return nil, err
+	}
+	out, err := wf.Report(req)
 	if err != nil {
 		return nil, uploadError("servicer report", err)
 	}

@@ -31,6 +31,18 @@ func (r *resources) workflow(c *api.Call) upload.Workflow {
 	return upload.Workflow{Ledger: callLedger{c}, Book: r.store, MSP: c.MSPID()}
 }
 
+// inFlightParam is the upload endpoints' option of chunks in flight.
+var inFlightParam = api.Param{Name: "inFlight", In: "query", Type: "integer", Pattern: `^[0-9]{1,2}$`,
+	Description: fmt.Sprintf("chunks of a power-of-two size submitted at once, 1 to %d (default %d); 1 sends them one after another", upload.MaxInFlight, upload.DefaultInFlight)}
+
+// workflowInFlight is workflow with the request's inFlight option.
+func (r *resources) workflowInFlight(c *api.Call) (upload.Workflow, error) {
+	wf := r.workflow(c)
+	var err error
+	wf.InFlight, err = queryInt(c, "inFlight", upload.DefaultInFlight, 1, upload.MaxInFlight)
+	return wf, err
+}
+
 // callLedger is the upload workflow's Submitter over an API call: it reads
 // and submits as the call's user, endorsed as the endorsement table says.
 type callLedger struct{ c *api.Call }
@@ -44,7 +56,7 @@ func (l callLedger) Pool(id string) (schema.Pool, upload.TapeProgress, error) {
 	if err != nil {
 		return schema.Pool{}, upload.TapeProgress{}, err
 	}
-	return v.Pool, upload.TapeProgress{NextChunk: v.NextChunk, LoansAdded: v.LoansAdded, BalanceSoFar: v.BalanceSoFar}, nil
+	return v.Pool, upload.TapeProgress{NextChunk: v.NextChunk, LoansAdded: v.LoansAdded, BalanceSoFar: v.BalanceSoFar, Chunks: v.Chunks}, nil
 }
 
 func (l callLedger) DealPool(deal string) (schema.Pool, error) {
@@ -88,8 +100,8 @@ func refusedProblem(what string, r *upload.Refused) *api.Problem {
 }
 
 // uploadError maps an upload workflow error: a refused file, or a failed
-// chunk that left the chunks before it on the ledger (the same file
-// uploaded again resumes after them). Anything else is answered as any
+// chunk that left other chunks on the ledger (the same file uploaded
+// again submits only the missing ones). Anything else is answered as any
 // handler error is.
 func uploadError(what string, err error) error {
 	var refused *upload.Refused
@@ -101,7 +113,7 @@ func uploadError(what string, err error) error {
 		return err
 	}
 	p := problemOf(ce.Err)
-	p.Detail = fmt.Sprintf("chunk %d: %s (chunks before it are on the ledger: %d; upload the same file again to resume after them)", ce.Index, p.Detail, ce.Committed)
+	p.Detail = fmt.Sprintf("chunk %d: %s (chunks of this file on the ledger: %d; upload the same file again to submit the rest)", ce.Index, p.Detail, ce.Committed)
 	return p
 }
 

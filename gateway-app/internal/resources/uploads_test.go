@@ -230,7 +230,7 @@ func TestTapeUploadResumesTheSameFileAndRefusesAnother(t *testing.T) {
 	file := csvOf(t, f.loans)
 	a := ts.upload("PUT", "/v1/pools/POOL-1/loans?chunkSize=5", "text/csv", file)
 	p := a.problem(t)
-	if a.Status != http.StatusServiceUnavailable || !strings.Contains(p.Detail, "chunk 2") || !strings.Contains(p.Detail, "resume") {
+	if a.Status != http.StatusServiceUnavailable || !strings.Contains(p.Detail, "chunk 2") || !strings.Contains(p.Detail, "upload the same file again") {
 		t.Fatalf("failed chunk: %d %s", a.Status, a.Body)
 	}
 	if cc.tapeChunk != 2 {
@@ -273,7 +273,7 @@ func TestARetryWithTheSameIdempotencyKeyResumes(t *testing.T) {
 	ts.failAddLoans(2)
 	file := csvOf(t, f.loans)
 	send := func() answer {
-		return ts.upload("PUT", "/v1/pools/POOL-1/loans?chunkSize=4", "text/csv", file, api.HeaderIdempotencyKey, "tape-1")
+		return ts.upload("PUT", "/v1/pools/POOL-1/loans?chunkSize=5", "text/csv", file, api.HeaderIdempotencyKey, "tape-1")
 	}
 	if a := send(); a.Status != http.StatusServiceUnavailable || !strings.Contains(a.problem(t).Detail, "chunk 1") {
 		t.Fatalf("failed chunk: %d %s", a.Status, a.Body)

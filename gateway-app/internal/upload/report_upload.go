@@ -21,7 +21,9 @@ type ReportRequest struct {
 	Deal string
 	File File
 	// ChunkSize is rows per Servicing:AddReportRows, 1 to MaxReportChunk
-	// (0: the maximum).
+	// (0: DefaultReportChunk). A power of two up to MaxSizedReportChunk
+	// sends the chunks concurrently and completes the report with
+	// Servicing:CompleteReport.
 	ChunkSize int
 	// Header carries the servicer's declarations besides the rows:
 	// advances and the clean-up call. Its aggregates and chunk count are
@@ -60,8 +62,9 @@ type ReportUpload struct {
 func (w Workflow) Report(req ReportRequest) (*ReportUpload, error) {
 	size := req.ChunkSize
 	if size <= 0 {
-		size = MaxReportChunk
+		size = DefaultReportChunk
 	}
+	sized := merkle.IsChunkSize(size) && size <= MaxSizedReportChunk
 	deal := req.Deal
 	svc, err := w.Ledger.Servicing(deal)
 	if err != nil {
@@ -108,6 +111,9 @@ func (w Workflow) Report(req ReportRequest) (*ReportUpload, error) {
 	}
 	header := req.Header
 	header.Aggregates, header.Chunks = checked.Aggregates, Chunks(checked.Rows, size)
+	if sized {
+		header.ChunkSize = size
+	}
 	if err := distribution.CheckDeclared(header.Aggregates, expected, svc.State.PoolBalance); err != nil {
 		var e *errs.Error
 		if errors.As(err, &e) {
@@ -142,6 +148,9 @@ func (w Workflow) Report(req ReportRequest) (*ReportUpload, error) {
 		out.Transactions = append(out.Transactions, res.TxID)
 	}
 	out.ResumedAt = first
+	if sized {
+		return w.reportInFlight(req, pool.ID, p, size, expected, out)
+	}
 
 	// Pass 2: the chunks, each committed before the next.
 	var tree merkle.Builder
@@ -168,6 +177,12 @@ func (w Workflow) Report(req ReportRequest) (*ReportUpload, error) {
 	if err != nil {
 		return nil, passError(first, submitted, err)
 	}
+	return w.finishReport(deal, pool.ID, p, tree.Root(), out)
+}
+
+// finishReport reads the report back once its chunks are in, requires the
+// ledger's root to be the gateway's, and closes the loan book's period.
+func (w Workflow) finishReport(deal, poolID string, p int, root [merkle.Size]byte, out *ReportUpload) (*ReportUpload, error) {
 	final, found, err := w.Ledger.Report(deal, p)
 	if err != nil {
 		return nil, err
@@ -176,11 +191,11 @@ func (w Workflow) Report(req ReportRequest) (*ReportUpload, error) {
 		return nil, &ledger.Error{Kind: ledger.KindPeer, Message: "deal " + deal + " period " + strconv.Itoa(p) + ": the report is not on the ledger after its chunks committed"}
 	}
 	out.Attempt, out.Status, out.MerkleRoot = final.Attempt, final.Status, final.MerkleRoot
-	if root := merkle.Hex(tree.Root()); final.Status == schema.ReportComplete && root != final.MerkleRoot {
+	if root := merkle.Hex(root); final.Status == schema.ReportComplete && root != final.MerkleRoot {
 		return nil, errs.New(errs.Internal, "deal %s period %d: the ledger's Merkle root %s differs from the gateway's %s", deal, p, final.MerkleRoot, root)
 	}
 	if final.Status == schema.ReportComplete {
-		err = w.Book.Update(func(b store.Writer) error { return b.FinishReport(pool.ID, p, final.MerkleRoot) })
+		err = w.Book.Update(func(b store.Writer) error { return b.FinishReport(poolID, p, final.MerkleRoot) })
 	}
 	return out, err
 }

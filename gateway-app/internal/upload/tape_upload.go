@@ -18,7 +18,8 @@ import (
 type TapeRequest struct {
 	Pool string
 	File File
-	// ChunkSize is loans per Pool:AddLoans, 1 to MaxTapeChunk (0: the maximum).
+	// ChunkSize is loans per Pool:AddLoans, 1 to MaxTapeChunk (0:
+	// DefaultTapeChunk). A power of two sends chunks concurrently.
 	ChunkSize int
 	Control   TapeControl
 }
@@ -47,7 +48,7 @@ type TapeUpload struct {
 func (w Workflow) Tape(req TapeRequest) (*TapeUpload, error) {
 	size := req.ChunkSize
 	if size <= 0 {
-		size = MaxTapeChunk
+		size = DefaultTapeChunk
 	}
 	pool, progress, err := w.Ledger.Pool(req.Pool)
 	if err != nil {
@@ -60,8 +61,15 @@ func (w Workflow) Tape(req TapeRequest) (*TapeUpload, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pool %s cut-off date %q: %w", req.Pool, pool.CutoffDate, err)
 	}
+	// Chunks go in concurrently when their size lets the chaincode combine
+	// their roots, unless the pool already holds chunks added in order.
+	concurrent := merkle.IsChunkSize(size) && (progress.NextChunk == 0 || len(progress.Chunks) > 0)
 	if isMortgage(pool) {
-		return w.mortgageTape(req, size, progress, cutoff)
+		// Schedule AL tapes still go in order (their chunks are not sized yet).
+		return w.mortgageTape(req, min(size, MaxOrderedTapeChunk), progress, cutoff)
+	}
+	if !concurrent && size > MaxOrderedTapeChunk {
+		return nil, errs.Field("chunkSize", "chunks of %d loans go in order (the size is not a power of two, or the pool's first chunks went in order), and those hold at most %d", size, MaxOrderedTapeChunk)
 	}
 	if isLeases(pool) {
 		return w.leaseTape(req, pool, size, progress, cutoff)
@@ -74,6 +82,9 @@ func (w Workflow) Tape(req TapeRequest) (*TapeUpload, error) {
 
 	out := &TapeUpload{Pool: req.Pool, Loans: checked.Loans, Chunks: Chunks(checked.Loans, size), ResumedAt: progress.NextChunk,
 		Balance: checked.Aggregates.Balance, Aggregates: checked.Aggregates, IgnoredColumns: checked.IgnoredColumns, Transactions: []string{}}
+	if concurrent {
+		return w.tapeInFlight(req, size, progress, checked, out)
+	}
 	var (
 		tree      merkle.Builder
 		before    money.Amount // balance of the chunks already on the ledger

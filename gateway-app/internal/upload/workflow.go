@@ -32,12 +32,28 @@ type TapeProgress struct {
 	NextChunk    int
 	LoansAdded   int
 	BalanceSoFar money.Amount
+	// Chunks are the chunks on the ledger of a tape whose chunks went in
+	// concurrently (empty for one added in order).
+	Chunks []schema.TapeChunkSummary
 }
 
-// Chaincode limits of rows per transaction.
+// Chaincode limits of rows per transaction. A power-of-two chunk size
+// (up to 1,024) sends the chunks concurrently; any other size sends them
+// in order, up to the older limits (1,000 loans, 2,000 rows).
 const (
-	MaxTapeChunk   = 1000 // Pool:AddLoans
+	MaxTapeChunk   = 1024 // Pool:AddLoans
 	MaxReportChunk = 2000 // Servicing:AddReportRows
+	// MaxOrderedTapeChunk is the largest chunk of a tape sent in order.
+	MaxOrderedTapeChunk = 1000
+	// MaxSizedReportChunk is the largest power-of-two report chunk.
+	MaxSizedReportChunk = 1024
+)
+
+// Default chunk sizes, chosen by measurement (README, "Loan data onto the
+// ledger"): powers of two, so the chunks go in concurrently.
+const (
+	DefaultTapeChunk   = 512
+	DefaultReportChunk = 1024
 )
 
 // Workflow uploads loan tapes and servicer reports for one user: check
@@ -52,6 +68,9 @@ type Workflow struct {
 	// MSP is this bank's MSP ID: the servicer a report must come from,
 	// and the party whose peers endorse the chunks with the trustee.
 	MSP string
+	// InFlight is how many chunks of a power-of-two chunk size are
+	// submitted at once (0: DefaultInFlight; 1: one after another).
+	InFlight int
 }
 
 // File is an uploaded file: how to open it again for each pass, and its format.
@@ -61,8 +80,9 @@ type File struct {
 }
 
 // ChunkError is a chunk the ledger refused or that could not be
-// submitted. Committed chunks (those before Index) stay on the ledger:
-// the same file uploaded again resumes after them.
+// submitted. Committed chunks stay on the ledger (in order: those before
+// Index; concurrently: Committed of them, any index): the same file
+// uploaded again resumes, submitting only the chunks still missing.
 type ChunkError struct {
 	Index     int
 	Committed int
@@ -70,7 +90,7 @@ type ChunkError struct {
 }
 
 func (e *ChunkError) Error() string {
-	return fmt.Sprintf("chunk %d: %v (chunks before it are on the ledger: %d)", e.Index, e.Err, e.Committed)
+	return fmt.Sprintf("chunk %d: %v (chunks of this file on the ledger: %d)", e.Index, e.Err, e.Committed)
 }
 
 func (e *ChunkError) Unwrap() error { return e.Err }

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
@@ -37,6 +40,17 @@ type fakeChain struct {
 	// failAt makes the submission with this number (1-based, counted
 	// over the fake's life) fail as an unreachable orderer.
 	failAt int
+	// failOnce makes the first submission of these "function/chunk"
+	// fail the same way (chunks in flight come in no fixed order).
+	failOnce map[string]bool
+
+	// Chunks that went in concurrently, by index, as their records.
+	tapeChunks   map[int]schema.TapeChunkSummary
+	tapeSize     int
+	reportChunks map[int]string // root
+
+	mu                sync.Mutex
+	active, maxAtOnce int
 }
 
 func newFakeChain(t *testing.T, cutoff loantape.Month, balance money.Amount) *fakeChain {
@@ -47,7 +61,25 @@ func newFakeChain(t *testing.T, cutoff loantape.Month, balance money.Amount) *fa
 }
 
 func (f *fakeChain) Pool(id string) (schema.Pool, TapeProgress, error) {
-	return f.pool, f.progress, nil
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p := f.progress
+	if len(f.tapeChunks) > 0 {
+		p = TapeProgress{}
+		for i := 0; i < 1<<20 && len(p.Chunks) < len(f.tapeChunks); i++ {
+			c, ok := f.tapeChunks[i]
+			if !ok {
+				continue
+			}
+			if c.Chunk == p.NextChunk {
+				p.NextChunk++
+			}
+			p.Chunks = append(p.Chunks, c)
+			p.LoansAdded += c.Loans
+			p.BalanceSoFar += c.Balance
+		}
+	}
+	return f.pool, p, nil
 }
 func (f *fakeChain) DealPool(deal string) (schema.Pool, error) { return f.pool, nil }
 func (f *fakeChain) Servicing(deal string) (schema.DealServicing, error) {
@@ -63,15 +95,33 @@ func (f *fakeChain) Report(deal string, period int) (*schema.Report, bool, error
 }
 
 func (f *fakeChain) Submit(tx ledger.Tx, party string) (ledger.Result, error) {
+	// Count how many submissions are in flight at once, holding each
+	// long enough for the others to arrive.
+	f.mu.Lock()
+	f.active++
+	f.maxAtOnce = max(f.maxAtOnce, f.active)
+	f.mu.Unlock()
+	time.Sleep(2 * time.Millisecond)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.active--
+	unavailable := &ledger.Error{Kind: ledger.KindUnavailable, Message: "orderer unreachable", Retryable: true}
 	if len(f.submitted)+1 == f.failAt {
 		f.failAt = 0
-		return ledger.Result{}, &ledger.Error{Kind: ledger.KindUnavailable, Message: "orderer unreachable", Retryable: true}
+		return ledger.Result{}, unavailable
+	}
+	if len(tx.Args) > 1 && f.failOnce[tx.Fn+"/"+chunkOf(f.t, tx)] {
+		delete(f.failOnce, tx.Fn+"/"+chunkOf(f.t, tx))
+		return ledger.Result{}, unavailable
 	}
 	f.submitted = append(f.submitted, tx)
 	f.parties = append(f.parties, party)
 	txID := fmt.Sprintf("tx%d", len(f.submitted))
 	switch tx.Fn {
 	case "Pool:AddLoans":
+		if size, sized := tx.Transient["chunkSize"]; sized {
+			return f.addTapeChunk(tx, string(size), txID)
+		}
 		var loans []loantape.Loan
 		if err := json.Unmarshal(tx.Transient["loans"], &loans); err != nil {
 			f.t.Fatalf("AddLoans transient: %v", err)
@@ -97,6 +147,9 @@ func (f *fakeChain) Submit(tx ledger.Tx, party string) (ledger.Result, error) {
 		if err := json.Unmarshal(tx.Transient["chunk"], &ch); err != nil {
 			f.t.Fatalf("AddReportRows transient: %v", err)
 		}
+		if f.report.Header.ChunkSize > 0 {
+			return f.addReportChunk(ch, txID)
+		}
 		if ch.Index != f.report.ChunksReceived {
 			return ledger.Result{}, &ledger.Error{Kind: ledger.KindRefused, Code: errs.Conflict, Message: "chunk out of order"}
 		}
@@ -106,15 +159,97 @@ func (f *fakeChain) Submit(tx ledger.Tx, party string) (ledger.Result, error) {
 		if f.report.ChunksReceived++; f.report.ChunksReceived == f.report.Header.Chunks {
 			f.report.Status, f.report.MerkleRoot = schema.ReportComplete, merkle.Hex(f.repTree.Root())
 		}
+	case "Servicing:CompleteReport":
+		var roots [][merkle.Size]byte
+		for i := 0; i < f.report.Header.Chunks; i++ {
+			r, ok := f.reportChunks[i]
+			if !ok {
+				return ledger.Result{}, &ledger.Error{Kind: ledger.KindRefused, Code: errs.WrongState, Message: fmt.Sprintf("chunk %d is not in", i)}
+			}
+			h, _ := merkle.ParseHash(r)
+			roots = append(roots, h)
+		}
+		root, err := merkle.RootOfChunks(f.report.Header.ChunkSize, roots)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		f.report.Status, f.report.MerkleRoot, f.report.ChunksReceived = schema.ReportComplete, merkle.Hex(root), len(roots)
 	default:
 		f.t.Fatalf("unexpected submission %s", tx.Fn)
 	}
 	return ledger.Result{TxID: txID}, nil
 }
 
+// chunkOf is the chunk a submission carries, or "".
+func chunkOf(t *testing.T, tx ledger.Tx) string {
+	switch tx.Fn {
+	case "Pool:AddLoans":
+		return tx.Args[1]
+	case "Servicing:AddReportRows":
+		var ch loantape.ReportChunk
+		if err := json.Unmarshal(tx.Transient["chunk"], &ch); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(ch.Index)
+	}
+	return ""
+}
+
+// addTapeChunk is Pool:AddLoans with a chunk size: the chunk's own record.
+func (f *fakeChain) addTapeChunk(tx ledger.Tx, size, txID string) (ledger.Result, error) {
+	var loans []loantape.Loan
+	if err := json.Unmarshal(tx.Transient["loans"], &loans); err != nil {
+		f.t.Fatalf("AddLoans transient: %v", err)
+	}
+	index, _ := strconv.Atoi(tx.Args[1])
+	if _, in := f.tapeChunks[index]; in {
+		return ledger.Result{}, &ledger.Error{Kind: ledger.KindRefused, Code: errs.AlreadyExists, Message: "chunk already added"}
+	}
+	if f.tapeChunks == nil {
+		f.tapeChunks = map[int]schema.TapeChunkSummary{}
+	}
+	var leaves [][merkle.Size]byte
+	c := schema.TapeChunkSummary{Chunk: index, Loans: len(loans)}
+	for _, l := range loans {
+		leaves = append(leaves, merkle.LeafHash(l.Canonical()))
+		c.Balance += l.ReportingPeriodActualEndBalanceAmount
+	}
+	c.Root = merkle.Hex(merkle.Root(leaves))
+	f.tapeChunks[index] = c
+	f.tapeSize, _ = strconv.Atoi(size)
+	return ledger.Result{TxID: txID}, nil
+}
+
+// addReportChunk is Servicing:AddReportRows of a report with a chunk size.
+func (f *fakeChain) addReportChunk(ch loantape.ReportChunk, txID string) (ledger.Result, error) {
+	if _, in := f.reportChunks[ch.Index]; in {
+		return ledger.Result{}, &ledger.Error{Kind: ledger.KindRefused, Code: errs.AlreadyExists, Message: "chunk already in"}
+	}
+	if f.reportChunks == nil {
+		f.reportChunks = map[int]string{}
+	}
+	var tree merkle.Builder
+	for _, r := range ch.Rows {
+		tree.Add(merkle.LeafHash(r.Canonical()))
+	}
+	f.reportChunks[ch.Index] = merkle.Hex(tree.Root())
+	return ledger.Result{TxID: txID}, nil
+}
+
 // seal seals the pool as Pool:Seal does.
 func (f *fakeChain) seal() {
-	f.pool.Status, f.pool.MerkleRoot = schema.PoolSealed, merkle.Hex(f.tapeTree.Root())
+	root := f.tapeTree.Root()
+	if len(f.tapeChunks) > 0 {
+		roots := make([][merkle.Size]byte, len(f.tapeChunks))
+		for i := range roots {
+			roots[i], _ = merkle.ParseHash(f.tapeChunks[i].Root)
+		}
+		var err error
+		if root, err = merkle.RootOfChunks(f.tapeSize, roots); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	f.pool.Status, f.pool.MerkleRoot = schema.PoolSealed, merkle.Hex(root)
 }
 
 func csvFile[R loantape.Record](t *testing.T, recs []R) File {
@@ -258,16 +393,16 @@ func TestReportOpensChunksAndChecksLoansAgainstTheBook(t *testing.T) {
 	// The report's fourth chunk fails; the same file resumes after three.
 	chain.failAt = 5 // the opening, then chunks 0, 1, 2
 	file := csvFile(t, p.Rows)
-	_, err = w.Report(ReportRequest{Deal: "DEAL-1", File: file, ChunkSize: 8})
+	_, err = w.Report(ReportRequest{Deal: "DEAL-1", File: file, ChunkSize: 7}) // not a power of two: in order
 	var ce *ChunkError
 	if !errors.As(err, &ce) || ce.Index != 3 || ce.Committed != 3 {
 		t.Fatalf("failed chunk: %v", err)
 	}
-	out, err := w.Report(ReportRequest{Deal: "DEAL-1", File: file, ChunkSize: 8})
+	out, err := w.Report(ReportRequest{Deal: "DEAL-1", File: file, ChunkSize: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Period != 1 || out.Rows != 30 || out.Chunks != 4 || out.ResumedAt != 3 || len(out.Transactions) != 1 ||
+	if out.Period != 1 || out.Rows != 30 || out.Chunks != 5 || out.ResumedAt != 3 || len(out.Transactions) != 2 ||
 		!out.LoansChecked || out.Status != schema.ReportComplete || out.MerkleRoot != chain.report.MerkleRoot {
 		t.Fatalf("resume: %+v", out)
 	}

@@ -1,0 +1,160 @@
+package pool_test
+
+import (
+	"fmt"
+	"strconv"
+	"testing"
+
+	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
+	"github.com/tranchenet/tranchenet/chaincode/core/canon"
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
+	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
+	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
+	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
+)
+
+// chunkTransient carries a chunk's loans and the tape's chunk size.
+func chunkTransient(t testing.TB, loans []loantape.Loan, size string) stubtest.InvokeOption {
+	b, err := canon.Marshal(loans)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stubtest.Transient(map[string][]byte{pool.TransientLoans: b, pool.TransientChunkSize: []byte(size)})
+}
+
+func addChunk(w *contracttest.World, poolID string, chunk int, loans []loantape.Loan, size int) contracttest.Result {
+	return w.CallWith(w.Servicer, "Pool:AddLoans", []string{poolID, strconv.Itoa(chunk)}, chunkTransient(w.TB, loans, strconv.Itoa(size)))
+}
+
+func cut(loans []loantape.Loan, size int) [][]loantape.Loan {
+	var out [][]loantape.Loan
+	for at := 0; at < len(loans); at += size {
+		out = append(out, loans[at:min(at+size, len(loans))])
+	}
+	return out
+}
+
+// Every chunk of a 70-loan tape in chunks of 16 is endorsed on the same
+// ledger state (nothing committed yet) and the transactions commit in
+// reverse order, as chunks in flight together may be ordered: all are
+// valid, so no chunk reads a key another writes. The sealed root and
+// aggregates are those of the loans in file order, and proofs verify.
+func TestConcurrentChunksDoNotConflict(t *testing.T) {
+	w := contracttest.New(t)
+	w.CreatePool("P1")
+	loans := contracttest.Loans(t, 5, 70)
+	chunks := cut(loans, 16)
+	var txs []*stubtest.Tx
+	for i, c := range chunks {
+		txs = append(txs, w.Endorse(w.Servicer, "Pool:AddLoans", []string{"P1", strconv.Itoa(i)}, chunkTransient(t, c, "16"), stubtest.OnPeer(w.Net.Trustee)))
+	}
+	for i := len(txs) - 1; i >= 0; i-- {
+		if r := w.Commit(txs[i]); !r.OK() {
+			t.Fatalf("chunk %d committed after later ones: %s %s", i, r.Code, r.Message)
+		}
+	}
+	v := contracttest.Decode[schema.PoolView](t, w.Must(w.NoRole, "Pool:Get", "P1"))
+	if v.NextChunk != 5 || v.LoansAdded != 70 || v.BalanceSoFar != sum(loans) || len(v.Chunks) != 5 {
+		t.Fatalf("progress %+v", v)
+	}
+	// A retried chunk is refused whole.
+	if r := addChunk(w, "P1", 2, chunks[2], 16); r.ErrCode() != errs.AlreadyExists {
+		t.Fatalf("chunk 2 again: %s %s", r.ErrCode(), r.Message)
+	}
+	w.Must(w.Servicer, "Pool:Seal", "P1")
+	p := contracttest.Decode[schema.PoolView](t, w.Must(w.NoRole, "Pool:Get", "P1")).Pool
+	leaves := make([][merkle.Size]byte, len(loans))
+	agg := loantape.NewTapeAggregator()
+	for i, l := range loans {
+		leaves[i] = merkle.LeafHash(l.Canonical())
+		if err := agg.Add(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := merkle.Hex(merkle.Root(leaves)); p.MerkleRoot != want || p.LoanCount != 70 || p.Balance != sum(loans) {
+		t.Fatalf("sealed %d loans, %s, root %s; want 70, %s, %s", p.LoanCount, p.Balance, p.MerkleRoot, sum(loans), want)
+	}
+	if want := js(t, agg.Aggregates()); string(p.Aggregates) != want {
+		t.Errorf("aggregates %s, want %s", p.Aggregates, want)
+	}
+	root, _ := merkle.ParseHash(p.MerkleRoot)
+	for _, i := range []int{0, 15, 16, 47, 69} {
+		lp := contracttest.Decode[schema.LoanProof](t, w.Must(w.Trustee, "Pool:GetLoan", "P1", loans[i].AssetNumber))
+		if lp.Proof.Index != i {
+			t.Fatalf("loan %d has leaf index %d", i, lp.Proof.Index)
+		}
+		if err := merkle.Verify(root, leaves[i], lp.Proof); err != nil {
+			t.Fatalf("loan %d: %v", i, err)
+		}
+	}
+}
+
+// Seal refuses a tape with a chunk missing in the middle or a short chunk
+// that is not the last: every chunk must be in exactly once.
+func TestSealChecksEveryChunkIsIn(t *testing.T) {
+	w := contracttest.New(t)
+	loans := contracttest.Loans(t, 6, 40)
+	chunks := cut(loans, 8)
+	w.CreatePool("GAP")
+	for _, i := range []int{0, 1, 3, 4} {
+		if r := addChunk(w, "GAP", i, chunks[i], 8); !r.OK() {
+			t.Fatalf("chunk %d: %s", i, r.Message)
+		}
+	}
+	if v := contracttest.Decode[schema.PoolView](t, w.Must(w.NoRole, "Pool:Get", "GAP")); v.NextChunk != 2 || v.LoansAdded != 32 {
+		t.Fatalf("with chunk 2 missing: next %d, %d loans", v.NextChunk, v.LoansAdded)
+	}
+	if r := w.Call(w.Servicer, "Pool:Seal", "GAP"); r.ErrCode() != errs.WrongState {
+		t.Fatalf("sealed with chunk 2 missing: %s", r.Message)
+	}
+	if r := addChunk(w, "GAP", 2, chunks[2], 8); !r.OK() {
+		t.Fatal(r.Message)
+	}
+	w.Must(w.Servicer, "Pool:Seal", "GAP")
+
+	w.CreatePool("SHORT")
+	addChunk(w, "SHORT", 0, chunks[0][:5], 8)
+	addChunk(w, "SHORT", 1, chunks[1], 8)
+	if r := w.Call(w.Servicer, "Pool:Seal", "SHORT"); r.ErrCode() != errs.WrongState {
+		t.Fatalf("sealed with a short chunk 0: %s", r.Message)
+	}
+}
+
+// The chunk size is a power of two, a chunk holds at most that many
+// loans, and a tape is added one way only.
+func TestChunkSizeRules(t *testing.T) {
+	w := contracttest.New(t)
+	loans := contracttest.Loans(t, 7, 24)
+	w.CreatePool("P1")
+	for _, size := range []string{"0", "12", "2048", "x", "-8"} {
+		r := w.CallWith(w.Servicer, "Pool:AddLoans", []string{"P1", "0"}, chunkTransient(t, loans[:4], size))
+		if r.ErrCode() != errs.BadInput {
+			t.Errorf("chunk size %q: %s %s", size, r.ErrCode(), r.Message)
+		}
+	}
+	if r := addChunk(w, "P1", 0, loans[:9], 8); r.ErrCode() != errs.BadInput {
+		t.Errorf("9 loans in a chunk of 8: %s", r.Message)
+	}
+	if r := addChunk(w, "P1", 0, loans[:8], 8); !r.OK() {
+		t.Fatal(r.Message)
+	}
+	if r := w.AddLoans("P1", 1, loans[8:16]); r.ErrCode() != errs.BadInput {
+		t.Errorf("an in-order chunk after a sized one: %s %s", r.ErrCode(), r.Message)
+	}
+	w.CreatePool("P2")
+	if r := w.AddLoans("P2", 0, loans[:8]); !r.OK() {
+		t.Fatal(r.Message)
+	}
+	if r := addChunk(w, "P2", 1, loans[8:16], 8); r.ErrCode() != errs.BadInput {
+		t.Errorf("a sized chunk after an in-order one: %s %s", r.ErrCode(), r.Message)
+	}
+	// A loan already in the pool is refused from another chunk.
+	if r := addChunk(w, "P1", 1, loans[7:15], 8); r.ErrCode() != errs.AlreadyExists {
+		t.Errorf("loan %s twice: %s %s", loans[7].AssetNumber, r.ErrCode(), r.Message)
+	}
+	if w.ValidationParameter(compositeKey(t, schema.TypePoolTapeChunk, "P1", fmt.Sprintf("%08d", 0))) == nil {
+		t.Error("a chunk record has no key-level endorsement policy")
+	}
+}

@@ -1,0 +1,205 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/upload"
+	"github.com/tranchenet/tranchenet/test-network/loansim"
+	"github.com/tranchenet/tranchenet/test-network/tnet"
+)
+
+// TestIntegrationUploadBench measures loan data going onto the ledger
+// through a bank's REST API on the real network (issue 17): for each tape
+// size (TRANCHENET_UPLOAD_BENCH_LOANS, default 10000,100000) a loansim
+// tape is uploaded once per chunks-in-flight setting
+// (TRANCHENET_UPLOAD_BENCH_INFLIGHT, default 1 and upload.DefaultInFlight;
+// 1 is one chunk after another), each into its own pool, sealed, and its
+// root compared; then a deal on the last pool takes the month's servicer
+// report at each setting (withdrawn between them). Each upload reports its
+// time, chunks per second and the servicer gateway's peak RSS while it ran
+// (sampled from /proc every 50 ms), so 10,000 against 100,000 loans shows
+// whether the gateway's memory is flat in the file size. Opt-in: it takes
+// minutes and the box's load moves the figures; read the ratios.
+//
+//	TRANCHENET_INTEGRATION=1 TRANCHENET_UPLOAD_BENCH=1 go test ./gateway-app/internal/app -run TestIntegrationUploadBench -v -timeout 60m
+func TestIntegrationUploadBench(t *testing.T) {
+	tnet.RequireIntegration(t)
+	if os.Getenv("TRANCHENET_UPLOAD_BENCH") != "1" {
+		t.Skip("opt-in: TRANCHENET_UPLOAD_BENCH=1")
+	}
+	sizes := envInts(t, "TRANCHENET_UPLOAD_BENCH_LOANS", []int{10000, 100000})
+	inFlight := envInts(t, "TRANCHENET_UPLOAD_BENCH_INFLIGHT", []int{1, upload.DefaultInFlight})
+	var bin string
+	built := make(chan struct{})
+	go func() { defer close(built); bin = buildGateway(t) }()
+	n := tnet.UpForTest(t)
+	<-built
+	org1, org2, org3 := startBank(t, bin, n.Run, "Org1MSP"), startBank(t, bin, n.Run, "Org2MSP"), startBank(t, bin, n.Run, "Org3MSP")
+	grantRoles(t, []*bank{org1, org2, org3})
+	load, _ := os.ReadFile("/proc/loadavg")
+	t.Logf("load average at the start: %s", strings.TrimSpace(string(load)))
+
+	var table []string
+	row := func(what string, loans, k int, m measured, chunks int) {
+		line := fmt.Sprintf("| %s | %d | %d | %d | %.1f s | %.2f | %.0f MB → %.0f MB |", what, loans, k, chunks, m.took.Seconds(),
+			float64(chunks)/m.took.Seconds(), float64(m.rssBefore)/1024, float64(m.rssPeak)/1024)
+		t.Log(line)
+		table = append(table, line)
+	}
+	for _, loans := range sizes {
+		sim, err := loansim.New(loansim.PoolSpec{Seed: uint64(loans), Loans: loans, Cutoff: loantape.Month{Year: 2025, Month: time.December}}, loansim.DefaultAssumptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tape bytes.Buffer
+		w := loantape.NewCSVWriter[loantape.Loan](&tape)
+		for l := range sim.Tape() {
+			w.Write(l)
+		}
+		w.Flush()
+		var pool string
+		var balance money.Amount
+		for _, k := range inFlight {
+			pool = fmt.Sprintf("POOL-UB-%d-%d", loans, k)
+			org1.must(201, "POST", "/v1/pools", "arranger", map[string]string{"id": pool, "name": "Upload bench " + pool,
+				"originator": "Org2MSP", "servicer": "Org2MSP", "cutoffDate": "2025-12-31"})
+			var tu upload.TapeUpload
+			retries := 0
+			m := measure(t, org2, func() {
+				// On this loaded box a private-data dissemination can fail
+				// (502): the same file again submits only the chunks missing.
+				for {
+					r := org2.send("PUT", fmt.Sprintf("/v1/pools/%s/loans?loanCount=%d&inFlight=%d", pool, loans, k), "servicer", tape.Bytes(), "text/csv", "")
+					if r.status == 502 && retries < 5 {
+						retries++
+						t.Logf("tape %s, attempt %d: %s", pool, retries, r.body)
+						continue
+					}
+					r.decode(t, &tu)
+					if r.status != 200 || tu.Loans != loans {
+						t.Fatalf("tape %s: %d %s", pool, r.status, r.body)
+					}
+					return
+				}
+			})
+			row(fmt.Sprintf("tape (%d resumed)", retries), loans, k, m, tu.Chunks)
+			org2.must(200, "POST", "/v1/pools/"+pool+"/seal", "servicer", nil)
+			var pv struct{ Pool struct{ MerkleRoot string } }
+			org3.must(200, "GET", "/v1/pools/"+pool, "auditor", nil).decode(t, &pv)
+			if pv.Pool.MerkleRoot != tu.MerkleRoot {
+				t.Fatalf("pool %s sealed root %s, the gateway's %s", pool, pv.Pool.MerkleRoot, tu.MerkleRoot)
+			}
+			balance = tu.Balance
+		}
+
+		e := &e2e{t: t, org1: org1, org2: org2, org3: org3, pool: pool, deal: fmt.Sprintf("DEAL-UB-%d", loans), sim: sim, balance: balance}
+		e.alice, e.anna = org2.key("investor1"), org2.key("investor2")
+		e.bob, e.carol = org3.key("investor1"), org3.key("investor2")
+		e.dealAndInvestors()
+		file := reportFile(t, e.advance(), false)
+		for i, k := range inFlight {
+			if i > 0 {
+				org2.must(200, "POST", "/v1/deals/"+e.deal+"/periods/1/report/withdrawal", "servicer", map[string]string{"reason": "upload bench: the next setting"})
+			}
+			var ru upload.ReportUpload
+			retries := 0
+			m := measure(t, org2, func() {
+				for {
+					r := org2.send("POST", fmt.Sprintf("/v1/deals/%s/reports?loanCount=%d&inFlight=%d", e.deal, loans, k), "servicer", file, "text/csv", "")
+					if r.status == 502 && retries < 5 {
+						retries++
+						t.Logf("report of %s, attempt %d: %s", e.deal, retries, r.body)
+						continue
+					}
+					r.decode(t, &ru)
+					if r.status != 201 || ru.Status != "complete" || ru.Rows != loans {
+						t.Fatalf("report of %s: %d %s", e.deal, r.status, r.body)
+					}
+					return
+				}
+			})
+			row(fmt.Sprintf("report (%d resumed)", retries), loans, k, m, ru.Chunks)
+		}
+	}
+	load, _ = os.ReadFile("/proc/loadavg")
+	t.Logf("load average at the end: %s", strings.TrimSpace(string(load)))
+	t.Logf("\n| upload | loans | in flight | chunks | time | chunks/s | servicer gateway RSS before → peak |\n|---|---|---|---|---|---|---|\n%s", strings.Join(table, "\n"))
+}
+
+// measured is one upload: its wall time and the gateway's resident
+// memory before it and at its peak (kB).
+type measured struct {
+	took               time.Duration
+	rssBefore, rssPeak int
+}
+
+// measure runs upload while sampling b's gateway process's VmRSS.
+func measure(t *testing.T, b *bank, run func()) measured {
+	t.Helper()
+	pid := b.cmd.Process.Pid
+	m := measured{rssBefore: rssKB(pid)}
+	m.rssPeak = m.rssBefore
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				m.rssPeak = max(m.rssPeak, rssKB(pid))
+			}
+		}
+	}()
+	began := time.Now()
+	run()
+	m.took = time.Since(began)
+	close(done)
+	wg.Wait()
+	return m
+}
+
+// rssKB reads a process's resident set size in kB (0 if unreadable).
+func rssKB(pid int) int {
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+			return n
+		}
+	}
+	return 0
+}
+
+// envInts reads a comma-separated list of whole numbers, or def.
+func envInts(t *testing.T, name string, def []int) []int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	var out []int
+	for _, f := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			t.Fatalf("%s=%q: want whole numbers separated by commas", name, v)
+		}
+		out = append(out, n)
+	}
+	return out
+}
