@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -179,7 +178,6 @@ func (d *demo) classOriginate() error {
 		return err
 	}
 	d.classPool = p
-	d.dealID = fmt.Sprintf("%s-DEMO-%d", strings.ToUpper(d.assetClass), d.runNumber)
 	body := map[string]string{"id": d.poolID, "name": p.name, "originator": d.servicerBank.MSP, "servicer": d.servicerBank.MSP, "cutoffDate": "2025-12-31"}
 	for k, v := range p.poolFields {
 		body[k] = v

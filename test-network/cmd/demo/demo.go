@@ -132,6 +132,9 @@ func (d *demo) connect() error {
 		return err
 	}
 	d.runNumber, d.poolID, d.dealID = n, poolIDFor(n), dealIDFor(n)
+	if d.assetClass != classAuto {
+		d.dealID = fmt.Sprintf("%s-DEMO-%d", strings.ToUpper(d.assetClass), n)
+	}
 	d.out.say("this is run %d: pool %s, deal %s (earlier runs' deals stay on the ledger)", n, d.poolID, d.dealID)
 	d.out.say("cast: alice, anna at %s · bob, carol, dave at %s · arranger, trustee, settlement agent at %s · servicer at %s",
 		d.servicerBank.MSP, d.investorBank.MSP, d.trusteeBank.MSP, d.servicerBank.MSP)
