@@ -129,6 +129,7 @@ func TestIntegrationServicing(t *testing.T) {
 
 	claimed := map[string]money.Amount{}
 	breached := false
+	advanceReimbursed := money.FromMajor(250)
 	for period := 1; period <= 12; period++ {
 		var rows []loantape.PeriodRow
 		p, err := sim.Advance(func(r loantape.PeriodRow) error { rows = append(rows, r); return nil })
@@ -139,7 +140,13 @@ func TestIntegrationServicing(t *testing.T) {
 		if period == 1 && (a.Prepayments == 0) {
 			t.Fatalf("period 1 has no prepayments: %+v", a)
 		}
-		cs.submit(servicer, "Servicing:SubmitReport", []string{dealID, canonJSON(t, schema.ReportHeader{Aggregates: a, Chunks: len(chunks)})}, nil, "")
+		header := schema.ReportHeader{Aggregates: a, Chunks: len(chunks)}
+		if period == 2 {
+			// The servicer declares a reimbursement of its earlier
+			// advances: it remits gross and is repaid on the ledger.
+			header.Certificate = &distribution.CertificateInputs{AdvanceReimbursements: advanceReimbursed}
+		}
+		cs.submit(servicer, "Servicing:SubmitReport", []string{dealID, canonJSON(t, header)}, nil, "")
 		for _, c := range chunks {
 			cs.submit(servicer, "Servicing:AddReportRows", []string{dealID, fmt.Sprint(period)},
 				map[string][]byte{servicing.TransientChunk: []byte(canonJSON(t, c))}, servicer.msp)
@@ -167,6 +174,10 @@ func TestIntegrationServicing(t *testing.T) {
 		}
 		cs.evaluate(auditor, "Servicing:ProofOfReserve", []string{dealID, fmt.Sprint(period)}, &por)
 		checkCash(fmt.Sprintf("period %d certified", period))
+		if period == 2 {
+			claimAdvances(t, cs, servicer, dealID, advanceReimbursed)
+			checkCash("the servicer's advances claimed")
+		}
 		// Alice claims every quarter, Bob every month: claims accrue on the index meanwhile.
 		for _, h := range []*actor{alice, bob} {
 			if h == alice && period%3 != 0 {
@@ -183,4 +194,26 @@ func TestIntegrationServicing(t *testing.T) {
 		t.Fatalf("claims: %v", claimed)
 	}
 	t.Logf("12 periods certified; alice claimed %s, bob %s", claimed["alice"], claimed["bob"])
+}
+
+// claimAdvances checks a certified period left the servicer's advance
+// reimbursement in the deal's advances account, that the trustee cannot
+// take it, and that the servicer's claim pays it into its cash account.
+func claimAdvances(t *testing.T, cs *cast, servicer *actor, dealID string, want money.Amount) {
+	t.Helper()
+	var acc schema.Accounts
+	cs.evaluate(servicer, "Servicing:GetAccounts", []string{dealID}, &acc)
+	if acc.Advances != want {
+		t.Fatalf("advances account %s after certification, want the reimbursement %s", acc.Advances, want)
+	}
+	if _, err := cs.trySubmit(cs.get("trustee"), "Servicing:ClaimAdvances", []string{dealID}, nil, ""); err == nil {
+		t.Fatal("the trustee claimed the servicer's advance reimbursement")
+	}
+	var before, after schema.CashAccount
+	cs.evaluate(cs.get("trustee"), "Cash:Balance", []string{servicer.key}, &before)
+	cs.submit(servicer, "Servicing:ClaimAdvances", []string{dealID}, nil, "")
+	cs.evaluate(cs.get("trustee"), "Cash:Balance", []string{servicer.key}, &after)
+	if after.Balance != before.Balance+want {
+		t.Fatalf("servicer cash %s → %s after claiming its advances, want +%s", before.Balance, after.Balance, want)
+	}
 }

@@ -216,16 +216,6 @@ func (x *indentureRun) period(deal *indentureDeal, p int) json.RawMessage {
 		t.Fatalf("deal %s period %d certified figures differ from the hand-worked ones:\n%v", deal.deal, p, bad)
 	}
 	deal.inputsHash[p] = cert.InputsHash
-	if due := d.Periods[p-1].AdvanceReimbursements; due > 0 {
-		// Remitted gross, the reimbursement waits in the advances account
-		// until the servicer claims it; the trustee may not claim it.
-		x.org1.must(403, "POST", "/v1/deals/"+deal.deal+"/advances/claims", "trustee", nil)
-		var claim struct{ Amount money.Amount }
-		x.org2.must(200, "POST", "/v1/deals/"+deal.deal+"/advances/claims", "servicer", nil).decode(t, &claim)
-		if claim.Amount != due {
-			t.Fatalf("period %d: the servicer's advances claim paid %s, the period reimbursed %s", p, claim.Amount, due)
-		}
-	}
 
 	path := "/v1/deals/" + deal.deal + "/periods/" + ps + "/trustee-statement"
 	trustee, other := x.org1.must(200, "GET", path, "trustee", nil), x.org3.must(200, "GET", path, "auditor", nil)

@@ -904,7 +904,7 @@ var exercisedElsewhere = map[string]string{
 	"POST /v1/deals/{deal}/auctions/{auction}/bids/mine/reveal":     "Auction:Reveal in TestIntegrationLiquidation (Go client) and demo -liquidation (REST)",
 	"POST /v1/deals/{deal}/auctions/{auction}/award":                "Auction:Award in TestIntegrationLiquidation (Go client) and demo -liquidation (REST)",
 	"GET /v1/pools/{pool}/owner":                                    "Auction:Owner in TestIntegrationLiquidation (Go client)",
-	"POST /v1/deals/{deal}/advances/claims":                         "Servicing:ClaimAdvances in TestIntegrationIndentureDeal, whose deal reimburses advances",
+	"POST /v1/deals/{deal}/advances/claims":                         "Servicing:ClaimAdvances in TestIntegrationServicing (Go client; period 2 reimburses the servicer's advances)",
 	"POST /v1/card-trusts":                                          "CardTrust:CreateTrust in TestIntegrationCards (Go client)",
 	"GET /v1/card-trusts/{trust}":                                   "CardTrust:GetTrust: chaincode stub tests (TestCardTrustMonths) and resources handler tests only",
 	"POST /v1/card-trusts/{trust}/reports":                          "CardTrust:SubmitReport in TestIntegrationCards (Go client)",

@@ -240,16 +240,6 @@ func (d *demo) indenturePeriod(deal *indenture.Deal, id string, p int) error {
 	if len(bad) > 0 {
 		return fmt.Errorf("indenture period %d: %s", p, strings.Join(bad, "; "))
 	}
-	if due := deal.Periods[p-1].AdvanceReimbursements; due > 0 {
-		var claim struct{ Amount money.Amount }
-		if _, err := d.svcr.post(d.ctx, "/v1/deals/"+id+"/advances/claims", nil, &claim); err != nil {
-			return err
-		}
-		if claim.Amount != due {
-			return fmt.Errorf("indenture period %d: the servicer's advances claim paid %s, the period reimbursed %s", p, claim.Amount, due)
-		}
-		d.out.say("period %d: the servicer remitted gross and claimed its advance reimbursement of %s from the deal's advances account", p, usd(due))
-	}
 	d.out.say("period %d paid %s: every hand-worked figure certified to the cent, replayed at %s; trustee statement (CSV):", p, st.PaymentDate, d.auditor.gw.MSP)
 	d.out.lines(strings.Split(strings.TrimSpace(string(r.body)), "\n"))
 	return nil
