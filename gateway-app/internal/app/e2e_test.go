@@ -905,12 +905,12 @@ var exercisedElsewhere = map[string]string{
 	"POST /v1/deals/{deal}/auctions/{auction}/award":                "Auction:Award in TestIntegrationLiquidation (Go client) and demo -liquidation (REST)",
 	"GET /v1/pools/{pool}/owner":                                    "Auction:Owner in TestIntegrationLiquidation (Go client)",
 	"POST /v1/deals/{deal}/advances/claims":                         "Servicing:ClaimAdvances in TestIntegrationServicing (Go client; period 2 reimburses the servicer's advances)",
-	"POST /v1/card-trusts":                                          "CardTrust:CreateTrust in TestIntegrationCards (Go client)",
-	"GET /v1/card-trusts/{trust}":                                   "CardTrust:GetTrust: chaincode stub tests (TestCardTrustMonths) and resources handler tests only",
-	"POST /v1/card-trusts/{trust}/reports":                          "CardTrust:SubmitReport in TestIntegrationCards (Go client)",
-	"GET /v1/card-trusts/{trust}/months/{period}":                   "CardTrust:GetMonth in TestIntegrationCards (Go client)",
-	"POST /v1/pools/{pool}/card-series":                             "Pool:SealCardSeries in TestIntegrationCards (Go client)",
-	"POST /v1/deals/{deal}/card-reports":                            "Servicing:SubmitCardReport in TestIntegrationCards (Go client)",
+	"POST /v1/card-trusts":                                          "CardTrust:CreateTrust in TestIntegrationCards (Go client) and make demo ASSET_CLASS=cards (REST)",
+	"GET /v1/card-trusts/{trust}":                                   "CardTrust:GetTrust in make demo ASSET_CLASS=cards (REST: the investor bank reads the trust)",
+	"POST /v1/card-trusts/{trust}/reports":                          "CardTrust:SubmitReport in TestIntegrationCards (Go client) and make demo ASSET_CLASS=cards (REST)",
+	"GET /v1/card-trusts/{trust}/months/{period}":                   "CardTrust:GetMonth in TestIntegrationCards (Go client) and make demo ASSET_CLASS=cards (REST)",
+	"POST /v1/pools/{pool}/card-series":                             "Pool:SealCardSeries in TestIntegrationCards (Go client) and make demo ASSET_CLASS=cards (REST)",
+	"POST /v1/deals/{deal}/card-reports":                            "Servicing:SubmitCardReport in TestIntegrationCards (Go client) and make demo ASSET_CLASS=cards (REST)",
 }
 
 // onboarding registers, lists and revokes an investor through Org3's CA,

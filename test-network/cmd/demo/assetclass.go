@@ -31,8 +31,9 @@ const (
 	classAuto     = "auto"
 	classMortgage = "mortgage"
 	classLeases   = "leases"
-	// Credit-card master trusts plug in here (a revolving pool of
-	// pool-level reports), once the gateway takes their reports.
+	// classCards is a credit-card master trust: pool-level reports, no
+	// tape (assetclass_cards.go).
+	classCards = "cards"
 )
 
 // classPeriods is how many monthly reports a class deal runs: the
@@ -154,12 +155,15 @@ func newClassPool(class string, seed uint64, servicingPayee, otherPayee string) 
 		}
 		return p, nil
 	}
-	return nil, fmt.Errorf("asset class %q: the demo runs %s, %s or %s", class, classAuto, classMortgage, classLeases)
+	return nil, fmt.Errorf("asset class %q: the demo runs %s, %s, %s or %s", class, classAuto, classMortgage, classLeases, classCards)
 }
 
 // classSteps is the life of a deal of another class, after the shared
 // setup.
 func (d *demo) classSteps() []step {
+	if d.assetClass == classCards {
+		return d.cardSteps()
+	}
 	s := []step{
 		{"Pool of " + d.assetClass + ": the servicer's own file layout uploaded, checked on chain and sealed", (*demo).classOriginate},
 		{"Deal: notes A and B and a certificate, placed with investors at two banks", (*demo).classStructure},
@@ -220,33 +224,60 @@ func (d *demo) classStructure() error {
 	d.faces = map[string]money.Amount{"A": money.FromMajor(dollars * p.seniorShare / 1000)}
 	d.faces["B"] = money.FromMajor(dollars*97/100) - d.faces["A"]
 	d.faces[p.residual] = money.FromMajor(10)
+	classes := []string{"A", "B", p.residual}
+	tranches, err := d.createClassDeal(p.name+" deal", classes, p.coupons, "2056-01-15")
+	if err != nil {
+		return err
+	}
+	if err := d.setWaterfallAndPlace(p.waterfall(d.dealID, d.faces, tranches), classes, tranches); err != nil {
+		return err
+	}
+	// A pool pays down far less than its balance in three months: fund
+	// the servicer's remittances with the balance itself.
+	if err := d.mintAndPay(cashPayment{d.svcr, p.balance}); err != nil {
+		return err
+	}
+	d.out.say("%s: A %s, B %s, certificate %s (%s); 60 %% with alice@%s, 40 %% with bob@%s",
+		d.dealID, usd(d.faces["A"]), usd(d.faces["B"]), usd(d.faces[p.residual]), p.description, d.investors[alice].gw.MSP, d.investors[bob].gw.MSP)
+	return nil
+}
+
+// createClassDeal creates the run's deal on its pool with a tranche per
+// class (d.faces; a class without a coupon is the certificate) and
+// returns each class's tranche.
+func (d *demo) createClassDeal(name string, classes []string, coupons map[string]string, legalFinal string) (map[string]string, error) {
 	rules := map[string]any{"eligibleInvestorTypes": []string{"qib"}, "allowedJurisdictions": []string{"US"}, "consortiumMSPs": d.custodians}
 	var specs []map[string]any
 	tranches := map[string]string{}
-	for i, class := range []string{"A", "B", p.residual} {
+	for i, class := range classes {
 		tid := trancheID(d.dealID, class)
 		tranches[class] = tid
 		tr := map[string]any{"id": tid, "class": class, "seniority": i + 1, "kind": "note", "originalFace": d.faces[class],
-			"unitFace": "1.00", "legalFinalDate": "2056-01-15", "rules": rules}
-		if c, ok := p.coupons[class]; ok {
+			"unitFace": "1.00", "legalFinalDate": legalFinal, "rules": rules}
+		if c, ok := coupons[class]; ok {
 			tr["coupon"] = map[string]any{"fixed": c, "dayCount": "30/360"}
 		} else {
 			tr["kind"] = "certificate"
 		}
 		specs = append(specs, tr)
 	}
-	if _, err := d.arranger.post(d.ctx, "/v1/deals", map[string]any{"id": d.dealID, "name": p.name + " deal", "pool": d.poolID,
-		"requiredCollateralization": "1", "tranches": specs}, nil); err != nil {
-		return err
-	}
-	terms, err := json.Marshal(p.waterfall(d.dealID, d.faces, tranches))
+	_, err := d.arranger.post(d.ctx, "/v1/deals", map[string]any{"id": d.dealID, "name": name, "pool": d.poolID,
+		"requiredCollateralization": "1", "tranches": specs}, nil)
+	return tranches, err
+}
+
+// setWaterfallAndPlace sets the deal's waterfall terms (the JSON of
+// Servicing:SetWaterfall's argument, which PUT .../waterfall takes),
+// issues every class and places 60 % with alice, the rest with bob.
+func (d *demo) setWaterfallAndPlace(terms any, classes []string, tranches map[string]string) error {
+	body, err := json.Marshal(terms)
 	if err != nil {
 		return err
 	}
-	if _, err := d.arranger.put(d.ctx, "/v1/deals/"+d.dealID+"/waterfall", json.RawMessage(terms), nil); err != nil {
+	if _, err := d.arranger.put(d.ctx, "/v1/deals/"+d.dealID+"/waterfall", json.RawMessage(body), nil); err != nil {
 		return err
 	}
-	for _, class := range []string{"A", "B", p.residual} {
+	for _, class := range classes {
 		units := d.faces[class].Cents() / 100
 		if _, err := d.arranger.post(d.ctx, "/v1/tranches/"+tranches[class]+"/issuance", map[string]int64{"units": units}, nil); err != nil {
 			return err
@@ -260,13 +291,6 @@ func (d *demo) classStructure() error {
 			}
 		}
 	}
-	// A pool pays down far less than its balance in three months: fund
-	// the servicer's remittances with the balance itself.
-	if err := d.mintAndPay(cashPayment{d.svcr, p.balance}); err != nil {
-		return err
-	}
-	d.out.say("%s: A %s, B %s, certificate %s (%s); 60 %% with alice@%s, 40 %% with bob@%s",
-		d.dealID, usd(d.faces["A"]), usd(d.faces["B"]), usd(d.faces[p.residual]), p.description, d.investors[alice].gw.MSP, d.investors[bob].gw.MSP)
 	return nil
 }
 
@@ -304,7 +328,7 @@ func (d *demo) classPeriod(period int) error {
 	for _, c := range res.Classes {
 		paid = append(paid, fmt.Sprintf("%s %s", c.Class, usd(c.InterestPaid+c.PrincipalPaid+c.ResidualPaid)))
 	}
-	claimed, err := d.classClaims()
+	claimed, err := d.classClaims([]string{"A", "B", d.classPool.residual})
 	if err != nil {
 		return err
 	}
@@ -314,11 +338,11 @@ func (d *demo) classPeriod(period int) error {
 }
 
 // classClaims has alice and bob claim what each class accrued them.
-func (d *demo) classClaims() (money.Amount, error) {
+func (d *demo) classClaims(classes []string) (money.Amount, error) {
 	var total money.Amount
 	for _, h := range []holder{alice, bob} {
 		inv := d.investors[h]
-		for _, class := range []string{"A", "B", d.classPool.residual} {
+		for _, class := range classes {
 			// Only what accrued is claimed (a claim of nothing is refused
 			// at commit; see claims.go).
 			tranche := "/v1/tranches/" + trancheID(d.dealID, class)

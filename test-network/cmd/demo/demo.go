@@ -24,6 +24,7 @@ type demo struct {
 	liquidation   bool   // -liquidation: a default and an auction after the year
 	assetClass    string // -asset-class: auto (the whole life) or another class's deal
 	classPool     *classPool
+	cards         *cardTrust
 
 	// The banks and who acts in them.
 	banks                                   []*gateway

@@ -21,7 +21,7 @@
 // problem+json and the log file to read.
 //
 //	go run ./test-network/cmd/demo [-run test-network/.run] [-cleanup-factor 0.65] [-liquidation]
-//	go run ./test-network/cmd/demo -asset-class mortgage|leases
+//	go run ./test-network/cmd/demo -asset-class mortgage|leases|cards
 //
 // With -asset-class mortgage or leases the same banks, roles and investors
 // are set up, then a pool of that class goes up in its servicer's own file
@@ -29,7 +29,10 @@
 // deal's discount rate) and backs a deal of the class's usual structure
 // (shifting-interest senior/subordinate; sequential on the discounted
 // pool) for three monthly reports, certified, replayed and claimed
-// (assetclass.go).
+// (assetclass.go). With cards, a credit-card master trust's six
+// pool-level monthly reports are allocated on chain among its two series
+// and the seller, and the series deal is certified from its share
+// (assetclass_cards.go).
 //
 // It needs the network, the chaincode and the gateway apps running
 // (test-network/network.sh up, deploy, gateways) and may be run again and
@@ -83,7 +86,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	liquidation := fs.Bool("liquidation", false, "after the year, declare an event of default and sell the pool by sealed bids (no clean-up call)")
 	retryFor := fs.Duration("retry-for", 0, "retry a retryable answer for this long instead of a few times (the chaos campaign)")
 	logPath := fs.String("client-log", "", "append every write's final answer to this file as JSON lines (the chaos campaign)")
-	assetClass := fs.String("asset-class", classAuto, "auto: the whole deal's life; mortgage or leases: the same banks and investors, then a deal of that class for three periods")
+	assetClass := fs.String("asset-class", classAuto, "auto: the whole deal's life; mortgage, leases or cards: the same banks and investors, then a deal of that class (three periods; cards: a master trust's series for six months)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -108,9 +111,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	out := newConsole(stdout)
 	fmt.Fprintln(stdout, "tranchenet demo: a deal's whole life through the three banks' gateway apps (REST only)")
 	switch *assetClass {
-	case classAuto, classMortgage, classLeases:
+	case classAuto, classMortgage, classLeases, classCards:
 	default:
-		fmt.Fprintf(stderr, "demo: -asset-class %q: want %s, %s or %s\n", *assetClass, classAuto, classMortgage, classLeases)
+		fmt.Fprintf(stderr, "demo: -asset-class %q: want %s, %s, %s or %s\n", *assetClass, classAuto, classMortgage, classLeases, classCards)
 		return 2
 	}
 	d := &demo{ctx: ctx, out: out, runDir: *runDir, cleanUpFactor: cleanUp, liquidation: *liquidation, assetClass: *assetClass}
