@@ -13,6 +13,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/mortgage"
+	"github.com/tranchenet/tranchenet/chaincode/core/waterfall"
 	"github.com/tranchenet/tranchenet/test-network/autodeal"
 	"github.com/tranchenet/tranchenet/test-network/loansim"
 )
@@ -313,28 +314,37 @@ func (d *demo) classPeriod(period int) error {
 	if err := d.svcr.gw.upload(d.ctx, http.MethodPost, fmt.Sprintf("/v1/deals/%s/reports?loanCount=%d", d.dealID, len(rows)), d.svcr.user, "text/csv", csv, nil); err != nil {
 		return err
 	}
-	if _, err := d.svcr.post(d.ctx, "/v1/deals/"+d.dealID+"/collections", map[string]string{"amount": collections.String()}, nil); err != nil {
-		return err
-	}
-	if _, err := d.trustee.post(d.ctx, fmt.Sprintf("/v1/deals/%s/periods/%d/certification", d.dealID, period), nil, nil); err != nil {
-		return err
-	}
-	res, proof, err := d.published(period)
+	res, proof, claimed, err := d.remitCertifyClaim(period, collections, []string{"A", "B", d.classPool.residual})
 	if err != nil {
 		return err
 	}
-	d.last = res
 	var paid []string
 	for _, c := range res.Classes {
 		paid = append(paid, fmt.Sprintf("%s %s", c.Class, usd(c.InterestPaid+c.PrincipalPaid+c.ResidualPaid)))
 	}
-	claimed, err := d.classClaims([]string{"A", "B", d.classPool.residual})
-	if err != nil {
-		return err
-	}
 	d.out.say("%d rows, collections %s · pool %s → %s · paid %v · replayed at %s: identical · %s · holders claimed %s",
 		len(rows), usd(collections), usd(res.Pool.BeginningBalance), usd(res.Pool.EndingBalance), paid, d.auditor.gw.MSP, proof.text(), usd(claimed))
 	return nil
+}
+
+// remitCertifyClaim remits a reported period's collections, certifies it,
+// checks the published period at the investor bank (replay, proof of
+// reserve) and has the holders claim; it returns the certified result,
+// the proof and what was claimed.
+func (d *demo) remitCertifyClaim(period int, collections money.Amount, classes []string) (waterfall.Result, reserveProof, money.Amount, error) {
+	if _, err := d.svcr.post(d.ctx, "/v1/deals/"+d.dealID+"/collections", map[string]string{"amount": collections.String()}, nil); err != nil {
+		return waterfall.Result{}, reserveProof{}, 0, err
+	}
+	if _, err := d.trustee.post(d.ctx, fmt.Sprintf("/v1/deals/%s/periods/%d/certification", d.dealID, period), nil, nil); err != nil {
+		return waterfall.Result{}, reserveProof{}, 0, err
+	}
+	res, proof, err := d.published(period)
+	if err != nil {
+		return res, proof, 0, err
+	}
+	d.last = res
+	claimed, err := d.classClaims(classes)
+	return res, proof, claimed, err
 }
 
 // classClaims has alice and bob claim what each class accrued them.

@@ -155,19 +155,7 @@ func (d *demo) cardMonth(period int) error {
 	if _, err := d.svcr.post(d.ctx, "/v1/deals/"+d.dealID+"/card-reports", nil, nil); err != nil {
 		return err
 	}
-	collections := share.FinanceCharges + share.Recoveries + share.PrincipalPaid
-	if _, err := d.svcr.post(d.ctx, "/v1/deals/"+d.dealID+"/collections", map[string]string{"amount": collections.String()}, nil); err != nil {
-		return err
-	}
-	if _, err := d.trustee.post(d.ctx, fmt.Sprintf("/v1/deals/%s/periods/%d/certification", d.dealID, period), nil, nil); err != nil {
-		return err
-	}
-	res, proof, err := d.published(period)
-	if err != nil {
-		return err
-	}
-	d.last = res
-	claimed, err := d.classClaims([]string{"A", "B", "T"})
+	_, proof, claimed, err := d.remitCertifyClaim(period, share.FinanceCharges+share.Recoveries+share.PrincipalPaid, []string{"A", "B", "T"})
 	if err != nil {
 		return err
 	}
