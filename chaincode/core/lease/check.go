@@ -1,69 +1,15 @@
 package lease
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"slices"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 )
 
-// errorList keeps row errors up to a limit, in the order found, and stops
-// at the limit or at a fatal error, as loantape's validators do.
-type errorList struct {
-	max     int
-	errs    []*loantape.RowError
-	limited bool
-	stopped bool
-}
-
-func newErrorList(max int) errorList {
-	if max <= 0 {
-		max = loantape.DefaultMaxErrors
-	}
-	return errorList{max: max}
-}
-
-func (l *errorList) add(e *loantape.RowError) {
-	if l.stopped {
-		return
-	}
-	l.errs = append(l.errs, e)
-	if e.Fatal() {
-		l.stopped = true
-	} else if len(l.errs) >= l.max {
-		l.stopped, l.limited = true, true
-	}
-}
-
-// reject records an error a reader returned instead of a row.
-func (l *errorList) reject(err error) {
-	var re *loantape.RowError
-	if errors.As(err, &re) {
-		l.add(re)
-		return
-	}
-	l.add(&loantape.RowError{Rule: loantape.RuleRead, Msg: err.Error()})
-	l.stopped = true
-}
-
-// merged returns these errors with a loantape validator's, in line order.
-func (l *errorList) merged(more error) error {
-	all, limited := slices.Clone(l.errs), l.limited
-	var ve *loantape.ValidationError
-	if errors.As(more, &ve) {
-		all = append(all, ve.Errors...)
-		limited = limited || ve.Limited
-	}
-	if len(all) == 0 {
-		return nil
-	}
-	slices.SortStableFunc(all, func(a, b *loantape.RowError) int { return a.Line - b.Line })
-	return &loantape.ValidationError{Errors: all, Limited: limited}
-}
+// errorList is the package's name for loantape's row-error list.
+type errorList = loantape.RowErrors
 
 // rowCheck gathers one row's broken rules.
 type rowCheck struct {
@@ -75,7 +21,7 @@ type rowCheck struct {
 
 func (c *rowCheck) fail(field, rule, format string, a ...any) {
 	c.ok = false
-	c.l.add(&loantape.RowError{Line: c.line, AssetNumber: c.id, Field: field, Rule: rule, Msg: fmt.Sprintf(format, a...)})
+	c.l.Add(&loantape.RowError{Line: c.line, AssetNumber: c.id, Field: field, Rule: rule, Msg: fmt.Sprintf(format, a...)})
 }
 
 // checkTerms checks the lease's static terms and its valuation at the
@@ -189,7 +135,7 @@ func NewTapeValidator(rules TapeRules) (*TapeValidator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &TapeValidator{errs: newErrorList(rules.MaxErrors), tape: tv, rules: rules}, nil
+	return &TapeValidator{errs: loantape.NewRowErrors(rules.MaxErrors), tape: tv, rules: rules}, nil
 }
 
 // Check validates one row and reports whether it passed.
@@ -206,13 +152,13 @@ func (v *TapeValidator) Check(line int, r Row) bool {
 }
 
 // Reject records a reader error instead of a row.
-func (v *TapeValidator) Reject(err error) { v.errs.reject(err) }
+func (v *TapeValidator) Reject(err error) { v.errs.Reject(err) }
 
 // Stopped reports whether checking ended.
-func (v *TapeValidator) Stopped() bool { return v.errs.stopped || v.tape.Stopped() }
+func (v *TapeValidator) Stopped() bool { return v.errs.Stopped() || v.tape.Stopped() }
 
 // Err is nil when every row passed, else a *loantape.ValidationError.
-func (v *TapeValidator) Err() error { return v.errs.merged(v.tape.Err()) }
+func (v *TapeValidator) Err() error { return v.errs.Merge(v.tape.Err()) }
 
 // Aggregates are the sums of the rows that passed.
 func (v *TapeValidator) Aggregates() loantape.TapeAggregates { return v.tape.Aggregates() }
@@ -246,7 +192,7 @@ func NewReportValidator(rules ReportRules) (*ReportValidator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ReportValidator{errs: newErrorList(rules.MaxErrors), report: rv, rules: rules}, nil
+	return &ReportValidator{errs: loantape.NewRowErrors(rules.MaxErrors), report: rv, rules: rules}, nil
 }
 
 // Check validates one row and reports whether it passed.
@@ -262,13 +208,13 @@ func (v *ReportValidator) Check(line int, r Row) bool {
 }
 
 // Reject records a reader error instead of a row.
-func (v *ReportValidator) Reject(err error) { v.errs.reject(err) }
+func (v *ReportValidator) Reject(err error) { v.errs.Reject(err) }
 
 // Stopped reports whether checking ended.
-func (v *ReportValidator) Stopped() bool { return v.errs.stopped || v.report.Stopped() }
+func (v *ReportValidator) Stopped() bool { return v.errs.Stopped() || v.report.Stopped() }
 
 // Err is nil when every row passed, else a *loantape.ValidationError.
-func (v *ReportValidator) Err() error { return v.errs.merged(v.report.Err()) }
+func (v *ReportValidator) Err() error { return v.errs.Merge(v.report.Err()) }
 
 // Aggregates are the sums of the rows that passed.
 func (v *ReportValidator) Aggregates() loantape.ReportAggregates { return v.report.Aggregates() }
@@ -276,33 +222,13 @@ func (v *ReportValidator) Aggregates() loantape.ReportAggregates { return v.repo
 // Residuals is the residual realisation of the rows that passed.
 func (v *ReportValidator) Residuals() ResidualSummary { return v.residual }
 
-// drain feeds every row of src to check and every reader error to reject,
-// until EOF, a fatal error or stop() says the limit is reached.
-func drain(src *Reader, check func(int, Row) bool, reject func(error), stop func() bool) {
-	for !stop() {
-		r, err := src.Read()
-		if errors.Is(err, io.EOF) {
-			return
-		}
-		if err != nil {
-			reject(err)
-			var re *loantape.RowError
-			if !errors.As(err, &re) || re.Fatal() {
-				return
-			}
-			continue
-		}
-		check(src.Line(), r)
-	}
-}
-
 // ValidateTape checks every row of src and sums the good ones.
 func ValidateTape(src *Reader, rules TapeRules) (loantape.TapeAggregates, error) {
 	v, err := NewTapeValidator(rules)
 	if err != nil {
 		return loantape.TapeAggregates{}, err
 	}
-	drain(src, v.Check, v.Reject, v.Stopped)
+	loantape.Drain(src, func(line int, r Row) { v.Check(line, r) }, v.Reject, v.Stopped)
 	return v.Aggregates(), v.Err()
 }
 
@@ -312,6 +238,6 @@ func ValidateReport(src *Reader, rules ReportRules) (loantape.ReportAggregates, 
 	if err != nil {
 		return loantape.ReportAggregates{}, ResidualSummary{}, err
 	}
-	drain(src, v.Check, v.Reject, v.Stopped)
+	loantape.Drain(src, func(line int, r Row) { v.Check(line, r) }, v.Reject, v.Stopped)
 	return v.Aggregates(), v.Residuals(), v.Err()
 }

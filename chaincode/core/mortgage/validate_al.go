@@ -30,7 +30,7 @@ func NewTapeValidator(rules TapeRules) (*TapeValidator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &TapeValidator{errs: newErrorList(rules.MaxErrors), tape: tv}, nil
+	return &TapeValidator{errs: loantape.NewRowErrors(rules.MaxErrors), tape: tv}, nil
 }
 
 // Check validates one row and reports whether it passed.
@@ -42,13 +42,13 @@ func (v *TapeValidator) Check(line int, r ALRow) bool {
 }
 
 // Reject records a reader error instead of a row.
-func (v *TapeValidator) Reject(err error) { v.errs.reject(err) }
+func (v *TapeValidator) Reject(err error) { v.errs.Reject(err) }
 
 // Stopped reports whether checking ended.
-func (v *TapeValidator) Stopped() bool { return v.errs.stopped || v.tape.Stopped() }
+func (v *TapeValidator) Stopped() bool { return v.errs.Stopped() || v.tape.Stopped() }
 
 // Err is nil when every row passed, else a *loantape.ValidationError.
-func (v *TapeValidator) Err() error { return v.errs.err(v.tape.Err()) }
+func (v *TapeValidator) Err() error { return v.errs.Merge(v.tape.Err()) }
 
 // Aggregates are the sums of the rows that passed.
 func (v *TapeValidator) Aggregates() loantape.TapeAggregates { return v.tape.Aggregates() }
@@ -59,7 +59,7 @@ func ValidateTape(src Source[ALRow], rules TapeRules) (loantape.TapeAggregates, 
 	if err != nil {
 		return loantape.TapeAggregates{}, err
 	}
-	drain(src, func(line int, r ALRow) { v.Check(line, r) }, v.Reject, v.Stopped)
+	loantape.Drain(src, func(line int, r ALRow) { v.Check(line, r) }, v.Reject, v.Stopped)
 	return v.Aggregates(), v.Err()
 }
 
@@ -98,7 +98,7 @@ func NewReportValidator(rules ReportRules) (*ReportValidator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ReportValidator{errs: newErrorList(rules.MaxErrors), report: rv, lookup: rules.Lookup}, nil
+	return &ReportValidator{errs: loantape.NewRowErrors(rules.MaxErrors), report: rv, lookup: rules.Lookup}, nil
 }
 
 // Check validates one row and reports whether it passed.
@@ -107,7 +107,7 @@ func (v *ReportValidator) Check(line int, r ALRow) bool {
 	ok = checkActivity(&v.errs, line, r) && ok
 	if v.lookup != nil && r.AssetNumber != "" {
 		if _, dpd, found := v.lookup(r.AssetNumber); found && r.DaysPastDue > dpd+31 {
-			ok = v.errs.fail(line, r.AssetNumber, "currentDelinquencyStatus", RuleDelinquency,
+			ok = fail(&v.errs, line, r.AssetNumber, "currentDelinquencyStatus", RuleDelinquency,
 				"currentDelinquencyStatus %d days follows %d days last period: a loan falls at most one month further behind in a month",
 				r.DaysPastDue, dpd)
 		}
@@ -119,13 +119,13 @@ func (v *ReportValidator) Check(line int, r ALRow) bool {
 }
 
 // Reject records a reader error instead of a row.
-func (v *ReportValidator) Reject(err error) { v.errs.reject(err) }
+func (v *ReportValidator) Reject(err error) { v.errs.Reject(err) }
 
 // Stopped reports whether checking ended.
-func (v *ReportValidator) Stopped() bool { return v.errs.stopped || v.report.Stopped() }
+func (v *ReportValidator) Stopped() bool { return v.errs.Stopped() || v.report.Stopped() }
 
 // Err is nil when every row passed, else a *loantape.ValidationError.
-func (v *ReportValidator) Err() error { return v.errs.err(v.report.Err()) }
+func (v *ReportValidator) Err() error { return v.errs.Merge(v.report.Err()) }
 
 // Aggregates are the sums of the rows that passed.
 func (v *ReportValidator) Aggregates() loantape.ReportAggregates { return v.report.Aggregates() }
@@ -136,14 +136,14 @@ func ValidateReport(src Source[ALRow], rules ReportRules) (loantape.ReportAggreg
 	if err != nil {
 		return loantape.ReportAggregates{}, err
 	}
-	drain(src, func(line int, r ALRow) { v.Check(line, r) }, v.Reject, v.Stopped)
+	loantape.Drain(src, func(line int, r ALRow) { v.Check(line, r) }, v.Reject, v.Stopped)
 	return v.Aggregates(), v.Err()
 }
 
 // checkStatic checks the loan's terms and borrower fields.
 func checkStatic(l *errorList, line int, r ALRow) bool {
 	id, ok := r.AssetNumber, true
-	fail := func(field, rule, format string, a ...any) { ok = l.fail(line, id, field, rule, format, a...) }
+	fail := func(field, rule, format string, a ...any) { ok = fail(l, line, id, field, rule, format, a...) }
 	if !validOccupancy(r.OccupancyStatus) {
 		fail("occupancyStatus", RuleOccupancy, "occupancyStatus %q is not P, S or I", r.OccupancyStatus)
 	}
@@ -187,7 +187,7 @@ func checkStatic(l *errorList, line int, r ALRow) bool {
 // zero-balance codes and the loss identity.
 func checkActivity(l *errorList, line int, r ALRow) bool {
 	id, ok := r.AssetNumber, true
-	fail := func(field, rule, format string, a ...any) { ok = l.fail(line, id, field, rule, format, a...) }
+	fail := func(field, rule, format string, a ...any) { ok = fail(l, line, id, field, rule, format, a...) }
 	if want, err := r.ExpectedEndBalance(); err != nil || want != r.EndingBalance {
 		fail("reportingPeriodActualEndBalanceAmount", loantape.RuleBalanceRollforward,
 			"reportingPeriodActualEndBalanceAmount %s ≠ beginning %s − principal %s − curtailment %s − payoff %s − liquidated UPB %s − adjustments %s",

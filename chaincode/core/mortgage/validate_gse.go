@@ -34,13 +34,13 @@ type OriginationValidator struct {
 
 // NewOriginationValidator keeps up to maxErrors errors (0: the default).
 func NewOriginationValidator(maxErrors int) *OriginationValidator {
-	return &OriginationValidator{errs: newErrorList(maxErrors), seen: map[string]int{}}
+	return &OriginationValidator{errs: loantape.NewRowErrors(maxErrors), seen: map[string]int{}}
 }
 
 // Check validates one row read at line and reports whether it passed.
 func (v *OriginationValidator) Check(line int, o Origination) bool {
 	id, ok := o.LoanSequenceNumber, true
-	fail := func(field, rule, format string, a ...any) { ok = v.errs.fail(line, id, field, rule, format, a...) }
+	fail := func(field, rule, format string, a ...any) { ok = fail(&v.errs, line, id, field, rule, format, a...) }
 	if prev, dup := v.seen[id]; dup {
 		fail("loanSequenceNumber", loantape.RuleDuplicateAsset, "loanSequenceNumber %s already appeared on line %d", id, prev)
 	} else {
@@ -81,18 +81,18 @@ func (v *OriginationValidator) Check(line int, o Origination) bool {
 }
 
 // Reject records a reader error instead of a row.
-func (v *OriginationValidator) Reject(err error) { v.errs.reject(err) }
+func (v *OriginationValidator) Reject(err error) { v.errs.Reject(err) }
 
 // Stopped reports whether the error limit or a fatal error ended checking.
-func (v *OriginationValidator) Stopped() bool { return v.errs.stopped }
+func (v *OriginationValidator) Stopped() bool { return v.errs.Stopped() }
 
 // Err is nil when every row passed, else a *loantape.ValidationError.
-func (v *OriginationValidator) Err() error { return v.errs.err(nil) }
+func (v *OriginationValidator) Err() error { return v.errs.Merge(nil) }
 
 // ValidateOriginations checks every row of src.
 func ValidateOriginations(src Source[Origination], maxErrors int) error {
 	v := NewOriginationValidator(maxErrors)
-	drain(src, func(line int, o Origination) { v.Check(line, o) }, v.Reject, v.Stopped)
+	loantape.Drain(src, func(line int, o Origination) { v.Check(line, o) }, v.Reject, v.Stopped)
 	return v.Err()
 }
 
@@ -136,7 +136,7 @@ type PerformanceValidator struct {
 
 // NewPerformanceValidator keeps up to maxErrors errors (0: the default).
 func NewPerformanceValidator(maxErrors int) *PerformanceValidator {
-	return &PerformanceValidator{errs: newErrorList(maxErrors), loans: map[string]loanHistory{}}
+	return &PerformanceValidator{errs: loantape.NewRowErrors(maxErrors), loans: map[string]loanHistory{}}
 }
 
 // Check validates one row read at line and reports whether it passed. A
@@ -144,7 +144,7 @@ func NewPerformanceValidator(maxErrors int) *PerformanceValidator {
 // month does not make every later month fail too.
 func (v *PerformanceValidator) Check(line int, r Performance) bool {
 	id, ok := r.LoanSequenceNumber, true
-	fail := func(field, rule, format string, a ...any) { ok = v.errs.fail(line, id, field, rule, format, a...) }
+	fail := func(field, rule, format string, a ...any) { ok = fail(&v.errs, line, id, field, rule, format, a...) }
 	status, known := ParseDelinquency(r.CurrentLoanDelinquencyStatus)
 	if !known {
 		fail("currentLoanDelinquencyStatus", RuleDelinquencyCode, "currentLoanDelinquencyStatus %q is not months past due, RA or XX", r.CurrentLoanDelinquencyStatus)
@@ -186,16 +186,16 @@ func (v *PerformanceValidator) checkZeroBalance(line int, r Performance) bool {
 	id, code := r.LoanSequenceNumber, r.ZeroBalanceCode
 	if code == "" {
 		if r.ActualLossCalculation != 0 {
-			return v.errs.fail(line, id, "actualLossCalculation", RuleLossIdentity, "actualLossCalculation %s is reported but the loan has no zero-balance code", r.ActualLossCalculation)
+			return fail(&v.errs, line, id, "actualLossCalculation", RuleLossIdentity, "actualLossCalculation %s is reported but the loan has no zero-balance code", r.ActualLossCalculation)
 		}
 		return true
 	}
 	known, liquidation := zeroBalanceCode(code)
 	if !known {
-		return v.errs.fail(line, id, "zeroBalanceCode", RuleUnknownZBCode, "zeroBalanceCode %q is not a GSE code (01, 02, 03, 06, 09, 15, 96)", code)
+		return fail(&v.errs, line, id, "zeroBalanceCode", RuleUnknownZBCode, "zeroBalanceCode %q is not a GSE code (01, 02, 03, 06, 09, 15, 96)", code)
 	}
 	if r.CurrentActualUPB != 0 {
-		return v.errs.fail(line, id, "zeroBalanceCode", loantape.RuleCodeWithBalance, "zeroBalanceCode %s is set although currentActualUPB is %s", code, r.CurrentActualUPB)
+		return fail(&v.errs, line, id, "zeroBalanceCode", loantape.RuleCodeWithBalance, "zeroBalanceCode %s is set although currentActualUPB is %s", code, r.CurrentActualUPB)
 	}
 	if !liquidation || r.NetSaleProceeds.Flag != "" {
 		return true
@@ -207,10 +207,10 @@ func (v *PerformanceValidator) checkZeroBalance(line int, r Performance) bool {
 	recovered, err1 := money.Sum(r.NetSaleProceeds.Amount, r.MIRecoveries, r.NonMIRecoveries)
 	owed, err2 := money.Sum(r.ZeroBalanceRemovalUPB, r.DelinquentAccruedInterest, expenses)
 	if err1 != nil || err2 != nil {
-		return v.errs.fail(line, id, "actualLossCalculation", loantape.RuleOverflow, "loss components overflow")
+		return fail(&v.errs, line, id, "actualLossCalculation", loantape.RuleOverflow, "loss components overflow")
 	}
 	if want := recovered - owed; want != r.ActualLossCalculation {
-		return v.errs.fail(line, id, "actualLossCalculation", RuleLossIdentity,
+		return fail(&v.errs, line, id, "actualLossCalculation", RuleLossIdentity,
 			"actualLossCalculation %s ≠ net sale proceeds %s + MI %s + non-MI recoveries %s − expenses %s − (removal UPB %s + delinquent interest %s) = %s",
 			r.ActualLossCalculation, r.NetSaleProceeds.Amount, r.MIRecoveries, r.NonMIRecoveries, expenses,
 			r.ZeroBalanceRemovalUPB, r.DelinquentAccruedInterest, want)
@@ -219,17 +219,17 @@ func (v *PerformanceValidator) checkZeroBalance(line int, r Performance) bool {
 }
 
 // Reject records a reader error instead of a row.
-func (v *PerformanceValidator) Reject(err error) { v.errs.reject(err) }
+func (v *PerformanceValidator) Reject(err error) { v.errs.Reject(err) }
 
 // Stopped reports whether the error limit or a fatal error ended checking.
-func (v *PerformanceValidator) Stopped() bool { return v.errs.stopped }
+func (v *PerformanceValidator) Stopped() bool { return v.errs.Stopped() }
 
 // Err is nil when every row passed, else a *loantape.ValidationError.
-func (v *PerformanceValidator) Err() error { return v.errs.err(nil) }
+func (v *PerformanceValidator) Err() error { return v.errs.Merge(nil) }
 
 // ValidatePerformance checks every row of src.
 func ValidatePerformance(src Source[Performance], maxErrors int) error {
 	v := NewPerformanceValidator(maxErrors)
-	drain(src, func(line int, r Performance) { v.Check(line, r) }, v.Reject, v.Stopped)
+	loantape.Drain(src, func(line int, r Performance) { v.Check(line, r) }, v.Reject, v.Stopped)
 	return v.Err()
 }
