@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -79,34 +80,9 @@ func newClassPool(class string, seed uint64, servicingPayee, otherPayee string) 
 		p := &classPool{class: class, name: "Residential mortgage pool", poolFields: map[string]string{"assetClass": class},
 			coupons: map[string]string{"A": "0.050", "B": "0.055"}, residual: "R", seniorShare: 925,
 			description: "senior/subordinate with shifting interest: B locked out of prepayments for two periods, then stepping down"}
-		var buf bytes.Buffer
-		w := mortgage.NewALWriter(&buf)
-		for _, r := range sim.Tape() {
-			p.balance += r.EndingBalance
-			p.rows++
-			if err := w.Write(r); err != nil {
-				return nil, err
-			}
-		}
-		if err := w.Flush(); err != nil {
+		newWriter := func(w io.Writer) rowWriter[mortgage.ALRow] { return mortgage.NewALWriter(w) }
+		if err := simulateClassPool(p, sim.Tape(), func(r mortgage.ALRow) money.Amount { return r.EndingBalance }, newWriter, sim.Advance); err != nil {
 			return nil, err
-		}
-		p.tape = buf.Bytes()
-		p.nextReport = func() (loantape.Period, []byte, []loantape.PeriodRow, error) {
-			period, rows := sim.Advance()
-			var buf bytes.Buffer
-			w := mortgage.NewALWriter(&buf)
-			out := make([]loantape.PeriodRow, len(rows))
-			for i, r := range rows {
-				out[i] = r.PeriodRow()
-				if err := w.Write(r); err != nil {
-					return period, nil, nil, err
-				}
-			}
-			if err := w.Flush(); err != nil { // before buf.Bytes: the last rows are still in the writer
-				return period, nil, nil, err
-			}
-			return period, buf.Bytes(), out, nil
 		}
 		p.waterfall = func(deal string, faces map[string]money.Amount, tranches map[string]string) any {
 			return autodeal.RMBSWaterfall{Deal: deal, PoolBalance: p.balance, Faces: faces, Coupons: p.coupons, Residual: p.residual,
@@ -121,34 +97,9 @@ func newClassPool(class string, seed uint64, servicingPayee, otherPayee string) 
 		p := &classPool{class: class, name: "Equipment lease pool", poolFields: map[string]string{"assetClass": class, "discountRate": leaseDiscountRate.String()},
 			coupons: map[string]string{"A": "0.048", "B": "0.060"}, residual: "C", seniorShare: 850,
 			description: "sequential on the discounted pool balance at " + leaseDiscountRate.String() + ", principal = its decline + the OC top-up"}
-		var buf bytes.Buffer
-		w := lease.NewWriter(&buf)
-		for _, r := range sim.Tape() {
-			p.balance += r.DiscountedBalance
-			p.rows++
-			if err := w.Write(r); err != nil {
-				return nil, err
-			}
-		}
-		if err := w.Flush(); err != nil {
+		newWriter := func(w io.Writer) rowWriter[lease.Row] { return lease.NewWriter(w) }
+		if err := simulateClassPool(p, sim.Tape(), func(r lease.Row) money.Amount { return r.DiscountedBalance }, newWriter, sim.Advance); err != nil {
 			return nil, err
-		}
-		p.tape = buf.Bytes()
-		p.nextReport = func() (loantape.Period, []byte, []loantape.PeriodRow, error) {
-			period, rows := sim.Advance()
-			var buf bytes.Buffer
-			w := lease.NewWriter(&buf)
-			out := make([]loantape.PeriodRow, len(rows))
-			for i, r := range rows {
-				out[i] = r.PeriodRow()
-				if err := w.Write(r); err != nil {
-					return period, nil, nil, err
-				}
-			}
-			if err := w.Flush(); err != nil { // before buf.Bytes: the last rows are still in the writer
-				return period, nil, nil, err
-			}
-			return period, buf.Bytes(), out, nil
 		}
 		p.waterfall = func(deal string, faces map[string]money.Amount, tranches map[string]string) any {
 			return autodeal.LeaseWaterfall{Deal: deal, PoolBalance: p.balance, Faces: faces, Coupons: p.coupons, Residual: p.residual,
@@ -157,6 +108,54 @@ func newClassPool(class string, seed uint64, servicingPayee, otherPayee string) 
 		return p, nil
 	}
 	return nil, fmt.Errorf("asset class %q: the demo runs %s, %s, %s or %s", class, classAuto, classMortgage, classLeases, classCards)
+}
+
+// rowWriter writes a class's rows in its servicer's file layout.
+type rowWriter[R any] interface {
+	Write(R) error
+	Flush() error
+}
+
+// classRow is a class's loan-level row, projected onto the common report
+// row the chaincode aggregates.
+type classRow interface{ PeriodRow() loantape.PeriodRow }
+
+// simulateClassPool sets the pool's tape (its CSV, row count and sealed
+// balance) and its monthly reports from a class's simulator.
+func simulateClassPool[R classRow](p *classPool, tape []R, balanceOf func(R) money.Amount, newWriter func(io.Writer) rowWriter[R], advance func() (loantape.Period, []R)) error {
+	var err error
+	if p.tape, err = writeRows(tape, newWriter); err != nil {
+		return err
+	}
+	for _, r := range tape {
+		p.balance += balanceOf(r)
+	}
+	p.rows = len(tape)
+	p.nextReport = func() (loantape.Period, []byte, []loantape.PeriodRow, error) {
+		period, rows := advance()
+		out := make([]loantape.PeriodRow, len(rows))
+		for i, r := range rows {
+			out[i] = r.PeriodRow()
+		}
+		file, err := writeRows(rows, newWriter)
+		return period, file, out, err
+	}
+	return nil
+}
+
+// writeRows writes rows as one file.
+func writeRows[R any](rows []R, newWriter func(io.Writer) rowWriter[R]) ([]byte, error) {
+	var buf bytes.Buffer
+	w := newWriter(&buf)
+	for _, r := range rows {
+		if err := w.Write(r); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.Flush(); err != nil { // before buf.Bytes: the last rows are still in the writer
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // classSteps is the life of a deal of another class, after the shared
