@@ -3,6 +3,7 @@ package testnetwork
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
+	"github.com/tranchenet/tranchenet/test-network/gatewayconfig"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
 
@@ -80,6 +82,7 @@ func startDealNetwork(t *testing.T) *cast {
 		cs.admins[msp] = cs.connect("admin-"+msp, msp, "Admin")
 	}
 	for _, m := range castMembers {
+		m.user = castIdentity(t, n, m)
 		a := cs.connect(m.name, m.msp, m.user)
 		cs.by[m.name] = a
 		var who schema.RolesView
@@ -90,6 +93,29 @@ func startDealNetwork(t *testing.T) *cast {
 		}
 	}
 	return cs
+}
+
+// castIdentity is the identity a cast member acts as: for a role with one
+// API user per bank (not investor), the UserN its CA gave that role, so the
+// cast follows the consortium file when a benchmark raises a bank's users
+// (the last roles move to the last identities); investors keep theirs.
+func castIdentity(t *testing.T, n *tnet.Network, m castMember) string {
+	t.Helper()
+	if m.role == roles.Investor {
+		return m.user
+	}
+	byUser, err := gatewayconfig.IdentityRoles(n.Consortium, m.msp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= len(byUser); i++ {
+		user := fmt.Sprintf("User%d", i)
+		held, err := roles.ParseRoleList(byUser[user])
+		if err == nil && held.Has(m.role) {
+			return user
+		}
+	}
+	return m.user
 }
 
 func (cs *cast) connect(name, msp, user string) *actor {
