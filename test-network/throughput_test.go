@@ -489,12 +489,15 @@ func (b *bench) phase(t *testing.T, clients, ops int, apps bool, trades [][]trad
 	idle := throughput.IdleRate(idleFrom, procs.Sample(), idleSecs)
 	var out []throughput.Measure
 	for _, w := range workloads {
-		total := clients * ops
-		if w.reads {
-			total = max(100, clients*20)
-		}
-		cfg := load.Config{Name: fmt.Sprintf("%s %s apps=%v %d", w.name, w.path, apps, clients), Clients: clients, Total: total,
+		cfg := load.Config{Name: fmt.Sprintf("%s %s apps=%v %d", w.name, w.path, apps, clients), Clients: clients,
 			Duration: 90 * time.Second, Classify: throughput.ErrorKind}
+		if w.reads {
+			cfg.Total = max(100, clients*20)
+		} else {
+			// Writes run per client: a settle takes the client's next
+			// instructed trade, and a fast client must not run out.
+			cfg.PerClient = ops
+		}
 		before := procs.Sample()
 		r := load.Run(ctx, cfg, w.op)
 		perOp := throughput.PerOpAboveIdle(before, procs.Sample(), r.Done, idle, r.Seconds)

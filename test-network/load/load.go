@@ -27,6 +27,12 @@ type Config struct {
 	Clients  int
 	Total    int
 	Duration time.Duration
+	// PerClient, when set, gives each client exactly that many operations
+	// (i runs c×PerClient … c×PerClient+PerClient-1) and Total is ignored:
+	// for workloads whose inputs are prepared per client, such as trades
+	// instructed for one client's pair, which a shared count would let a
+	// fast client run out of.
+	PerClient int
 	// Classify names an error's kind (MVCC_READ_CONFLICT, a rule code,
 	// timeout…) for Report.ErrorKinds; nil counts errors without kinds.
 	Classify func(error) string
@@ -70,9 +76,9 @@ func Run(ctx context.Context, cfg Config, op Op) Report {
 		wg.Add(1)
 		go func(c int) {
 			defer wg.Done()
-			for ctx.Err() == nil {
-				i := int(next.Add(1)) - 1
-				if i >= cfg.Total {
+			for mine := 0; ctx.Err() == nil; mine++ {
+				i, ok := cfg.index(c, mine, &next)
+				if !ok {
 					return
 				}
 				t0 := time.Now()
@@ -146,4 +152,15 @@ func (r Report) String() string {
 		s += "; first error: " + r.FirstError
 	}
 	return s
+}
+
+// index is the operation client c runs as its mine-th: its own in a
+// PerClient run, the next of the shared count otherwise; false when none
+// is left.
+func (cfg Config) index(c, mine int, next *atomic.Int64) (int, bool) {
+	if cfg.PerClient > 0 {
+		return c*cfg.PerClient + mine, mine < cfg.PerClient
+	}
+	i := int(next.Add(1)) - 1
+	return i, i < cfg.Total
 }

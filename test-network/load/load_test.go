@@ -3,6 +3,8 @@ package load
 import (
 	"context"
 	"errors"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 )
@@ -45,5 +47,31 @@ func TestPercentile(t *testing.T) {
 	}
 	if percentile(d, 50) != 50*time.Millisecond || percentile(d, 99) != 99*time.Millisecond {
 		t.Fatalf("p50 %v p99 %v", percentile(d, 50), percentile(d, 99))
+	}
+}
+
+// With PerClient every client runs exactly its own operations, however
+// unevenly fast the clients are.
+func TestRunPerClientGivesEachClientItsOwn(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[int][]int{}
+	r := Run(context.Background(), Config{Name: "own", Clients: 3, PerClient: 4, Duration: time.Minute},
+		func(ctx context.Context, c, i int) error {
+			if c == 0 {
+				time.Sleep(5 * time.Millisecond) // a slow client must not lose its share
+			}
+			mu.Lock()
+			seen[c] = append(seen[c], i)
+			mu.Unlock()
+			return nil
+		})
+	if r.Done != 12 {
+		t.Fatalf("done %d, want 12", r.Done)
+	}
+	for c := range 3 {
+		want := []int{4 * c, 4*c + 1, 4*c + 2, 4*c + 3}
+		if !slices.Equal(seen[c], want) {
+			t.Errorf("client %d ran %v, want %v", c, seen[c], want)
+		}
 	}
 }
