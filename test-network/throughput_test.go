@@ -514,7 +514,7 @@ func (b *bench) loadTokens(t *testing.T) {
 	b.tokens, b.urls = map[string]string{}, map[string]string{}
 	users := map[string]string{} // MSP/UserN -> token
 	for _, msp := range []string{"Org2MSP", "Org3MSP"} {
-		raw, err := os.ReadFile(filepath.Join(b.cs.n.Run, "gateways", msp, "tokens.json"))
+		raw, err := os.ReadFile(filepath.Join(b.cs.n.Run, "orgs", msp, "gateway", "tokens.json"))
 		if err != nil {
 			t.Fatal(err)
 		}
