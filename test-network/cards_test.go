@@ -10,7 +10,6 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
 	"github.com/tranchenet/tranchenet/chaincode/core/cardtrust"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
@@ -60,13 +59,7 @@ func TestIntegrationCards(t *testing.T) {
 		Originator: servicer.msp, Servicer: servicer.msp, CutoffDate: "2025-12-31", AssetClass: "cards"})}, nil, "")
 	cs.submit(arranger, "Pool:SealCardSeries", []string{poolID, trustID, "2026-2"}, nil, "")
 
-	for _, h := range []struct {
-		officer, investor *actor
-	}{{cs.get("org2-compliance"), alice}, {cs.get("org3-compliance"), bob}} {
-		claims := identity.ClaimsInput{InvestorType: "qib", Jurisdiction: "US", KYCExpiry: time.Now().AddDate(1, 0, 0)}
-		cs.submit(h.officer, "Identity:Attest", []string{h.investor.key, canonJSON(t, claims)},
-			map[string][]byte{identity.TransientDossier: []byte(`{"name":"` + h.investor.name + `"}`)}, "")
-	}
+	cs.attestQualifiedUS(t, alice, bob)
 	// The notes and the transferor certificate together are the series'
 	// invested amount, 200,000,000.00.
 	faces := map[string]money.Amount{"A": money.FromMajor(180_000_000), "B": money.FromMajor(19_999_000), "T": money.FromMajor(1000)}

@@ -9,7 +9,6 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
@@ -29,11 +28,7 @@ func tradingDeal(t *testing.T, cs *cast, poolID, dealID string, n int, sellers, 
 	balance := sealedPool(t, cs, poolID, "Trading pool", 5, n)
 
 	for _, name := range append(append([]string{}, sellers...), buyers...) {
-		inv := cs.get(name)
-		officer := cs.complianceOf(inv.msp)
-		claims := identity.ClaimsInput{InvestorType: "qib", Jurisdiction: "US", KYCExpiry: time.Now().AddDate(1, 0, 0)}
-		cs.submit(officer, "Identity:Attest", []string{inv.key, canonJSON(t, claims)},
-			map[string][]byte{identity.TransientDossier: []byte(`{"name":"` + name + `"}`)}, "")
+		cs.attestQualifiedUS(t, cs.get(name))
 	}
 	tranche, units := issueNoteDeal(t, cs, poolID, dealID, "Trading deal", balance)
 	perSeller = units / int64(len(sellers)) / 1000 * 1000

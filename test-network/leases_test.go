@@ -9,7 +9,6 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/servicing"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
@@ -62,7 +61,7 @@ func TestIntegrationLeases(t *testing.T) {
 		t.Fatalf("sealed pool %+v, want the discounted pool balance %s", view.Pool, balance)
 	}
 
-	leaseAttest(t, cs, alice, bob)
+	cs.attestQualifiedUS(t, alice, bob)
 	dollars := balance.Cents() / 100
 	faces := map[string]money.Amount{"A": money.FromMajor(dollars * 85 / 100), "B": money.FromMajor(dollars * 7 / 100), "C": money.FromMajor(10)}
 	classes := []string{"A", "B", "C"}
@@ -121,17 +120,6 @@ func TestIntegrationLeases(t *testing.T) {
 		t.Fatalf("verification: %+v", ver)
 	}
 	t.Logf("3 periods certified and replayed by Org3; discounted pool %s at cut-off; residuals %+v; holders claimed %s", balance, residuals, claimed)
-}
-
-// leaseAttest attests the two investors at their banks.
-func leaseAttest(t *testing.T, cs *cast, alice, bob *actor) {
-	for _, h := range []struct {
-		officer, investor *actor
-	}{{cs.get("org2-compliance"), alice}, {cs.get("org3-compliance"), bob}} {
-		claims := identity.ClaimsInput{InvestorType: "qib", Jurisdiction: "US", KYCExpiry: time.Now().AddDate(1, 0, 0)}
-		cs.submit(h.officer, "Identity:Attest", []string{h.investor.key, canonJSON(t, claims)},
-			map[string][]byte{identity.TransientDossier: []byte(`{"name":"` + h.investor.name + `"}`)}, "")
-	}
 }
 
 // leaseDeal creates the deal, issues every class and places 60% with

@@ -13,7 +13,6 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/contracts/amendment"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/auction"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/deal"
-	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
 	core "github.com/tranchenet/tranchenet/chaincode/core/auction"
 	"github.com/tranchenet/tranchenet/chaincode/core/consent"
@@ -53,11 +52,7 @@ func TestIntegrationLiquidation(t *testing.T) {
 		Originator: servicer.msp, Servicer: servicer.msp, CutoffDate: "2025-12-31"})}, nil, "")
 	cs.submit(servicer, "Pool:AddLoans", []string{poolID, "0"}, map[string][]byte{pool.TransientLoans: []byte(canonJSON(t, loans))}, servicer.msp)
 	cs.submit(servicer, "Pool:Seal", []string{poolID}, nil, servicer.msp)
-	for _, h := range []struct{ officer, investor *actor }{{cs.get("org2-compliance"), alice}, {cs.get("org3-compliance"), bob}} {
-		claims := identity.ClaimsInput{InvestorType: "qib", Jurisdiction: "US", KYCExpiry: time.Now().AddDate(1, 0, 0)}
-		cs.submit(h.officer, "Identity:Attest", []string{h.investor.key, canonJSON(t, claims)},
-			map[string][]byte{identity.TransientDossier: []byte(`{"name":"` + h.investor.name + `"}`)}, "")
-	}
+	cs.attestQualifiedUS(t, alice, bob)
 	whole := func(permille int64) money.Amount { return money.FromMajor(balance.Cents() * permille / 1000 / 100) }
 	faces := map[string]money.Amount{"A": whole(800), "B": whole(70), "C": whole(50), "R": whole(5)}
 	tranches := map[string]string{}

@@ -1,12 +1,9 @@
 package lease
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -15,119 +12,44 @@ import (
 )
 
 // Reader streams lease rows from a CSV file whose header names the columns
-// in any order and letter case. Unknown columns are ignored
-// (IgnoredColumns lists them); a missing required column or a repeated
-// one is fatal on the header line; a row with another number of cells
-// than the header is a field-count error and reading goes on.
+// in any order and letter case, read by loantape.CellReader: unknown
+// columns are ignored (IgnoredColumns lists them); a missing required
+// column or a repeated one is fatal on the header line; a row with another
+// number of cells than the header is a field-count error and reading goes
+// on.
 type Reader struct {
-	cr       *csv.Reader
-	colField []int
-	ignored  []string
-	vals     []string
-	header   bool
-	line     int
-	err      error
+	cells *loantape.CellReader
 }
+
+// cellLayout is the lease layout as the CellReader matches it.
+var cellLayout = func() loantape.Layout {
+	l := loantape.Layout{What: "lease columns", IDColumn: 0}
+	for _, c := range columns {
+		l.Columns = append(l.Columns, loantape.Column{Name: c.Name, Required: c.Required})
+	}
+	return l
+}()
 
 // NewReader reads a lease CSV file.
 func NewReader(r io.Reader) *Reader {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	return &Reader{cr: cr, vals: make([]string, len(columns))}
+	return &Reader{cells: loantape.NewCellReader(r, cellLayout)}
 }
 
 // Line returns the line of the record (or error) Read last returned.
-func (c *Reader) Line() int { return c.line }
+func (c *Reader) Line() int { return c.cells.Line() }
 
 // IgnoredColumns lists header cells that name no lease column.
-func (c *Reader) IgnoredColumns() []string { return c.ignored }
+func (c *Reader) IgnoredColumns() []string { return c.cells.IgnoredColumns() }
 
 // Read returns the next row, io.EOF at the end, a non-fatal
 // *loantape.RowError for a bad row (call Read again) or a fatal error
 // (returned again by every later call).
 func (c *Reader) Read() (Row, error) {
-	if c.err != nil {
-		return Row{}, c.err
-	}
-	if !c.header {
-		if err := c.readHeader(); err != nil {
-			c.err = err
-			return Row{}, err
-		}
-	}
-	cells, err := c.cr.Read()
+	vals, err := c.cells.Read()
 	if err != nil {
-		var pe *csv.ParseError
-		switch {
-		case err == io.EOF:
-			c.err = io.EOF
-		case errors.As(err, &pe):
-			c.line = pe.StartLine
-			return Row{}, &loantape.RowError{Line: pe.StartLine, Rule: loantape.RuleCSVSyntax,
-				Msg: fmt.Sprintf("malformed CSV at line %d column %d: %v", pe.Line, pe.Column, pe.Err)}
-		default:
-			c.err = &loantape.RowError{Line: c.line + 1, Rule: loantape.RuleRead, Msg: err.Error()}
-		}
-		return Row{}, c.err
+		return Row{}, err
 	}
-	c.line, _ = c.cr.FieldPos(0)
-	if len(cells) != len(c.colField) {
-		return Row{}, &loantape.RowError{Line: c.line, Rule: loantape.RuleFieldCount,
-			Msg: fmt.Sprintf("the header has %d columns, the row has %d", len(c.colField), len(cells))}
-	}
-	clear(c.vals)
-	for i, f := range c.colField {
-		if f >= 0 {
-			c.vals[f] = strings.TrimSpace(cells[i])
-		}
-	}
-	return build(c.line, c.vals)
-}
-
-func (c *Reader) readHeader() error {
-	cells, err := c.cr.Read()
-	if err != nil {
-		if err == io.EOF {
-			return &loantape.RowError{Line: 1, Rule: loantape.RuleHeader, Msg: "the file is empty: want a header row naming lease columns"}
-		}
-		return &loantape.RowError{Line: 1, Rule: loantape.RuleHeader, Msg: "unreadable header row: " + err.Error()}
-	}
-	c.header = true
-	c.line, _ = c.cr.FieldPos(0)
-	seen := make([]bool, len(columns))
-	c.colField = make([]int, len(cells))
-	for i, cell := range cells {
-		name := strings.TrimSpace(strings.TrimPrefix(cell, "\ufeff"))
-		f := columnIndex(name)
-		if f < 0 {
-			c.colField[i] = -1
-			c.ignored = append(c.ignored, name)
-			continue
-		}
-		if seen[f] {
-			return &loantape.RowError{Line: c.line, Field: columns[f].Name, Rule: loantape.RuleDuplicateColumn,
-				Msg: fmt.Sprintf("column %s appears twice in the header", columns[f].Name)}
-		}
-		seen[f] = true
-		c.colField[i] = f
-	}
-	for f, col := range columns {
-		if col.Required && !seen[f] {
-			return &loantape.RowError{Line: c.line, Field: col.Name, Rule: loantape.RuleMissingColumn,
-				Msg: fmt.Sprintf("required column %s is missing from the header", col.Name)}
-		}
-	}
-	return nil
-}
-
-func columnIndex(name string) int {
-	for i, c := range columns {
-		if strings.EqualFold(c.Name, name) {
-			return i
-		}
-	}
-	return -1
+	return build(c.cells.Line(), vals)
 }
 
 // build parses one row's texts (indexed like columns) into a Row; the

@@ -79,7 +79,6 @@ type ColumnInfo struct {
 type layout[R any] struct {
 	name    string
 	columns []column[R]
-	byFold  map[string]int
 	// width is the highest modelled position: a positional row must have
 	// at least that many columns.
 	width int
@@ -88,13 +87,14 @@ type layout[R any] struct {
 }
 
 func newLayout[R any](name, key string, cols []column[R]) *layout[R] {
-	l := &layout[R]{name: name, columns: cols, byFold: map[string]int{}, keyCol: -1}
+	l := &layout[R]{name: name, columns: cols, keyCol: -1}
+	names := map[string]bool{} // a header is matched ignoring case
 	for i, c := range cols {
 		f := strings.ToLower(c.name)
-		if _, dup := l.byFold[f]; dup {
+		if names[f] {
 			panic("mortgage: duplicate column " + c.name)
 		}
-		l.byFold[f] = i
+		names[f] = true
 		l.width = max(l.width, c.pos)
 		if c.name == key {
 			l.keyCol = i
@@ -104,6 +104,15 @@ func newLayout[R any](name, key string, cols []column[R]) *layout[R] {
 		panic("mortgage: layout " + name + " has no key column " + key)
 	}
 	return l
+}
+
+// cellLayout is the layout as loantape.CellReader matches a header to it.
+func (l *layout[R]) cellLayout() loantape.Layout {
+	out := loantape.Layout{What: l.name + " columns", IDColumn: l.keyCol}
+	for _, c := range l.columns {
+		out.Columns = append(out.Columns, loantape.Column{Name: c.name, Required: c.required})
+	}
+	return out
 }
 
 // info lists the columns for documentation and the gateway's schema page.

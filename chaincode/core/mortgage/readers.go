@@ -3,7 +3,6 @@ package mortgage
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -112,107 +111,31 @@ func (p *PipeReader[R]) readLine() (string, error) {
 }
 
 // CSVReader streams Schedule AL rows from a CSV file whose header names
-// the columns in any order and letter case. Unknown columns are ignored
-// (IgnoredColumns lists them); a missing required column or a repeated one
-// is fatal on the header line; a row with another number of cells than
-// the header is a field-count error.
+// the columns in any order and letter case, read by loantape.CellReader:
+// unknown columns are ignored (IgnoredColumns lists them); a missing
+// required column or a repeated one is fatal on the header line; a row
+// with another number of cells than the header is a field-count error.
 type CSVReader struct {
-	cr       *csv.Reader
-	layout   *layout[ALRow]
-	colField []int
-	ignored  []string
-	vals     []string
-	header   bool
-	line     int
-	err      error
+	cells  *loantape.CellReader
+	layout *layout[ALRow]
 }
 
 // NewALReader reads a Schedule AL residential CSV file.
 func NewALReader(r io.Reader) *CSVReader {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	return &CSVReader{cr: cr, layout: alLayout, vals: make([]string, len(alLayout.columns))}
+	return &CSVReader{cells: loantape.NewCellReader(r, alLayout.cellLayout()), layout: alLayout}
 }
 
 // Line returns the line of the record (or error) Read last returned.
-func (c *CSVReader) Line() int { return c.line }
+func (c *CSVReader) Line() int { return c.cells.Line() }
 
 // IgnoredColumns lists header cells that name no modelled column.
-func (c *CSVReader) IgnoredColumns() []string { return c.ignored }
+func (c *CSVReader) IgnoredColumns() []string { return c.cells.IgnoredColumns() }
 
 // Read returns the next row; see Source.
 func (c *CSVReader) Read() (ALRow, error) {
-	if c.err != nil {
-		return ALRow{}, c.err
-	}
-	if !c.header {
-		if err := c.readHeader(); err != nil {
-			c.err = err
-			return ALRow{}, err
-		}
-	}
-	cells, err := c.cr.Read()
+	vals, err := c.cells.Read()
 	if err != nil {
-		var pe *csv.ParseError
-		switch {
-		case err == io.EOF:
-			c.err = io.EOF
-		case errors.As(err, &pe):
-			c.line = pe.StartLine
-			return ALRow{}, &loantape.RowError{Line: pe.StartLine, Rule: loantape.RuleCSVSyntax,
-				Msg: fmt.Sprintf("malformed CSV at line %d column %d: %v", pe.Line, pe.Column, pe.Err)}
-		default:
-			c.err = &loantape.RowError{Line: c.line + 1, Rule: loantape.RuleRead, Msg: err.Error()}
-		}
-		return ALRow{}, c.err
+		return ALRow{}, err
 	}
-	c.line, _ = c.cr.FieldPos(0)
-	if len(cells) != len(c.colField) {
-		return ALRow{}, &loantape.RowError{Line: c.line, Rule: loantape.RuleFieldCount,
-			Msg: fmt.Sprintf("the header has %d columns, the row has %d", len(c.colField), len(cells))}
-	}
-	clear(c.vals)
-	for i, f := range c.colField {
-		if f >= 0 {
-			c.vals[f] = strings.TrimSpace(cells[i])
-		}
-	}
-	return c.layout.build(c.line, c.vals)
-}
-
-func (c *CSVReader) readHeader() error {
-	cells, err := c.cr.Read()
-	if err != nil {
-		if err == io.EOF {
-			return &loantape.RowError{Line: 1, Rule: loantape.RuleHeader, Msg: "the file is empty: want a header row naming Schedule AL columns"}
-		}
-		return &loantape.RowError{Line: 1, Rule: loantape.RuleHeader, Msg: "unreadable header row: " + err.Error()}
-	}
-	c.header = true
-	c.line, _ = c.cr.FieldPos(0)
-	seen := make([]bool, len(c.layout.columns))
-	c.colField = make([]int, len(cells))
-	for i, cell := range cells {
-		name := strings.TrimSpace(strings.TrimPrefix(cell, "\ufeff"))
-		f, ok := c.layout.byFold[strings.ToLower(name)]
-		if !ok {
-			c.colField[i] = -1
-			c.ignored = append(c.ignored, name)
-			continue
-		}
-		if seen[f] {
-			return &loantape.RowError{Line: c.line, Field: c.layout.columns[f].name, Rule: loantape.RuleDuplicateColumn,
-				Msg: fmt.Sprintf("column %s appears twice in the header", c.layout.columns[f].name)}
-		}
-		seen[f] = true
-		c.colField[i] = f
-	}
-	for f, col := range c.layout.columns {
-		if col.required && !seen[f] {
-			return &loantape.RowError{Line: c.line, Field: col.name, Rule: loantape.RuleMissingColumn,
-				Msg: fmt.Sprintf("required column %s is missing from the header", col.name)}
-		}
-	}
-	return nil
+	return c.layout.build(c.cells.Line(), vals)
 }
