@@ -85,7 +85,7 @@ func Open(ctx *txn.Context, trancheID string, ledger *cash.Ledger) (*Register, e
 	if r.bookKey, err = ctx.Key(schema.TypeTrancheBook, trancheID); err != nil {
 		return nil, err
 	}
-	found, err := ctx.Get(r.trancheKey, &r.Tranche)
+	found, err := tranches.Get(ctx, r.trancheKey, &r.Tranche)
 	if err != nil {
 		return nil, err
 	}
