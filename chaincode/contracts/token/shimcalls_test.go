@@ -3,8 +3,11 @@ package token_test
 import (
 	"testing"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
+	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
 )
 
 // The peer round trips and the keys written by one compliant transfer and
@@ -55,4 +58,27 @@ func TestSettleShimCalls(t *testing.T) {
 	if got.String() != want {
 		t.Errorf("one Settlement:Settle asks the peer\n%s\nwant\n%s\nreads: %q", got, want, got.Reads)
 	}
+}
+
+// An investor whose role was granted on chain, not by its certificate,
+// still transfers: RequireCertified falls back to reading the grants,
+// one GetState more than the certified investor's transfer.
+func TestTransferByAnInvestorGrantedOnChainReadsItsGrants(t *testing.T) {
+	calls := new(contracttest.ShimCalls)
+	w := contracttest.NewObserved(t, calls.Wrap)
+	f := w.Standard()
+	onChain := w.Identity(w.Net.Investors, "granted-on-chain")
+	w.Must(w.Admins[w.Net.Investors], "Admin:GrantRole", w.Key(onChain), string(roles.Investor))
+	w.Attest(onChain, contracttest.Claims("US"))
+	bob := f.Investors[2]
+	w.IssueAndPlace(f.A, []*stubtest.Identity{onChain, bob}, []int64{5000, 5000})
+	got := calls.During(func() { w.Must(onChain, "Token:Transfer", f.A, w.Key(bob), "100") })
+	if got.Calls["GetState"] != 4 {
+		t.Errorf("GetState %d, want 4 (the role record read); reads %q", got.Calls["GetState"], got.Reads)
+	}
+	if pos := w.Position(f.A, bob); pos.Units != 5100 {
+		t.Errorf("bob holds %d, want 5100", pos.Units)
+	}
+	// Without any investor role the transfer is refused as before.
+	w.Refused(errs.Forbidden, w.NoRole, "Token:Transfer", f.A, w.Key(bob), "1")
 }
