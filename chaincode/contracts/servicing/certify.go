@@ -238,7 +238,10 @@ func distribute(ctx *txn.Context, f *dealFacts, plan distribution.CashPlan) ([]s
 		if err != nil {
 			return nil, err
 		}
-		units := reg.Outstanding()
+		units, err := reg.Outstanding()
+		if err != nil {
+			return nil, err
+		}
 		cd := schema.ClassDistribution{Class: cc.Class, Tranche: trancheID}
 		if units == 0 {
 			if cc.Total > 0 {

@@ -14,6 +14,7 @@ func BenchmarkTransfer(b *testing.B) {
 	toBob, toAlice := w.Key(bob), w.Key(alice)
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b)()
 	for i := 0; i < b.N; i++ {
 		if i%2 == 0 {
 			w.Must(alice, "Token:Transfer", f.A, toBob, "100")

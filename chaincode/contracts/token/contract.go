@@ -49,7 +49,7 @@ func New() *Contract {
 // Transfer moves units of a tranche from the caller (an investor) to the
 // holder toKey, if every transfer rule passes.
 func (c *Contract) Transfer(ctx *txn.Context, trancheID, toKey, units string) error {
-	caller, err := ctx.Require(roles.Investor)
+	caller, err := ctx.RequireCertified(roles.Investor)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,13 @@ func (c *Contract) Transfer(ctx *txn.Context, trancheID, toKey, units string) er
 		return err
 	}
 	if err := r.Move(m); err != nil {
-		return r.RedactFor(caller.Grants, m, err)
+		// What a refusal may reveal depends on every role the caller
+		// holds, its on-chain grants included.
+		full, cerr := ctx.Caller()
+		if cerr != nil {
+			return cerr
+		}
+		return r.RedactFor(full.Grants, m, err)
 	}
 	if err := ctx.Emit("TokenTransferred", movedEvent{Tranche: trancheID, From: m.From.Key(), To: m.To.Key()}); err != nil {
 		return err

@@ -29,6 +29,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 
@@ -75,7 +76,15 @@ type World struct {
 // both paths are exercised.
 func New(tb testing.TB) *World {
 	tb.Helper()
-	w := NewUninitialised(tb)
+	return NewObserved(tb, nil)
+}
+
+// NewObserved is New with the chaincode wrapped by wrap before the World
+// starts (nil: not wrapped): a test that watches every call the contracts
+// make to the shim, such as the shim-call counts per transfer, wraps it.
+func NewObserved(tb testing.TB, wrap func(shim.Chaincode) shim.Chaincode) *World {
+	tb.Helper()
+	w := newWorld(tb, wrap)
 	w.Must(w.Admins[w.Net.Trustee], "Admin:Init", string(MustCanon(tb, w.Net.Config)))
 	grants := []struct {
 		id   *stubtest.Identity
@@ -100,13 +109,22 @@ func New(tb testing.TB) *World {
 // yet (for the Admin contract's own tests).
 func NewUninitialised(tb testing.TB) *World {
 	tb.Helper()
+	return newWorld(tb, nil)
+}
+
+func newWorld(tb testing.TB, wrap func(shim.Chaincode) shim.Chaincode) *World {
+	tb.Helper()
 	net, err := TestNetwork()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cc, err := contractapi.NewChaincode(contracts.All()...)
+	built, err := contractapi.NewChaincode(contracts.All()...)
 	if err != nil {
 		tb.Fatalf("build chaincode: %v", err)
+	}
+	var cc shim.Chaincode = built
+	if wrap != nil {
+		cc = wrap(built)
 	}
 	opts := []stubtest.Option{stubtest.Orgs(append(net.Config.MSPs(), ForeignMSP)...), stubtest.StartTime(Start)}
 	for _, c := range net.Collections {

@@ -20,8 +20,8 @@ import (
 
 // Register is one tranche's register of holders as one transaction sees
 // it: the public terms and supply (Tranche), the book the trustee keeps
-// (TrancheBook: issuance account, redemptions, holder count) and the
-// positions and claims read so far. Every movement of units goes through
+// (TrancheBook: issuance account, redemptions, holder count; read on
+// first use, see Book) and the positions and claims read so far. Every movement of units goes through
 // Move: transfers, forced transfers and redemptions here, placements from
 // the issuance account in the Deal contract, and deliveries in the
 // Settlement contract, so the transfer rules, the holder count, the
@@ -42,7 +42,13 @@ type Register struct {
 	cfg roles.OrgConfig
 
 	Tranche schema.Tranche
-	Book    schema.TrancheBook
+	// book is the tranche book once bookRead: only a movement that can
+	// change it (an issue, a redemption, a holder arriving or leaving) and
+	// the holder count read it, so a transfer between holders who stay
+	// holders costs one read less and does not conflict with a placement
+	// or a redemption committed meanwhile.
+	book     schema.TrancheBook
+	bookRead bool
 
 	trancheKey, bookKey string
 	positions           map[string]*schema.Position // by holder key
@@ -58,7 +64,7 @@ type Register struct {
 	paidTo []roles.Identity
 }
 
-// Open reads a tranche and its book. ledger is the transaction's one cash
+// Open reads a tranche (its book is read when first needed). ledger is the transaction's one cash
 // ledger, through which Move and PayAccrued pay holders' accrued
 // distributions into their cash accounts; a register that moves no units
 // (a query, a freeze, a pause, a mint, a hold) may be opened with nil,
@@ -79,20 +85,31 @@ func Open(ctx *txn.Context, trancheID string, ledger *cash.Ledger) (*Register, e
 	if r.bookKey, err = ctx.Key(schema.TypeTrancheBook, trancheID); err != nil {
 		return nil, err
 	}
-	found, err := ctx.Get(r.trancheKey, &r.Tranche)
+	found, err := tranches.Get(ctx, r.trancheKey, &r.Tranche)
 	if err != nil {
 		return nil, err
 	}
 	if !found {
 		return nil, errs.New(errs.NotFound, "tranche %s not found", trancheID)
 	}
-	if found, err = ctx.Get(r.bookKey, &r.Book); err != nil {
-		return nil, err
+	return r, nil
+}
+
+// Book returns the tranche book, read on first use (with this
+// transaction's own write, if any).
+func (r *Register) Book() (schema.TrancheBook, error) {
+	if r.bookRead {
+		return r.book, nil
+	}
+	found, err := r.ctx.Get(r.bookKey, &r.book)
+	if err != nil {
+		return schema.TrancheBook{}, err
 	}
 	if !found {
-		return nil, errs.New(errs.Internal, "tranche %s has no book: the ledger is inconsistent", trancheID)
+		return schema.TrancheBook{}, errs.New(errs.Internal, "tranche %s has no book: the ledger is inconsistent", r.Tranche.ID)
 	}
-	return r, nil
+	r.bookRead = true
+	return r.book, nil
 }
 
 // Create opens a new tranche's register: its public terms and supply, and
@@ -219,7 +236,15 @@ func (r *Register) Move(m Movement) error {
 			return err
 		}
 	}
-	book, from, to := DecideMove(r.Book, from, to, m)
+	// The book only changes, and so is only read, for an issue, a
+	// redemption or a holder arriving at or leaving zero units.
+	var before schema.TrancheBook
+	if m.Kind == rules.KindIssue || m.Kind == rules.KindRedeem || from.Units == m.Units || to.Units == 0 {
+		if before, err = r.Book(); err != nil {
+			return err
+		}
+	}
+	book, from, to := DecideMove(before, from, to, m)
 	var c change
 	if m.Kind != rules.KindIssue {
 		c.positions = append(c.positions, holding{m.From, from})
@@ -236,7 +261,7 @@ func (r *Register) Move(m Movement) error {
 	// a holder of a tranche without shards): every transfer reads it, but
 	// if every transfer wrote it, concurrent transfers of a tranche would
 	// all conflict (MVCC) and settle one per block.
-	if book != r.Book {
+	if book != before {
 		c.book = &book
 	}
 	return r.apply(c)
@@ -261,7 +286,12 @@ func (r *Register) prepare(m Movement) (from, to *schema.Position, err error) {
 			return nil, nil, err
 		}
 	}
-	book := r.Book
+	var book schema.TrancheBook
+	if m.Kind == rules.KindIssue {
+		if book, err = r.Book(); err != nil { // the issuance account's balance
+			return nil, nil, err
+		}
+	}
 	if r.Tranche.Rules.MaxHolders > 0 {
 		// Only a holder cap needs the count: read every shard (rule 14).
 		if book.Holders, err = r.HolderCount(); err != nil {
@@ -344,7 +374,7 @@ func (r *Register) apply(c change) error {
 		r.Tranche = *c.tranche
 	}
 	if c.book != nil {
-		r.Book = *c.book
+		r.book, r.bookRead = *c.book, true
 	}
 	for _, s := range c.shards {
 		v := s.shard
@@ -415,7 +445,11 @@ func (r *Register) PayAccrued(holder roles.Identity) (schema.Position, distribut
 // public supply (DecideMint). The deal's collateral gate is the caller's
 // to check first (Deal:Issue).
 func (r *Register) Mint(units int64) error {
-	t, b, err := DecideMint(r.Tranche, r.Book, units)
+	book, err := r.Book()
+	if err != nil {
+		return err
+	}
+	t, b, err := DecideMint(r.Tranche, book, units)
 	if err != nil {
 		return err
 	}
@@ -472,7 +506,13 @@ func (r *Register) SetPaused(paused bool) error {
 }
 
 // Outstanding is the number of units in existence: issued less redeemed.
-func (r *Register) Outstanding() int64 { return r.Tranche.Issued - r.Book.Redeemed }
+func (r *Register) Outstanding() (int64, error) {
+	book, err := r.Book()
+	if err != nil {
+		return 0, err
+	}
+	return r.Tranche.Issued - book.Redeemed, nil
+}
 
 func txnCorrupt(key string) error {
 	return errs.New(errs.Internal, "registry key %q is not a position key", key)

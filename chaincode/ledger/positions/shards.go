@@ -83,7 +83,11 @@ func (r *Register) HolderCount() (int, error) {
 		}
 		r.allShards = true
 	}
-	n := r.Book.Holders
+	book, err := r.Book()
+	if err != nil {
+		return 0, err
+	}
+	n := book.Holders
 	for _, s := range r.shards {
 		if s != nil {
 			n += s.Holders

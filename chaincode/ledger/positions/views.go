@@ -50,14 +50,18 @@ func (r *Register) Supply() (schema.TrancheSupply, error) {
 	if err != nil {
 		return schema.TrancheSupply{}, err
 	}
-	out := r.Outstanding()
+	book, err := r.Book()
+	if err != nil {
+		return schema.TrancheSupply{}, err
+	}
+	out := r.Tranche.Issued - book.Redeemed
 	face := money.Amount(math.MaxInt64)
 	if r.Tranche.UnitFace == 0 || out <= int64(money.MaxAmount/r.Tranche.UnitFace) {
 		face = money.Amount(out) * r.Tranche.UnitFace
 	}
 	return schema.TrancheSupply{
-		Tranche: r.Tranche.ID, Issued: r.Tranche.Issued, Redeemed: r.Book.Redeemed, Outstanding: out,
-		IssuerUnits: r.Book.IssuerUnits, Placed: out - r.Book.IssuerUnits, Holders: holders,
+		Tranche: r.Tranche.ID, Issued: r.Tranche.Issued, Redeemed: book.Redeemed, Outstanding: out,
+		IssuerUnits: book.IssuerUnits, Placed: out - book.IssuerUnits, Holders: holders,
 		MaxUnits: r.Tranche.MaxUnits(), UnitFace: r.Tranche.UnitFace, OutstandingFace: face, Paused: r.Tranche.Rules.Paused,
 	}, nil
 }

@@ -25,6 +25,7 @@
 package txn
 
 import (
+	"slices"
 	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -57,7 +58,7 @@ func (c *Context) Config() (roles.OrgConfig, error) {
 		return *c.config, nil
 	}
 	var cfg roles.OrgConfig
-	found, err := c.Get(ConfigKey, &cfg)
+	found, err := configs.Get(c, ConfigKey, &cfg)
 	if err != nil {
 		return roles.OrgConfig{}, err
 	}
@@ -70,6 +71,14 @@ func (c *Context) Config() (roles.OrgConfig, error) {
 
 // ConfigKey holds the consortium configuration in public state.
 const ConfigKey = "config"
+
+// configs caches the decoded configuration (Cached): every transaction
+// reads it, governance alone changes it. Org is all values, so copying
+// the list copies everything.
+var configs = NewCached(func(c roles.OrgConfig) roles.OrgConfig {
+	c.Orgs = slices.Clone(c.Orgs)
+	return c
+})
 
 // Identity returns the submitter's identity without resolving roles (works
 // before Admin:Init).

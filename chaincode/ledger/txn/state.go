@@ -32,9 +32,13 @@ func (c *Context) MustKey(objectType string, attrs ...string) string {
 func (c *Context) Get(key string, v any) (found bool, err error) {
 	b, err := c.GetStub().GetState(key)
 	if err != nil {
-		return false, errs.New(errs.Internal, "read %q: %v", key, err)
+		return false, errInternalRead(key, err)
 	}
 	return decode(key, b, v)
+}
+
+func errInternalRead(key string, err error) error {
+	return errs.New(errs.Internal, "read %q: %v", key, err)
 }
 
 // Put writes v as canonical JSON at key.

@@ -166,8 +166,9 @@ func (p *Projector) fetchBalances(ctx context.Context, f *Facts, holders []strin
 	return nil
 }
 
-// fetchSettlement reads this bank's side of the terms, which names the
-// parties, then their positions and cash. A settlement between two other
+// fetchSettlement reads this bank's side of the terms (once per
+// settlement, see termsCache), which names the parties, then their
+// positions and cash. A settlement between two other
 // banks touches no client of this one.
 func (p *Projector) fetchSettlement(ctx context.Context, get factFetcher, f *Facts, pl payload) error {
 	f.TradeRef = pl.TradeRef
@@ -180,17 +181,20 @@ func (p *Projector) fetchSettlement(ctx context.Context, get factFetcher, f *Fac
 	default:
 		return nil
 	}
-	raw, err := p.fetch(ctx, "Settlement:Terms", pl.TradeRef, side)
-	if err != nil {
-		if refused(err) {
-			return nil // this bank's side was never instructed: none of its clients moved
+	t, ok := p.terms.get(pl.TradeRef, side)
+	if !ok {
+		raw, err := p.fetch(ctx, "Settlement:Terms", pl.TradeRef, side)
+		if err != nil {
+			if refused(err) {
+				return nil // this bank's side was never instructed: none of its clients moved
+			}
+			return err
 		}
-		return err
-	}
-	var t settlement.Terms
-	if err := json.Unmarshal(raw, &t); err != nil {
-		p.unreadable("Settlement:Terms", err)
-		return nil
+		if err := json.Unmarshal(raw, &t); err != nil {
+			p.unreadable("Settlement:Terms", err)
+			return nil
+		}
+		p.terms.put(pl.TradeRef, side, t)
 	}
 	parties := p.own(t.Seller, t.Buyer, t.Proceeds)
 	if err := get.positions(ctx, f, t.Tranche, p.own(t.Seller, t.Buyer)); err != nil {

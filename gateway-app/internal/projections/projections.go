@@ -46,6 +46,7 @@ type Projector struct {
 	msp   string
 	fetch Fetch
 	log   *slog.Logger
+	terms *termsCache // this bank's settlement terms already read
 }
 
 // New returns the projector of bank msp.
@@ -53,7 +54,7 @@ func New(msp string, fetch Fetch, log *slog.Logger) *Projector {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Projector{msp: msp, fetch: fetch, log: log}
+	return &Projector{msp: msp, fetch: fetch, log: log, terms: newTermsCache()}
 }
 
 // Register installs the enricher and the projections on a listener.
