@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 	"github.com/tranchenet/tranchenet/test-network/load"
 	"github.com/tranchenet/tranchenet/test-network/throughput"
@@ -34,7 +35,9 @@ import (
 //   - the second half placed from the issuance account by Deal:PlaceMany
 //     (TRANCHENET_FIRSTHOLDERS_BATCH a transaction, default 50) by as many
 //     clients;
-//   - steady state again.
+//   - steady state again;
+//   - the first half of the newcomers paid their first cash from the
+//     float (Cash:Pay by the settlement agent) by as many clients.
 //
 // An operation that fails on a commit conflict or on endorsers that
 // disagree is retried (up to maxRetries times, after a random pause of a
@@ -123,6 +126,25 @@ func TestIntegrationFirstHolders(t *testing.T) {
 	placeMany.holders = len(rest)
 	rows = append(rows, placeMany)
 	steady("steady-state transfers again", 100)
+
+	// The newcomers' first cash: Cash:Pay from the float (its shards) by
+	// one settlement agent, as many clients.
+	agent := cs.get("settlement")
+	cs.submit(agent, "Cash:AttestReserves", []string{"1000000.00", "sha256:reserves"}, nil, "")
+	cs.submit(agent, "Cash:Mint", []string{"640000.00"}, nil, "")
+	pays := min(n, 500)
+	rows = append(rows, runRetried(ctx, "first cash by Cash:Pay (the float in shards)", clients, pays, func(ctx context.Context, _, i int) error {
+		_, _, err := agent.c.Submit(ctx, tnet.Tx{Fn: "Cash:Pay", Args: []string{newcomers[i], "100.00"},
+			Endorsers: cs.endorsers(agent, "Cash:Pay", "")})
+		return err
+	}))
+	var supply struct {
+		Float money.Amount `json:"float"`
+	}
+	cs.evaluate(agent, "Cash:Supply", nil, &supply)
+	if want := money.FromMajor(640000 - 100*int64(pays)); supply.Float != want {
+		t.Errorf("the float holds %s after %d payments of 100.00 from 640000.00, want %s", supply.Float, pays, want)
+	}
 
 	for i, inv := range newcomers {
 		var p struct {
