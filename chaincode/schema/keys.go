@@ -16,4 +16,5 @@ const (
 	TypeCash        = "cash"        // cash~<holderKey>             registry<MSP>: CashAccount
 	TypeCashSupply  = "cashsupply"  // cashsupply                   public: CashSupply
 	TypeCashBook    = "cashbook"    // cashbook                     public, kept by trustee: CashBook
+	TypeCashFloat   = "cashfloat"   // cashfloat~<nn>               public, kept by trustee: CashBook (one shard of the float)
 )

@@ -127,6 +127,20 @@ type CashBook struct {
 	Float money.Amount `json:"float"`
 }
 
+// CashFloatShards is the number of shards the float is kept in
+// (cashfloat~<nn>, each a CashBook): a payment to a holder draws from the
+// shard its key hashes to (CashFloatShardOf), so payments to different
+// holders rarely touch one key. The float is the shards' sum plus the
+// single cashbook record of a ledger from before the shards.
+const CashFloatShards = 64
+
+// CashFloatShardOf is the float shard (0 … CashFloatShards−1) payments to
+// and returns from a holder go through first.
+func CashFloatShardOf(holderKey string) int {
+	sum := sha256.Sum256([]byte(holderKey))
+	return int(sum[0]) % CashFloatShards
+}
+
 // DossierRef is the public trace of an investor's dossier: its hash (the
 // dossier itself stays in the investor bank's implicit collection).
 type DossierRef struct {

@@ -1,6 +1,7 @@
 package cash_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -46,9 +47,11 @@ func TestMintPayTransferReturnBurn(t *testing.T) {
 	if !mint.OK() || mint.Peers[0] != w.Net.Trustee || len(mint.Peers) < 2 {
 		t.Fatalf("mint %s on %v", mint.Message, mint.Peers)
 	}
-	k, _ := shim.CreateCompositeKey(schema.TypeCashBook, nil)
-	if w.ValidationParameter(k) == nil {
-		t.Error("the float is not kept by the trustee")
+	for i := 0; i < schema.CashFloatShards; i++ {
+		k, _ := shim.CreateCompositeKey(schema.TypeCashFloat, []string{fmt.Sprintf("%02x", i)})
+		if w.ValidationParameter(k) == nil {
+			t.Fatalf("float shard %02x is not kept by the trustee", i)
+		}
 	}
 	pay := w.Call(w.Settlement, "Cash:Pay", w.Key(alice), "2500.50")
 	if !pay.OK() || len(pay.Peers) != 1 || pay.Peers[0] != w.Net.Trustee {

@@ -163,9 +163,21 @@ func (w *World) ReadCash() (CashBooks, error) {
 		}
 	}
 	dealPrefix, bookPrefix, tallyPrefix := CompositeKey(schema.TypeDealAccount), CompositeKey(schema.TypeClassBook), CompositeKey(schema.TypeClaimTally)
+	floatPrefix := CompositeKey(schema.TypeCashFloat)
 	tallies := map[string][]distribution.ClaimTally{}
 	for k, v := range pub {
 		switch {
+		case strings.HasPrefix(k, floatPrefix):
+			// The float is the single record's (a ledger from before the
+			// shards) plus every shard's.
+			var b schema.CashBook
+			if err := canon.Unmarshal(v, &b); err != nil {
+				return out, fmt.Errorf("float shard %q: %v", k, err)
+			}
+			if b.Float < 0 {
+				return out, fmt.Errorf("float shard %q is negative: %s", k, b.Float)
+			}
+			out.Book.Float += b.Float
 		case strings.HasPrefix(k, dealPrefix):
 			var a schema.DealAccount
 			if err := canon.Unmarshal(v, &a); err != nil {

@@ -31,8 +31,10 @@ import (
 // books: each tranche's distribution account), and no balance goes
 // negative.
 //
-// Supply and book are read on first use only, so a holder-to-holder
-// transfer reads neither and does not conflict with concurrent mints.
+// Supply and float are read on first use only, so a holder-to-holder
+// transfer reads neither and does not conflict with concurrent mints; the
+// float is kept in shards (float.go), so payments to different holders
+// do not conflict with each other either.
 // Fabric does not show a transaction its own writes; a Ledger remembers
 // what it wrote, so several movements in one transaction see each other.
 // That works only if the transaction has one Ledger: open it once and
@@ -43,10 +45,12 @@ type Ledger struct {
 	cfg roles.OrgConfig
 
 	supply             *schema.CashSupply
-	book               *schema.CashBook
-	bookExists         bool
 	supplyKey, bookKey string
-	accounts           map[string]*schema.CashAccount // by holder key
+	// shards are the float's shards read so far, by index; legacy is the
+	// single float record of a ledger from before the shards, once read.
+	shards   [schema.CashFloatShards]*floatPart
+	legacy   *floatPart
+	accounts map[string]*schema.CashAccount // by holder key
 }
 
 // Open starts a ledger view for this transaction.
@@ -78,17 +82,11 @@ func (l *Ledger) Supply() (schema.CashSupply, error) {
 	return *l.supply, nil
 }
 
-// Book returns the float (zero before the first mint).
+// Book returns the float (zero before the first mint): the sum of its
+// shards, so it reads every one; for queries and the supply's changes.
 func (l *Ledger) Book() (schema.CashBook, error) {
-	if l.book == nil {
-		var b schema.CashBook
-		found, err := l.ctx.Get(l.bookKey, &b)
-		if err != nil {
-			return schema.CashBook{}, err
-		}
-		l.book, l.bookExists = &b, found
-	}
-	return *l.book, nil
+	total, err := l.floatTotal()
+	return schema.CashBook{Float: total}, err
 }
 
 // Account returns a holder's account (zero if it has none, or if its
@@ -133,10 +131,14 @@ func (l *Ledger) Mint(amount money.Amount) error {
 	if err != nil {
 		return err
 	}
-	if s, b, err = DecideMint(s, b, amount); err != nil {
+	if s, _, err = DecideMint(s, b, amount); err != nil {
 		return err
 	}
-	return l.apply(change{supply: &s, book: &b})
+	f, err := l.mintFloat(amount)
+	if err != nil {
+		return err
+	}
+	return l.apply(change{supply: &s, float: f})
 }
 
 // Burn destroys cash held in the float (returned by holders).
@@ -148,10 +150,14 @@ func (l *Ledger) Burn(amount money.Amount) error {
 	if err != nil {
 		return err
 	}
-	if s, b, err = DecideBurn(s, b, amount); err != nil {
+	if s, _, err = DecideBurn(s, b, amount); err != nil {
 		return err
 	}
-	return l.apply(change{supply: &s, book: &b})
+	f, err := l.burnFloat(amount)
+	if err != nil {
+		return err
+	}
+	return l.apply(change{supply: &s, float: f})
 }
 
 // Pay moves cash from the float to a holder's account.
@@ -159,11 +165,8 @@ func (l *Ledger) Pay(to roles.Identity, amount money.Amount) error {
 	if err := positive(amount); err != nil {
 		return err
 	}
-	b, err := l.Book()
+	f, err := l.payFloat(to, amount)
 	if err != nil {
-		return err
-	}
-	if b, err = DecidePay(b, amount); err != nil {
 		return err
 	}
 	a, err := l.Account(to)
@@ -173,7 +176,7 @@ func (l *Ledger) Pay(to roles.Identity, amount money.Amount) error {
 	if a, err = DecideCredit(a, amount); err != nil {
 		return err
 	}
-	return l.apply(change{accounts: []held{{to, a}}, book: &b})
+	return l.apply(change{accounts: []held{{to, a}}, float: f})
 }
 
 // Return moves cash from a holder's account back to the float, for
@@ -189,14 +192,11 @@ func (l *Ledger) Return(from roles.Identity, amount money.Amount) error {
 	if a, err = DecideDebit(from, a, amount); err != nil {
 		return err
 	}
-	b, err := l.Book()
+	f, err := l.returnFloat(from, amount)
 	if err != nil {
 		return err
 	}
-	if b, err = DecideReturn(b, amount); err != nil {
-		return err
-	}
-	return l.apply(change{accounts: []held{{from, a}}, book: &b})
+	return l.apply(change{accounts: []held{{from, a}}, float: f})
 }
 
 // Transfer moves cash between two holders' accounts.
@@ -281,17 +281,18 @@ type held struct {
 	account schema.CashAccount
 }
 
-// change is what a decision wrote: accounts, then supply, then float.
+// change is what a decision wrote: accounts, then supply, then the
+// float's parts.
 type change struct {
 	accounts []held
 	supply   *schema.CashSupply
-	book     *schema.CashBook
+	float    []floatWrite
 }
 
 // apply writes a change through txn.Context.Apply and remembers it, so
-// later movements of the transaction see it. The float's first write
-// gives it its key-level policy, so later float movements need only the
-// trustee's endorsement.
+// later movements of the transaction see it. A float shard's first write
+// (by a mint) gives it its key-level policy, so later float movements
+// need only the trustee's endorsement.
 func (l *Ledger) apply(c change) error {
 	var writes []txn.Write
 	for _, h := range c.accounts {
@@ -308,8 +309,8 @@ func (l *Ledger) apply(c change) error {
 	if c.supply != nil {
 		writes = append(writes, txn.Write{Key: l.supplyKey, Value: *c.supply})
 	}
-	if c.book != nil {
-		writes = append(writes, txn.Write{Key: l.bookKey, Value: *c.book, KeptByTrustee: true})
+	for _, f := range c.float {
+		writes = append(writes, txn.Write{Key: f.part.key, Value: f.book, KeptByTrustee: true})
 	}
 	if err := l.ctx.Apply(writes...); err != nil {
 		return err
@@ -328,8 +329,8 @@ func (l *Ledger) apply(c change) error {
 	if c.supply != nil {
 		l.supply = c.supply
 	}
-	if c.book != nil {
-		l.book, l.bookExists = c.book, true
+	for _, f := range c.float {
+		f.part.book, f.part.found = f.book, true
 	}
 	return nil
 }

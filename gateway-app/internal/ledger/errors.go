@@ -267,3 +267,19 @@ func detailsText(err error) string {
 	}
 	return b.String()
 }
+
+// mismatchReason names the peers whose endorsements differed and what the
+// gateway said of each ("Org3MSP 127.0.0.1:9151: ProposalResponsePayloads
+// do not match").
+func mismatchReason(err error) string {
+	var parts []string
+	for _, d := range grpcStatus(err).Details() {
+		if ed, ok := d.(*gateway.ErrorDetail); ok {
+			parts = append(parts, fmt.Sprintf("%s %s: %s", ed.GetMspId(), ed.GetAddress(), ed.GetMessage()))
+		}
+	}
+	if len(parts) == 0 {
+		return err.Error()
+	}
+	return strings.Join(parts, "; ")
+}

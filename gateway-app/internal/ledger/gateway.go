@@ -246,16 +246,13 @@ func (g *Gateway) Submit(ctx context.Context, identity string, tx Tx) (Result, e
 	// bank's write had not yet reached (each gateway waits only for its
 	// own transaction's endorsers): nothing was ordered, so propose again
 	// once the lagging peer has caught up, which takes milliseconds.
-	for attempt := 1; err != nil && attempt <= mismatchRetries && endorsementsDiffer(err); attempt++ {
-		select {
-		case <-ctx.Done():
-			return Result{}, Classify(err, "")
-		case <-time.After(time.Duration(attempt) * mismatchBackoff):
-		}
+	reproposals, err := reproposeWhileEndorsersDiffer(ctx, err, mismatchBackoff, func() error {
+		var err error
 		payload, commit, err = submitAsync(ctx, s, tx)
-	}
+		return err
+	})
 	if err != nil {
-		return Result{}, Classify(err, "")
+		return Result{Reproposals: reproposals}, Classify(err, "")
 	}
 	txID := commit.TransactionID()
 	st, err := commit.StatusWithContext(ctx)
@@ -276,7 +273,7 @@ func (g *Gateway) Submit(ctx context.Context, identity string, tx Tx) (Result, e
 	if !st.Successful {
 		e := &Error{TxID: txID}
 		classifyValidation(e, st.Code)
-		return Result{TxID: txID, Block: st.BlockNumber}, e
+		return Result{TxID: txID, Block: st.BlockNumber, Reproposals: reproposals}, e
 	}
 	// The commit status is the bank's own peer's. The next transaction may
 	// be endorsed by the other endorsers' peers, which would simulate it on
@@ -285,7 +282,7 @@ func (g *Gateway) Submit(ctx context.Context, identity string, tx Tx) (Result, e
 	// expects. The transaction is committed either way, so a peer that
 	// lags beyond the wait is not an error of this call.
 	g.awaitBlock(ctx, s, tx.Endorsers, st.BlockNumber)
-	return Result{Payload: payload, TxID: txID, Block: st.BlockNumber}, nil
+	return Result{Payload: payload, TxID: txID, Block: st.BlockNumber, Reproposals: reproposals}, nil
 }
 
 // submitAsync is the client's SubmitAsync with the transaction ID told to
@@ -311,6 +308,34 @@ const (
 	mismatchRetries = 8
 	mismatchBackoff = 100 * time.Millisecond
 )
+
+// reproposeWhileEndorsersDiffer calls propose again while err says the
+// endorsers disagreed, at most mismatchRetries times, waiting attempt ×
+// backoff before each. A lagging peer catches up in milliseconds, so the
+// disagreement is transient; any other error, or success, ends it. It
+// returns, for each re-proposal, which peers disagreed and what they
+// said (mismatchReason), for the log, and the last error.
+//
+// On this network the read that differs is the record an earlier step
+// of the same flow wrote one block before: Settlement:InstructReceive
+// (endorsed by the buyer's bank and the trustee) reads the settlement
+// record the seller's InstructDeliver created, and a peer that has not
+// committed that block yet simulates a new record where the other
+// matches the two legs. The dependency is the protocol's (the second
+// instruction matches the first), so the gateway waits it out.
+func reproposeWhileEndorsersDiffer(ctx context.Context, err error, backoff time.Duration, propose func() error) ([]string, error) {
+	var reasons []string
+	for attempt := 1; err != nil && attempt <= mismatchRetries && endorsementsDiffer(err); attempt++ {
+		reasons = append(reasons, mismatchReason(err))
+		select {
+		case <-ctx.Done():
+			return reasons, err
+		case <-time.After(time.Duration(attempt) * backoff):
+		}
+		err = propose()
+	}
+	return reasons, err
+}
 
 // endorsementsDiffer reports the gateway's "ProposalResponsePayloads do not
 // match": the endorsing peers computed different results.

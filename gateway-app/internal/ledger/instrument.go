@@ -69,6 +69,11 @@ func (in *Instrumented) record(ctx context.Context, kind, identity string, tx Tx
 	if kind == "submit" && err == nil {
 		attrs = append(attrs, slog.Uint64("block", res.Block))
 	}
+	if n := len(res.Reproposals); n > 0 {
+		// Endorsers that disagreed (one peer behind a block) and were
+		// asked again: the last reason stands for the others.
+		attrs = append(attrs, slog.Int("reproposed", n), slog.String("reproposed_because", res.Reproposals[n-1]))
+	}
 	level := slog.LevelInfo
 	if err != nil {
 		attrs = append(attrs, slog.String("error", err.Error()))

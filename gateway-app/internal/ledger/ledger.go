@@ -48,6 +48,10 @@ type Result struct {
 	Payload []byte // the chaincode's return value
 	TxID    string
 	Block   uint64 // block that committed the transaction (Submit only)
+	// Reproposals says, once per re-proposal, why the endorsers'
+	// results differed (a peer behind another's block; Submit proposes
+	// again, bounded): logged with the call.
+	Reproposals []string
 }
 
 // IdentityInfo describes one of the bank's identities, computed locally
