@@ -22,11 +22,14 @@ import (
 	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
-// Scheduler runs the configured deals' payment dates.
+// Scheduler runs the payment dates of the configured deals and of those
+// registered at run time (UseRegistry).
 type Scheduler struct {
-	cfg         config.Scheduler
-	ledger      Ledger
-	book        store.ScheduleBook
+	cfg    config.Scheduler
+	ledger Ledger
+	book   store.ScheduleBook
+	// registry holds the deals registered at run time (nil: none).
+	registry    store.RegisteredDeals
 	clock       Clock
 	log         *slog.Logger
 	steps       *prometheus.CounterVec
@@ -87,7 +90,7 @@ func (s *Scheduler) Run(ctx context.Context) {
 func (s *Scheduler) Pass(ctx context.Context) {
 	s.passMu.Lock()
 	defer s.passMu.Unlock()
-	for _, d := range s.cfg.Deals {
+	for _, d := range s.deals() {
 		if ctx.Err() != nil {
 			return
 		}
@@ -101,7 +104,7 @@ func (s *Scheduler) Pass(ctx context.Context) {
 // View returns the deal's schedule as the last pass left it; found is
 // false for a deal the scheduler does not run.
 func (s *Scheduler) View(deal string) (Schedule, bool, error) {
-	if !slices.ContainsFunc(s.cfg.Deals, func(d config.ScheduledDeal) bool { return d.Deal == deal }) {
+	if !s.runs(deal) {
 		return Schedule{}, false, nil
 	}
 	var v Schedule
