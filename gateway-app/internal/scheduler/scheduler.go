@@ -250,14 +250,22 @@ func (p *pass) estimatedDetermination(ctx context.Context, certified int) (time.
 	return at(cert.Inputs.PaymentDate).AddDate(0, 1, -p.d.DeterminationDays), true
 }
 
-// missingFixings lists the fixings the period's waterfall needs that do
-// not resolve: an index fixed from sources whose rule is not met, or an
-// index the trustee posts alone that is not posted.
+// missingFixings lists the fixings the period's certification needs that
+// do not resolve: an index fixed from sources whose rule is not met, or an
+// index a floating coupon names that the trustee posts alone and has not
+// posted.
 func (p *pass) missingFixings(ctx context.Context, period int, wf schema.Waterfall, def *waterfall.Definition) ([]string, error) {
 	var indexes []string
 	for _, c := range def.Classes {
 		if c.Coupon != nil && c.Coupon.Index != "" && !slices.Contains(indexes, c.Coupon.Index) {
 			indexes = append(indexes, c.Coupon.Index)
+		}
+	}
+	// The chaincode resolves every index the terms give a rule, whether or
+	// not a class's coupon names it: certification waits for each.
+	for _, r := range wf.Fixings {
+		if !slices.Contains(indexes, r.Index) {
+			indexes = append(indexes, r.Index)
 		}
 	}
 	if len(indexes) == 0 {
