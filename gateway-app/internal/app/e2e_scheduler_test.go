@@ -9,20 +9,23 @@ import (
 
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
-	"github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
 
 // TestIntegrationScheduler: on the real network, period 1 of a deal is
-// certified and paid by the trustee's scheduler alone. The servicer files
-// the report and remits; the trustee's gateway, restarted with a scheduler
-// whose clock is set to the day before the determination date, waits with
-// the reason on /schedule; the clock moved to the payment date (17
-// February 2026, the 15th rolled on the FRB calendar), it certifies and
-// starts paying; the gateway is killed (SIGKILL) in the middle of the run
-// and restarted on the same database; every holder is then paid exactly
-// what it accrued: no accrual left, no distribution account cash beyond
-// the claims' floor residue, and each holder's cash up by its accrual.
+// certified and paid by the trustee's scheduler alone. The trustee bank's
+// gateway runs a scheduler with no deal (the test network's
+// configuration); the servicer files the report and remits; the deal is
+// registered with the scheduler through REST (PUT
+// /v1/scheduler/deals/{deal}, bad registrations refused with the field
+// named) and its clock set to the day before the determination date: it
+// waits with the reason on /schedule; the clock moved to the payment date
+// (17 February 2026, the 15th rolled on the FRB calendar), it certifies
+// and starts paying; the gateway is killed (SIGKILL) in the middle of the
+// run and restarted on the same database, which keeps the registration;
+// every holder is then paid exactly what it accrued: no accrual left, no
+// distribution account cash beyond the claims' floor residue, and each
+// holder's cash up by its accrual. Unregistered, the deal has no schedule.
 func TestIntegrationScheduler(t *testing.T) {
 	tnet.RequireIntegration(t)
 	began := time.Now()
@@ -73,18 +76,31 @@ func TestIntegrationScheduler(t *testing.T) {
 		cashBefore[h] = cashOf(t, b, h)
 	}
 
-	step("the trustee's gateway restarted with its scheduler, clock on 2026-02-12")
-	org1.stop(syscall.SIGTERM)
-	cfg, err := config.Load(org1.config)
-	if err != nil {
-		t.Fatal(err)
+	step("the deal registered with the trustee's scheduler through REST, clock on 2026-02-12")
+	deals := "/v1/scheduler/deals/" + e.deal
+	if r := org1.call("GET", "/v1/deals/"+e.deal+"/schedule", "auditor", nil); r.status != 404 {
+		t.Fatalf("the schedule of a deal nobody registered: %d %s", r.status, r.body)
 	}
-	cfg.Scheduler = &config.Scheduler{Identity: org1.ids["trustee"], Interval: config.Duration(time.Second), Concurrency: 4,
-		Now: "2026-02-12T09:00:00Z", Deals: []config.ScheduledDeal{{Deal: e.deal, DeterminationDays: 2}}}
-	if err := config.WriteFile(org1.config, cfg); err != nil {
-		t.Fatal(err)
+	org1.must(200, "PUT", "/v1/scheduler/clock", "admin", map[string]string{"now": "2026-02-12T09:00:00Z"})
+	for _, bad := range []struct {
+		path        string
+		body        map[string]any
+		status      int
+		code, field string
+	}{
+		{deals, map[string]any{"determinationDays": 29}, 400, "BAD_INPUT", "determinationDays"},
+		{deals, map[string]any{"optIn": []string{"nobody"}}, 400, "BAD_INPUT", "optIn[0]"},
+		{"/v1/scheduler/deals/NO-SUCH-DEAL", map[string]any{}, 404, "NOT_FOUND", ""},
+	} {
+		if r := org1.call("PUT", bad.path, "admin", bad.body); r.status != bad.status || fmt.Sprint(r.field("code")) != bad.code || fieldOf(r) != bad.field {
+			t.Fatalf("PUT %s %v: %d %s, want %d %s on %q", bad.path, bad.body, r.status, r.body, bad.status, bad.code, bad.field)
+		}
 	}
-	org1.start()
+	var reg struct{ Deal, Source string }
+	org1.must(200, "PUT", deals, "admin", map[string]any{"determinationDays": 2}).decode(t, &reg)
+	if reg.Deal != e.deal || reg.Source != "registered" {
+		t.Fatalf("registration %+v", reg)
+	}
 	var sc struct {
 		Certified int
 		Next      []struct {
@@ -108,11 +124,10 @@ func TestIntegrationScheduler(t *testing.T) {
 	step("clock to the payment date: certify and pay; killed mid-run, restarted")
 	org1.must(200, "PUT", "/v1/scheduler/clock", "admin", map[string]string{"now": "2026-02-17T09:00:00Z"})
 	waitFor(t, 2*time.Minute, "the certification", func() bool { schedule(); return sc.Certified == 1 })
+	// Killed and restarted on the same database, without a configuration
+	// edit: the registration is in the store, and the clock back on the
+	// wall clock is past the payment date.
 	org1.stop(syscall.SIGKILL)
-	cfg.Scheduler.Now = "2026-02-17T09:00:00Z"
-	if err := config.WriteFile(org1.config, cfg); err != nil {
-		t.Fatal(err)
-	}
 	org1.start()
 	waitFor(t, 5*time.Minute, "the payment run", func() bool {
 		schedule()
@@ -155,6 +170,18 @@ func TestIntegrationScheduler(t *testing.T) {
 	if !strings.Contains(fmt.Sprint(sc.Ran), "pay-fees") {
 		t.Errorf("fees not paid: %+v", sc.Ran)
 	}
+	var running struct {
+		Mode  string
+		Deals []struct{ Deal, Source string }
+	}
+	org1.must(200, "GET", "/v1/scheduler/deals", "auditor", nil).decode(t, &running)
+	if running.Mode != "trustee" || len(running.Deals) != 1 || running.Deals[0].Deal != e.deal || running.Deals[0].Source != "registered" {
+		t.Fatalf("the deals the scheduler runs after the restart: %+v", running)
+	}
+	org1.must(200, "DELETE", deals, "admin", nil)
+	if r := org1.call("GET", "/v1/deals/"+e.deal+"/schedule", "auditor", nil); r.status != 404 {
+		t.Fatalf("the schedule of an unregistered deal: %d %s", r.status, r.body)
+	}
 	step("done")
 }
 
@@ -162,4 +189,12 @@ func cashOf(t *testing.T, b *bank, holder string) money.Amount {
 	var bal struct{ Balance money.Amount }
 	b.must(200, "GET", "/v1/cash/balances/"+holder, "compliance", nil).decode(t, &bal)
 	return bal.Balance
+}
+
+// fieldOf is the field a problem names ("" for none).
+func fieldOf(r resp) string {
+	if f, ok := r.field("field").(string); ok {
+		return f
+	}
+	return ""
 }
