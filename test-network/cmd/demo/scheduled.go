@@ -125,16 +125,17 @@ func (d *demo) awaitSchedule(what string, done func(schedule) bool) (schedule, e
 // there, the scheduler certifies by itself. It answers the
 // certification's transaction, once the investor bank's peer has it.
 func (d *demo) certifyBySchedule(p int) (string, error) {
-	s, err := d.awaitSchedule("see the report", func(s schedule) bool { return s.waitsFor(p, "certify") && len(s.Next) > 0 && !s.Next[0].Due.IsZero() })
+	// Until its pass sees the report and the fixing, the schedule says it
+	// waits for them; then for the date alone.
+	s, err := d.awaitSchedule("see the report and the fixing", func(s schedule) bool {
+		return len(s.Next) > 0 && s.Next[0].Period == p && s.Next[0].Step == "certify" && !s.Next[0].Due.IsZero() && len(s.Next[0].Waiting) == 0
+	})
 	if err != nil {
 		return "", err
 	}
 	due := s.Next[0].Due
-	waiting := "only its date"
-	if len(s.Next[0].Waiting) > 0 {
-		waiting = strings.Join(s.Next[0].Waiting, "; ")
-	}
-	d.out.say("schedule: certify period %d due %s (determination date), waiting for %s", p, due.Format(time.DateOnly), waiting)
+	d.out.say("schedule: report complete and reconciled, %s fixed · certify period %d due %s (determination date): waits for its date",
+		sofr, p, due.Format(time.DateOnly))
 	if _, err := d.schedulerAdmin().put(d.ctx, "/v1/scheduler/clock", map[string]string{"now": due.Add(9 * time.Hour).Format(time.RFC3339)}, nil); err != nil {
 		return "", err
 	}
