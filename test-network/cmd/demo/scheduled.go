@@ -49,21 +49,49 @@ func (s schedule) waitsFor(p int, step string) bool {
 	return false
 }
 
-// ranText lists the steps of period p that ran, as the schedule shows
-// them.
-func (s schedule) ranText(p int) string {
-	var parts []string
+// ranText lists the steps that ran, by period, a step run over several
+// passes (claims of one holder on several tranches conflict on its cash
+// account, and the conflicting ones run again at the next pass) summed.
+func (s schedule) ranText() string {
+	type key struct {
+		period int
+		step   string
+	}
+	var order []key
+	count, amount, passes := map[key]int{}, map[key]money.Amount{}, map[key]int{}
 	for _, r := range s.Ran {
-		if r.Period != p {
-			continue
+		k := key{r.Period, r.Step}
+		if passes[k] == 0 {
+			order = append(order, k)
 		}
-		part := r.Step
-		if r.Count > 0 && r.Step != "certify" {
-			part += fmt.Sprintf(" %d claim(s) %s", r.Count, usd(r.Amount))
+		passes[k]++
+		count[k] += r.Count
+		amount[k] += r.Amount
+	}
+	var parts []string
+	for _, k := range order {
+		part := fmt.Sprintf("period %d %s", k.period, k.step)
+		if k.step != "certify" {
+			part += fmt.Sprintf(" %d claim(s) %s", count[k], usd(amount[k]))
+		}
+		if passes[k] > 1 {
+			part += fmt.Sprintf(" over %d passes", passes[k])
 		}
 		parts = append(parts, part)
 	}
 	return strings.Join(parts, " · ")
+}
+
+// paidHolders is what the scheduler's pay-holders steps paid, every
+// period.
+func (s schedule) paidHolders() money.Amount {
+	var total money.Amount
+	for _, r := range s.Ran {
+		if r.Step == "pay-holders" {
+			total += r.Amount
+		}
+	}
+	return total
 }
 
 // scheduler is the trustee bank's admin driving its gateway's scheduler:
@@ -75,6 +103,14 @@ func (d *demo) schedulerAdmin() *actor { return d.admins[d.trusteeBank.MSP] }
 // /v1/scheduler/deals/{deal}, kept in the gateway's store) and puts the
 // scheduler's clock at the start of the payment month, so it waits.
 func (d *demo) registerWithScheduler(p int) error {
+	d.cashAtRegistration = map[holder]money.Amount{}
+	for _, c := range claimants {
+		cash, err := d.cashOf(d.investors[c.holder])
+		if err != nil {
+			return err
+		}
+		d.cashAtRegistration[c.holder] = cash
+	}
 	admin := d.schedulerAdmin()
 	pay := cutoffMonth.AddMonths(p + 1)
 	start := time.Date(pay.Year, pay.Month, 1, 9, 0, 0, 0, time.UTC)
@@ -173,34 +209,13 @@ func (d *demo) retryNotFound(f func() error) error {
 
 // payBySchedule: the clock moved to the payment date, the scheduler pays
 // every holder (ClaimFor) and the fees by itself; the demo only reads.
-// Each holder's bank then shows its cash up by exactly what it had
-// accrued, with nothing left to claim. It unregisters the deal after, so
-// what follows (a liquidation's final distribution) is done by hand.
+// Registered after period 11, whose holders claim on their own rhythm,
+// the scheduler also pays what they left accrued then (period 11's pay
+// step). Each holder's bank then shows its cash up since the registration,
+// with nothing left to claim, and the rises add up to what the schedule
+// says it paid. The deal is unregistered after, so what follows (a
+// liquidation's final distribution) is done by hand.
 func (d *demo) payBySchedule(p int) (string, error) {
-	type owed struct {
-		c             claimant
-		accrued, cash money.Amount
-	}
-	var holders []owed
-	for _, c := range claimants {
-		inv := d.investors[c.holder]
-		o := owed{c: c}
-		for _, class := range holdingsOf(c.holder) {
-			var acc struct {
-				Claimable money.Amount `json:"claimable"`
-			}
-			if err := d.trustee.get(d.ctx, "/v1/tranches/"+trancheID(d.dealID, class)+"/holders/"+inv.key+"/accrual", &acc); err != nil {
-				return "", err
-			}
-			o.accrued += acc.Claimable
-		}
-		var err error
-		if o.cash, err = d.cashOf(inv); err != nil {
-			return "", err
-		}
-		holders = append(holders, o)
-	}
-
 	s, err := d.readSchedule()
 	if err != nil {
 		return "", err
@@ -219,31 +234,50 @@ func (d *demo) payBySchedule(p int) (string, error) {
 	if s, err = d.awaitSchedule("pay", func(s schedule) bool { return !s.waitsFor(p, "") }); err != nil {
 		return "", err
 	}
-	d.out.say("schedule: clock → %s (payment date) · ran for period %d: %s · no claim by hand", payDate.Format(time.DateOnly), p, s.ranText(p))
+	d.out.say("schedule: clock → %s (payment date) · ran %s · no claim by hand", payDate.Format(time.DateOnly), s.ranText())
 
-	var parts []string
-	for _, o := range holders {
-		inv := d.investors[o.c.holder]
-		var paid money.Amount
-		err := d.retryUntil(func() (bool, error) {
-			now, err := d.cashOf(inv)
-			paid = now - o.cash
-			return paid == o.accrued, err
-		})
-		if err != nil {
-			return "", fmt.Errorf("%s: cash up %s, accrued %s: %w", o.c.holder, usd(paid), usd(o.accrued), err)
+	paid := map[holder]money.Amount{}
+	var total money.Amount
+	err = d.retryUntil(func() (bool, error) {
+		total = 0
+		for _, c := range claimants {
+			inv := d.investors[c.holder]
+			for _, class := range holdingsOf(c.holder) {
+				var acc struct {
+					Claimable money.Amount `json:"claimable"`
+				}
+				if err := d.trustee.get(d.ctx, "/v1/tranches/"+trancheID(d.dealID, class)+"/holders/"+inv.key+"/accrual", &acc); err != nil {
+					return false, err
+				}
+				if acc.Claimable != 0 {
+					return false, nil
+				}
+			}
+			cash, err := d.cashOf(inv)
+			if err != nil {
+				return false, err
+			}
+			paid[c.holder] = cash - d.cashAtRegistration[c.holder]
+			total += paid[c.holder]
 		}
+		return total == s.paidHolders(), nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("the holders' banks show %s paid since the registration, the schedule %s: %w", usd(total), usd(s.paidHolders()), err)
+	}
+	var parts []string
+	for _, c := range claimants {
 		if d.claimed == nil {
 			d.claimed = map[holder]money.Amount{}
 		}
-		d.claimed[o.c.holder] += paid
-		parts = append(parts, fmt.Sprintf("%s +%s", o.c.holder, usd(paid)))
+		d.claimed[c.holder] += paid[c.holder]
+		parts = append(parts, fmt.Sprintf("%s +%s", c.holder, usd(paid[c.holder])))
 	}
 	if _, err := d.schedulerAdmin().gw.write(d.ctx, http.MethodDelete, "/v1/scheduler/deals/"+d.dealID, d.schedulerAdmin().user, nil, nil); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("paid by the scheduler: %s (cash at each holder's own bank, up by exactly what it had accrued) · deal unregistered",
-		strings.Join(parts, " · ")), nil
+	return fmt.Sprintf("paid by the scheduler: %s = %s, cash at each holder's own bank since the registration, nothing left to claim · deal unregistered",
+		strings.Join(parts, " · "), usd(total)), nil
 }
 
 // cashOf is a holder's cash, as its own bank answers it.
@@ -255,8 +289,8 @@ func (d *demo) cashOf(inv *actor) (money.Amount, error) {
 	return bal.Balance, err
 }
 
-// retryUntil retries f until it says done, for a minute: the holder's
-// bank's peer commits the scheduler's claims a moment after the trustee's.
+// retryUntil retries f until it says done, for a minute: the holders'
+// banks' peers commit the scheduler's claims a moment after the trustee's.
 func (d *demo) retryUntil(f func() (bool, error)) error {
 	deadline := time.Now().Add(time.Minute)
 	for {
