@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/gateway-app/config"
@@ -44,6 +45,8 @@ type IssuedToken struct {
 //     investor1..investorK filling the remaining User identities (at least
 //     one). Each user gets its own identity while identities last; after
 //     that identities are shared, in order (see IssuedToken.Identity).
+//   - Scheduler: on the trustee bank's gateway only, as its trustee user,
+//     every SchedulerInterval, with no deal until one is registered.
 //   - Tokens: fresh random ones, returned in plain text once and stored hashed.
 //   - Endorsement: loanTape by the trustee and servicer orgs, compliance by a
 //     majority of banks starting with this one, each registry<MSP> by the
@@ -143,11 +146,33 @@ func ForOrg(c *consortium.Consortium, runDir string, mspID string) (config.Confi
 			cfg.Events.Identity = u.Identity
 		}
 	}
+	cfg.Scheduler = trusteeScheduler(c, org, cfg.Users)
 	cfg.SetDefaults()
 	if err := cfg.Validate(); err != nil {
 		return config.Config{}, nil, fmt.Errorf("test network config for %s: %w", mspID, err)
 	}
 	return cfg, tokens, nil
+}
+
+// SchedulerInterval is how often the trustee's scheduler looks at its
+// deals on the test network: short, so a demo or test that moves its
+// clock sees the step within seconds.
+const SchedulerInterval = 5 * time.Second
+
+// trusteeScheduler is the payment-date scheduler of the trustee bank's
+// gateway: as its trustee API user's identity, with no deal of its own —
+// it runs only the deals registered with PUT /v1/scheduler/deals/{deal},
+// so it never certifies a deal nobody registered. Other banks get none.
+func trusteeScheduler(c *consortium.Consortium, org consortium.Org, users []config.User) *config.Scheduler {
+	if c.Trustee().MSPID != org.MSPID {
+		return nil
+	}
+	for _, u := range users {
+		if slices.Equal(u.Roles, []string{string(roles.Trustee)}) {
+			return &config.Scheduler{Identity: u.Identity, Interval: config.Duration(SchedulerInterval), Deals: []config.ScheduledDeal{}}
+		}
+	}
+	return nil
 }
 
 type roleUser struct {

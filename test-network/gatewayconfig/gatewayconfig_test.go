@@ -114,6 +114,15 @@ func TestForOrg(t *testing.T) {
 					t.Errorf("%s endorsers %v, want %v", coll, got, want)
 				}
 			}
+			// Only the trustee bank's gateway runs a scheduler, as its
+			// trustee, with no deal until one is registered.
+			if tt.msp == c.Trustee().MSPID {
+				if sc := cfg.Scheduler; sc == nil || sc.Identity != "User2" || sc.Interval.D() != SchedulerInterval || len(sc.Deals) != 0 {
+					t.Errorf("trustee bank's scheduler %+v: want User2 (its trustee), every %s, no deals", sc, SchedulerInterval)
+				}
+			} else if cfg.Scheduler != nil {
+				t.Errorf("%s is not the trustee bank, yet runs a scheduler %+v", tt.msp, cfg.Scheduler)
+			}
 			// Every path is in the org's own folder of the run folder.
 			own := consortium.RunFolder(run).Org(tt.msp) + string(filepath.Separator)
 			if !strings.HasPrefix(cfg.Peer.TLSCACert, own) || cfg.Peer.HostOverride == "" || !strings.HasPrefix(cfg.DataDir, own) ||

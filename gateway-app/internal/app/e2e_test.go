@@ -102,9 +102,12 @@ type e2e struct {
 	faces            map[string]money.Amount
 	reserve          money.Amount
 	definition       string // the waterfall definition's JSON, version 1
-	rows2            []loantape.PeriodRow
-	expiringRef      string
-	expiringAt       time.Time
+	// floatingC makes class C float on SOFR30A + 2% (the scheduler test's
+	// deal, whose terms then fix the index from several sources).
+	floatingC   bool
+	rows2       []loantape.PeriodRow
+	expiringRef string
+	expiringAt  time.Time
 }
 
 func (e *e2e) tranche(class string) string { return e.deal + "-" + class }
@@ -212,6 +215,9 @@ func (e *e2e) dealAndInvestors() {
 		tr := map[string]any{"id": e.tranche(c), "class": c, "seniority": i + 1, "kind": "note", "originalFace": e.faces[c],
 			"unitFace": "1.00", "legalFinalDate": "2032-06-15", "rules": rules,
 			"coupon": map[string]string{"fixed": []string{"0.045", "0.055", "0.065"}[min(i, 2)], "dayCount": []string{"ACT/360", "30/360"}[min(i, 1)]}}
+		if c == "C" && e.floatingC {
+			tr["coupon"] = map[string]string{"index": "SOFR30A", "margin": "0.02", "dayCount": "30/360"}
+		}
 		if c == "R" {
 			tr["kind"] = "certificate"
 			delete(tr, "coupon")
@@ -298,15 +304,28 @@ func (e *e2e) dealAndInvestors() {
     {"kind": "interest", "classes": ["A"]}, {"kind": "interest", "classes": ["B"]}, {"kind": "interest", "classes": ["C"]},
     {"kind": "principal", "amount": "remaining", "allocation": "sequential", "classes": ["A", "B", "C"]},
     {"kind": "residual", "class": "R"}]}`, e.deal, e.balance, e.faces["A"], e.faces["B"], e.faces["C"], e.reserve)
+	if e.floatingC {
+		def = strings.Replace(def, `"coupon": {"fixed": "0.065"}`, `"coupon": {"index": "SOFR30A", "margin": "0.02"}`, 1)
+	}
 	e.definition = def
+	e.org1.must(200, "PUT", "/v1/deals/"+e.deal+"/waterfall", "arranger", e.waterfallTerms(def, nil))
+	e.org3.must(200, "GET", "/v1/deals/"+e.deal+"/waterfall", "auditor", nil)
+	e.org3.must(200, "GET", "/v1/deals/"+e.deal+"/servicing", "auditor", nil)
+}
+
+// waterfallTerms is the body of PUT /v1/deals/{deal}/waterfall for the
+// definition def, with the fixing rules fixings (none when nil).
+func (e *e2e) waterfallTerms(def string, fixings []map[string]any) map[string]any {
 	var classes []map[string]string
 	for _, c := range []string{"A", "B", "C", "R"} {
 		classes = append(classes, map[string]string{"class": c, "tranche": e.tranche(c)})
 	}
-	e.org1.must(200, "PUT", "/v1/deals/"+e.deal+"/waterfall", "arranger", map[string]any{"definition": json.RawMessage(def), "classes": classes,
-		"paymentDay": 15, "feePayees": []map[string]string{{"fee": "servicing", "payee": e.org2.key("servicer")}, {"fee": "trustee", "payee": e.org1.key("trustee")}}})
-	e.org3.must(200, "GET", "/v1/deals/"+e.deal+"/waterfall", "auditor", nil)
-	e.org3.must(200, "GET", "/v1/deals/"+e.deal+"/servicing", "auditor", nil)
+	terms := map[string]any{"definition": json.RawMessage(def), "classes": classes, "paymentDay": 15,
+		"feePayees": []map[string]string{{"fee": "servicing", "payee": e.org2.key("servicer")}, {"fee": "trustee", "payee": e.org1.key("trustee")}}}
+	if fixings != nil {
+		terms["fixings"] = fixings
+	}
+	return terms
 }
 
 func (e *e2e) cash() {
@@ -895,7 +914,7 @@ var exercisedElsewhere = map[string]string{
 	"PUT /v1/deals/{deal}/opening":                                  "TestIntegrationIndentureDeal, through the gateways",
 	"GET /v1/deals/{deal}/opening":                                  "TestIntegrationIndentureDeal, through the gateways (Org3 reads the seasoned deal's opening)",
 	"POST /v1/deals/{deal}/periods/{period}/fixings/{index}/quotes": "Servicing:PostIndexQuote: chaincode stub tests and resources handler tests only",
-	"GET /v1/deals/{deal}/periods/{period}/fixings/{index}":         "Servicing:GetFixingStatus: chaincode stub tests and resources handler tests only",
+	"GET /v1/deals/{deal}/periods/{period}/fixings/{index}":         "Servicing:GetFixingStatus in TestIntegrationScheduler (a rule not met: both sources missing)",
 	"POST /v1/deals/{deal}/auctions":                                "Auction:Open in TestIntegrationLiquidation (Go client) and demo -liquidation (REST)",
 	"GET /v1/deals/{deal}/auctions/{auction}":                       "Auction:Get in TestIntegrationLiquidation (Go client) and demo -liquidation (REST)",
 	"GET /v1/deals/{deal}/auctions/{auction}/bids":                  "Auction:Bids in TestIntegrationLiquidation (Go client)",

@@ -13,7 +13,8 @@ import (
 )
 
 // newScheduler builds the payment-date scheduler of cfg.Scheduler over the
-// app's ledger, endorsement resolver and store.
+// app's ledger, endorsement resolver and store: it runs the configured
+// deals and those registered at run time.
 func newScheduler(cfg config.Config, l ledger.Ledger, ids []ledger.IdentityInfo, resolver *endorse.Resolver, db *store.DB, log *slog.Logger, reg *metrics.Registry) *scheduler.Scheduler {
 	sc := *cfg.Scheduler
 	now, set, _ := sc.SchedulerNow() // validated with the configuration
@@ -30,5 +31,7 @@ func newScheduler(cfg config.Config, l ledger.Ledger, ids []ledger.IdentityInfo,
 			return resolver.Resolve(ctx, fn, msp, "")
 		},
 	}
-	return scheduler.New(sc, fabric, db.Schedule(), scheduler.NewSettable(now, set), log.With("component", "scheduler"), reg)
+	s := scheduler.New(sc, fabric, db.Schedule(), scheduler.NewSettable(now, set), log.With("component", "scheduler"), reg)
+	s.UseRegistry(db.ScheduledDeals()) // deals registered through PUT /v1/scheduler/deals/{deal}
+	return s
 }

@@ -7,6 +7,11 @@
 // the fees. On any bank's gateway it claims, on the payment date, for the
 // bank's own clients who opted in.
 //
+// Its deals are the configuration's (scheduler.deals) and those an admin
+// registers at run time (PUT /v1/scheduler/deals/{deal}, registry.go),
+// kept in the store (store.RegisteredDeals) so a restart runs them again;
+// a deal is in one or the other, never both.
+//
 // Progress is kept in the gateway's store (store.ScheduleBook), one record
 // per step keyed deal/period/step/holder, which is also the step's
 // idempotency key: a step is recorded pending before it is submitted and

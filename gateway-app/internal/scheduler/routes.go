@@ -19,8 +19,9 @@ type ClockState struct {
 	Overridden bool      `json:"overridden"`
 }
 
-// Routes declares GET /v1/deals/{deal}/schedule and PUT
-// /v1/scheduler/clock; pass it in api.Deps.Resources.
+// Routes declares GET /v1/deals/{deal}/schedule, PUT /v1/scheduler/clock
+// and the registration of deals (GET /v1/scheduler/deals, PUT and DELETE
+// /v1/scheduler/deals/{deal}); pass it in api.Deps.Resources.
 func (s *Scheduler) Routes(srv *api.Server) {
 	api.Register(srv, api.Endpoint[api.NoBody, Schedule]{
 		Method: "GET", Path: "/v1/deals/{deal}/schedule", Tag: "scheduler",
@@ -34,11 +35,12 @@ func (s *Scheduler) Routes(srv *api.Server) {
 				return nil, err
 			}
 			if !ok {
-				return nil, api.NewProblem(api.CodeNotFound, "this gateway's scheduler does not run deal %s (config scheduler.deals)", c.Path("deal"))
+				return nil, api.NewProblem(api.CodeNotFound, "this gateway's scheduler does not run deal %s (config scheduler.deals, or PUT /v1/scheduler/deals/{deal})", c.Path("deal"))
 			}
 			return &v, nil
 		},
 	})
+	s.registrationRoutes(srv)
 	api.Register(srv, api.Endpoint[ClockInput, ClockState]{
 		Method: "PUT", Path: "/v1/scheduler/clock", Tag: "scheduler", Roles: []roles.Role{roles.Admin},
 		Summary:     "Set the scheduler's clock (tests and demos)",

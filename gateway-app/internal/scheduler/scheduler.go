@@ -22,11 +22,14 @@ import (
 	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
 
-// Scheduler runs the configured deals' payment dates.
+// Scheduler runs the payment dates of the configured deals and of those
+// registered at run time (UseRegistry).
 type Scheduler struct {
-	cfg         config.Scheduler
-	ledger      Ledger
-	book        store.ScheduleBook
+	cfg    config.Scheduler
+	ledger Ledger
+	book   store.ScheduleBook
+	// registry holds the deals registered at run time (nil: none).
+	registry    store.RegisteredDeals
 	clock       Clock
 	log         *slog.Logger
 	steps       *prometheus.CounterVec
@@ -87,7 +90,7 @@ func (s *Scheduler) Run(ctx context.Context) {
 func (s *Scheduler) Pass(ctx context.Context) {
 	s.passMu.Lock()
 	defer s.passMu.Unlock()
-	for _, d := range s.cfg.Deals {
+	for _, d := range s.deals() {
 		if ctx.Err() != nil {
 			return
 		}
@@ -101,7 +104,7 @@ func (s *Scheduler) Pass(ctx context.Context) {
 // View returns the deal's schedule as the last pass left it; found is
 // false for a deal the scheduler does not run.
 func (s *Scheduler) View(deal string) (Schedule, bool, error) {
-	if !slices.ContainsFunc(s.cfg.Deals, func(d config.ScheduledDeal) bool { return d.Deal == deal }) {
+	if !s.runs(deal) {
 		return Schedule{}, false, nil
 	}
 	var v Schedule
@@ -247,14 +250,22 @@ func (p *pass) estimatedDetermination(ctx context.Context, certified int) (time.
 	return at(cert.Inputs.PaymentDate).AddDate(0, 1, -p.d.DeterminationDays), true
 }
 
-// missingFixings lists the fixings the period's waterfall needs that do
-// not resolve: an index fixed from sources whose rule is not met, or an
-// index the trustee posts alone that is not posted.
+// missingFixings lists the fixings the period's certification needs that
+// do not resolve: an index fixed from sources whose rule is not met, or an
+// index a floating coupon names that the trustee posts alone and has not
+// posted.
 func (p *pass) missingFixings(ctx context.Context, period int, wf schema.Waterfall, def *waterfall.Definition) ([]string, error) {
 	var indexes []string
 	for _, c := range def.Classes {
 		if c.Coupon != nil && c.Coupon.Index != "" && !slices.Contains(indexes, c.Coupon.Index) {
 			indexes = append(indexes, c.Coupon.Index)
+		}
+	}
+	// The chaincode resolves every index the terms give a rule, whether or
+	// not a class's coupon names it: certification waits for each.
+	for _, r := range wf.Fixings {
+		if !slices.Contains(indexes, r.Index) {
+			indexes = append(indexes, r.Index)
 		}
 	}
 	if len(indexes) == 0 {

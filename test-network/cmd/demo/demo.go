@@ -46,12 +46,15 @@ type demo struct {
 	faces          map[string]money.Amount // by class
 
 	// What the periods did.
-	totals    map[string]*classTotals // by class
-	feesPaid  map[string]money.Amount // by fee
-	claimed   map[holder]money.Amount
-	breaches  []int // periods in which a trigger was breached
-	last      waterfall.Result
-	cleanedUp bool
+	totals   map[string]*classTotals // by class
+	feesPaid map[string]money.Amount // by fee
+	claimed  map[holder]money.Amount
+	// cashAtRegistration is each claimant's cash when the deal was
+	// registered with the trustee's scheduler (scheduled.go).
+	cashAtRegistration map[holder]money.Amount
+	breaches           []int // periods in which a trigger was breached
+	last               waterfall.Result
+	cleanedUp          bool
 	// salePrice is what the liquidation auction sold the pool for.
 	salePrice money.Amount
 }

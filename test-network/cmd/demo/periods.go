@@ -28,11 +28,19 @@ import (
 //     claim what their units accrued (bob monthly, alice quarterly, the
 //     trustee as paying agent for anna twice a year), and the fee payees
 //     their fees each quarter.
+//
+// The last period (scheduledPeriod) goes otherwise from step 4: the
+// trustee's scheduler certifies on the determination date and pays every
+// holder and the fees on the payment date by itself (scheduled.go).
 
 func periodTitle(p int) string {
 	m := cutoffMonth.AddMonths(p)
 	pay := m.AddMonths(1)
-	return fmt.Sprintf("Period %d · %s collections · paid %s-%02d", p, m, pay, paymentDay)
+	title := fmt.Sprintf("Period %d · %s collections · paid %s-%02d", p, m, pay, paymentDay)
+	if p == scheduledPeriod {
+		title += " · certified and paid by the trustee's scheduler"
+	}
+	return title
 }
 
 // reportUpload is the report upload's answer.
@@ -58,6 +66,12 @@ type reserveProof struct {
 }
 
 func (d *demo) period(p int) error {
+	scheduled := p == scheduledPeriod // certified and paid by the trustee's scheduler alone (scheduled.go)
+	if scheduled {
+		if err := d.registerWithScheduler(p); err != nil {
+			return err
+		}
+	}
 	r := d.files.reports[p-1]
 	proceeds := d.cleanUpProceeds(r)
 	sub, err := d.submitReport(p, r, proceeds)
@@ -69,7 +83,13 @@ func (d *demo) period(p int) error {
 		return err
 	}
 	var cert committed
-	if _, err := d.trustee.post(d.ctx, fmt.Sprintf("/v1/deals/%s/periods/%d/certification", d.dealID, p), nil, &cert); err != nil {
+	certifiedBy := fmt.Sprintf("certified by %s", d.trustee)
+	if scheduled {
+		if cert.TxID, err = d.certifyBySchedule(p); err != nil {
+			return err
+		}
+		certifiedBy = "certified by the trustee's scheduler on its determination date, no call by hand"
+	} else if _, err := d.trustee.post(d.ctx, fmt.Sprintf("/v1/deals/%s/periods/%d/certification", d.dealID, p), nil, &cert); err != nil {
 		return err
 	}
 	res, proof, err := d.published(p)
@@ -89,20 +109,33 @@ func (d *demo) period(p int) error {
 	d.out.say("pool %s (factor %s) · defaults %s · 60+ days delinquent %s (%s) · %s %s tx %s",
 		usd(a.EndingBalance), factor(ratio(a.EndingBalance, d.poolBalance)), usd(a.ChargedOffPrincipal), usd(r.delinquent60()),
 		pct(ratio(r.delinquent60(), a.EndingBalance), 2), sofr, pct(fixingFor(p), 2), shortTx(fixTx))
-	d.out.say("certified by %s · tx %s block %d · available funds %s · replayed from public records by %s and by the chaincode: identical",
-		d.trustee, shortTx(cert.TxID), cert.Block, usd(res.AvailableFunds.Total), d.auditor.gw.MSP)
+	d.out.say("%s · tx %s%s · available funds %s · replayed from public records by %s and by the chaincode: identical",
+		certifiedBy, shortTx(cert.TxID), blockText(cert.Block), usd(res.AvailableFunds.Total), d.auditor.gw.MSP)
 	d.out.lines(classTable(res).lines("             "))
 	d.out.say("%s", feesAndReserves(res))
 	d.out.say("triggers: %s", triggerText(res.Triggers))
 	d.out.say("%s", proof.text())
 	d.record(res)
 
-	claims, err := d.claims(p)
+	claims := d.claims
+	if scheduled {
+		claims = d.payBySchedule
+	}
+	text, err := claims(p)
 	if err != nil {
 		return err
 	}
-	d.out.say("claims: %s", claims)
+	d.out.say("claims: %s", text)
 	return nil
+}
+
+// blockText is " block N", or nothing when the block is not known (a
+// transaction the scheduler submitted).
+func blockText(block uint64) string {
+	if block == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" block %d", block)
 }
 
 // submission is what the servicer did for a period.
