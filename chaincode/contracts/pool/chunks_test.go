@@ -3,6 +3,7 @@ package pool_test
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
@@ -156,5 +157,41 @@ func TestChunkSizeRules(t *testing.T) {
 	}
 	if w.ValidationParameter(compositeKey(t, schema.TypePoolTapeChunk, "P1", fmt.Sprintf("%08d", 0))) == nil {
 		t.Error("a chunk record has no key-level endorsement policy")
+	}
+}
+
+// A loan carried by two chunks endorsed at once: both endorse (neither
+// sees the other's write), and whichever commits second is invalidated by
+// an MVCC read conflict on the loan's key, because the chunk's one
+// multi-key read of its loans puts every loan key in its read set. A
+// third chunk without the loan commits. The same loan after its chunk
+// committed is refused at endorsement, naming the loan.
+func TestLoanInTwoConcurrentChunksConflicts(t *testing.T) {
+	w := contracttest.New(t)
+	w.CreatePool("DUP")
+	loans := contracttest.Loans(t, 8, 24)
+	chunks := cut(loans, 8)
+	second := append([]loantape.Loan(nil), chunks[1]...)
+	second[3] = chunks[0][5]
+	first := w.Endorse(w.Servicer, "Pool:AddLoans", []string{"DUP", "0"}, chunkTransient(t, chunks[0], "8"), stubtest.OnPeer(w.Net.Trustee))
+	dup := w.Endorse(w.Servicer, "Pool:AddLoans", []string{"DUP", "1"}, chunkTransient(t, second, "8"), stubtest.OnPeer(w.Net.Trustee))
+	other := w.Endorse(w.Servicer, "Pool:AddLoans", []string{"DUP", "2"}, chunkTransient(t, chunks[2], "8"), stubtest.OnPeer(w.Net.Trustee))
+	for _, tx := range []*stubtest.Tx{first, dup, other} {
+		if r := tx.Endorsement(); r.Status != 200 {
+			t.Fatalf("endorsement: %s", r.Message)
+		}
+	}
+	if r := w.Commit(dup); !r.OK() {
+		t.Fatalf("the chunk committed first: %s", r.Code)
+	}
+	if r := w.Commit(first); r.Code.String() != "MVCC_READ_CONFLICT" {
+		t.Fatalf("the chunk with the same loan committed second: %s, want MVCC_READ_CONFLICT", r.Code)
+	}
+	if r := w.Commit(other); !r.OK() {
+		t.Fatalf("an unrelated chunk: %s", r.Code)
+	}
+	r := addChunk(w, "DUP", 0, chunks[0], 8)
+	if r.ErrCode() != errs.AlreadyExists || !strings.Contains(r.Message, chunks[0][5].AssetNumber) {
+		t.Fatalf("chunk 0 after chunk 1 took its loan %s: %s %s", chunks[0][5].AssetNumber, r.ErrCode(), r.Message)
 	}
 }
