@@ -20,14 +20,18 @@ import (
 // TestIntegrationUploadBench measures loan data going onto the ledger
 // through a bank's REST API on the real network (issue 17): for each tape
 // size (TRANCHENET_UPLOAD_BENCH_LOANS, default 10000,100000) a loansim
-// tape is uploaded once per chunks-in-flight setting
+// tape is uploaded once per chunk size (TRANCHENET_UPLOAD_BENCH_TAPE_CHUNKS,
+// default upload.DefaultTapeChunk) and chunks-in-flight setting
 // (TRANCHENET_UPLOAD_BENCH_INFLIGHT, default 1 and upload.DefaultInFlight;
 // 1 is one chunk after another), each into its own pool, sealed, and its
 // root compared; then a deal on the last pool takes the month's servicer
-// report at each setting (withdrawn between them). Each upload reports its
-// time, chunks per second and the servicer gateway's peak RSS while it ran
-// (sampled from /proc every 50 ms), so 10,000 against 100,000 loans shows
-// whether the gateway's memory is flat in the file size. Opt-in: it takes
+// report at each report chunk size (TRANCHENET_UPLOAD_BENCH_REPORT_CHUNKS,
+// default upload.DefaultReportChunk) and setting (withdrawn between them).
+// Each upload reports its time, chunks per second and the servicer
+// gateway's peak RSS while it ran (sampled from /proc every 50 ms), so
+// 10,000 against 100,000 loans shows whether the gateway's memory is flat
+// in the file size, and the peers' own counters for it (peerCounters:
+// chaincode round trips a row, seconds a proposal and a block). Opt-in: it takes
 // minutes and the box's load moves the figures; read the ratios.
 //
 //	TRANCHENET_INTEGRATION=1 TRANCHENET_UPLOAD_BENCH=1 go test ./gateway-app/internal/app -run TestIntegrationUploadBench -v -timeout 60m
@@ -51,7 +55,9 @@ func TestIntegrationUploadBench(t *testing.T) {
 	t.Logf("load average at the start: %s", strings.TrimSpace(string(load)))
 
 	var table []string
+	var peersBefore peerCounters
 	row := func(what string, loans, size, k int, m measured, chunks int) {
+		t.Logf("%s of %d loans, chunks of %d, %d in flight: %s", what, loans, size, k, readPeerCounters(t, n.Consortium).since(peersBefore).describe(loans, chunks))
 		line := fmt.Sprintf("| %s | %d | %d | %d | %d | %.1f s | %.2f | %.0f MB → %.0f MB |", what, loans, size, k, chunks, m.took.Seconds(),
 			float64(chunks)/m.took.Seconds(), float64(m.rssBefore)/1024, float64(m.rssPeak)/1024)
 		t.Log(line)
@@ -77,6 +83,7 @@ func TestIntegrationUploadBench(t *testing.T) {
 				"originator": "Org2MSP", "servicer": "Org2MSP", "cutoffDate": "2025-12-31"})
 			var tu upload.TapeUpload
 			retries := 0
+			peersBefore = readPeerCounters(t, n.Consortium)
 			m := measure(t, org2, func() {
 				// On this loaded box a private-data dissemination can fail
 				// (502): the same file again submits only the chunks missing.
@@ -116,6 +123,7 @@ func TestIntegrationUploadBench(t *testing.T) {
 			}
 			var ru upload.ReportUpload
 			retries := 0
+			peersBefore = readPeerCounters(t, n.Consortium)
 			m := measure(t, org2, func() {
 				for {
 					r := org2.send("POST", fmt.Sprintf("/v1/deals/%s/reports?loanCount=%d&chunkSize=%d&inFlight=%d", e.deal, loans, size, k), "servicer", file, "text/csv", "")
