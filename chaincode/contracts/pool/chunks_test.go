@@ -195,3 +195,26 @@ func TestLoanInTwoConcurrentChunksConflicts(t *testing.T) {
 		t.Fatalf("chunk 0 after chunk 1 took its loan %s: %s %s", chunks[0][5].AssetNumber, r.ErrCode(), r.Message)
 	}
 }
+
+// The largest declared chunk size is a chunk's limit too: 1,024 loans go
+// in one chunk of a sized tape (they were refused by the 1,000-loan limit
+// of chunks added in order), 1,025 do not, and a chunk added in order
+// still holds at most MaxChunkLoans.
+func TestLargestChunkSizeFits(t *testing.T) {
+	w := contracttest.New(t)
+	loans := contracttest.Loans(t, 9, pool.MaxConcurrentChunkLoans+1)
+	size := pool.MaxConcurrentChunkLoans
+	w.CreatePool("BIG")
+	if r := addChunk(w, "BIG", 0, loans[:size], size); !r.OK() {
+		t.Fatalf("a full chunk of %d: %s", size, r.Message)
+	}
+	w.CreatePool("OVER")
+	if r := addChunk(w, "OVER", 0, loans, size); r.ErrCode() != errs.BadInput {
+		t.Fatalf("%d loans in a chunk of %d: %s %s", len(loans), size, r.ErrCode(), r.Message)
+	}
+	w.CreatePool("ORDERED")
+	r := w.CallWith(w.Servicer, "Pool:AddLoans", []string{"ORDERED", "0"}, contracttest.LoansTransient(t, loans[:pool.MaxChunkLoans+1]))
+	if r.ErrCode() != errs.BadInput || !strings.Contains(r.Message, "in order") {
+		t.Fatalf("%d loans added in order: %s %s", pool.MaxChunkLoans+1, r.ErrCode(), r.Message)
+	}
+}

@@ -60,8 +60,10 @@ type CreateInput struct {
 // array of loantape.Loan.
 const TransientLoans = "loans"
 
-// MaxChunkLoans bounds a chunk: twice loantape.DefaultChunkSize, so a
-// chunk's transient data and writes stay well within a transaction.
+// MaxChunkLoans bounds a chunk added in order: twice
+// loantape.DefaultChunkSize, so a chunk's transient data and writes stay
+// well within a transaction. A chunk of a declared size may hold up to
+// MaxConcurrentChunkLoans.
 const MaxChunkLoans = 2 * loantape.DefaultChunkSize
 
 // Create records an open pool (arranger). The originator must be a
@@ -198,6 +200,8 @@ func (c *Contract) AddLoans(ctx *txn.Context, poolID, chunkNo string) error {
 		return errs.Field(TransientChunkSize, "pool %s takes its loans in chunks of a declared size (its chunk 0 is on the ledger): send chunkSize with every chunk", poolID)
 	}
 	switch {
+	case len(entries) > MaxChunkLoans:
+		return errs.Field(TransientLoans, "a chunk added in order has 1 to %d loans, got %d (chunks of a power of two up to %d go with chunkSize)", MaxChunkLoans, len(entries), MaxConcurrentChunkLoans)
 	case int(chunk) < progress.NextChunk:
 		return errs.New(errs.AlreadyExists, "pool %s: chunk %d was already added (next is %d)", poolID, chunk, progress.NextChunk)
 	case int(chunk) > progress.NextChunk:

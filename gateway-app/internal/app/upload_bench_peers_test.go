@@ -23,8 +23,8 @@ type peerCounters struct {
 	proposals         float64 // tranchenet proposals endorsed
 	proposalSeconds   float64
 	blocks            float64 // blocks committed
-	blockSeconds      float64 // ledger_block_processing_time: validation + commit
-	pvtValidateSecond float64 // gossip_privdata_validation_duration
+	blockSeconds      float64 // gossip_privdata_commit_block_duration: the ledger commit
+	pvtValidateSecond float64 // gossip_privdata_validation_duration: the block's validation before it
 	stateCommitSecond float64 // ledger_statedb_commit_time
 }
 
@@ -72,9 +72,9 @@ func (s *peerCounters) add(line, chaincode, channel string) {
 		s.proposals += v
 	case strings.HasPrefix(name, "endorser_proposal_duration_sum{") && cc:
 		s.proposalSeconds += v
-	case strings.HasPrefix(name, "ledger_block_processing_time_count{"):
+	case strings.HasPrefix(name, "gossip_privdata_commit_block_duration_count{"):
 		s.blocks += v
-	case strings.HasPrefix(name, "ledger_block_processing_time_sum{"):
+	case strings.HasPrefix(name, "gossip_privdata_commit_block_duration_sum{"):
 		s.blockSeconds += v
 	case strings.HasPrefix(name, "gossip_privdata_validation_duration_sum{"):
 		s.pvtValidateSecond += v
@@ -94,9 +94,9 @@ func (s peerCounters) since(before peerCounters) peerCounters {
 }
 
 // describe is one upload's line of peer figures: round trips per row,
-// seconds per proposal on an endorsing peer, and per block on a peer
-// (validation and commit, of which private data validation and the state
-// database commit).
+// seconds per proposal on an endorsing peer, and per block on a peer:
+// its validation (endorsement and key-level policies, read sets), then
+// its commit (of which the state database's).
 func (s peerCounters) describe(rows, chunks int) string {
 	per := func(a, b float64) float64 {
 		if b == 0 {
@@ -105,7 +105,7 @@ func (s peerCounters) describe(rows, chunks int) string {
 		return a / b
 	}
 	rowsPerChunk := per(float64(rows), float64(chunks))
-	return fmt.Sprintf("%.2f shim requests a row on an endorsing peer, %.0f proposals at %.2f s, %.0f peer-blocks at %.2f s (private data validation %.2f s, state commit %.2f s)",
+	return fmt.Sprintf("%.2f shim requests a row on an endorsing peer, %.0f proposals at %.2f s, %.0f peer-blocks validated in %.2f s and committed in %.2f s (state database %.2f s)",
 		per(per(s.shimRequests, s.proposals), rowsPerChunk), s.proposals, per(s.proposalSeconds, s.proposals),
-		s.blocks, per(s.blockSeconds, s.blocks), per(s.pvtValidateSecond, s.blocks), per(s.stateCommitSecond, s.blocks))
+		s.blocks, per(s.pvtValidateSecond, s.blocks), per(s.blockSeconds, s.blocks), per(s.stateCommitSecond, s.blocks))
 }
