@@ -3,6 +3,7 @@ package pool_test
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
@@ -156,5 +157,64 @@ func TestChunkSizeRules(t *testing.T) {
 	}
 	if w.ValidationParameter(compositeKey(t, schema.TypePoolTapeChunk, "P1", fmt.Sprintf("%08d", 0))) == nil {
 		t.Error("a chunk record has no key-level endorsement policy")
+	}
+}
+
+// A loan carried by two chunks endorsed at once: both endorse (neither
+// sees the other's write), and whichever commits second is invalidated by
+// an MVCC read conflict on the loan's key, because the chunk's one
+// multi-key read of its loans puts every loan key in its read set. A
+// third chunk without the loan commits. The same loan after its chunk
+// committed is refused at endorsement, naming the loan.
+func TestLoanInTwoConcurrentChunksConflicts(t *testing.T) {
+	w := contracttest.New(t)
+	w.CreatePool("DUP")
+	loans := contracttest.Loans(t, 8, 24)
+	chunks := cut(loans, 8)
+	second := append([]loantape.Loan(nil), chunks[1]...)
+	second[3] = chunks[0][5]
+	first := w.Endorse(w.Servicer, "Pool:AddLoans", []string{"DUP", "0"}, chunkTransient(t, chunks[0], "8"), stubtest.OnPeer(w.Net.Trustee))
+	dup := w.Endorse(w.Servicer, "Pool:AddLoans", []string{"DUP", "1"}, chunkTransient(t, second, "8"), stubtest.OnPeer(w.Net.Trustee))
+	other := w.Endorse(w.Servicer, "Pool:AddLoans", []string{"DUP", "2"}, chunkTransient(t, chunks[2], "8"), stubtest.OnPeer(w.Net.Trustee))
+	for _, tx := range []*stubtest.Tx{first, dup, other} {
+		if r := tx.Endorsement(); r.Status != 200 {
+			t.Fatalf("endorsement: %s", r.Message)
+		}
+	}
+	if r := w.Commit(dup); !r.OK() {
+		t.Fatalf("the chunk committed first: %s", r.Code)
+	}
+	if r := w.Commit(first); r.Code.String() != "MVCC_READ_CONFLICT" {
+		t.Fatalf("the chunk with the same loan committed second: %s, want MVCC_READ_CONFLICT", r.Code)
+	}
+	if r := w.Commit(other); !r.OK() {
+		t.Fatalf("an unrelated chunk: %s", r.Code)
+	}
+	r := addChunk(w, "DUP", 0, chunks[0], 8)
+	if r.ErrCode() != errs.AlreadyExists || !strings.Contains(r.Message, chunks[0][5].AssetNumber) {
+		t.Fatalf("chunk 0 after chunk 1 took its loan %s: %s %s", chunks[0][5].AssetNumber, r.ErrCode(), r.Message)
+	}
+}
+
+// The largest declared chunk size is a chunk's limit too: 1,024 loans go
+// in one chunk of a sized tape (they were refused by the 1,000-loan limit
+// of chunks added in order), 1,025 do not, and a chunk added in order
+// still holds at most MaxChunkLoans.
+func TestLargestChunkSizeFits(t *testing.T) {
+	w := contracttest.New(t)
+	loans := contracttest.Loans(t, 9, pool.MaxConcurrentChunkLoans+1)
+	size := pool.MaxConcurrentChunkLoans
+	w.CreatePool("BIG")
+	if r := addChunk(w, "BIG", 0, loans[:size], size); !r.OK() {
+		t.Fatalf("a full chunk of %d: %s", size, r.Message)
+	}
+	w.CreatePool("OVER")
+	if r := addChunk(w, "OVER", 0, loans, size); r.ErrCode() != errs.BadInput {
+		t.Fatalf("%d loans in a chunk of %d: %s %s", len(loans), size, r.ErrCode(), r.Message)
+	}
+	w.CreatePool("ORDERED")
+	r := w.CallWith(w.Servicer, "Pool:AddLoans", []string{"ORDERED", "0"}, contracttest.LoansTransient(t, loans[:pool.MaxChunkLoans+1]))
+	if r.ErrCode() != errs.BadInput || !strings.Contains(r.Message, "in order") {
+		t.Fatalf("%d loans added in order: %s %s", pool.MaxChunkLoans+1, r.ErrCode(), r.Message)
 	}
 }

@@ -69,8 +69,8 @@ func decodeChunk(p schema.Pool, raw []byte) ([]tapeEntry, error) {
 			entries = append(entries, tapeEntry{schema.TapeLoan{Loan: loans[i]}})
 		}
 	}
-	if len(entries) == 0 || len(entries) > MaxChunkLoans {
-		return nil, errs.Field(TransientLoans, "a chunk has 1 to %d loans, got %d", MaxChunkLoans, len(entries))
+	if len(entries) == 0 || len(entries) > MaxConcurrentChunkLoans {
+		return nil, errs.Field(TransientLoans, "a chunk has 1 to %d loans, got %d", MaxConcurrentChunkLoans, len(entries))
 	}
 	return entries, nil
 }

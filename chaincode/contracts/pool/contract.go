@@ -60,8 +60,10 @@ type CreateInput struct {
 // array of loantape.Loan.
 const TransientLoans = "loans"
 
-// MaxChunkLoans bounds a chunk: twice loantape.DefaultChunkSize, so a
-// chunk's transient data and writes stay well within a transaction.
+// MaxChunkLoans bounds a chunk added in order: twice
+// loantape.DefaultChunkSize, so a chunk's transient data and writes stay
+// well within a transaction. A chunk of a declared size may hold up to
+// MaxConcurrentChunkLoans.
 const MaxChunkLoans = 2 * loantape.DefaultChunkSize
 
 // Create records an open pool (arranger). The originator must be a
@@ -198,6 +200,8 @@ func (c *Contract) AddLoans(ctx *txn.Context, poolID, chunkNo string) error {
 		return errs.Field(TransientChunkSize, "pool %s takes its loans in chunks of a declared size (its chunk 0 is on the ledger): send chunkSize with every chunk", poolID)
 	}
 	switch {
+	case len(entries) > MaxChunkLoans:
+		return errs.Field(TransientLoans, "a chunk added in order has 1 to %d loans, got %d (chunks of a power of two up to %d go with chunkSize)", MaxChunkLoans, len(entries), MaxConcurrentChunkLoans)
 	case int(chunk) < progress.NextChunk:
 		return errs.New(errs.AlreadyExists, "pool %s: chunk %d was already added (next is %d)", poolID, chunk, progress.NextChunk)
 	case int(chunk) > progress.NextChunk:
@@ -234,33 +238,44 @@ func (c *Contract) AddLoans(ctx *txn.Context, poolID, chunkNo string) error {
 // (or twice in the chunk), and the chunk's leaf list; it returns the
 // leaves.
 func putLoans(ctx *txn.Context, poolID string, chunk, first int, entries []tapeEntry) ([][merkle.Size]byte, error) {
-	leaves := schema.TapeLeaves{FirstIndex: first, Leaves: make([]string, len(entries))}
-	hashes := make([][merkle.Size]byte, len(entries))
+	keys := make([]string, len(entries))
 	for i, e := range entries {
-		l := e.Loan
-		key, err := ctx.Key(schema.TypeLoan, poolID, l.AssetNumber)
+		key, err := ctx.Key(schema.TypeLoan, poolID, e.Loan.AssetNumber)
 		if err != nil {
 			return nil, err
 		}
-		var existing schema.TapeLoan
-		found, err := ctx.GetPrivate(roles.LoanTapeCollection, key, &existing)
-		if err != nil {
-			return nil, err
-		}
-		if found {
-			return nil, errs.New(errs.AlreadyExists, "pool %s: loan %s (loans[%d]) was already added in chunk %d", poolID, l.AssetNumber, i, existing.Chunk)
-		}
-		hashes[i] = merkle.LeafHash(e.canonical())
-		leaves.Leaves[i] = merkle.Hex(hashes[i])
-		if err := ctx.PutPrivate(roles.LoanTapeCollection, key, schema.TapeLoan{Index: first + i, Chunk: chunk, Loan: l, Mortgage: e.Mortgage, Lease: e.Lease}); err != nil {
-			return nil, err
-		}
+		keys[i] = key
 	}
-	leavesKey, err := leavesKey(ctx, poolID, chunk)
+	// One multi-key read for the chunk: every key is still in the read
+	// set, so a loan two concurrent chunks both carry fails the later one
+	// with an MVCC conflict.
+	err := ctx.GetPrivateMany(roles.LoanTapeCollection, keys, func(i int, raw []byte) error {
+		var existing schema.TapeLoan
+		if err := txn.DecodePrivate(keys[i], raw, &existing); err != nil {
+			return err
+		}
+		return errs.New(errs.AlreadyExists, "pool %s: loan %s (loans[%d]) was already added in chunk %d", poolID, entries[i].Loan.AssetNumber, i, existing.Chunk)
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
-	if err := ctx.PutPrivate(roles.LoanTapeCollection, leavesKey, leaves); err != nil {
+	leaves := schema.TapeLeaves{FirstIndex: first, Leaves: make([]string, len(entries))}
+	hashes := make([][merkle.Size]byte, len(entries))
+	err = ctx.Batched(func() error {
+		for i, e := range entries {
+			hashes[i] = merkle.LeafHash(e.canonical())
+			leaves.Leaves[i] = merkle.Hex(hashes[i])
+			if err := ctx.PutPrivate(roles.LoanTapeCollection, keys[i], schema.TapeLoan{Index: first + i, Chunk: chunk, Loan: e.Loan, Mortgage: e.Mortgage, Lease: e.Lease}); err != nil {
+				return err
+			}
+		}
+		leavesKey, err := leavesKey(ctx, poolID, chunk)
+		if err != nil {
+			return err
+		}
+		return ctx.PutPrivate(roles.LoanTapeCollection, leavesKey, leaves)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return hashes, nil

@@ -153,6 +153,9 @@ func (c *Contract) AddReportRows(ctx *txn.Context, dealID, period string) error 
 		}
 	}
 	ledger := newTapeLedger(ctx, f.deal.ID, f.pool.ID, p, r.Attempt)
+	if err := ledger.prefetch(chunk.Rows); err != nil {
+		return err
+	}
 	agg, err := distribution.ValidateChunkAs(assetclass.Class(f.pool.AssetClass), chunk, r.Header.Aggregates.Period, ledger)
 	if ledger.err != nil {
 		return ledger.err
@@ -202,18 +205,21 @@ func (c *Contract) AddReportRows(ctx *txn.Context, dealID, period string) error 
 
 // storeRows records each row's performance (what the next report checks
 // the loan against) and keeps the chunk's rows in the loanTape collection.
+// Its writes go as one write batch where the peer supports it.
 func storeRows(ctx *txn.Context, deal string, r schema.Report, chunk loantape.ReportChunk, ledger *tapeLedger) error {
-	for _, row := range chunk.Rows {
-		if err := ledger.record(chunk.Index, row); err != nil {
-			return err
+	return ctx.Batched(func() error {
+		for _, row := range chunk.Rows {
+			if err := ledger.record(chunk.Index, row); err != nil {
+				return err
+			}
 		}
-	}
-	if ledger.err != nil {
-		return ledger.err
-	}
-	stored := schema.ReportChunk{Index: chunk.Index, FirstLine: chunk.FirstLine, LastLine: chunk.LastLine, Rows: chunk.Rows}
-	chunkKey := ctx.MustKey(schema.TypeReportChunk, deal, schema.PeriodKey(r.Period), schema.PeriodKey(r.Attempt), schema.PeriodKey(chunk.Index))
-	return ctx.PutPrivate(roles.LoanTapeCollection, chunkKey, stored)
+		if ledger.err != nil {
+			return ledger.err
+		}
+		stored := schema.ReportChunk{Index: chunk.Index, FirstLine: chunk.FirstLine, LastLine: chunk.LastLine, Rows: chunk.Rows}
+		chunkKey := ctx.MustKey(schema.TypeReportChunk, deal, schema.PeriodKey(r.Period), schema.PeriodKey(r.Attempt), schema.PeriodKey(chunk.Index))
+		return ctx.PutPrivate(roles.LoanTapeCollection, chunkKey, stored)
+	})
 }
 
 // WithdrawReport abandons an uncertified report (for example when its

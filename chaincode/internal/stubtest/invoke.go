@@ -102,6 +102,14 @@ type Tx struct {
 // TxID returns the transaction ID.
 func (tx *Tx) TxID() string { return tx.stub.txID }
 
+// PeerRequests is how many ledger requests the chaincode sent its peer
+// while the transaction was simulated: one per read, write, metadata call
+// or query opened (a multi-key read counts a request a key), as a Fabric
+// 2.5 peer, which does not batch, receives them. Each is a round trip
+// between the chaincode and the peer, so it is what a benchmark of a
+// chunk of loans counts a row.
+func (tx *Tx) PeerRequests() int { return tx.stub.requests }
+
 // Endorsement returns the result of the simulation, before any commit; its
 // Code is NOT_VALIDATED.
 func (tx *Tx) Endorsement() Result {

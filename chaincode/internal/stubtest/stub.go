@@ -35,6 +35,9 @@ type stub struct {
 	// writes.
 	writes map[nsKey]*pendingWrite
 
+	// requests counts the ledger requests the chaincode made (Tx.PeerRequests).
+	requests int
+
 	// The read set, checked at commit: the version first read of each key
 	// (collection "" is the world state, others are private keys read by
 	// hash), and the public range queries.
@@ -98,6 +101,7 @@ func (s *stub) checkActive(msgType string) error {
 	if s.done {
 		return s.peerError(msgType, errors.New("no ledger context: the transaction has completed"))
 	}
+	s.requests++
 	return nil
 }
 

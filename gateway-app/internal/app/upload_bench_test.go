@@ -20,14 +20,18 @@ import (
 // TestIntegrationUploadBench measures loan data going onto the ledger
 // through a bank's REST API on the real network (issue 17): for each tape
 // size (TRANCHENET_UPLOAD_BENCH_LOANS, default 10000,100000) a loansim
-// tape is uploaded once per chunks-in-flight setting
+// tape is uploaded once per chunk size (TRANCHENET_UPLOAD_BENCH_TAPE_CHUNKS,
+// default upload.DefaultTapeChunk) and chunks-in-flight setting
 // (TRANCHENET_UPLOAD_BENCH_INFLIGHT, default 1 and upload.DefaultInFlight;
 // 1 is one chunk after another), each into its own pool, sealed, and its
 // root compared; then a deal on the last pool takes the month's servicer
-// report at each setting (withdrawn between them). Each upload reports its
-// time, chunks per second and the servicer gateway's peak RSS while it ran
-// (sampled from /proc every 50 ms), so 10,000 against 100,000 loans shows
-// whether the gateway's memory is flat in the file size. Opt-in: it takes
+// report at each report chunk size (TRANCHENET_UPLOAD_BENCH_REPORT_CHUNKS,
+// default upload.DefaultReportChunk) and setting (withdrawn between them).
+// Each upload reports its time, chunks per second and the servicer
+// gateway's peak RSS while it ran (sampled from /proc every 50 ms), so
+// 10,000 against 100,000 loans shows whether the gateway's memory is flat
+// in the file size, and the peers' own counters for it (peerCounters:
+// chaincode round trips a row, seconds a proposal and a block). Opt-in: it takes
 // minutes and the box's load moves the figures; read the ratios.
 //
 //	TRANCHENET_INTEGRATION=1 TRANCHENET_UPLOAD_BENCH=1 go test ./gateway-app/internal/app -run TestIntegrationUploadBench -v -timeout 60m
@@ -38,6 +42,8 @@ func TestIntegrationUploadBench(t *testing.T) {
 	}
 	sizes := envInts(t, "TRANCHENET_UPLOAD_BENCH_LOANS", []int{10000, 100000})
 	inFlight := envInts(t, "TRANCHENET_UPLOAD_BENCH_INFLIGHT", []int{1, upload.DefaultInFlight})
+	tapeChunks := envInts(t, "TRANCHENET_UPLOAD_BENCH_TAPE_CHUNKS", []int{upload.DefaultTapeChunk})
+	reportChunks := envInts(t, "TRANCHENET_UPLOAD_BENCH_REPORT_CHUNKS", []int{upload.DefaultReportChunk})
 	var bin string
 	built := make(chan struct{})
 	go func() { defer close(built); bin = buildGateway(t) }()
@@ -49,8 +55,10 @@ func TestIntegrationUploadBench(t *testing.T) {
 	t.Logf("load average at the start: %s", strings.TrimSpace(string(load)))
 
 	var table []string
-	row := func(what string, loans, k int, m measured, chunks int) {
-		line := fmt.Sprintf("| %s | %d | %d | %d | %.1f s | %.2f | %.0f MB → %.0f MB |", what, loans, k, chunks, m.took.Seconds(),
+	var peersBefore peerCounters
+	row := func(what string, loans, size, k int, m measured, chunks int) {
+		t.Logf("%s of %d loans, chunks of %d, %d in flight: %s", what, loans, size, k, readPeerCounters(t, n.Consortium).since(peersBefore).describe(loans, chunks))
+		line := fmt.Sprintf("| %s | %d | %d | %d | %d | %.1f s | %.2f | %.0f MB → %.0f MB |", what, loans, size, k, chunks, m.took.Seconds(),
 			float64(chunks)/m.took.Seconds(), float64(m.rssBefore)/1024, float64(m.rssPeak)/1024)
 		t.Log(line)
 		table = append(table, line)
@@ -68,17 +76,19 @@ func TestIntegrationUploadBench(t *testing.T) {
 		w.Flush()
 		var pool string
 		var balance money.Amount
-		for _, k := range inFlight {
-			pool = fmt.Sprintf("POOL-UB-%d-%d", loans, k)
+		for _, setting := range settings(tapeChunks, inFlight) {
+			size, k := setting[0], setting[1]
+			pool = fmt.Sprintf("POOL-UB-%d-%d-%d", loans, size, k)
 			org1.must(201, "POST", "/v1/pools", "arranger", map[string]string{"id": pool, "name": "Upload bench " + pool,
 				"originator": "Org2MSP", "servicer": "Org2MSP", "cutoffDate": "2025-12-31"})
 			var tu upload.TapeUpload
 			retries := 0
+			peersBefore = readPeerCounters(t, n.Consortium)
 			m := measure(t, org2, func() {
 				// On this loaded box a private-data dissemination can fail
 				// (502): the same file again submits only the chunks missing.
 				for {
-					r := org2.send("PUT", fmt.Sprintf("/v1/pools/%s/loans?loanCount=%d&inFlight=%d", pool, loans, k), "servicer", tape.Bytes(), "text/csv", "")
+					r := org2.send("PUT", fmt.Sprintf("/v1/pools/%s/loans?loanCount=%d&chunkSize=%d&inFlight=%d", pool, loans, size, k), "servicer", tape.Bytes(), "text/csv", "")
 					if r.status == 502 && retries < 5 {
 						retries++
 						t.Logf("tape %s, attempt %d: %s", pool, retries, r.body)
@@ -91,7 +101,7 @@ func TestIntegrationUploadBench(t *testing.T) {
 					return
 				}
 			})
-			row(fmt.Sprintf("tape (%d resumed)", retries), loans, k, m, tu.Chunks)
+			row(fmt.Sprintf("tape (%d resumed)", retries), loans, size, k, m, tu.Chunks)
 			org2.must(200, "POST", "/v1/pools/"+pool+"/seal", "servicer", nil)
 			var pv struct{ Pool struct{ MerkleRoot string } }
 			org3.must(200, "GET", "/v1/pools/"+pool, "auditor", nil).decode(t, &pv)
@@ -106,15 +116,17 @@ func TestIntegrationUploadBench(t *testing.T) {
 		e.bob, e.carol = org3.key("investor1"), org3.key("investor2")
 		e.dealAndInvestors()
 		file := reportFile(t, e.advance(), false)
-		for i, k := range inFlight {
+		for i, setting := range settings(reportChunks, inFlight) {
+			size, k := setting[0], setting[1]
 			if i > 0 {
 				org2.must(200, "POST", "/v1/deals/"+e.deal+"/periods/1/report/withdrawal", "servicer", map[string]string{"reason": "upload bench: the next setting"})
 			}
 			var ru upload.ReportUpload
 			retries := 0
+			peersBefore = readPeerCounters(t, n.Consortium)
 			m := measure(t, org2, func() {
 				for {
-					r := org2.send("POST", fmt.Sprintf("/v1/deals/%s/reports?loanCount=%d&inFlight=%d", e.deal, loans, k), "servicer", file, "text/csv", "")
+					r := org2.send("POST", fmt.Sprintf("/v1/deals/%s/reports?loanCount=%d&chunkSize=%d&inFlight=%d", e.deal, loans, size, k), "servicer", file, "text/csv", "")
 					if r.status == 502 && retries < 5 {
 						retries++
 						t.Logf("report of %s, attempt %d: %s", e.deal, retries, r.body)
@@ -127,12 +139,12 @@ func TestIntegrationUploadBench(t *testing.T) {
 					return
 				}
 			})
-			row(fmt.Sprintf("report (%d resumed)", retries), loans, k, m, ru.Chunks)
+			row(fmt.Sprintf("report (%d resumed)", retries), loans, size, k, m, ru.Chunks)
 		}
 	}
 	load, _ = os.ReadFile("/proc/loadavg")
 	t.Logf("load average at the end: %s", strings.TrimSpace(string(load)))
-	t.Logf("\n| upload | loans | in flight | chunks | time | chunks/s | servicer gateway RSS before → peak |\n|---|---|---|---|---|---|---|\n%s", strings.Join(table, "\n"))
+	t.Logf("\n| upload | loans | chunk size | in flight | chunks | time | chunks/s | servicer gateway RSS before → peak |\n|---|---|---|---|---|---|---|---|\n%s", strings.Join(table, "\n"))
 }
 
 // measured is one upload: its wall time and the gateway's resident
@@ -185,6 +197,17 @@ func rssKB(pid int) int {
 		}
 	}
 	return 0
+}
+
+// settings is every (chunk size, chunks in flight) pair, sizes outer.
+func settings(sizes, inFlight []int) [][2]int {
+	var out [][2]int
+	for _, size := range sizes {
+		for _, k := range inFlight {
+			out = append(out, [2]int{size, k})
+		}
+	}
+	return out
 }
 
 // envInts reads a comma-separated list of whole numbers, or def.
