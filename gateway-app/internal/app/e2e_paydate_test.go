@@ -295,9 +295,9 @@ type payRun struct {
 	Payments            int // pay-holders claims done
 	Failed              int // pay-holders claims failed (retried next pass)
 	FailedBy            map[string]int
-	FirstToLast         float64 // seconds from the first payment seen to the last
-	CertifyToLast       float64 // seconds from the clock set to the last payment
-	CPU                 map[string]float64
+	FirstToLast         float64            // seconds from the first payment seen to the last
+	CertifyToLast       float64            // seconds from the clock set to the last payment
+	CPU                 map[string]float64 // CPU seconds per second from the first payment to the last
 	LoadBefore          string
 	LoadAfter           string
 	BoxBusy             float64 // share of the box's CPU busy during the run
@@ -329,6 +329,7 @@ func measurePayRun(t *testing.T, run string, trustee *bank, deal string, period,
 	started := time.Now()
 	trustee.start()
 	var first, last time.Time
+	var atFirst, atLast throughput.CPU // the processes' CPU at the first and the last payment
 	lastDone := 0
 	var sc struct {
 		Next []struct {
@@ -342,9 +343,9 @@ func measurePayRun(t *testing.T, run string, trustee *bank, deal string, period,
 		now := time.Now()
 		if done > lastDone {
 			if first.IsZero() {
-				first = now
+				first, atFirst = now, procs.Sample()
 			}
-			last, lastDone = now, done
+			last, lastDone, atLast = now, done, procs.Sample()
 		}
 		out.Failed = failed
 		r, err := trustee.try("GET", "/v1/deals/"+deal+"/schedule", "auditor", nil, "", "")
@@ -360,7 +361,11 @@ func measurePayRun(t *testing.T, run string, trustee *bank, deal string, period,
 	out.FirstToLast = last.Sub(first).Seconds()
 	out.CertifyToLast = last.Sub(started).Seconds()
 	out.CPU = map[string]float64{}
-	for name, rate := range throughput.IdleRate(before, after, secs) {
+	window := out.FirstToLast
+	if window <= 0 { // one payment, or none: the whole run
+		atFirst, atLast, window = before, after, secs
+	}
+	for name, rate := range throughput.IdleRate(atFirst, atLast, window) {
 		out.CPU[name] = float64(int(rate*100+0.5)) / 100
 	}
 	if total := boxAfter[0] - boxBefore[0]; total > 0 {
@@ -369,8 +374,6 @@ func measurePayRun(t *testing.T, run string, trustee *bank, deal string, period,
 	for _, kind := range failedClaims(trustee.logPath, logStart) {
 		out.FailedBy[kind]++
 	}
-	// Later runs count from this one's totals.
-	trustee.stop(syscall.SIGTERM)
 	return out
 }
 
