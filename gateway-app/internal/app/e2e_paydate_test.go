@@ -138,13 +138,14 @@ func envInt(t *testing.T, name string, def int) int {
 // remits its collections.
 func (e *e2e) reportAndRemit(period int) {
 	t := e.t
-	file := reportFile(t, e.advance(), false)
+	rows := e.advance()
+	file := reportFile(t, rows, false)
 	var ru struct {
 		Status     string
 		Aggregates loantape.ReportAggregates
 	}
 	for attempt := 1; ; attempt++ {
-		r := e.org2.send("POST", "/v1/deals/"+e.deal+"/reports?loanCount=10000", "servicer", file, "text/csv", "")
+		r := e.org2.send("POST", fmt.Sprintf("/v1/deals/%s/reports?loanCount=%d", e.deal, len(rows)), "servicer", file, "text/csv", "")
 		if r.status == 502 && attempt < 4 {
 			t.Logf("report upload attempt %d: %s", attempt, r.body)
 			continue
