@@ -204,8 +204,11 @@ var Endorsement = map[string]Endorsers{
 	"Servicing:GetOpening":       Query,
 	"Servicing:ProofOfReserve":   Query,
 	"Servicing:Replay":           Query,
-	"Servicing:GetClassBook":     Query,
-	"Servicing:GetAccounts":      Query,
+	// A class's distribution account is its book less every holder's
+	// claim tally, kept in the holders' positions: only the trustee's
+	// peer holds every registry.
+	"Servicing:GetClassBook": QueryOnTrustee,
+	"Servicing:GetAccounts":  QueryOnTrustee,
 	// A holder's accrual reads its registry: the trustee's peer holds
 	// every registry (the holder's own bank's peer holds its own).
 	"Servicing:Accrued": QueryOnTrustee,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/rules"
 )
@@ -63,6 +64,16 @@ type Position struct {
 	// string, cash per unit) up to which this position has been paid; set
 	// by the servicing contract.
 	IndexPaid string `json:"indexPaid,omitempty"`
+	// Distributions is what this position's claims (and the settlements
+	// of its accrual before its units changed) took out of the tranche's
+	// distribution account: the claim tally of one holder. A claim writes
+	// only its holder's position and cash account, both in the holder's
+	// registry, so concurrent claims of different holders touch no common
+	// key; the class's totals are the class book's own and every
+	// position's (accruals.ReadTotals). Absent until the first claim
+	// (claims before the per-holder tallies counted in the class book or
+	// its shard tallies, TypeClaimTally).
+	Distributions distribution.ClaimTally `json:"distributions,omitzero"`
 }
 
 // CashAccount is one holder's balance of the settlement asset, in the

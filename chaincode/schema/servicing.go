@@ -46,12 +46,13 @@ const (
 	TypeClassBook = "classbook"
 	// TypeClaimTally: claimtally~<trancheID>~<nn>, public, kept by the
 	// trustee: distribution.ClaimTally, what the claims of the holders of
-	// shard nn (ShardOf) took out of the tranche's distribution account.
-	// A claim writes only its holder's shard, so concurrent claims of
-	// holders in different shards do not conflict; the account's balance
-	// is Distributed − the book's Claimed − Σ tallies (accruals.ReadTotals).
-	// The shards are created with the tranche (a trustee-only claim may
-	// update a public key but not create one under the majority policy).
+	// shard nn (ShardOf) took out of the tranche's distribution account,
+	// on a ledger from before the per-holder tallies. Claims now count in
+	// their holder's Position.Distributions, in its registry: holders who
+	// shared a shard conflicted (MVCC) when they claimed together. The
+	// shards stay part of the totals (accruals.ReadTotals: the account's
+	// balance is Distributed − the book's Claimed − Σ shard tallies − Σ
+	// position tallies); new tranches no longer create them.
 	TypeClaimTally = "claimtally"
 	// TypeDealAccount: dealaccount~<dealID>~<account>, public, kept by the
 	// trustee: DealAccount, the cash of the deal's collection, reserve and

@@ -7,11 +7,14 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 )
 
-// ClaimTally counts the claims of one shard of a class's holders. Claims
-// used to add to the class book itself, so every claim on a tranche wrote
-// the same key and concurrent claims conflicted (MVCC), settling about one
-// per block; a claim now reads the class book (the index, written only by
-// certification) and writes only its holder's tally. The class's
+// ClaimTally counts the claims of one holder of a class (or, on a
+// ledger from before the per-holder tallies, of one shard of its holders).
+// Claims used to add to the class book itself, so every claim on a
+// tranche wrote the same key and concurrent claims conflicted (MVCC),
+// settling about one per block; then to one of 64 shard tallies, so
+// claims of holders sharing a shard still conflicted. A claim now reads
+// the class book (the index, written only by certification) and writes
+// only its holder's tally, kept in the holder's position. The class's
 // totals are the book's own Claimed and ClaimResidue (claims made before
 // the tallies) plus every tally's (Totals).
 type ClaimTally struct {
@@ -19,23 +22,29 @@ type ClaimTally struct {
 	ClaimResidue decimal.Decimal `json:"claimResidue"`
 }
 
+// IsZero reports a tally with no claim, so that a record holding one can
+// leave it out of its bytes.
+func (t ClaimTally) IsZero() bool { return t.Claimed == 0 && t.ClaimResidue.IsZero() }
+
 // SettleTally is Settle against a tally: the claim joins the tally, the
-// book is only read. A claim is never more than the cash ever distributed
-// to the class (the exact bound, Distributed − Σ claimed, would read
-// every tally and so serialise the claims again; the conservation
-// identity, Check over Totals, is the full proof).
+// book is only read. A claim is never more than the cash the book says
+// the distribution account received and did not pay before the tallies,
+// less what this tally already claimed (the exact bound, Distributed −
+// Σ claimed, would read every tally and so serialise the claims again;
+// the conservation identity, Check over Totals, is the full proof).
 func (b ClassBook) SettleTally(t ClaimTally, units int64, indexPaid decimal.Decimal) (ClaimTally, Settlement, error) {
 	if err := b.validate(); err != nil {
 		return ClaimTally{}, Settlement{}, err
 	}
-	if t.Claimed < 0 || t.Claimed > b.Distributed || t.ClaimResidue.Sign() < 0 {
-		return ClaimTally{}, Settlement{}, errs.New(errs.Internal, "claim tally: claimed %s (distributed %s), residue %s", t.Claimed, b.Distributed, t.ClaimResidue)
+	if t.Claimed < 0 || t.Claimed > b.Balance() || t.ClaimResidue.Sign() < 0 {
+		return ClaimTally{}, Settlement{}, errs.New(errs.Internal, "claim tally: claimed %s (distributed %s, claimed in the book %s), residue %s",
+			t.Claimed, b.Distributed, b.Claimed, t.ClaimResidue)
 	}
 	c, err := ClaimFor(units, b.Index, indexPaid)
 	if err != nil {
 		return ClaimTally{}, Settlement{}, err
 	}
-	if c.Amount > b.Distributed-t.Claimed {
+	if c.Amount > b.Balance()-t.Claimed {
 		return ClaimTally{}, Settlement{}, errs.New(errs.Internal,
 			"claim %s exceeds the %s distributed to the class: the class book is corrupt", c.Amount, b.Distributed)
 	}

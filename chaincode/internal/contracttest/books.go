@@ -149,9 +149,21 @@ func (w *World) ReadCash() (CashBooks, error) {
 	if err := decodeOptional(pub, &out.Book, schema.TypeCashBook); err != nil {
 		return out, err
 	}
-	prefix := CompositeKey(schema.TypeCash)
+	prefix, posPrefix := CompositeKey(schema.TypeCash), CompositeKey(schema.TypePosition)
+	tallies := map[string][]distribution.ClaimTally{}
 	for _, msp := range w.Net.Config.Custodians() {
 		for k, v := range w.Private(roles.RegistryCollection(msp)) {
+			if strings.HasPrefix(k, posPrefix) {
+				// A holder's claims count in its position's tally.
+				var p schema.Position
+				if err := canon.Unmarshal(v, &p); err != nil {
+					return out, fmt.Errorf("position %q: %v", k, err)
+				}
+				if tranche, _, _ := strings.Cut(strings.TrimPrefix(k, posPrefix), "\x00"); !p.Distributions.IsZero() {
+					tallies[tranche] = append(tallies[tranche], p.Distributions)
+				}
+				continue
+			}
 			if !strings.HasPrefix(k, prefix) {
 				continue
 			}
@@ -164,7 +176,6 @@ func (w *World) ReadCash() (CashBooks, error) {
 	}
 	dealPrefix, bookPrefix, tallyPrefix := CompositeKey(schema.TypeDealAccount), CompositeKey(schema.TypeClassBook), CompositeKey(schema.TypeClaimTally)
 	floatPrefix := CompositeKey(schema.TypeCashFloat)
-	tallies := map[string][]distribution.ClaimTally{}
 	for k, v := range pub {
 		switch {
 		case strings.HasPrefix(k, floatPrefix):
@@ -200,7 +211,7 @@ func (w *World) ReadCash() (CashBooks, error) {
 			tallies[tranche] = append(tallies[tranche], t)
 		}
 	}
-	// A class's claims are its book's and its holders' tallies'.
+	// A class's claims are its book's, its shards' and its holders' tallies'.
 	for tranche, ts := range tallies {
 		b, err := out.ClassBooks[tranche].Totals(ts)
 		if err != nil {

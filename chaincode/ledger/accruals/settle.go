@@ -27,11 +27,6 @@
 package accruals
 
 import (
-	"fmt"
-
-	"github.com/shopspring/decimal"
-
-	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
@@ -51,17 +46,6 @@ type Settler struct {
 	ctx    *txn.Context
 	ledger *cash.Ledger
 	books  map[string]*book // by tranche ID
-	// tallies are the holders' claim tallies, by key.
-	tallies map[string]*tally
-}
-
-// tally is a shard's claim tally as this transaction sees it; found is
-// false for a tranche created before the tallies, whose claims still add
-// to its class book.
-type tally struct {
-	key   string
-	found bool
-	tally distribution.ClaimTally
 }
 
 // book is a class book as this transaction sees it.
@@ -74,23 +58,7 @@ type book struct {
 // New returns a Settler paying into holders' cash accounts through
 // ledger, which must be the only cash.Ledger of the transaction.
 func New(ctx *txn.Context, ledger *cash.Ledger) *Settler {
-	return &Settler{ctx: ctx, ledger: ledger, books: map[string]*book{}, tallies: map[string]*tally{}}
-}
-
-func (s *Settler) tally(trancheID string, holder roles.Identity) (*tally, error) {
-	key, err := s.ctx.Key(schema.TypeClaimTally, trancheID, schema.ShardOf(holder.Key()))
-	if err != nil {
-		return nil, err
-	}
-	if t, ok := s.tallies[key]; ok {
-		return t, nil
-	}
-	t := &tally{key: key}
-	if t.found, err = s.ctx.Get(key, &t.tally); err != nil {
-		return nil, err
-	}
-	s.tallies[key] = t
-	return t, nil
+	return &Settler{ctx: ctx, ledger: ledger, books: map[string]*book{}}
 }
 
 func (s *Settler) book(trancheID string) (*book, error) {
@@ -111,13 +79,13 @@ func (s *Settler) book(trancheID string) (*book, error) {
 
 // Settle pays the holder what its position has accrued since its
 // IndexPaid (units × (index − indexPaid), floored to the cent) from the
-// tranche's distribution account into its cash account, puts the cut
-// fraction of a cent on the class's residue line, and sets pos.IndexPaid
-// to the tranche's index. The caller writes pos. The class book is only
-// read; the claim is counted in the tally of the holder's shard
-// (distribution.ClaimTally), written only when it changed, so that
-// claims of holders in different shards touch no common key. (A tranche
-// created before the tallies counts its claims in its class book.)
+// tranche's distribution account into its cash account, counts the claim
+// and the cut fraction of a cent in the position's own claim tally
+// (pos.Distributions, distribution.ClaimTally), and sets pos.IndexPaid to
+// the tranche's index. The caller writes pos. The class book is only
+// read, so a claim writes nothing but its holder's position and cash
+// account, in the holder's registry: claims of different holders touch
+// no common key and never conflict.
 func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *schema.Position) (distribution.Settlement, error) {
 	b, err := s.book(trancheID)
 	if err != nil {
@@ -132,46 +100,14 @@ func (s *Settler) Settle(trancheID string, holder roles.Identity, pos *schema.Po
 	if err != nil {
 		return distribution.Settlement{}, errs.New(errs.Internal, "position of %s in tranche %s: %v", holder.Short(), trancheID, err)
 	}
-	t, err := s.tally(trancheID, holder)
-	if err != nil {
-		return distribution.Settlement{}, err
-	}
-	if !t.found {
-		return s.settleInBook(b, trancheID, holder, pos, paid)
-	}
-	next, st, err := b.status.SettleTally(t.tally, pos.Units, paid)
+	next, st, err := b.status.SettleTally(pos.Distributions, pos.Units, paid)
 	if err != nil {
 		return distribution.Settlement{}, errs.Wrap(err, "tranche %s, holder %s", trancheID, holder.Short())
 	}
 	if err := s.pay(trancheID, holder, st); err != nil {
 		return distribution.Settlement{}, err
 	}
-	if st.Amount > 0 || !st.Residue.IsZero() {
-		t.tally = next
-		if err := s.ctx.Apply(txn.Write{Key: t.key, Value: t.tally, KeptByTrustee: true}); err != nil {
-			return distribution.Settlement{}, err
-		}
-	}
-	pos.IndexPaid = st.NewIndex.String()
-	return st, nil
-}
-
-// settleInBook settles against the class book itself, for a tranche
-// created before the claim tallies.
-func (s *Settler) settleInBook(b *book, trancheID string, holder roles.Identity, pos *schema.Position, paid decimal.Decimal) (distribution.Settlement, error) {
-	next, st, err := b.status.Settle(pos.Units, paid)
-	if err != nil {
-		return distribution.Settlement{}, errs.Wrap(err, "tranche %s, holder %s", trancheID, holder.Short())
-	}
-	if err := s.pay(trancheID, holder, st); err != nil {
-		return distribution.Settlement{}, err
-	}
-	if st.Amount > 0 || !st.Residue.IsZero() {
-		b.status = next
-		if err := s.ctx.Apply(txn.Write{Key: b.key, Value: b.status, KeptByTrustee: true}); err != nil {
-			return distribution.Settlement{}, err
-		}
-	}
+	pos.Distributions = next
 	pos.IndexPaid = st.NewIndex.String()
 	return st, nil
 }
@@ -188,21 +124,6 @@ func (s *Settler) pay(trancheID string, holder roles.Identity, st distribution.S
 		return errs.Wrap(err, "paying %s its accrued distribution on tranche %s", holder.Short(), trancheID)
 	}
 	return nil
-}
-
-// TallyShardWrites are a new tranche's empty claim tallies, kept by the
-// trustee from their first write: a claim (endorsed by the trustee alone)
-// may update them but could not create a public key.
-func TallyShardWrites(ctx *txn.Context, trancheID string) ([]txn.Write, error) {
-	out := make([]txn.Write, 0, schema.HolderShards)
-	for i := 0; i < schema.HolderShards; i++ {
-		key, err := ctx.Key(schema.TypeClaimTally, trancheID, fmt.Sprintf("%02x", i))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, txn.Write{Key: key, Value: distribution.ClaimTally{}, KeptByTrustee: true})
-	}
-	return out, nil
 }
 
 // Distribute pays a class's share of a period into its tranche's
@@ -246,10 +167,13 @@ func ReadBook(ctx *txn.Context, trancheID string) (distribution.ClassBook, bool,
 	return b, found, err
 }
 
-// ReadTotals reads a tranche's class book with every holder's claim
-// tally added (distribution.ClassBook.Totals): its Balance is the
-// distribution account's cash. It reads one key per holder that ever
-// claimed, so it is for queries, never for a claim.
+// ReadTotals reads a tranche's class book with every claim tally added
+// (distribution.ClassBook.Totals): the tallies of its holders' positions
+// in every bank's registry, and the shard tallies of a ledger from before
+// the per-holder tallies. Its Balance is the distribution account's cash.
+// It reads every position of the tranche, so it is for queries evaluated
+// on the trustee's peer (the one peer holding every registry), never for a
+// claim.
 func ReadTotals(ctx *txn.Context, trancheID string) (distribution.ClassBook, error) {
 	b, _, err := ReadBook(ctx, trancheID)
 	if err != nil {
@@ -258,14 +182,33 @@ func ReadTotals(ctx *txn.Context, trancheID string) (distribution.ClassBook, err
 	var tallies []distribution.ClaimTally
 	err = ctx.Range(schema.TypeClaimTally, []string{trancheID}, func(key string, value []byte) error {
 		var t distribution.ClaimTally
-		if err := canon.Unmarshal(value, &t); err != nil {
-			return errs.New(errs.Internal, "claim tally %q: %v", key, err)
+		if err := txn.Decode(key, value, &t); err != nil {
+			return err
 		}
 		tallies = append(tallies, t)
 		return nil
 	})
 	if err != nil {
 		return b, err
+	}
+	cfg, err := ctx.Config()
+	if err != nil {
+		return b, err
+	}
+	for _, custodian := range cfg.Custodians() {
+		err = ctx.RangePrivate(roles.RegistryCollection(custodian), schema.TypePosition, []string{trancheID}, func(key string, value []byte) error {
+			var p schema.Position
+			if err := txn.Decode(key, value, &p); err != nil {
+				return err
+			}
+			if !p.Distributions.IsZero() {
+				tallies = append(tallies, p.Distributions)
+			}
+			return nil
+		})
+		if err != nil {
+			return b, err
+		}
 	}
 	return b.Totals(tallies)
 }

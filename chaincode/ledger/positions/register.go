@@ -129,11 +129,6 @@ func Create(ctx *txn.Context, t schema.Tranche) error {
 	if err != nil {
 		return err
 	}
-	tallies, err := accruals.TallyShardWrites(ctx, t.ID)
-	if err != nil {
-		return err
-	}
-	shards = append(shards, tallies...)
 	return ctx.Apply(append([]txn.Write{{Key: trancheKey, Value: t}, {Key: bookKey, Value: schema.TrancheBook{}, KeptByTrustee: true}}, shards...)...)
 }
 

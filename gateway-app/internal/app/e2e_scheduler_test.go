@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
@@ -51,30 +50,7 @@ func TestIntegrationScheduler(t *testing.T) {
 	e.cash()
 
 	step("period 1 reported and remitted by the servicer")
-	rows := e.advance()
-	var ru struct {
-		Status     string
-		Aggregates loantape.ReportAggregates
-	}
-	file := reportFile(t, rows, false)
-	// On this shared box a private-data dissemination can fail (a 502 that
-	// says to upload the same file again, which resumes after the chunks
-	// already on the ledger).
-	for attempt := 1; ; attempt++ {
-		r := org2.send("POST", "/v1/deals/"+e.deal+"/reports?loanCount=10000", "servicer", file, "text/csv", "")
-		if r.status == 502 && attempt < 4 {
-			t.Logf("report upload attempt %d: %s", attempt, r.body)
-			continue
-		}
-		r.decode(t, &ru)
-		break
-	}
-	if ru.Status != "complete" {
-		t.Fatalf("report: %+v", ru)
-	}
-	a := ru.Aggregates
-	org2.must(200, "POST", "/v1/deals/"+e.deal+"/collections", "servicer",
-		map[string]string{"amount": (a.InterestCollected + a.ScheduledPrincipal + a.Prepayments + a.Recoveries + a.RepossessionProceeds).String()})
+	e.reportAndRemit(1)
 	holders := map[string]*bank{e.alice: org2, e.bob: org3}
 	cashBefore := map[string]money.Amount{}
 	for h, b := range holders {
