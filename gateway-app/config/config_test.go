@@ -276,7 +276,7 @@ func TestSchedulerValidation(t *testing.T) {
 	v := &validator{}
 	cfg.validateScheduler(v)
 	cfg.Scheduler.setDefaults()
-	if now, ok, err := cfg.Scheduler.SchedulerNow(); len(v.errs) != 0 || !ok || err != nil || now.Day() != 17 || cfg.Scheduler.Concurrency != 8 {
+	if now, ok, err := cfg.Scheduler.SchedulerNow(); len(v.errs) != 0 || !ok || err != nil || now.Day() != 17 || cfg.Scheduler.Concurrency != 32 {
 		t.Errorf("valid scheduler: %v %v %v %+v", v.errs, ok, err, cfg.Scheduler)
 	}
 }

@@ -19,7 +19,9 @@ type Scheduler struct {
 	// Interval is how often the scheduler looks at its deals. Default 1m.
 	Interval Duration `yaml:"interval,omitempty"`
 	// Concurrency bounds the claims in flight on a payment date: enough to
-	// keep the trustee's peer busy, not to saturate it. Default 8.
+	// keep the trustee's peer busy, not to saturate it. Default 32: measured
+	// (README, "A payment date for many holders"), 32 paid 2.3× as fast as 8 for the
+	// same CPU per payment, the trustee's peer at about half a core.
 	Concurrency int `yaml:"concurrency,omitempty"`
 	// Now overrides the scheduler's clock (RFC 3339): tests and demos drive
 	// dates with it (or with PUT /v1/scheduler/clock) instead of waiting.
@@ -95,6 +97,6 @@ func (s *Scheduler) setDefaults() {
 	}
 	setDurationIfZero(&s.Interval, time.Minute)
 	if s.Concurrency == 0 {
-		s.Concurrency = 8
+		s.Concurrency = 32
 	}
 }
