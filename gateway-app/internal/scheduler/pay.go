@@ -45,10 +45,16 @@ func (p *pass) payPeriod(ctx context.Context, period int) error {
 	return s.book.Put(paidKey, StepRecord{Key: paidKey, State: Done, At: p.now})
 }
 
-// claim is one claim to make: its step key and the call.
+// claim is one claim to make: its step key, whose cash it credits and the
+// call.
 type claim struct {
 	key string
-	run func(ctx context.Context) (money.Amount, string, error)
+	// payee is whose cash account the claim credits. Claims of one payee
+	// (a holder of several tranches) run one after another: in flight
+	// together they would all write that account, and all but one would
+	// fail MVCC and wait for the next pass.
+	payee string
+	run   func(ctx context.Context) (money.Amount, string, error)
 }
 
 // payHolders claims for every holder of the tranches the period paid.
@@ -66,7 +72,7 @@ func (p *pass) payHolders(ctx context.Context, period int, cert schema.Certifica
 		}
 		for _, h := range holders {
 			tranche, holder := cd.Tranche, h.Holder
-			todo = append(todo, claim{key: StepKey(p.d.Deal, period, "claim", tranche, holder),
+			todo = append(todo, claim{key: StepKey(p.d.Deal, period, "claim", tranche, holder), payee: holder,
 				run: func(ctx context.Context) (money.Amount, string, error) {
 					if due, err := p.claimable(ctx, p.s.cfg.Identity, tranche, holder); err != nil || due == 0 {
 						return 0, "", err
@@ -91,7 +97,7 @@ func (p *pass) payFees(ctx context.Context, period int) []string {
 			continue
 		}
 		fee := f.Name
-		todo = append(todo, claim{key: StepKey(p.d.Deal, period, "fee", fee),
+		todo = append(todo, claim{key: StepKey(p.d.Deal, period, "fee", fee), payee: fee,
 			run: func(ctx context.Context) (money.Amount, string, error) {
 				r, tx, err := p.s.ledger.ClaimFee(ctx, p.d.Deal, fee)
 				return r.Amount, tx, err
@@ -114,7 +120,7 @@ func (p *pass) claimOptIns(ctx context.Context, period int, cert schema.Certific
 			if !ok {
 				return []string{fmt.Sprintf("opt-in %s: not an identity of this gateway", identity)}
 			}
-			todo = append(todo, claim{key: StepKey(p.d.Deal, period, "opt-in", identity, tranche),
+			todo = append(todo, claim{key: StepKey(p.d.Deal, period, "opt-in", identity, tranche), payee: key,
 				run: func(ctx context.Context) (money.Amount, string, error) {
 					if due, err := p.claimable(ctx, identity, tranche, key); err != nil || due == 0 {
 						return 0, "", err
@@ -140,8 +146,9 @@ func (p *pass) claimable(ctx context.Context, identity, tranche, holder string) 
 	return a.Claimable, err
 }
 
-// runClaims runs the claims not yet done, at most Concurrency at a time,
-// each recorded pending before its submit and done after its commit.
+// runClaims runs the claims not yet done, at most Concurrency payees at
+// a time and each payee's claims one after another, each claim recorded
+// pending before its submit and done after its commit.
 func (p *pass) runClaims(ctx context.Context, period int, step string, todo []claim) []string {
 	s := p.s
 	var (
@@ -160,17 +167,39 @@ func (p *pass) runClaims(ctx context.Context, period int, step string, todo []cl
 			problems = append(problems, "… more failures: see the log")
 		}
 	}
-	sem := make(chan struct{}, s.cfg.Concurrency)
-	for _, c := range todo {
+	runOne := func(c claim) {
 		var rec StepRecord
 		found, err := s.book.Get(c.key, &rec)
 		if err != nil {
 			fail(err.Error())
-			continue
+			return
 		}
 		if found && rec.State == Done {
-			continue
+			return
 		}
+		if err := s.book.Put(c.key, StepRecord{Key: c.key, State: Pending, At: p.now}); err != nil {
+			fail(err.Error())
+			return
+		}
+		amount, tx, err := c.run(ctx)
+		if err != nil {
+			p.count(step, "failed")
+			s.log.Warn("scheduler: claim failed", "deal", p.d.Deal, "period", period, "step", c.key, "error", err.Error())
+			fail(strings.TrimPrefix(c.key, "step/") + ": " + err.Error())
+			return
+		}
+		p.count(step, "done")
+		if err := s.book.Put(c.key, StepRecord{Key: c.key, State: Done, TxID: tx, Amount: amount, At: p.now}); err != nil {
+			fail(err.Error())
+			return
+		}
+		mu.Lock()
+		count++
+		total += amount
+		mu.Unlock()
+	}
+	sem := make(chan struct{}, s.cfg.Concurrency)
+	for _, claims := range byPayee(todo) {
 		if ctx.Err() != nil {
 			fail("stopped: " + ctx.Err().Error())
 			break
@@ -179,26 +208,12 @@ func (p *pass) runClaims(ctx context.Context, period int, step string, todo []cl
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			if err := s.book.Put(c.key, StepRecord{Key: c.key, State: Pending, At: p.now}); err != nil {
-				fail(err.Error())
-				return
+			for _, c := range claims {
+				if ctx.Err() != nil {
+					return
+				}
+				runOne(c)
 			}
-			amount, tx, err := c.run(ctx)
-			if err != nil {
-				p.count(step, "failed")
-				s.log.Warn("scheduler: claim failed", "deal", p.d.Deal, "period", period, "step", c.key, "error", err.Error())
-				fail(strings.TrimPrefix(c.key, "step/") + ": " + err.Error())
-				return
-			}
-			p.count(step, "done")
-			if err := s.book.Put(c.key, StepRecord{Key: c.key, State: Done, TxID: tx, Amount: amount, At: p.now}); err != nil {
-				fail(err.Error())
-				return
-			}
-			mu.Lock()
-			count++
-			total += amount
-			mu.Unlock()
 		}()
 	}
 	wg.Wait()
@@ -206,4 +221,21 @@ func (p *pass) runClaims(ctx context.Context, period int, step string, todo []cl
 		p.ran(Ran{Period: period, Step: step, At: p.now, Count: count, Amount: total})
 	}
 	return problems
+}
+
+// byPayee groups claims by payee, payees in the order they first appear
+// and each payee's claims in their order.
+func byPayee(todo []claim) [][]claim {
+	var groups [][]claim
+	at := map[string]int{}
+	for _, c := range todo {
+		i, ok := at[c.payee]
+		if !ok {
+			i = len(groups)
+			at[c.payee] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], c)
+	}
+	return groups
 }
