@@ -7,7 +7,6 @@ import (
 	"fmt"
 	mathrand "math/rand/v2"
 	"os"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -56,8 +55,8 @@ func TestIntegrationFirstHolders(t *testing.T) {
 		t.Skip("benchmark: set TRANCHENET_FIRSTHOLDERS=1 (and TRANCHENET_INTEGRATION=1) to measure")
 	}
 	tnet.RequireIntegration(t)
-	n := envInt(t, "TRANCHENET_FIRSTHOLDERS_N", 1000)
-	batch := envInt(t, "TRANCHENET_FIRSTHOLDERS_BATCH", 50)
+	n := tnet.EnvInt(t, "TRANCHENET_FIRSTHOLDERS_N", 1000)
+	batch := tnet.EnvInt(t, "TRANCHENET_FIRSTHOLDERS_BATCH", 50)
 	cs := startDealNetwork(t)
 	signers := []string{"alice", "anna", "bob", "carol", "dave"}
 	clients := len(signers)
@@ -245,15 +244,3 @@ func firstHoldersTable(rows []firstHoldersRow) string {
 	return out
 }
 
-func envInt(t *testing.T, name string, def int) int {
-	t.Helper()
-	s := os.Getenv(name)
-	if s == "" {
-		return def
-	}
-	v, err := strconv.Atoi(s)
-	if err != nil || v < 1 {
-		t.Fatalf("%s: %q is not a positive count", name, s)
-	}
-	return v
-}

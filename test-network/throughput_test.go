@@ -60,17 +60,7 @@ func TestIntegrationThroughput(t *testing.T) {
 		t.Skip("benchmark: set TRANCHENET_THROUGHPUT=1 (and TRANCHENET_INTEGRATION=1) to measure")
 	}
 	tnet.RequireIntegration(t)
-	levels := []int{1, 8, 32, 64}
-	if s := os.Getenv("TRANCHENET_THROUGHPUT_LEVELS"); s != "" {
-		levels = nil
-		for _, f := range strings.Split(s, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || n < 1 {
-				t.Fatalf("TRANCHENET_THROUGHPUT_LEVELS: %q is not a client count", f)
-			}
-			levels = append(levels, n)
-		}
-	}
+	levels := tnet.EnvInts(t, "TRANCHENET_THROUGHPUT_LEVELS", []int{1, 8, 32, 64})
 	pairs := 0
 	for _, n := range levels {
 		pairs = max(pairs, n)

@@ -53,18 +53,8 @@ func TestIntegrationPayDate(t *testing.T) {
 		t.Skip("benchmark: set TRANCHENET_PAYDATE_BENCH=1 (and TRANCHENET_INTEGRATION=1) to measure")
 	}
 	tnet.RequireIntegration(t)
-	holders := envInt(t, "TRANCHENET_PAYDATE_HOLDERS", 10000)
-	levels := []int{8, 32}
-	if s := os.Getenv("TRANCHENET_PAYDATE_CONCURRENCY"); s != "" {
-		levels = nil
-		for _, f := range strings.Split(s, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || n < 1 {
-				t.Fatalf("TRANCHENET_PAYDATE_CONCURRENCY: %q is not a concurrency", f)
-			}
-			levels = append(levels, n)
-		}
-	}
+	holders := tnet.EnvInt(t, "TRANCHENET_PAYDATE_HOLDERS", 10000)
+	levels := tnet.EnvInts(t, "TRANCHENET_PAYDATE_CONCURRENCY", []int{8, 32})
 	began := time.Now()
 	step := func(what string) { t.Logf("%7.1fs  %s", time.Since(began).Seconds(), what) }
 	var bin string
@@ -120,18 +110,6 @@ func TestIntegrationPayDate(t *testing.T) {
 		}
 	}
 	t.Logf("\n%s", payRunTable(runs, holders))
-}
-
-func envInt(t *testing.T, name string, def int) int {
-	s := os.Getenv(name)
-	if s == "" {
-		return def
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 {
-		t.Fatalf("%s: %q is not a positive count", name, s)
-	}
-	return n
 }
 
 // reportAndRemit files the next period's report as the servicer and

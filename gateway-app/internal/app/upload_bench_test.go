@@ -40,10 +40,10 @@ func TestIntegrationUploadBench(t *testing.T) {
 	if os.Getenv("TRANCHENET_UPLOAD_BENCH") != "1" {
 		t.Skip("opt-in: TRANCHENET_UPLOAD_BENCH=1")
 	}
-	sizes := envInts(t, "TRANCHENET_UPLOAD_BENCH_LOANS", []int{10000, 100000})
-	inFlight := envInts(t, "TRANCHENET_UPLOAD_BENCH_INFLIGHT", []int{1, upload.DefaultInFlight})
-	tapeChunks := envInts(t, "TRANCHENET_UPLOAD_BENCH_TAPE_CHUNKS", []int{upload.DefaultTapeChunk})
-	reportChunks := envInts(t, "TRANCHENET_UPLOAD_BENCH_REPORT_CHUNKS", []int{upload.DefaultReportChunk})
+	sizes := tnet.EnvInts(t, "TRANCHENET_UPLOAD_BENCH_LOANS", []int{10000, 100000})
+	inFlight := tnet.EnvInts(t, "TRANCHENET_UPLOAD_BENCH_INFLIGHT", []int{1, upload.DefaultInFlight})
+	tapeChunks := tnet.EnvInts(t, "TRANCHENET_UPLOAD_BENCH_TAPE_CHUNKS", []int{upload.DefaultTapeChunk})
+	reportChunks := tnet.EnvInts(t, "TRANCHENET_UPLOAD_BENCH_REPORT_CHUNKS", []int{upload.DefaultReportChunk})
 	var bin string
 	built := make(chan struct{})
 	go func() { defer close(built); bin = buildGateway(t) }()
@@ -210,19 +210,3 @@ func settings(sizes, inFlight []int) [][2]int {
 	return out
 }
 
-// envInts reads a comma-separated list of whole numbers, or def.
-func envInts(t *testing.T, name string, def []int) []int {
-	v := os.Getenv(name)
-	if v == "" {
-		return def
-	}
-	var out []int
-	for _, f := range strings.Split(v, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n <= 0 {
-			t.Fatalf("%s=%q: want whole numbers separated by commas", name, v)
-		}
-		out = append(out, n)
-	}
-	return out
-}
