@@ -275,3 +275,10 @@ func newDealWithoutWaterfall(t testing.TB, w *world) *dealFixture {
 	t.Helper()
 	return buildDeal(t, w, 60, 25, false, false)
 }
+
+// claimable is what holder could claim of tranche now, as the trustee
+// reads it.
+func (w *world) claimable(t *testing.T, tranche string, holder *stubtest.Identity) money.Amount {
+	t.Helper()
+	return contracttest.Decode[schema.Accrual](t, w.Must(w.Trustee, "Servicing:Accrued", tranche, w.Key(holder))).Claimable
+}
