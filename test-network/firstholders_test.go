@@ -243,4 +243,3 @@ func firstHoldersTable(rows []firstHoldersRow) string {
 	}
 	return out
 }
-

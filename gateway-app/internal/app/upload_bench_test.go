@@ -209,4 +209,3 @@ func settings(sizes, inFlight []int) [][2]int {
 	}
 	return out
 }
-
