@@ -6,14 +6,17 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
-	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"github.com/tranchenet/tranchenet/network/consortium"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
-	"google.golang.org/protobuf/proto"
+	grpcstatus "google.golang.org/grpc/status"
 )
 
 // Client is a Fabric Gateway client acting as one identity of one org,
@@ -25,39 +28,71 @@ type Client struct {
 	gw        *client.Gateway
 	contract  *client.Contract
 	network   *client.Network
+
+	// Every peer of the channel, dialled on first wait: a wait asks each
+	// peer itself, because a gateway asked for "a peer of org X" answers
+	// from whichever of X's peers it picks, and the next query may be
+	// served by the other one.
+	orgs     []consortium.Org
+	ownPeer  string
+	watchers *peerWatchers // shared with the clients On returns
+}
+
+// peerWatchers holds one connection per peer, dialled on first use.
+type peerWatchers struct {
+	dial   func(org consortium.Org, p consortium.Peer) (*grpc.ClientConn, *client.Gateway, error)
+	mu     sync.Mutex
+	byPeer map[string]*peerWatcher
+}
+
+// peerWatcher is a gateway connection to one peer, used for its deliver
+// service only.
+type peerWatcher struct {
+	conn    *grpc.ClientConn
+	gw      *client.Gateway
+	network *client.Network
 }
 
 // Client connects as user (e.g. "Admin", "User1") of the org with MSP ID msp.
 func (n *Network) Client(msp, user string) (*Client, error) {
 	org := n.Org(msp)
-	peer := org.Peers[0]
-	caPEM, err := os.ReadFile(filepath.Join(n.folder().PeerTLS(org, peer), "ca.crt"))
-	if err != nil {
-		return nil, err
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(caPEM)
-	conn, err := grpc.NewClient(fmt.Sprintf("127.0.0.1:%d", peer.Port),
-		grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, org.PeerHost(peer))))
-	if err != nil {
-		return nil, err
-	}
 	id, sign, err := LoadIdentity(msp, n.folder().UserMSP(org, user))
 	if err != nil {
-		conn.Close()
 		return nil, err
 	}
-	gw, err := client.Connect(id, client.WithSign(sign), client.WithClientConnection(conn),
-		client.WithEvaluateTimeout(30*time.Second), client.WithEndorseTimeout(60*time.Second),
-		client.WithSubmitTimeout(30*time.Second), client.WithCommitStatusTimeout(2*time.Minute))
+	dial := func(o consortium.Org, p consortium.Peer) (*grpc.ClientConn, *client.Gateway, error) {
+		caPEM, err := os.ReadFile(filepath.Join(n.folder().PeerTLS(o, p), "ca.crt"))
+		if err != nil {
+			return nil, nil, err
+		}
+		pool := x509.NewCertPool()
+		pool.AppendCertsFromPEM(caPEM)
+		conn, err := grpc.NewClient(fmt.Sprintf("127.0.0.1:%d", p.Port),
+			grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, o.PeerHost(p))))
+		if err != nil {
+			return nil, nil, err
+		}
+		gw, err := client.Connect(id, client.WithSign(sign), client.WithClientConnection(conn),
+			client.WithEvaluateTimeout(30*time.Second), client.WithEndorseTimeout(60*time.Second),
+			client.WithSubmitTimeout(30*time.Second), client.WithCommitStatusTimeout(2*time.Minute))
+		if err != nil {
+			conn.Close()
+			return nil, nil, err
+		}
+		return conn, gw, nil
+	}
+	peer := org.Peers[0]
+	conn, gw, err := dial(org, peer)
 	if err != nil {
-		conn.Close()
 		return nil, err
 	}
 	network := gw.GetNetwork(n.Consortium.Channel)
 	return &Client{Org: msp, User: user, allOrgs: n.Consortium.MSPIDs(), conn: conn, gw: gw, network: network,
-		contract: network.GetContract(n.Consortium.Chaincode)}, nil
+		contract: network.GetContract(n.Consortium.Chaincode),
+		orgs:     n.Consortium.Orgs, ownPeer: peerKey(org, peer), watchers: &peerWatchers{dial: dial, byPeer: map[string]*peerWatcher{}}}, nil
 }
+
+func peerKey(o consortium.Org, p consortium.Peer) string { return o.MSPID + "/" + p.Name }
 
 // LoadIdentity reads an MSP folder's signing certificate and key.
 func LoadIdentity(msp, mspDir string) (*identity.X509Identity, identity.Sign, error) {
@@ -109,6 +144,13 @@ func (c *Client) On(chaincode string) *Client {
 func (c *Client) Close() {
 	c.gw.Close()
 	c.conn.Close()
+	c.watchers.mu.Lock()
+	defer c.watchers.mu.Unlock()
+	for key, w := range c.watchers.byPeer {
+		w.gw.Close()
+		w.conn.Close()
+		delete(c.watchers.byPeer, key)
+	}
 }
 
 // Evaluate runs a query on the client's own peer.
@@ -171,34 +213,78 @@ func (c *Client) Submit(ctx context.Context, tx Tx) ([]byte, string, error) {
 	return result, status.TransactionID, nil
 }
 
-// WaitForBlock waits until the peers of the given orgs have committed
-// block (their ledger height exceeds it), asking each with qscc.
+// WaitForBlock waits until every running peer of the given orgs has
+// committed block. It asks each peer's own deliver service for the block,
+// which answers only once that peer has committed it. A peer that refuses
+// the connection is stopped (a fault test's doing) and is not waited for:
+// no gateway sends it work until it is back, and it catches up first.
 func (c *Client) WaitForBlock(ctx context.Context, orgs []string, block uint64) error {
-	qscc := c.network.GetContract("qscc")
-	for _, org := range orgs {
-		if org == c.Org {
+	for _, o := range c.orgs {
+		if !slices.Contains(orgs, o.MSPID) {
 			continue
 		}
-		for attempt := 0; ; attempt++ {
-			payload, err := qscc.EvaluateWithContext(ctx, "GetChainInfo",
-				client.WithArguments(c.network.Name()), client.WithEndorsingOrganizations(org))
-			if err != nil {
-				return fmt.Errorf("height of %s: %w", org, err)
+		for _, p := range o.Peers {
+			if peerKey(o, p) == c.ownPeer {
+				continue // its commit status is what Submit waited for
 			}
-			var info common.BlockchainInfo
-			if err := proto.Unmarshal(payload, &info); err != nil {
-				return fmt.Errorf("height of %s: %w", org, err)
+			if err := c.waitOnPeer(ctx, o, p, block); err != nil {
+				return err
 			}
-			if info.GetHeight() > block {
-				break
-			}
-			if attempt > 400 {
-				return fmt.Errorf("%s has not committed block %d after 20 s (height %d)", org, block, info.GetHeight())
-			}
-			time.Sleep(50 * time.Millisecond)
 		}
 	}
 	return nil
+}
+
+func (c *Client) waitOnPeer(ctx context.Context, o consortium.Org, p consortium.Peer, block uint64) error {
+	w, err := c.watcher(o, p)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", o.MSPID, p.Name, err)
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	blocks, err := w.network.FilteredBlockEvents(waitCtx, client.WithStartBlock(block))
+	if grpcstatus.Code(err) == codes.Unavailable {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s %s: block %d: %w", o.MSPID, p.Name, block, err)
+	}
+	// The stream sends on an unbuffered channel until it is cancelled;
+	// drain it so its goroutine ends.
+	defer func() {
+		cancel()
+		go func() {
+			for range blocks {
+			}
+		}()
+	}()
+	select {
+	case b, ok := <-blocks:
+		if ok && b.GetNumber() >= block {
+			return nil
+		}
+		if waitCtx.Err() != nil {
+			return fmt.Errorf("%s %s has not committed block %d after 20 s", o.MSPID, p.Name, block)
+		}
+		return fmt.Errorf("%s %s: its deliver stream ended before block %d", o.MSPID, p.Name, block)
+	case <-waitCtx.Done():
+		return fmt.Errorf("%s %s has not committed block %d after 20 s", o.MSPID, p.Name, block)
+	}
+}
+
+func (c *Client) watcher(o consortium.Org, p consortium.Peer) (*peerWatcher, error) {
+	c.watchers.mu.Lock()
+	defer c.watchers.mu.Unlock()
+	if w, ok := c.watchers.byPeer[peerKey(o, p)]; ok {
+		return w, nil
+	}
+	conn, gw, err := c.watchers.dial(o, p)
+	if err != nil {
+		return nil, err
+	}
+	w := &peerWatcher{conn: conn, gw: gw, network: gw.GetNetwork(c.network.Name())}
+	c.watchers.byPeer[peerKey(o, p)] = w
+	return w, nil
 }
 
 // ChaincodeEvents streams chaincode events from a block number.
