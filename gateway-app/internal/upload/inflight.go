@@ -18,10 +18,11 @@ import (
 // unless told otherwise. Measured on the test network (README, "Loan data
 // onto the ledger"): with 512-loan tape chunks 12 beat 6 on a quieter box
 // (1.24× and 1.49×), but on the 2-core box under load twelve 1,024-row
-// report chunks at once made each endorsement last over 60 s, past the
-// peers' gRPC keepalive enforcement (minInterval 60 s: the peer-to-peer
-// pings of a call that long are refused with ENHANCE_YOUR_CALM and the
-// endorsement fails). 6 is the default that passed everywhere; a servicer
+// report chunks at once made each endorsement last over 60 s. The peers'
+// gRPC keepalive enforcement then cut the peer-to-peer calls (its
+// minInterval equalled the client's ping interval, 60 s; network/core.yaml
+// now sets 30 s), but calls that long are a sign of a saturated peer, not
+// of more work done. 6 is the default that passed everywhere; a servicer
 // on a quiet network may ask for 12 (inFlight=12) for tapes.
 const DefaultInFlight = 6
 
