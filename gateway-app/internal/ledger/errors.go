@@ -111,10 +111,6 @@ func (e *Error) Error() string {
 // Unwrap returns the fabric-gateway or gRPC error.
 func (e *Error) Unwrap() error { return e.cause }
 
-// accessDenied lists the peer messages that mean "this identity or org may
-// not read or write that", which the peer reports without a chaincode code:
-// private data of a collection the caller's org is not a member of, and
-// channel ACL refusals.
 // chaincodeDown lists the peer messages that mean the chaincode service
 // is not running or not reachable (the chaincode-as-a-service process died
 // or restarts).
@@ -122,6 +118,19 @@ var chaincodeDown = []string{
 	"could not launch chaincode",
 }
 
+// disseminationFailed is the endorsing peer's message when it could not
+// push a transaction's private data to the collection's required number
+// of other peers in time (peer.gossip.pvtData.pushAckTimeout): it returns
+// no endorsement, so nothing was ordered, and the same proposal succeeds
+// once those peers answer again (seen on an overloaded box).
+var disseminationFailed = []string{
+	"failed to distribute private collection",
+}
+
+// accessDenied lists the peer messages that mean "this identity or org may
+// not read or write that", which the peer reports without a chaincode code:
+// private data of a collection the caller's org is not a member of, and
+// channel ACL refusals.
 var accessDenied = []string{
 	"does not have read access",
 	"does not have write access",
@@ -188,9 +197,10 @@ func Classify(err error, txID string) *Error {
 		e.Message += ": " + e.Details[0].Message
 	}
 	for _, t := range texts {
-		if containsAny(t, chaincodeDown) {
-			// The peer could not reach the chaincode service: nothing ran,
-			// and it is back when the service is.
+		if containsAny(t, chaincodeDown) || containsAny(t, disseminationFailed) {
+			// The peer could not reach the chaincode service, or the
+			// other peers of a collection: nothing was endorsed, and a
+			// retry succeeds once they answer.
 			e.Kind, e.Retryable = KindUnavailable, true
 			return e
 		}

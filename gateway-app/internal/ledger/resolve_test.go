@@ -246,3 +246,15 @@ func TestChaincodeServiceDownIsUnavailable(t *testing.T) {
 		t.Fatalf("got %s retryable=%v: %v", le.Kind, le.Retryable, le)
 	}
 }
+
+// The endorsing peer could not push private data to the collection's
+// other peers in time (seen on an overloaded box during a report upload):
+// no endorsement, nothing ordered, and the same proposal succeeds later.
+func TestPrivateDataDisseminationFailureIsUnavailable(t *testing.T) {
+	err := gatewayError(codes.Aborted, "failed to collect enough transaction endorsements, see attached details for more info",
+		"error in simulation: failed to distribute private collection, txID c744d3, channel tranchenet: Failed disseminating 1 out of 3 private dissemination plans")
+	le := Classify(err, "")
+	if le.Kind != KindUnavailable || !le.Retryable {
+		t.Fatalf("got %s retryable=%v: %v", le.Kind, le.Retryable, le)
+	}
+}

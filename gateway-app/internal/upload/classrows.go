@@ -104,8 +104,8 @@ func rowsTape[R classRow](w Workflow, c rowFiles[R], req TapeRequest, size int, 
 		if err != nil {
 			return err
 		}
-		res, err := w.Ledger.Submit(ledger.Tx{Fn: "Pool:AddLoans", Args: []string{req.Pool, strconv.Itoa(index)},
-			Transient: map[string][]byte{"loans": body}}, w.MSP)
+		res, err := w.submitChunk(ledger.Tx{Fn: "Pool:AddLoans", Args: []string{req.Pool, strconv.Itoa(index)},
+			Transient: map[string][]byte{"loans": body}})
 		if err != nil {
 			return chunkFailed{index: index, err: err}
 		}

@@ -60,7 +60,7 @@ func TestConcurrentTapeResumesWithTheMissingChunks(t *testing.T) {
 	p := uploadtest.Simulate(t, 5, 100)
 	chain := newFakeChain(t, p.Cutoff, p.Balance)
 	chain.failOnce = map[string]bool{"Pool:AddLoans/5": true}
-	w := Workflow{Ledger: chain, Book: openBook(t), MSP: bank, InFlight: 4}
+	w := Workflow{Ledger: chain, Book: openBook(t), MSP: bank, InFlight: 4, Attempts: 1} // no retry: the failure stops the upload
 	file := csvFile(t, p.Loans)
 	_, err := w.Tape(TapeRequest{Pool: "POOL-1", File: file, ChunkSize: 8})
 	var ce *ChunkError
@@ -98,7 +98,7 @@ func TestConcurrentTapeResumesWithTheMissingChunks(t *testing.T) {
 func TestConcurrentReportCompletesAndResumes(t *testing.T) {
 	p := uploadtest.Simulate(t, 5, 60)
 	chain := newFakeChain(t, p.Cutoff, p.Balance)
-	w := Workflow{Ledger: chain, Book: openBook(t), MSP: bank, InFlight: 3}
+	w := Workflow{Ledger: chain, Book: openBook(t), MSP: bank, InFlight: 3, Attempts: 1} // no retry: the failure stops the upload
 	if _, err := w.Tape(TapeRequest{Pool: "POOL-1", File: csvFile(t, p.Loans)}); err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func (w Workflow) reportInFlight(req ReportRequest, poolID string, p, size int, 
 		tx := ledger.Tx{Fn: "Servicing:AddReportRows", Args: []string{req.Deal, period}, Transient: map[string][]byte{"chunk": body}}
 		rows := ch.Rows
 		return fl.submit(ch.Index, func() (string, error) {
-			res, err := w.Ledger.Submit(tx, w.MSP)
+			res, err := w.submitChunk(tx)
 			var le *ledger.Error
 			if errors.As(err, &le) && le.Code == errs.AlreadyExists {
 				fl.mu.Lock()

@@ -164,8 +164,8 @@ func (w Workflow) Report(req ReportRequest) (*ReportUpload, error) {
 			if err != nil {
 				return err
 			}
-			res, err := w.Ledger.Submit(ledger.Tx{Fn: "Servicing:AddReportRows", Args: []string{deal, strconv.Itoa(p)},
-				Transient: map[string][]byte{"chunk": chunk}}, w.MSP)
+			res, err := w.submitChunk(ledger.Tx{Fn: "Servicing:AddReportRows", Args: []string{deal, strconv.Itoa(p)},
+				Transient: map[string][]byte{"chunk": chunk}})
 			if err != nil {
 				return chunkFailed{index: ch.Index, err: err}
 			}

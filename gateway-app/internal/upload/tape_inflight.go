@@ -59,7 +59,7 @@ func (w Workflow) tapeInFlight(req TapeRequest, size int, progress TapeProgress,
 		tx := ledger.Tx{Fn: "Pool:AddLoans", Args: []string{req.Pool, strconv.Itoa(ch.Index)},
 			Transient: map[string][]byte{"loans": body, "chunkSize": sizeField}}
 		return fl.submit(ch.Index, func() (string, error) {
-			res, err := w.Ledger.Submit(tx, w.MSP)
+			res, err := w.submitChunk(tx)
 			if err != nil {
 				return "", err
 			}

@@ -111,8 +111,8 @@ func (w Workflow) Tape(req TapeRequest) (*TapeUpload, error) {
 		if err != nil {
 			return err
 		}
-		res, err := w.Ledger.Submit(ledger.Tx{Fn: "Pool:AddLoans", Args: []string{req.Pool, strconv.Itoa(ch.Index)},
-			Transient: map[string][]byte{"loans": loans}}, w.MSP)
+		res, err := w.submitChunk(ledger.Tx{Fn: "Pool:AddLoans", Args: []string{req.Pool, strconv.Itoa(ch.Index)},
+			Transient: map[string][]byte{"loans": loans}})
 		if err != nil {
 			return chunkFailed{index: ch.Index, err: err}
 		}

@@ -1,7 +1,9 @@
 package upload
 
 import (
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
@@ -71,6 +73,43 @@ type Workflow struct {
 	// InFlight is how many chunks of a power-of-two chunk size are
 	// submitted at once (0: DefaultInFlight; 1: one after another).
 	InFlight int
+	// Attempts is how many times a chunk is submitted before the upload
+	// stops on it (0: DefaultAttempts; 1: no retry).
+	Attempts int
+	// RetryWait is the pause before attempt n+1 (nil: retryBackoff).
+	RetryWait func(n int) time.Duration
+}
+
+// DefaultAttempts is how many times a chunk is submitted before the
+// upload stops on it and asks for the file again. Only a failure that
+// left nothing on the ledger and that a retry may settle is retried
+// (ledger.Error.Retryable: a peer or orderer unreachable, a collection's
+// private data not disseminated in time, an MVCC conflict): on an
+// overloaded network one such failure used to stop a 10,000-row report.
+// Anything else (a refusal, an unknown outcome) stops the upload at once.
+const DefaultAttempts = 3
+
+// retryBackoff waits 1 s before the second attempt, 2 s before the third.
+func retryBackoff(n int) time.Duration { return time.Duration(1<<(n-1)) * time.Second }
+
+// submitChunk submits one chunk's transaction as this bank, retrying as
+// Attempts and RetryWait say.
+func (w Workflow) submitChunk(tx ledger.Tx) (ledger.Result, error) {
+	attempts, wait := w.Attempts, w.RetryWait
+	if attempts <= 0 {
+		attempts = DefaultAttempts
+	}
+	if wait == nil {
+		wait = retryBackoff
+	}
+	for n := 1; ; n++ {
+		res, err := w.Ledger.Submit(tx, w.MSP)
+		var le *ledger.Error
+		if err == nil || n >= attempts || !errors.As(err, &le) || !le.Retryable {
+			return res, err
+		}
+		time.Sleep(wait(n))
+	}
 }
 
 // File is an uploaded file: how to open it again for each pass, and its format.

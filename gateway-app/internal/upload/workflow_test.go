@@ -43,6 +43,10 @@ type fakeChain struct {
 	// failOnce makes the first submission of these "function/chunk"
 	// fail the same way (chunks in flight come in no fixed order).
 	failOnce map[string]bool
+	// failures are errors the next submissions of a "function/chunk"
+	// return, in turn; attempts counts every submission of one.
+	failures map[string][]error
+	attempts map[string]int
 
 	// Chunks that went in concurrently, by index, as their records.
 	tapeChunks   map[int]schema.TapeChunkSummary
@@ -109,6 +113,14 @@ func (f *fakeChain) Submit(tx ledger.Tx, party string) (ledger.Result, error) {
 	if len(f.submitted)+1 == f.failAt {
 		f.failAt = 0
 		return ledger.Result{}, unavailable
+	}
+	if len(tx.Args) > 1 && f.attempts != nil {
+		key := tx.Fn + "/" + chunkOf(f.t, tx)
+		f.attempts[key]++
+		if queue := f.failures[key]; len(queue) > 0 {
+			f.failures[key] = queue[1:]
+			return ledger.Result{}, queue[0]
+		}
 	}
 	if len(tx.Args) > 1 && f.failOnce[tx.Fn+"/"+chunkOf(f.t, tx)] {
 		delete(f.failOnce, tx.Fn+"/"+chunkOf(f.t, tx))
@@ -304,7 +316,7 @@ func TestTapeResumesAfterAFailedChunkAndRefusesAnotherFile(t *testing.T) {
 	p := uploadtest.Simulate(t, 5, 20)
 	chain := newFakeChain(t, p.Cutoff, p.Balance)
 	chain.failAt = 3
-	w := Workflow{Ledger: chain, Book: openBook(t), MSP: bank}
+	w := Workflow{Ledger: chain, Book: openBook(t), MSP: bank, Attempts: 1} // no retry: the failure stops the upload
 	file := csvFile(t, p.Loans)
 	_, err := w.Tape(TapeRequest{Pool: "POOL-1", File: file, ChunkSize: 5})
 	var ce *ChunkError
@@ -373,7 +385,7 @@ func TestReportOpensChunksAndChecksLoansAgainstTheBook(t *testing.T) {
 	p := uploadtest.Simulate(t, 5, 30)
 	chain := newFakeChain(t, p.Cutoff, p.Balance)
 	book := openBook(t)
-	w := Workflow{Ledger: chain, Book: book, MSP: bank}
+	w := Workflow{Ledger: chain, Book: book, MSP: bank, Attempts: 1} // no retry: the failure stops the upload
 	if _, err := w.Tape(TapeRequest{Pool: "POOL-1", File: csvFile(t, p.Loans)}); err != nil {
 		t.Fatal(err)
 	}
