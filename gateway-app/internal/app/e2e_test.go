@@ -923,8 +923,8 @@ var regexpParam = regexp.MustCompile(`\{[a-z]+\}`)
 var exercisedElsewhere = map[string]string{
 	"PUT /v1/deals/{deal}/opening":                                  "TestIntegrationIndentureDeal, through the gateways",
 	"GET /v1/deals/{deal}/opening":                                  "TestIntegrationIndentureDeal, through the gateways (Org3 reads the seasoned deal's opening)",
-	"POST /v1/deals/{deal}/periods/{period}/fixings/{index}/quotes": "Servicing:PostIndexQuote: chaincode stub tests and resources handler tests only",
-	"GET /v1/deals/{deal}/periods/{period}/fixings/{index}":         "Servicing:GetFixingStatus in TestIntegrationScheduler (a rule not met: both sources missing)",
+	"POST /v1/deals/{deal}/periods/{period}/fixings/{index}/quotes": "Servicing:PostIndexQuote in TestIntegrationFixings (three banks' rates desks, onboarded at run time) and make demo",
+	"GET /v1/deals/{deal}/periods/{period}/fixings/{index}":         "Servicing:GetFixingStatus in TestIntegrationScheduler (both sources missing) and TestIntegrationFixings (spread refused, then met)",
 	"POST /v1/deals/{deal}/auctions":                                "Auction:Open in TestIntegrationLiquidation (Go client) and demo -liquidation (REST)",
 	"GET /v1/deals/{deal}/auctions/{auction}":                       "Auction:Get in TestIntegrationLiquidation (Go client) and demo -liquidation (REST)",
 	"GET /v1/deals/{deal}/auctions/{auction}/bids":                  "Auction:Bids in TestIntegrationLiquidation (Go client)",

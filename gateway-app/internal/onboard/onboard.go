@@ -67,11 +67,13 @@ type Record struct {
 // Active reports whether the identity is not revoked.
 func (r Record) Active() bool { return r.RevokedAt.IsZero() }
 
-// Roles the gateway onboards, and whether each goes into the certificate
-// (the tranchenet.role attribute the chaincode reads) — investors do: they
-// are many and come and go, so their role travels with their certificate
-// rather than needing an on-chain grant by the bank's admin.
-var Onboardable = []roles.Role{roles.Investor}
+// Roles the gateway onboards, each going into the certificate (the
+// tranchenet.role attribute the chaincode reads) rather than needing an
+// on-chain grant by the bank's admin: investors, who are many and come and
+// go; and rates desks, which a bank adds when a deal names it a source of
+// an index's fixing (every identity of the configuration is already cast,
+// so a desk is a new identity of its own).
+var Onboardable = []roles.Role{roles.Investor, roles.Rates}
 
 // Service onboards and revokes identities.
 type Service struct {
@@ -241,7 +243,7 @@ var (
 // kept here only as its SHA-256).
 func (s *Service) Onboard(ctx context.Context, req Request) (Record, string, error) {
 	if !slices.Contains(Onboardable, req.Role) {
-		return Record{}, "", fmt.Errorf("%w: %s (the gateway onboards %s)", ErrRole, req.Role, roleList())
+		return Record{}, "", fmt.Errorf("%w: %s (the gateway onboards %s)", ErrRole, req.Role, RoleList())
 	}
 	if err := s.claim(req.Name); err != nil {
 		return Record{}, "", err
@@ -439,7 +441,8 @@ func caError(err error) error {
 	return fmt.Errorf("%w: %v", ErrUnavailable, err)
 }
 
-func roleList() string {
+// RoleList names the onboardable roles, for an answer refusing another.
+func RoleList() string {
 	s := make([]string, len(Onboardable))
 	for i, r := range Onboardable {
 		s[i] = string(r)

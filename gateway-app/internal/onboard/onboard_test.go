@@ -192,3 +192,19 @@ func TestOnboardResumesAfterInterruption(t *testing.T) {
 		t.Fatalf("the pending secret outlived the onboarding: %v", err)
 	}
 }
+
+// A rates desk is onboarded like an investor: its role goes into its
+// certificate and its new API user acts with that role alone.
+func TestOnboardRatesDesk(t *testing.T) {
+	env := onboardtest.NewEnv(t, "Org2MSP")
+	env.Config.Users = []config.User{{Name: "admin"}}
+	svc, _ := env.Open(t)
+	rec, token, err := svc.Onboard(context.Background(), onboard.Request{Name: "rates-desk-1", Role: roles.Rates, CreatedBy: "admin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	user, ok := svc.UserByToken(sha256.Sum256([]byte(token)))
+	if !ok || rec.Role != "rates" || len(user.Roles) != 1 || user.Roles[0] != "rates" {
+		t.Fatalf("record %+v, user %+v %v: want the role rates", rec, user, ok)
+	}
+}

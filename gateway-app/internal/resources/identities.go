@@ -16,7 +16,7 @@ import (
 // OnboardInput asks for a new client identity of this bank.
 type OnboardInput struct {
 	Name string `json:"name" doc:"the enrollment ID at the bank's CA, the identity's and the new API user's name: 1 to 64 letters, digits, . _ @ -"`
-	Role string `json:"role" doc:"the tranchenet role the identity's certificate carries (attribute tranchenet.role)"`
+	Role string `json:"role" doc:"the tranchenet role the identity's certificate carries (attribute tranchenet.role): investor, or rates for a rates desk"`
 }
 
 // onboardName is the name rule of the configuration's users and
@@ -30,7 +30,7 @@ func (in *OnboardInput) Validate() error {
 	}
 	r, err := roles.ParseRole(in.Role)
 	if err != nil || !isOnboardable(r) {
-		return api.BadInput("role", "%q: the gateway onboards role investor (other roles are granted on chain by the bank's admin)", in.Role)
+		return api.BadInput("role", "%q: the gateway onboards roles %s (other roles are granted on chain by the bank's admin)", in.Role, onboard.RoleList())
 	}
 	return nil
 }

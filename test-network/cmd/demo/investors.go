@@ -33,14 +33,8 @@ var profiles = []investorProfile{
 // itself, holding the investor role by its certificate (no grant). Names
 // are fresh per run: a CA registers a name once.
 func (d *demo) onboardInvestors() error {
-	type onboarded struct {
-		IdentityKey string `json:"identityKey"`
-		User        string `json:"user"`
-		Token       string `json:"token"`
-		Serial      string `json:"serial"`
-	}
 	suffix := fmt.Sprintf("run%d.%s", d.runNumber, randomHex(2))
-	got := make([]onboarded, len(profiles))
+	got := make([]onboardedIdentity, len(profiles))
 	fns := make([]func() error, len(profiles))
 	bankOf := func(p investorProfile) *gateway {
 		if p.servicerClient {
@@ -72,6 +66,15 @@ func (d *demo) onboardInvestors() error {
 	}
 	d.out.lines(t.lines("           "))
 	return nil
+}
+
+// onboardedIdentity is what POST /v1/identities answers: the identity,
+// its new API user and that user's token, shown this once.
+type onboardedIdentity struct {
+	IdentityKey string `json:"identityKey"`
+	User        string `json:"user"`
+	Token       string `json:"token"`
+	Serial      string `json:"serial"`
 }
 
 // attestInvestors: each bank's compliance officer attests its own

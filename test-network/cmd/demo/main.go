@@ -14,6 +14,8 @@
 //	the clean-up call that ends the deal (or, with a market 10 % factor, the pay-down status)
 //	an indenture deal (the waterfall's hand-worked AUTO RECEIVABLES TRUST 2026-A) on a dozen loans for two periods,
 //	each trustee statement printed and checked against the hand-worked figures to the cent
+//	a floating-rate deal whose index is fixed from several sources: each bank's rates desk onboarded at run time
+//	(POST /v1/identities, role rates) quotes through its own gateway; the median certified, its coupon checked to the cent
 //
 // and ends with the URLs of the apps and a token per role to try the API
 // with curl. Every step prints what happened, its transaction IDs and the
@@ -45,7 +47,7 @@
 // causality across the banks' peers); steps.go and format.go print
 // progress and failures; the other files are the stages of the deal's
 // life: roles, origination, investors, cash, issuance, trading, periods,
-// claims, finish, indenture and tryit.
+// claims, finish, indenture, fixings and tryit.
 //
 // As a test-network tool it may import loansim, clientlog, the pure core and
 // the run folder's layout (network/consortium.RunFolder); it talks
@@ -161,6 +163,7 @@ func (d *demo) steps() []step {
 	}
 	return append(s,
 		step{indentureTitle, (*demo).indentureDeal},
+		step{fixingsTitle, (*demo).fixingsDeal},
 		step{"Try it yourself", (*demo).tryIt},
 	)
 }

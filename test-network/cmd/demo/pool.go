@@ -83,26 +83,11 @@ func simulatePool(n int) (poolFiles, error) {
 	}
 	out.tape = tape.Bytes()
 	for range n {
-		var csv bytes.Buffer
-		cw := loantape.NewCSVWriter[loantape.PeriodRow](&csv)
-		var rows []loantape.PeriodRow
-		p, err := sim.Advance(func(r loantape.PeriodRow) error {
-			rows = append(rows, r)
-			return cw.Write(r)
-		})
+		r, err := nextReport(sim)
 		if err != nil {
 			return poolFiles{}, err
 		}
-		if err := cw.Flush(); err != nil {
-			return poolFiles{}, err
-		}
-		agg := loantape.NewReportAggregator(p)
-		for _, r := range rows {
-			if err := agg.Add(r); err != nil {
-				return poolFiles{}, fmt.Errorf("period %d: %w", p.Number, err)
-			}
-		}
-		out.reports = append(out.reports, monthlyReport{period: p, csv: csv.Bytes(), agg: agg.Aggregates()})
+		out.reports = append(out.reports, r)
 	}
 	return out, nil
 }
@@ -123,4 +108,28 @@ func (f poolFiles) save(dir string) error {
 		}
 	}
 	return nil
+}
+
+// nextReport is the simulator's next monthly report.
+func nextReport(sim *loansim.Simulator) (monthlyReport, error) {
+	var csv bytes.Buffer
+	cw := loantape.NewCSVWriter[loantape.PeriodRow](&csv)
+	var rows []loantape.PeriodRow
+	p, err := sim.Advance(func(r loantape.PeriodRow) error {
+		rows = append(rows, r)
+		return cw.Write(r)
+	})
+	if err != nil {
+		return monthlyReport{}, err
+	}
+	if err := cw.Flush(); err != nil {
+		return monthlyReport{}, err
+	}
+	agg := loantape.NewReportAggregator(p)
+	for _, r := range rows {
+		if err := agg.Add(r); err != nil {
+			return monthlyReport{}, fmt.Errorf("period %d: %w", p.Number, err)
+		}
+	}
+	return monthlyReport{period: p, csv: csv.Bytes(), agg: agg.Aggregates()}, nil
 }
