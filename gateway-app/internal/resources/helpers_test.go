@@ -169,6 +169,7 @@ func identityInfo(t *testing.T, name string, admin bool) ledger.IdentityInfo {
 
 func newTestServer(t *testing.T) *testServer {
 	t.Helper()
+	uploadRetryWait = func(int) time.Duration { return 0 } // a chunk's retries need no pause against the fake ledger
 	dir := t.TempDir()
 	db, err := store.Open(dir)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
@@ -28,8 +29,12 @@ func uploadFile(c *api.Call) (upload.File, error) {
 
 // workflow is the upload workflow as the call's user.
 func (r *resources) workflow(c *api.Call) upload.Workflow {
-	return upload.Workflow{Ledger: callLedger{c}, Book: r.store, MSP: c.MSPID()}
+	return upload.Workflow{Ledger: callLedger{c}, Book: r.store, MSP: c.MSPID(), RetryWait: uploadRetryWait}
 }
+
+// uploadRetryWait is the pause between a chunk's attempts (nil: the
+// upload's own backoff); the package's tests make it instant.
+var uploadRetryWait func(n int) time.Duration
 
 // inFlightParam is the upload endpoints' option of chunks in flight.
 var inFlightParam = api.Param{Name: "inFlight", In: "query", Type: "integer", Pattern: `^[0-9]{1,2}$`,

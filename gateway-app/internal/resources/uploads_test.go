@@ -162,13 +162,14 @@ func (ts *testServer) chaincode(t *testing.T, f poolFiles) *chaincodeFake {
 	return cc
 }
 
-// failAddLoans makes the call-th Pool:AddLoans fail as an unreachable
-// orderer (nothing committed, worth a retry).
+// failAddLoans makes the call-th Pool:AddLoans, and the upload's retries
+// of it, fail as an unreachable orderer (nothing committed, worth a retry
+// later): the upload stops on that chunk.
 func (ts *testServer) failAddLoans(call int) {
 	calls := 0
 	add := ts.ledger.answers["Pool:AddLoans"]
 	ts.ledger.script("Pool:AddLoans", func(tx ledger.Tx) (ledger.Result, error) {
-		if calls++; calls == call {
+		if calls++; calls >= call && calls < call+upload.DefaultAttempts {
 			return ledger.Result{}, &ledger.Error{Kind: ledger.KindUnavailable, Message: "orderer unreachable", Retryable: true}
 		}
 		return add(tx)
