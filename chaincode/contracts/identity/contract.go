@@ -5,8 +5,10 @@
 // type, jurisdiction, KYC and accreditation expiry go into the compliance
 // collection (every bank reads them to run the rules; a majority of banks
 // must endorse a change); the investor's dossier goes into the bank's own
-// implicit collection, and only its SHA-256 into public state. The trustee
-// or the investor's own bank can freeze an investor in every tranche.
+// implicit collection, and only its SHA-256 into public state. AttestMany
+// does the same for a book of up to 500 investors in one transaction (a
+// bank onboarding clients). The trustee or the investor's own bank can
+// freeze an investor in every tranche.
 //
 // Events carry the investor's key and the dossier hash, never the claims.
 package identity
