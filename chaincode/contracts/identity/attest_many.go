@@ -15,13 +15,6 @@ import (
 // a JSON list of base64 strings, the i-th the dossier of attestations[i].
 const TransientDossiers = "dossiers"
 
-// MaxBatchDossierBytes bounds the dossiers of one AttestMany together. The
-// proposal carries them all to every endorsing peer, and each endorser
-// disseminates the implicit collection's writes before it answers: 8 MiB
-// keeps a proposal far below the peers' 100 MiB gRPC limit and its
-// dissemination short, and still allows 500 records of 16 KiB.
-const MaxBatchDossierBytes = 8 << 20
-
 // AttestationInput is one entry of Identity:AttestMany: an investor of the
 // caller's bank and its claims (the dossier travels in the transient map).
 //
@@ -86,7 +79,7 @@ func (c *Contract) AttestMany(ctx *txn.Context, attestationsJSON string) error {
 }
 
 // batchDossiers decodes the transient dossiers: one per attestation, and
-// together at most MaxBatchDossierBytes.
+// together at most schema.MaxBatchDossierBytes.
 func batchDossiers(ctx *txn.Context, n int) ([][]byte, error) {
 	raw, err := ctx.Transient(TransientDossiers)
 	if err != nil {
@@ -94,8 +87,8 @@ func batchDossiers(ctx *txn.Context, n int) ([][]byte, error) {
 	}
 	// Refuse an oversized list before decoding it: base64 of the bound,
 	// plus quotes, a comma and padding per entry.
-	if len(raw) > base64.StdEncoding.EncodedLen(MaxBatchDossierBytes)+8*n+2 {
-		return nil, errs.Field(TransientDossiers, "%d bytes; a batch's dossiers have at most %d together", len(raw), MaxBatchDossierBytes)
+	if len(raw) > base64.StdEncoding.EncodedLen(schema.MaxBatchDossierBytes)+8*n+2 {
+		return nil, errs.Field(TransientDossiers, "%d bytes; a batch's dossiers have at most %d together", len(raw), schema.MaxBatchDossierBytes)
 	}
 	var encoded []string
 	if err := canon.Unmarshal(raw, &encoded); err != nil {
@@ -112,9 +105,9 @@ func batchDossiers(ctx *txn.Context, n int) ([][]byte, error) {
 			return nil, errs.Field(fmt.Sprintf("%s[%d]", TransientDossiers, i), "not base64: %v", err)
 		}
 		total += len(b)
-		if total > MaxBatchDossierBytes {
+		if total > schema.MaxBatchDossierBytes {
 			return nil, errs.Field(fmt.Sprintf("%s[%d]", TransientDossiers, i), "the dossiers up to this one hold %d bytes; a batch's have at most %d together",
-				total, MaxBatchDossierBytes)
+				total, schema.MaxBatchDossierBytes)
 		}
 		out[i] = b
 	}

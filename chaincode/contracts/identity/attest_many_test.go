@@ -206,7 +206,7 @@ func TestAttestManyRefusalsNameTheEntry(t *testing.T) {
 	}
 }
 
-// The bounds: schema.MaxBatchQuery attestations, and MaxBatchDossierBytes
+// The bounds: schema.MaxBatchQuery attestations, and schema.MaxBatchDossierBytes
 // of dossiers together; one more of either refuses the batch.
 func TestAttestManyBounds(t *testing.T) {
 	w := contracttest.New(t)
@@ -224,7 +224,7 @@ func TestAttestManyBounds(t *testing.T) {
 	}
 
 	// Full dossiers up to the bound exactly, then one byte more.
-	big := identity.MaxBatchDossierBytes/identity.MaxDossierBytes + 1
+	big := schema.MaxBatchDossierBytes/identity.MaxDossierBytes + 1
 	heavy := make([][]byte, big)
 	for i := range heavy {
 		heavy[i] = bytes.Repeat([]byte{'a' + byte(i)}, identity.MaxDossierBytes)

@@ -63,8 +63,9 @@ func (r *resources) attestationBatch(s *api.Server) {
 		Summary: "Attest many investors of this bank in one transaction",
 		Description: fmt.Sprintf("Up to %d investors, all or none, each exactly as PUT /v1/investors/{msp}/{id}/attestation would (claims into the compliance "+
 			"collection, the dossier into this bank's implicit collection, its SHA-256 onto the public ledger); a refusal names the entry (attestations[i]). "+
-			"One transaction each is endorsed by this bank, the trustee and a majority: onboarding a book of investors one by one takes minutes per thousand.",
-			schema.MaxBatchQuery),
+			"One transaction each is endorsed by this bank, the trustee and a majority: onboarding a book of investors one by one takes minutes per thousand. "+
+			"The request body is bounded by the gateway's maxBodyBytes (default 1 MiB) and the chaincode takes at most %d MiB of dossiers a batch: larger dossiers go in smaller batches.",
+			schema.MaxBatchQuery, schema.MaxBatchDossierBytes>>20),
 		Tx: &api.Tx[AttestationsInput]{Fn: "Identity:AttestMany", Submit: true, TransientFields: []string{"dossiers"},
 			Args: func(_ *api.Call, in *AttestationsInput) ([]string, error) {
 				type entry struct {
