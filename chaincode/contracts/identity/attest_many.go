@@ -30,11 +30,11 @@ type AttestationInput struct {
 // onboarding a book of investors would otherwise send one transaction
 // each, every one endorsed by its bank, the trustee and a majority. The
 // bound keeps one transaction's read-write set (four writes and a key
-// policy an investor, about 1 KB) well inside a block's preferred 2 MB.
-// attestationsJSON is a list of {investor, claims}; the transient field
-// "dossiers" lists the dossiers in the same order. A refused entry names
-// its index, field and rule, and refuses the whole batch; an investor
-// listed twice is refused.
+// policy an investor: under 1 KB by estimate, not measured) well inside a
+// block's preferred 2 MB. attestationsJSON is a list of {investor,
+// claims}; the transient field "dossiers" lists the dossiers in the same
+// order. A refused entry names its index, field and rule, and refuses the
+// whole batch; an investor listed twice is refused.
 func (c *Contract) AttestMany(ctx *txn.Context, attestationsJSON string) error {
 	caller, err := ctx.Require(roles.Compliance)
 	if err != nil {
