@@ -200,6 +200,8 @@ func matrixWorld(t *testing.T) (*contracttest.World, []matrixCase) {
 	proof := w.Must(w.Trustee, "Pool:GetLoan", f.Pool, f.Loans[3].AssetNumber)
 	lp := contracttest.Decode[schema.LoanProof](t, proof)
 	dossier := stubtest.Transient(map[string][]byte{identity.TransientDossier: []byte(`{"name":"bob","salt":"42"}`)})
+	dossiers := stubtest.Transient(map[string][]byte{identity.TransientDossiers: []byte(`["eyJuYW1lIjoiYm9iIn0="]`)}) // [{"name":"bob"}]
+	bobBatch := []identity.AttestationInput{{Investor: w.Key(bob), Claims: contracttest.Claims("GB")}}
 	newDeal := deal.DealInput{ID: "DEAL-M", Name: "matrix deal", Pool: matrixPool + "-SEALED", RequiredCollateralization: decimalOne,
 		Tranches: []deal.TrancheInput{w.Tranche("DEAL-M-A", "A", 1, 1000_00)}}
 	key := w.Key
@@ -217,6 +219,7 @@ func matrixWorld(t *testing.T) (*contracttest.World, []matrixCase) {
 		{fn: "Admin:Proposal", args: []string{hash}, expect: everyone},
 
 		{fn: "Identity:Attest", args: []string{key(bob), string(mustCanon(t, contracttest.Claims("GB")))}, opts: []stubtest.InvokeOption{dossier}, expect: allow(pCompliance)},
+		{fn: "Identity:AttestMany", args: []string{string(mustCanon(t, bobBatch))}, opts: []stubtest.InvokeOption{dossiers}, expect: allow(pCompliance)},
 		{fn: "Identity:Revoke", args: []string{key(bob)}, expect: allow(pCompliance)},
 		{fn: "Identity:Freeze", args: []string{key(bob), "suspicious activity report"}, expect: allow(pTrustee, pCompliance)},
 		{fn: "Identity:Unfreeze", args: []string{key(bella)}, expect: allow(pTrustee, pCompliance)},

@@ -1,9 +1,16 @@
 package schema
 
 // MaxBatchQuery is the most items one batch call (Token:Positions,
-// Cash:Balances, Deal:PlaceMany) takes: a gateway asks once per block of
-// events, and a bound keeps one call's work small.
+// Cash:Balances, Deal:PlaceMany, Identity:AttestMany) takes: a gateway
+// asks once per block of events, and a bound keeps one call's work small.
 const MaxBatchQuery = 500
+
+// MaxBatchDossierBytes bounds the dossiers of one Identity:AttestMany
+// together. The proposal carries them all to every endorsing peer, and
+// each endorser disseminates the implicit collection's writes before it
+// answers: 8 MiB keeps a proposal far below the peers' 100 MiB gRPC limit
+// and its dissemination short, and still allows 500 records of 16 KiB.
+const MaxBatchDossierBytes = 8 << 20
 
 // Placement is one item of Deal:PlaceMany: units to place with an investor.
 type Placement struct {

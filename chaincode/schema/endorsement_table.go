@@ -39,6 +39,9 @@ var Endorsement = map[string]Endorsers{
 	// bank holds, and writes the implicit collection without reading it,
 	// so the trustee's and other banks' peers can execute it too.
 	"Identity:Attest": ByOwnOrgAndTrustee,
+	// AttestMany is Attest for many investors of the caller's own bank:
+	// the same collections, the same endorsers.
+	"Identity:AttestMany": ByOwnOrgAndTrustee,
 	// Revoke, Freeze and Unfreeze change an existing claim in the
 	// compliance collection only, whose key-level policy is the investor's
 	// bank AND the trustee (every bank holds the collection). Revoke is

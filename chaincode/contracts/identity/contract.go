@@ -5,8 +5,10 @@
 // type, jurisdiction, KYC and accreditation expiry go into the compliance
 // collection (every bank reads them to run the rules; a majority of banks
 // must endorse a change); the investor's dossier goes into the bank's own
-// implicit collection, and only its SHA-256 into public state. The trustee
-// or the investor's own bank can freeze an investor in every tranche.
+// implicit collection, and only its SHA-256 into public state. AttestMany
+// does the same for a book of up to 500 investors in one transaction (a
+// bank onboarding clients). The trustee or the investor's own bank can
+// freeze an investor in every tranche.
 //
 // Events carry the investor's key and the dossier hash, never the claims.
 package identity
@@ -65,59 +67,23 @@ func (c *Contract) Attest(ctx *txn.Context, investorKey, claimsJSON string) erro
 	if err != nil {
 		return err
 	}
-	investor, err := schema.ParseIdentityKey("investorKey", investorKey)
-	if err != nil {
-		return err
-	}
-	if err := sameMSP(caller, investor, "attest"); err != nil {
-		return err
-	}
 	var in ClaimsInput
 	if err := canon.Unmarshal([]byte(claimsJSON), &in); err != nil {
-		return errs.Wrap(err, "claimsJSON")
-	}
-	claims := rules.Claims{InvestorType: in.InvestorType, Jurisdiction: in.Jurisdiction, KYCExpiry: in.KYCExpiry.UTC(),
-		AccreditationExpiry: in.AccreditationExpiry.UTC(), AttestedBy: caller.Identity.MSP}
-	if in.AccreditationExpiry.IsZero() {
-		claims.AccreditationExpiry = time.Time{}
-	}
-	if err := claims.Validate(); err != nil {
 		return errs.Wrap(err, "claimsJSON")
 	}
 	dossier, err := ctx.Transient(TransientDossier)
 	if err != nil {
 		return err
 	}
-	if len(dossier) > MaxDossierBytes {
-		return errs.Field(TransientDossier, "%d bytes; a dossier has at most %d", len(dossier), MaxDossierBytes)
+	a, err := checkAttestation(caller, singleFields, investorKey, in, dossier)
+	if err != nil {
+		return err
 	}
 	now, err := ctx.Now()
 	if err != nil {
 		return err
 	}
-	previous, key, err := readClaims(ctx, investor)
-	if err != nil {
-		return err
-	}
-	if previous != nil {
-		claims.Frozen = previous.Frozen
-	}
-	if err := putClaims(ctx, investor, key, claims); err != nil {
-		return err
-	}
-	dossierKey, err := ctx.Key(schema.TypeDossier, investor.Key())
-	if err != nil {
-		return err
-	}
-	if err := ctx.GetStub().PutPrivateData(roles.ImplicitCollection(investor.MSP), dossierKey, dossier); err != nil {
-		return errs.New(errs.Forbidden, "write the dossier into %s: %v", roles.ImplicitCollection(investor.MSP), err)
-	}
-	sum := sha256.Sum256(dossier)
-	ref := schema.DossierRef{SHA256: hex.EncodeToString(sum[:]), AttestedBy: caller.Identity.MSP, AttestedAt: now.Format(time.RFC3339)}
-	if err := ctx.Put(dossierKey, ref); err != nil {
-		return err
-	}
-	return ctx.Emit("ClaimsAttested", attestedEvent{Investor: investor.Key(), AttestedBy: ref.AttestedBy, DossierSHA256: ref.SHA256})
+	return writeAttestation(ctx, a, now)
 }
 
 // Revoke withdraws an investor's attestation (a compliance officer of the

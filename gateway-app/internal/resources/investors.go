@@ -63,6 +63,18 @@ type storedDossier struct {
 	Salt    string          `json:"salt"`
 }
 
+// stored is the dossier as the implicit collection keeps it, salted with
+// the given salt or 128 random bits.
+func (in *AttestInput) stored() ([]byte, error) {
+	salt := in.Salt
+	if salt == "" {
+		var b [16]byte
+		rand.Read(b[:])
+		salt = hex.EncodeToString(b[:])
+	}
+	return canon.Marshal(storedDossier{Dossier: in.Dossier, Salt: salt})
+}
+
 // ReasonInput gives a published reason (state it without personal data).
 type ReasonInput struct {
 	Reason string `json:"reason" doc:"published in the event: no personal data"`
@@ -88,17 +100,12 @@ func (r *resources) investors(s *api.Server) {
 				return []string{identityOf(c), claims}, err
 			},
 			Transient: func(_ *api.Call, in *AttestInput) (map[string][]byte, error) {
-				salt := in.Salt
-				if salt == "" {
-					var b [16]byte
-					rand.Read(b[:])
-					salt = hex.EncodeToString(b[:])
-				}
-				d, err := canon.Marshal(storedDossier{Dossier: in.Dossier, Salt: salt})
+				d, err := in.stored()
 				return map[string][]byte{"dossier": d}, err
 			}},
 		Result: done[AttestInput],
 	})
+	r.attestationBatch(s)
 	api.Register(s, api.Endpoint[api.NoBody, Committed]{
 		Method: "DELETE", Path: investorPath + "/attestation", Tag: "investors", Roles: []roles.Role{roles.Compliance},
 		Summary: "Revoke an investor's attestation", Description: "Transfer rule 5 then refuses the investor until it is attested again.",

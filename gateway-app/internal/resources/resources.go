@@ -124,9 +124,15 @@ func decodeInto[T any](res ledger.Result, fn string) (*T, error) {
 	return v, nil
 }
 
-// within places a chaincode input error under a field of the request
-// body: terms.units rather than units.
+// within places a chaincode input error, or a request field's own
+// refusal, under a field of the request body: terms.units rather than
+// units, attestations[3].claims.kycExpiry rather than claims.kycExpiry.
 func within(prefix string, err error) error {
+	if p := (*api.Problem)(nil); errors.As(err, &p) && p.Code == api.CodeBadInput && p.Field != "" {
+		named := *p
+		named.Field, named.Detail = prefix+"."+p.Field, prefix+"."+p.Detail
+		return &named
+	}
 	var e *errs.Error
 	if !errors.As(err, &e) || e.Code != errs.BadInput {
 		return err

@@ -58,6 +58,8 @@ func resourceCases() []resourceCase {
 			"Deal:Place", true, []string{"D-1-A", holderA, "10"}, trusteeBank, 200},
 		{"PUT", "/v1/investors/" + pathA + "/attestation", `{"claims":{"investorType":"qib","jurisdiction":"US","kycExpiry":"2030-01-01T00:00:00Z"},"dossier":{"name":"Bob"}}`,
 			roles.Compliance, roles.Trustee, "Identity:Attest", true, nil, majority, 200},
+		{"POST", "/v1/investors/attestations/batch", `{"attestations":[{"investor":"` + holderB + `","claims":{"investorType":"qib","jurisdiction":"US","kycExpiry":"2030-01-01T00:00:00Z"},"dossier":{"name":"Anna"}}]}`,
+			roles.Compliance, roles.Trustee, "Identity:AttestMany", true, nil, majority, 200},
 		{"DELETE", "/v1/investors/" + pathA + "/attestation", "", roles.Compliance, roles.Admin, "Identity:Revoke", true, []string{holderA}, majority, 200},
 		{"PUT", "/v1/investors/" + pathA + "/freeze", `{"reason":"court order 12"}`, roles.Trustee, roles.Investor, "Identity:Freeze", true, []string{holderA, "court order 12"}, []string{"Org1MSP", "Org3MSP"}, 200}, // the investor's bank and the trustee
 		{"DELETE", "/v1/investors/" + pathA + "/freeze", "", roles.Compliance, roles.Investor, "Identity:Unfreeze", true, []string{holderA}, []string{"Org1MSP", "Org3MSP"}, 200},                                      // the investor's bank and the trustee
