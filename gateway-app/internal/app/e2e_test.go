@@ -246,19 +246,39 @@ func (e *e2e) dealAndInvestors() {
 	e.org2.must(200, "GET", "/v1/tranches/"+e.tranche("A"), "investor1", nil)
 
 	claims := map[string]any{"investorType": "qib", "jurisdiction": "US", "kycExpiry": time.Now().AddDate(1, 0, 0).UTC().Format(time.RFC3339)}
-	for _, a := range []struct {
-		b   *bank
-		key string
-	}{{e.org2, e.alice}, {e.org2, e.anna}, {e.org3, e.bob}, {e.org3, e.carol}} {
-		a.b.must(200, "PUT", "/v1/investors/"+a.key+"/attestation", "compliance", map[string]any{"claims": claims, "dossier": map[string]string{"name": a.key[:12]}})
+	// Org2 attests its two investors in one batch (Identity:AttestMany);
+	// a batch naming another bank's investor is refused whole, naming the
+	// entry, and attests nobody.
+	batchOf := func(keys ...string) map[string]any {
+		var entries []map[string]any
+		for _, k := range keys {
+			entries = append(entries, map[string]any{"investor": k, "claims": claims, "dossier": map[string]string{"name": k[:12]}})
+		}
+		return map[string]any{"attestations": entries}
+	}
+	if r := e.org2.call("POST", "/v1/investors/attestations/batch", "compliance", batchOf(e.alice, e.bob)); r.status < 400 || !strings.Contains(string(r.body), "attestations[1].investor") {
+		t.Fatalf("a batch with another bank's investor: %d %s", r.status, r.body)
+	}
+	if r := e.org2.call("GET", "/v1/investors/"+e.alice+"/claims", "compliance", nil); r.status != 404 {
+		t.Fatalf("the refused batch attested alice: %d %s", r.status, r.body)
+	}
+	e.org2.must(200, "POST", "/v1/investors/attestations/batch", "compliance", batchOf(e.alice, e.anna))
+	for _, a := range []string{e.bob, e.carol} {
+		e.org3.must(200, "PUT", "/v1/investors/"+a+"/attestation", "compliance", map[string]any{"claims": claims, "dossier": map[string]string{"name": a[:12]}})
 	}
 	if r := e.org2.call("PUT", "/v1/investors/"+e.bob+"/attestation", "compliance", map[string]any{"claims": claims, "dossier": map[string]string{}}); r.status != 403 {
 		t.Fatalf("attesting another bank's investor: %d %s", r.status, r.body)
 	}
 	var cv struct{ Claims struct{ Jurisdiction string } }
-	e.org3.must(200, "GET", "/v1/investors/"+e.bob+"/claims", "compliance", nil).decode(t, &cv)
-	if cv.Claims.Jurisdiction != "US" {
-		t.Fatalf("claims %+v", cv)
+	for _, a := range []struct {
+		b   *bank
+		key string
+	}{{e.org2, e.anna}, {e.org3, e.bob}} {
+		cv.Claims.Jurisdiction = ""
+		a.b.must(200, "GET", "/v1/investors/"+a.key+"/claims", "compliance", nil).decode(t, &cv)
+		if cv.Claims.Jurisdiction != "US" {
+			t.Fatalf("claims of %s: %+v", a.key, cv)
+		}
 	}
 	e.org3.must(200, "GET", "/v1/investors/"+e.bob+"/dossier", "compliance", nil)
 	if r := e.org1.call("GET", "/v1/investors/"+e.bob+"/dossier", "compliance", nil); r.status < 400 || strings.Contains(string(r.body), e.bob[:12]+`"`) {
