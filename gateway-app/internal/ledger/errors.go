@@ -127,6 +127,18 @@ var disseminationFailed = []string{
 	"failed to distribute private collection",
 }
 
+// endorserUnreachable reports an endorsement that failed only because
+// endorsing peers could not be reached: every detail is the gateway
+// peer's gRPC call to another peer failing Unavailable.
+func endorserUnreachable(details []Detail) bool {
+	for _, d := range details {
+		if !strings.Contains(d.Message, "code = Unavailable") {
+			return false
+		}
+	}
+	return len(details) > 0
+}
+
 // accessDenied lists the peer messages that mean "this identity or org may
 // not read or write that", which the peer reports without a chaincode code:
 // private data of a collection the caller's org is not a member of, and
@@ -195,6 +207,14 @@ func Classify(err error, txID string) *Error {
 	e.Message = st.Message()
 	if len(e.Details) > 0 && !strings.Contains(e.Message, e.Details[0].Message) {
 		e.Message += ": " + e.Details[0].Message
+	}
+	if e.NotOrdered && endorserUnreachable(e.Details) {
+		// An endorsing peer's connection failed mid-call (on a loaded
+		// box the gateway peer drops a connection to a peer it briefly
+		// believes gone): the proposal was never ordered, so it is safe
+		// to send again.
+		e.Kind, e.Retryable = KindUnavailable, true
+		return e
 	}
 	for _, t := range texts {
 		if containsAny(t, chaincodeDown) || containsAny(t, disseminationFailed) {

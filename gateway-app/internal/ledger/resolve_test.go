@@ -258,3 +258,39 @@ func TestPrivateDataDisseminationFailureIsUnavailable(t *testing.T) {
 		t.Fatalf("got %s retryable=%v: %v", le.Kind, le.Retryable, le)
 	}
 }
+
+// An endorsing peer whose connection the gateway peer lost mid-call (seen
+// as "use of closed network connection" on a loaded box, a 100,000-row
+// report): the proposal never reached ordering, so it is retryable; one
+// unreachable peer beside a real refusal is not.
+func TestUnreachableEndorserIsRetryable(t *testing.T) {
+	unreachable := "rpc error: code = Unavailable desc = error reading from server: read tcp 127.0.0.1:57848->127.0.0.1:7151: use of closed network connection"
+	for _, tc := range []struct {
+		details   []string
+		retryable bool
+	}{
+		{[]string{unreachable}, true},
+		{[]string{unreachable, unreachable}, true},
+		{[]string{unreachable, "chaincode response 500, [NOT_FOUND] no such pool"}, false},
+	} {
+		st := status.New(codes.Aborted, "failed to collect enough transaction endorsements, see attached details for more info")
+		for _, d := range tc.details {
+			st, _ = st.WithDetails(&gateway.ErrorDetail{Address: "127.0.0.1:7151", MspId: "Org1MSP", Message: d})
+		}
+		g := dialFake(t, &fakeSubmitPeer{endorseErr: st.Err()})
+		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+		_, err := g.Submit(ctx, "User1", Tx{Fn: "Probe:PutPublic", Args: []string{"k", "v"}})
+		cancel()
+		var le *Error
+		if !errors.As(err, &le) || !le.NotOrdered || le.Retryable != tc.retryable {
+			t.Fatalf("%d details: got %#v, want not ordered, retryable %v", len(tc.details), err, tc.retryable)
+		}
+		if tc.retryable && le.Kind != KindUnavailable {
+			t.Fatalf("kind %s, want unavailable", le.Kind)
+		}
+	}
+	// Without the endorse step's marker (a bare status) nothing is assumed.
+	if le := Classify(gatewayError(codes.Aborted, "failed", unreachable), ""); le.Retryable {
+		t.Fatalf("a bare status was made retryable: %v", le)
+	}
+}
