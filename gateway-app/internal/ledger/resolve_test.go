@@ -236,26 +236,22 @@ func TestPayloadMismatchIsNotOrdered(t *testing.T) {
 	}
 }
 
-// The chaincode service down (killed, restarting): nothing ran, and a
-// retry succeeds once it is back, so 503, not 502.
-func TestChaincodeServiceDownIsUnavailable(t *testing.T) {
-	err := gatewayError(codes.Unknown, "failed to evaluate transaction, see attached details for more info",
-		"error in simulation: failed to execute transaction 7eb4: could not launch chaincode tranchenet_943c:b78c: error starting container: connection refused")
-	le := Classify(err, "")
-	if le.Kind != KindUnavailable || !le.Retryable {
-		t.Fatalf("got %s retryable=%v: %v", le.Kind, le.Retryable, le)
-	}
-}
-
-// The endorsing peer could not push private data to the collection's
-// other peers in time (seen on an overloaded box during a report upload):
-// no endorsement, nothing ordered, and the same proposal succeeds later.
-func TestPrivateDataDisseminationFailureIsUnavailable(t *testing.T) {
-	err := gatewayError(codes.Aborted, "failed to collect enough transaction endorsements, see attached details for more info",
-		"error in simulation: failed to distribute private collection, txID c744d3, channel tranchenet: Failed disseminating 1 out of 3 private dissemination plans")
-	le := Classify(err, "")
-	if le.Kind != KindUnavailable || !le.Retryable {
-		t.Fatalf("got %s retryable=%v: %v", le.Kind, le.Retryable, le)
+// Failures where nothing was endorsed and a retry succeeds once the other
+// side answers are unavailable (503, not 502), and retryable: the
+// chaincode service down (killed, restarting), and an endorsing peer that
+// could not push a collection's private data to the other member peers in
+// time (seen on an overloaded box during a report upload).
+func TestTransientPeerFailuresAreUnavailable(t *testing.T) {
+	for _, err := range []error{
+		gatewayError(codes.Unknown, "failed to evaluate transaction, see attached details for more info",
+			"error in simulation: failed to execute transaction 7eb4: could not launch chaincode tranchenet_943c:b78c: error starting container: connection refused"),
+		gatewayError(codes.Aborted, "failed to collect enough transaction endorsements, see attached details for more info",
+			"error in simulation: failed to distribute private collection, txID c744d3, channel tranchenet: Failed disseminating 1 out of 3 private dissemination plans"),
+	} {
+		le := Classify(err, "")
+		if le.Kind != KindUnavailable || !le.Retryable {
+			t.Fatalf("got %s retryable=%v: %v", le.Kind, le.Retryable, le)
+		}
 	}
 }
 
