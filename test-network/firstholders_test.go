@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	mathrand "math/rand/v2"
-	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -51,10 +50,7 @@ import (
 // is what a real placement to a book of investors looks like and costs
 // no CA enrolments.
 func TestIntegrationFirstHolders(t *testing.T) {
-	if os.Getenv("TRANCHENET_FIRSTHOLDERS") != "1" {
-		t.Skip("benchmark: set TRANCHENET_FIRSTHOLDERS=1 (and TRANCHENET_INTEGRATION=1) to measure")
-	}
-	tnet.RequireIntegration(t)
+	tnet.RequireBenchmark(t, "TRANCHENET_FIRSTHOLDERS")
 	n := tnet.EnvInt(t, "TRANCHENET_FIRSTHOLDERS_N", 1000)
 	batch := tnet.EnvInt(t, "TRANCHENET_FIRSTHOLDERS_BATCH", 50)
 	cs := startDealNetwork(t)

@@ -31,9 +31,7 @@ import (
 //
 //	TRANCHENET_INTEGRATION=1 TRANCHENET_LOAD=1 go test ./test-network -run TestIntegrationLoad -v
 func TestIntegrationLoad(t *testing.T) {
-	if os.Getenv("TRANCHENET_LOAD") != "1" {
-		t.Skip("benchmark: set TRANCHENET_LOAD=1 (and TRANCHENET_INTEGRATION=1) to measure")
-	}
+	tnet.RequireBenchmark(t, "TRANCHENET_LOAD")
 	cs := startDealNetwork(t)
 	// Four more investor pairs beside alice/bob: Org2 User5..User7 and
 	// Org3 User5..User7, plus anna/carol.

@@ -56,10 +56,7 @@ import (
 //
 //	TRANCHENET_INTEGRATION=1 TRANCHENET_THROUGHPUT=1 go test ./test-network -run TestIntegrationThroughput -v -timeout 60m
 func TestIntegrationThroughput(t *testing.T) {
-	if os.Getenv("TRANCHENET_THROUGHPUT") != "1" {
-		t.Skip("benchmark: set TRANCHENET_THROUGHPUT=1 (and TRANCHENET_INTEGRATION=1) to measure")
-	}
-	tnet.RequireIntegration(t)
+	tnet.RequireBenchmark(t, "TRANCHENET_THROUGHPUT")
 	levels := tnet.EnvInts(t, "TRANCHENET_THROUGHPUT_LEVELS", []int{1, 8, 32, 64})
 	pairs := 0
 	for _, n := range levels {

@@ -49,6 +49,17 @@ func RequireIntegration(t testing.TB) {
 	}
 }
 
+// RequireBenchmark skips t unless the benchmark's own variable env is 1
+// and integration tests run: benchmarks against the network take minutes
+// and are never part of make test.
+func RequireBenchmark(t testing.TB, env string) {
+	t.Helper()
+	if os.Getenv(env) != "1" {
+		t.Skipf("benchmark: set %s=1 (and %s=1) to measure", env, EnvIntegration)
+	}
+	RequireIntegration(t)
+}
+
 // ConsortiumPath is the consortium the tests run: $TRANCHENET_CONSORTIUM
 // (which network.sh reads too), or network/consortium.yaml. Another file
 // with other ports lets the tests run beside a demo network.

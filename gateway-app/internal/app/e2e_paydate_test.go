@@ -50,24 +50,13 @@ import (
 // certificate behind them: they never sign, since the trustee pays them
 // (ClaimFor), and enrolling 10,000 Fabric identities would measure the CA.
 func TestIntegrationPayDate(t *testing.T) {
-	if os.Getenv("TRANCHENET_PAYDATE_BENCH") != "1" {
-		t.Skip("benchmark: set TRANCHENET_PAYDATE_BENCH=1 (and TRANCHENET_INTEGRATION=1) to measure")
-	}
-	tnet.RequireIntegration(t)
+	tnet.RequireBenchmark(t, "TRANCHENET_PAYDATE_BENCH")
 	holders := tnet.EnvInt(t, "TRANCHENET_PAYDATE_HOLDERS", 10000)
 	levels := tnet.EnvInts(t, "TRANCHENET_PAYDATE_CONCURRENCY", []int{32})
 	began := time.Now()
 	step := func(what string) { t.Logf("%7.1fs  %s", time.Since(began).Seconds(), what) }
-	var bin string
-	built := make(chan struct{})
-	go func() { defer close(built); bin = buildGateway(t) }()
-	n := tnet.UpForTest(t)
-	<-built
-	org1, org2, org3 := startBank(t, bin, n.Run, "Org1MSP"), startBank(t, bin, n.Run, "Org2MSP"), startBank(t, bin, n.Run, "Org3MSP")
-	grantRoles(t, []*bank{org1, org2, org3})
-	e := &e2e{t: t, org1: org1, org2: org2, org3: org3, pool: "POOL-PAY", deal: "AUTO-PAY"}
-	e.alice, e.anna = org2.key("investor1"), org2.key("investor2")
-	e.bob, e.carol = org3.key("investor1"), org3.key("investor2")
+	n, org1, org2, org3 := upWithBanks(t)
+	e := newE2E(t, org1, org2, org3, "POOL-PAY", "AUTO-PAY")
 	e.many = newManyHolders(holders, []*bank{org1, org2, org3})
 	step("pool and tape")
 	e.poolAndTape()
@@ -95,9 +84,9 @@ func TestIntegrationPayDate(t *testing.T) {
 			t.Fatal(err)
 		}
 		step(fmt.Sprintf("period %d: the trustee's scheduler certifies and pays, concurrency %d", period, level))
-		run := measurePayRun(t, n.Run, org1, e.deal, period, level)
-		runs = append(runs, run)
-		step(run.String())
+		measured := measurePayRun(t, n.Run, org1, e.deal, period, level)
+		runs = append(runs, measured)
+		step(measured.String())
 
 		var book struct {
 			Index   decimal.Decimal

@@ -36,21 +36,12 @@ import (
 //
 //	TRANCHENET_INTEGRATION=1 TRANCHENET_UPLOAD_BENCH=1 go test ./gateway-app/internal/app -run TestIntegrationUploadBench -v -timeout 60m
 func TestIntegrationUploadBench(t *testing.T) {
-	tnet.RequireIntegration(t)
-	if os.Getenv("TRANCHENET_UPLOAD_BENCH") != "1" {
-		t.Skip("opt-in: TRANCHENET_UPLOAD_BENCH=1")
-	}
+	tnet.RequireBenchmark(t, "TRANCHENET_UPLOAD_BENCH")
 	sizes := tnet.EnvInts(t, "TRANCHENET_UPLOAD_BENCH_LOANS", []int{10000, 100000})
 	inFlight := tnet.EnvInts(t, "TRANCHENET_UPLOAD_BENCH_INFLIGHT", []int{1, upload.DefaultInFlight})
 	tapeChunks := tnet.EnvInts(t, "TRANCHENET_UPLOAD_BENCH_TAPE_CHUNKS", []int{upload.DefaultTapeChunk})
 	reportChunks := tnet.EnvInts(t, "TRANCHENET_UPLOAD_BENCH_REPORT_CHUNKS", []int{upload.DefaultReportChunk})
-	var bin string
-	built := make(chan struct{})
-	go func() { defer close(built); bin = buildGateway(t) }()
-	n := tnet.UpForTest(t)
-	<-built
-	org1, org2, org3 := startBank(t, bin, n.Run, "Org1MSP"), startBank(t, bin, n.Run, "Org2MSP"), startBank(t, bin, n.Run, "Org3MSP")
-	grantRoles(t, []*bank{org1, org2, org3})
+	n, org1, org2, org3 := upWithBanks(t)
 	load, _ := os.ReadFile("/proc/loadavg")
 	t.Logf("load average at the start: %s", strings.TrimSpace(string(load)))
 
