@@ -34,21 +34,13 @@ func TestIntegrationConsole(t *testing.T) {
 	began := time.Now()
 	step := func(what string) { t.Logf("%6.1fs  %s", time.Since(began).Seconds(), what) }
 
-	var bin string
-	built := make(chan struct{})
-	go func() { defer close(built); bin = buildGateway(t) }()
 	browser := consoletest.NewBrowser(t)
-	n := tnet.UpForTest(t)
-	<-built
-	org1, org2, org3 := startBank(t, bin, n.Run, "Org1MSP"), startBank(t, bin, n.Run, "Org2MSP"), startBank(t, bin, n.Run, "Org3MSP")
+	_, org1, org2, org3 := upWithBanks(t)
 	banks := []*bank{org1, org2, org3}
 	shots := consoletest.ArtifactsDir(t, "console-e2e")
 
-	step("roles, pool and tape, deal, investors, cash (over REST)")
-	grantRoles(t, banks)
-	e := &e2e{t: t, org1: org1, org2: org2, org3: org3, pool: "POOL-UI", deal: "AUTO-UI"}
-	e.alice, e.anna = org2.key("investor1"), org2.key("investor2")
-	e.bob, e.carol = org3.key("investor1"), org3.key("investor2")
+	step("pool and tape, deal, investors, cash (over REST)")
+	e := newE2E(t, org1, org2, org3, "POOL-UI", "AUTO-UI")
 	e.poolAndTape()
 	e.dealAndInvestors()
 	e.cash()

@@ -75,6 +75,22 @@ type bank struct {
 
 // startBank writes the org's configuration as network.sh gateways does and starts
 // its app on a free loopback port with its own data directory.
+// upWithBanks starts the network and the three banks' gateway apps (the
+// gateway compiles while the network comes up) and has each bank's admin
+// grant its roles: how every test of a deal's life through the gateways
+// begins.
+func upWithBanks(t *testing.T) (n *tnet.Network, org1, org2, org3 *bank) {
+	t.Helper()
+	var bin string
+	built := make(chan struct{})
+	go func() { defer close(built); bin = buildGateway(t) }()
+	n = tnet.UpForTest(t)
+	<-built
+	org1, org2, org3 = startBank(t, bin, n.Run, "Org1MSP"), startBank(t, bin, n.Run, "Org2MSP"), startBank(t, bin, n.Run, "Org3MSP")
+	grantRoles(t, []*bank{org1, org2, org3})
+	return n, org1, org2, org3
+}
+
 func startBank(t *testing.T, bin, run, msp string) *bank {
 	t.Helper()
 	b := &bank{t: t, msp: msp, bin: bin, dir: t.TempDir(), tokens: map[string]string{}, roles: map[string][]string{},

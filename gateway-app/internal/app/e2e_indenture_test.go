@@ -35,15 +35,9 @@ func TestIntegrationIndentureDeal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var bin string
-	built := make(chan struct{})
-	go func() { defer close(built); bin = buildGateway(t) }()
-	n := tnet.UpForTest(t)
-	<-built
-	org1, org2, org3 := startBank(t, bin, n.Run, "Org1MSP"), startBank(t, bin, n.Run, "Org2MSP"), startBank(t, bin, n.Run, "Org3MSP")
+	_, org1, org2, org3 := upWithBanks(t)
 	step := func(what string) { t.Logf("%6.1fs  %s", time.Since(began).Seconds(), what) }
-	step("roles")
-	grantRoles(t, []*bank{org1, org2, org3})
+	step("network up, gateways started, roles granted")
 	x := &indentureRun{t: t, d: d, org1: org1, org2: org2, org3: org3}
 	x.alice, x.bob = org2.key("investor1"), org3.key("investor1")
 	claims := map[string]any{"investorType": "qib", "jurisdiction": "US", "kycExpiry": time.Now().AddDate(1, 0, 0).UTC().Format(time.RFC3339)}

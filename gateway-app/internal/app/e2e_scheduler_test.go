@@ -33,17 +33,10 @@ import (
 func TestIntegrationScheduler(t *testing.T) {
 	tnet.RequireIntegration(t)
 	began := time.Now()
-	var bin string
-	built := make(chan struct{})
-	go func() { defer close(built); bin = buildGateway(t) }()
-	n := tnet.UpForTest(t)
-	<-built
-	org1, org2, org3 := startBank(t, bin, n.Run, "Org1MSP"), startBank(t, bin, n.Run, "Org2MSP"), startBank(t, bin, n.Run, "Org3MSP")
+	_, org1, org2, org3 := upWithBanks(t)
 	step := func(what string) { t.Logf("%6.1fs  %s", time.Since(began).Seconds(), what) }
-	grantRoles(t, []*bank{org1, org2, org3})
-	e := &e2e{t: t, org1: org1, org2: org2, org3: org3, pool: "POOL-SCHED", deal: "AUTO-SCHED", floatingC: true}
-	e.alice, e.anna = org2.key("investor1"), org2.key("investor2")
-	e.bob, e.carol = org3.key("investor1"), org3.key("investor2")
+	e := newE2E(t, org1, org2, org3, "POOL-SCHED", "AUTO-SCHED")
+	e.floatingC = true
 	step("pool, deal, cash")
 	e.poolAndTape()
 	e.dealAndInvestors()

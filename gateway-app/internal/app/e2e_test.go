@@ -41,23 +41,12 @@ func TestIntegrationGatewayResources(t *testing.T) {
 	tnet.RequireIntegration(t)
 	began := time.Now()
 
-	var bin string
-	built := make(chan struct{})
-	go func() { defer close(built); bin = buildGateway(t) }() // compiles while the network starts
-	n := tnet.UpForTest(t)
-	run := n.Run
-	<-built
-	t.Logf("network up and gateway built in %s", time.Since(began).Round(time.Second))
-	org1, org2, org3 := startBank(t, bin, run, "Org1MSP"), startBank(t, bin, run, "Org2MSP"), startBank(t, bin, run, "Org3MSP")
+	n, org1, org2, org3 := upWithBanks(t)
 	banks := []*bank{org1, org2, org3}
 	step := func(what string) { t.Logf("%6.1fs  %s", time.Since(began).Seconds(), what) }
+	step("network up, gateways started, roles granted by each bank's admin")
 
-	step("roles granted by each bank's admin")
-	grantRoles(t, banks)
-
-	e := &e2e{t: t, org1: org1, org2: org2, org3: org3, pool: "POOL-E2E", deal: "AUTO-E2E"}
-	e.alice, e.anna = org2.key("investor1"), org2.key("investor2")
-	e.bob, e.carol = org3.key("investor1"), org3.key("investor2")
+	e := newE2E(t, org1, org2, org3, "POOL-E2E", "AUTO-E2E")
 
 	step("pool and its 10,000-loan CSV tape")
 	e.poolAndTape()
@@ -111,6 +100,15 @@ type e2e struct {
 	// many are class A holders beyond the cast (the payment-date
 	// benchmark's); nil in the other tests.
 	many *manyHolders
+}
+
+// newE2E is a deal's steps over the three banks with the cast's
+// investors: alice and anna at Org2, bob and carol at Org3.
+func newE2E(t *testing.T, org1, org2, org3 *bank, pool, deal string) *e2e {
+	e := &e2e{t: t, org1: org1, org2: org2, org3: org3, pool: pool, deal: deal}
+	e.alice, e.anna = org2.key("investor1"), org2.key("investor2")
+	e.bob, e.carol = org3.key("investor1"), org3.key("investor2")
+	return e
 }
 
 func (e *e2e) tranche(class string) string { return e.deal + "-" + class }
