@@ -242,12 +242,36 @@ func (c *Client) waitOnPeer(ctx context.Context, o consortium.Org, p consortium.
 	}
 	waitCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	blocks, err := w.network.FilteredBlockEvents(waitCtx, client.WithStartBlock(block))
-	if grpcstatus.Code(err) == codes.Unavailable {
-		return nil
+	// A deliver stream can end before it sends anything (under load the
+	// peer or the connection cuts it, and the client's channel closes
+	// without saying why): open another until the deadline.
+	for {
+		committed, err := blockArrives(waitCtx, w, block)
+		switch {
+		case grpcstatus.Code(err) == codes.Unavailable:
+			return nil // the peer is stopped
+		case err != nil:
+			return fmt.Errorf("%s %s: block %d: %w", o.MSPID, p.Name, block, err)
+		case committed:
+			return nil
+		}
+		select {
+		case <-waitCtx.Done():
+			return fmt.Errorf("%s %s has not committed block %d after 20 s", o.MSPID, p.Name, block)
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
+}
+
+// blockArrives opens one filtered block stream on w's peer from block and
+// reports whether the peer sent that block (it has committed it) before
+// the stream ended or ctx was done.
+func blockArrives(ctx context.Context, w *peerWatcher, block uint64) (bool, error) {
+	streamCtx, cancel := context.WithCancel(ctx)
+	blocks, err := w.network.FilteredBlockEvents(streamCtx, client.WithStartBlock(block))
 	if err != nil {
-		return fmt.Errorf("%s %s: block %d: %w", o.MSPID, p.Name, block, err)
+		cancel()
+		return false, err
 	}
 	// The stream sends on an unbuffered channel until it is cancelled;
 	// drain it so its goroutine ends.
@@ -260,15 +284,9 @@ func (c *Client) waitOnPeer(ctx context.Context, o consortium.Org, p consortium.
 	}()
 	select {
 	case b, ok := <-blocks:
-		if ok && b.GetNumber() >= block {
-			return nil
-		}
-		if waitCtx.Err() != nil {
-			return fmt.Errorf("%s %s has not committed block %d after 20 s", o.MSPID, p.Name, block)
-		}
-		return fmt.Errorf("%s %s: its deliver stream ended before block %d", o.MSPID, p.Name, block)
-	case <-waitCtx.Done():
-		return fmt.Errorf("%s %s has not committed block %d after 20 s", o.MSPID, p.Name, block)
+		return ok && b.GetNumber() >= block, nil
+	case <-ctx.Done():
+		return false, nil
 	}
 }
 
