@@ -39,7 +39,9 @@ import (
 // the trustee-only endorsement of a tranche transfer, sets up one trading
 // pair of investors per client (a seller at the second bank, a buyer at the
 // third, each its own Fabric identity, so clients never touch each other's
-// keys), and at each client count runs, interleaved: plain transfer,
+// keys), and at each client count runs, interleaved: plain transfer, the
+// plain token's private twins (a transfer and a swap, its balances in the
+// registry collections a tranche position and a cash account live in),
 // compliant transfer, DvP settle, position read and plain balance read
 // through the Fabric Gateway client with the gateway apps stopped; then the
 // same with the three gateway apps (and their event listeners) running,
@@ -207,9 +209,21 @@ func setUpThroughput(t *testing.T, cs *cast, n int) *bench {
 			}
 			*acct.out = string(raw)
 		}
-		_, _, err := p.seller.c.On(plaintoken.Name).Submit(context.Background(), tnet.Tx{Fn: "Token:Mint", Args: []string{"1000000000"},
-			Endorsers: []string{cs.n.Consortium.Trustee().MSPID}})
-		return err
+		mints := []struct {
+			a  *actor
+			tx tnet.Tx
+		}{
+			{p.seller, tnet.Tx{Fn: "Token:Mint", Args: []string{"1000000000"}}},
+			{p.seller, tnet.Tx{Fn: "Token:PrivateMint", Args: []string{roles.RegistryCollection(p.seller.msp), "1000000000"}}},
+			{p.buyer, tnet.Tx{Fn: "Token:PrivateMint", Args: []string{roles.RegistryCollection(p.buyer.msp), "1000000000"}}},
+		}
+		for _, m := range mints {
+			m.tx.Endorsers = []string{cs.n.Consortium.Trustee().MSPID}
+			if _, _, err := m.a.c.On(plaintoken.Name).Submit(context.Background(), m.tx); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -421,6 +435,20 @@ func (b *bench) phase(t *testing.T, clients, ops int, apps bool, trades [][]trad
 		{throughput.PlainTransfer, throughput.Direct, false, func(ctx context.Context, c, _ int) error {
 			p := b.pairs[c]
 			_, _, err := p.seller.c.On(plaintoken.Name).Submit(ctx, tnet.Tx{Fn: "Token:Transfer", Args: []string{p.buyerPlain, "1"},
+				Endorsers: trustee, WaitOrgs: trustee})
+			return err
+		}},
+		{throughput.PrivateTransfer, throughput.Direct, false, func(ctx context.Context, c, _ int) error {
+			p := b.pairs[c]
+			_, _, err := p.seller.c.On(plaintoken.Name).Submit(ctx, tnet.Tx{Fn: "Token:PrivateTransfer",
+				Args:      []string{roles.RegistryCollection(p.seller.msp), roles.RegistryCollection(p.buyer.msp), p.buyerPlain, "1"},
+				Endorsers: trustee, WaitOrgs: trustee})
+			return err
+		}},
+		{throughput.PrivateDvP, throughput.Direct, false, func(ctx context.Context, c, _ int) error {
+			p := b.pairs[c]
+			_, _, err := p.seller.c.On(plaintoken.Name).Submit(ctx, tnet.Tx{Fn: "Token:PrivateSwap",
+				Args:      []string{roles.RegistryCollection(p.seller.msp), roles.RegistryCollection(p.buyer.msp), p.buyerPlain, "1", "1"},
 				Endorsers: trustee, WaitOrgs: trustee})
 			return err
 		}},

@@ -6,6 +6,18 @@
 // two balances, writes two and sets one event; a balance read reads one
 // key. Balances are public state: there is nothing private about this token.
 //
+// Its private twin (PrivateMint, PrivateTransfer, PrivateSwap,
+// PrivateBalance) is the
+// second yardstick: the same transfer with each balance kept in a private
+// data collection, deployed with tranchenet's own collection config, so
+// that the benchmark can tell what Fabric's private data costs from what
+// tranchenet's rules cost: a tranche position lives in its custodian
+// bank's registry collection, and a private transfer between the same two
+// collections reads and writes exactly the private keys a compliant
+// transfer's positions take, without any rule; a private swap takes the
+// private keys of a DvP settlement (both positions, both cash accounts)
+// and writes a public record, as a settlement does.
+//
 // It is a test-network tool, never part of the product: no product package
 // imports it. It may import the Fabric contract API and the standard
 // library only.
@@ -22,7 +34,8 @@ import (
 // Name is the chaincode name the benchmark deploys it under.
 const Name = "plaintoken"
 
-// Contract is the token: Mint, Transfer, Balance, WhoAmI.
+// Contract is the token: Mint, Transfer, Balance, WhoAmI, and the private
+// twins PrivateMint, PrivateTransfer, PrivateSwap, PrivateBalance.
 type Contract struct {
 	contractapi.Contract
 }
@@ -42,6 +55,8 @@ type Transferred struct {
 }
 
 func balanceKey(account string) string { return "balance~" + account }
+
+func cashKey(account string) string { return "cash~" + account }
 
 // account is the caller's account: its MSP and its identity's ID, as any
 // token that moves the caller's own balance would key it.
@@ -120,6 +135,140 @@ func (c *Contract) Transfer(ctx contractapi.TransactionContextInterface, to stri
 // Balance is an account's balance (0 if it never held any).
 func (c *Contract) Balance(ctx contractapi.TransactionContextInterface, acct string) (int64, error) {
 	return balance(ctx, acct)
+}
+
+// PrivateMint credits the caller with amount, and as much cash, in
+// collection.
+func (c *Contract) PrivateMint(ctx contractapi.TransactionContextInterface, collection string, amount int64) error {
+	if amount <= 0 {
+		return fmt.Errorf("amount: want a positive number, got %d", amount)
+	}
+	me, err := account(ctx)
+	if err != nil {
+		return err
+	}
+	for _, key := range []string{balanceKey(me), cashKey(me)} {
+		bal, err := privateAmount(ctx, collection, key)
+		if err != nil {
+			return err
+		}
+		if err := ctx.GetStub().PutPrivateData(collection, key, []byte(strconv.FormatInt(bal+amount, 10))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PrivateTransfer moves amount from the caller's balance in from to
+// another account's balance in to: two private reads, two private writes
+// and the same event as Transfer.
+func (c *Contract) PrivateTransfer(ctx contractapi.TransactionContextInterface, from, to, toAccount string, amount int64) error {
+	if amount <= 0 {
+		return fmt.Errorf("amount: want a positive number, got %d", amount)
+	}
+	me, err := account(ctx)
+	if err != nil {
+		return err
+	}
+	if toAccount == "" || toAccount == me {
+		return fmt.Errorf("toAccount: want another account, got %q", toAccount)
+	}
+	fromBal, err := privateBalance(ctx, from, me)
+	if err != nil {
+		return err
+	}
+	if fromBal < amount {
+		return fmt.Errorf("amount: %d exceeds the balance %d", amount, fromBal)
+	}
+	toBal, err := privateBalance(ctx, to, toAccount)
+	if err != nil {
+		return err
+	}
+	stub := ctx.GetStub()
+	if err := stub.PutPrivateData(from, balanceKey(me), []byte(strconv.FormatInt(fromBal-amount, 10))); err != nil {
+		return err
+	}
+	if err := stub.PutPrivateData(to, balanceKey(toAccount), []byte(strconv.FormatInt(toBal+amount, 10))); err != nil {
+		return err
+	}
+	ev, err := json.Marshal(Transferred{From: me, To: toAccount, Amount: amount})
+	if err != nil {
+		return err
+	}
+	return stub.SetEvent("Transferred", ev)
+}
+
+// Swapped is the event a private swap sets.
+type Swapped struct {
+	Seller string `json:"seller"`
+	Buyer  string `json:"buyer"`
+	Amount int64  `json:"amount"`
+	Price  int64  `json:"price"`
+}
+
+// PrivateSwap is the private twin of a DvP settlement: amount moves from
+// the caller's balance in from to the buyer's in to, and price moves from
+// the buyer's cash in to to the caller's cash in from (each account's
+// balance and cash in its own bank's collection, as a holder's position
+// and cash account are), with a public record of the swap under the
+// transaction's ID: four private reads, four private writes, one public
+// write and the event.
+func (c *Contract) PrivateSwap(ctx contractapi.TransactionContextInterface, from, to, buyer string, amount, price int64) error {
+	if amount <= 0 || price <= 0 {
+		return fmt.Errorf("amount, price: want positive numbers, got %d and %d", amount, price)
+	}
+	seller, err := account(ctx)
+	if err != nil {
+		return err
+	}
+	if buyer == "" || buyer == seller {
+		return fmt.Errorf("buyer: want another account, got %q", buyer)
+	}
+	moves := []struct {
+		collection, key string
+		delta           int64
+	}{
+		{from, balanceKey(seller), -amount}, {to, balanceKey(buyer), amount},
+		{to, cashKey(buyer), -price}, {from, cashKey(seller), price},
+	}
+	stub := ctx.GetStub()
+	for _, m := range moves {
+		bal, err := privateAmount(ctx, m.collection, m.key)
+		if err != nil {
+			return err
+		}
+		if bal+m.delta < 0 {
+			return fmt.Errorf("%s: %d exceeds the balance %d", m.key, -m.delta, bal)
+		}
+		if err := stub.PutPrivateData(m.collection, m.key, []byte(strconv.FormatInt(bal+m.delta, 10))); err != nil {
+			return err
+		}
+	}
+	ev, err := json.Marshal(Swapped{Seller: seller, Buyer: buyer, Amount: amount, Price: price})
+	if err != nil {
+		return err
+	}
+	if err := stub.PutState("swap~"+stub.GetTxID(), ev); err != nil {
+		return err
+	}
+	return stub.SetEvent("Swapped", ev)
+}
+
+// PrivateBalance is an account's balance in collection (0 if none).
+func (c *Contract) PrivateBalance(ctx contractapi.TransactionContextInterface, collection, acct string) (int64, error) {
+	return privateBalance(ctx, collection, acct)
+}
+
+func privateBalance(ctx contractapi.TransactionContextInterface, collection, acct string) (int64, error) {
+	return privateAmount(ctx, collection, balanceKey(acct))
+}
+
+func privateAmount(ctx contractapi.TransactionContextInterface, collection, key string) (int64, error) {
+	raw, err := ctx.GetStub().GetPrivateData(collection, key)
+	if err != nil || raw == nil {
+		return 0, err
+	}
+	return strconv.ParseInt(string(raw), 10, 64)
 }
 
 func balance(ctx contractapi.TransactionContextInterface, acct string) (int64, error) {

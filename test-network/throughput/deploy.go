@@ -6,8 +6,8 @@
 // TRANCHENET_THROUGHPUT=1) drives it.
 //
 // It is a test-network tool: it may import tnet, load, plaintoken, the
-// consortium description and the standard library; no product package
-// imports it.
+// consortium description, its collections generator and the standard
+// library; no product package imports it.
 package throughput
 
 import (
@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tranchenet/tranchenet/collections"
 	"github.com/tranchenet/tranchenet/network/consortium"
 	"github.com/tranchenet/tranchenet/test-network/plaintoken"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
@@ -50,8 +51,11 @@ func TrusteePolicy(n *tnet.Network) string {
 
 // DeployPlainToken builds and starts the plain token service, installs its
 // package on every peer, has every bank approve it with the trustee-only
-// policy, commits it and waits until the trustee's peers run it. The
-// service's PID goes to the run folder's pids/ (network.sh down stops it).
+// policy and tranchenet's own collection config (for the private twin:
+// the same collections, members and dissemination counts, in the plain
+// token's namespace), commits it and waits until the trustee's peers run
+// it. The service's PID goes to the run folder's pids/ (network.sh down
+// stops it).
 func DeployPlainToken(ctx context.Context, n *tnet.Network) error {
 	bin := filepath.Join(n.Run, "bin", "plaintoken-cc")
 	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./test-network/cmd/plaintoken-cc")
@@ -85,8 +89,20 @@ func DeployPlainToken(ctx context.Context, n *tnet.Network) error {
 			}
 		}
 	}
+	cols, err := collections.Generate(n.Consortium)
+	if err != nil {
+		return err
+	}
+	colsJSON, err := collections.JSON(cols)
+	if err != nil {
+		return err
+	}
+	colsPath := filepath.Join(n.Run, "chaincode", plaintoken.Name+"-collections.json")
+	if err := os.WriteFile(colsPath, colsJSON, 0o644); err != nil {
+		return err
+	}
 	definition := []string{"-C", n.Consortium.Channel, "-n", plaintoken.Name, "-v", "1", "--sequence", "1",
-		"--signature-policy", TrusteePolicy(n)}
+		"--signature-policy", TrusteePolicy(n), "--collections-config", colsPath}
 	for _, org := range n.Consortium.Orgs {
 		args := append([]string{"lifecycle", "chaincode", "approveformyorg"}, n.OrdererFlags(org.MSPID)...)
 		args = append(append(args, definition...), "--package-id", packageID)

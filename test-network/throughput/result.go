@@ -10,7 +10,14 @@ import (
 
 // The workloads, each measured at every client count.
 const (
-	PlainTransfer     = "plain transfer"
+	PlainTransfer = "plain transfer"
+	// PrivateTransfer is the plain token's private twin: its two balances
+	// in the registry collections where the two tranche positions live.
+	PrivateTransfer = "private transfer"
+	// PrivateDvP is the twin of a DvP settlement: a swap of two private
+	// balances each way across the same two collections, and a public
+	// record.
+	PrivateDvP        = "private DvP"
 	CompliantTransfer = "compliant transfer"
 	DvPSettle         = "DvP settle"
 	PositionRead      = "position read"
@@ -95,7 +102,8 @@ func cpu(m *Measure) string {
 }
 
 // Markdown renders the run as the README's tables: the ratios
-// (direct client, gateway apps stopped), then what the gateway apps cost
+// (direct client, gateway apps stopped), the same against the private
+// twins (what is left once Fabric's private data is paid for), then what the gateway apps cost
 // and what REST adds, then errors by kind.
 func (r Result) Markdown() string {
 	var b strings.Builder
@@ -107,6 +115,15 @@ func (r Result) Markdown() string {
 		fmt.Fprintf(&b, "| %d | %s (%s vs %s) | %s (%s) | %s (%s vs %s/s) | %s · %s · %s | %s · %s · %s |\n", n,
 			ratio(comp, plain), tps(comp), tps(plain), ratio(dvp, plain), tps(dvp), ratio(pos, bal), tps(pos), tps(bal),
 			lat(plain), lat(comp), lat(dvp), cpu(plain), cpu(comp), cpu(dvp))
+	}
+	b.WriteString("\n| clients | private transfer / plain (TPS) | compliant / private transfer | private DvP / plain (TPS) | DvP settle / private DvP | p50 / p99 ms: private transfer · private DvP | CPU ms per tx: private transfer · compliant · private DvP · DvP |\n")
+	b.WriteString("|---|---|---|---|---|---|---|\n")
+	for _, n := range r.Levels() {
+		plain, private, swap := r.Find(PlainTransfer, Direct, false, n), r.Find(PrivateTransfer, Direct, false, n), r.Find(PrivateDvP, Direct, false, n)
+		comp, dvp := r.Find(CompliantTransfer, Direct, false, n), r.Find(DvPSettle, Direct, false, n)
+		fmt.Fprintf(&b, "| %d | %s (%s) | %s | %s (%s) | %s | %s · %s | %s · %s · %s · %s |\n", n,
+			ratio(private, plain), tps(private), ratio(comp, private), ratio(swap, plain), tps(swap), ratio(dvp, swap),
+			lat(private), lat(swap), cpu(private), cpu(comp), cpu(swap), cpu(dvp))
 	}
 	b.WriteString("\n| clients | direct writes with apps / without: plain · compliant · DvP | REST / direct (apps running): compliant · DvP · position read | CPU ms per compliant tx, apps off → on (gateway apps' share) |\n")
 	b.WriteString("|---|---|---|---|\n")
