@@ -1,22 +1,26 @@
-// Package plaintoken is the yardstick of the throughput benchmark: a
-// minimal plain fungible token, deployed as a second chaincode beside
-// tranchenet on the same channel with the same endorsement as a tranche
-// transfer (the trustee's peers), so that "what does compliance cost?" has
-// an answer measured on the same network in the same run. A transfer reads
-// two balances, writes two and sets one event; a balance read reads one
-// key. Balances are public state: there is nothing private about this token.
+// Package plaintoken holds the benchmarks' yardsticks, deployed as a
+// second chaincode beside tranchenet on the same channel, so that "what
+// does compliance cost?" has an answer measured on the same network in the
+// same run.
 //
-// Its private twin (PrivateMint, PrivateTransfer, PrivateSwap,
-// PrivateBalance) is the
-// second yardstick: the same transfer with each balance kept in a private
-// data collection, deployed with tranchenet's own collection config, so
-// that the benchmark can tell what Fabric's private data costs from what
-// tranchenet's rules cost: a tranche position lives in its custodian
-// bank's registry collection, and a private transfer between the same two
-// collections reads and writes exactly the private keys a compliant
-// transfer's positions take, without any rule; a private swap takes the
-// private keys of a DvP settlement (both positions, both cash accounts)
-// and writes a public record, as a settlement does.
+// The plain token (Mint, Transfer, Balance) is a minimal fungible token
+// with the same endorsement as a tranche transfer (the trustee's peers): a
+// transfer reads two balances, writes two and sets one event; a balance
+// read reads one key. Its balances are public state.
+//
+// Its private twins (PrivateMint, PrivateTransfer, PrivateSwap,
+// PrivateBalance) keep each balance in a private data collection, deployed
+// with tranchenet's own collection config, so that the benchmark can tell
+// what Fabric's private data costs from what tranchenet's rules cost: a
+// tranche position lives in its custodian bank's registry collection, and
+// a private transfer between the same two collections reads and writes
+// exactly the private keys a compliant transfer's positions take, without
+// any rule; a private swap takes the private keys of a DvP settlement
+// (both positions, both cash accounts) and writes a public record, as a
+// settlement does.
+//
+// Records (records.go) is the loan data yardstick: a chunk of loans as one
+// private key a loan or as one private value.
 //
 // It is a test-network tool, never part of the product: no product package
 // imports it. It may import the Fabric contract API and the standard

@@ -1,8 +1,9 @@
-// Command plaintoken-cc serves the benchmark's plain token (package
-// plaintoken) as a chaincode service, like tranchenet-cc: the peers dial
+// Command plaintoken-cc serves the benchmarks' yardsticks (package
+// plaintoken: the plain token and its private twins, the Records
+// contract) as a chaincode service, like tranchenet-cc: the peers dial
 // CHAINCODE_SERVER_ADDRESS (loopback, plain gRPC) and know it by the
-// package ID in CORE_CHAINCODE_ID_NAME. The throughput benchmark builds,
-// starts and deploys it (test-network/throughput).
+// package ID in CORE_CHAINCODE_ID_NAME. The throughput and records benchmarks
+// build, start and deploy it (test-network/throughput).
 //
 // It imports plaintoken and the Fabric chaincode libraries only.
 package main
@@ -25,7 +26,7 @@ func main() {
 }
 
 func run() error {
-	cc, err := contractapi.NewChaincode(plaintoken.New())
+	cc, err := contractapi.NewChaincode(plaintoken.New(), plaintoken.NewRecords())
 	if err != nil {
 		return fmt.Errorf("build chaincode: %w", err)
 	}
