@@ -85,6 +85,11 @@ func (c *Contract) WhoAmI(ctx contractapi.TransactionContextInterface) (string, 
 // Mint credits the caller with amount (a benchmark token: anyone may mint
 // to themself).
 func (c *Contract) Mint(ctx contractapi.TransactionContextInterface, amount int64) error {
+	return mint(ctx, publicBook(ctx), amount, balanceKey)
+}
+
+// mint credits the caller with amount under each of keys in b.
+func mint(ctx contractapi.TransactionContextInterface, b book, amount int64, keys ...func(account string) string) error {
 	if amount <= 0 {
 		return fmt.Errorf("amount: want a positive number, got %d", amount)
 	}
@@ -92,81 +97,58 @@ func (c *Contract) Mint(ctx contractapi.TransactionContextInterface, amount int6
 	if err != nil {
 		return err
 	}
-	bal, err := balance(ctx, me)
-	if err != nil {
-		return err
-	}
-	return ctx.GetStub().PutState(balanceKey(me), []byte(strconv.FormatInt(bal+amount, 10)))
-}
-
-// Transfer moves amount from the caller to another account.
-func (c *Contract) Transfer(ctx contractapi.TransactionContextInterface, to string, amount int64) error {
-	if amount <= 0 {
-		return fmt.Errorf("amount: want a positive number, got %d", amount)
-	}
-	from, err := account(ctx)
-	if err != nil {
-		return err
-	}
-	if to == "" || to == from {
-		return fmt.Errorf("to: want another account, got %q", to)
-	}
-	fromBal, err := balance(ctx, from)
-	if err != nil {
-		return err
-	}
-	if fromBal < amount {
-		return fmt.Errorf("amount: %d exceeds the balance %d", amount, fromBal)
-	}
-	toBal, err := balance(ctx, to)
-	if err != nil {
-		return err
-	}
-	stub := ctx.GetStub()
-	if err := stub.PutState(balanceKey(from), []byte(strconv.FormatInt(fromBal-amount, 10))); err != nil {
-		return err
-	}
-	if err := stub.PutState(balanceKey(to), []byte(strconv.FormatInt(toBal+amount, 10))); err != nil {
-		return err
-	}
-	ev, err := json.Marshal(Transferred{From: from, To: to, Amount: amount})
-	if err != nil {
-		return err
-	}
-	return stub.SetEvent("Transferred", ev)
-}
-
-// Balance is an account's balance (0 if it never held any).
-func (c *Contract) Balance(ctx contractapi.TransactionContextInterface, acct string) (int64, error) {
-	return balance(ctx, acct)
-}
-
-// PrivateMint credits the caller with amount, and as much cash, in
-// collection.
-func (c *Contract) PrivateMint(ctx contractapi.TransactionContextInterface, collection string, amount int64) error {
-	if amount <= 0 {
-		return fmt.Errorf("amount: want a positive number, got %d", amount)
-	}
-	me, err := account(ctx)
-	if err != nil {
-		return err
-	}
-	for _, key := range []string{balanceKey(me), cashKey(me)} {
-		bal, err := privateAmount(ctx, collection, key)
+	for _, key := range keys {
+		bal, err := b.amount(key(me))
 		if err != nil {
 			return err
 		}
-		if err := ctx.GetStub().PutPrivateData(collection, key, []byte(strconv.FormatInt(bal+amount, 10))); err != nil {
+		if err := b.setAmount(key(me), bal+amount); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// PrivateTransfer moves amount from the caller's balance in from to
-// another account's balance in to: two private reads, two private writes
-// and the same event as Transfer.
-func (c *Contract) PrivateTransfer(ctx contractapi.TransactionContextInterface, from, to, toAccount string, amount int64) error {
+// Transfer moves amount from the caller to another account.
+func (c *Contract) Transfer(ctx contractapi.TransactionContextInterface, to string, amount int64) error {
+	public := publicBook(ctx)
+	return transfer(ctx, public, public, to, amount)
+}
+
+// book is where one side's balances live: public state, or a private
+// collection. Transfer and its private twin run the same steps on either.
+type book struct {
+	get func(key string) ([]byte, error)
+	put func(key string, value []byte) error
+}
+
+func publicBook(ctx contractapi.TransactionContextInterface) book {
+	return book{get: ctx.GetStub().GetState, put: ctx.GetStub().PutState}
+}
+
+func privateBook(ctx contractapi.TransactionContextInterface, collection string) book {
+	stub := ctx.GetStub()
+	return book{
+		get: func(key string) ([]byte, error) { return stub.GetPrivateData(collection, key) },
+		put: func(key string, value []byte) error { return stub.PutPrivateData(collection, key, value) },
+	}
+}
+
+func (b book) amount(key string) (int64, error) {
+	raw, err := b.get(key)
+	if err != nil || raw == nil {
+		return 0, err
+	}
+	return strconv.ParseInt(string(raw), 10, 64)
+}
+
+func (b book) setAmount(key string, amount int64) error {
+	return b.put(key, []byte(strconv.FormatInt(amount, 10)))
+}
+
+// transfer moves amount from the caller's balance in from to toAccount's
+// in to: two reads, two writes, one event.
+func transfer(ctx contractapi.TransactionContextInterface, from, to book, toAccount string, amount int64) error {
 	if amount <= 0 {
 		return fmt.Errorf("amount: want a positive number, got %d", amount)
 	}
@@ -175,31 +157,48 @@ func (c *Contract) PrivateTransfer(ctx contractapi.TransactionContextInterface, 
 		return err
 	}
 	if toAccount == "" || toAccount == me {
-		return fmt.Errorf("toAccount: want another account, got %q", toAccount)
+		return fmt.Errorf("to: want another account, got %q", toAccount)
 	}
-	fromBal, err := privateBalance(ctx, from, me)
+	fromBal, err := from.amount(balanceKey(me))
 	if err != nil {
 		return err
 	}
 	if fromBal < amount {
 		return fmt.Errorf("amount: %d exceeds the balance %d", amount, fromBal)
 	}
-	toBal, err := privateBalance(ctx, to, toAccount)
+	toBal, err := to.amount(balanceKey(toAccount))
 	if err != nil {
 		return err
 	}
-	stub := ctx.GetStub()
-	if err := stub.PutPrivateData(from, balanceKey(me), []byte(strconv.FormatInt(fromBal-amount, 10))); err != nil {
+	if err := from.setAmount(balanceKey(me), fromBal-amount); err != nil {
 		return err
 	}
-	if err := stub.PutPrivateData(to, balanceKey(toAccount), []byte(strconv.FormatInt(toBal+amount, 10))); err != nil {
+	if err := to.setAmount(balanceKey(toAccount), toBal+amount); err != nil {
 		return err
 	}
 	ev, err := json.Marshal(Transferred{From: me, To: toAccount, Amount: amount})
 	if err != nil {
 		return err
 	}
-	return stub.SetEvent("Transferred", ev)
+	return ctx.GetStub().SetEvent("Transferred", ev)
+}
+
+// Balance is an account's balance (0 if it never held any).
+func (c *Contract) Balance(ctx contractapi.TransactionContextInterface, acct string) (int64, error) {
+	return publicBook(ctx).amount(balanceKey(acct))
+}
+
+// PrivateMint credits the caller with amount, and as much cash, in
+// collection.
+func (c *Contract) PrivateMint(ctx contractapi.TransactionContextInterface, collection string, amount int64) error {
+	return mint(ctx, privateBook(ctx, collection), amount, balanceKey, cashKey)
+}
+
+// PrivateTransfer moves amount from the caller's balance in collection
+// from to another account's balance in collection to: Transfer's steps on
+// private data.
+func (c *Contract) PrivateTransfer(ctx contractapi.TransactionContextInterface, from, to, toAccount string, amount int64) error {
+	return transfer(ctx, privateBook(ctx, from), privateBook(ctx, to), toAccount, amount)
 }
 
 // Swapped is the event a private swap sets.
@@ -228,26 +227,28 @@ func (c *Contract) PrivateSwap(ctx contractapi.TransactionContextInterface, from
 	if buyer == "" || buyer == seller {
 		return fmt.Errorf("buyer: want another account, got %q", buyer)
 	}
+	sellerBook, buyerBook := privateBook(ctx, from), privateBook(ctx, to)
 	moves := []struct {
-		collection, key string
-		delta           int64
+		b     book
+		key   string
+		delta int64
 	}{
-		{from, balanceKey(seller), -amount}, {to, balanceKey(buyer), amount},
-		{to, cashKey(buyer), -price}, {from, cashKey(seller), price},
+		{sellerBook, balanceKey(seller), -amount}, {buyerBook, balanceKey(buyer), amount},
+		{buyerBook, cashKey(buyer), -price}, {sellerBook, cashKey(seller), price},
 	}
-	stub := ctx.GetStub()
 	for _, m := range moves {
-		bal, err := privateAmount(ctx, m.collection, m.key)
+		bal, err := m.b.amount(m.key)
 		if err != nil {
 			return err
 		}
 		if bal+m.delta < 0 {
 			return fmt.Errorf("%s: %d exceeds the balance %d", m.key, -m.delta, bal)
 		}
-		if err := stub.PutPrivateData(m.collection, m.key, []byte(strconv.FormatInt(bal+m.delta, 10))); err != nil {
+		if err := m.b.setAmount(m.key, bal+m.delta); err != nil {
 			return err
 		}
 	}
+	stub := ctx.GetStub()
 	ev, err := json.Marshal(Swapped{Seller: seller, Buyer: buyer, Amount: amount, Price: price})
 	if err != nil {
 		return err
@@ -260,25 +261,5 @@ func (c *Contract) PrivateSwap(ctx contractapi.TransactionContextInterface, from
 
 // PrivateBalance is an account's balance in collection (0 if none).
 func (c *Contract) PrivateBalance(ctx contractapi.TransactionContextInterface, collection, acct string) (int64, error) {
-	return privateBalance(ctx, collection, acct)
-}
-
-func privateBalance(ctx contractapi.TransactionContextInterface, collection, acct string) (int64, error) {
-	return privateAmount(ctx, collection, balanceKey(acct))
-}
-
-func privateAmount(ctx contractapi.TransactionContextInterface, collection, key string) (int64, error) {
-	raw, err := ctx.GetStub().GetPrivateData(collection, key)
-	if err != nil || raw == nil {
-		return 0, err
-	}
-	return strconv.ParseInt(string(raw), 10, 64)
-}
-
-func balance(ctx contractapi.TransactionContextInterface, acct string) (int64, error) {
-	raw, err := ctx.GetStub().GetState(balanceKey(acct))
-	if err != nil || raw == nil {
-		return 0, err
-	}
-	return strconv.ParseInt(string(raw), 10, 64)
+	return privateBook(ctx, collection).amount(balanceKey(acct))
 }
