@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // validConfig returns a configuration whose files exist under dir.
@@ -84,6 +85,7 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"events identity", func(c *Config) { c.Events.Identity = "" }, []string{"events.identity"}, "required unless events.disabled"},
 		{"log level", func(c *Config) { c.LogLevel = "loud" }, []string{"logLevel"}, "want one of debug, info, warn, error"},
 		{"negative timeout", func(c *Config) { c.Timeouts.Endorse = -1 }, []string{"timeouts.endorse"}, "must be positive"},
+		{"batch window too long", func(c *Config) { w := Duration(6 * time.Second); c.Events.BatchWindow = &w }, []string{"events.batchWindow"}, "must be from 0 to 5s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -278,5 +280,27 @@ func TestSchedulerValidation(t *testing.T) {
 	cfg.Scheduler.setDefaults()
 	if now, ok, err := cfg.Scheduler.SchedulerNow(); len(v.errs) != 0 || !ok || err != nil || now.Day() != 17 || cfg.Scheduler.Concurrency != 32 {
 		t.Errorf("valid scheduler: %v %v %v %+v", v.errs, ok, err, cfg.Scheduler)
+	}
+}
+
+// The listener gathers events for DefaultBatchWindow unless the config
+// says otherwise, and "0s" turns the window off (not back to the default).
+func TestBatchWindowDefaultsAndTurnsOff(t *testing.T) {
+	for _, tc := range []struct {
+		yaml string
+		want time.Duration
+	}{
+		{"events: {identity: Admin}\n", DefaultBatchWindow},
+		{"events: {identity: Admin, batchWindow: 0s}\n", 0},
+		{"events: {identity: Admin, batchWindow: 1s}\n", time.Second},
+	} {
+		c, err := Parse([]byte(tc.yaml))
+		if err != nil {
+			t.Fatalf("%q: %v", tc.yaml, err)
+		}
+		c.SetDefaults()
+		if got := c.Events.Window(); got != tc.want {
+			t.Errorf("%q: window %s, want %s", tc.yaml, got, tc.want)
+		}
 	}
 }

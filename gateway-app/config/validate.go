@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
@@ -272,7 +273,16 @@ func (c *Config) validateRuntime(v *validator) {
 			v.add(d.field, "must be positive")
 		}
 	}
+	if c.Events.BatchWindow != nil {
+		if w := c.Events.BatchWindow.D(); w < 0 || w > maxBatchWindow {
+			v.add("events.batchWindow", "must be from 0 to %s, got %s", maxBatchWindow, w)
+		}
+	}
 }
+
+// maxBatchWindow bounds how far the read model may be let trail the
+// ledger to save reads.
+const maxBatchWindow = 5 * time.Second
 
 func (c *Config) identityNames() []string {
 	out := make([]string, len(c.Identities))

@@ -155,7 +155,7 @@ func (a *App) open() error {
 // the event log and the bank's projections (the app's, and a rebuild's).
 func newListener(cfg config.Config, db store.Store, src events.Source, fetch projections.Fetch, log *slog.Logger, reg *metrics.Registry) *events.Listener {
 	l := events.New(db, src, events.Options{
-		StartBlock: cfg.Events.StartBlock, MaxBackoff: cfg.Events.MaxBackoff.D(),
+		StartBlock: cfg.Events.StartBlock, MaxBackoff: cfg.Events.MaxBackoff.D(), BatchWindow: cfg.Events.Window(),
 		Logger: log.With("component", "events"), Metrics: reg,
 	})
 	l.RegisterAll(projections.EventLog)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tranchenet/tranchenet/gateway-app/internal/store"
 )
@@ -56,5 +57,78 @@ func TestReadyEventsAreEnrichedAndAppliedTogether(t *testing.T) {
 	defer mu.Unlock()
 	if len(batches) != 1 || batches[0] != len(expectedKeys(t, chain)) {
 		t.Fatalf("batches of %v events, want one of %d", batches, len(expectedKeys(t, chain)))
+	}
+}
+
+// trickleSource sends its chain one event at a time, gap apart, as a live
+// stream sends blocks as they are cut.
+type trickleSource struct {
+	chain []RawEvent
+	gap   time.Duration
+}
+
+func (s trickleSource) Events(ctx context.Context, cp store.Checkpoint) (<-chan RawEvent, error) {
+	out := make(chan RawEvent)
+	go func() {
+		defer close(out)
+		for _, ev := range s.chain {
+			if seen(cp, ev.Block, ev.TxID) {
+				continue
+			}
+			select {
+			case <-time.After(s.gap):
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case out <- ev:
+			case <-ctx.Done():
+				return
+			}
+		}
+		<-ctx.Done()
+	}()
+	return out, nil
+}
+
+// With a batch window, events arriving one by one within it are enriched
+// and applied as one batch, each exactly once; without one, each is
+// applied as it arrives.
+func TestBatchWindowGathersEventsArrivingWithinIt(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		window      time.Duration
+		wantBatches func(n int) bool
+		want        string
+	}{
+		{"no window", 0, func(n int) bool { return n > 1 }, "more than one"},
+		{"a window longer than the stream", time.Second, func(n int) bool { return n == 1 }, "one"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := openDB(t, t.TempDir())
+			defer db.Close()
+			chain := testChain()
+			var (
+				mu      sync.Mutex
+				batches []int
+			)
+			opts := testOptions()
+			opts.BatchWindow = tc.window
+			l := New(db, trickleSource{chain: chain, gap: 20 * time.Millisecond}, opts)
+			l.SetBatchEnricher(func(ctx context.Context, evs []Event) error {
+				mu.Lock()
+				defer mu.Unlock()
+				batches = append(batches, len(evs))
+				return nil
+			})
+			l.RegisterAll(countingProjection)
+			runUntil(t, l, func() bool { return appliedEvents(l) == uint64(len(chain)) })
+			checkExactlyOnce(t, db, chain)
+			mu.Lock()
+			defer mu.Unlock()
+			if !tc.wantBatches(len(batches)) {
+				t.Fatalf("batches of %v events, want %s batch", batches, tc.want)
+			}
+		})
 	}
 }

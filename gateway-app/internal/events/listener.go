@@ -66,6 +66,13 @@ type Options struct {
 	Metrics *metrics.Registry
 	// Now is the clock used for lag; default time.Now.
 	Now func() time.Time
+	// BatchWindow is how long the listener keeps gathering events after
+	// the first of a batch before it applies them: under load one batch
+	// (one round of ledger reads for the bank's clients, one store
+	// transaction) then covers several blocks, at the cost of the read
+	// model trailing the ledger by up to the window. 0 applies what the
+	// stream has ready at once.
+	BatchWindow time.Duration
 }
 
 // Listener feeds chaincode events to projections, exactly once.
@@ -217,20 +224,7 @@ func (l *Listener) stream(ctx context.Context) (progressed bool, err error) {
 			// Take every event the stream already has (the rest of the
 			// block, under load more blocks) and apply them together: one
 			// batch of ledger reads, one store transaction.
-			batch, open := []RawEvent{raw}, true
-		drain:
-			for len(batch) < maxBatch {
-				select {
-				case more, ok := <-ch:
-					if !ok {
-						open = false
-						break drain
-					}
-					batch = append(batch, more)
-				default:
-					break drain
-				}
-			}
+			batch, open := l.gather(ctx, raw, ch)
 			if err := l.apply(sctx, batch); err != nil {
 				if l.m != nil {
 					l.m.applyErrors.Inc()
@@ -243,6 +237,46 @@ func (l *Listener) stream(ctx context.Context) (progressed bool, err error) {
 			}
 		}
 	}
+}
+
+// gather takes first and every event the stream already has (the rest of
+// the block, under load more blocks), and with a BatchWindow also those
+// arriving within the window, up to maxBatch. open is false once the
+// stream has ended.
+func (l *Listener) gather(ctx context.Context, first RawEvent, ch <-chan RawEvent) (batch []RawEvent, open bool) {
+	batch = []RawEvent{first}
+	var window <-chan time.Time
+	if l.opts.BatchWindow > 0 {
+		t := time.NewTimer(l.opts.BatchWindow)
+		defer t.Stop()
+		window = t.C
+	}
+	for len(batch) < maxBatch {
+		if window == nil {
+			select {
+			case more, ok := <-ch:
+				if !ok {
+					return batch, false
+				}
+				batch = append(batch, more)
+			default:
+				return batch, true
+			}
+			continue
+		}
+		select {
+		case more, ok := <-ch:
+			if !ok {
+				return batch, false
+			}
+			batch = append(batch, more)
+		case <-window:
+			window = nil // then take what is ready, as without a window
+		case <-ctx.Done():
+			return batch, true
+		}
+	}
+	return batch, true
 }
 
 // apply runs the projections for a batch of chaincode events and advances
