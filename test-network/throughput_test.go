@@ -21,11 +21,14 @@ import (
 	"testing"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	gwconfig "github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/network/consortium"
 	"github.com/tranchenet/tranchenet/test-network/gatewayconfig"
 	"github.com/tranchenet/tranchenet/test-network/load"
@@ -54,7 +57,10 @@ import (
 // (and TRANCHENET_INTEGRATION=1), never in make test, and fails only when
 // an operation never succeeds. TRANCHENET_THROUGHPUT_LEVELS overrides the
 // client counts (default 1,8,32,64), TRANCHENET_THROUGHPUT_BATCH the
-// orderer's block cut (e.g. 500ms/10; default: the consortium's).
+// orderer's block cut (e.g. 500ms/10; default: the consortium's),
+// TRANCHENET_THROUGHPUT_WINDOWS the gateway apps' listener batch windows
+// (e.g. 0s,250ms: the apps-on phase once per window, in one run; default:
+// once, with the apps' own default).
 //
 //	TRANCHENET_INTEGRATION=1 TRANCHENET_THROUGHPUT=1 go test ./test-network -run TestIntegrationThroughput -v -timeout 60m
 func TestIntegrationThroughput(t *testing.T) {
@@ -73,20 +79,31 @@ func TestIntegrationThroughput(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := setUpThroughput(t, cs, pairs)
+	// The apps run once per listener batch window asked for (e.g.
+	// "0s,250ms"); by default once, with their configured window.
+	windows := []string{""}
+	if w := os.Getenv("TRANCHENET_THROUGHPUT_WINDOWS"); w != "" {
+		windows = strings.Split(w, ",")
+	}
 	var result throughput.Result
 	for _, clients := range levels {
 		ops := 4
 		if clients == 1 {
 			ops = 10
 		}
-		// Both phases' settlements are instructed first (not measured).
-		trades := b.instruct(t, clients, 3*ops)
+		// Every phase's settlements are instructed first (not measured).
+		// (The apps-off phase settles ops a client; each apps-on phase
+		// 2*ops: directly and through REST.)
+		trades := b.instruct(t, clients, (1+2*len(windows))*ops)
 		stopGateways(t, cs.n.Run)
-		result.Measures = append(result.Measures, b.phase(t, clients, ops, false, trades)...)
-		startGateways(t, cs.n.Run)
-		result.Measures = append(result.Measures, b.phase(t, clients, ops, true, trades)...)
+		result.Measures = append(result.Measures, b.phase(t, clients, ops, 0, "", trades)...)
+		for i, window := range windows {
+			label := setListenerWindow(t, cs.n, window)
+			startGateways(t, cs.n.Run)
+			result.Measures = append(result.Measures, b.phase(t, clients, ops, 1+i, label, trades)...)
+			stopGateways(t, cs.n.Run)
+		}
 	}
-	stopGateways(t, cs.n.Run)
 	for _, m := range result.Measures {
 		if m.Done == 0 {
 			t.Errorf("%s %s (apps %v, %d clients): no operation succeeded; first error: %s", m.Workload, m.Path, m.Apps, m.Clients, m.FirstError)
@@ -405,20 +422,24 @@ func (b *bench) instruct(t *testing.T, clients, count int) [][]trade {
 }
 
 // phase runs every workload once at one client count, interleaved, with
-// the gateway apps stopped or running (then also through their REST APIs).
-func (b *bench) phase(t *testing.T, clients, ops int, apps bool, trades [][]trade) []throughput.Measure {
+// the gateway apps stopped (phase 0) or running (then also through their
+// REST APIs) with the listener window named window. Phase 0 settles each
+// client's first ops instructed trades, each later phase the next 2*ops
+// (directly, then through REST).
+func (b *bench) phase(t *testing.T, clients, ops, phase int, window string, trades [][]trade) []throughput.Measure {
 	t.Helper()
 	cs := b.cs
 	ctx := context.Background()
 	// The plain token's policy is the trustee's peers, as for a tranche transfer.
 	trustee := cs.endorsers(b.pairs[0].seller, "Token:Transfer", "")
 	settleEndorsers := cs.endorsers(b.pairs[0].buyer, "Settlement:Settle", "")
-	// Each client settles its own instructed trades in order; with the
-	// apps running, after the ops settled while they were stopped.
+	// Each client settles its own instructed trades in order, after
+	// those the earlier phases settled.
+	apps := phase > 0
 	tradeNext := make([]int, clients)
 	for c := range tradeNext {
 		if apps {
-			tradeNext[c] = ops
+			tradeNext[c] = ops + (phase-1)*2*ops
 		}
 	}
 	nextTrade := func(c int) core.Terms {
@@ -504,7 +525,7 @@ func (b *bench) phase(t *testing.T, clients, ops int, apps bool, trades [][]trad
 	idle := throughput.IdleRate(idleFrom, procs.Sample(), idleSecs)
 	var out []throughput.Measure
 	for _, w := range workloads {
-		cfg := load.Config{Name: fmt.Sprintf("%s %s apps=%v %d", w.name, w.path, apps, clients), Clients: clients,
+		cfg := load.Config{Name: fmt.Sprintf("%s %s apps=%v%s %d", w.name, w.path, apps, windowLabel(window), clients), Clients: clients,
 			Duration: 90 * time.Second, Classify: throughput.ErrorKind}
 		if w.reads {
 			cfg.Total = max(100, clients*20)
@@ -517,9 +538,89 @@ func (b *bench) phase(t *testing.T, clients, ops int, apps bool, trades [][]trad
 		r := load.Run(ctx, cfg, w.op)
 		perOp := throughput.PerOpAboveIdle(before, procs.Sample(), r.Done, idle, r.Seconds)
 		t.Log(r)
-		out = append(out, throughput.Measure{Workload: w.name, Path: w.path, Apps: apps, Report: r, CPUPerOp: perOp, CPUTotal: throughput.Total(perOp)})
+		out = append(out, throughput.Measure{Workload: w.name, Path: w.path, Apps: apps, Window: window, Report: r, CPUPerOp: perOp, CPUTotal: throughput.Total(perOp)})
 	}
 	return out
+}
+
+func windowLabel(window string) string {
+	if window == "" {
+		return ""
+	}
+	return " window=" + window
+}
+
+// setListenerWindow sets events.batchWindow in every bank's gateway app
+// configuration (network.sh gateways writes them once, then reuses them)
+// and returns the label of the window the apps will run with: the value
+// given, or the app's default when window is empty (the key is removed).
+func setListenerWindow(t *testing.T, n *tnet.Network, window string) string {
+	t.Helper()
+	label := window
+	if window == "" {
+		label = "default " + gwconfig.DefaultBatchWindow.String()
+	} else if _, err := time.ParseDuration(window); err != nil {
+		t.Fatalf("TRANCHENET_THROUGHPUT_WINDOWS: %q: %v", window, err)
+	}
+	configs := filepath.Join(n.Run, "orgs", "*", "gateway", "config.yaml")
+	if paths, _ := filepath.Glob(configs); len(paths) == 0 {
+		// network.sh gateways writes them when it first starts the apps.
+		startGateways(t, n.Run)
+		stopGateways(t, n.Run)
+	}
+	paths, err := filepath.Glob(configs)
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no gateway configurations in %s (network.sh gateways writes them): %v", n.Run, err)
+	}
+	for _, path := range paths {
+		info, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc yaml.Node
+		if err := yaml.Unmarshal(raw, &doc); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		events := mappingValue(doc.Content[0], "events")
+		if events == nil {
+			t.Fatalf("%s has no events section", path)
+		}
+		removeKey(events, "batchWindow")
+		if window != "" {
+			events.Content = append(events.Content,
+				&yaml.Node{Kind: yaml.ScalarNode, Value: "batchWindow"}, &yaml.Node{Kind: yaml.ScalarNode, Value: window})
+		}
+		out, err := yaml.Marshal(&doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, out, info.Mode().Perm()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return label
+}
+
+func mappingValue(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func removeKey(m *yaml.Node, key string) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			m.Content = append(m.Content[:i], m.Content[i+2:]...)
+			return
+		}
+	}
 }
 
 // loadTokens reads the gateway apps' URLs and API tokens (network.sh

@@ -2,6 +2,7 @@ package throughput
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -36,6 +37,8 @@ type Measure struct {
 	Path     string `json:"path"`
 	// Apps says whether the gateway apps (and their event listeners) ran.
 	Apps bool `json:"apps"`
+	// Window is the listeners' batch window the apps ran with (apps on).
+	Window string `json:"listenerWindow,omitempty"`
 	load.Report
 	// CPUPerOp is each process's CPU per completed operation, in ms.
 	CPUPerOp map[string]float64 `json:"cpuMsPerOp"`
@@ -47,15 +50,36 @@ type Result struct {
 	Measures []Measure `json:"measures"`
 }
 
-// Find returns the measure, or nil.
+// Find returns the measure, or nil; with the apps on, the one measured
+// with the first listener window.
 func (r Result) Find(workload, path string, apps bool, clients int) *Measure {
+	window := ""
+	if ws := r.Windows(); apps && len(ws) > 0 {
+		window = ws[0]
+	}
+	return r.FindIn(workload, path, apps, clients, window)
+}
+
+// FindIn returns the measure taken with the given listener window, or nil.
+func (r Result) FindIn(workload, path string, apps bool, clients int, window string) *Measure {
 	for i := range r.Measures {
 		m := &r.Measures[i]
-		if m.Workload == workload && m.Path == path && m.Apps == apps && m.Clients == clients {
+		if m.Workload == workload && m.Path == path && m.Apps == apps && m.Clients == clients && m.Window == window {
 			return m
 		}
 	}
 	return nil
+}
+
+// Windows are the listener windows the apps ran with, in run order.
+func (r Result) Windows() []string {
+	var out []string
+	for _, m := range r.Measures {
+		if m.Apps && !slices.Contains(out, m.Window) {
+			out = append(out, m.Window)
+		}
+	}
+	return out
 }
 
 // Levels are the client counts measured, ascending.
@@ -125,28 +149,30 @@ func (r Result) Markdown() string {
 			ratio(private, plain), tps(private), ratio(comp, private), ratio(swap, plain), tps(swap), ratio(dvp, swap),
 			lat(private), lat(swap), cpu(private), cpu(comp), cpu(swap), cpu(dvp))
 	}
-	b.WriteString("\n| clients | direct writes with apps / without: plain · compliant · DvP | REST / direct (apps running): compliant · DvP · position read | CPU ms per compliant tx, apps off → on (gateway apps' share) |\n")
-	b.WriteString("|---|---|---|---|\n")
+	b.WriteString("\n| clients | listener window | direct writes with apps / without: plain · compliant · DvP | REST / direct (apps running): compliant · DvP · position read | CPU ms per compliant tx, apps off → on (gateway apps' share) |\n")
+	b.WriteString("|---|---|---|---|---|\n")
 	for _, n := range r.Levels() {
-		var with, rest []string
-		for _, w := range []string{PlainTransfer, CompliantTransfer, DvPSettle} {
-			with = append(with, ratio(r.Find(w, Direct, true, n), r.Find(w, Direct, false, n)))
-		}
-		for _, w := range []string{CompliantTransfer, DvPSettle, PositionRead} {
-			rest = append(rest, ratio(r.Find(w, REST, true, n), r.Find(w, Direct, true, n)))
-		}
-		off, on := r.Find(CompliantTransfer, Direct, false, n), r.Find(CompliantTransfer, Direct, true, n)
-		share := "—"
-		if on != nil && on.Done > 0 {
-			g := 0.0
-			for name, ms := range on.CPUPerOp {
-				if strings.HasPrefix(name, "gateway-") {
-					g += ms
-				}
+		for _, window := range r.Windows() {
+			var with, rest []string
+			for _, w := range []string{PlainTransfer, CompliantTransfer, DvPSettle} {
+				with = append(with, ratio(r.FindIn(w, Direct, true, n, window), r.Find(w, Direct, false, n)))
 			}
-			share = fmt.Sprintf("%s → %s (%.1f)", cpu(off), cpu(on), g)
+			for _, w := range []string{CompliantTransfer, DvPSettle, PositionRead} {
+				rest = append(rest, ratio(r.FindIn(w, REST, true, n, window), r.FindIn(w, Direct, true, n, window)))
+			}
+			off, on := r.Find(CompliantTransfer, Direct, false, n), r.FindIn(CompliantTransfer, Direct, true, n, window)
+			share := "—"
+			if on != nil && on.Done > 0 {
+				g := 0.0
+				for name, ms := range on.CPUPerOp {
+					if strings.HasPrefix(name, "gateway-") {
+						g += ms
+					}
+				}
+				share = fmt.Sprintf("%s → %s (%.1f)", cpu(off), cpu(on), g)
+			}
+			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", n, window, strings.Join(with, " · "), strings.Join(rest, " · "), share)
 		}
-		fmt.Fprintf(&b, "| %d | %s | %s | %s |\n", n, strings.Join(with, " · "), strings.Join(rest, " · "), share)
 	}
 	var errs []string
 	for _, m := range r.Measures {
@@ -160,7 +186,7 @@ func (r Result) Markdown() string {
 		sort.Strings(kinds)
 		apps := "apps off"
 		if m.Apps {
-			apps = "apps on"
+			apps = "apps on, window " + m.Window
 		}
 		errs = append(errs, fmt.Sprintf("- %s, %s, %s, %d clients: %d of %d (%s)", m.Workload, m.Path, apps, m.Clients,
 			m.Errors, m.Errors+m.Done, strings.Join(kinds, ", ")))

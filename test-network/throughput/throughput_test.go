@@ -59,20 +59,30 @@ func TestCPUOfAProcess(t *testing.T) {
 
 // The table's ratios are throughputs of the same run: compliant 80 TPS
 // against plain 100 is 0.80 and against the private twin's 50 is 1.60
-// (DvP's 70 against its twin's 35 is 2.00),
-// and a missing measure is a dash.
+// (DvP's 70 against its twin's 35 is 2.00), the apps' cost is read per
+// listener window, and a missing measure is a dash.
 func TestMarkdownRatios(t *testing.T) {
 	m := func(w, path string, apps bool, tps float64) Measure {
-		return Measure{Workload: w, Path: path, Apps: apps, Report: load.Report{Clients: 32, Done: 100, PerSecond: tps}}
+		window := ""
+		if apps {
+			window = "250ms"
+		}
+		return Measure{Workload: w, Path: path, Apps: apps, Window: window, Report: load.Report{Clients: 32, Done: 100, PerSecond: tps}}
+	}
+	off := func(w, path string, tps float64) Measure {
+		x := m(w, path, true, tps)
+		x.Window = "0s"
+		return x
 	}
 	r := Result{Measures: []Measure{
 		m(PlainTransfer, Direct, false, 100), m(PrivateTransfer, Direct, false, 50), m(PrivateDvP, Direct, false, 35),
 		m(CompliantTransfer, Direct, false, 80), m(DvPSettle, Direct, false, 70),
 		m(PositionRead, Direct, false, 600), m(BalanceRead, Direct, false, 1000),
 		m(CompliantTransfer, Direct, true, 76), m(CompliantTransfer, REST, true, 76),
+		off(CompliantTransfer, Direct, 60), off(CompliantTransfer, REST, 30),
 	}}
 	md := r.Markdown()
-	for _, want := range []string{"| 32 | 0.80 (80.0 vs 100.0) | 0.70 (70.0) | 0.60 (600.0 vs 1000.0/s)", "| 32 | 0.50 (50.0) | 1.60 | 0.35 (35.0) | 2.00 |", "| 32 | — · 0.95 · — | 1.00 · — · — |"} {
+	for _, want := range []string{"| 32 | 0.80 (80.0 vs 100.0) | 0.70 (70.0) | 0.60 (600.0 vs 1000.0/s)", "| 32 | 0.50 (50.0) | 1.60 | 0.35 (35.0) | 2.00 |", "| 32 | 250ms | — · 0.95 · — | 1.00 · — · — |", "| 32 | 0s | — · 0.75 · — | 0.50 · — · — |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("table lacks %q:\n%s", want, md)
 		}
