@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -24,26 +25,44 @@ func (s readySource) Events(ctx context.Context, cp store.Checkpoint) (<-chan Ra
 	return out, nil
 }
 
+// batchSizes records the size of each batch a listener enriches.
+type batchSizes struct {
+	mu    sync.Mutex
+	sizes []int
+}
+
+// enricher records each batch's size, then runs also (if not nil).
+func (b *batchSizes) enricher(also func(evs []Event)) BatchEnricher {
+	return func(ctx context.Context, evs []Event) error {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		b.sizes = append(b.sizes, len(evs))
+		if also != nil {
+			also(evs)
+		}
+		return nil
+	}
+}
+
+func (b *batchSizes) all() []int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.sizes)
+}
+
 // Events the stream has ready together are enriched in one call and
 // applied in one transaction, each exactly once, with its own facts.
 func TestReadyEventsAreEnrichedAndAppliedTogether(t *testing.T) {
 	db := openDB(t, t.TempDir())
 	defer db.Close()
 	chain := testChain()
-	var (
-		mu      sync.Mutex
-		batches []int
-	)
 	l := New(db, readySource{chain: chain}, testOptions())
-	l.SetBatchEnricher(func(ctx context.Context, evs []Event) error {
-		mu.Lock()
-		defer mu.Unlock()
-		batches = append(batches, len(evs))
+	var sizes batchSizes
+	l.SetBatchEnricher(sizes.enricher(func(evs []Event) {
 		for i := range evs {
 			evs[i].Facts = fmt.Sprintf("facts of %s/%d", evs[i].TxID, evs[i].Index)
 		}
-		return nil
-	})
+	}))
 	l.RegisterAll(countingProjection)
 	l.RegisterAll(func(w store.Writer, ev Event) error {
 		if want := fmt.Sprintf("facts of %s/%d", ev.TxID, ev.Index); ev.Facts != want {
@@ -53,9 +72,7 @@ func TestReadyEventsAreEnrichedAndAppliedTogether(t *testing.T) {
 	})
 	runUntil(t, l, func() bool { return appliedEvents(l) == uint64(len(chain)) })
 	checkExactlyOnce(t, db, chain)
-	mu.Lock()
-	defer mu.Unlock()
-	if len(batches) != 1 || batches[0] != len(expectedKeys(t, chain)) {
+	if batches := sizes.all(); len(batches) != 1 || batches[0] != len(expectedKeys(t, chain)) {
 		t.Fatalf("batches of %v events, want one of %d", batches, len(expectedKeys(t, chain)))
 	}
 }
@@ -108,25 +125,15 @@ func TestBatchWindowGathersEventsArrivingWithinIt(t *testing.T) {
 			db := openDB(t, t.TempDir())
 			defer db.Close()
 			chain := testChain()
-			var (
-				mu      sync.Mutex
-				batches []int
-			)
 			opts := testOptions()
 			opts.BatchWindow = tc.window
 			l := New(db, trickleSource{chain: chain, gap: 20 * time.Millisecond}, opts)
-			l.SetBatchEnricher(func(ctx context.Context, evs []Event) error {
-				mu.Lock()
-				defer mu.Unlock()
-				batches = append(batches, len(evs))
-				return nil
-			})
+			var sizes batchSizes
+			l.SetBatchEnricher(sizes.enricher(nil))
 			l.RegisterAll(countingProjection)
 			runUntil(t, l, func() bool { return appliedEvents(l) == uint64(len(chain)) })
 			checkExactlyOnce(t, db, chain)
-			mu.Lock()
-			defer mu.Unlock()
-			if !tc.wantBatches(len(batches)) {
+			if batches := sizes.all(); !tc.wantBatches(len(batches)) {
 				t.Fatalf("batches of %v events, want %s batch", batches, tc.want)
 			}
 		})
