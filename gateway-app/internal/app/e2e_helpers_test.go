@@ -153,6 +153,25 @@ func (b *bank) launch() {
 	go func() { cmd.Wait(); logFile.Close(); close(b.exited) }()
 }
 
+// setBatchWindow rewrites the app's configuration with the listener
+// batch window w (it takes effect at the next launch); nil is the app's
+// default.
+func (b *bank) setBatchWindow(w *time.Duration) {
+	b.t.Helper()
+	cfg, err := config.Load(b.config)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	cfg.Events.BatchWindow = nil
+	if w != nil {
+		d := config.Duration(*w)
+		cfg.Events.BatchWindow = &d
+	}
+	if err := config.WriteFile(b.config, cfg); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
 // waitReady waits until the app answers /readyz.
 func (b *bank) waitReady() {
 	b.t.Helper()
