@@ -318,10 +318,6 @@ func (c *Config) SetDefaults() {
 	setDurationIfZero(&t.Upload, 30*time.Minute)
 	setDurationIfZero(&c.Idempotency.Retention, 24*time.Hour)
 	setDurationIfZero(&c.Events.MaxBackoff, 30*time.Second)
-	if c.Events.BatchWindow == nil {
-		w := Duration(DefaultBatchWindow)
-		c.Events.BatchWindow = &w
-	}
 	c.Scheduler.setDefaults()
 	if c.Events.FetchIdentity == "" && len(c.Identities) > 0 {
 		c.Events.FetchIdentity = c.Identities[0].Name
@@ -436,7 +432,8 @@ func setDurationIfZero(p *Duration, v time.Duration) {
 }
 
 // Window is the listener's batch window: the configured one, else the
-// default.
+// default. (SetDefaults leaves BatchWindow nil, so that "0s" and "not
+// set" stay apart and the default is decided here only.)
 func (e Events) Window() time.Duration {
 	if e.BatchWindow == nil {
 		return DefaultBatchWindow

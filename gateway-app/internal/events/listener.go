@@ -221,9 +221,8 @@ func (l *Listener) stream(ctx context.Context) (progressed bool, err error) {
 			if !ok {
 				return progressed, errStreamClosed
 			}
-			// Take every event the stream already has (the rest of the
-			// block, under load more blocks) and apply them together: one
-			// batch of ledger reads, one store transaction.
+			// Apply a batch together: one round of ledger reads, one
+			// store transaction.
 			batch, open := l.gather(ctx, raw, ch)
 			if err := l.apply(sctx, batch); err != nil {
 				if l.m != nil {
@@ -239,40 +238,38 @@ func (l *Listener) stream(ctx context.Context) (progressed bool, err error) {
 	}
 }
 
-// gather takes first and every event the stream already has (the rest of
-// the block, under load more blocks), and with a BatchWindow also those
-// arriving within the window, up to maxBatch. open is false once the
-// stream has ended.
+// gather takes first, then, with a BatchWindow, the events arriving
+// until the window closes, then every event the stream already has (the
+// rest of the block, under load more blocks), up to maxBatch. open is
+// false once the stream has ended.
 func (l *Listener) gather(ctx context.Context, first RawEvent, ch <-chan RawEvent) (batch []RawEvent, open bool) {
 	batch = []RawEvent{first}
-	var window <-chan time.Time
 	if l.opts.BatchWindow > 0 {
-		t := time.NewTimer(l.opts.BatchWindow)
-		defer t.Stop()
-		window = t.C
-	}
-	for len(batch) < maxBatch {
-		if window == nil {
+		window := time.NewTimer(l.opts.BatchWindow)
+		defer window.Stop()
+	wait:
+		for len(batch) < maxBatch {
 			select {
 			case more, ok := <-ch:
 				if !ok {
 					return batch, false
 				}
 				batch = append(batch, more)
-			default:
+			case <-window.C:
+				break wait
+			case <-ctx.Done():
 				return batch, true
 			}
-			continue
 		}
+	}
+	for len(batch) < maxBatch {
 		select {
 		case more, ok := <-ch:
 			if !ok {
 				return batch, false
 			}
 			batch = append(batch, more)
-		case <-window:
-			window = nil // then take what is ready, as without a window
-		case <-ctx.Done():
+		default:
 			return batch, true
 		}
 	}
