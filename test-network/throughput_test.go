@@ -21,8 +21,6 @@ import (
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/tranchenet/tranchenet/chaincode/contracts/identity"
 	"github.com/tranchenet/tranchenet/chaincode/contracts/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
@@ -553,14 +551,16 @@ func windowLabel(window string) string {
 // setListenerWindow sets events.batchWindow in every bank's gateway app
 // configuration (network.sh gateways writes them once, then reuses them)
 // and returns the label of the window the apps will run with: the value
-// given, or the app's default when window is empty (the key is removed).
+// given, or the app's default when window is empty.
 func setListenerWindow(t *testing.T, n *tnet.Network, window string) string {
 	t.Helper()
-	label := window
-	if window == "" {
-		label = "default " + gwconfig.DefaultBatchWindow.String()
-	} else if _, err := time.ParseDuration(window); err != nil {
-		t.Fatalf("TRANCHENET_THROUGHPUT_WINDOWS: %q: %v", window, err)
+	label, w := "default "+gwconfig.DefaultBatchWindow.String(), (*time.Duration)(nil)
+	if window != "" {
+		d, err := time.ParseDuration(window)
+		if err != nil {
+			t.Fatalf("TRANCHENET_THROUGHPUT_WINDOWS: %q: %v", window, err)
+		}
+		label, w = window, &d
 	}
 	configs := filepath.Join(n.Run, "orgs", "*", "gateway", "config.yaml")
 	if paths, _ := filepath.Glob(configs); len(paths) == 0 {
@@ -573,54 +573,11 @@ func setListenerWindow(t *testing.T, n *tnet.Network, window string) string {
 		t.Fatalf("no gateway configurations in %s (network.sh gateways writes them): %v", n.Run, err)
 	}
 	for _, path := range paths {
-		info, err := os.Stat(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var doc yaml.Node
-		if err := yaml.Unmarshal(raw, &doc); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		events := mappingValue(doc.Content[0], "events")
-		if events == nil {
-			t.Fatalf("%s has no events section", path)
-		}
-		removeKey(events, "batchWindow")
-		if window != "" {
-			events.Content = append(events.Content,
-				&yaml.Node{Kind: yaml.ScalarNode, Value: "batchWindow"}, &yaml.Node{Kind: yaml.ScalarNode, Value: window})
-		}
-		out, err := yaml.Marshal(&doc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, out, info.Mode().Perm()); err != nil {
+		if err := gatewayconfig.SetBatchWindow(path, w); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return label
-}
-
-func mappingValue(m *yaml.Node, key string) *yaml.Node {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
-}
-
-func removeKey(m *yaml.Node, key string) {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			m.Content = append(m.Content[:i], m.Content[i+2:]...)
-			return
-		}
-	}
 }
 
 // loadTokens reads the gateway apps' URLs and API tokens (network.sh

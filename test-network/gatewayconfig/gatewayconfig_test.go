@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/network/consortium"
@@ -226,5 +227,36 @@ func TestIdentityRolesAreTheRolesOfTheUsersMappedToEachIdentity(t *testing.T) {
 	}
 	if _, err := IdentityRoles(c, "Org9MSP"); err == nil {
 		t.Error("an unknown org has no identities")
+	}
+}
+
+// SetBatchWindow changes only the window: "0s" turns it off, nil brings
+// back the default, and the rest of the configuration loads as before.
+func TestSetBatchWindow(t *testing.T) {
+	c := loadConsortium(t)
+	cfg, _, err := ForOrg(c, fakeRun(t, c), "Org2MSP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := config.WriteFile(path, cfg); err != nil {
+		t.Fatal(err)
+	}
+	off := time.Duration(0)
+	for _, tc := range []struct {
+		w    *time.Duration
+		want time.Duration
+	}{{&off, 0}, {nil, config.DefaultBatchWindow}} {
+		if err := SetBatchWindow(path, tc.w); err != nil {
+			t.Fatal(err)
+		}
+		got, err := config.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Events.Window() != tc.want || got.MSPID != cfg.MSPID || len(got.Users) != len(cfg.Users) {
+			t.Errorf("after SetBatchWindow(%v): window %s (want %s), msp %s, %d users (want %d)",
+				tc.w, got.Events.Window(), tc.want, got.MSPID, len(got.Users), len(cfg.Users))
+		}
 	}
 }

@@ -158,16 +158,7 @@ func (b *bank) launch() {
 // default.
 func (b *bank) setBatchWindow(w *time.Duration) {
 	b.t.Helper()
-	cfg, err := config.Load(b.config)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	cfg.Events.BatchWindow = nil
-	if w != nil {
-		d := config.Duration(*w)
-		cfg.Events.BatchWindow = &d
-	}
-	if err := config.WriteFile(b.config, cfg); err != nil {
+	if err := gatewayconfig.SetBatchWindow(b.config, w); err != nil {
 		b.t.Fatal(err)
 	}
 }
