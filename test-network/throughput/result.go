@@ -50,14 +50,9 @@ type Result struct {
 	Measures []Measure `json:"measures"`
 }
 
-// Find returns the measure, or nil; with the apps on, the one measured
-// with the first listener window.
-func (r Result) Find(workload, path string, apps bool, clients int) *Measure {
-	window := ""
-	if ws := r.Windows(); apps && len(ws) > 0 {
-		window = ws[0]
-	}
-	return r.FindIn(workload, path, apps, clients, window)
+// Find returns the measure taken with the gateway apps stopped, or nil.
+func (r Result) Find(workload, path string, clients int) *Measure {
+	return r.FindIn(workload, path, false, clients, "")
 }
 
 // FindIn returns the measure taken with the given listener window, or nil.
@@ -134,8 +129,8 @@ func (r Result) Markdown() string {
 	b.WriteString("| clients | compliant / plain transfer (TPS) | DvP settle / plain (TPS) | position read / plain balance read | p50 / p99 ms: plain · compliant · DvP | CPU ms per tx: plain · compliant · DvP |\n")
 	b.WriteString("|---|---|---|---|---|---|\n")
 	for _, n := range r.Levels() {
-		plain, comp, dvp := r.Find(PlainTransfer, Direct, false, n), r.Find(CompliantTransfer, Direct, false, n), r.Find(DvPSettle, Direct, false, n)
-		pos, bal := r.Find(PositionRead, Direct, false, n), r.Find(BalanceRead, Direct, false, n)
+		plain, comp, dvp := r.Find(PlainTransfer, Direct, n), r.Find(CompliantTransfer, Direct, n), r.Find(DvPSettle, Direct, n)
+		pos, bal := r.Find(PositionRead, Direct, n), r.Find(BalanceRead, Direct, n)
 		fmt.Fprintf(&b, "| %d | %s (%s vs %s) | %s (%s) | %s (%s vs %s/s) | %s · %s · %s | %s · %s · %s |\n", n,
 			ratio(comp, plain), tps(comp), tps(plain), ratio(dvp, plain), tps(dvp), ratio(pos, bal), tps(pos), tps(bal),
 			lat(plain), lat(comp), lat(dvp), cpu(plain), cpu(comp), cpu(dvp))
@@ -143,8 +138,8 @@ func (r Result) Markdown() string {
 	b.WriteString("\n| clients | private transfer / plain (TPS) | compliant / private transfer | private DvP / plain (TPS) | DvP settle / private DvP | p50 / p99 ms: private transfer · private DvP | CPU ms per tx: private transfer · compliant · private DvP · DvP |\n")
 	b.WriteString("|---|---|---|---|---|---|---|\n")
 	for _, n := range r.Levels() {
-		plain, private, swap := r.Find(PlainTransfer, Direct, false, n), r.Find(PrivateTransfer, Direct, false, n), r.Find(PrivateDvP, Direct, false, n)
-		comp, dvp := r.Find(CompliantTransfer, Direct, false, n), r.Find(DvPSettle, Direct, false, n)
+		plain, private, swap := r.Find(PlainTransfer, Direct, n), r.Find(PrivateTransfer, Direct, n), r.Find(PrivateDvP, Direct, n)
+		comp, dvp := r.Find(CompliantTransfer, Direct, n), r.Find(DvPSettle, Direct, n)
 		fmt.Fprintf(&b, "| %d | %s (%s) | %s | %s (%s) | %s | %s · %s | %s · %s · %s · %s |\n", n,
 			ratio(private, plain), tps(private), ratio(comp, private), ratio(swap, plain), tps(swap), ratio(dvp, swap),
 			lat(private), lat(swap), cpu(private), cpu(comp), cpu(swap), cpu(dvp))
@@ -155,12 +150,12 @@ func (r Result) Markdown() string {
 		for _, window := range r.Windows() {
 			var with, rest []string
 			for _, w := range []string{PlainTransfer, CompliantTransfer, DvPSettle} {
-				with = append(with, ratio(r.FindIn(w, Direct, true, n, window), r.Find(w, Direct, false, n)))
+				with = append(with, ratio(r.FindIn(w, Direct, true, n, window), r.Find(w, Direct, n)))
 			}
 			for _, w := range []string{CompliantTransfer, DvPSettle, PositionRead} {
 				rest = append(rest, ratio(r.FindIn(w, REST, true, n, window), r.FindIn(w, Direct, true, n, window)))
 			}
-			off, on := r.Find(CompliantTransfer, Direct, false, n), r.FindIn(CompliantTransfer, Direct, true, n, window)
+			off, on := r.Find(CompliantTransfer, Direct, n), r.FindIn(CompliantTransfer, Direct, true, n, window)
 			share := "—"
 			if on != nil && on.Done > 0 {
 				g := 0.0
