@@ -62,14 +62,9 @@ func (cs *cast) complianceOf(msp string) *actor {
 func sealedPool(t *testing.T, cs *cast, poolID, name string, seed uint64, n int) money.Amount {
 	t.Helper()
 	arranger, servicer := cs.get("arranger"), cs.get("servicer")
-	sim, err := loansim.New(loansim.PoolSpec{Seed: seed, Loans: n, Cutoff: loantape.Month{Year: 2026, Month: time.September}}, loansim.DefaultAssumptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var loans []loantape.Loan
+	loans := simulatedTape(t, seed, n)
 	var balance money.Amount
-	for l := range sim.Tape() {
-		loans = append(loans, l)
+	for _, l := range loans {
 		balance += l.ReportingPeriodActualEndBalanceAmount
 	}
 	cs.submit(arranger, "Pool:Create", []string{canonJSON(t, pool.CreateInput{ID: poolID, Name: name,
@@ -77,6 +72,21 @@ func sealedPool(t *testing.T, cs *cast, poolID, name string, seed uint64, n int)
 	cs.submit(servicer, "Pool:AddLoans", []string{poolID, "0"}, map[string][]byte{pool.TransientLoans: []byte(canonJSON(t, loans))}, servicer.msp)
 	cs.submit(servicer, "Pool:Seal", []string{poolID}, nil, servicer.msp)
 	return balance
+}
+
+// simulatedTape is the tape of a simulated pool of n loans cut off at the
+// end of September 2026.
+func simulatedTape(t *testing.T, seed uint64, n int) []loantape.Loan {
+	t.Helper()
+	sim, err := loansim.New(loansim.PoolSpec{Seed: seed, Loans: n, Cutoff: loantape.Month{Year: 2026, Month: time.September}}, loansim.DefaultAssumptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []loantape.Loan
+	for l := range sim.Tape() {
+		out = append(out, l)
+	}
+	return out
 }
 
 // issueNoteDeal creates a deal on a sealed pool with one note tranche

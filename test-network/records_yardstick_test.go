@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,7 +15,6 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
-	"github.com/tranchenet/tranchenet/test-network/loansim"
 	"github.com/tranchenet/tranchenet/test-network/plaintoken"
 	"github.com/tranchenet/tranchenet/test-network/throughput"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
@@ -52,7 +50,7 @@ func TestIntegrationRecordsYardstick(t *testing.T) {
 	if err := throughput.DeployPlainToken(context.Background(), cs.n); err != nil {
 		t.Fatal(err)
 	}
-	tape := simulatedTape(t, loans)
+	tape := simulatedTape(t, 17, loans)
 	chunks := (len(tape) + chunkSize - 1) / chunkSize
 	chunk := func(i int) []loantape.Loan { return tape[i*chunkSize : min((i+1)*chunkSize, len(tape))] }
 
@@ -143,40 +141,21 @@ func TestIntegrationRecordsYardstick(t *testing.T) {
 	}
 }
 
-// simulatedTape is a simulated pool's tape of n loans.
-func simulatedTape(t *testing.T, n int) []loantape.Loan {
-	t.Helper()
-	sim, err := loansim.New(loansim.PoolSpec{Seed: 17, Loans: n, Cutoff: loantape.Month{Year: 2026, Month: time.September}}, loansim.DefaultAssumptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []loantape.Loan
-	for l := range sim.Tape() {
-		out = append(out, l)
-	}
-	return out
-}
-
 // cpuByKind sums per-process CPU by kind of process: peers, orderers,
 // chaincode services (tranchenet's and the yardstick's), the rest.
 func cpuByKind(perOp map[string]float64) map[string]float64 {
 	out := map[string]float64{}
-	names := make([]string, 0, len(perOp))
-	for name := range perOp {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for name, ms := range perOp {
 		kind := "other"
 		switch {
-		case strings.Contains(name, "orderer"):
+		case strings.HasPrefix(name, "orderer"):
 			kind = "orderer"
-		case strings.Contains(name, "peer"):
+		case strings.HasPrefix(name, "peer"):
 			kind = "peer"
-		case strings.Contains(name, "cc") || strings.Contains(name, "chaincode") || name == throughput.PlainTokenPID:
+		case strings.HasPrefix(name, "chaincode-") || name == throughput.PlainTokenPID:
 			kind = "chaincode"
 		}
-		out[kind] += perOp[name]
+		out[kind] += ms
 	}
 	return out
 }
