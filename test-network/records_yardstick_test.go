@@ -27,7 +27,7 @@ import (
 // same chunks with the same number in flight, three ways:
 //
 //   - tranchenet: Pool:AddLoans, every check and record of the product,
-//     then Pool:Seal;
+//     then Pool:CheckTape and Pool:Seal;
 //   - one key a loan: the Records yardstick's PutEach, one private key a
 //     loan in the loanTape collection, each read first (the floor of the
 //     product's layout: its per-loan reads and writes and nothing else);
@@ -86,7 +86,10 @@ func TestIntegrationRecordsYardstick(t *testing.T) {
 			_, err := cs.trySubmit(servicer, "Pool:AddLoans", []string{poolID, strconv.Itoa(i)}, map[string][]byte{
 				pool.TransientLoans: []byte(canonJSON(t, chunk(i))), pool.TransientChunkSize: []byte(strconv.Itoa(chunkSize))}, servicer.msp)
 			return err
-		}, func() { cs.submit(servicer, "Pool:Seal", []string{poolID}, nil, servicer.msp) }},
+		}, func() {
+			cs.submit(servicer, "Pool:CheckTape", []string{poolID}, nil, servicer.msp)
+			cs.submit(servicer, "Pool:Seal", []string{poolID}, nil, servicer.msp)
+		}},
 		{"one private key a loan", func(i int) error {
 			_, _, err := records.Submit(context.Background(), tnet.Tx{Fn: "Records:PutEach", Args: []string{roles.LoanTapeCollection},
 				Transient: recordsOf(i, func(l loantape.Loan) string { return "each~" + l.AssetNumber }),

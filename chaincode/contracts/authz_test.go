@@ -186,6 +186,10 @@ func matrixWorld(t *testing.T) (*contracttest.World, []matrixCase) {
 		t.Fatal(r.Message)
 	}
 	w.SealedPool(matrixPool+"-SEALED", 5, 4, 4) // for a new deal: a pool backs one deal
+	w.CreatePool(matrixPool + "-CHUNKED")
+	if r := w.AddSizedChunk(matrixPool+"-CHUNKED", 0, loans[3:], 4); !r.OK() {
+		t.Fatal(r.Message)
+	}
 	cfg2 := w.Net.Config
 	cfg2.Orgs = slices.Clone(cfg2.Orgs)
 	cfg2.Orgs[1].Roles = cfg2.Orgs[1].Roles.With(roles.Arranger)
@@ -228,6 +232,7 @@ func matrixWorld(t *testing.T) (*contracttest.World, []matrixCase) {
 
 		{fn: "Pool:Create", args: []string{fmt.Sprintf(`{"id":"%s-NEW","name":"n","originator":"%s","servicer":"%s","cutoffDate":"2025-12-31"}`, matrixPrefix, w.Net.Servicer, w.Net.Servicer)}, expect: allow(pArranger)},
 		{fn: "Pool:AddLoans", args: []string{matrixPool, "1"}, opts: []stubtest.InvokeOption{contracttest.LoansTransient(t, loans[3:])}, expect: allow(pServicer)},
+		{fn: "Pool:CheckTape", args: []string{matrixPool + "-CHUNKED"}, expect: allow(pServicer, pArranger)},
 		{fn: "Pool:Seal", args: []string{matrixPool}, expect: allow(pServicer, pArranger)},
 		{fn: "Pool:SealCardSeries", args: []string{matrixPool, "NO-TRUST", "S"}, expect: map[string]errs.Code{pArranger: errs.WrongState}}, // not a cards pool
 		{fn: "Pool:Get", args: []string{f.Pool}, expect: everyone},

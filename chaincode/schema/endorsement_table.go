@@ -76,8 +76,11 @@ var Endorsement = map[string]Endorsers{
 	// and the progress key (key-level policy trustee AND servicer), and
 	// reads loanTape for duplicates: exactly the two members of loanTape.
 	"Pool:AddLoans": ByTrusteeAndServicer,
-	// Seal reads the public progress record and writes only the public
-	// pool: any majority can endorse it. It must never write the progress
+	// CheckTape reads every chunk's index in loanTape and writes the
+	// public check record (key-level policy trustee AND servicer).
+	"Pool:CheckTape": ByTrusteeAndServicer,
+	// Seal reads the public progress (or chunk and check) records and
+	// writes only the public pool: any majority can endorse it. It must never write the progress
 	// record, whose trustee-AND-servicer policy a majority sealed by an
 	// arranger need not meet (TestKeyLevelPoliciesAreMetByTheTable).
 	"Pool:Seal": ByMajority,

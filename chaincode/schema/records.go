@@ -49,6 +49,10 @@ type Pool struct {
 	// in a card trust (Pool:SealCardSeries); the deal it backs is
 	// reported from the trust's allocated months.
 	CardSeries *CardSeriesRef `json:"cardSeries,omitempty"`
+	// TapeChunkSize is set when sealed for a tape kept a chunk to a
+	// value (records_tape_values.go): loan i is in chunk i / TapeChunkSize.
+	// Zero: one private key a loan (a tape added in order).
+	TapeChunkSize int `json:"tapeChunkSize,omitempty"`
 }
 
 // Position is one holder's units of one tranche, in the holder's custodian

@@ -1,15 +1,12 @@
 package pool
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
-	"github.com/tranchenet/tranchenet/chaincode/core/roles"
-	"github.com/tranchenet/tranchenet/chaincode/ledger/keypolicy"
 	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
@@ -19,9 +16,11 @@ import (
 // another chunk of the tape writes: not the running progress record, but
 // its own public TapeChunk (sums and the Merkle root of its leaves), so
 // the servicer's gateway can have several chunks endorsed and ordered at
-// once. Its first loan is leaf chunk × chunkSize. Seal then reads every
-// chunk record, requires indices 0..n-1 each once with the same size and
-// every chunk but the last full, and combines the roots.
+// once. Its first loan is leaf chunk × chunkSize, and its loans are kept
+// as one private value (tape_values.go). Seal then reads every chunk
+// record, requires indices 0..n-1 each once with the same size and every
+// chunk but the last full, requires CheckTape's record of those chunks,
+// and combines the roots.
 
 // TransientChunkSize is the optional transient field of AddLoans naming
 // the tape's chunk size (decimal): present, the chunk goes in
@@ -50,7 +49,7 @@ func chunkSizeOf(ctx *txn.Context) (int, bool, error) {
 }
 
 func chunkKey(ctx *txn.Context, poolID string, chunk int) string {
-	return ctx.MustKey(schema.TypePoolTapeChunk, poolID, fmt.Sprintf("%08d", chunk))
+	return ctx.MustKey(schema.TypePoolTapeChunk, poolID, schema.ChunkNo(chunk))
 }
 
 // addChunk adds one chunk of a concurrent tape.
@@ -75,19 +74,12 @@ func addChunk(ctx *txn.Context, p schema.Pool, chunk, size int, progress schema.
 	if err != nil {
 		return err
 	}
-	leaves, err := putLoans(ctx, p.ID, chunk, chunk*size, entries)
+	leaves, err := putChunkValues(ctx, p.ID, chunk, chunk*size, entries)
 	if err != nil {
 		return err
 	}
 	rec := schema.TapeChunk{Pool: p.ID, Chunk: chunk, ChunkSize: size, Loans: len(entries), Aggregates: sums, Root: merkle.Hex(merkle.Root(leaves))}
-	if err := ctx.Put(key, rec); err != nil {
-		return err
-	}
-	cfg, err := ctx.Config()
-	if err != nil {
-		return err
-	}
-	if err := keypolicy.KeptBy(ctx.GetStub(), key, append(cfg.MSPsWithRole(roles.Trustee), p.Servicer)...); err != nil {
+	if err := putTapeRecord(ctx, key, p.Servicer, rec); err != nil {
 		return err
 	}
 	return ctx.Emit("LoansAdded", loansAddedEvent{Pool: p.ID, Chunk: chunk, Loans: len(entries), LoansInPool: chunk*size + len(entries)})

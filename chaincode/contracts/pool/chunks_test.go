@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/contracts/pool"
-	"github.com/tranchenet/tranchenet/chaincode/core/canon"
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
 	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
@@ -16,17 +15,12 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
-// chunkTransient carries a chunk's loans and the tape's chunk size.
-func chunkTransient(t testing.TB, loans []loantape.Loan, size string) stubtest.InvokeOption {
-	b, err := canon.Marshal(loans)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return stubtest.Transient(map[string][]byte{pool.TransientLoans: b, pool.TransientChunkSize: []byte(size)})
+func addChunk(w *contracttest.World, poolID string, chunk int, loans []loantape.Loan, size int) contracttest.Result {
+	return w.AddSizedChunk(poolID, chunk, loans, size)
 }
 
-func addChunk(w *contracttest.World, poolID string, chunk int, loans []loantape.Loan, size int) contracttest.Result {
-	return w.CallWith(w.Servicer, "Pool:AddLoans", []string{poolID, strconv.Itoa(chunk)}, chunkTransient(w.TB, loans, strconv.Itoa(size)))
+func chunkTransient(t testing.TB, loans []loantape.Loan, size string) stubtest.InvokeOption {
+	return contracttest.SizedChunkTransient(t, loans, size)
 }
 
 func cut(loans []loantape.Loan, size int) [][]loantape.Loan {
@@ -64,8 +58,22 @@ func TestConcurrentChunksDoNotConflict(t *testing.T) {
 	if r := addChunk(w, "P1", 2, chunks[2], 16); r.ErrCode() != errs.AlreadyExists {
 		t.Fatalf("chunk 2 again: %s %s", r.ErrCode(), r.Message)
 	}
+	w.Must(w.Servicer, "Pool:CheckTape", "P1")
+	w.Refused(errs.AlreadyExists, w.Servicer, "Pool:CheckTape", "P1")
 	w.Must(w.Servicer, "Pool:Seal", "P1")
 	p := contracttest.Decode[schema.PoolView](t, w.Must(w.NoRole, "Pool:Get", "P1")).Pool
+	if p.TapeChunkSize != 16 {
+		t.Fatalf("sealed with tape chunk size %d, want 16", p.TapeChunkSize)
+	}
+	// Each chunk is three private values (loans, leaves, index), and no
+	// loan has a key of its own.
+	counts := map[string]int{}
+	for k := range w.Private("loanTape") {
+		counts[strings.Split(strings.TrimPrefix(k, "\x00"), "\x00")[0]]++
+	}
+	if counts[schema.TypeLoanChunk] != 5 || counts[schema.TypeLoanLeaves] != 5 || counts[schema.TypeLoanIndex] != 5 || counts[schema.TypeLoan] != 0 {
+		t.Fatalf("loanTape keys by type: %v", counts)
+	}
 	leaves := make([][merkle.Size]byte, len(loans))
 	agg := loantape.NewTapeAggregator()
 	for i, l := range loans {
@@ -110,10 +118,33 @@ func TestSealChecksEveryChunkIsIn(t *testing.T) {
 	if r := w.Call(w.Servicer, "Pool:Seal", "GAP"); r.ErrCode() != errs.WrongState {
 		t.Fatalf("sealed with chunk 2 missing: %s", r.Message)
 	}
+	if r := w.Call(w.Servicer, "Pool:CheckTape", "GAP"); r.ErrCode() != errs.WrongState {
+		t.Fatalf("checked with chunk 2 missing: %s", r.Message)
+	}
 	if r := addChunk(w, "GAP", 2, chunks[2], 8); !r.OK() {
 		t.Fatal(r.Message)
 	}
+	if r := w.Call(w.Servicer, "Pool:Seal", "GAP"); r.ErrCode() != errs.WrongState || !strings.Contains(r.Message, "Pool:CheckTape") {
+		t.Fatalf("sealed unchecked: %s %s", r.ErrCode(), r.Message)
+	}
+	w.Must(w.Servicer, "Pool:CheckTape", "GAP")
 	w.Must(w.Servicer, "Pool:Seal", "GAP")
+
+	// A check covers the chunks it read: a chunk added after it needs a
+	// new one.
+	w.CreatePool("LATE")
+	addChunk(w, "LATE", 0, chunks[0], 8)
+	addChunk(w, "LATE", 1, chunks[1], 8)
+	w.Must(w.Arranger, "Pool:CheckTape", "LATE")
+	addChunk(w, "LATE", 2, chunks[2][:3], 8)
+	if r := w.Call(w.Arranger, "Pool:Seal", "LATE"); r.ErrCode() != errs.WrongState || !strings.Contains(r.Message, "again") {
+		t.Fatalf("sealed with a chunk added after the check: %s %s", r.ErrCode(), r.Message)
+	}
+	w.Must(w.Arranger, "Pool:CheckTape", "LATE")
+	w.Must(w.Arranger, "Pool:Seal", "LATE")
+	if p := contracttest.Decode[schema.PoolView](t, w.Must(w.NoRole, "Pool:Get", "LATE")).Pool; p.LoanCount != 19 {
+		t.Fatalf("sealed %d loans, want 19", p.LoanCount)
+	}
 
 	w.CreatePool("SHORT")
 	addChunk(w, "SHORT", 0, chunks[0][:5], 8)
@@ -151,49 +182,45 @@ func TestChunkSizeRules(t *testing.T) {
 	if r := addChunk(w, "P2", 1, loans[8:16], 8); r.ErrCode() != errs.BadInput {
 		t.Errorf("a sized chunk after an in-order one: %s %s", r.ErrCode(), r.Message)
 	}
-	// A loan already in the pool is refused from another chunk.
-	if r := addChunk(w, "P1", 1, loans[7:15], 8); r.ErrCode() != errs.AlreadyExists {
-		t.Errorf("loan %s twice: %s %s", loans[7].AssetNumber, r.ErrCode(), r.Message)
-	}
 	if w.ValidationParameter(compositeKey(t, schema.TypePoolTapeChunk, "P1", fmt.Sprintf("%08d", 0))) == nil {
 		t.Error("a chunk record has no key-level endorsement policy")
 	}
 }
 
-// A loan carried by two chunks endorsed at once: both endorse (neither
-// sees the other's write), and whichever commits second is invalidated by
-// an MVCC read conflict on the loan's key, because the chunk's one
-// multi-key read of its loans puts every loan key in its read set. A
-// third chunk without the loan commits. The same loan after its chunk
-// committed is refused at endorsement, naming the loan.
-func TestLoanInTwoConcurrentChunksConflicts(t *testing.T) {
+// A loan carried by two chunks endorsed at once: both commit (neither
+// reads a key a loan, which is what lets chunks go in together), and
+// CheckTape finds the loan in both, names it and both places, and writes
+// nothing; the tape cannot be sealed. A tape without a repeated loan in
+// another pool checks and seals.
+func TestLoanInTwoChunksIsCaughtByCheckTape(t *testing.T) {
 	w := contracttest.New(t)
 	w.CreatePool("DUP")
 	loans := contracttest.Loans(t, 8, 24)
 	chunks := cut(loans, 8)
 	second := append([]loantape.Loan(nil), chunks[1]...)
 	second[3] = chunks[0][5]
-	first := w.Endorse(w.Servicer, "Pool:AddLoans", []string{"DUP", "0"}, chunkTransient(t, chunks[0], "8"), stubtest.OnPeer(w.Net.Trustee))
-	dup := w.Endorse(w.Servicer, "Pool:AddLoans", []string{"DUP", "1"}, chunkTransient(t, second, "8"), stubtest.OnPeer(w.Net.Trustee))
-	other := w.Endorse(w.Servicer, "Pool:AddLoans", []string{"DUP", "2"}, chunkTransient(t, chunks[2], "8"), stubtest.OnPeer(w.Net.Trustee))
-	for _, tx := range []*stubtest.Tx{first, dup, other} {
-		if r := tx.Endorsement(); r.Status != 200 {
-			t.Fatalf("endorsement: %s", r.Message)
+	var txs []*stubtest.Tx
+	for i, c := range [][]loantape.Loan{chunks[0], second, chunks[2]} {
+		txs = append(txs, w.Endorse(w.Servicer, "Pool:AddLoans", []string{"DUP", strconv.Itoa(i)}, chunkTransient(t, c, "8"), stubtest.OnPeer(w.Net.Trustee)))
+	}
+	for i := len(txs) - 1; i >= 0; i-- {
+		if r := w.Commit(txs[i]); !r.OK() {
+			t.Fatalf("chunk %d: %s %s", i, r.Code, r.Message)
 		}
 	}
-	if r := w.Commit(dup); !r.OK() {
-		t.Fatalf("the chunk committed first: %s", r.Code)
+	before := w.Snapshot()
+	r := w.Call(w.Servicer, "Pool:CheckTape", "DUP")
+	dup := chunks[0][5].AssetNumber
+	for _, want := range []string{dup, "chunk 0 (loans[5])", "chunk 1 (loans[3])", "new pool"} {
+		if r.ErrCode() != errs.AlreadyExists || !strings.Contains(r.Message, want) {
+			t.Fatalf("check of a tape with loan %s twice: %s %s (want %q)", dup, r.ErrCode(), r.Message, want)
+		}
 	}
-	if r := w.Commit(first); r.Code.String() != "MVCC_READ_CONFLICT" {
-		t.Fatalf("the chunk with the same loan committed second: %s, want MVCC_READ_CONFLICT", r.Code)
+	if diff := w.Diff(before); len(diff) > 0 {
+		t.Fatalf("a refused check changed the ledger: %v", diff)
 	}
-	if r := w.Commit(other); !r.OK() {
-		t.Fatalf("an unrelated chunk: %s", r.Code)
-	}
-	r := addChunk(w, "DUP", 0, chunks[0], 8)
-	if r.ErrCode() != errs.AlreadyExists || !strings.Contains(r.Message, chunks[0][5].AssetNumber) {
-		t.Fatalf("chunk 0 after chunk 1 took its loan %s: %s %s", chunks[0][5].AssetNumber, r.ErrCode(), r.Message)
-	}
+	w.Refused(errs.WrongState, w.Servicer, "Pool:Seal", "DUP")
+	w.SealChunkedPool("CLEAN", loans, 8)
 }
 
 // The largest declared chunk size is a chunk's limit too: 1,024 loans go

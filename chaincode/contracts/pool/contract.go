@@ -11,6 +11,12 @@
 // from the progress record without reading a loan, so any majority can
 // endorse it. Afterwards a loanTape member can fetch a loan with its
 // inclusion proof and anyone can verify it against the public root.
+//
+// That is a tape added in order. A tape whose chunks declare a
+// power-of-two size goes in concurrently (chunks.go): each chunk writes
+// its own public record instead of the progress record, and keeps its
+// loans as one private value instead of a key a loan (tape_values.go), so
+// CheckTape must find no loan in two chunks before Seal.
 package pool
 
 import (
@@ -107,10 +113,7 @@ func (c *Contract) Create(ctx *txn.Context, poolJSON string) error {
 		return err
 	}
 	progress := schema.TapeProgress{Pool: in.ID, Builder: (&merkle.Builder{}).State(), Aggregates: loantape.TapeAggregates{}}
-	if err := ctx.Put(progressKey, progress); err != nil {
-		return err
-	}
-	if err := keypolicy.KeptBy(ctx.GetStub(), progressKey, append(cfg.MSPsWithRole(roles.Trustee), in.Servicer)...); err != nil {
+	if err := putTapeRecord(ctx, progressKey, in.Servicer, progress); err != nil {
 		return err
 	}
 	return ctx.Emit("PoolCreated", poolCreatedEvent{Pool: p.ID, Originator: p.Originator, Servicer: p.Servicer, CutoffDate: p.CutoffDate})
@@ -333,7 +336,8 @@ func rowErrors(err error) error {
 
 // Seal fixes an open pool's loan tape and publishes its Merkle root, loan
 // count, balance and aggregates (a servicer of the pool's servicer
-// organisation, or an arranger). It reads only public state.
+// organisation, or an arranger). It reads only public state; a tape added
+// in chunks of a declared size must have passed CheckTape.
 func (c *Contract) Seal(ctx *txn.Context, poolID string) error {
 	caller, err := ctx.Require(roles.Servicer, roles.Arranger)
 	if err != nil {
@@ -352,7 +356,7 @@ func (c *Contract) Seal(ctx *txn.Context, poolID string) error {
 	if p.Status != schema.PoolOpen {
 		return errs.New(errs.WrongState, "pool %s is already sealed (root %s)", poolID, p.MerkleRoot)
 	}
-	sums, count, root, err := sealedTape(ctx, poolID)
+	sums, count, root, chunkSize, err := sealedTape(ctx, poolID)
 	if err != nil {
 		return err
 	}
@@ -365,6 +369,7 @@ func (c *Contract) Seal(ctx *txn.Context, poolID string) error {
 	}
 	p.Status, p.LoanCount, p.Balance = schema.PoolSealed, count, sums.Balance
 	p.MerkleRoot, p.Aggregates, p.SealedTx = merkle.Hex(root), aggregates, ctx.TxID()
+	p.TapeChunkSize = chunkSize
 	if err := ctx.Put(key, p); err != nil {
 		return err
 	}
@@ -372,24 +377,31 @@ func (c *Contract) Seal(ctx *txn.Context, poolID string) error {
 }
 
 // sealedTape is what Seal publishes of a tape: from its chunk records
-// when it was added concurrently, else from the progress record.
-func sealedTape(ctx *txn.Context, poolID string) (loantape.TapeAggregates, int, [merkle.Size]byte, error) {
+// when it was added in chunks of a declared size (then checked by
+// CheckTape, and chunkSize is that size), else from the progress record.
+func sealedTape(ctx *txn.Context, poolID string) (sums loantape.TapeAggregates, count int, root [merkle.Size]byte, chunkSize int, err error) {
 	chunks, err := readChunks(ctx, poolID)
 	if err != nil {
-		return loantape.TapeAggregates{}, 0, merkle.EmptyRoot, err
+		return sums, 0, merkle.EmptyRoot, 0, err
 	}
 	if len(chunks) > 0 {
-		return tapeOfChunks(poolID, chunks)
+		if sums, count, root, err = tapeOfChunks(poolID, chunks); err != nil {
+			return sums, 0, merkle.EmptyRoot, 0, err
+		}
+		if err := requireChecked(ctx, poolID, len(chunks), count, root); err != nil {
+			return sums, 0, merkle.EmptyRoot, 0, err
+		}
+		return sums, count, root, chunks[0].ChunkSize, nil
 	}
 	progress, _, err := readProgress(ctx, poolID)
 	if err != nil {
-		return loantape.TapeAggregates{}, 0, merkle.EmptyRoot, err
+		return sums, 0, merkle.EmptyRoot, 0, err
 	}
 	builder, err := merkle.Restore(progress.Builder)
 	if err != nil {
-		return loantape.TapeAggregates{}, 0, merkle.EmptyRoot, errs.New(errs.Internal, "pool %s: stored Merkle state: %v", poolID, err)
+		return sums, 0, merkle.EmptyRoot, 0, errs.New(errs.Internal, "pool %s: stored Merkle state: %v", poolID, err)
 	}
-	return progress.Aggregates, builder.Size(), builder.Root(), nil
+	return progress.Aggregates, builder.Size(), builder.Root(), 0, nil
 }
 
 func readPool(ctx *txn.Context, id string) (schema.Pool, string, error) {
@@ -424,8 +436,22 @@ func readProgress(ctx *txn.Context, id string) (schema.TapeProgress, string, err
 	return p, key, nil
 }
 
+// putTapeRecord writes a public record of a tape and keeps it by the
+// loanTape collection's parties, the trustee AND the pool's servicer: only
+// transactions both endorse, which alone can read the tape, change it.
+func putTapeRecord(ctx *txn.Context, key, servicer string, v any) error {
+	if err := ctx.Put(key, v); err != nil {
+		return err
+	}
+	cfg, err := ctx.Config()
+	if err != nil {
+		return err
+	}
+	return keypolicy.KeptBy(ctx.GetStub(), key, append(cfg.MSPsWithRole(roles.Trustee), servicer)...)
+}
+
 func leavesKey(ctx *txn.Context, poolID string, chunk int) (string, error) {
-	return ctx.Key(schema.TypeLoanLeaves, poolID, fmt.Sprintf("%08d", chunk))
+	return ctx.Key(schema.TypeLoanLeaves, poolID, schema.ChunkNo(chunk))
 }
 
 func marshal(v any) (string, error) {

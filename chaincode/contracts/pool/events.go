@@ -23,3 +23,10 @@ type poolSealedEvent struct {
 	Balance    string `json:"balance"`
 	MerkleRoot string `json:"merkleRoot"`
 }
+
+type tapeCheckedEvent struct {
+	Pool       string `json:"pool"`
+	Chunks     int    `json:"chunks"`
+	Loans      int    `json:"loans"`
+	MerkleRoot string `json:"merkleRoot"`
+}

@@ -56,7 +56,9 @@ func (c *Contract) Get(ctx *txn.Context, poolID string) (string, error) {
 // arranger or servicer of the trustee's organisation or of the pool's
 // servicer organisation. It reads every leaf of the pool: one read per
 // chunk and O(n) hashing (a 1,000-loan pool is 2 reads and ~1,000
-// hashes; 100,000 loans are 200 reads of ~32 KB and ~100,000 hashes).
+// hashes; 100,000 loans are 200 reads of ~32 KB and ~100,000 hashes);
+// a tape kept a chunk to a value is searched through its chunks' indexes
+// (at most one more read a chunk, of ~20 KB).
 func (c *Contract) GetLoan(ctx *txn.Context, poolID, assetNumber string) (string, error) {
 	caller, err := ctx.Require(roles.Trustee, roles.Arranger, roles.Servicer)
 	if err != nil {
@@ -87,12 +89,7 @@ func (c *Contract) GetLoan(ctx *txn.Context, poolID, assetNumber string) (string
 	if p.Status != schema.PoolSealed {
 		return "", errs.New(errs.WrongState, "pool %s is not sealed: there is no root to prove against yet", poolID)
 	}
-	key, err := ctx.Key(schema.TypeLoan, poolID, assetNumber)
-	if err != nil {
-		return "", err
-	}
-	var tl schema.TapeLoan
-	found, err := ctx.GetPrivate(roles.LoanTapeCollection, key, &tl)
+	tl, found, err := tapeLoan(ctx, p, assetNumber)
 	if err != nil {
 		return "", err
 	}
@@ -130,6 +127,16 @@ func (c *Contract) GetLoan(ctx *txn.Context, poolID, assetNumber string) (string
 		return "", errs.New(errs.Internal, "pool %s: %v", poolID, err)
 	}
 	return marshal(schema.LoanProof{Pool: poolID, Root: p.MerkleRoot, Loan: tl.Loan, Proof: proof, Mortgage: tl.Mortgage, Lease: tl.Lease})
+}
+
+// tapeLoan reads one loan of a sealed pool, in the layout its tape has.
+func tapeLoan(ctx *txn.Context, p schema.Pool, asset string) (schema.TapeLoan, bool, error) {
+	if p.TapeChunkSize > 0 {
+		return findLoan(ctx, p, asset)
+	}
+	var tl schema.TapeLoan
+	found, err := ctx.GetPrivate(roles.LoanTapeCollection, ctx.MustKey(schema.TypeLoan, p.ID, asset), &tl)
+	return tl, found, err
 }
 
 // VerifyLoan checks a disclosed loan (a loantape.Loan as JSON) and its

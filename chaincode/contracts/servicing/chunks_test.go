@@ -20,10 +20,12 @@ func sizedHeader(t testing.TB, m month, size int) string {
 // same ledger state and they commit in reverse order, as chunks in flight
 // together may be ordered; all are valid (no chunk reads a key another
 // writes). CompleteReport then publishes the root over the rows in file
-// order and the period certifies; the next month goes the same way.
+// order and the period certifies; the next month goes the same way. The
+// pool's tape went in as chunks of a declared size too (kept a value a
+// chunk), so the first month's balances come from its chunks' indexes.
 func TestSizedReportChunksDoNotConflict(t *testing.T) {
 	w := newWorld(t)
-	d := newDeal(t, w, 60, 16)
+	d := newDeal(t, w, 60, 16, withChunkedTape(32))
 	for period := 1; period <= 2; period++ {
 		m := d.nextMonth(t)
 		if len(m.chunks) != 4 {

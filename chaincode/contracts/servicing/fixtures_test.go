@@ -56,6 +56,9 @@ type dealFixture struct {
 	// fixingRules are the terms' rules for fixing indexes from sources.
 	floatA      string
 	fixingRules []fixing.Rule
+	// tapeChunk, if set, adds the tape in chunks of that declared size
+	// (kept a chunk to a value) instead of in order.
+	tapeChunk int
 }
 
 // dealOption varies the fixture.
@@ -79,6 +82,13 @@ func withFloatingA(index string, rules ...fixing.Rule) dealOption {
 	return func(d *dealFixture) { d.floatA, d.fixingRules = index, rules }
 }
 
+// withChunkedTape adds the pool's tape in chunks of a declared size, so
+// each chunk is kept as one value and reports find cut-off balances in
+// the chunks' indexes.
+func withChunkedTape(size int) dealOption {
+	return func(d *dealFixture) { d.tapeChunk = size }
+}
+
 // newDeal builds the fixture over n loans, reported in chunks of
 // chunkSize rows, with the waterfall set and the reserve funded.
 func newDeal(t testing.TB, w *world, n, chunkSize int, opts ...dealOption) *dealFixture {
@@ -100,6 +110,8 @@ func buildDeal(t testing.TB, w *world, n, chunkSize int, servicingSet, fundReser
 	d.balance = autodeal.Balance(loans)
 	if d.seasoned != nil {
 		d.sealSeasonedTape(t, loans)
+	} else if d.tapeChunk > 0 {
+		w.SealChunkedPool(d.pool, loans, d.tapeChunk)
 	} else {
 		w.SealPool(d.pool, loans, 500)
 	}

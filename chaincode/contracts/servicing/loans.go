@@ -21,6 +21,12 @@ type tapeLedger struct {
 	ctx             *txn.Context
 	deal, pool      string
 	period, attempt int
+	// tapeChunkSize is the pool's (schema.Pool.TapeChunkSize): when set,
+	// cut-off balances are in the chunks' indexes, not a key a loan, and
+	// indexes are read from startChunk on, where the rows would be were
+	// the report in tape order, going round, until every loan is found.
+	tapeChunkSize, tapeChunks, startChunk int
+	indexes                               map[int]bool // indexes read
 
 	perf      map[string]*schema.LoanPerformance // nil entry: no record
 	cut       map[string]*loantape.PriorLoan     // cut-off balances read; nil entry: not in the tape
@@ -28,9 +34,17 @@ type tapeLedger struct {
 	err       error
 }
 
-func newTapeLedger(ctx *txn.Context, deal, pool string, period, attempt int) *tapeLedger {
-	return &tapeLedger{ctx: ctx, deal: deal, pool: pool, period: period, attempt: attempt,
-		perf: map[string]*schema.LoanPerformance{}, cut: map[string]*loantape.PriorLoan{}, certified: map[int]int{}}
+// newTapeLedger answers for the loans of pool; firstRow is the position
+// of the chunk's first row in its report.
+func newTapeLedger(ctx *txn.Context, deal string, pool schema.Pool, period, attempt, firstRow int) *tapeLedger {
+	l := &tapeLedger{ctx: ctx, deal: deal, pool: pool.ID, period: period, attempt: attempt,
+		perf: map[string]*schema.LoanPerformance{}, cut: map[string]*loantape.PriorLoan{}, certified: map[int]int{},
+		indexes: map[int]bool{}}
+	if size := pool.TapeChunkSize; size > 0 {
+		l.tapeChunkSize, l.tapeChunks = size, (pool.LoanCount+size-1)/size
+		l.startChunk = min(firstRow/size, max(l.tapeChunks-1, 0))
+	}
+	return l
 }
 
 // prefetch reads what the chunk's rows will ask of the ledger in two
@@ -68,6 +82,9 @@ func (l *tapeLedger) prefetch(rows []loantape.PeriodRow) error {
 			missing = append(missing, a)
 			tapeKeys = append(tapeKeys, l.ctx.MustKey(schema.TypeLoan, l.pool, a))
 		}
+	}
+	if l.tapeChunkSize > 0 {
+		return l.cutoffsFromIndexes(missing)
 	}
 	return l.ctx.GetPrivateMany(roles.LoanTapeCollection, tapeKeys, func(i int, raw []byte) error {
 		var tl schema.TapeLoan
@@ -136,6 +153,12 @@ func (l *tapeLedger) ReportedIn(asset string) (int, bool) {
 // cutoff is the loan's balance in the pool's tape, read once a
 // transaction (prefetch reads a chunk's in one go).
 func (l *tapeLedger) cutoff(asset string) (loantape.PriorLoan, bool) {
+	if _, ok := l.cut[asset]; !ok && l.tapeChunkSize > 0 {
+		if err := l.cutoffsFromIndexes([]string{asset}); err != nil {
+			l.fail(err)
+			return loantape.PriorLoan{}, false
+		}
+	}
 	p, ok := l.cut[asset]
 	if !ok {
 		var tl schema.TapeLoan
@@ -153,6 +176,42 @@ func (l *tapeLedger) cutoff(asset string) (loantape.PriorLoan, bool) {
 		return loantape.PriorLoan{}, false
 	}
 	return *p, true
+}
+
+// cutoffsFromIndexes finds the cut-off balances of assets in a tape kept
+// a chunk to a value, reading each chunk's index at most once a
+// transaction. An asset in no index is not in the pool (a nil entry).
+func (l *tapeLedger) cutoffsFromIndexes(assets []string) error {
+	want := make(map[string]bool, len(assets))
+	for _, a := range assets {
+		want[a] = true
+	}
+	for k := 0; k < l.tapeChunks && len(want) > 0; k++ {
+		chunk := (l.startChunk + k) % l.tapeChunks
+		if l.indexes[chunk] {
+			continue
+		}
+		l.indexes[chunk] = true
+		var ix schema.TapeIndex
+		key := l.ctx.MustKey(schema.TypeLoanIndex, l.pool, schema.ChunkNo(chunk))
+		found, err := l.ctx.GetPrivate(roles.LoanTapeCollection, key, &ix)
+		if err != nil {
+			return err
+		}
+		if !found || ix.FirstIndex != chunk*l.tapeChunkSize || len(ix.Balances) != len(ix.Assets) {
+			return errs.New(errs.Internal, "pool %s: the index of chunk %d is missing or malformed", l.pool, chunk)
+		}
+		for i, a := range ix.Assets {
+			l.cut[a] = &loantape.PriorLoan{EndBalance: ix.Balances[i]}
+			delete(want, a)
+		}
+	}
+	for a := range want {
+		if _, ok := l.cut[a]; !ok {
+			l.cut[a] = nil
+		}
+	}
+	return nil
 }
 
 // certifiedAttempt returns which attempt of a period's report was

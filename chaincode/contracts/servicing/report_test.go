@@ -103,25 +103,31 @@ func TestAddReportRowsRefusesBadRows(t *testing.T) {
 			c.Aggregates.Recoveries += 5
 		}, []string{"chunk 1 declared aggregate refused", "recoveries", "(rule totals)"}},
 	}
+	// Both tape layouts: a key a loan (added in order) and a value a
+	// chunk (chunks of 16, so the report's chunks of 25 rows straddle
+	// them and cut-off balances come from several indexes).
+	layouts := map[string][]dealOption{"in order": nil, "chunked": {withChunkedTape(16)}}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			w := newWorld(t)
-			d := newDeal(t, w, 60, 25)
-			m := d.nextMonth(t)
-			w.Must(w.Servicer, "Servicing:SubmitReport", d.deal, d.header(t, m))
-			w.MustWith(w.Servicer, "Servicing:AddReportRows", []string{d.deal, "1"}, chunkTransient(t, m.chunks[0]))
-			c := m.chunks[1]
-			c.Rows = append([]loantape.PeriodRow(nil), c.Rows...)
-			tt.change(d, m, &c)
-			msg := w.RefusedWith(errs.BadInput, w.Servicer, "Servicing:AddReportRows", []string{d.deal, "1"}, chunkTransient(t, c)).Message
-			for _, want := range tt.want {
-				if !strings.Contains(msg, want) {
-					t.Errorf("%q does not mention %q", msg, want)
+		for layout, opts := range layouts {
+			t.Run(tt.name+"/"+layout, func(t *testing.T) {
+				w := newWorld(t)
+				d := newDeal(t, w, 60, 25, opts...)
+				m := d.nextMonth(t)
+				w.Must(w.Servicer, "Servicing:SubmitReport", d.deal, d.header(t, m))
+				w.MustWith(w.Servicer, "Servicing:AddReportRows", []string{d.deal, "1"}, chunkTransient(t, m.chunks[0]))
+				c := m.chunks[1]
+				c.Rows = append([]loantape.PeriodRow(nil), c.Rows...)
+				tt.change(d, m, &c)
+				msg := w.RefusedWith(errs.BadInput, w.Servicer, "Servicing:AddReportRows", []string{d.deal, "1"}, chunkTransient(t, c)).Message
+				for _, want := range tt.want {
+					if !strings.Contains(msg, want) {
+						t.Errorf("%q does not mention %q", msg, want)
+					}
 				}
-			}
-			// The untouched chunk is still accepted afterwards.
-			w.MustWith(w.Servicer, "Servicing:AddReportRows", []string{d.deal, "1"}, chunkTransient(t, m.chunks[1]))
-		})
+				// The untouched chunk is still accepted afterwards.
+				w.MustWith(w.Servicer, "Servicing:AddReportRows", []string{d.deal, "1"}, chunkTransient(t, m.chunks[1]))
+			})
+		}
 	}
 }
 

@@ -129,6 +129,38 @@ func (w *World) SealPool(poolID string, loans []loantape.Loan, chunkSize int) {
 	w.Must(w.Servicer, "Pool:Seal", poolID)
 }
 
+// SizedChunkTransient carries a chunk's loans and the tape's declared
+// chunk size: the chunk goes in concurrently and is kept as one value.
+func SizedChunkTransient(tb testing.TB, loans []loantape.Loan, size string) stubtest.InvokeOption {
+	b, err := canon.Marshal(loans)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return stubtest.Transient(map[string][]byte{pool.TransientLoans: b, pool.TransientChunkSize: []byte(size)})
+}
+
+// AddSizedChunk has the servicer add loans as chunk number chunk of a
+// tape in chunks of size.
+func (w *World) AddSizedChunk(poolID string, chunk int, loans []loantape.Loan, size int) Result {
+	w.TB.Helper()
+	return w.CallWith(w.Servicer, "Pool:AddLoans", []string{poolID, fmt.Sprint(chunk)}, SizedChunkTransient(w.TB, loans, fmt.Sprint(size)))
+}
+
+// SealChunkedPool creates a pool of the given loans, added in chunks of
+// a declared size (a power of two) as the gateway sends them, checks the
+// tape and seals it.
+func (w *World) SealChunkedPool(poolID string, loans []loantape.Loan, size int) {
+	w.TB.Helper()
+	w.CreatePool(poolID)
+	for chunk := 0; chunk*size < len(loans); chunk++ {
+		if r := w.AddSizedChunk(poolID, chunk, loans[chunk*size:min((chunk+1)*size, len(loans))], size); !r.OK() {
+			w.TB.Fatalf("AddLoans chunk %d of size %d: %s", chunk, size, r.Message)
+		}
+	}
+	w.Must(w.Servicer, "Pool:CheckTape", poolID)
+	w.Must(w.Servicer, "Pool:Seal", poolID)
+}
+
 // DefaultRules are permissive transfer rules: qualified institutional
 // buyers in the US or GB at any custodian of the consortium.
 func (w *World) DefaultRules() rules.TrancheRules {

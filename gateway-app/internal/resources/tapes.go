@@ -20,12 +20,13 @@ func (r *resources) tapes(s *api.Server) {
 		Description: "The file is checked whole first, row by row (every loantape rule, with the line of each bad row), " +
 			"against the pool's cut-off date and the optional control totals; a file with any bad row is refused (422 UPLOAD_INVALID, " +
 			"errors lists each row, field and rule) and nothing is submitted. Then it is submitted in chunks (Pool:AddLoans, loans in " +
-			"transient data, endorsed by the trustee and the servicer), several at once when the chunk size is a power of two. If a chunk fails, " +
+			"transient data, endorsed by the trustee and the servicer), several at once when the chunk size is a power of two, " +
+			"and then Pool:CheckTape has the chaincode check that no loan is in two chunks (Seal requires it of such a tape). If a chunk fails, " +
 			"the chunks already in stay on the ledger: uploading the same file again submits only the missing ones. Seal the pool afterwards.",
 		Params: tapeParams,
 		Upload: &api.Upload{ContentTypes: upload.AcceptedContentTypes(), Description: "the loan tape: EX-102 auto-loan asset data as CSV (header row of element names) or XML (assetData)",
 			Resumable: true},
-		Chaincode: []string{"Pool:Get", "Pool:AddLoans"},
+		Chaincode: []string{"Pool:Get", "Pool:AddLoans", "Pool:CheckTape"},
 		Handle:    r.uploadTape,
 	})
 }

@@ -12,8 +12,10 @@ import (
 )
 
 // A tape in chunks of 8 goes in with up to four chunks in flight, never
-// more; every chunk is in once, the gateway's root is the one the pool
-// seals from the chunk roots, and the loan book holds every loan.
+// more; every chunk is in once, then Pool:CheckTape runs once, the
+// gateway's root is the one the pool seals from the chunk roots, and the
+// loan book holds every loan. Uploading the same file again submits no
+// chunk, and the check already on the ledger stands.
 func TestTapeChunksGoInFlight(t *testing.T) {
 	p := uploadtest.Simulate(t, 5, 100)
 	chain := newFakeChain(t, p.Cutoff, p.Balance)
@@ -26,10 +28,18 @@ func TestTapeChunksGoInFlight(t *testing.T) {
 	if out.Chunks != 13 || len(out.Transactions) != 13 || len(chain.tapeChunks) != 13 || chain.maxAtOnce < 2 || chain.maxAtOnce > 4 {
 		t.Fatalf("%d chunks, %d transactions, %d on the ledger, %d at once (want 2 to 4)", out.Chunks, len(out.Transactions), len(chain.tapeChunks), chain.maxAtOnce)
 	}
-	for _, tx := range chain.submitted {
-		if string(tx.Transient["chunkSize"]) != "8" {
-			t.Fatalf("chunk %s without its size", tx.Args[1])
+	last := len(chain.submitted) - 1
+	for _, tx := range chain.submitted[:last] {
+		if tx.Fn != "Pool:AddLoans" || string(tx.Transient["chunkSize"]) != "8" {
+			t.Fatalf("%s %v without the chunk size", tx.Fn, tx.Args)
 		}
+	}
+	if check := chain.submitted[last]; check.Fn != "Pool:CheckTape" || !slices.Equal(check.Args, []string{"POOL-1"}) || out.CheckTx == "" {
+		t.Fatalf("last submission %s %v, check transaction %q", check.Fn, check.Args, out.CheckTx)
+	}
+	again, err := w.Tape(TapeRequest{Pool: "POOL-1", File: csvFile(t, p.Loans), ChunkSize: 8})
+	if err != nil || len(again.Transactions) != 0 || again.CheckTx != "" || again.MerkleRoot != out.MerkleRoot {
+		t.Fatalf("the same file again: %+v %v", again, err)
 	}
 	chain.seal()
 	if out.MerkleRoot != chain.pool.MerkleRoot {

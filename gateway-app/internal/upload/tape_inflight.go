@@ -1,6 +1,7 @@
 package upload
 
 import (
+	"errors"
 	"strconv"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/canon"
@@ -16,8 +17,9 @@ import (
 // concurrently (a power-of-two size): each chunk already on the ledger is
 // checked to be this file's (same loans, same root) and skipped, the
 // others are submitted up to InFlight at once with the chunk size in
-// their transient data. Once all have committed it reads the pool back
-// and requires every chunk of the file in it, and nothing else.
+// their transient data. Once all have committed it reads the pool back,
+// requires every chunk of the file in it, and nothing else, and has the
+// chaincode check the tape (checkTape).
 func (w Workflow) tapeInFlight(req TapeRequest, size int, progress TapeProgress, checked CheckedTape, out *TapeUpload) (*TapeUpload, error) {
 	onLedger := make(map[int]schema.TapeChunkSummary, len(progress.Chunks))
 	for _, c := range progress.Chunks {
@@ -86,9 +88,27 @@ func (w Workflow) tapeInFlight(req TapeRequest, size int, progress TapeProgress,
 		return nil, errs.New(errs.Conflict, "pool %s holds %d chunks (%d in a row from 0) of %d loans (%s) after the upload, but the file makes %d chunks of %d loans (%s)",
 			req.Pool, len(now.Chunks), now.NextChunk, now.LoansAdded, now.BalanceSoFar, out.Chunks, checked.Loans, checked.Aggregates.Balance)
 	}
+	if out.CheckTx, err = w.checkTape(req.Pool); err != nil {
+		return nil, err
+	}
 	out.MerkleRoot = merkle.Hex(tree.Root())
 	if err := w.Book.Update(func(b store.Writer) error { return b.FinishTape(req.Pool, out.MerkleRoot, checked.Loans) }); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// checkTape submits Pool:CheckTape, which Seal requires of a tape in
+// chunks of a declared size: such chunks are kept a value each, with no
+// key a loan, so only a check over every chunk's index finds a loan in
+// two chunks (this file passed the same check here before any chunk was
+// sent). A check already on the ledger for these chunks (a resumed
+// upload) is as good as a new one.
+func (w Workflow) checkTape(pool string) (string, error) {
+	res, err := w.submitChunk(ledger.Tx{Fn: "Pool:CheckTape", Args: []string{pool}})
+	var le *ledger.Error
+	if errors.As(err, &le) && le.Code == errs.AlreadyExists {
+		return "", nil
+	}
+	return res.TxID, err
 }

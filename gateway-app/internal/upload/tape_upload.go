@@ -38,6 +38,7 @@ type TapeUpload struct {
 	Aggregates     loantape.TapeAggregates `json:"aggregates"`
 	IgnoredColumns []string                `json:"ignoredColumns,omitempty" doc:"CSV columns that name no modelled EX-102 element"`
 	Transactions   []string                `json:"transactions" doc:"transaction IDs of the chunks submitted, in order"`
+	CheckTx        string                  `json:"checkTx,omitempty" doc:"the Pool:CheckTape transaction that found no loan in two chunks (chunks of a power-of-two size; absent when an earlier upload of the file checked it)"`
 }
 
 // Tape checks a loan tape whole against the pool's cut-off date and the

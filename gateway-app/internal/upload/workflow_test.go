@@ -50,6 +50,7 @@ type fakeChain struct {
 
 	// Chunks that went in concurrently, by index, as their records.
 	tapeChunks   map[int]schema.TapeChunkSummary
+	tapeChecked  int // chunks the last Pool:CheckTape covered
 	tapeSize     int
 	reportChunks map[int]string // root
 
@@ -147,6 +148,11 @@ func (f *fakeChain) Submit(tx ledger.Tx, party string) (ledger.Result, error) {
 		}
 		f.progress.NextChunk++
 		f.progress.LoansAdded += len(loans)
+	case "Pool:CheckTape":
+		if f.tapeChecked == len(f.tapeChunks) {
+			return ledger.Result{}, &ledger.Error{Kind: ledger.KindRefused, Code: errs.AlreadyExists, Message: "already checked"}
+		}
+		f.tapeChecked = len(f.tapeChunks)
 	case "Servicing:SubmitReport":
 		var h schema.ReportHeader
 		if err := json.Unmarshal([]byte(tx.Args[1]), &h); err != nil {
@@ -252,6 +258,9 @@ func (f *fakeChain) addReportChunk(ch loantape.ReportChunk, txID string) (ledger
 func (f *fakeChain) seal() {
 	root := f.tapeTree.Root()
 	if len(f.tapeChunks) > 0 {
+		if f.tapeChecked != len(f.tapeChunks) {
+			f.t.Fatalf("sealing a tape of %d chunks whose check covered %d", len(f.tapeChunks), f.tapeChecked)
+		}
 		roots := make([][merkle.Size]byte, len(f.tapeChunks))
 		for i := range roots {
 			roots[i], _ = merkle.ParseHash(f.tapeChunks[i].Root)
