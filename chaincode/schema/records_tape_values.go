@@ -64,3 +64,21 @@ type TapeCheck struct {
 // ChunkNo is a chunk's number as the last attribute of its keys: eight
 // digits, so a range over a pool's chunks comes back in chunk order.
 func ChunkNo(chunk int) string { return fmt.Sprintf("%08d", chunk) }
+
+// A pool whose tape is kept a chunk to a value is reported the same way:
+// no record a loan (what LoanPerformance is for a tape added in order),
+// but each report chunk's index beside its rows. A loan's last balance is
+// its ending balance in the last certified report that carried it, found
+// through those indexes, or its cut-off balance in the tape's. A loan in
+// two chunks of one report is caught when the report completes.
+
+// TypeReportIndex: reportindex~<dealID>~<period>~<attempt>~<chunk>,
+// loanTape: ReportIndex, the chunk's asset numbers and ending balances.
+const TypeReportIndex = "reportindex"
+
+// ReportIndex is what the next report needs of one chunk of a report:
+// EndBalances[i] is the ending balance the row of Assets[i] reported.
+type ReportIndex struct {
+	Assets      []string       `json:"assets"`
+	EndBalances []money.Amount `json:"endBalances"`
+}

@@ -68,7 +68,7 @@ func checkSizedChunk(ctx *txn.Context, r schema.Report, chunk loantape.ReportChu
 
 // addSizedChunk stores a checked chunk of a sized report and its public
 // sum.
-func addSizedChunk(ctx *txn.Context, f *dealFacts, r schema.Report, chunk loantape.ReportChunk, agg loantape.ReportAggregates, ledger *tapeLedger) error {
+func addSizedChunk(ctx *txn.Context, f *dealFacts, r schema.Report, chunk loantape.ReportChunk, agg loantape.ReportAggregates, ledger rowLedger) error {
 	if err := storeRows(ctx, f.deal.ID, r, chunk, ledger); err != nil {
 		return err
 	}
@@ -148,9 +148,15 @@ func (c *Contract) CompleteReport(ctx *txn.Context, dealID, period string) error
 	if len(roots) != r.Header.Chunks {
 		return errs.New(errs.WrongState, "deal %s period %d: %d of %d chunks are in: add chunk %d, then complete the report", f.deal.ID, p, len(roots), r.Header.Chunks, len(roots))
 	}
+	if f.pool.TapeChunkSize > 0 {
+		if err := checkReportIndexes(ctx, r, nil); err != nil {
+			return err
+		}
+	}
 	if err := distribution.ReconcileReport(total, r.Header.Aggregates); err != nil {
 		return errs.Wrap(err, "deal %s period %d: every chunk is in but the rows do not add up to the declared totals (withdraw the report and submit it again)", f.deal.ID, p)
 	}
+
 	root, err := merkle.RootOfChunks(r.Header.ChunkSize, roots)
 	if err != nil {
 		return errs.New(errs.Internal, "deal %s period %d: %v", f.deal.ID, p, err)

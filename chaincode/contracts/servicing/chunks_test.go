@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
 	"github.com/tranchenet/tranchenet/chaincode/core/merkle"
 	"github.com/tranchenet/tranchenet/chaincode/internal/contracttest"
 	"github.com/tranchenet/tranchenet/chaincode/internal/stubtest"
@@ -89,4 +90,64 @@ func TestSizedReportRefusals(t *testing.T) {
 	w.RefusedWith(errs.BadInput, w.Servicer, "Servicing:AddReportRows", args, chunkTransient(t, beyond))
 	w.MustWith(w.Servicer, "Servicing:AddReportRows", args, chunkTransient(t, m.chunks[2]))
 	w.Must(w.Servicer, "Servicing:CompleteReport", args...)
+}
+
+// On a pool kept a chunk to a value, a loan in two chunks of a report is
+// found when the report completes, whichever way its chunks went in: each
+// chunk alone is valid (the row is the loan's own), CompleteReport (or
+// the last chunk of a report in order) refuses, naming the loan and both
+// chunks, and changes nothing; the report withdrawn, the right rows go in
+// and certify, and the next month's balances come from that report.
+func TestChunkedPoolReportFindsALoanInTwoChunksAtCompletion(t *testing.T) {
+	for _, sized := range []bool{true, false} {
+		w := newWorld(t)
+		d := newDeal(t, w, 60, 16, withChunkedTape(32))
+		m := d.nextMonth(t)
+		rows := append([]loantape.PeriodRow(nil), m.rows...)
+		rows[16+3] = rows[5]
+		var chunks []loantape.ReportChunk
+		for c, err := range loantape.ReportChunks(loantape.NewSliceSource(rows, 2), 16, m.period) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			chunks = append(chunks, c)
+		}
+		args := []string{d.deal, "1"}
+		header := d.header(t, m)
+		if sized {
+			header = sizedHeader(t, m, 16)
+		}
+		w.Must(w.Servicer, "Servicing:SubmitReport", d.deal, header)
+		last := len(chunks) - 1
+		for _, c := range chunks[:last] {
+			w.MustWith(w.Servicer, "Servicing:AddReportRows", args, chunkTransient(t, c))
+		}
+		before := w.Snapshot()
+		var r contracttest.Result
+		if sized {
+			w.MustWith(w.Servicer, "Servicing:AddReportRows", args, chunkTransient(t, chunks[last]))
+			before = w.Snapshot()
+			r = w.Call(w.Servicer, "Servicing:CompleteReport", args...)
+		} else {
+			r = w.CallWith(w.Servicer, "Servicing:AddReportRows", args, chunkTransient(t, chunks[last]))
+		}
+		for _, want := range []string{"loan " + rows[5].AssetNumber, "chunk 0 and again in chunk 1 (rows[3])", "(rule duplicate-asset)"} {
+			if r.ErrCode() != errs.BadInput || !strings.Contains(r.Message, want) {
+				t.Fatalf("sized %v: a loan in two chunks: %s %s (want %q)", sized, r.ErrCode(), r.Message, want)
+			}
+		}
+		if diff := w.Diff(before); len(diff) > 0 {
+			t.Fatalf("sized %v: the refusal changed the ledger: %v", sized, diff)
+		}
+		w.Must(w.Servicer, "Servicing:WithdrawReport", d.deal, "1", "loan in two chunks")
+		m.chunks = nil
+		for c, err := range loantape.ReportChunks(loantape.NewSliceSource(m.rows, 2), 16, m.period) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.chunks = append(m.chunks, c)
+		}
+		d.reportAndCertify(t, m)
+		d.reportAndCertify(t, d.nextMonth(t))
+	}
 }

@@ -273,12 +273,18 @@ func (d *dealFixture) report(t testing.TB, m month) {
 func (d *dealFixture) runPeriod(t testing.TB) (month, schema.Certification) {
 	t.Helper()
 	m := d.nextMonth(t)
+	return m, d.reportAndCertify(t, m)
+}
+
+// reportAndCertify reports, remits and certifies a month.
+func (d *dealFixture) reportAndCertify(t testing.TB, m month) schema.Certification {
+	t.Helper()
 	d.report(t, m)
 	w := d.w
 	w.Must(w.Servicer, "Servicing:RemitCollections", d.deal, m.collections().String())
 	w.Must(w.Trustee, "Servicing:Certify", d.deal, fmt.Sprint(m.period.Number))
 	cert := contracttest.Decode[schema.Certification](t, w.Must(w.Auditor, "Servicing:GetCertification", d.deal, fmt.Sprint(m.period.Number)))
-	return m, cert
+	return cert
 }
 
 // newDealWithoutWaterfall is newDeal before SetWaterfall (and without

@@ -8,8 +8,11 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
-// tapeLedger is distribution.LoanLedger over the loanTape collection: what
-// the pool knows of each loan a report row names. A loan's balance is the
+// tapeLedger is distribution.LoanLedger over the loanTape collection for
+// a tape added in order (a record a loan): what the pool knows of each
+// loan a report row names. A pool kept a chunk to a value is answered by
+// indexedLedger (loans_indexed.go), which reads its tape's indexes
+// through this type's cutoffsFromIndexes. A loan's balance is the
 // ending balance of its last row in a certified report, or its cut-off
 // balance when no certified report carried it. Rows of a report that was
 // withdrawn (or not yet certified) stay in LoanPerformance with the
@@ -231,6 +234,18 @@ func (l *tapeLedger) certifiedAttempt(period int) int {
 	}
 	l.certified[period] = a
 	return a
+}
+
+func (l *tapeLedger) failure() error { return l.err }
+
+// store records each row's performance.
+func (l *tapeLedger) store(chunk loantape.ReportChunk) error {
+	for _, row := range chunk.Rows {
+		if err := l.record(chunk.Index, row); err != nil {
+			return err
+		}
+	}
+	return l.err
 }
 
 func (l *tapeLedger) fail(err error) {

@@ -152,13 +152,13 @@ func (c *Contract) AddReportRows(ctx *txn.Context, dealID, period string) error 
 			return err
 		}
 	}
-	ledger := newTapeLedger(ctx, f.deal.ID, f.pool, p, r.Attempt, chunk.Index*max(r.Header.ChunkSize, len(chunk.Rows)))
+	ledger := newRowLedger(ctx, f.deal.ID, f.pool, p, r.Attempt, chunk, chunk.Index*max(r.Header.ChunkSize, len(chunk.Rows)))
 	if err := ledger.prefetch(chunk.Rows); err != nil {
 		return err
 	}
 	agg, err := distribution.ValidateChunkAs(assetclass.Class(f.pool.AssetClass), chunk, r.Header.Aggregates.Period, ledger)
-	if ledger.err != nil {
-		return ledger.err
+	if err := ledger.failure(); err != nil {
+		return err
 	}
 	if err != nil {
 		return errs.Wrap(err, "deal %s period %d", f.deal.ID, p)
@@ -180,6 +180,11 @@ func (c *Contract) AddReportRows(ctx *txn.Context, dealID, period string) error 
 	next.Merkle = tree.State()
 	next.ChunksReceived++
 	complete := next.ChunksReceived == r.Header.Chunks
+	if complete && f.pool.TapeChunkSize > 0 {
+		if err := checkReportIndexes(ctx, r, &chunk); err != nil {
+			return err
+		}
+	}
 	if complete {
 		if err := distribution.ReconcileReport(next.FromRows, r.Header.Aggregates); err != nil {
 			return errs.Wrap(err, "deal %s period %d: the last chunk is in but the rows do not add up to the declared totals (withdraw the report and submit it again)", f.deal.ID, p)
@@ -203,18 +208,14 @@ func (c *Contract) AddReportRows(ctx *txn.Context, dealID, period string) error 
 	return nil
 }
 
-// storeRows records each row's performance (what the next report checks
-// the loan against) and keeps the chunk's rows in the loanTape collection.
-// Its writes go as one write batch where the peer supports it.
-func storeRows(ctx *txn.Context, deal string, r schema.Report, chunk loantape.ReportChunk, ledger *tapeLedger) error {
+// storeRows records the rows in the ledger (what the next report checks
+// each loan against) and keeps the chunk's rows in the loanTape
+// collection. Its writes go as one write batch where the peer supports
+// it.
+func storeRows(ctx *txn.Context, deal string, r schema.Report, chunk loantape.ReportChunk, ledger rowLedger) error {
 	return ctx.Batched(func() error {
-		for _, row := range chunk.Rows {
-			if err := ledger.record(chunk.Index, row); err != nil {
-				return err
-			}
-		}
-		if ledger.err != nil {
-			return ledger.err
+		if err := ledger.store(chunk); err != nil {
+			return err
 		}
 		stored := schema.ReportChunk{Index: chunk.Index, FirstLine: chunk.FirstLine, LastLine: chunk.LastLine, Rows: chunk.Rows}
 		chunkKey := ctx.MustKey(schema.TypeReportChunk, deal, schema.PeriodKey(r.Period), schema.PeriodKey(r.Attempt), schema.PeriodKey(chunk.Index))

@@ -96,7 +96,10 @@ func TestAddReportRowsRefusesBadRows(t *testing.T) {
 			c.Rows[5].ReportingPeriodBeginningLoanBalanceAmount += 100
 			c.Rows[5].ReportingPeriodActualEndBalanceAmount += 100
 		}, []string{"line 32 (loan ", "previous ending balance", "(rule balance-continuity)"}},
-		{"a loan already reported in chunk 0", func(d *dealFixture, m month, c *loantape.ReportChunk) {
+		// Only a tape added in order refuses it here: a pool kept a chunk
+		// to a value finds it when the report completes
+		// (TestChunkedPoolReportFindsALoanInTwoChunksAtCompletion).
+		{"a loan already reported in chunk 0/in order only", func(d *dealFixture, m month, c *loantape.ReportChunk) {
 			c.Rows[2] = m.chunks[0].Rows[7]
 		}, []string{"line 29 (loan " + "", "already reported in chunk 0", "(rule duplicate-asset)"}},
 		{"rows that do not add up to the chunk's declared aggregate", func(d *dealFixture, m month, c *loantape.ReportChunk) {
@@ -109,6 +112,9 @@ func TestAddReportRowsRefusesBadRows(t *testing.T) {
 	layouts := map[string][]dealOption{"in order": nil, "chunked": {withChunkedTape(16)}}
 	for _, tt := range tests {
 		for layout, opts := range layouts {
+			if strings.HasSuffix(tt.name, "/in order only") && layout != "in order" {
+				continue
+			}
 			t.Run(tt.name+"/"+layout, func(t *testing.T) {
 				w := newWorld(t)
 				d := newDeal(t, w, 60, 25, opts...)

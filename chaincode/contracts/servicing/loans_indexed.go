@@ -1,0 +1,200 @@
+package servicing
+
+import (
+	"fmt"
+
+	"github.com/tranchenet/tranchenet/chaincode/core/distribution"
+	"github.com/tranchenet/tranchenet/chaincode/core/errs"
+	"github.com/tranchenet/tranchenet/chaincode/core/loantape"
+	"github.com/tranchenet/tranchenet/chaincode/core/money"
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/ledger/txn"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
+)
+
+// rowLedger is what a report chunk's rows are checked against and
+// recorded in: a record a loan for a tape added in order (tapeLedger),
+// the chunks' indexes for a tape kept a chunk to a value (indexedLedger,
+// schema/records_tape_values.go).
+type rowLedger interface {
+	distribution.LoanLedger
+	// prefetch reads what the rows will ask, in as few reads as it can.
+	prefetch(rows []loantape.PeriodRow) error
+	// store records the chunk's rows for the next report.
+	store(chunk loantape.ReportChunk) error
+	// failure is the first read error a lookup met (lookups cannot
+	// return one).
+	failure() error
+}
+
+// newRowLedger picks the pool's layout; chunk is the report chunk's index
+// and rows its row count before it (where its rows would be in the tape
+// and in the last report, were they in the same order).
+func newRowLedger(ctx *txn.Context, deal string, pool schema.Pool, period, attempt int, chunk loantape.ReportChunk, firstRow int) rowLedger {
+	tape := newTapeLedger(ctx, deal, pool, period, attempt, firstRow)
+	if pool.TapeChunkSize == 0 {
+		return tape
+	}
+	return &indexedLedger{tape: tape, chunk: chunk.Index, prior: map[string]*money.Amount{}}
+}
+
+// indexedLedger answers for a pool kept a chunk to a value. A loan's
+// last balance is its ending balance in the last certified report that
+// carried it (usually the previous period's, where it is found in the
+// chunk of the same index), else its cut-off balance. A loan in two
+// chunks of this report is found when the report completes
+// (checkReportIndexes): a chunk cannot know what chunks in flight with it
+// carry.
+type indexedLedger struct {
+	tape  *tapeLedger // the context, the report and the tape's indexes
+	chunk int
+	prior map[string]*money.Amount // nil entry: not in the pool
+}
+
+func (l *indexedLedger) failure() error { return l.tape.err }
+
+// ReportedIn implements distribution.LoanLedger: never from here (above).
+func (l *indexedLedger) ReportedIn(string) (int, bool) { return 0, false }
+
+// Prior implements distribution.LoanLedger.
+func (l *indexedLedger) Prior(asset string) (loantape.PriorLoan, bool) {
+	if _, ok := l.prior[asset]; !ok {
+		if err := l.resolve([]string{asset}); err != nil {
+			l.tape.fail(err)
+			return loantape.PriorLoan{}, false
+		}
+	}
+	if p := l.prior[asset]; p != nil {
+		return loantape.PriorLoan{EndBalance: *p}, true
+	}
+	return loantape.PriorLoan{}, false
+}
+
+func (l *indexedLedger) prefetch(rows []loantape.PeriodRow) error {
+	var assets []string
+	for _, row := range rows {
+		if _, err := schema.ParseAssetNumber("assetNumber", row.AssetNumber); err == nil {
+			assets = append(assets, row.AssetNumber)
+		}
+	}
+	return l.resolve(assets)
+}
+
+// resolve finds the last balances of assets: period by period back from
+// the last, in each certified report's chunk indexes from the chunk of
+// this one's index on, going round; what no report carried, in the
+// tape's indexes.
+func (l *indexedLedger) resolve(assets []string) error {
+	want := map[string]bool{}
+	for _, a := range assets {
+		if _, known := l.prior[a]; !known {
+			want[a] = true
+		}
+	}
+	t := l.tape
+	for q := t.period - 1; q >= 1 && len(want) > 0; q-- {
+		attempt := t.certifiedAttempt(q)
+		if t.err != nil {
+			return t.err
+		}
+		if attempt == 0 {
+			continue // not certified: no balance stands from it
+		}
+		r, found, err := readReport(t.ctx, t.deal, q)
+		if err != nil {
+			return err
+		}
+		if !found || r.Attempt != attempt {
+			return errs.New(errs.Internal, "deal %s period %d: certified report attempt %d is not the period's report", t.deal, q, attempt)
+		}
+		n := r.ChunksReceived
+		for k := 0; k < n && len(want) > 0; k++ {
+			ix, err := readReportIndex(t.ctx, t.deal, q, attempt, (min(l.chunk, n-1)+k)%n)
+			if err != nil {
+				return err
+			}
+			for i, a := range ix.Assets {
+				if want[a] {
+					l.prior[a] = &ix.EndBalances[i]
+					delete(want, a)
+				}
+			}
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	rest := make([]string, 0, len(want))
+	for a := range want {
+		rest = append(rest, a)
+	}
+	if err := t.cutoffsFromIndexes(rest); err != nil {
+		return err
+	}
+	for _, a := range rest {
+		if c := t.cut[a]; c != nil {
+			l.prior[a] = &c.EndBalance
+		} else {
+			l.prior[a] = nil
+		}
+	}
+	return nil
+}
+
+// store keeps the chunk's index: its rows' asset numbers and ending
+// balances.
+func (l *indexedLedger) store(chunk loantape.ReportChunk) error {
+	t := l.tape
+	return t.ctx.PutPrivate(roles.LoanTapeCollection, reportIndexKey(t.ctx, t.deal, t.period, t.attempt, chunk.Index), reportIndexOf(chunk))
+}
+
+func reportIndexOf(chunk loantape.ReportChunk) schema.ReportIndex {
+	ix := schema.ReportIndex{Assets: make([]string, len(chunk.Rows)), EndBalances: make([]money.Amount, len(chunk.Rows))}
+	for i, row := range chunk.Rows {
+		ix.Assets[i], ix.EndBalances[i] = row.AssetNumber, row.ReportingPeriodActualEndBalanceAmount
+	}
+	return ix
+}
+
+func reportIndexKey(ctx *txn.Context, deal string, period, attempt, chunk int) string {
+	return ctx.MustKey(schema.TypeReportIndex, deal, schema.PeriodKey(period), schema.PeriodKey(attempt), schema.PeriodKey(chunk))
+}
+
+func readReportIndex(ctx *txn.Context, deal string, period, attempt, chunk int) (schema.ReportIndex, error) {
+	var ix schema.ReportIndex
+	found, err := ctx.GetPrivate(roles.LoanTapeCollection, reportIndexKey(ctx, deal, period, attempt, chunk), &ix)
+	switch {
+	case err != nil:
+		return ix, err
+	case !found || len(ix.EndBalances) != len(ix.Assets):
+		return ix, errs.New(errs.Internal, "deal %s period %d attempt %d: the index of chunk %d is missing or malformed", deal, period, attempt, chunk)
+	}
+	return ix, nil
+}
+
+// checkReportIndexes refuses a complete report of a pool kept a chunk to
+// a value that carries a loan in two chunks, naming the loan and both
+// chunks (the rows of each were checked against the loan's last balance
+// on their own). last is the chunk this transaction adds, if it adds one:
+// its index is in the write set, which a read does not see.
+func checkReportIndexes(ctx *txn.Context, r schema.Report, last *loantape.ReportChunk) error {
+	in := map[string]int{}
+	for k := 0; k < r.Header.Chunks; k++ {
+		var ix schema.ReportIndex
+		var err error
+		if last != nil && last.Index == k {
+			ix = reportIndexOf(*last)
+		} else if ix, err = readReportIndex(ctx, r.Deal, r.Period, r.Attempt, k); err != nil {
+			return err
+		}
+		for i, a := range ix.Assets {
+			if before, dup := in[a]; dup {
+				return &errs.Error{Code: errs.BadInput, Field: "assetNumber", Msg: fmt.Sprintf(
+					"deal %s period %d: loan %s is in chunk %d and again in chunk %d (rows[%d]) of this report (rule %s): withdraw the report and submit it again",
+					r.Deal, r.Period, a, before, k, i, loantape.RuleDuplicateAsset)}
+			}
+			in[a] = k
+		}
+	}
+	return nil
+}
