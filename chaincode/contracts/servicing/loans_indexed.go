@@ -27,15 +27,15 @@ type rowLedger interface {
 	failure() error
 }
 
-// newRowLedger picks the pool's layout; chunk is the report chunk's index
-// and rows its row count before it (where its rows would be in the tape
-// and in the last report, were they in the same order).
-func newRowLedger(ctx *txn.Context, deal string, pool schema.Pool, period, attempt int, chunk loantape.ReportChunk, firstRow int) rowLedger {
+// newRowLedger picks the pool's layout for report chunk number chunk,
+// whose first row is row firstRow of the report: where its rows would be
+// in the tape and in the last report, were they in the same order.
+func newRowLedger(ctx *txn.Context, deal string, pool schema.Pool, period, attempt, chunk, firstRow int) rowLedger {
 	tape := newTapeLedger(ctx, deal, pool, period, attempt, firstRow)
 	if pool.TapeChunkSize == 0 {
 		return tape
 	}
-	return &indexedLedger{tape: tape, chunk: chunk.Index, prior: map[string]*money.Amount{}}
+	return &indexedLedger{tape: tape, chunk: chunk, prior: map[string]*money.Amount{}}
 }
 
 // indexedLedger answers for a pool kept a chunk to a value. A loan's

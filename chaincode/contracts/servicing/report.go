@@ -152,7 +152,7 @@ func (c *Contract) AddReportRows(ctx *txn.Context, dealID, period string) error 
 			return err
 		}
 	}
-	ledger := newRowLedger(ctx, f.deal.ID, f.pool, p, r.Attempt, chunk, chunk.Index*max(r.Header.ChunkSize, len(chunk.Rows)))
+	ledger := newRowLedger(ctx, f.deal.ID, f.pool, p, r.Attempt, chunk.Index, chunk.Index*max(r.Header.ChunkSize, len(chunk.Rows)))
 	if err := ledger.prefetch(chunk.Rows); err != nil {
 		return err
 	}
