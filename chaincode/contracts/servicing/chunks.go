@@ -156,7 +156,6 @@ func (c *Contract) CompleteReport(ctx *txn.Context, dealID, period string) error
 	if err := distribution.ReconcileReport(total, r.Header.Aggregates); err != nil {
 		return errs.Wrap(err, "deal %s period %d: every chunk is in but the rows do not add up to the declared totals (withdraw the report and submit it again)", f.deal.ID, p)
 	}
-
 	root, err := merkle.RootOfChunks(r.Header.ChunkSize, roots)
 	if err != nil {
 		return errs.New(errs.Internal, "deal %s period %d: %v", f.deal.ID, p, err)

@@ -25,9 +25,10 @@ type tapeLedger struct {
 	deal, pool      string
 	period, attempt int
 	// tapeChunkSize is the pool's (schema.Pool.TapeChunkSize): when set,
-	// cut-off balances are in the chunks' indexes, not a key a loan, and
-	// indexes are read from startChunk on, where the rows would be were
-	// the report in tape order, going round, until every loan is found.
+	// cut-off balances are in the chunks' indexes, not a key a loan
+	// (cutoffsFromIndexes, for indexedLedger), read from startChunk on,
+	// where the rows would be were the report in tape order, going round,
+	// until every loan is found.
 	tapeChunkSize, tapeChunks, startChunk int
 	indexes                               map[int]bool // indexes read
 
@@ -85,9 +86,6 @@ func (l *tapeLedger) prefetch(rows []loantape.PeriodRow) error {
 			missing = append(missing, a)
 			tapeKeys = append(tapeKeys, l.ctx.MustKey(schema.TypeLoan, l.pool, a))
 		}
-	}
-	if l.tapeChunkSize > 0 {
-		return l.cutoffsFromIndexes(missing)
 	}
 	return l.ctx.GetPrivateMany(roles.LoanTapeCollection, tapeKeys, func(i int, raw []byte) error {
 		var tl schema.TapeLoan
@@ -156,12 +154,6 @@ func (l *tapeLedger) ReportedIn(asset string) (int, bool) {
 // cutoff is the loan's balance in the pool's tape, read once a
 // transaction (prefetch reads a chunk's in one go).
 func (l *tapeLedger) cutoff(asset string) (loantape.PriorLoan, bool) {
-	if _, ok := l.cut[asset]; !ok && l.tapeChunkSize > 0 {
-		if err := l.cutoffsFromIndexes([]string{asset}); err != nil {
-			l.fail(err)
-			return loantape.PriorLoan{}, false
-		}
-	}
 	p, ok := l.cut[asset]
 	if !ok {
 		var tl schema.TapeLoan
