@@ -58,7 +58,9 @@ import (
 // orderer's block cut (e.g. 500ms/10; default: the consortium's),
 // TRANCHENET_THROUGHPUT_WINDOWS the gateway apps' listener batch windows
 // (e.g. 0s,250ms: the apps-on phase once per window, in one run; default:
-// once, with the apps' own default).
+// once, with the apps' own default), TRANCHENET_THROUGHPUT_OPS the
+// operations each client makes a phase (default 4, at least 10 with one
+// client).
 //
 //	TRANCHENET_INTEGRATION=1 TRANCHENET_THROUGHPUT=1 go test ./test-network -run TestIntegrationThroughput -v -timeout 60m
 func TestIntegrationThroughput(t *testing.T) {
@@ -84,20 +86,30 @@ func TestIntegrationThroughput(t *testing.T) {
 		windows = strings.Split(w, ",")
 	}
 	var result throughput.Result
+	// Operations a client a phase: short phases keep the run short, but a
+	// phase of a few seconds cannot resolve a 10 % difference.
+	opsEach := tnet.EnvInts(t, "TRANCHENET_THROUGHPUT_OPS", []int{4})[0]
 	for _, clients := range levels {
-		ops := 4
+		ops := opsEach
 		if clients == 1 {
-			ops = 10
+			ops = max(ops, 10)
 		}
-		// Every phase's settlements are instructed first (not measured).
-		// (The apps-off phase settles ops a client; each apps-on phase
-		// 2*ops: directly and through REST.)
-		trades := b.instruct(t, clients, (1+2*len(windows))*ops)
+		// A phase's settlements are instructed before it (not measured):
+		// ops a client for the apps-off phase; 2*ops for each apps-on phase
+		// (directly and through REST), instructed with the apps running, as
+		// a bank's trades are, so that each bank's listener reads its side's
+		// terms when it sees the instruction, not at the settlement. (When
+		// the apps were started after the instructions, every settlement
+		// made each party's listener read its terms again: a cost a
+		// gateway running all along does not have.)
+		trades := b.instruct(t, clients, ops)
 		stopGateways(t, cs.n.Run)
 		result.Measures = append(result.Measures, b.phase(t, clients, ops, 0, "", trades)...)
 		for i, window := range windows {
 			label := setListenerWindow(t, cs.n, window)
 			startGateways(t, cs.n.Run)
+			trades := b.instruct(t, clients, 2*ops)
+			waitGatewaysIdle(t, cs.n.Run)
 			result.Measures = append(result.Measures, b.phase(t, clients, ops, 1+i, label, trades)...)
 			stopGateways(t, cs.n.Run)
 		}
@@ -422,8 +434,8 @@ func (b *bench) instruct(t *testing.T, clients, count int) [][]trade {
 // phase runs every workload once at one client count, interleaved, with
 // the gateway apps stopped (phase 0) or running (then also through their
 // REST APIs) with the listener window named window. Phase 0 settles each
-// client's first ops instructed trades, each later phase the next 2*ops
-// (directly, then through REST).
+// client's ops instructed trades, each later phase its 2*ops (directly,
+// then through REST).
 func (b *bench) phase(t *testing.T, clients, ops, phase int, window string, trades [][]trade) []throughput.Measure {
 	t.Helper()
 	cs := b.cs
@@ -431,15 +443,9 @@ func (b *bench) phase(t *testing.T, clients, ops, phase int, window string, trad
 	// The plain token's policy is the trustee's peers, as for a tranche transfer.
 	trustee := cs.endorsers(b.pairs[0].seller, "Token:Transfer", "")
 	settleEndorsers := cs.endorsers(b.pairs[0].buyer, "Settlement:Settle", "")
-	// Each client settles its own instructed trades in order, after
-	// those the earlier phases settled.
+	// Each client settles its own instructed trades in order.
 	apps := phase > 0
 	tradeNext := make([]int, clients)
-	for c := range tradeNext {
-		if apps {
-			tradeNext[c] = ops + (phase-1)*2*ops
-		}
-	}
 	nextTrade := func(c int) core.Terms {
 		tr := trades[c][tradeNext[c]]
 		tradeNext[c]++
@@ -653,6 +659,13 @@ func startGateways(t *testing.T, run string) {
 	if _, err := tnet.Script(context.Background(), run, "gateways"); err != nil {
 		t.Fatal(err)
 	}
+	waitGatewaysIdle(t, run)
+}
+
+// waitGatewaysIdle waits until the gateway apps have caught up with the
+// ledger (their CPU falls idle), at most 3 minutes.
+func waitGatewaysIdle(t *testing.T, run string) {
+	t.Helper()
 	procs, err := throughput.ReadProcesses(run)
 	if err != nil {
 		t.Fatal(err)

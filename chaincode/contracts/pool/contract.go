@@ -339,22 +339,9 @@ func rowErrors(err error) error {
 // organisation, or an arranger). It reads only public state; a tape added
 // in chunks of a declared size must have passed CheckTape.
 func (c *Contract) Seal(ctx *txn.Context, poolID string) error {
-	caller, err := ctx.Require(roles.Servicer, roles.Arranger)
+	p, key, err := openPoolFor(ctx, poolID, "seal it")
 	if err != nil {
 		return err
-	}
-	if _, err := schema.ParseID("poolID", poolID); err != nil {
-		return err
-	}
-	p, key, err := readPool(ctx, poolID)
-	if err != nil {
-		return err
-	}
-	if !caller.Has(roles.Arranger) && caller.Identity.MSP != p.Servicer {
-		return errs.New(errs.Forbidden, "pool %s is serviced by %s; a servicer of %s may not seal it", poolID, p.Servicer, caller.Identity.MSP)
-	}
-	if p.Status != schema.PoolOpen {
-		return errs.New(errs.WrongState, "pool %s is already sealed (root %s)", poolID, p.MerkleRoot)
 	}
 	sums, count, root, chunkSize, err := sealedTape(ctx, poolID)
 	if err != nil {
@@ -402,6 +389,30 @@ func sealedTape(ctx *txn.Context, poolID string) (sums loantape.TapeAggregates, 
 		return sums, 0, merkle.EmptyRoot, 0, errs.New(errs.Internal, "pool %s: stored Merkle state: %v", poolID, err)
 	}
 	return progress.Aggregates, builder.Size(), builder.Root(), 0, nil
+}
+
+// openPoolFor reads an open pool for a servicer of its servicer
+// organisation or an arranger, the callers who may finish its tape (what
+// names what they would do, for the refusal).
+func openPoolFor(ctx *txn.Context, poolID, what string) (schema.Pool, string, error) {
+	caller, err := ctx.Require(roles.Servicer, roles.Arranger)
+	if err != nil {
+		return schema.Pool{}, "", err
+	}
+	if _, err := schema.ParseID("poolID", poolID); err != nil {
+		return schema.Pool{}, "", err
+	}
+	p, key, err := readPool(ctx, poolID)
+	if err != nil {
+		return schema.Pool{}, "", err
+	}
+	if !caller.Has(roles.Arranger) && caller.Identity.MSP != p.Servicer {
+		return schema.Pool{}, "", errs.New(errs.Forbidden, "pool %s is serviced by %s; a servicer of %s may not %s", poolID, p.Servicer, caller.Identity.MSP, what)
+	}
+	if p.Status != schema.PoolOpen {
+		return schema.Pool{}, "", errs.New(errs.WrongState, "pool %s is already sealed (root %s)", poolID, p.MerkleRoot)
+	}
+	return p, key, nil
 }
 
 func readPool(ctx *txn.Context, id string) (schema.Pool, string, error) {

@@ -72,22 +72,9 @@ func readIndex(ctx *txn.Context, poolID string, c schema.TapeChunk) (schema.Tape
 // added to a new one (the gateway refuses such a file before sending any
 // chunk).
 func (c *Contract) CheckTape(ctx *txn.Context, poolID string) error {
-	caller, err := ctx.Require(roles.Servicer, roles.Arranger)
+	p, _, err := openPoolFor(ctx, poolID, "check its tape")
 	if err != nil {
 		return err
-	}
-	if _, err := schema.ParseID("poolID", poolID); err != nil {
-		return err
-	}
-	p, _, err := readPool(ctx, poolID)
-	if err != nil {
-		return err
-	}
-	if !caller.Has(roles.Arranger) && caller.Identity.MSP != p.Servicer {
-		return errs.New(errs.Forbidden, "pool %s is serviced by %s; a servicer of %s may not check its tape", poolID, p.Servicer, caller.Identity.MSP)
-	}
-	if p.Status != schema.PoolOpen {
-		return errs.New(errs.WrongState, "pool %s is already sealed (root %s)", poolID, p.MerkleRoot)
 	}
 	chunks, err := readChunks(ctx, poolID)
 	if err != nil {
