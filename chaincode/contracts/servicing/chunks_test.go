@@ -1,6 +1,7 @@
 package servicing_test
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -149,5 +150,27 @@ func TestChunkedPoolReportFindsALoanInTwoChunksAtCompletion(t *testing.T) {
 		}
 		d.reportAndCertify(t, m)
 		d.reportAndCertify(t, d.nextMonth(t))
+	}
+}
+
+// A report in the reverse of the tape's order on a pool kept a chunk to a
+// value: a chunk's loans are not where its index says they would be, so
+// the lookups go round the tape's indexes (the first month) and the last
+// report's (the second); both months certify, every beginning balance
+// matching.
+func TestChunkedPoolReportOutOfTapeOrder(t *testing.T) {
+	w := newWorld(t)
+	d := newDeal(t, w, 60, 16, withChunkedTape(32))
+	for range 2 {
+		m := d.nextMonth(t)
+		slices.Reverse(m.rows)
+		m.chunks = nil
+		for c, err := range loantape.ReportChunks(loantape.NewSliceSource(m.rows, 2), 16, m.period) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.chunks = append(m.chunks, c)
+		}
+		d.reportAndCertify(t, m)
 	}
 }

@@ -11,8 +11,7 @@ import (
 // tapeLedger is distribution.LoanLedger over the loanTape collection for
 // a tape added in order (a record a loan): what the pool knows of each
 // loan a report row names. A pool kept a chunk to a value is answered by
-// indexedLedger (loans_indexed.go), which reads its tape's indexes
-// through this type's cutoffsFromIndexes. A loan's balance is the
+// indexedLedger (loans_indexed.go). A loan's balance is the
 // ending balance of its last row in a certified report, or its cut-off
 // balance when no certified report carried it. Rows of a report that was
 // withdrawn (or not yet certified) stay in LoanPerformance with the
@@ -24,13 +23,6 @@ type tapeLedger struct {
 	ctx             *txn.Context
 	deal, pool      string
 	period, attempt int
-	// tapeChunkSize is the pool's (schema.Pool.TapeChunkSize): when set,
-	// cut-off balances are in the chunks' indexes, not a key a loan
-	// (cutoffsFromIndexes, for indexedLedger), read from startChunk on,
-	// where the rows would be were the report in tape order, going round,
-	// until every loan is found.
-	tapeChunkSize, tapeChunks, startChunk int
-	indexes                               map[int]bool // indexes read
 
 	perf      map[string]*schema.LoanPerformance // nil entry: no record
 	cut       map[string]*loantape.PriorLoan     // cut-off balances read; nil entry: not in the tape
@@ -38,17 +30,9 @@ type tapeLedger struct {
 	err       error
 }
 
-// newTapeLedger answers for the loans of pool; firstRow is the position
-// of the chunk's first row in its report.
-func newTapeLedger(ctx *txn.Context, deal string, pool schema.Pool, period, attempt, firstRow int) *tapeLedger {
-	l := &tapeLedger{ctx: ctx, deal: deal, pool: pool.ID, period: period, attempt: attempt,
-		perf: map[string]*schema.LoanPerformance{}, cut: map[string]*loantape.PriorLoan{}, certified: map[int]int{},
-		indexes: map[int]bool{}}
-	if size := pool.TapeChunkSize; size > 0 {
-		l.tapeChunkSize, l.tapeChunks = size, (pool.LoanCount+size-1)/size
-		l.startChunk = min(firstRow/size, max(l.tapeChunks-1, 0))
-	}
-	return l
+func newTapeLedger(ctx *txn.Context, deal, pool string, period, attempt int) *tapeLedger {
+	return &tapeLedger{ctx: ctx, deal: deal, pool: pool, period: period, attempt: attempt,
+		perf: map[string]*schema.LoanPerformance{}, cut: map[string]*loantape.PriorLoan{}, certified: map[int]int{}}
 }
 
 // prefetch reads what the chunk's rows will ask of the ledger in two
@@ -171,42 +155,6 @@ func (l *tapeLedger) cutoff(asset string) (loantape.PriorLoan, bool) {
 		return loantape.PriorLoan{}, false
 	}
 	return *p, true
-}
-
-// cutoffsFromIndexes finds the cut-off balances of assets in a tape kept
-// a chunk to a value, reading each chunk's index at most once a
-// transaction. An asset in no index is not in the pool (a nil entry).
-func (l *tapeLedger) cutoffsFromIndexes(assets []string) error {
-	want := make(map[string]bool, len(assets))
-	for _, a := range assets {
-		want[a] = true
-	}
-	for k := 0; k < l.tapeChunks && len(want) > 0; k++ {
-		chunk := (l.startChunk + k) % l.tapeChunks
-		if l.indexes[chunk] {
-			continue
-		}
-		l.indexes[chunk] = true
-		var ix schema.TapeIndex
-		key := l.ctx.MustKey(schema.TypeLoanIndex, l.pool, schema.ChunkNo(chunk))
-		found, err := l.ctx.GetPrivate(roles.LoanTapeCollection, key, &ix)
-		if err != nil {
-			return err
-		}
-		if !found || ix.FirstIndex != chunk*l.tapeChunkSize || len(ix.Balances) != len(ix.Assets) {
-			return errs.New(errs.Internal, "pool %s: the index of chunk %d is missing or malformed", l.pool, chunk)
-		}
-		for i, a := range ix.Assets {
-			l.cut[a] = &loantape.PriorLoan{EndBalance: ix.Balances[i]}
-			delete(want, a)
-		}
-	}
-	for a := range want {
-		if _, ok := l.cut[a]; !ok {
-			l.cut[a] = nil
-		}
-	}
-	return nil
 }
 
 // certifiedAttempt returns which attempt of a period's report was

@@ -31,24 +31,29 @@ type rowLedger interface {
 // whose first row is row firstRow of the report: where its rows would be
 // in the tape and in the last report, were they in the same order.
 func newRowLedger(ctx *txn.Context, deal string, pool schema.Pool, period, attempt, chunk, firstRow int) rowLedger {
-	tape := newTapeLedger(ctx, deal, pool, period, attempt, firstRow)
-	if pool.TapeChunkSize == 0 {
+	tape := newTapeLedger(ctx, deal, pool.ID, period, attempt)
+	size := pool.TapeChunkSize
+	if size == 0 {
 		return tape
 	}
-	return &indexedLedger{tape: tape, chunk: chunk, prior: map[string]*money.Amount{}}
+	tapeChunks := (pool.LoanCount + size - 1) / size
+	return &indexedLedger{tape: tape, chunk: chunk, tapeChunkSize: size, tapeChunks: tapeChunks,
+		tapeStart: min(firstRow/size, max(tapeChunks-1, 0)), prior: map[string]*money.Amount{}}
 }
 
 // indexedLedger answers for a pool kept a chunk to a value. A loan's
 // last balance is its ending balance in the last certified report that
 // carried it (usually the previous period's, where it is found in the
-// chunk of the same index), else its cut-off balance. A loan in two
-// chunks of this report is found when the report completes
+// chunk of the same index), else its cut-off balance in the tape's
+// indexes (from tapeStart, where the rows would be in tape order). A
+// loan in two chunks of this report is found when the report completes
 // (checkReportIndexes): a chunk cannot know what chunks in flight with it
 // carry.
 type indexedLedger struct {
-	tape  *tapeLedger // the context, the report and the tape's indexes
-	chunk int
-	prior map[string]*money.Amount // nil entry: not in the pool
+	tape                                 *tapeLedger // the context, the report and its certified periods
+	chunk                                int
+	tapeChunkSize, tapeChunks, tapeStart int
+	prior                                map[string]*money.Amount // nil entry: not in the pool
 }
 
 func (l *indexedLedger) failure() error { return l.tape.err }
@@ -56,8 +61,12 @@ func (l *indexedLedger) failure() error { return l.tape.err }
 // ReportedIn implements distribution.LoanLedger: never from here (above).
 func (l *indexedLedger) ReportedIn(string) (int, bool) { return 0, false }
 
-// Prior implements distribution.LoanLedger.
+// Prior implements distribution.LoanLedger. A malformed asset number is
+// in no index: it is answered without reading them all.
 func (l *indexedLedger) Prior(asset string) (loantape.PriorLoan, bool) {
+	if _, err := schema.ParseAssetNumber("assetNumber", asset); err != nil {
+		return loantape.PriorLoan{}, false
+	}
 	if _, ok := l.prior[asset]; !ok {
 		if err := l.resolve([]string{asset}); err != nil {
 			l.tape.fail(err)
@@ -83,7 +92,7 @@ func (l *indexedLedger) prefetch(rows []loantape.PeriodRow) error {
 // resolve finds the last balances of assets: period by period back from
 // the last, in each certified report's chunk indexes from the chunk of
 // this one's index on, going round; what no report carried, in the
-// tape's indexes.
+// tape's indexes. An asset in none is not in the pool (a nil entry).
 func (l *indexedLedger) resolve(assets []string) error {
 	want := map[string]bool{}
 	for _, a := range assets {
@@ -107,35 +116,44 @@ func (l *indexedLedger) resolve(assets []string) error {
 		if !found || r.Attempt != attempt {
 			return errs.New(errs.Internal, "deal %s period %d: certified report attempt %d is not the period's report", t.deal, q, attempt)
 		}
-		n := r.ChunksReceived
-		for k := 0; k < n && len(want) > 0; k++ {
-			ix, err := readReportIndex(t.ctx, t.deal, q, attempt, (min(l.chunk, n-1)+k)%n)
-			if err != nil {
-				return err
-			}
-			for i, a := range ix.Assets {
-				if want[a] {
-					l.prior[a] = &ix.EndBalances[i]
-					delete(want, a)
-				}
-			}
+		err = l.take(want, r.ChunksReceived, l.chunk, func(k int) ([]string, []money.Amount, error) {
+			ix, err := readReportIndex(t.ctx, t.deal, q, attempt, k)
+			return ix.Assets, ix.EndBalances, err
+		})
+		if err != nil {
+			return err
 		}
 	}
-	if len(want) == 0 {
-		return nil
-	}
-	rest := make([]string, 0, len(want))
-	for a := range want {
-		rest = append(rest, a)
-	}
-	if err := t.cutoffsFromIndexes(rest); err != nil {
+	err := l.take(want, l.tapeChunks, l.tapeStart, func(k int) ([]string, []money.Amount, error) {
+		var ix schema.TapeIndex
+		found, err := t.ctx.GetPrivate(roles.LoanTapeCollection, t.ctx.MustKey(schema.TypeLoanIndex, t.pool, schema.ChunkNo(k)), &ix)
+		if err == nil && (!found || ix.FirstIndex != k*l.tapeChunkSize || len(ix.Balances) != len(ix.Assets)) {
+			err = errs.New(errs.Internal, "pool %s: the index of chunk %d is missing or malformed", t.pool, k)
+		}
+		return ix.Assets, ix.Balances, err
+	})
+	if err != nil {
 		return err
 	}
-	for _, a := range rest {
-		if c := t.cut[a]; c != nil {
-			l.prior[a] = &c.EndBalance
-		} else {
-			l.prior[a] = nil
+	for a := range want {
+		l.prior[a] = nil
+	}
+	return nil
+}
+
+// take reads n indexes from start, going round, until want is empty, and
+// records each wanted asset's balance (the first index that has it).
+func (l *indexedLedger) take(want map[string]bool, n, start int, read func(k int) ([]string, []money.Amount, error)) error {
+	for i := 0; i < n && len(want) > 0; i++ {
+		assets, balances, err := read((min(start, n-1) + i) % n)
+		if err != nil {
+			return err
+		}
+		for j, a := range assets {
+			if want[a] {
+				l.prior[a] = &balances[j]
+				delete(want, a)
+			}
 		}
 	}
 	return nil
