@@ -18,7 +18,7 @@ func BenchmarkAddLoansChunk(b *testing.B) {
 	w := contracttest.New(b)
 	w.CreatePool("BENCH")
 	loans := contracttest.Loans(b, 11, size)
-	opt := chunkTransient(b, loans, "512")
+	opt := contracttest.SizedChunkTransient(b, loans, "512")
 	b.ReportAllocs()
 	b.ReportMetric(size, "rows/op")
 	var requests int

@@ -15,14 +15,6 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/schema"
 )
 
-func addChunk(w *contracttest.World, poolID string, chunk int, loans []loantape.Loan, size int) contracttest.Result {
-	return w.AddSizedChunk(poolID, chunk, loans, size)
-}
-
-func chunkTransient(t testing.TB, loans []loantape.Loan, size string) stubtest.InvokeOption {
-	return contracttest.SizedChunkTransient(t, loans, size)
-}
-
 func cut(loans []loantape.Loan, size int) [][]loantape.Loan {
 	var out [][]loantape.Loan
 	for at := 0; at < len(loans); at += size {
@@ -43,7 +35,7 @@ func TestConcurrentChunksDoNotConflict(t *testing.T) {
 	chunks := cut(loans, 16)
 	var txs []*stubtest.Tx
 	for i, c := range chunks {
-		txs = append(txs, w.Endorse(w.Servicer, "Pool:AddLoans", []string{"P1", strconv.Itoa(i)}, chunkTransient(t, c, "16"), stubtest.OnPeer(w.Net.Trustee)))
+		txs = append(txs, w.Endorse(w.Servicer, "Pool:AddLoans", []string{"P1", strconv.Itoa(i)}, contracttest.SizedChunkTransient(t, c, "16"), stubtest.OnPeer(w.Net.Trustee)))
 	}
 	for i := len(txs) - 1; i >= 0; i-- {
 		if r := w.Commit(txs[i]); !r.OK() {
@@ -55,7 +47,7 @@ func TestConcurrentChunksDoNotConflict(t *testing.T) {
 		t.Fatalf("progress %+v", v)
 	}
 	// A retried chunk is refused whole.
-	if r := addChunk(w, "P1", 2, chunks[2], 16); r.ErrCode() != errs.AlreadyExists {
+	if r := w.AddSizedChunk("P1", 2, chunks[2], 16); r.ErrCode() != errs.AlreadyExists {
 		t.Fatalf("chunk 2 again: %s %s", r.ErrCode(), r.Message)
 	}
 	w.Must(w.Servicer, "Pool:CheckTape", "P1")
@@ -108,7 +100,7 @@ func TestSealChecksEveryChunkIsIn(t *testing.T) {
 	chunks := cut(loans, 8)
 	w.CreatePool("GAP")
 	for _, i := range []int{0, 1, 3, 4} {
-		if r := addChunk(w, "GAP", i, chunks[i], 8); !r.OK() {
+		if r := w.AddSizedChunk("GAP", i, chunks[i], 8); !r.OK() {
 			t.Fatalf("chunk %d: %s", i, r.Message)
 		}
 	}
@@ -121,7 +113,7 @@ func TestSealChecksEveryChunkIsIn(t *testing.T) {
 	if r := w.Call(w.Servicer, "Pool:CheckTape", "GAP"); r.ErrCode() != errs.WrongState {
 		t.Fatalf("checked with chunk 2 missing: %s", r.Message)
 	}
-	if r := addChunk(w, "GAP", 2, chunks[2], 8); !r.OK() {
+	if r := w.AddSizedChunk("GAP", 2, chunks[2], 8); !r.OK() {
 		t.Fatal(r.Message)
 	}
 	if r := w.Call(w.Servicer, "Pool:Seal", "GAP"); r.ErrCode() != errs.WrongState || !strings.Contains(r.Message, "Pool:CheckTape") {
@@ -133,10 +125,10 @@ func TestSealChecksEveryChunkIsIn(t *testing.T) {
 	// A check covers the chunks it read: a chunk added after it needs a
 	// new one.
 	w.CreatePool("LATE")
-	addChunk(w, "LATE", 0, chunks[0], 8)
-	addChunk(w, "LATE", 1, chunks[1], 8)
+	w.AddSizedChunk("LATE", 0, chunks[0], 8)
+	w.AddSizedChunk("LATE", 1, chunks[1], 8)
 	w.Must(w.Arranger, "Pool:CheckTape", "LATE")
-	addChunk(w, "LATE", 2, chunks[2][:3], 8)
+	w.AddSizedChunk("LATE", 2, chunks[2][:3], 8)
 	if r := w.Call(w.Arranger, "Pool:Seal", "LATE"); r.ErrCode() != errs.WrongState || !strings.Contains(r.Message, "again") {
 		t.Fatalf("sealed with a chunk added after the check: %s %s", r.ErrCode(), r.Message)
 	}
@@ -147,8 +139,8 @@ func TestSealChecksEveryChunkIsIn(t *testing.T) {
 	}
 
 	w.CreatePool("SHORT")
-	addChunk(w, "SHORT", 0, chunks[0][:5], 8)
-	addChunk(w, "SHORT", 1, chunks[1], 8)
+	w.AddSizedChunk("SHORT", 0, chunks[0][:5], 8)
+	w.AddSizedChunk("SHORT", 1, chunks[1], 8)
 	if r := w.Call(w.Servicer, "Pool:Seal", "SHORT"); r.ErrCode() != errs.WrongState {
 		t.Fatalf("sealed with a short chunk 0: %s", r.Message)
 	}
@@ -161,15 +153,15 @@ func TestChunkSizeRules(t *testing.T) {
 	loans := contracttest.Loans(t, 7, 24)
 	w.CreatePool("P1")
 	for _, size := range []string{"0", "12", "2048", "x", "-8"} {
-		r := w.CallWith(w.Servicer, "Pool:AddLoans", []string{"P1", "0"}, chunkTransient(t, loans[:4], size))
+		r := w.CallWith(w.Servicer, "Pool:AddLoans", []string{"P1", "0"}, contracttest.SizedChunkTransient(t, loans[:4], size))
 		if r.ErrCode() != errs.BadInput {
 			t.Errorf("chunk size %q: %s %s", size, r.ErrCode(), r.Message)
 		}
 	}
-	if r := addChunk(w, "P1", 0, loans[:9], 8); r.ErrCode() != errs.BadInput {
+	if r := w.AddSizedChunk("P1", 0, loans[:9], 8); r.ErrCode() != errs.BadInput {
 		t.Errorf("9 loans in a chunk of 8: %s", r.Message)
 	}
-	if r := addChunk(w, "P1", 0, loans[:8], 8); !r.OK() {
+	if r := w.AddSizedChunk("P1", 0, loans[:8], 8); !r.OK() {
 		t.Fatal(r.Message)
 	}
 	if r := w.AddLoans("P1", 1, loans[8:16]); r.ErrCode() != errs.BadInput {
@@ -179,7 +171,7 @@ func TestChunkSizeRules(t *testing.T) {
 	if r := w.AddLoans("P2", 0, loans[:8]); !r.OK() {
 		t.Fatal(r.Message)
 	}
-	if r := addChunk(w, "P2", 1, loans[8:16], 8); r.ErrCode() != errs.BadInput {
+	if r := w.AddSizedChunk("P2", 1, loans[8:16], 8); r.ErrCode() != errs.BadInput {
 		t.Errorf("a sized chunk after an in-order one: %s %s", r.ErrCode(), r.Message)
 	}
 	if w.ValidationParameter(compositeKey(t, schema.TypePoolTapeChunk, "P1", fmt.Sprintf("%08d", 0))) == nil {
@@ -201,7 +193,7 @@ func TestLoanInTwoChunksIsCaughtByCheckTape(t *testing.T) {
 	second[3] = chunks[0][5]
 	var txs []*stubtest.Tx
 	for i, c := range [][]loantape.Loan{chunks[0], second, chunks[2]} {
-		txs = append(txs, w.Endorse(w.Servicer, "Pool:AddLoans", []string{"DUP", strconv.Itoa(i)}, chunkTransient(t, c, "8"), stubtest.OnPeer(w.Net.Trustee)))
+		txs = append(txs, w.Endorse(w.Servicer, "Pool:AddLoans", []string{"DUP", strconv.Itoa(i)}, contracttest.SizedChunkTransient(t, c, "8"), stubtest.OnPeer(w.Net.Trustee)))
 	}
 	for i := len(txs) - 1; i >= 0; i-- {
 		if r := w.Commit(txs[i]); !r.OK() {
@@ -232,11 +224,11 @@ func TestLargestChunkSizeFits(t *testing.T) {
 	loans := contracttest.Loans(t, 9, pool.MaxConcurrentChunkLoans+1)
 	size := pool.MaxConcurrentChunkLoans
 	w.CreatePool("BIG")
-	if r := addChunk(w, "BIG", 0, loans[:size], size); !r.OK() {
+	if r := w.AddSizedChunk("BIG", 0, loans[:size], size); !r.OK() {
 		t.Fatalf("a full chunk of %d: %s", size, r.Message)
 	}
 	w.CreatePool("OVER")
-	if r := addChunk(w, "OVER", 0, loans, size); r.ErrCode() != errs.BadInput {
+	if r := w.AddSizedChunk("OVER", 0, loans, size); r.ErrCode() != errs.BadInput {
 		t.Fatalf("%d loans in a chunk of %d: %s %s", len(loans), size, r.ErrCode(), r.Message)
 	}
 	w.CreatePool("ORDERED")
