@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,6 +27,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
 	core "github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
 	gwconfig "github.com/tranchenet/tranchenet/gateway-app/config"
 	"github.com/tranchenet/tranchenet/network/consortium"
 	"github.com/tranchenet/tranchenet/test-network/gatewayconfig"
@@ -60,7 +62,11 @@ import (
 // (e.g. 0s,250ms: the apps-on phase once per window, in one run; default:
 // once, with the apps' own default), TRANCHENET_THROUGHPUT_OPS the
 // operations each client makes a phase (default 4, at least 10 with one
-// client).
+// client), TRANCHENET_THROUGHPUT_ROUNDS the rounds of (apps off, apps on)
+// at each level (default 1; with more, the apps' cost is also read as the
+// median of the rounds' ratios), TRANCHENET_THROUGHPUT_ONLY a comma list
+// of the workloads to measure (e.g. "plain transfer,DvP settle"; default
+// all).
 //
 //	TRANCHENET_INTEGRATION=1 TRANCHENET_THROUGHPUT=1 go test ./test-network -run TestIntegrationThroughput -v -timeout 60m
 func TestIntegrationThroughput(t *testing.T) {
@@ -78,40 +84,31 @@ func TestIntegrationThroughput(t *testing.T) {
 	if err := throughput.DeployPlainToken(ctx, cs.n); err != nil {
 		t.Fatal(err)
 	}
-	b := setUpThroughput(t, cs, pairs)
 	// The apps run once per listener batch window asked for (e.g.
 	// "0s,250ms"); by default once, with their configured window.
 	windows := []string{""}
 	if w := os.Getenv("TRANCHENET_THROUGHPUT_WINDOWS"); w != "" {
 		windows = strings.Split(w, ",")
 	}
-	var result throughput.Result
 	// Operations a client a phase: short phases keep the run short, but a
 	// phase of a few seconds cannot resolve a 10 % difference.
 	opsEach := tnet.EnvInts(t, "TRANCHENET_THROUGHPUT_OPS", []int{4})[0]
+	// Rounds of (apps off, apps on) a level: one phase of a workload moves
+	// by ±25 % with the box's noise alone, so a ratio of apps on to off is
+	// read as the median over rounds, each round's two phases side by side.
+	rounds := max(tnet.EnvInts(t, "TRANCHENET_THROUGHPUT_ROUNDS", []int{1})[0], 1)
+	// The tranche operations a seller makes at most: per round and level,
+	// a compliant transfer and a DvP each phase without the apps, and with
+	// them per window, each directly and through REST.
+	sellerOps := rounds * len(levels) * max(opsEach, 10) * (2 + 4*len(windows))
+	b := setUpThroughput(t, cs, pairs, sellerOps)
+	if only := os.Getenv("TRANCHENET_THROUGHPUT_ONLY"); only != "" {
+		b.only = strings.Split(only, ",")
+	}
+	var result throughput.Result
 	for _, clients := range levels {
-		ops := opsEach
-		if clients == 1 {
-			ops = max(ops, 10)
-		}
-		// A phase's settlements are instructed before it (not measured):
-		// ops a client for the apps-off phase; 2*ops for each apps-on phase
-		// (directly and through REST), instructed with the apps running, as
-		// a bank's trades are, so that each bank's listener reads its side's
-		// terms when it sees the instruction, not at the settlement. (When
-		// the apps were started after the instructions, every settlement
-		// made each party's listener read its terms again: a cost a
-		// gateway running all along does not have.)
-		trades := b.instruct(t, clients, ops)
-		stopGateways(t, cs.n.Run)
-		result.Measures = append(result.Measures, b.phase(t, clients, ops, 0, "", trades)...)
-		for i, window := range windows {
-			label := setListenerWindow(t, cs.n, window)
-			startGateways(t, cs.n.Run)
-			trades := b.instruct(t, clients, 2*ops)
-			waitGatewaysIdle(t, cs.n.Run)
-			result.Measures = append(result.Measures, b.phase(t, clients, ops, 1+i, label, trades)...)
-			stopGateways(t, cs.n.Run)
+		for round := range rounds {
+			result.Measures = append(result.Measures, b.round(t, clients, opsEach, round, windows)...)
 		}
 	}
 	for _, m := range result.Measures {
@@ -132,6 +129,45 @@ func TestIntegrationThroughput(t *testing.T) {
 	if err := os.WriteFile(strings.TrimSuffix(path, ".json")+".md", []byte(table), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// round measures one level once with the gateway apps stopped, then once
+// with them running per listener window asked for.
+func (b *bench) round(t *testing.T, clients, ops, round int, windows []string) []throughput.Measure {
+	t.Helper()
+	run := b.cs.n.Run
+	if clients == 1 {
+		ops = max(ops, 10)
+	}
+	// A phase's settlements are instructed before it (not measured): ops a
+	// client for the apps-off phase; 2*ops for each apps-on phase (directly
+	// and through REST), instructed with the apps running, as a bank's
+	// trades are, so that each bank's listener reads its side's terms when
+	// it sees the instruction, not at the settlement. (When the apps were
+	// started after the instructions, every settlement made each party's
+	// listener read its terms again: a cost a gateway running all along
+	// does not have.)
+	trades := b.instruct(t, clients, ops)
+	stopGateways(t, run)
+	out := b.phase(t, clients, ops, 0, "", trades)
+	for i, window := range windows {
+		label := setListenerWindow(t, b.cs.n, window)
+		startGateways(t, run)
+		trades := b.instruct(t, clients, 2*ops)
+		waitGatewaysIdle(t, run)
+		out = append(out, b.phase(t, clients, ops, 1+i, label, trades)...)
+		stopGateways(t, run)
+	}
+	for i := range out {
+		out[i].Round = round
+	}
+	return out
+}
+
+// measures says whether the run measures the workload: all of them unless
+// TRANCHENET_THROUGHPUT_ONLY names some.
+func (b *bench) measures(workload string) bool {
+	return len(b.only) == 0 || slices.Contains(b.only, workload)
 }
 
 // consortiumWithUsers copies the consortium file with users raised to n at
@@ -176,6 +212,10 @@ func consortiumWithUsers(t *testing.T, path string, n int) string {
 	return out
 }
 
+// unitsPerOp are the units a transfer or a settlement moves (for 9.90 of
+// cash): the tranche's minimum denomination.
+const unitsPerOp = 1000
+
 // pair is one client's trading pair: the seller delivers units (and plain
 // tokens) to the buyer.
 type pair struct {
@@ -189,12 +229,13 @@ type bench struct {
 	pairs   []pair
 	tokens  map[string]string // Fabric identity key -> the gateway app's API token
 	urls    map[string]string // MSP -> gateway app URL
+	only    []string          // the workloads measured; all when empty
 }
 
 // setUpThroughput connects and entitles the pairs and sets up a deal whose
-// tranche the sellers hold, the buyers' cash and everyone's plain tokens,
+// tranche the sellers hold (sellerOps operations' units each), the buyers' cash and everyone's plain tokens,
 // in parallel where keys allow.
-func setUpThroughput(t *testing.T, cs *cast, n int) *bench {
+func setUpThroughput(t *testing.T, cs *cast, n, sellerOps int) *bench {
 	t.Helper()
 	start := time.Now()
 	b := &bench{cs: cs, pairs: make([]pair, n)}
@@ -223,7 +264,7 @@ func setUpThroughput(t *testing.T, cs *cast, n int) *bench {
 	for _, p := range b.pairs {
 		sellers, buyers = append(sellers, p.seller), append(buyers, p.buyer)
 	}
-	b.tranche = b.deal(t, sellers, buyers)
+	b.tranche = b.deal(t, sellers, buyers, sellerOps)
 	err = inParallel(16, n, func(i int) error {
 		p := &b.pairs[i]
 		for _, acct := range []struct {
@@ -261,12 +302,16 @@ func setUpThroughput(t *testing.T, cs *cast, n int) *bench {
 
 // deal creates a pool, a deal with one note tranche held by the sellers in
 // equal parts, attests every investor and pays the buyers cash.
-func (b *bench) deal(t *testing.T, sellers, buyers []*actor) string {
+func (b *bench) deal(t *testing.T, sellers, buyers []*actor, sellerOps int) string {
 	t.Helper()
 	cs := b.cs
 	trustee, agent := cs.get("trustee"), cs.get("settlement")
 	poolID, dealID := "POOL-TPUT-1", "DEAL-TPUT-1"
-	balance := sealedPool(t, cs, poolID, "Throughput pool", 7, 600)
+	// A simulated loan carries about 20,000 of face (the tranche issues
+	// 90 % of the pool in units of 1): enough loans for every seller's
+	// operations, at least the 600 of a short run.
+	loans := max(600, sellerOps*len(sellers)*unitsPerOp/20_000)
+	balance := sealedPool(t, cs, poolID, "Throughput pool", 7, loans)
 	officers := map[string]*actor{"Org2MSP": cs.get("org2-compliance"), "Org3MSP": cs.get("org3-compliance")}
 	investors := append(append([]*actor{}, sellers...), buyers...)
 	claims := canonJSON(t, identity.ClaimsInput{InvestorType: "qib", Jurisdiction: "US", KYCExpiry: time.Now().AddDate(1, 0, 0)})
@@ -280,6 +325,9 @@ func (b *bench) deal(t *testing.T, sellers, buyers []*actor) string {
 	}
 	tranche, units := issueNoteDeal(t, cs, poolID, dealID, "Throughput deal", balance)
 	perSeller := units / int64(len(sellers)) / 1000 * 1000
+	if perSeller < int64(sellerOps*unitsPerOp) {
+		t.Fatalf("each seller holds %d units, fewer than its %d operations of %d need: more loans", perSeller, sellerOps, unitsPerOp)
+	}
 	placeStart := time.Now()
 	if err := inParallel(16, len(sellers), func(i int) error {
 		_, err := cs.trySubmit(trustee, "Deal:Place", []string{tranche, sellers[i].key, fmt.Sprint(perSeller)}, nil, "")
@@ -405,13 +453,16 @@ func (b *bench) instruct(t *testing.T, clients, count int) [][]trade {
 	t.Helper()
 	cs := b.cs
 	out := make([][]trade, clients)
+	if !b.measures(throughput.DvPSettle) {
+		return out
+	}
 	err := inParallel(clients, clients, func(c int) error {
 		p := b.pairs[c]
 		for len(out[c]) < count {
 			nonce := make([]byte, 16)
 			rand.Read(nonce)
 			terms := core.Terms{TradeRef: fmt.Sprintf("T%d-%d-%s", clients, c, hex.EncodeToString(nonce[:4])), Kind: core.KindTrade, Tranche: b.tranche,
-				Seller: p.seller.key, Buyer: p.buyer.key, Units: 1000, Cash: money.FromMajor(990), Payment: core.PaymentLedger,
+				Seller: p.seller.key, Buyer: p.buyer.key, Units: unitsPerOp, Cash: money.Cents(990), Payment: core.PaymentLedger,
 				SettlementDate: time.Now().UTC().Format("2006-01-02"), Expiry: time.Now().UTC().Add(2 * time.Hour).Truncate(time.Second),
 				Nonce: hex.EncodeToString(nonce)}
 			tm := map[string][]byte{settlement.TransientTerms: []byte(canonJSON(t, terms))}
@@ -479,16 +530,19 @@ func (b *bench) phase(t *testing.T, clients, ops, phase int, window string, trad
 		}},
 		{throughput.CompliantTransfer, throughput.Direct, false, func(ctx context.Context, c, _ int) error {
 			p := b.pairs[c]
-			_, _, err := p.seller.c.Submit(ctx, tnet.Tx{Fn: "Token:Transfer", Args: []string{b.tranche, p.buyer.key, "1000"},
+			_, _, err := p.seller.c.Submit(ctx, tnet.Tx{Fn: "Token:Transfer", Args: []string{b.tranche, p.buyer.key, strconv.Itoa(unitsPerOp)},
 				Endorsers: trustee, WaitOrgs: trustee})
 			return err
 		}},
 		{throughput.DvPSettle, throughput.Direct, false, func(ctx context.Context, c, _ int) error {
 			terms := nextTrade(c)
-			_, _, err := b.pairs[c].buyer.c.Submit(ctx, tnet.Tx{Fn: "Settlement:Settle", Args: []string{terms.TradeRef},
+			payload, _, err := b.pairs[c].buyer.c.Submit(ctx, tnet.Tx{Fn: "Settlement:Settle", Args: []string{terms.TradeRef},
 				Transient: map[string][]byte{settlement.TransientTerms: []byte(canonJSON(t, terms))},
 				Endorsers: settleEndorsers, WaitOrgs: settleEndorsers})
-			return err
+			if err != nil {
+				return err
+			}
+			return settled(terms.TradeRef, payload)
 		}},
 		{throughput.PositionRead, throughput.Direct, true, func(ctx context.Context, c, _ int) error {
 			p := b.pairs[c]
@@ -506,12 +560,16 @@ func (b *bench) phase(t *testing.T, clients, ops, phase int, window string, trad
 		workloads = append(workloads,
 			workload{throughput.CompliantTransfer, throughput.REST, false, func(ctx context.Context, c, _ int) error {
 				p := b.pairs[c]
-				body, _ := json.Marshal(map[string]any{"to": p.buyer.key, "units": 1000})
+				body, _ := json.Marshal(map[string]any{"to": p.buyer.key, "units": unitsPerOp})
 				return b.rest(ctx, p.seller, "POST", "/v1/tranches/"+b.tranche+"/transfers", body)
 			}},
 			workload{throughput.DvPSettle, throughput.REST, false, func(ctx context.Context, c, _ int) error {
 				terms := nextTrade(c)
-				return b.rest(ctx, b.pairs[c].buyer, "POST", "/v1/settlements/"+terms.TradeRef+"/settle", []byte(`{}`))
+				body, err := b.restAnswer(ctx, b.pairs[c].buyer, "POST", "/v1/settlements/"+terms.TradeRef+"/settle", []byte(`{}`))
+				if err != nil {
+					return err
+				}
+				return settled(terms.TradeRef, body)
 			}},
 			workload{throughput.PositionRead, throughput.REST, true, func(ctx context.Context, c, _ int) error {
 				p := b.pairs[c]
@@ -529,6 +587,9 @@ func (b *bench) phase(t *testing.T, clients, ops, phase int, window string, trad
 	idle := throughput.IdleRate(idleFrom, procs.Sample(), idleSecs)
 	var out []throughput.Measure
 	for _, w := range workloads {
+		if !b.measures(w.name) {
+			continue
+		}
 		cfg := load.Config{Name: fmt.Sprintf("%s %s apps=%v%s %d", w.name, w.path, apps, windowLabel(window), clients), Clients: clients,
 			Duration: 90 * time.Second, Classify: throughput.ErrorKind}
 		if w.reads {
@@ -632,9 +693,15 @@ var restClient = &http.Client{Timeout: 2 * time.Minute}
 
 // rest calls a's bank's gateway app as a's API user.
 func (b *bench) rest(ctx context.Context, a *actor, method, path string, body []byte) error {
+	_, err := b.restAnswer(ctx, a, method, path, body)
+	return err
+}
+
+// restAnswer is rest with the answer's body.
+func (b *bench) restAnswer(ctx context.Context, a *actor, method, path string, body []byte) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, method, b.urls[a.msp]+path, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+b.tokens[a.key])
 	if body != nil {
@@ -642,12 +709,27 @@ func (b *bench) rest(ctx context.Context, a *actor, method, path string, body []
 	}
 	res, err := restClient.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer res.Body.Close()
 	text, _ := io.ReadAll(res.Body)
 	if res.StatusCode >= 300 {
-		return fmt.Errorf("%s %s: HTTP %d %s", method, path, res.StatusCode, text)
+		return nil, fmt.Errorf("%s %s: HTTP %d %s", method, path, res.StatusCode, text)
+	}
+	return text, nil
+}
+
+// settled checks that a Settle committed a settlement, not a refusal: a
+// rule or balance that refuses the delivery commits status failed (which
+// Settle answers, not as an error), a cheaper transaction that must not
+// count as a DvP.
+func settled(tradeRef string, answer []byte) error {
+	var step schema.SettlementStep
+	if err := json.Unmarshal(answer, &step); err != nil {
+		return fmt.Errorf("settle %s: answer %q: %v", tradeRef, answer, err)
+	}
+	if step.Status != core.Settled {
+		return fmt.Errorf("settle %s: status %s (%s, rule %d), not settled", tradeRef, step.Status, step.Code, step.Rule)
 	}
 	return nil
 }

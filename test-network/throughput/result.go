@@ -39,6 +39,9 @@ type Measure struct {
 	Apps bool `json:"apps"`
 	// Window is the listeners' batch window the apps ran with (apps on).
 	Window string `json:"listenerWindow,omitempty"`
+	// Round numbers the rounds of (apps off, apps on) phases at a level,
+	// from 0.
+	Round int `json:"round"`
 	load.Report
 	// CPUPerOp is each process's CPU per completed operation, in ms.
 	CPUPerOp map[string]float64 `json:"cpuMsPerOp"`
@@ -55,11 +58,17 @@ func (r Result) Find(workload, path string, clients int) *Measure {
 	return r.FindIn(workload, path, false, clients, "")
 }
 
-// FindIn returns the measure taken with the given listener window, or nil.
+// FindIn returns the first round's measure taken with the given listener
+// window, or nil.
 func (r Result) FindIn(workload, path string, apps bool, clients int, window string) *Measure {
+	return r.FindRound(workload, path, apps, clients, window, 0)
+}
+
+// FindRound returns one round's measure, or nil.
+func (r Result) FindRound(workload, path string, apps bool, clients int, window string, round int) *Measure {
 	for i := range r.Measures {
 		m := &r.Measures[i]
-		if m.Workload == workload && m.Path == path && m.Apps == apps && m.Clients == clients && m.Window == window {
+		if m.Workload == workload && m.Path == path && m.Apps == apps && m.Clients == clients && m.Window == window && m.Round == round {
 			return m
 		}
 	}
@@ -75,6 +84,70 @@ func (r Result) Windows() []string {
 		}
 	}
 	return out
+}
+
+// Rounds is how many rounds of (apps off, apps on) each level ran.
+func (r Result) Rounds() int {
+	n := 0
+	for _, m := range r.Measures {
+		n = max(n, m.Round+1)
+	}
+	return n
+}
+
+// AppsRatios are a workload's direct-write throughput with the apps on
+// over off, one a round (each round's two phases side by side), and
+// their median; ok is false when no round has both.
+func (r Result) AppsRatios(workload string, clients int, window string) (each []float64, median float64, ok bool) {
+	return r.appsRatios(workload, clients, window, func(on, off *Measure) (float64, bool) {
+		return on.PerSecond / off.PerSecond, off.PerSecond > 0
+	})
+}
+
+// AppsCPURatios are, a round each, the CPU an operation took with the apps
+// off over with them on (all processes, the apps' included), and their
+// median: on a CPU-bound box the throughput the apps leave, read from
+// what each operation costs rather than from a phase's rate, which the
+// box's noise moves far more.
+func (r Result) AppsCPURatios(workload string, clients int, window string) (each []float64, median float64, ok bool) {
+	return r.appsRatios(workload, clients, window, func(on, off *Measure) (float64, bool) {
+		return off.CPUTotal / on.CPUTotal, on.CPUTotal > 0
+	})
+}
+
+func (r Result) appsRatios(workload string, clients int, window string, of func(on, off *Measure) (float64, bool)) (each []float64, median float64, ok bool) {
+	for round := range r.Rounds() {
+		on, off := r.FindRound(workload, Direct, true, clients, window, round), r.FindRound(workload, Direct, false, clients, "", round)
+		if on == nil || off == nil || on.Done == 0 || off.Done == 0 {
+			continue
+		}
+		if x, ok := of(on, off); ok {
+			each = append(each, x)
+		}
+	}
+	if len(each) == 0 {
+		return nil, 0, false
+	}
+	sorted := slices.Clone(each)
+	slices.Sort(sorted)
+	if n := len(sorted); n%2 == 1 {
+		median = sorted[n/2]
+	} else {
+		median = (sorted[n/2-1] + sorted[n/2]) / 2
+	}
+	return each, median, true
+}
+
+// medianCell renders a median and the rounds it came from.
+func medianCell(each []float64, median float64, ok bool) string {
+	if !ok {
+		return "—"
+	}
+	rounds := make([]string, len(each))
+	for i, x := range each {
+		rounds[i] = fmt.Sprintf("%.2f", x)
+	}
+	return fmt.Sprintf("**%.2f** (%s)", median, strings.Join(rounds, ", "))
 }
 
 // Levels are the client counts measured, ascending.
@@ -169,6 +242,22 @@ func (r Result) Markdown() string {
 			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", n, window, strings.Join(with, " · "), strings.Join(rest, " · "), share)
 		}
 	}
+	if r.Rounds() > 1 {
+		b.WriteString("\n| clients | listener window | direct writes with apps / without, median of rounds (each round): plain · compliant · DvP | CPU an op without the apps / with them, median (each round): compliant · DvP |\n")
+		b.WriteString("|---|---|---|---|\n")
+		for _, n := range r.Levels() {
+			for _, window := range r.Windows() {
+				var rates, costs []string
+				for _, w := range []string{PlainTransfer, CompliantTransfer, DvPSettle} {
+					rates = append(rates, medianCell(r.AppsRatios(w, n, window)))
+				}
+				for _, w := range []string{CompliantTransfer, DvPSettle} {
+					costs = append(costs, medianCell(r.AppsCPURatios(w, n, window)))
+				}
+				fmt.Fprintf(&b, "| %d | %s | %s | %s |\n", n, window, strings.Join(rates, " · "), strings.Join(costs, " · "))
+			}
+		}
+	}
 	var errs []string
 	for _, m := range r.Measures {
 		if m.Errors == 0 {
@@ -182,6 +271,9 @@ func (r Result) Markdown() string {
 		apps := "apps off"
 		if m.Apps {
 			apps = "apps on, window " + m.Window
+		}
+		if r.Rounds() > 1 {
+			apps += fmt.Sprintf(", round %d", m.Round+1)
 		}
 		errs = append(errs, fmt.Sprintf("- %s, %s, %s, %d clients: %d of %d (%s)", m.Workload, m.Path, apps, m.Clients,
 			m.Errors, m.Errors+m.Done, strings.Join(kinds, ", ")))

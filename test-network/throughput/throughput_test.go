@@ -88,3 +88,42 @@ func TestMarkdownRatios(t *testing.T) {
 		}
 	}
 }
+
+// Rounds of apps off and on are paired round by round, and the median of
+// the rounds' ratios is what the table leads with: a single noisy round
+// (here the second, 0.50) does not decide it. Beside it, the CPU an
+// operation cost without the apps over with them (40 over 50 ms: 0.80). A
+// single-round run has no such table.
+func TestMarkdownMedianOfRounds(t *testing.T) {
+	m := func(w string, apps bool, round int, tps float64) Measure {
+		window := ""
+		if apps {
+			window = "250ms"
+		}
+		// CPU an op: 40 ms without the apps, 50 ms with them.
+		cpu := 40.0
+		if apps {
+			cpu = 50
+		}
+		return Measure{Workload: w, Path: Direct, Apps: apps, Window: window, Round: round, Report: load.Report{Clients: 64, Done: 100, PerSecond: tps}, CPUTotal: cpu}
+	}
+	r := Result{Measures: []Measure{
+		m(DvPSettle, false, 0, 50), m(DvPSettle, true, 0, 46),
+		m(DvPSettle, false, 1, 60), m(DvPSettle, true, 1, 30),
+		m(DvPSettle, false, 2, 40), m(DvPSettle, true, 2, 38),
+	}}
+	each, median, ok := r.AppsRatios(DvPSettle, 64, "250ms")
+	if !ok || len(each) != 3 || median != 0.92 {
+		t.Fatalf("ratios %v, median %v, ok %v; want three rounds, median 0.92", each, median, ok)
+	}
+	if want := "| 64 | 250ms | — · — · **0.92** (0.92, 0.50, 0.95) | — · **0.80** (0.80, 0.80, 0.80) |"; !strings.Contains(r.Markdown(), want) {
+		t.Errorf("table lacks %q:\n%s", want, r.Markdown())
+	}
+	if _, _, ok := r.AppsRatios(CompliantTransfer, 64, "250ms"); ok {
+		t.Error("a workload never measured has no ratio")
+	}
+	single := Result{Measures: r.Measures[:2]}
+	if strings.Contains(single.Markdown(), "median of rounds") {
+		t.Error("a single round prints a median table")
+	}
+}
