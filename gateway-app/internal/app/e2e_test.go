@@ -585,12 +585,9 @@ func (e *e2e) periodOne() {
 func (e *e2e) certify(period int, a loantape.ReportAggregates) {
 	t := e.t
 	p := fmt.Sprint(period)
-	collections := a.InterestCollected + a.ScheduledPrincipal + a.Prepayments + a.Recoveries + a.RepossessionProceeds
-	e.org2.must(200, "POST", "/v1/deals/"+e.deal+"/collections", "servicer", map[string]string{"amount": collections.String()})
-	e.org1.must(200, "PUT", "/v1/deals/"+e.deal+"/periods/"+p+"/fixings/SOFR30A", "trustee", map[string]string{"rate": "0.0431"})
-	e.org3.must(200, "GET", "/v1/deals/"+e.deal+"/periods/"+p+"/fixings", "auditor", nil)
 	var cs struct{ Distributions []struct{ Tranche string } }
-	e.org1.must(200, "POST", "/v1/deals/"+e.deal+"/periods/"+p+"/certification", "trustee", nil).decode(t, &cs)
+	e.remitAndCertify(period, a).decode(t, &cs)
+	e.org3.must(200, "GET", "/v1/deals/"+e.deal+"/periods/"+p+"/fixings", "auditor", nil)
 	if len(cs.Distributions) != 4 {
 		t.Fatalf("certification distributed to %d classes", len(cs.Distributions))
 	}
@@ -649,6 +646,20 @@ func (e *e2e) certify(period int, a loantape.ReportAggregates) {
 	if period == 1 {
 		e.org2.must(200, "POST", "/v1/deals/"+e.deal+"/fees/servicing/claims", "servicer", nil)
 	}
+}
+
+// remitAndCertify remits the period's collections, posts its fixing and
+// certifies it, answering the certification.
+func (e *e2e) remitAndCertify(period int, a loantape.ReportAggregates) resp {
+	p := fmt.Sprint(period)
+	e.org2.must(200, "POST", "/v1/deals/"+e.deal+"/collections", "servicer", map[string]string{"amount": collections(a).String()})
+	e.org1.must(200, "PUT", "/v1/deals/"+e.deal+"/periods/"+p+"/fixings/SOFR30A", "trustee", map[string]string{"rate": "0.0431"})
+	return e.org1.must(200, "POST", "/v1/deals/"+e.deal+"/periods/"+p+"/certification", "trustee", nil)
+}
+
+// collections is the cash a report's rows say the servicer collected.
+func collections(a loantape.ReportAggregates) money.Amount {
+	return a.InterestCollected + a.ScheduledPrincipal + a.Prepayments + a.Recoveries + a.RepossessionProceeds
 }
 
 func (e *e2e) periodTwo() {

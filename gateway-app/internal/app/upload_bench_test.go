@@ -31,7 +31,9 @@ import (
 // gateway's peak RSS while it ran (sampled from /proc every 50 ms), so
 // 10,000 against 100,000 loans shows whether the gateway's memory is flat
 // in the file size, and the peers' own counters for it (peerCounters:
-// chaincode round trips a row, seconds a proposal and a block). Opt-in: it takes
+// chaincode round trips a row, seconds a proposal and a block). Then
+// period 1 is certified and period 2's report timed at the last setting:
+// a later month, whose balances come from period 1's report. Opt-in: it takes
 // minutes and the box's load moves the figures; read the ratios.
 //
 //	TRANCHENET_INTEGRATION=1 TRANCHENET_UPLOAD_BENCH=1 go test ./gateway-app/internal/app -run TestIntegrationUploadBench -v -timeout 60m
@@ -107,6 +109,7 @@ func TestIntegrationUploadBench(t *testing.T) {
 		e.bob, e.carol = org3.key("investor1"), org3.key("investor2")
 		e.dealAndInvestors()
 		file := reportFile(t, e.advance(), false)
+		var aggregates loantape.ReportAggregates
 		for i, setting := range settings(reportChunks, inFlight) {
 			size, k := setting[0], setting[1]
 			if i > 0 {
@@ -131,7 +134,38 @@ func TestIntegrationUploadBench(t *testing.T) {
 				}
 			})
 			row(fmt.Sprintf("report (%d resumed)", retries), loans, size, k, m, ru.Chunks)
+			aggregates = ru.Aggregates
 		}
+		// A later month: period 1 certified, the next report finds each
+		// loan's last balance in period 1's indexes, not the tape's.
+		// The servicer remits what it collected and the arranger funds the
+		// deal's reserve account: cash the settlement agent mints and pays
+		// them first (e2e.cash does more, and checks a fresh cash ledger's
+		// supply, which a second tape size's deal would not have).
+		agent, owed := "settlement", collections(aggregates)
+		org1.must(200, "POST", "/v1/cash/reserves", agent, map[string]string{"amount": "100000000000.00", "evidence": "sha256:upload-bench-reserves"})
+		org1.must(200, "POST", "/v1/cash/mint", agent, map[string]string{"amount": (owed + e.reserve).String()})
+		org1.must(200, "POST", "/v1/cash/payments", agent, map[string]string{"to": org2.key("servicer"), "amount": owed.String()})
+		org1.must(200, "POST", "/v1/cash/payments", agent, map[string]string{"to": org1.key("arranger"), "amount": e.reserve.String()})
+		org1.must(200, "POST", "/v1/deals/"+e.deal+"/reserves/reserve/deposits", "arranger", map[string]string{"amount": e.reserve.String()})
+		e.remitAndCertify(1, aggregates)
+		size, k := reportChunks[len(reportChunks)-1], inFlight[len(inFlight)-1]
+		// Loans paid off or charged off in period 1 leave the report.
+		rows := e.advance()
+		later := reportFile(t, rows, false)
+		var ru upload.ReportUpload
+		peersBefore = readPeerCounters(t, n.Consortium)
+		m := measure(t, org2, func() {
+			r := org2.send("POST", fmt.Sprintf("/v1/deals/%s/reports?loanCount=%d&chunkSize=%d&inFlight=%d", e.deal, len(rows), size, k), "servicer", later, "text/csv", "")
+			if r.status != 201 {
+				t.Fatalf("period 2 report of %s: %d %s", e.deal, r.status, r.body)
+			}
+			r.decode(t, &ru)
+			if ru.Status != "complete" || ru.Rows != len(rows) || ru.Period != 2 {
+				t.Fatalf("period 2 report of %s: %s", e.deal, r.body)
+			}
+		})
+		row("period 2 report", len(rows), size, k, m, ru.Chunks)
 	}
 	load, _ = os.ReadFile("/proc/loadavg")
 	t.Logf("load average at the end: %s", strings.TrimSpace(string(load)))
