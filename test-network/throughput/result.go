@@ -106,9 +106,8 @@ func (r Result) AppsRatios(workload string, clients int, window string) (each []
 
 // AppsCPURatios are, a round each, the CPU an operation took with the apps
 // off over with them on (all processes, the apps' included), and their
-// median: on a CPU-bound box the throughput the apps leave, read from
-// what each operation costs rather than from a phase's rate, which the
-// box's noise moves far more.
+// median: on a CPU-bound box a second reading of the throughput the apps
+// leave, from what each operation costs rather than from a phase's rate.
 func (r Result) AppsCPURatios(workload string, clients int, window string) (each []float64, median float64, ok bool) {
 	return r.appsRatios(workload, clients, window, func(on, off *Measure) (float64, bool) {
 		return off.CPUTotal / on.CPUTotal, on.CPUTotal > 0
