@@ -233,8 +233,8 @@ type bench struct {
 }
 
 // setUpThroughput connects and entitles the pairs and sets up a deal whose
-// tranche the sellers hold (sellerOps operations' units each), the buyers' cash and everyone's plain tokens,
-// in parallel where keys allow.
+// tranche the sellers hold (sellerOps operations' units each), the
+// buyers' cash and everyone's plain tokens, in parallel where keys allow.
 func setUpThroughput(t *testing.T, cs *cast, n, sellerOps int) *bench {
 	t.Helper()
 	start := time.Now()
@@ -539,10 +539,7 @@ func (b *bench) phase(t *testing.T, clients, ops, phase int, window string, trad
 			payload, _, err := b.pairs[c].buyer.c.Submit(ctx, tnet.Tx{Fn: "Settlement:Settle", Args: []string{terms.TradeRef},
 				Transient: map[string][]byte{settlement.TransientTerms: []byte(canonJSON(t, terms))},
 				Endorsers: settleEndorsers, WaitOrgs: settleEndorsers})
-			if err != nil {
-				return err
-			}
-			return settled(terms.TradeRef, payload)
+			return settled(terms.TradeRef, payload, err)
 		}},
 		{throughput.PositionRead, throughput.Direct, true, func(ctx context.Context, c, _ int) error {
 			p := b.pairs[c]
@@ -566,10 +563,7 @@ func (b *bench) phase(t *testing.T, clients, ops, phase int, window string, trad
 			workload{throughput.DvPSettle, throughput.REST, false, func(ctx context.Context, c, _ int) error {
 				terms := nextTrade(c)
 				body, err := b.restAnswer(ctx, b.pairs[c].buyer, "POST", "/v1/settlements/"+terms.TradeRef+"/settle", []byte(`{}`))
-				if err != nil {
-					return err
-				}
-				return settled(terms.TradeRef, body)
+				return settled(terms.TradeRef, body, err)
 			}},
 			workload{throughput.PositionRead, throughput.REST, true, func(ctx context.Context, c, _ int) error {
 				p := b.pairs[c]
@@ -719,11 +713,14 @@ func (b *bench) restAnswer(ctx context.Context, a *actor, method, path string, b
 	return text, nil
 }
 
-// settled checks that a Settle committed a settlement, not a refusal: a
-// rule or balance that refuses the delivery commits status failed (which
-// Settle answers, not as an error), a cheaper transaction that must not
-// count as a DvP.
-func settled(tradeRef string, answer []byte) error {
+// settled passes on a Settle call's error, else checks that it committed
+// a settlement, not a refusal: a rule or balance that refuses the delivery
+// commits status failed (which Settle answers, not as an error), a
+// cheaper transaction that must not count as a DvP.
+func settled(tradeRef string, answer []byte, err error) error {
+	if err != nil {
+		return err
+	}
 	var step schema.SettlementStep
 	if err := json.Unmarshal(answer, &step); err != nil {
 		return fmt.Errorf("settle %s: answer %q: %v", tradeRef, answer, err)

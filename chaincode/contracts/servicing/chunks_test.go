@@ -106,13 +106,7 @@ func TestChunkedPoolReportFindsALoanInTwoChunksAtCompletion(t *testing.T) {
 		m := d.nextMonth(t)
 		rows := append([]loantape.PeriodRow(nil), m.rows...)
 		rows[16+3] = rows[5]
-		var chunks []loantape.ReportChunk
-		for c, err := range loantape.ReportChunks(loantape.NewSliceSource(rows, 2), 16, m.period) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			chunks = append(chunks, c)
-		}
+		chunks := reportChunks(t, rows, 16, m.period)
 		args := []string{d.deal, "1"}
 		header := d.header(t, m)
 		if sized {
@@ -141,13 +135,7 @@ func TestChunkedPoolReportFindsALoanInTwoChunksAtCompletion(t *testing.T) {
 			t.Fatalf("sized %v: the refusal changed the ledger: %v", sized, diff)
 		}
 		w.Must(w.Servicer, "Servicing:WithdrawReport", d.deal, "1", "loan in two chunks")
-		m.chunks = nil
-		for c, err := range loantape.ReportChunks(loantape.NewSliceSource(m.rows, 2), 16, m.period) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			m.chunks = append(m.chunks, c)
-		}
+		m.chunks = reportChunks(t, m.rows, 16, m.period)
 		d.reportAndCertify(t, m)
 		d.reportAndCertify(t, d.nextMonth(t))
 	}
@@ -164,13 +152,7 @@ func TestChunkedPoolReportOutOfTapeOrder(t *testing.T) {
 	for range 2 {
 		m := d.nextMonth(t)
 		slices.Reverse(m.rows)
-		m.chunks = nil
-		for c, err := range loantape.ReportChunks(loantape.NewSliceSource(m.rows, 2), 16, m.period) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			m.chunks = append(m.chunks, c)
-		}
+		m.chunks = reportChunks(t, m.rows, 16, m.period)
 		d.reportAndCertify(t, m)
 	}
 }

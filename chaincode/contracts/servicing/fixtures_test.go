@@ -242,13 +242,22 @@ func (d *dealFixture) nextMonth(t testing.TB) month {
 		}
 	}
 	m.agg = g.Aggregates()
-	for c, err := range loantape.ReportChunks(loantape.NewSliceSource(m.rows, 2), d.chunkSize, m.period) {
+	m.chunks = reportChunks(t, m.rows, d.chunkSize, m.period)
+	return m
+}
+
+// reportChunks cuts a period's rows into report chunks of size rows, as
+// the gateway would send them (the first data line is line 2).
+func reportChunks(t testing.TB, rows []loantape.PeriodRow, size int, period loantape.Period) []loantape.ReportChunk {
+	t.Helper()
+	var out []loantape.ReportChunk
+	for c, err := range loantape.ReportChunks(loantape.NewSliceSource(rows, 2), size, period) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m.chunks = append(m.chunks, c)
+		out = append(out, c)
 	}
-	return m
+	return out
 }
 
 func (d *dealFixture) header(t testing.TB, m month) string {
