@@ -58,9 +58,11 @@ import (
 // an operation never succeeds. TRANCHENET_THROUGHPUT_LEVELS overrides the
 // client counts (default 1,8,32,64), TRANCHENET_THROUGHPUT_BATCH the
 // orderer's block cut (e.g. 500ms/10; default: the consortium's),
-// TRANCHENET_THROUGHPUT_WINDOWS the gateway apps' listener batch windows
-// (e.g. 0s,250ms: the apps-on phase once per window, in one run; default:
-// once, with the apps' own default), TRANCHENET_THROUGHPUT_OPS the
+// TRANCHENET_THROUGHPUT_WINDOWS the gateway apps' listener batch windows,
+// each optionally with the event stream after a slash (e.g.
+// 0s,250ms,250ms/chaincode-events: the apps-on phase once per entry, in
+// one run; default: once, with the apps' own default),
+// TRANCHENET_THROUGHPUT_OPS the
 // operations each client makes a phase (default 4, at least 10 with one
 // client), TRANCHENET_THROUGHPUT_ROUNDS the rounds of (apps off, apps on)
 // at each level (default 1; with more, the apps' cost is also read as the
@@ -609,19 +611,25 @@ func windowLabel(window string) string {
 	return " window=" + window
 }
 
-// setListenerWindow sets events.batchWindow in every bank's gateway app
-// configuration (network.sh gateways writes them once, then reuses them)
-// and returns the label of the window the apps will run with: the value
-// given, or the app's default when window is empty.
-func setListenerWindow(t *testing.T, n *tnet.Network, window string) string {
+// setListenerWindow sets events.batchWindow and events.stream in every
+// bank's gateway app configuration (network.sh gateways writes them once,
+// then reuses them) from a TRANCHENET_THROUGHPUT_WINDOWS entry,
+// "[window][/stream]", and returns the label the apps will run with:
+// the window given, or the app's default when it is empty, and the
+// stream when one is given.
+func setListenerWindow(t *testing.T, n *tnet.Network, spec string) string {
 	t.Helper()
+	window, stream, _ := strings.Cut(spec, "/")
 	label, w := "default "+gwconfig.DefaultBatchWindow.String(), (*time.Duration)(nil)
 	if window != "" {
 		d, err := time.ParseDuration(window)
 		if err != nil {
-			t.Fatalf("TRANCHENET_THROUGHPUT_WINDOWS: %q: %v", window, err)
+			t.Fatalf("TRANCHENET_THROUGHPUT_WINDOWS: %q: %v", spec, err)
 		}
 		label, w = window, &d
+	}
+	if stream != "" {
+		label += " " + stream
 	}
 	configs := filepath.Join(n.Run, "orgs", "*", "gateway", "config.yaml")
 	if paths, _ := filepath.Glob(configs); len(paths) == 0 {
@@ -634,7 +642,7 @@ func setListenerWindow(t *testing.T, n *tnet.Network, window string) string {
 		t.Fatalf("no gateway configurations in %s (network.sh gateways writes them): %v", n.Run, err)
 	}
 	for _, path := range paths {
-		if err := gatewayconfig.SetBatchWindow(path, w); err != nil {
+		if err := gatewayconfig.SetListener(path, w, stream); err != nil {
 			t.Fatal(err)
 		}
 	}

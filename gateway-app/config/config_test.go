@@ -86,6 +86,7 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"log level", func(c *Config) { c.LogLevel = "loud" }, []string{"logLevel"}, "want one of debug, info, warn, error"},
 		{"negative timeout", func(c *Config) { c.Timeouts.Endorse = -1 }, []string{"timeouts.endorse"}, "must be positive"},
 		{"batch window too long", func(c *Config) { w := Duration(6 * time.Second); c.Events.BatchWindow = &w }, []string{"events.batchWindow"}, "must be from 0 to 5s"},
+		{"unknown event stream", func(c *Config) { c.Events.Stream = "filtered-blocks" }, []string{"events.stream"}, `"filtered-blocks": want blocks or chaincode-events`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,6 +148,7 @@ func TestEnvironmentOverrides(t *testing.T) {
 		"TRANCHENET_GATEWAY_PEER_ENDPOINT":    "peer.bank.example:7051",
 		"TRANCHENET_GATEWAY_PEER_TLS_CA_CERT": "relative/ca.crt",
 		"TRANCHENET_GATEWAY_EVENTS_DISABLED":  "true",
+		"TRANCHENET_GATEWAY_EVENTS_STREAM":    "chaincode-events",
 		"TRANCHENET_GATEWAY_CHANNEL":          "",
 	}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
@@ -155,7 +157,7 @@ func TestEnvironmentOverrides(t *testing.T) {
 	}
 	wd, _ := os.Getwd()
 	if c.Listen != "127.0.0.1:9999" || c.Peer.Endpoint != "peer.bank.example:7051" || !c.Events.Disabled ||
-		c.Peer.TLSCACert != filepath.Join(wd, "relative/ca.crt") || c.Channel != "" {
+		c.Peer.TLSCACert != filepath.Join(wd, "relative/ca.crt") || c.Channel != "" || c.Events.Stream != StreamChaincodeEvents {
 		t.Fatalf("%+v", c)
 	}
 	env["TRANCHENET_GATEWAY_EVENTS_DISABLED"] = "maybe"

@@ -29,6 +29,7 @@ var envVars = []envVar{
 	{"PEER_TLS_CA_CERT", "peer.tlsCACert", true, func(c *Config, v string) error { c.Peer.TLSCACert = v; return nil }},
 	{"PEER_HOST_OVERRIDE", "peer.hostOverride", false, func(c *Config, v string) error { c.Peer.HostOverride = v; return nil }},
 	{"LOG_LEVEL", "logLevel", false, func(c *Config, v string) error { c.LogLevel = v; return nil }},
+	{"EVENTS_STREAM", "events.stream", false, func(c *Config, v string) error { c.Events.Stream = v; return nil }},
 	{"EVENTS_DISABLED", "events.disabled", false, func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		if err != nil {

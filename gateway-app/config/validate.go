@@ -244,6 +244,9 @@ func (c *Config) validateRuntime(v *validator) {
 		} else if _, ok := c.Identity(c.Events.Identity); !ok {
 			v.add("events.identity", "unknown identity %q (identities: %s)", c.Events.Identity, strings.Join(c.identityNames(), ", "))
 		}
+		if s := c.Events.Stream; s != "" && s != StreamBlocks && s != StreamChaincodeEvents {
+			v.add("events.stream", "%q: want %s or %s", s, StreamBlocks, StreamChaincodeEvents)
+		}
 	}
 	if !slices.Contains(logLevels, c.LogLevel) {
 		v.add("logLevel", "%q: want one of %s", c.LogLevel, strings.Join(logLevels, ", "))

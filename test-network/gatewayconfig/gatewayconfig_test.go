@@ -230,9 +230,10 @@ func TestIdentityRolesAreTheRolesOfTheUsersMappedToEachIdentity(t *testing.T) {
 	}
 }
 
-// SetBatchWindow changes only the window: "0s" turns it off, nil brings
-// back the default, and the rest of the configuration loads as before.
-func TestSetBatchWindow(t *testing.T) {
+// SetListener changes only the window and stream: "0s" turns the window
+// off, nil brings back the default, "" the default stream, and the rest
+// of the configuration loads as before.
+func TestSetListener(t *testing.T) {
 	c := loadConsortium(t)
 	cfg, _, err := ForOrg(c, fakeRun(t, c), "Org2MSP")
 	if err != nil {
@@ -244,19 +245,20 @@ func TestSetBatchWindow(t *testing.T) {
 	}
 	off := time.Duration(0)
 	for _, tc := range []struct {
-		w    *time.Duration
-		want time.Duration
-	}{{&off, 0}, {nil, config.DefaultBatchWindow}} {
-		if err := SetBatchWindow(path, tc.w); err != nil {
+		w                *time.Duration
+		want             time.Duration
+		stream, wantFlow string
+	}{{&off, 0, config.StreamChaincodeEvents, config.StreamChaincodeEvents}, {nil, config.DefaultBatchWindow, "", config.StreamBlocks}} {
+		if err := SetListener(path, tc.w, tc.stream); err != nil {
 			t.Fatal(err)
 		}
 		got, err := config.Load(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Events.Window() != tc.want || got.MSPID != cfg.MSPID || len(got.Users) != len(cfg.Users) {
-			t.Errorf("after SetBatchWindow(%v): window %s (want %s), msp %s, %d users (want %d)",
-				tc.w, got.Events.Window(), tc.want, got.MSPID, len(got.Users), len(cfg.Users))
+		if got.Events.Window() != tc.want || got.Events.Stream != tc.wantFlow || got.MSPID != cfg.MSPID || len(got.Users) != len(cfg.Users) {
+			t.Errorf("after SetListener(%v, %q): window %s (want %s), stream %q (want %q), msp %s, %d users (want %d)",
+				tc.w, tc.stream, got.Events.Window(), tc.want, got.Events.Stream, tc.wantFlow, got.MSPID, len(got.Users), len(cfg.Users))
 		}
 	}
 }

@@ -6,11 +6,12 @@ import (
 	"github.com/tranchenet/tranchenet/gateway-app/config"
 )
 
-// SetBatchWindow rewrites the gateway configuration at path with the
-// listener batch window w (nil: the app's default). It takes effect when
-// the app next starts; benchmarks and tests use it to run the apps with and
-// without a window.
-func SetBatchWindow(path string, w *time.Duration) error {
+// SetListener rewrites the gateway configuration at path with the
+// listener batch window w (nil: the app's default) and event stream
+// (events.stream; "": the app's default). It takes effect when the app
+// next starts; benchmarks and tests use it to run the apps with and
+// without a window, and on either stream.
+func SetListener(path string, w *time.Duration, stream string) error {
 	cfg, err := config.Load(path)
 	if err != nil {
 		return err
@@ -20,5 +21,6 @@ func SetBatchWindow(path string, w *time.Duration) error {
 		d := config.Duration(*w)
 		cfg.Events.BatchWindow = &d
 	}
+	cfg.Events.Stream = stream
 	return config.WriteFile(path, cfg)
 }

@@ -20,6 +20,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -104,8 +105,7 @@ func (a *App) open() error {
 		if _, err := a.gateway.Network(cfg.Events.Identity); err != nil {
 			return err
 		}
-		source := events.FabricSource{Peers: a.gateway, Identity: cfg.Events.Identity, Chaincode: cfg.Chaincode}
-		a.listener = newListener(cfg, a.store, source, fetch, log, reg)
+		a.listener = newListener(cfg, a.store, eventSource(cfg, a.gateway, log), fetch, log, reg)
 		// A new consortium configuration changes who endorses what.
 		a.listener.Register("ConfigApplied", func(store.Writer, events.Event) error { resolver.Invalidate(); return nil })
 	}
@@ -161,6 +161,18 @@ func newListener(cfg config.Config, db store.Store, src events.Source, fetch pro
 	l.RegisterAll(projections.EventLog)
 	projections.New(cfg.MSPID, fetch, log.With("component", "projections")).Register(l)
 	return l
+}
+
+// eventSource is the stream the configuration asks for (events.stream).
+func eventSource(cfg config.Config, peers events.Channels, log *slog.Logger) events.Source {
+	if cfg.Events.Stream == config.StreamChaincodeEvents {
+		return events.ChaincodeEventSource{Peers: peers, Identity: cfg.Events.Identity, Chaincode: cfg.Chaincode}
+	}
+	// The projections read only the bank's own registry (its clients'
+	// positions and cash) and implicit collection (its settlement terms).
+	own := []string{roles.RegistryCollection(cfg.MSPID), roles.ImplicitCollection(cfg.MSPID)}
+	return events.BlockSource{Peers: peers, Identity: cfg.Events.Identity, Chaincode: cfg.Chaincode,
+		Keep: func(c string) bool { return slices.Contains(own, c) }, Logger: log.With("component", "events")}
 }
 
 // ownPeerQuery evaluates chaincode queries as one identity on the bank's

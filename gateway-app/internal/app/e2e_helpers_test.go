@@ -158,7 +158,7 @@ func (b *bank) launch() {
 // default.
 func (b *bank) setBatchWindow(w *time.Duration) {
 	b.t.Helper()
-	if err := gatewayconfig.SetBatchWindow(b.config, w); err != nil {
+	if err := gatewayconfig.SetListener(b.config, w, ""); err != nil {
 		b.t.Fatal(err)
 	}
 }

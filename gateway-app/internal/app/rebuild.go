@@ -45,7 +45,7 @@ func Rebuild(ctx context.Context, cfg config.Config, dir string, log *slog.Logge
 		return store.Checkpoint{}, err
 	}
 	defer gw.Close()
-	source := untilSource{Source: events.FabricSource{Peers: gw, Identity: cfg.Events.Identity, Chaincode: cfg.Chaincode}, last: target}
+	source := untilSource{Source: eventSource(cfg, gw, log), last: target}
 	listener := newListener(cfg, fresh, source, ownPeerQuery(gw, cfg.MSPID, cfg.Events.FetchIdentity), log, nil)
 
 	runCtx, stop := context.WithCancel(ctx)

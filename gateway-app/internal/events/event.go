@@ -1,11 +1,13 @@
-// Package events is the gateway app's chaincode event listener. It reads the
-// chaincode's event stream from the Fabric Gateway starting at its
-// checkpoint, hands each event to the registered projections and advances
-// the checkpoint in the same store transaction, so a gateway killed at any
-// moment resumes where it stopped: no event is lost and none is applied
-// twice. When the stream ends (the Fabric client closes it silently on any
-// error) the listener reconnects from the checkpoint with exponential
-// backoff.
+// Package events is the gateway app's chaincode event listener. It reads
+// the chaincode's events from the Fabric Gateway starting at its
+// checkpoint (from the channel's blocks with the private data the bank's
+// peer holds, BlockSource, or from the chaincode event stream,
+// ChaincodeEventSource), hands each event to the registered projections
+// and advances the checkpoint in the same store transaction, so a gateway
+// killed at any moment resumes where it stopped: no event is lost and none
+// is applied twice. When the stream ends (the Fabric client closes it
+// silently on any error) the listener reconnects from the checkpoint with
+// exponential backoff.
 //
 // Imports: the store (checkpoint and the projections' transaction), the
 // chaincode's event envelope (core/events), metrics and the Fabric Gateway
@@ -16,6 +18,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,6 +34,49 @@ type RawEvent struct {
 	Chaincode string
 	Name      string // the chaincode event name
 	Payload   []byte
+	// Private is the transaction's private data in the chaincode's
+	// namespace as the source has it: a BlockSource gives it, a
+	// ChaincodeEventSource does not (nil).
+	Private *PrivateData
+}
+
+// PrivateData is what a bank's peer sent of a transaction's private
+// writes: those of the collections the bank is a member of, once the peer
+// holds them.
+type PrivateData struct {
+	// Writes are the keys written (or deleted), values as the chaincode
+	// wrote them.
+	Writes []PrivateWrite
+	// Missing are the collections the transaction wrote (its public
+	// hashed read-write set says so) whose writes did not come: the bank
+	// is not a member, or its peer has not received them yet. A
+	// collection neither here nor in Writes was not written at all.
+	Missing []string
+}
+
+// Wrote reports what the transaction did to key in collection: known is
+// false when the writes of the collection did not come (or the source
+// gives none), so only a read can tell; otherwise w is the write, or
+// written is false when the transaction left the key as it was.
+func (pd *PrivateData) Wrote(collection, key string) (w PrivateWrite, written, known bool) {
+	if pd == nil || slices.Contains(pd.Missing, collection) {
+		return PrivateWrite{}, false, false
+	}
+	for _, w := range pd.Writes {
+		if w.Collection == collection && w.Key == key {
+			return w, true, true
+		}
+	}
+	return PrivateWrite{}, false, true
+}
+
+// PrivateWrite is one key a transaction wrote (or deleted) in a private
+// data collection.
+type PrivateWrite struct {
+	Collection string
+	Key        string
+	Value      []byte
+	Deleted    bool
 }
 
 // Event is one state change handed to projections. A tranchenet chaincode
@@ -60,6 +106,10 @@ type Event struct {
 	// Facts are what the listener's Enricher fetched for the event (nil
 	// without one): values the public event does not carry.
 	Facts any
+	// Private is the private data of the event's transaction
+	// (RawEvent.Private), shared by its events: an Enricher takes what it
+	// can from it before it asks the ledger.
+	Private *PrivateData
 }
 
 // EnvelopeSchema is the one envelope schema this gateway understands
@@ -72,7 +122,7 @@ const EnvelopeSchema = envelope.Schema
 // Unpack turns a raw chaincode event into the events projections see.
 // txSeq is the transaction's position in its block.
 func Unpack(raw RawEvent, txSeq uint32) ([]Event, error) {
-	base := Event{Block: raw.Block, TxSeq: txSeq, TxID: raw.TxID, Chaincode: raw.Chaincode, ChaincodeEvent: raw.Name}
+	base := Event{Block: raw.Block, TxSeq: txSeq, TxID: raw.TxID, Chaincode: raw.Chaincode, ChaincodeEvent: raw.Name, Private: raw.Private}
 	var env envelope.Envelope
 	if !looksLikeEnvelope(raw.Payload) || json.Unmarshal(raw.Payload, &env) != nil || !strings.HasPrefix(env.Schema, envelope.SchemaPrefix) {
 		ev := base

@@ -120,6 +120,10 @@ func (g *Gateway) add(li *loadedIdentity) error {
 	return nil
 }
 
+// maxMessageBytes bounds one message from a peer: a block of the
+// orderer's largest size plus its private data.
+const maxMessageBytes = 256 << 20
+
 func dialPeer(p config.Peer) (*grpc.ClientConn, error) {
 	caPEM, err := os.ReadFile(p.TLSCACert)
 	if err != nil {
@@ -137,7 +141,11 @@ func dialPeer(p config.Peer) (*grpc.ClientConn, error) {
 		}
 		tc.Certificates = []tls.Certificate{pair}
 	}
-	conn, err := grpc.NewClient(p.Endpoint, grpc.WithTransportCredentials(credentials.NewTLS(tc)))
+	// A block with its private data (the listener's stream) can exceed
+	// gRPC's 4 MB default: the orderer cuts blocks of up to 99 MB
+	// (AbsoluteMaxBytes), and a servicer's report chunks bring their rows.
+	conn, err := grpc.NewClient(p.Endpoint, grpc.WithTransportCredentials(credentials.NewTLS(tc)),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMessageBytes)))
 	if err != nil {
 		return nil, fmt.Errorf("peer.endpoint: %w", err)
 	}

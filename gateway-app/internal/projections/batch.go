@@ -10,7 +10,9 @@ import (
 )
 
 // enrichBatch fetches the facts of a batch of events (events.BatchEnricher)
-// in as few ledger calls as the batch allows: each event first says which
+// in as few ledger calls as the batch allows: what the transactions'
+// private writes hold is taken from them (withWrites), and for the rest
+// each event first says which
 // positions and balances of this bank's clients it needs (a settlement
 // reads its terms for that, which name the parties), then one
 // Token:Positions and one Cash:Balances call read all of them, each once.
@@ -22,7 +24,7 @@ func (p *Projector) enrichBatch(ctx context.Context, evs []events.Event) error {
 	b := &batchFetch{p: p, positions: map[positionKey]*PositionFact{}, balances: map[string]*BalanceFact{}}
 	facts := make([]*Facts, len(evs))
 	for i, ev := range evs {
-		f, err := p.factsWith(ctx, b.plan, ev)
+		f, err := p.factsWith(ctx, b.plan(), ev)
 		if err != nil {
 			return err
 		}
@@ -80,13 +82,18 @@ func (b *batchFetch) plan() factFetcher {
 	}
 }
 
-// fill copies what fetch read into an event's facts.
+// fill copies what fetch read into an event's facts: the slots plan
+// left empty (those taken from the transaction's writes are filled).
 func (b *batchFetch) fill(f *Facts) {
 	for i, pf := range f.Positions {
-		f.Positions[i] = *b.positions[positionKey{pf.Tranche, pf.Holder}]
+		if pf.Position == nil && pf.Refusal == "" {
+			f.Positions[i] = *b.positions[positionKey{pf.Tranche, pf.Holder}]
+		}
 	}
 	for i, bf := range f.Balances {
-		f.Balances[i] = *b.balances[bf.Holder]
+		if bf.Balance == nil && bf.Refusal == "" {
+			f.Balances[i] = *b.balances[bf.Holder]
+		}
 	}
 }
 

@@ -87,16 +87,17 @@ func (p *Projector) direct() factFetcher {
 
 // enrich fetches an event's facts (see events.Enricher), one query each.
 func (p *Projector) enrich(ctx context.Context, ev events.Event) (any, error) {
-	f, err := p.factsWith(ctx, p.direct, ev)
+	f, err := p.factsWith(ctx, p.direct(), ev)
 	if err != nil || f == nil {
 		return nil, err
 	}
 	return f, nil
 }
 
-// factsWith works out an event's facts with the given fetcher; nil when
-// the event needs none.
-func (p *Projector) factsWith(ctx context.Context, fetcher func() factFetcher, ev events.Event) (*Facts, error) {
+// factsWith works out an event's facts: from its transaction's private
+// writes where they hold them, else with the given fetcher; nil when the
+// event needs none.
+func (p *Projector) factsWith(ctx context.Context, fetcher factFetcher, ev events.Event) (*Facts, error) {
 	switch {
 	case contains(holdingEvents, ev.Name), contains(cashEvents, ev.Name), contains(settlementEvents, ev.Name), ev.Name == "PeriodCertified":
 	default:
@@ -109,14 +110,15 @@ func (p *Projector) factsWith(ctx context.Context, fetcher func() factFetcher, e
 		p.log.Warn("event payload not understood", "event", ev.Name, "tx_id", ev.TxID, "error", err.Error())
 		return nil, nil
 	}
-	f, get := &Facts{}, fetcher()
+	writes := writesOf(ev)
+	f, get := &Facts{}, withWrites(writes, fetcher)
 	switch {
 	case contains(holdingEvents, ev.Name):
 		err = get.positions(ctx, f, pl.Tranche, p.own(pl.From, pl.To, pl.Holder, pl.Investor))
 	case contains(cashEvents, ev.Name):
 		err = get.balances(ctx, f, p.own(pl.From, pl.To, pl.Holder, pl.Payee))
 	case contains(settlementEvents, ev.Name):
-		err = p.fetchSettlement(ctx, get, f, pl)
+		err = p.fetchSettlement(ctx, get, writes, f, pl)
 	case ev.Name == "PeriodCertified":
 		err = p.fetchCertification(ctx, f, pl)
 	}
@@ -167,10 +169,11 @@ func (p *Projector) fetchBalances(ctx context.Context, f *Facts, holders []strin
 }
 
 // fetchSettlement reads this bank's side of the terms (once per
-// settlement, see termsCache), which names the parties, then their
-// positions and cash. A settlement between two other
-// banks touches no client of this one.
-func (p *Projector) fetchSettlement(ctx context.Context, get factFetcher, f *Facts, pl payload) error {
+// settlement, see termsCache; not at all when the instruction's own
+// writes carry them), which names the parties, then their positions and
+// cash. A settlement between two other banks touches no client of this
+// one.
+func (p *Projector) fetchSettlement(ctx context.Context, get factFetcher, writes txWrites, f *Facts, pl payload) error {
 	f.TradeRef = pl.TradeRef
 	side := ""
 	switch p.msp {
@@ -182,6 +185,12 @@ func (p *Projector) fetchSettlement(ctx context.Context, get factFetcher, f *Fac
 		return nil
 	}
 	t, ok := p.terms.get(pl.TradeRef, side)
+	if !ok {
+		t, ok = writes.terms(pl.TradeRef, side, p.msp)
+		if ok {
+			p.terms.put(pl.TradeRef, side, t)
+		}
+	}
 	if !ok {
 		raw, err := p.fetch(ctx, "Settlement:Terms", pl.TradeRef, side)
 		if err != nil {

@@ -5,18 +5,20 @@
 //
 // Chaincode events are public, so they name holders but never carry
 // amounts. When an event touches a client of this bank, the projection
-// asks the ledger for the amounts (Token:Position, Cash:Balance, the
+// takes the amounts from its transaction's private writes when the stream
+// brought them (events.BlockSource: see txWrites), and otherwise asks the
+// ledger for them (Token:Position, Cash:Balance, the
 // bank's own settlement terms) as the bank's fetch identity, on its own
 // peer, before the event is applied (events.Enricher). If a fetch fails
 // for a transient reason the event is not applied and the listener tries
 // it again; a refusal is an answer (the read model records that the
 // amount could not be read) so one odd event never stops the stream.
 //
-// Amounts are read when the event is applied: in real time they are the
-// state right after the event's transaction. A gateway that replays the
-// chain from an earlier block reads today's amounts for past events,
-// because Fabric keeps no history of private data; the current snapshots
-// are exact either way.
+// Amounts that are read are read when the event is applied: in real time
+// they are the state right after the event's transaction. A gateway that
+// replays the chain from an earlier block reads today's amounts for past
+// events, because Fabric keeps no history of private data; the current
+// snapshots are exact either way.
 //
 // The projections decide what to record; package store keeps it, in the
 // listener's transaction (store.Writer). Imports: events, ledger (for the

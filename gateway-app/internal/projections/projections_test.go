@@ -220,15 +220,7 @@ func TestHoldingsAndCashFollowTheBanksClients(t *testing.T) {
 		if len(all) != 2 || all[0].Holder != alice || all[0].Units != 70 || all[0].FrozenUnits != 10 || all[0].AsOf.Block != 10 || all[1].Holder != anna {
 			t.Fatalf("holdings %+v: only this bank's clients, as last read", all)
 		}
-		hist, err := rm.HoldingHistory(alice, "A")
-		if err != nil {
-			return err
-		}
-		var changes []string
-		for _, e := range hist {
-			changes = append(changes, fmt.Sprintf("%s:%d→%d", e.Event, e.Change, e.Units))
-		}
-		if got := strings.Join(changes, " "); got != "UnitsPlaced:100→100 TokenTransferred:-30→70 UnitsFrozen:0→70" {
+		if got := holdingChanges(t, rm, alice, "A"); got != "UnitsPlaced:100→100 TokenTransferred:-30→70 UnitsFrozen:0→70" {
 			t.Fatalf("history %s", got)
 		}
 		c, found, err := rm.Cash(alice)
@@ -246,6 +238,20 @@ func TestHoldingsAndCashFollowTheBanksClients(t *testing.T) {
 			t.Fatalf("the projection asked for another bank's client: %s", q)
 		}
 	}
+}
+
+// holdingChanges is a holder's history in a tranche: event:change→units.
+func holdingChanges(t *testing.T, rm store.Reader, holder, tranche string) string {
+	t.Helper()
+	hist, err := rm.HoldingHistory(holder, tranche)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changes []string
+	for _, e := range hist {
+		changes = append(changes, fmt.Sprintf("%s:%d→%d", e.Event, e.Change, e.Units))
+	}
+	return strings.Join(changes, " ")
 }
 
 func TestSettlementMovesAreReadFromTheBanksOwnTerms(t *testing.T) {

@@ -1,0 +1,136 @@
+package projections
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/tranchenet/tranchenet/chaincode/core/roles"
+	"github.com/tranchenet/tranchenet/chaincode/core/settlement"
+	"github.com/tranchenet/tranchenet/chaincode/schema"
+	"github.com/tranchenet/tranchenet/gateway-app/internal/events"
+)
+
+// txWrites is the private data of one event's transaction. A key it
+// wrote holds the state right after the transaction, which is what a read
+// just after it would answer; a key of a collection it came with but did
+// not write is as the read model last recorded it. Facts taken from them
+// cost the peer nothing, and stay exact when the chain is replayed (a read
+// then answers today's state). Only a key whose collection's writes did
+// not come (the peer did not have them yet, or the source gives none) is
+// read as before.
+type txWrites struct{ pd *events.PrivateData }
+
+func writesOf(ev events.Event) txWrites { return txWrites{ev.Private} }
+
+// outcome is what the transaction's private data says of one key.
+type outcome int
+
+const (
+	unknown   outcome = iota // the writes did not come: read the key
+	unchanged                // the transaction did not write the key
+	written                  // the value is the key's state after it
+)
+
+// value decodes the transaction's write of key in collection into v. A
+// deleted key leaves v at its zero value, as a read of it would; a value
+// this gateway cannot decode is unknown (read, and the read's answer
+// decides).
+func (w txWrites) value(collection, key string, v any) outcome {
+	pw, wrote, known := w.pd.Wrote(collection, key)
+	switch {
+	case !known:
+		return unknown
+	case !wrote:
+		return unchanged
+	case pw.Deleted || json.Unmarshal(pw.Value, v) == nil:
+		return written
+	}
+	return unknown
+}
+
+// position is the holder's position the transaction wrote in its bank's
+// registry, as Token:Position would answer it.
+func (w txWrites) position(tranche, holder string) (*Position, outcome) {
+	id, err := roles.ParseKey(holder)
+	if err != nil {
+		return nil, unknown
+	}
+	var p schema.Position
+	if o := w.value(roles.RegistryCollection(id.MSP), compositeKey(schema.TypePosition, tranche, holder), &p); o != written {
+		return nil, o
+	}
+	v := schema.NewPositionView(tranche, holder, p)
+	return &Position{Units: v.Units, FrozenUnits: v.FrozenUnits, HeldUnits: v.HeldUnits, Free: v.Free}, written
+}
+
+// balance is the holder's cash account the transaction wrote, as
+// Cash:Balance would answer it.
+func (w txWrites) balance(holder string) (*Balance, outcome) {
+	id, err := roles.ParseKey(holder)
+	if err != nil {
+		return nil, unknown
+	}
+	var a schema.CashAccount
+	if o := w.value(roles.RegistryCollection(id.MSP), compositeKey(schema.TypeCash, holder), &a); o != written {
+		return nil, o
+	}
+	return &Balance{Balance: a.Balance, Held: a.Held, Available: a.Balance - a.Held}, written
+}
+
+// terms are one side's settlement terms, if the transaction is the
+// instruction that wrote them into that bank's implicit collection.
+func (w txWrites) terms(tradeRef, side, msp string) (settlement.Terms, bool) {
+	var t settlement.Terms
+	o := w.value(roles.ImplicitCollection(msp), compositeKey(schema.TypeSettlementTerms, tradeRef, side), &t)
+	return t, o == written && t.Tranche != ""
+}
+
+// compositeKey is Fabric's composite key (shim.CreateCompositeKey): the
+// object type and each attribute, each followed by U+0000, after a U+0000.
+func compositeKey(objectType string, attrs ...string) string {
+	var b strings.Builder
+	b.WriteString("\x00" + objectType + "\x00")
+	for _, a := range attrs {
+		b.WriteString(a + "\x00")
+	}
+	return b.String()
+}
+
+// withWrites answers from the transaction's private data what it holds
+// and asks get for the rest, holder by holder so the facts keep their
+// order. A holder whose key the transaction did not write gets no fact:
+// the read model keeps what it recorded.
+func withWrites(w txWrites, get factFetcher) factFetcher {
+	if w.pd == nil {
+		return get
+	}
+	return factFetcher{
+		positions: func(ctx context.Context, f *Facts, tranche string, holders []string) error {
+			for _, h := range holders {
+				switch pos, o := w.position(tranche, h); o {
+				case written:
+					f.Positions = append(f.Positions, PositionFact{Tranche: tranche, Holder: h, Position: pos})
+				case unknown:
+					if err := get.positions(ctx, f, tranche, []string{h}); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		},
+		balances: func(ctx context.Context, f *Facts, holders []string) error {
+			for _, h := range holders {
+				switch bal, o := w.balance(h); o {
+				case written:
+					f.Balances = append(f.Balances, BalanceFact{Holder: h, Balance: bal})
+				case unknown:
+					if err := get.balances(ctx, f, []string{h}); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		},
+	}
+}
