@@ -165,6 +165,7 @@ func newListener(cfg config.Config, db store.Store, src events.Source, fetch pro
 
 // eventSource is the stream the configuration asks for (events.stream).
 func eventSource(cfg config.Config, peers events.Channels, log *slog.Logger) events.Source {
+	log.Info("event listener", "stream", cfg.Events.Stream, "identity", cfg.Events.Identity)
 	if cfg.Events.Stream == config.StreamChaincodeEvents {
 		return events.ChaincodeEventSource{Peers: peers, Identity: cfg.Events.Identity, Chaincode: cfg.Chaincode}
 	}

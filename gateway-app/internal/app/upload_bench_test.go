@@ -2,8 +2,11 @@ package app
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +17,7 @@ import (
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/gateway-app/internal/upload"
 	"github.com/tranchenet/tranchenet/test-network/loansim"
+	"github.com/tranchenet/tranchenet/test-network/throughput"
 	"github.com/tranchenet/tranchenet/test-network/tnet"
 )
 
@@ -44,6 +48,16 @@ func TestIntegrationUploadBench(t *testing.T) {
 	tapeChunks := tnet.EnvInts(t, "TRANCHENET_UPLOAD_BENCH_TAPE_CHUNKS", []int{upload.DefaultTapeChunk})
 	reportChunks := tnet.EnvInts(t, "TRANCHENET_UPLOAD_BENCH_REPORT_CHUNKS", []int{upload.DefaultReportChunk})
 	n, org1, org2, org3 := upWithBanks(t)
+	// The CPU each process spends on an upload (peers, orderers,
+	// chaincode services, the three gateway apps) says where a slower
+	// upload's time goes on this CPU-bound box.
+	procs, err := throughput.ReadProcesses(n.Run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []*bank{org1, org2, org3} {
+		procs["gateway-"+b.msp] = b.cmd.Process.Pid
+	}
 	load, _ := os.ReadFile("/proc/loadavg")
 	t.Logf("load average at the start: %s", strings.TrimSpace(string(load)))
 
@@ -51,6 +65,8 @@ func TestIntegrationUploadBench(t *testing.T) {
 	var peersBefore peerCounters
 	row := func(what string, loans, size, k int, m measured, chunks int) {
 		t.Logf("%s of %d loans, chunks of %d, %d in flight: %s", what, loans, size, k, readPeerCounters(t, n.Consortium).since(peersBefore).describe(loans, chunks))
+		perLoan := throughput.PerOp(m.cpuBefore, m.cpuAfter, loans)
+		t.Logf("%s: CPU ms a loan, %.3f in all: %s", what, throughput.Total(perLoan), cpuByProcess(perLoan))
 		line := fmt.Sprintf("| %s | %d | %d | %d | %d | %.1f s | %.2f | %.0f MB → %.0f MB |", what, loans, size, k, chunks, m.took.Seconds(),
 			float64(chunks)/m.took.Seconds(), float64(m.rssBefore)/1024, float64(m.rssPeak)/1024)
 		t.Log(line)
@@ -77,7 +93,7 @@ func TestIntegrationUploadBench(t *testing.T) {
 			var tu upload.TapeUpload
 			retries := 0
 			peersBefore = readPeerCounters(t, n.Consortium)
-			m := measure(t, org2, func() {
+			m := measure(t, org2, procs, func() {
 				// On this loaded box a private-data dissemination can fail
 				// (502): the same file again submits only the chunks missing.
 				for {
@@ -115,7 +131,7 @@ func TestIntegrationUploadBench(t *testing.T) {
 			var ru upload.ReportUpload
 			retries := 0
 			peersBefore = readPeerCounters(t, n.Consortium)
-			m := measure(t, org2, func() {
+			m := measure(t, org2, procs, func() {
 				for {
 					r := org2.send("POST", fmt.Sprintf("/v1/deals/%s/reports?loanCount=%d&chunkSize=%d&inFlight=%d", e.deal, rows, size, k), "servicer", file, "text/csv", "")
 					if r.status == 502 && retries < 5 {
@@ -167,18 +183,21 @@ func TestIntegrationUploadBench(t *testing.T) {
 	t.Logf("\n| upload | loans | chunk size | in flight | chunks | time | chunks/s | servicer gateway RSS before → peak |\n|---|---|---|---|---|---|---|---|\n%s", strings.Join(table, "\n"))
 }
 
-// measured is one upload: its wall time and the gateway's resident
-// memory before it and at its peak (kB).
+// measured is one upload: its wall time, the gateway's resident memory
+// before it and at its peak (kB), and the processes' CPU time before and
+// after it.
 type measured struct {
-	took               time.Duration
-	rssBefore, rssPeak int
+	took                time.Duration
+	rssBefore, rssPeak  int
+	cpuBefore, cpuAfter throughput.CPU
 }
 
-// measure runs upload while sampling b's gateway process's VmRSS.
-func measure(t *testing.T, b *bank, run func()) measured {
+// measure runs upload while sampling b's gateway process's VmRSS, and
+// the CPU time of procs around it.
+func measure(t *testing.T, b *bank, procs throughput.Processes, run func()) measured {
 	t.Helper()
 	pid := b.cmd.Process.Pid
-	m := measured{rssBefore: rssKB(pid)}
+	m := measured{rssBefore: rssKB(pid), cpuBefore: procs.Sample()}
 	m.rssPeak = m.rssBefore
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -199,9 +218,21 @@ func measure(t *testing.T, b *bank, run func()) measured {
 	began := time.Now()
 	run()
 	m.took = time.Since(began)
+	m.cpuAfter = procs.Sample()
 	close(done)
 	wg.Wait()
 	return m
+}
+
+// cpuByProcess lists the processes' shares, largest first.
+func cpuByProcess(perLoan map[string]float64) string {
+	names := slices.Collect(maps.Keys(perLoan))
+	slices.SortFunc(names, func(a, b string) int { return cmp.Compare(perLoan[b], perLoan[a]) })
+	parts := make([]string, len(names))
+	for i, name := range names {
+		parts[i] = fmt.Sprintf("%s %.3f", name, perLoan[name])
+	}
+	return strings.Join(parts, ", ")
 }
 
 // rssKB reads a process's resident set size in kB (0 if unreadable).
