@@ -168,11 +168,12 @@ func (p *Projector) fetchBalances(ctx context.Context, f *Facts, holders []strin
 	return nil
 }
 
-// fetchSettlement reads this bank's side of the terms (once per
-// settlement, see termsCache; not at all when the instruction's own
-// writes carry them), which names the parties, then their positions and
-// cash. A settlement between two other banks touches no client of this
-// one.
+// fetchSettlement takes the step's facts from its transaction's writes to
+// this bank's registry when they came (settlementFacts). Else it reads
+// this bank's side of the terms (once per settlement, see termsCache; not
+// at all when the instruction's own writes carry them), which names the
+// parties, then their positions and cash. A settlement between two other
+// banks touches no client of this one.
 func (p *Projector) fetchSettlement(ctx context.Context, get factFetcher, writes txWrites, f *Facts, pl payload) error {
 	f.TradeRef = pl.TradeRef
 	side := ""
@@ -184,13 +185,14 @@ func (p *Projector) fetchSettlement(ctx context.Context, get factFetcher, writes
 	default:
 		return nil
 	}
-	t, ok := p.terms.get(pl.TradeRef, side)
-	if !ok {
-		t, ok = writes.terms(pl.TradeRef, side, p.msp)
-		if ok {
-			p.terms.put(pl.TradeRef, side, t)
-		}
+	if t, ok := writes.terms(pl.TradeRef, side, p.msp); ok {
+		p.terms.put(pl.TradeRef, side, t) // the instruction: for later steps whose writes do not come
 	}
+	if facts, ok := writes.settlementFacts(p.msp, pl.Tranche); ok {
+		f.Positions, f.Balances = facts.Positions, facts.Balances
+		return nil
+	}
+	t, ok := p.terms.get(pl.TradeRef, side)
 	if !ok {
 		raw, err := p.fetch(ctx, "Settlement:Terms", pl.TradeRef, side)
 		if err != nil {

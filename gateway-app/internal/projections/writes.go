@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/tranchenet/tranchenet/chaincode/core/roles"
@@ -84,6 +85,45 @@ func (w txWrites) terms(tradeRef, side, msp string) (settlement.Terms, bool) {
 	var t settlement.Terms
 	o := w.value(roles.ImplicitCollection(msp), compositeKey(schema.TypeSettlementTerms, tradeRef, side), &t)
 	return t, o == written && t.Tranche != ""
+}
+
+// settlementFacts are the facts of a settlement step at bank msp when its
+// transaction's writes to the bank's registry came: the positions in
+// tranche and the cash accounts it wrote there, which are exactly this
+// bank's clients the step moved. No terms are needed to name them (a step
+// of a settlement whose other side instructed first would ask for terms
+// this bank does not have yet). ok is false when the writes did not come.
+func (w txWrites) settlementFacts(msp, tranche string) (f Facts, ok bool) {
+	registry := roles.RegistryCollection(msp)
+	if w.pd == nil || slices.Contains(w.pd.Missing, registry) {
+		return Facts{}, false
+	}
+	for _, pw := range w.pd.Writes {
+		if pw.Collection != registry {
+			continue
+		}
+		objectType, attrs := splitCompositeKey(pw.Key)
+		switch {
+		case objectType == schema.TypePosition && len(attrs) == 2 && attrs[0] == tranche:
+			if pos, o := w.position(tranche, attrs[1]); o == written {
+				f.Positions = append(f.Positions, PositionFact{Tranche: tranche, Holder: attrs[1], Position: pos})
+			}
+		case objectType == schema.TypeCash && len(attrs) == 1:
+			if bal, o := w.balance(attrs[0]); o == written {
+				f.Balances = append(f.Balances, BalanceFact{Holder: attrs[0], Balance: bal})
+			}
+		}
+	}
+	return f, true
+}
+
+// splitCompositeKey undoes compositeKey ("" for another key).
+func splitCompositeKey(key string) (objectType string, attrs []string) {
+	if !strings.HasPrefix(key, "\x00") || !strings.HasSuffix(key, "\x00") || len(key) < 2 {
+		return "", nil
+	}
+	parts := strings.Split(key[1:len(key)-1], "\x00")
+	return parts[0], parts[1:]
 }
 
 // compositeKey is Fabric's composite key (shim.CreateCompositeKey): the

@@ -65,10 +65,15 @@ func TestFactsComeFromTheTransactionsOwnPrivateWrites(t *testing.T) {
 		withPrivate(envelope(4, "SettlementSettled", map[string]string{"tradeRef": "T-1", "tranche": "A", "sellerBank": "Org3MSP", "buyerBank": "Org2MSP", "status": "settled"}),
 			positionWrite("A", alice, schema.Position{Units: 105}), cashWrite(alice, schema.CashAccount{Balance: money.FromMajor(30)}),
 			positionWrite("A", bob, schema.Position{Units: 1})),
+		// The seller's bank instructs a trade to alice's bank first: its
+		// writes came, none in this bank's registry, so no client of
+		// this bank moved and its terms, not yet instructed, are not asked.
+		withPrivate(envelope(5, "SettlementInstructed", map[string]string{"tradeRef": "T-2", "tranche": "A", "sellerBank": "Org3MSP", "buyerBank": "Org2MSP", "side": "deliver"}),
+			positionWrite("A", bob, schema.Position{Units: 1, HeldUnits: 1})),
 		// A transaction whose private data the peer did not have: read.
-		missing(envelope(5, "UnitsPlaced", map[string]string{"tranche": "A", "investor": anna}), "registryOrg2MSP"),
+		missing(envelope(6, "UnitsPlaced", map[string]string{"tranche": "A", "investor": anna}), "registryOrg2MSP"),
 		// A deleted position is an empty one.
-		withPrivate(envelope(6, "UnitsRedeemed", map[string]string{"tranche": "A", "from": alice}),
+		withPrivate(envelope(7, "UnitsRedeemed", map[string]string{"tranche": "A", "from": alice}),
 			events.PrivateWrite{Collection: "registryOrg2MSP", Key: compositeKey(schema.TypePosition, "A", alice), Deleted: true}),
 	})
 	h.view(func(rm store.Reader) error {
