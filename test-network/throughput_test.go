@@ -59,9 +59,10 @@ import (
 // client counts (default 1,8,32,64), TRANCHENET_THROUGHPUT_BATCH the
 // orderer's block cut (e.g. 500ms/10; default: the consortium's),
 // TRANCHENET_THROUGHPUT_WINDOWS the gateway apps' listener batch windows,
-// each optionally with the event stream after a slash (e.g.
-// 0s,250ms,250ms/chaincode-events: the apps-on phase once per entry, in
-// one run; default: once, with the apps' own default),
+// each optionally with the event stream after a slash, and the trustee
+// bank's own after another (e.g. 0s,250ms,250ms/chaincode-events,
+// /blocks/chaincode-events: the apps-on phase once per entry, in one run;
+// default: once, with the apps' own default),
 // TRANCHENET_THROUGHPUT_OPS the
 // operations each client makes a phase (default 4, at least 10 with one
 // client), TRANCHENET_THROUGHPUT_ROUNDS the rounds of (apps off, apps on)
@@ -611,26 +612,46 @@ func windowLabel(window string) string {
 	return " window=" + window
 }
 
-// setListenerWindow sets events.batchWindow and events.stream in every
-// bank's gateway app configuration (network.sh gateways writes them once,
-// then reuses them) from a TRANCHENET_THROUGHPUT_WINDOWS entry,
-// "[window][/stream]", and returns the label the apps will run with:
-// the window given, or the app's default when it is empty, and the
-// stream when one is given.
-func setListenerWindow(t *testing.T, n *tnet.Network, spec string) string {
-	t.Helper()
-	window, stream, _ := strings.Cut(spec, "/")
-	label, w := "default "+gwconfig.DefaultBatchWindow.String(), (*time.Duration)(nil)
-	if window != "" {
-		d, err := time.ParseDuration(window)
+// parseListenerSpec reads a TRANCHENET_THROUGHPUT_WINDOWS entry,
+// "[window][/stream[/trustee's stream]]": the window (nil: the app's
+// default), the banks' and the trustee's streams ("": the default) and
+// the label the measures carry.
+func parseListenerSpec(spec string) (window *time.Duration, stream, trusteeStream, label string, err error) {
+	win, streams, _ := strings.Cut(spec, "/")
+	stream, trusteeStream, split := strings.Cut(streams, "/")
+	if !split {
+		trusteeStream = stream
+	}
+	label = "default " + gwconfig.DefaultBatchWindow.String()
+	if win != "" {
+		d, err := time.ParseDuration(win)
 		if err != nil {
-			t.Fatalf("TRANCHENET_THROUGHPUT_WINDOWS: %q: %v", spec, err)
+			return nil, "", "", "", fmt.Errorf("%q: %v", spec, err)
 		}
-		label, w = window, &d
+		label, window = win, &d
 	}
 	if stream != "" {
 		label += " " + stream
 	}
+	if split {
+		label += ", trustee " + trusteeStream
+	}
+	return window, stream, trusteeStream, label, nil
+}
+
+// setListenerWindow sets events.batchWindow and events.stream in every
+// bank's gateway app configuration (network.sh gateways writes them once,
+// then reuses them) from a TRANCHENET_THROUGHPUT_WINDOWS entry,
+// "[window][/stream[/trustee's stream]]", and returns the label the apps
+// will run with: the window given, or the app's default when it is empty,
+// and the streams when given.
+func setListenerWindow(t *testing.T, n *tnet.Network, spec string) string {
+	t.Helper()
+	w, stream, trusteeStream, label, err := parseListenerSpec(spec)
+	if err != nil {
+		t.Fatalf("TRANCHENET_THROUGHPUT_WINDOWS: %v", err)
+	}
+	trusteeConfig := filepath.Join(n.Run, "orgs", n.Consortium.Trustee().MSPID, "gateway", "config.yaml")
 	configs := filepath.Join(n.Run, "orgs", "*", "gateway", "config.yaml")
 	if paths, _ := filepath.Glob(configs); len(paths) == 0 {
 		// network.sh gateways writes them when it first starts the apps.
@@ -642,7 +663,11 @@ func setListenerWindow(t *testing.T, n *tnet.Network, spec string) string {
 		t.Fatalf("no gateway configurations in %s (network.sh gateways writes them): %v", n.Run, err)
 	}
 	for _, path := range paths {
-		if err := gatewayconfig.SetListener(path, w, stream); err != nil {
+		s := stream
+		if path == trusteeConfig {
+			s = trusteeStream
+		}
+		if err := gatewayconfig.SetListener(path, w, s); err != nil {
 			t.Fatal(err)
 		}
 	}
