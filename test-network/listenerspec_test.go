@@ -8,18 +8,19 @@ import (
 // The throughput bench's listener settings: a window, the banks' stream
 // and the trustee's, each optional.
 func TestParseListenerSpec(t *testing.T) {
+	sec5, zero := 5*time.Second, time.Duration(0)
 	for _, tc := range []struct {
 		spec, stream, trustee, label string
-		window                       time.Duration // 0: the default (nil)
+		window                       *time.Duration // nil: the app's default
 	}{
-		{"", "", "", "default 250ms", 0},
-		{"5s", "", "", "5s", 5 * time.Second},
-		{"/chaincode-events", "chaincode-events", "chaincode-events", "default 250ms chaincode-events", 0},
-		{"0s/blocks/chaincode-events", "blocks", "chaincode-events", "0s blocks, trustee chaincode-events", 0},
+		{"", "", "", "default 250ms", nil},
+		{"5s", "", "", "5s", &sec5},
+		{"/chaincode-events", "chaincode-events", "chaincode-events", "default 250ms chaincode-events", nil},
+		{"0s/blocks/chaincode-events", "blocks", "chaincode-events", "0s blocks, trustee chaincode-events", &zero},
 	} {
 		w, stream, trustee, label, err := parseListenerSpec(tc.spec)
-		if err != nil || stream != tc.stream || trustee != tc.trustee || label != tc.label ||
-			(tc.window == 0) != (w == nil || *w == 0) || (w != nil && *w != tc.window) {
+		sameWindow := (w == nil) == (tc.window == nil) && (w == nil || *w == *tc.window)
+		if err != nil || !sameWindow || stream != tc.stream || trustee != tc.trustee || label != tc.label {
 			t.Errorf("%q: window %v, streams %q/%q, label %q, %v", tc.spec, w, stream, trustee, label, err)
 		}
 	}

@@ -33,10 +33,10 @@ const (
 	written                  // the value is the key's state after it
 )
 
-// value decodes the transaction's write of key in collection into v. A
-// deleted key leaves v at its zero value, as a read of it would; a value
-// this gateway cannot decode is unknown (read, and the read's answer
-// decides).
+// value decodes the transaction's write of key in collection into v
+// (decodeWrite). A deleted key leaves v at its zero value, as a read of it
+// would; a value this gateway cannot decode is unknown (read, and the
+// read's answer decides).
 func (w txWrites) value(collection, key string, v any) outcome {
 	pw, wrote, known := w.pd.Wrote(collection, key)
 	switch {
@@ -44,10 +44,14 @@ func (w txWrites) value(collection, key string, v any) outcome {
 		return unknown
 	case !wrote:
 		return unchanged
-	case pw.Deleted || json.Unmarshal(pw.Value, v) == nil:
+	case decodeWrite(pw, v):
 		return written
 	}
 	return unknown
+}
+
+func decodeWrite(pw events.PrivateWrite, v any) bool {
+	return pw.Deleted || json.Unmarshal(pw.Value, v) == nil
 }
 
 // position is the holder's position the transaction wrote in its bank's
@@ -61,8 +65,12 @@ func (w txWrites) position(tranche, holder string) (*Position, outcome) {
 	if o := w.value(roles.RegistryCollection(id.MSP), compositeKey(schema.TypePosition, tranche, holder), &p); o != written {
 		return nil, o
 	}
+	return positionView(tranche, holder, p), written
+}
+
+func positionView(tranche, holder string, p schema.Position) *Position {
 	v := schema.NewPositionView(tranche, holder, p)
-	return &Position{Units: v.Units, FrozenUnits: v.FrozenUnits, HeldUnits: v.HeldUnits, Free: v.Free}, written
+	return &Position{Units: v.Units, FrozenUnits: v.FrozenUnits, HeldUnits: v.HeldUnits, Free: v.Free}
 }
 
 // balance is the holder's cash account the transaction wrote, as
@@ -76,7 +84,11 @@ func (w txWrites) balance(holder string) (*Balance, outcome) {
 	if o := w.value(roles.RegistryCollection(id.MSP), compositeKey(schema.TypeCash, holder), &a); o != written {
 		return nil, o
 	}
-	return &Balance{Balance: a.Balance, Held: a.Held, Available: a.Balance - a.Held}, written
+	return balanceView(a), written
+}
+
+func balanceView(a schema.CashAccount) *Balance {
+	return &Balance{Balance: a.Balance, Held: a.Held, Available: a.Balance - a.Held}
 }
 
 // terms are one side's settlement terms, if the transaction is the
@@ -95,6 +107,8 @@ func (w txWrites) terms(tradeRef, side, msp string) (settlement.Terms, bool) {
 // this bank does not have yet). ok is false when the writes did not come.
 func (w txWrites) settlementFacts(msp, tranche string) (f Facts, ok bool) {
 	registry := roles.RegistryCollection(msp)
+	positions := compositeKey(schema.TypePosition, tranche) // + holder + U+0000
+	cash := compositeKey(schema.TypeCash)
 	if w.pd == nil || slices.Contains(w.pd.Missing, registry) {
 		return Facts{}, false
 	}
@@ -102,32 +116,25 @@ func (w txWrites) settlementFacts(msp, tranche string) (f Facts, ok bool) {
 		if pw.Collection != registry {
 			continue
 		}
-		objectType, attrs := splitCompositeKey(pw.Key)
-		switch {
-		case objectType == schema.TypePosition && len(attrs) == 2 && attrs[0] == tranche:
-			if pos, o := w.position(tranche, attrs[1]); o == written {
-				f.Positions = append(f.Positions, PositionFact{Tranche: tranche, Holder: attrs[1], Position: pos})
+		if holder, ok := lastAttribute(pw.Key, positions); ok {
+			var p schema.Position
+			if decodeWrite(pw, &p) {
+				f.Positions = append(f.Positions, PositionFact{Tranche: tranche, Holder: holder, Position: positionView(tranche, holder, p)})
 			}
-		case objectType == schema.TypeCash && len(attrs) == 1:
-			if bal, o := w.balance(attrs[0]); o == written {
-				f.Balances = append(f.Balances, BalanceFact{Holder: attrs[0], Balance: bal})
+		} else if holder, ok := lastAttribute(pw.Key, cash); ok {
+			var a schema.CashAccount
+			if decodeWrite(pw, &a) {
+				f.Balances = append(f.Balances, BalanceFact{Holder: holder, Balance: balanceView(a)})
 			}
 		}
 	}
 	return f, true
 }
 
-// splitCompositeKey undoes compositeKey ("" for another key).
-func splitCompositeKey(key string) (objectType string, attrs []string) {
-	if !strings.HasPrefix(key, "\x00") || !strings.HasSuffix(key, "\x00") || len(key) < 2 {
-		return "", nil
-	}
-	parts := strings.Split(key[1:len(key)-1], "\x00")
-	return parts[0], parts[1:]
-}
-
-// compositeKey is Fabric's composite key (shim.CreateCompositeKey): the
-// object type and each attribute, each followed by U+0000, after a U+0000.
+// compositeKey is Fabric's composite key (shim.CreateCompositeKey, which
+// the tests check it against): the object type and each attribute, each
+// followed by U+0000, after a U+0000. Not shim's own: importing the
+// chaincode runtime into the gateway registers its command-line flags.
 func compositeKey(objectType string, attrs ...string) string {
 	var b strings.Builder
 	b.WriteString("\x00" + objectType + "\x00")
@@ -135,6 +142,14 @@ func compositeKey(objectType string, attrs ...string) string {
 		b.WriteString(a + "\x00")
 	}
 	return b.String()
+}
+
+// lastAttribute is the one attribute key has after the composite key
+// prefix (its type and leading attributes).
+func lastAttribute(key, prefix string) (string, bool) {
+	rest, ok := strings.CutPrefix(key, prefix)
+	attr, ok2 := strings.CutSuffix(rest, "\x00")
+	return attr, ok && ok2 && attr != "" && !strings.Contains(attr, "\x00")
 }
 
 // withWrites answers from the transaction's private data what it holds

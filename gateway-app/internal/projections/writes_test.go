@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+
 	"github.com/tranchenet/tranchenet/chaincode/core/money"
 	"github.com/tranchenet/tranchenet/chaincode/core/settlement"
 	"github.com/tranchenet/tranchenet/chaincode/schema"
@@ -27,16 +29,25 @@ func missing(raw events.RawEvent, collections ...string) events.RawEvent {
 	return raw
 }
 
+// fabricKey is the key the chaincode writes (its stub's CreateCompositeKey).
+func fabricKey(objectType string, attrs ...string) string {
+	k, err := shim.CreateCompositeKey(objectType, attrs)
+	if err != nil {
+		panic(err)
+	}
+	return k
+}
+
 func positionWrite(tranche, holder string, p schema.Position) events.PrivateWrite {
 	v, _ := json.Marshal(p)
 	msp, _, _ := strings.Cut(holder, "/")
-	return events.PrivateWrite{Collection: "registry" + msp, Key: compositeKey(schema.TypePosition, tranche, holder), Value: v}
+	return events.PrivateWrite{Collection: "registry" + msp, Key: fabricKey(schema.TypePosition, tranche, holder), Value: v}
 }
 
 func cashWrite(holder string, a schema.CashAccount) events.PrivateWrite {
 	v, _ := json.Marshal(a)
 	msp, _, _ := strings.Cut(holder, "/")
-	return events.PrivateWrite{Collection: "registry" + msp, Key: compositeKey(schema.TypeCash, holder), Value: v}
+	return events.PrivateWrite{Collection: "registry" + msp, Key: fabricKey(schema.TypeCash, holder), Value: v}
 }
 
 func TestFactsComeFromTheTransactionsOwnPrivateWrites(t *testing.T) {
@@ -53,7 +64,7 @@ func TestFactsComeFromTheTransactionsOwnPrivateWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	instructed := events.PrivateWrite{Collection: "_implicit_org_Org2MSP", Key: compositeKey(schema.TypeSettlementTerms, "T-1", string(settlement.Receive)), Value: canonical}
+	instructed := events.PrivateWrite{Collection: "_implicit_org_Org2MSP", Key: fabricKey(schema.TypeSettlementTerms, "T-1", string(settlement.Receive)), Value: canonical}
 	h.apply(chain{
 		withPrivate(envelope(2, "UnitsPlaced", map[string]string{"tranche": "A", "investor": alice}),
 			positionWrite("A", alice, schema.Position{Units: 100})),
@@ -74,7 +85,7 @@ func TestFactsComeFromTheTransactionsOwnPrivateWrites(t *testing.T) {
 		missing(envelope(6, "UnitsPlaced", map[string]string{"tranche": "A", "investor": anna}), "registryOrg2MSP"),
 		// A deleted position is an empty one.
 		withPrivate(envelope(7, "UnitsRedeemed", map[string]string{"tranche": "A", "from": alice}),
-			events.PrivateWrite{Collection: "registryOrg2MSP", Key: compositeKey(schema.TypePosition, "A", alice), Deleted: true}),
+			events.PrivateWrite{Collection: "registryOrg2MSP", Key: fabricKey(schema.TypePosition, "A", alice), Deleted: true}),
 	})
 	h.view(func(rm store.Reader) error {
 		// The instruction held cash, not units: no entry for the position.
