@@ -24,6 +24,8 @@
 #   TRANCHENET_CONSORTIUM  consortium description (default network/consortium.yaml; after add-org
 #                          the run folder's consortium.yaml, which lists the banks that joined)
 #   TRANCHENET_CC_PPROF    loopback host:port on which the trustee bank's chaincode service serves Go profiles (off by default)
+#   TRANCHENET_PEER_PPROF  first of the loopback ports on which the peers serve Go profiles, one port a peer in
+#                          the consortium's order (off by default); run/pprof/<peer> names each one's address
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -298,9 +300,23 @@ gossip_bootstrap() {
 
 start_peers() {
   local kind name msp domain port ccport ops org
+  # Go profiles of the peers, asked for by TRANCHENET_PEER_PPROF=FIRSTPORT
+  # (CPU profiles under load: what private data costs a peer).
+  local profiled=false pprof_port=${TRANCHENET_PEER_PPROF:-6060}
+  if [[ -n ${TRANCHENET_PEER_PPROF:-} ]]; then
+    [[ $pprof_port =~ ^[0-9]+$ ]] || fail "TRANCHENET_PEER_PPROF must be a port number, not '$pprof_port'"
+    profiled=true
+    mkdir -p "$RUN/pprof"
+  fi
   while read -r kind name msp domain port ccport ops org; do
     [[ $kind == peer ]] || continue
     local host=$name.$domain dir builders
+    if $profiled; then
+      require_free_port "$pprof_port" "$host (profiles)"
+      echo "127.0.0.1:$pprof_port" >"$RUN/pprof/$host"
+    else
+      rm -f "$RUN/pprof/$host"
+    fi
     dir=$(org_dir "$msp")/nodes/$host
     node_dir_link_crypto "$dir" "$(org_dir "$msp")/peers/$host"
     # The bank's own copy of the external builder its peers run.
@@ -312,8 +328,10 @@ start_peers() {
       PEER_ADDRESS="127.0.0.1:$port" PEER_CHAINCODE_ADDRESS="127.0.0.1:$ccport" \
       OPERATIONS_ADDRESS="127.0.0.1:$ops" BUILDER_DIR="$builders/ccaas" \
       GOSSIP_BOOTSTRAP="$(gossip_bootstrap "$msp" "$name" "$port")" \
-      GOSSIP_RECONNECT_INTERVAL=2s PVTDATA_PULL_RETRY_THRESHOLD=5s
+      GOSSIP_RECONNECT_INTERVAL=2s PVTDATA_PULL_RETRY_THRESHOLD=5s \
+      PEER_PROFILE_ENABLED=$profiled PEER_PROFILE_ADDRESS="127.0.0.1:$pprof_port"
     start_node "$host" "$dir" "$port $ccport $ops" "$FABRIC_BIN/peer" node start
+    if $profiled; then pprof_port=$((pprof_port + 1)); fi
   done < <(tnctl nodes)
 }
 

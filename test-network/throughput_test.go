@@ -66,10 +66,14 @@ import (
 // TRANCHENET_THROUGHPUT_OPS the
 // operations each client makes a phase (default 4, at least 10 with one
 // client), TRANCHENET_THROUGHPUT_ROUNDS the rounds of (apps off, apps on)
-// at each level (default 1; with more, the apps' cost is also read as the
-// median of the rounds' ratios), TRANCHENET_THROUGHPUT_ONLY a comma list
+// at each level, odd rounds apps on first (default 1; with more, the apps'
+// cost is also read as the median of the rounds' ratios), TRANCHENET_THROUGHPUT_ONLY a comma list
 // of the workloads to measure (e.g. "plain transfer,DvP settle"; default
-// all).
+// all). TRANCHENET_THROUGHPUT_PEER_PROFILES=DIR writes a CPU profile of
+// every peer for each write phase into DIR (the phase's first
+// TRANCHENET_THROUGHPUT_PROFILE_SECONDS, default 10; size the phase with
+// TRANCHENET_THROUGHPUT_OPS so it lasts longer), the peers serving profiles
+// from TRANCHENET_PEER_PPROF's port on (default 6060).
 //
 //	TRANCHENET_INTEGRATION=1 TRANCHENET_THROUGHPUT=1 go test ./test-network -run TestIntegrationThroughput -v -timeout 60m
 func TestIntegrationThroughput(t *testing.T) {
@@ -82,6 +86,10 @@ func TestIntegrationThroughput(t *testing.T) {
 	// One seller and one buyer identity per client, after the cast's eight
 	// and the few the gateway apps give their other roles' API users.
 	t.Setenv("TRANCHENET_CONSORTIUM", consortiumWithUsers(t, tnet.ConsortiumPath(), 16+pairs))
+	profiles := os.Getenv("TRANCHENET_THROUGHPUT_PEER_PROFILES")
+	if profiles != "" && os.Getenv("TRANCHENET_PEER_PPROF") == "" {
+		t.Setenv("TRANCHENET_PEER_PPROF", "6060")
+	}
 	cs := startDealNetwork(t)
 	ctx := context.Background()
 	if err := throughput.DeployPlainToken(ctx, cs.n); err != nil {
@@ -107,6 +115,9 @@ func TestIntegrationThroughput(t *testing.T) {
 	b := setUpThroughput(t, cs, pairs, sellerOps)
 	if only := os.Getenv("TRANCHENET_THROUGHPUT_ONLY"); only != "" {
 		b.only = strings.Split(only, ",")
+	}
+	if profiles != "" {
+		b.profileTo(t, profiles, tnet.EnvInt(t, "TRANCHENET_THROUGHPUT_PROFILE_SECONDS", 10))
 	}
 	var result throughput.Result
 	for _, clients := range levels {
@@ -135,7 +146,12 @@ func TestIntegrationThroughput(t *testing.T) {
 }
 
 // round measures one level once with the gateway apps stopped, then once
-// with them running per listener window asked for.
+// with them running per listener window asked for; odd rounds the other
+// way round. The order alternates because the run drifts: the first phase
+// after the deal's set-up pays for its writes (the peers' LevelDB
+// compactions), and the ledger grows phase by phase, so a fixed order
+// would charge that drift to whichever side comes second. With an even
+// number of rounds, each side comes first as often as the other.
 func (b *bench) round(t *testing.T, clients, ops, round int, windows []string) []throughput.Measure {
 	t.Helper()
 	run := b.cs.n.Run
@@ -151,15 +167,27 @@ func (b *bench) round(t *testing.T, clients, ops, round int, windows []string) [
 	// listener read its terms again: a cost a gateway running all along
 	// does not have.)
 	trades := b.instruct(t, clients, ops)
-	stopGateways(t, run)
-	out := b.phase(t, clients, ops, 0, "", trades)
-	for i, window := range windows {
-		label := setListenerWindow(t, b.cs.n, window)
-		startGateways(t, run)
-		trades := b.instruct(t, clients, 2*ops)
-		waitGatewaysIdle(t, run)
-		out = append(out, b.phase(t, clients, ops, 1+i, label, trades)...)
+	var out []throughput.Measure
+	appsOff := func() {
 		stopGateways(t, run)
+		out = append(out, b.phase(t, clients, ops, 0, "", trades)...)
+	}
+	appsOn := func() {
+		for i, window := range windows {
+			label := setListenerWindow(t, b.cs.n, window)
+			startGateways(t, run)
+			trades := b.instruct(t, clients, 2*ops)
+			waitGatewaysIdle(t, run)
+			out = append(out, b.phase(t, clients, ops, 1+i, label, trades)...)
+			stopGateways(t, run)
+		}
+	}
+	if round%2 == 0 {
+		appsOff()
+		appsOn()
+	} else {
+		appsOn()
+		appsOff()
 	}
 	for i := range out {
 		out[i].Round = round
@@ -233,6 +261,47 @@ type bench struct {
 	tokens  map[string]string // Fabric identity key -> the gateway app's API token
 	urls    map[string]string // MSP -> gateway app URL
 	only    []string          // the workloads measured; all when empty
+
+	// Peer CPU profiles of each write phase, when asked for.
+	profilers   throughput.Profilers
+	profileDir  string
+	profileSecs int
+	profiled    int // phases profiled so far: numbers the files in run order
+}
+
+// profileTo makes every write phase write a CPU profile of each peer into
+// dir.
+func (b *bench) profileTo(t *testing.T, dir string, secs int) {
+	t.Helper()
+	p, err := throughput.ReadProfilers(b.cs.n.Run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p) == 0 {
+		t.Fatalf("TRANCHENET_THROUGHPUT_PEER_PROFILES: no peer serves profiles (%s/pprof is empty)", b.cs.n.Run)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b.profilers, b.profileDir, b.profileSecs = p, dir, max(secs, 1)
+	t.Logf("profiling %d peers for %d s of each write phase into %s", len(p), b.profileSecs, dir)
+}
+
+// profile starts the peers' CPU profiles of a phase that starts now; the
+// returned wait blocks until they are written. Without profilers it does
+// nothing.
+func (b *bench) profile(t *testing.T, label string) (wait func()) {
+	if len(b.profilers) == 0 {
+		return func() {}
+	}
+	b.profiled++
+	slug := strings.NewReplacer(" ", "_", "=", "", "/", "_").Replace(label)
+	done := b.profilers.CPUProfiles(context.Background(), b.profileDir, fmt.Sprintf("%03d-%s", b.profiled, slug), b.profileSecs)
+	return func() {
+		if err := done(); err != nil {
+			t.Errorf("%s: %v", label, err)
+		}
+	}
 }
 
 // setUpThroughput connects and entitles the pairs and sets up a deal whose
@@ -596,9 +665,16 @@ func (b *bench) phase(t *testing.T, clients, ops, phase int, window string, trad
 			// instructed trade, and a fast client must not run out.
 			cfg.PerClient = ops
 		}
+		var profiled func()
+		if !w.reads {
+			profiled = b.profile(t, cfg.Name)
+		}
 		before := procs.Sample()
 		r := load.Run(ctx, cfg, w.op)
 		perOp := throughput.PerOpAboveIdle(before, procs.Sample(), r.Done, idle, r.Seconds)
+		if profiled != nil {
+			profiled()
+		}
 		t.Log(r)
 		out = append(out, throughput.Measure{Workload: w.name, Path: w.path, Apps: apps, Window: window, Report: r, CPUPerOp: perOp, CPUTotal: throughput.Total(perOp)})
 	}
