@@ -262,41 +262,29 @@ type bench struct {
 	urls    map[string]string // MSP -> gateway app URL
 	only    []string          // the workloads measured; all when empty
 
-	// Peer CPU profiles of each write phase, when asked for.
-	profilers   throughput.Profilers
-	profileDir  string
-	profileSecs int
-	profiled    int // phases profiled so far: numbers the files in run order
+	profiles *throughput.Recorder // peer CPU profiles of each write phase, when asked for
 }
 
 // profileTo makes every write phase write a CPU profile of each peer into
 // dir.
 func (b *bench) profileTo(t *testing.T, dir string, secs int) {
 	t.Helper()
-	p, err := throughput.ReadProfilers(b.cs.n.Run)
+	r, err := throughput.NewRecorder(b.cs.n.Run, dir, secs)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("TRANCHENET_THROUGHPUT_PEER_PROFILES: %v", err)
 	}
-	if len(p) == 0 {
-		t.Fatalf("TRANCHENET_THROUGHPUT_PEER_PROFILES: no peer serves profiles (%s/pprof is empty)", b.cs.n.Run)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	b.profilers, b.profileDir, b.profileSecs = p, dir, max(secs, 1)
-	t.Logf("profiling %d peers for %d s of each write phase into %s", len(p), b.profileSecs, dir)
+	b.profiles = r
+	t.Logf("profiling %d peers for %d s of each write phase into %s", r.Peers(), secs, dir)
 }
 
 // profile starts the peers' CPU profiles of a phase that starts now; the
-// returned wait blocks until they are written. Without profilers it does
-// nothing.
+// returned wait blocks until they are written. Without profiles asked for
+// it does nothing.
 func (b *bench) profile(t *testing.T, label string) (wait func()) {
-	if len(b.profilers) == 0 {
+	if b.profiles == nil {
 		return func() {}
 	}
-	b.profiled++
-	slug := strings.NewReplacer(" ", "_", "=", "", "/", "_").Replace(label)
-	done := b.profilers.CPUProfiles(context.Background(), b.profileDir, fmt.Sprintf("%03d-%s", b.profiled, slug), b.profileSecs)
+	done := b.profiles.Start(label)
 	return func() {
 		if err := done(); err != nil {
 			t.Errorf("%s: %v", label, err)

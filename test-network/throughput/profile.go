@@ -35,6 +35,44 @@ func ReadProfilers(run string) (Profilers, error) {
 	return out, nil
 }
 
+// Recorder profiles every peer, phase after phase, into one folder. Its
+// files are numbered in the order the phases ran, so a folder lists as
+// the run went. It is not safe for concurrent use.
+type Recorder struct {
+	peers Profilers
+	dir   string
+	secs  int
+	count int
+}
+
+// NewRecorder records the profiles of run's peers into dir (made if
+// missing), secs seconds a phase. A run whose peers serve no profiles
+// (network.sh without TRANCHENET_PEER_PPROF) is an error.
+func NewRecorder(run, dir string, secs int) (*Recorder, error) {
+	peers, err := ReadProfilers(run)
+	if err != nil {
+		return nil, err
+	}
+	if len(peers) == 0 {
+		return nil, fmt.Errorf("no peer serves profiles (%s is empty; start the network with TRANCHENET_PEER_PPROF)", filepath.Join(run, "pprof"))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return &Recorder{peers: peers, dir: dir, secs: max(secs, 1)}, nil
+}
+
+// Peers is how many peers each phase profiles.
+func (r *Recorder) Peers() int { return len(r.peers) }
+
+// Start profiles a phase that starts now, its files named
+// <number>-<label>-<peer>.pprof; wait returns when they are written.
+func (r *Recorder) Start(label string) (wait func() error) {
+	r.count++
+	slug := strings.NewReplacer(" ", "_", "=", "", "/", "_").Replace(label)
+	return r.peers.CPUProfiles(context.Background(), r.dir, fmt.Sprintf("%03d-%s", r.count, slug), r.secs)
+}
+
 // CPUProfiles asks every peer for a CPU profile of the next secs seconds
 // and writes each to dir/<prefix>-<peer>.pprof. It returns at once; wait
 // returns when every profile is written (or failed), with the first

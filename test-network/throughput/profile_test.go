@@ -71,3 +71,47 @@ func TestCPUProfilesWriteEachPeersProfile(t *testing.T) {
 		t.Fatalf("a failed profile left a file: %v", err)
 	}
 }
+
+// A Recorder numbers each phase's files in run order, and refuses a run
+// whose peers serve no profiles.
+func TestRecorderNumbersPhasesInRunOrder(t *testing.T) {
+	if _, err := NewRecorder(t.TempDir(), t.TempDir(), 1); err == nil || !strings.Contains(err.Error(), "TRANCHENET_PEER_PPROF") {
+		t.Fatalf("a run without profiles: err = %v, want one saying how to start it", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	peer := httptest.NewServer(mux)
+	defer peer.Close()
+	run := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(run, "pprof"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(run, "pprof", "peer0.org1.example.com"), []byte(strings.TrimPrefix(peer.URL, "http://")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "profiles")
+	r, err := NewRecorder(run, dir, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, label := range []string{"plain transfer direct apps=false 32", "DvP settle REST apps=true window=/blocks 32"} {
+		if err := r.Start(label)(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	want := []string{
+		"001-plain_transfer_direct_appsfalse_32-peer0.org1.example.com.pprof",
+		"002-DvP_settle_REST_appstrue_window_blocks_32-peer0.org1.example.com.pprof",
+	}
+	if strings.Join(names, ",") != strings.Join(want, ",") {
+		t.Fatalf("files = %v, want %v", names, want)
+	}
+}
