@@ -78,6 +78,10 @@ func TestRecorderNumbersPhasesInRunOrder(t *testing.T) {
 	if _, err := NewRecorder(t.TempDir(), t.TempDir(), 1); err == nil || !strings.Contains(err.Error(), "TRANCHENET_PEER_PPROF") {
 		t.Fatalf("a run without profiles: err = %v, want one saying how to start it", err)
 	}
+	var none *Recorder // no profiles asked for
+	if err := none.Start("plain transfer")(); err != nil {
+		t.Fatalf("a nil Recorder: %v", err)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	peer := httptest.NewServer(mux)

@@ -55,7 +55,19 @@ func TestIntegrationUploadBench(t *testing.T) {
 		t.Setenv("TRANCHENET_PEER_PPROF", "6060")
 	}
 	n, org1, org2, org3 := upWithBanks(t)
-	profile := uploadProfiler(t, n.Run, profileDir, tnet.EnvInt(t, "TRANCHENET_UPLOAD_BENCH_PROFILE_SECONDS", 30))
+	var profiles *throughput.Recorder // nil: none asked for
+	if profileDir != "" {
+		var err error
+		if profiles, err = throughput.NewRecorder(n.Run, profileDir, tnet.EnvInt(t, "TRANCHENET_UPLOAD_BENCH_PROFILE_SECONDS", 30)); err != nil {
+			t.Fatalf("TRANCHENET_UPLOAD_BENCH_PEER_PROFILES: %v", err)
+		}
+	}
+	// profiled waits for an upload's profiles, once the upload is timed.
+	profiled := func(label string, wait func() error) {
+		if err := wait(); err != nil {
+			t.Errorf("%s: %v", label, err)
+		}
+	}
 	// The CPU each process spends on an upload (peers, orderers,
 	// chaincode services, the three gateway apps) says where a slower
 	// upload's time goes on this CPU-bound box.
@@ -101,7 +113,8 @@ func TestIntegrationUploadBench(t *testing.T) {
 			var tu upload.TapeUpload
 			retries := 0
 			peersBefore = readPeerCounters(t, n.Consortium)
-			profiled := profile(fmt.Sprintf("tape-%d-%d-%d", loans, size, k))
+			label := fmt.Sprintf("tape-%d-%d-%d", loans, size, k)
+			wait := profiles.Start(label)
 			m := measure(t, org2, procs, func() {
 				// On this loaded box a private-data dissemination can fail
 				// (502): the same file again submits only the chunks missing.
@@ -119,7 +132,7 @@ func TestIntegrationUploadBench(t *testing.T) {
 					return
 				}
 			})
-			profiled()
+			profiled(label, wait)
 			row(fmt.Sprintf("tape (%d resumed)", retries), loans, size, k, m, tu.Chunks)
 			org2.must(200, "POST", "/v1/pools/"+pool+"/seal", "servicer", nil)
 			var pv struct{ Pool struct{ MerkleRoot string } }
@@ -141,8 +154,9 @@ func TestIntegrationUploadBench(t *testing.T) {
 			var ru upload.ReportUpload
 			retries := 0
 			peersBefore = readPeerCounters(t, n.Consortium)
-			profiled := profile(fmt.Sprintf("report-%d-period%d-%d-%d", rows, period, size, k))
-			defer profiled()
+			label := fmt.Sprintf("report-%d-period%d-%d-%d", rows, period, size, k)
+			wait := profiles.Start(label)
+			defer profiled(label, wait)
 			m := measure(t, org2, procs, func() {
 				for {
 					r := org2.send("POST", fmt.Sprintf("/v1/deals/%s/reports?loanCount=%d&chunkSize=%d&inFlight=%d", e.deal, rows, size, k), "servicer", file, "text/csv", "")
@@ -206,28 +220,6 @@ type measured struct {
 
 // measure runs upload while sampling b's gateway process's VmRSS, and
 // the CPU time of procs around it.
-// uploadProfiler answers a function that starts every peer's CPU profile
-// of an upload's first secs seconds into dir, and answers the wait for
-// them. With no dir it profiles nothing.
-func uploadProfiler(t *testing.T, run, dir string, secs int) func(label string) (wait func()) {
-	t.Helper()
-	if dir == "" {
-		return func(string) func() { return func() {} }
-	}
-	r, err := throughput.NewRecorder(run, dir, secs)
-	if err != nil {
-		t.Fatalf("TRANCHENET_UPLOAD_BENCH_PEER_PROFILES: %v", err)
-	}
-	return func(label string) func() {
-		done := r.Start(label)
-		return func() {
-			if err := done(); err != nil {
-				t.Errorf("%s: %v", label, err)
-			}
-		}
-	}
-}
-
 func measure(t *testing.T, b *bank, procs throughput.Processes, run func()) measured {
 	t.Helper()
 	pid := b.cmd.Process.Pid
